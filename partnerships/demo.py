@@ -1,0 +1,163 @@
+"""Demo data: 2 clusters, 6 municipalities in 2 regions, organisations and one user per role."""
+
+from datetime import date
+
+from siv.roles import Role
+
+from .models import (
+    Cluster,
+    ClusterMembership,
+    GrowthPartnership,
+    Municipality,
+    Organisation,
+    OrganisationKind,
+    SteeringGroupMeeting,
+    User,
+)
+
+DEMO_PASSWORD = "siv-demo-2026"
+
+CLUSTERS = {
+    1: (2019, ["Køge", "Stevns", "Næstved"]),
+    2: (2020, ["Silkeborg", "Holstebro", "Ikast-Brande"]),
+}
+ACTORS = {
+    "Stevns Beskæftigelse": "Stevns",
+    "Næstved Jobværksted": "Næstved",
+    "Jobværkstedet Silkeborg": "Silkeborg",
+}
+COMPANIES = {
+    "Grøn Vask ApS": "Køge",
+    "Café Åen ApS": "Silkeborg",
+    "Holstebro Cykler ApS": "Holstebro",
+    "Stevns Køkken ApS": "Stevns",
+}
+
+
+def _org(kind, name, municipality=None):
+    org, _ = Organisation.objects.get_or_create(
+        kind=kind, name=name, defaults={"municipality": municipality}
+    )
+    return org
+
+
+def _user(username, role, first, last, organisation, municipality=None):
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={
+            "role": role,
+            "first_name": first,
+            "last_name": last,
+            "organisation": organisation,
+            "municipality": municipality,
+            "email": f"{username}@demo.siv.dk",
+        },
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.full_clean()
+        user.save()
+    return user
+
+
+def seed(context: dict) -> None:
+    munis = {
+        m.name: m
+        for m in Municipality.objects.filter(
+            name__in=[name for _, names in CLUSTERS.values() for name in names]
+        )
+    }
+    clusters = {}
+    for number, (year, names) in CLUSTERS.items():
+        cluster, _ = Cluster.objects.get_or_create(number=number, defaults={"start_year": year})
+        clusters[number] = cluster
+        for name in names:
+            ClusterMembership.objects.get_or_create(
+                cluster=cluster,
+                municipality=munis[name],
+                defaults={"slots": 16, "declaration_signed": date(year - 1, 11, 1)},
+            )
+    fund = _org(OrganisationKind.FUND, "Den Sociale Kapitalfond")
+    jobcentres = {
+        name: _org(OrganisationKind.MUNICIPALITY, f"Jobcenter {name}", muni)
+        for name, muni in munis.items()
+    }
+    actors = {
+        name: _org(OrganisationKind.EMPLOYMENT_ACTOR, name, munis[m]) for name, m in ACTORS.items()
+    }
+    companies = {
+        name: _org(OrganisationKind.COMPANY, name, munis[m]) for name, m in COMPANIES.items()
+    }
+
+    partnerships = {}
+    for number, (year, names) in CLUSTERS.items():
+        for name in names:
+            partnership, created = GrowthPartnership.objects.get_or_create(
+                municipality=munis[name],
+                cluster=clusters[number],
+                name=f"Vækstpartnerskab {name}",
+                defaults={
+                    "facilitation_start": date(year, 3, 1),
+                    "jobcentre_contact": f"Virksomhedskonsulent, Jobcenter {name}",
+                    "terms_of_reference": (
+                        "Partnerskabet samler jobcentret, beskæftigelsesaktøren, "
+                        "acceleratorvirksomheden og fonden om at skabe job til borgere "
+                        "langt fra arbejdsmarkedet."
+                    ),
+                },
+            )
+            partnerships[name] = partnership
+    sjaelland_actor = actors["Stevns Beskæftigelse"]
+    for name in ("Køge", "Stevns"):
+        partnerships[name].partners.add(sjaelland_actor, companies["Grøn Vask ApS"])
+        partnerships[name].single_point_of_contact = sjaelland_actor
+        partnerships[name].save()
+    partnerships["Næstved"].partners.add(actors["Næstved Jobværksted"])
+    for name in ("Silkeborg", "Holstebro", "Ikast-Brande"):
+        partnerships[name].partners.add(actors["Jobværkstedet Silkeborg"])
+    partnerships["Silkeborg"].partners.add(companies["Café Åen ApS"])
+    partnerships["Holstebro"].partners.add(companies["Holstebro Cykler ApS"])
+
+    meeting, _ = SteeringGroupMeeting.objects.get_or_create(
+        date=date(2020, 4, 15),
+        defaults={
+            "place": "Køge Rådhus",
+            "minutes": (
+                "Status på klynge 1. Visitationstakten drøftet; aftale om fast kontaktperson."
+            ),
+            "attendees": "Den Sociale Kapitalfond\nJobcenter Køge\nJobcenter Stevns",
+        },
+    )
+    meeting.attending_municipalities.set([munis["Køge"], munis["Stevns"], munis["Næstved"]])
+
+    users = {
+        Role.CASEWORKER: _user(
+            "sagsbehandler", Role.CASEWORKER, "Sofie", "Holm", jobcentres["Køge"], munis["Køge"]
+        ),
+        Role.MUNICIPAL_LEAD: _user(
+            "projektleder", Role.MUNICIPAL_LEAD, "Peter", "Lund", jobcentres["Køge"], munis["Køge"]
+        ),
+        Role.EMPLOYMENT_ACTOR: _user(
+            "aktoer", Role.EMPLOYMENT_ACTOR, "Amira", "Jensen", sjaelland_actor
+        ),
+        Role.BUSINESS_DEVELOPER: _user("udvikler", Role.BUSINESS_DEVELOPER, "Mads", "Krogh", fund),
+        Role.CONTROLLER: _user("controller", Role.CONTROLLER, "Karen", "Beck", fund),
+        Role.COMPANY_CONTACT: _user(
+            "virksomhed", Role.COMPANY_CONTACT, "Lars", "Vask", companies["Grøn Vask ApS"]
+        ),
+        Role.ADMIN: _user("admin", Role.ADMIN, "Ida", "Admin", fund),
+    }
+    context.update(
+        municipalities=munis,
+        clusters=clusters,
+        fund=fund,
+        jobcentres=jobcentres,
+        actors=actors,
+        companies=companies,
+        partnerships=partnerships,
+        users=users,
+    )
+    context.setdefault("report", []).extend(
+        [f"Demo password for every user: {DEMO_PASSWORD}"]
+        + [f"  {user.username:<14} {Role(role).label}" for role, user in users.items()]
+    )

@@ -1,0 +1,395 @@
+"""Geography, organisations, users and roles, and the growth partnerships."""
+
+from __future__ import annotations
+
+from dateutil.relativedelta import relativedelta
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from siv.access import ScopedQuerySet
+from siv.roles import FUND_ROLES, MUNICIPAL_ROLES, Role
+
+
+class Region(models.Model):
+    name = models.CharField(_("navn"), max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regioner")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Municipality(models.Model):
+    code = models.CharField(_("kommunekode"), max_length=3, unique=True)
+    name = models.CharField(_("navn"), max_length=100, unique=True)
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="municipalities"
+    )
+
+    class Meta:
+        verbose_name = _("kommune")
+        verbose_name_plural = _("kommuner")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Cluster(models.Model):
+    number = models.PositiveSmallIntegerField(_("nummer"), unique=True)
+    start_year = models.PositiveSmallIntegerField(_("startår"))
+    municipalities = models.ManyToManyField(
+        Municipality, through="ClusterMembership", related_name="clusters"
+    )
+
+    class Meta:
+        verbose_name = _("klynge")
+        verbose_name_plural = _("klynger")
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return _("Klynge %(number)s (%(year)s)") % {"number": self.number, "year": self.start_year}
+
+
+class ClusterMembership(models.Model):
+    """A municipality's place in a cluster, with its number of slots (pladser)."""
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="memberships")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="memberships"
+    )
+    slots = models.PositiveSmallIntegerField(_("pladser"), default=0)
+    declaration_signed = models.DateField(
+        _("partnerskabserklæring underskrevet"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("kommune i klynge")
+        verbose_name_plural = _("kommuner i klynger")
+        ordering = ["cluster__number", "municipality__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cluster", "municipality"], name="uniq_cluster_municipality"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} – {self.cluster}"
+
+
+class OrganisationKind(models.TextChoices):
+    MUNICIPALITY = "municipality", _("Kommune/jobcenter")
+    EMPLOYMENT_ACTOR = "employment_actor", _("Beskæftigelsesaktør")
+    COMPANY = "company", _("Virksomhed")
+    FUND = "fund", _("Fonden")
+
+
+class OrganisationQuerySet(ScopedQuerySet):
+    def scoped(self, user, *, write):
+        if write:
+            return self.all() if user.role in (Role.ADMIN, Role.CONTROLLER) else self.none()
+        # Names of partner organisations are not personal data: every role may see them.
+        return self.all()
+
+
+class Organisation(models.Model):
+    kind = models.CharField(_("type"), max_length=20, choices=OrganisationKind.choices)
+    name = models.CharField(_("navn"), max_length=200)
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("kommune"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organisations",
+    )
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisationer")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "name"], name="uniq_organisation_kind_name"),
+            models.CheckConstraint(
+                condition=~Q(kind="municipality") | Q(municipality__isnull=False),
+                name="municipality_org_has_municipality",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserQuerySet(ScopedQuerySet):
+    def scoped(self, user, *, write):
+        if user.role == Role.ADMIN:
+            return self.all()
+        return self.filter(pk=user.pk)
+
+
+class SivUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    """A member of staff. The role decides what they see; no role, nothing."""
+
+    role = models.CharField(_("rolle"), max_length=30, choices=Role.choices, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("kommune"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+        help_text=_("Sagsbehandlere og kommunale projektledere ser kun deres egen kommune."),
+    )
+    phone = models.CharField(_("telefon"), max_length=30, blank=True)
+
+    objects = SivUserManager()
+
+    class Meta:
+        verbose_name = _("bruger")
+        verbose_name_plural = _("brugere")
+        ordering = ["username"]
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, str] = {}
+        role = self.role
+        org_kind = self.organisation.kind if self.organisation_id else None
+        if role in MUNICIPAL_ROLES and not self.municipality_id:
+            errors["municipality"] = _("En kommunal rolle kræver en kommune.")
+        if role == Role.EMPLOYMENT_ACTOR and org_kind != OrganisationKind.EMPLOYMENT_ACTOR:
+            errors["organisation"] = _(
+                "En beskæftigelsesaktør skal høre til en aktør-organisation."
+            )
+        if role == Role.COMPANY_CONTACT and org_kind != OrganisationKind.COMPANY:
+            errors["organisation"] = _("En virksomhedskontakt skal høre til en virksomhed.")
+        if role in FUND_ROLES and org_kind != OrganisationKind.FUND:
+            errors["organisation"] = _("Fondens roller skal høre til fonden.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label if self.role else _("Ingen rolle")
+
+
+class GrowthPartnershipQuerySet(ScopedQuerySet):
+    def scoped(self, user, *, write):
+        role = user.role
+        if role == Role.ADMIN or role == Role.CONTROLLER:
+            return self.all()
+        if write:
+            return self.none()
+        if role == Role.BUSINESS_DEVELOPER:
+            return self.all()
+        if role in MUNICIPAL_ROLES:
+            return self.filter(municipality_id=user.municipality_id)
+        if role in (Role.EMPLOYMENT_ACTOR, Role.COMPANY_CONTACT):
+            return self.filter(partners=user.organisation_id).distinct()
+        return self.none()
+
+
+class GrowthPartnership(models.Model):
+    """Vækstpartnerskab: jobcentre, employment actors, companies and the fund in one place."""
+
+    name = models.CharField(_("navn"), max_length=200)
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("kommune"),
+        on_delete=models.PROTECT,
+        related_name="partnerships",
+    )
+    cluster = models.ForeignKey(
+        Cluster, verbose_name=_("klynge"), on_delete=models.PROTECT, related_name="partnerships"
+    )
+    partners = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("partnere"),
+        related_name="partnerships",
+        blank=True,
+        help_text=_("Beskæftigelsesaktører og virksomheder i partnerskabet."),
+    )
+    terms_of_reference = models.TextField(_("kommissorium"), blank=True)
+    facilitation_start = models.DateField(_("facilitering fra"), null=True, blank=True)
+    jobcentre_contact = models.CharField(
+        _("fast kontaktperson i jobcentret"), max_length=200, blank=True
+    )
+    single_point_of_contact = models.ForeignKey(
+        Organisation,
+        verbose_name=_("indgang for virksomheder (aktør)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": OrganisationKind.EMPLOYMENT_ACTOR},
+    )
+
+    objects = GrowthPartnershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("vækstpartnerskab")
+        verbose_name_plural = _("vækstpartnerskaber")
+        ordering = ["municipality__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "cluster", "name"], name="uniq_partnership_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def facilitation_end(self):
+        """The fund facilitates for 12 months."""
+        if self.facilitation_start is None:
+            return None
+        return self.facilitation_start + relativedelta(months=12)
+
+
+class PartnerPlanEntry(models.Model):
+    """One partner's needs and wishes in the partner plan."""
+
+    partnership = models.ForeignKey(
+        GrowthPartnership, on_delete=models.CASCADE, related_name="plan_entries"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    needs = models.TextField(_("behov"), blank=True)
+    wishes = models.TextField(_("ønsker"), blank=True)
+
+    class Meta:
+        verbose_name = _("partnerplan")
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "organisation"], name="uniq_plan_entry")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partnership} – {self.organisation}"
+
+
+class PartnershipMeeting(models.Model):
+    partnership = models.ForeignKey(
+        GrowthPartnership, on_delete=models.CASCADE, related_name="meetings"
+    )
+    date = models.DateField(_("dato"))
+    notes = models.TextField(_("referat"), blank=True)
+
+    class Meta:
+        verbose_name = _("partnerskabsmøde")
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return f"{self.partnership} {self.date:%d.%m.%Y}"
+
+
+class SteeringMeetingQuerySet(ScopedQuerySet):
+    def scoped(self, user, *, write):
+        if user.role in (Role.ADMIN, Role.CONTROLLER):
+            return self.all()
+        if write:
+            return self.none()
+        if user.role in (Role.BUSINESS_DEVELOPER, Role.MUNICIPAL_LEAD):
+            return self.all()
+        return self.none()
+
+
+class SteeringGroupMeeting(models.Model):
+    """Styregruppemøde: the fund and at least one representative per municipality."""
+
+    date = models.DateField(_("dato"))
+    place = models.CharField(_("sted"), max_length=200, blank=True)
+    minutes = models.TextField(_("referat"), blank=True)
+    attending_municipalities = models.ManyToManyField(
+        Municipality, verbose_name=_("repræsenterede kommuner"), blank=True, related_name="+"
+    )
+    attendees = models.TextField(
+        _("deltagere"), blank=True, help_text=_("Navne og organisationer, én per linje.")
+    )
+
+    objects = SteeringMeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("styregruppemøde")
+        verbose_name_plural = _("styregruppemøder")
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return _("Styregruppemøde %(date)s") % {"date": self.date.strftime("%d.%m.%Y")}
+
+
+class Answer(models.TextChoices):
+    YES = "yes", _("Ja")
+    PARTLY = "partly", _("Delvist")
+    NO = "no", _("Nej")
+
+
+EVALUATION_QUESTIONS: list[tuple[str, str]] = [
+    ("courses_used", _("Bliver forløbene brugt?")),
+    ("participant_plan", _("Har deltageren en plan, og ejer deltageren den?")),
+    ("followup_meetings", _("Bliver opfølgningsmøderne holdt?")),
+    ("caseworker_gets_agreed", _("Får sagsbehandleren det, der er aftalt?")),
+    ("participant_results", _("Hvad opnår deltagerne?")),
+    ("overview_after", _("Er der overblik efter forløbet?")),
+    ("company_cooperation", _("Hvordan er samarbejdet med virksomheden?")),
+]
+
+
+class CollaborationEvaluationQuerySet(ScopedQuerySet):
+    def scoped(self, user, *, write):
+        partnerships = GrowthPartnership.objects.for_user(user, write=write)
+        return self.filter(partnership__in=partnerships)
+
+
+class CollaborationEvaluation(models.Model):
+    """The yearly evaluation of a collaboration agreement, on the fixed questions."""
+
+    partnership = models.ForeignKey(
+        GrowthPartnership, on_delete=models.PROTECT, related_name="evaluations"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("socialøkonomisk virksomhed"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    year = models.PositiveSmallIntegerField(_("år"), validators=[MinValueValidator(2018)])
+    answers = models.JSONField(
+        _("svar"),
+        default=dict,
+        help_text=_("For hvert spørgsmål: svar (ja/delvist/nej) og kommentar."),
+    )
+
+    objects = CollaborationEvaluationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("evaluering af samarbejdsaftale")
+        verbose_name_plural = _("evalueringer af samarbejdsaftaler")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "organisation", "year"], name="uniq_evaluation_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.year}"

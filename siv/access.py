@@ -1,0 +1,55 @@
+"""The one access-scoping mechanism.
+
+Every model whose rows are not for everybody gets a QuerySet that subclasses
+ScopedQuerySet and implements `scoped(user, write=...)`. Views, forms, exports and the API
+fetch rows through `Model.objects.for_user(user)` (or `get_for_user_or_404`), so a row
+outside the user's role and organisation is simply not found: 404, never 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Self, TypeVar
+
+from django.db import models
+from django.http import Http404
+
+from .roles import Role
+
+M = TypeVar("M", bound=models.Model)
+
+
+def has_role(user: Any, *roles: str) -> bool:
+    """True for an active, signed-in user holding one of the roles."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and getattr(user, "role", "")
+        and (not roles or user.role in roles)
+    )
+
+
+class ScopedQuerySet(models.QuerySet):
+    def for_user(self, user: Any, *, write: bool = False) -> Self:
+        if not has_role(user):
+            return self.none()
+        return self.scoped(user, write=write)
+
+    def scoped(self, user: Any, *, write: bool) -> Self:  # pragma: no cover - contract
+        raise NotImplementedError(f"{type(self).__name__} must define scoped()")
+
+    @staticmethod
+    def role_of(user: Any) -> Role:
+        return Role(user.role)
+
+
+def get_for_user_or_404(
+    queryset: models.QuerySet[M] | type[M], user: Any, *, write: bool = False, **lookup: Any
+) -> M:
+    """The object the user may see (or change, with write=True), or Http404."""
+    if isinstance(queryset, type):
+        queryset = queryset._default_manager.all()
+    scoped = queryset.for_user(user, write=write)  # type: ignore[attr-defined]
+    try:
+        return scoped.get(**lookup)
+    except (scoped.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SivConfig(AppConfig):
+    name = "siv"
+    verbose_name = _("SIV")
+
+    def ready(self) -> None:
+        from .registry import register_nav
+        from .roles import Role
+
+        register_nav(
+            _("Revisionslog"),
+            "audit_log",
+            {Role.ADMIN, Role.CONTROLLER},
+            order=900,
+            icon="journal-text",
+        )

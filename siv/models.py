@@ -1,0 +1,87 @@
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .access import ScopedQuerySet
+from .roles import Role
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("Oprettet")
+    CHANGE = "change", _("Ændret")
+    DELETE = "delete", _("Slettet")
+    VIEW = "view", _("Vist")
+    SEARCH = "search", _("Søgning")
+    EXPORT = "export", _("Eksport")
+    REVEAL = "reveal", _("CPR-nummer vist")
+    LOGIN = "login", _("Logget ind")
+    LOGIN_FAILED = "login_failed", _("Afvist login")
+    LOGOUT = "logout", _("Logget ud")
+    ANONYMISE = "anonymise", _("Anonymiseret")
+    PURGE = "purge", _("Sletning efter opbevaringsperiode")
+
+
+class AuditEntryQuerySet(ScopedQuerySet):
+    def scoped(self, user, *, write):
+        if write:
+            return self.none()  # nobody edits the log; the database refuses it too
+        if user.role in (Role.ADMIN, Role.CONTROLLER):
+            return self.all()
+        return self.none()
+
+    def about(self, obj: models.Model) -> "AuditEntryQuerySet":
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+            object_id=str(obj.pk),
+        )
+
+
+class AuditEntry(models.Model):
+    """Who did what to which record, when and from where. Append-only.
+
+    The database rejects every UPDATE, and every DELETE of a row younger than six months
+    (see migration 0002); the retention job deletes older rows only.
+    """
+
+    at = models.DateTimeField(_("tidspunkt"), default=timezone.now, db_index=True)
+    # No FK constraint and no cascade: staff accounts are disabled, never deleted, and a
+    # cascade would have to edit these rows.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("bruger"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    actor_username = models.CharField(_("brugernavn"), max_length=150, blank=True)
+    action = models.CharField(_("handling"), max_length=20, choices=AuditAction.choices)
+    content_type = models.ForeignKey(
+        ContentType,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    object_id = models.CharField(max_length=64, blank=True, db_index=True)
+    # A description without personal data (e.g. "Deltager #41"), for the search screen.
+    object_label = models.CharField(_("objekt"), max_length=200, blank=True)
+    purpose = models.CharField(_("formål"), max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP-adresse"), null=True, blank=True)
+    details = models.JSONField(_("detaljer"), default=dict, blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("logpost")
+        verbose_name_plural = _("revisionslog")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.object_label}"

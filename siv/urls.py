@@ -1,0 +1,24 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.SignInView.as_view(), name="login"),
+    path("logout/", views.sign_out, name="logout"),
+    path("konto/bekraeft/", views.otp_verify, name="otp_verify"),
+    path("konto/totrin/", views.otp_setup, name="otp_setup"),
+    path("sprog/", views.set_language, name="set_language"),
+    path("health/", views.health, name="health"),
+    path("revisionslog/", views.audit_log, name="audit_log"),
+    path("", include("partnerships.urls")),
+    path("", include("accelerator.urls")),
+    path("", include("participants.urls")),
+    path("", include("pbr.urls")),
+    path("", include("reporting.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+]
+
+handler404 = "siv.errors.not_found"
+handler500 = "siv.errors.server_error"

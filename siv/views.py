@@ -1,0 +1,146 @@
+import time
+from base64 import b32encode
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
+from django_otp import login as otp_login
+from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from . import audit
+from .access import has_role
+from .filters import AuditEntryFilter
+from .forms import SignInForm, TokenForm
+from .middleware import SessionLimitsMiddleware
+from .models import AuditAction, AuditEntry
+from .registry import panels_for
+from .roles import Role
+
+
+@method_decorator(login_not_required, name="dispatch")
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)  # login() gives the session a new id
+        self.request.session[SessionLimitsMiddleware.KEY] = time.time()
+        audit.record(AuditAction.LOGIN, actor=self.request.user)
+        if settings.SIV_REQUIRE_2FA:
+            target = "otp_verify" if user_has_device(self.request.user) else "otp_setup"
+            return redirect(f"{_url(target)}?next={self.get_success_url()}")
+        return response
+
+    def form_invalid(self, form):
+        audit.record(
+            AuditAction.LOGIN_FAILED,
+            username=(form.data.get("username") or "")[:150],
+            details={"reason": "invalid_credentials"},
+        )
+        return super().form_invalid(form)
+
+
+def _url(name: str) -> str:
+    return reverse(name)
+
+
+def _safe_next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return _url("home")
+
+
+def otp_verify(request):
+    devices = TOTPDevice.objects.filter(user=request.user, confirmed=True)
+    if not devices.exists():
+        return redirect("otp_setup")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        token = form.cleaned_data["token"].strip()
+        for device in devices:
+            if device.verify_token(token):
+                otp_login(request, device)
+                return redirect(_safe_next(request))
+        audit.record(AuditAction.LOGIN_FAILED, actor=request.user, details={"reason": "totp"})
+        form.add_error("token", _("Koden passer ikke. Prøv den næste kode fra appen."))
+    return render(request, "registration/otp_verify.html", {"form": form})
+
+
+def otp_setup(request):
+    if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+        return redirect("otp_verify")
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=request.user, confirmed=False, defaults={"name": "SIV"}
+    )
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"].strip()):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            messages.success(request, _("Totrinsbekræftelse er sat op."))
+            return redirect(_safe_next(request))
+        form.add_error("token", _("Koden passer ikke. Tjek at telefonens ur går rigtigt."))
+    secret = b32encode(device.bin_key).decode()
+    qr = segno.make(device.config_url, error="m")
+    return render(
+        request,
+        "registration/otp_setup.html",
+        {"form": form, "secret": secret, "qr_data_uri": qr.svg_data_uri(scale=4)},
+    )
+
+
+def sign_out(request):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if request.user.is_authenticated:
+        audit.record(AuditAction.LOGOUT, actor=request.user)
+    auth_logout(request)
+    messages.info(request, _("Du er logget ud."))
+    return redirect("login")
+
+
+@login_not_required
+@require_POST
+def set_language(request):
+    return django_set_language(request)
+
+
+@login_not_required
+def health(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def home(request):
+    user = request.user
+    panels = [{"template": panel.template, **panel.context(request)} for panel in panels_for(user)]
+    return render(request, "siv/home.html", {"panels": panels, "has_role": has_role(user)})
+
+
+def audit_log(request):
+    if not has_role(request.user, Role.ADMIN, Role.CONTROLLER):
+        raise Http404
+    entries = AuditEntry.objects.for_user(request.user)
+    log_filter = AuditEntryFilter(request.GET or None, queryset=entries)
+    if request.GET:
+        audit.record_search(actor=request.user, model=AuditEntry, criteria=request.GET.dict())
+    page = Paginator(log_filter.qs, 50).get_page(request.GET.get("side"))
+    return render(request, "siv/audit_log.html", {"filter": log_filter, "page": page})

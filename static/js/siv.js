@@ -1,0 +1,15 @@
+// Small behaviours shared by all pages. No inline scripts: the CSP forbids them.
+document.addEventListener("DOMContentLoaded", () => {
+  // Buttons and forms that change or delete data ask first: data-confirm="question".
+  document.body.addEventListener("submit", (event) => {
+    const form = event.target;
+    const question = form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+    }
+  });
+  // Auto-submit a filter form when a select changes (progressive: the button still works).
+  document.querySelectorAll("form[data-autosubmit] select").forEach((select) => {
+    select.addEventListener("change", () => select.form.requestSubmit());
+  });
+});

@@ -1,0 +1,1 @@
+"""factory-boy factories, one module per app."""
