@@ -13,7 +13,7 @@ def test_check_deploy_passes_with_production_settings():
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "siv.settings",
         "DEBUG": "0",
-        "SECRET_KEY": "t3Zq-8vWm!pL2xR7cNa5Ke9hYu4JdB6sGf1oQw0iVzXyE3rTn",
+        "SECRET_KEY": "t3Zq-8vWm!pL2xR7cNa5Ke9hYu4JdB6sGf1oQw0iVzXyE3rTn-Lm4Pq",
         "ALLOWED_HOSTS": "siv.example.dk",
         "SIV_FIELD_KEY": "k" * 48,
     }
