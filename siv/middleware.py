@@ -6,6 +6,7 @@ from django.contrib.auth import logout
 from django.db import InterfaceError, OperationalError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 
 from .audit import current_ip
 
@@ -107,3 +108,24 @@ class ServiceUnavailableMiddleware:
             logger.warning("database unavailable: %s", type(exception).__name__)
             return render(request, "503.html", status=503)
         return None
+
+
+class LanguageMiddleware:
+    """Danish first: the language is the one chosen with the switcher (a cookie), else Danish.
+
+    The browser's Accept-Language is deliberately ignored, so staff see the same Danish
+    screens whatever their browser is set to.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        available = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in available else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

@@ -91,3 +91,9 @@ def test_with_a_device_the_code_is_asked_for_after_the_password(client, personas
     token = f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
     client.post(reverse("otp_verify"), {"token": token})
     assert client.get(reverse("home")).status_code == 200
+
+
+def test_pages_are_danish_whatever_the_browser_asks_for(client, db):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'lang="da"' in response.content.decode()
+    assert "Brugernavn" in response.content.decode()
