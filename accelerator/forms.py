@@ -71,6 +71,8 @@ class FinancialForm(forms.ModelForm):
     class Meta:
         model = CompanyFinancial
         fields = ["year", "revenue", "ebitda", "full_time_employees"]
+        # Danish amounts: 1.500.000,50 and 4,5.
+        localized_fields = ["revenue", "ebitda", "full_time_employees"]
 
 
 class ContactForm(forms.ModelForm):
@@ -100,6 +102,7 @@ class CommitmentForm(forms.ModelForm):
     class Meta:
         model = JobCommitment
         fields = ["openings", "hours_per_week", "due_on", "description"]
+        localized_fields = ["hours_per_week"]
         widgets = {"due_on": DATE}
 
 
@@ -107,6 +110,7 @@ class SessionForm(forms.ModelForm):
     class Meta:
         model = DevelopmentSession
         fields = ["date", "hours", "topic", "notes"]
+        localized_fields = ["hours"]
         widgets = {"date": DATE, "notes": forms.Textarea(attrs={"rows": 3})}
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -407,7 +409,7 @@ class DevelopmentSession(models.Model):
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="sessions")
     date = models.DateField(_("dato"))
     hours = models.DecimalField(
-        _("timer"), max_digits=4, decimal_places=1, validators=[MinValueValidator(0.5)]
+        _("timer"), max_digits=4, decimal_places=1, validators=[MinValueValidator(Decimal("0.5"))]
     )
     topic = models.CharField(_("emne"), max_length=200)
     notes = models.TextField(_("noter"), blank=True)
