@@ -84,7 +84,7 @@ def _company(name, context) -> Company:
     company.size = size
     company.industry = industry
     company.registered_social_economy = name != "Holstebro Cykler ApS"
-    company.address = f"Hovedgaden 1, {muni}"
+    company.address = "Hovedgaden 1"
     company.business_developer = developer if name != "Holstebro Cykler ApS" else None
     if cluster_no and company.slot_id is None:
         cluster = context["clusters"][cluster_no]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from partnerships.models import Cluster, ClusterMembership, User
@@ -15,9 +15,11 @@ from siv.roles import MUNICIPAL_ROLES, Role
 from .models import (
     Camp,
     Campaign,
+    CampCompanyAttendance,
     Company,
     CompanyFinancial,
     CompanyRole,
+    DevelopmentSession,
     JobCommitment,
     Milestone,
     Programme,
@@ -97,10 +99,17 @@ def company_growth(company: Company) -> bool | None:
 
 
 def company_summary(company: Company) -> dict[str, Any]:
-    """Counts for the company page, in one query."""
-    return Company.objects.filter(pk=company.pk).aggregate(
-        session_hours=Sum("sessions__hours"),
-        camps_attended=Count("camp_attendance", distinct=True),
+    """Counts for the company page (separate subqueries: joining both would multiply rows)."""
+    sessions = DevelopmentSession.objects.filter(company=OuterRef("pk")).values("company")
+    camps = CampCompanyAttendance.objects.filter(company=OuterRef("pk")).values("company")
+    return (
+        Company.objects.filter(pk=company.pk)
+        .annotate(
+            session_hours=Subquery(sessions.annotate(total=Sum("hours")).values("total")),
+            camps_attended=Subquery(camps.annotate(n=Count("pk")).values("n")),
+        )
+        .values("session_hours", "camps_attended")
+        .get()
     )
 
 

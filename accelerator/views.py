@@ -190,7 +190,10 @@ def company_enrol(request, pk: int):
         partners=partners,
         initial={"cluster": company.municipality.clusters.order_by("number").first()},
     )
-    invitation = company.invitations.filter(pk=request.GET.get("invitation") or None).first()
+    invitation_id = request.GET.get("invitation", "")
+    invitation = (
+        company.invitations.filter(pk=invitation_id).first() if invitation_id.isdigit() else None
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.company_enrol(

@@ -101,3 +101,32 @@ def test_a_developer_cannot_add_to_another_developers_company(personas, signed_i
     )
     assert response.status_code == 404
     assert not CompanyFinancial.objects.exists()
+
+
+def test_the_company_page_counts_session_hours_and_camps_separately(personas, signed_in):
+    from accelerator import services
+    from tests.factories.accelerator import CampFactory
+
+    company = own_company(personas, enrolled_cluster=personas.cluster)
+    for day in (1, 2):
+        services.session_add(
+            company=company,
+            date=datetime.date(2020, 1, day),
+            hours=Decimal("2"),
+            topic="Sparring",
+            by=personas.developer,
+        )
+    for _ in range(3):
+        services.camp_register_attendance(
+            camp=CampFactory(cluster=personas.cluster),
+            companies=[company],
+            staff=[],
+            by=personas.developer,
+        )
+    page = (
+        signed_in(personas.developer)
+        .get(reverse("accelerator:company_detail", args=[company.pk]))
+        .content.decode()
+    )
+    assert 'Sparring i alt</dt><dd class="col-sm-7">4,0 timer' in page
+    assert 'Camps deltaget i</dt><dd class="col-sm-7">3</dd>' in page
