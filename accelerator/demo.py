@@ -1,7 +1,9 @@
 """Demo data: the four demo companies, their figures and social model, camps and a campaign."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
+
+from django.utils import timezone
 
 from siv.roles import Role
 
@@ -195,6 +197,18 @@ def seed(context: dict) -> None:
         if cluster_no == 1:
             for user in staff:
                 CampStaffAttendance.objects.get_or_create(camp=camp, user=user)
+
+    # One camp ahead, so the start page has a next camp whatever day the demo runs.
+    Camp.objects.get_or_create(
+        cluster=clusters[2],
+        title="Opfølgning: den sociale model i praksis",
+        defaults={
+            "theme": CampTheme.COLLEGIALITY,
+            "date": timezone.localdate() + timedelta(days=21),
+            "place": "Silkeborg Bad",
+            "experts": "Ekstern underviser i socialt kollegaskab",
+        },
+    )
 
     campaign, _ = Campaign.objects.get_or_create(
         municipality=context["municipalities"]["Køge"],

@@ -148,7 +148,7 @@ class BootCampAttendanceForm(forms.Form):
         label=_("Deltog i boot camp"),
         queryset=None,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
 
     def __init__(self, *args, invitations, **kwargs):
@@ -171,13 +171,13 @@ class CampAttendanceForm(forms.Form):
         label=_("Virksomheder"),
         queryset=None,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     staff = forms.ModelMultipleChoiceField(
         label=_("Kommunale medarbejdere"),
         queryset=None,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
 
     def __init__(self, *args, companies, staff, **kwargs):
