@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from partnerships.models import Cluster, User
+from partnerships.models import Cluster, Organisation, OrganisationKind, User
 from siv.roles import Role
 
 from .models import (
@@ -39,6 +39,9 @@ class CompanyForm(forms.ModelForm):
 
     def __init__(self, *args, may_assign_developer: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            kind=OrganisationKind.COMPANY
+        )
         if not may_assign_developer:
             del self.fields["business_developer"]
         else:
@@ -68,6 +71,8 @@ class EnrolForm(forms.Form):
 
 
 class FinancialForm(forms.ModelForm):
+    year = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100)
+
     class Meta:
         model = CompanyFinancial
         fields = ["year", "revenue", "ebitda", "full_time_employees"]

@@ -22,7 +22,6 @@ from .models import (
     DevelopmentSession,
     JobCommitment,
     Milestone,
-    Programme,
 )
 
 # Milestones due within this many days show on the developer's start page.
@@ -155,10 +154,6 @@ def slot_usage(*, cluster) -> QuerySet[ClusterMembership]:
         )
         .order_by("municipality__name")
     )
-
-
-def programme_list(*, user) -> QuerySet[Programme]:
-    return Programme.objects.for_user(user).select_related("cluster")
 
 
 def camp_list(*, user) -> QuerySet[Camp]:

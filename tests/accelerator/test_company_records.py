@@ -130,3 +130,12 @@ def test_the_company_page_counts_session_hours_and_camps_separately(personas, si
     )
     assert 'Sparring i alt</dt><dd class="col-sm-7">4,0 timer' in page
     assert 'Camps deltaget i</dt><dd class="col-sm-7">3</dd>' in page
+
+
+def test_an_implausible_year_is_a_form_error(personas, signed_in):
+    company = own_company(personas)
+    response = signed_in(personas.developer).post(
+        _url("financials", company), {"year": 1850, "ebitda": "1"}
+    )
+    assert response.status_code == 200
+    assert not CompanyFinancial.objects.exists()
