@@ -1,4 +1,9 @@
-"""Reads for the accelerator screens: always scoped to the user, aggregated in the database."""
+"""Reads for the accelerator screens: always scoped to the user, aggregated in the database.
+
+Commitments against what happened: JobCommitment holds openings, hours per week and a due
+date. The placements and hires that fulfil them are citizens' data and live in participants/,
+which imports this app (never the other way); participants' selectors compare the two.
+"""
 
 from __future__ import annotations
 

@@ -190,6 +190,11 @@ def programme_set_start(*, cluster: Cluster, start: datetime.date, by: User) -> 
 # Records on a company ----------------------------------------------------------------------
 
 
+def _lock(company: Company) -> None:
+    """Serialise writes to one company's yearly rows, so two saves of a year cannot collide."""
+    Company.objects.select_for_update().filter(pk=company.pk).first()
+
+
 @transaction.atomic
 def financial_set(
     *,
@@ -201,6 +206,7 @@ def financial_set(
     by: User,
 ) -> CompanyFinancial:
     """Record (or correct) the company's figures for one year."""
+    _lock(company)
     existing = CompanyFinancial.objects.filter(company=company, year=year).first()
     values = {"revenue": revenue, "ebitda": ebitda, "full_time_employees": full_time_employees}
     if existing is None:
@@ -232,6 +238,7 @@ def milestone_set(
     by: User,
 ) -> Milestone:
     """Plan a milestone or mark it reached; one row per milestone kind and company."""
+    _lock(company)
     existing = Milestone.objects.filter(company=company, kind=kind).first()
     values = {"due_on": due_on, "done_on": done_on, "note": note}
     if existing is None:
