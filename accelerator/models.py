@@ -467,6 +467,19 @@ class Programme(models.Model):
     def follow_up_end(self):
         return self.end + relativedelta(months=FOLLOW_UP_MONTHS)
 
+    def phase_on(self, day) -> str:
+        if day < self.start:
+            return _("Ikke startet")
+        if day < self.end:
+            return _("I gang")
+        if day < self.follow_up_end:
+            return _("Opfølgning")
+        return _("Afsluttet")
+
+    @property
+    def phase(self) -> str:
+        return self.phase_on(timezone.localdate())
+
 
 class CampaignQuerySet(ScopedQuerySet):
     def scoped(self, user, *, write):

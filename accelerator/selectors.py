@@ -8,6 +8,7 @@ which imports this app (never the other way); participants' selectors compare th
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
@@ -96,7 +97,11 @@ def company_growth(company: Company) -> bool | None:
             ebitda__isnull=False,
         ).values_list("year", "ebitda")
     )
-    entry, after = figures.get(company.entry_year), figures.get(company.entry_year + 2)
+    return ebitda_grew(figures.get(company.entry_year), figures.get(company.entry_year + 2))
+
+
+def ebitda_grew(entry: Decimal | None, after: Decimal | None) -> bool | None:
+    """C02's rule: growth only when EBITDA two years on is strictly higher; unknown if missing."""
     if entry is None or after is None:
         return None
     return after > entry

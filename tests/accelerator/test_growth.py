@@ -3,9 +3,11 @@
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from accelerator.models import Company
-from accelerator.selectors import company_growth
+from accelerator.selectors import company_growth, ebitda_grew
 from tests.factories.accelerator import CompanyFactory, CompanyFinancialFactory
 
 
@@ -80,3 +82,20 @@ def test_the_company_page_says_equal_ebitda_is_no_growth(personas, signed_in):
     assert '<title id="financial-chart-title">' in content
     assert '<desc id="financial-chart-desc">' in content
     assert "200.000,00 kr." in content
+
+
+amounts = st.decimals(
+    min_value=Decimal("-1e9"), max_value=Decimal("1e9"), places=2, allow_nan=False
+)
+
+
+@given(amounts, amounts)
+def test_growth_is_strictly_higher_ebitda(entry, after):
+    assert ebitda_grew(entry, after) is (after > entry)
+    assert ebitda_grew(entry, entry) is False
+
+
+@given(st.one_of(st.none(), amounts))
+def test_a_missing_year_is_never_growth(value):
+    assert ebitda_grew(None, value) is None
+    assert ebitda_grew(value, None) is None

@@ -88,3 +88,11 @@ def test_campaigns_of_another_municipality_are_not_found_for_a_caseworker(person
         reverse("accelerator:campaign_detail", args=[campaign.pk])
     )
     assert response.status_code == 404
+
+
+def test_the_programme_phase_follows_the_calendar(personas):
+    programme = Programme(cluster=personas.cluster, start=datetime.date(2019, 9, 1))
+    assert programme.phase_on(datetime.date(2019, 8, 31)) == "Ikke startet"
+    assert programme.phase_on(datetime.date(2019, 9, 1)) == "I gang"
+    assert programme.phase_on(datetime.date(2020, 9, 1)) == "Opfølgning"
+    assert programme.phase_on(datetime.date(2021, 3, 1)) == "Afsluttet"
