@@ -5,3 +5,26 @@ from django.utils.translation import gettext_lazy as _
 class AcceleratorConfig(AppConfig):
     name = "accelerator"
     verbose_name = _("Accelerator")
+
+    def ready(self) -> None:
+        from siv.registry import register_nav, register_panel
+        from siv.roles import MUNICIPAL_ROLES, Role
+
+        from . import selectors
+
+        register_nav(
+            _("Virksomheder"), "accelerator:company_list", set(Role), order=60, icon="building"
+        )
+        register_nav(
+            _("Camps"),
+            "accelerator:camp_list",
+            {Role.BUSINESS_DEVELOPER, Role.CONTROLLER, Role.ADMIN, *MUNICIPAL_ROLES},
+            order=65,
+            icon="people",
+        )
+        register_panel(
+            "accelerator/panels/developer.html",
+            {Role.BUSINESS_DEVELOPER},
+            lambda request: selectors.developer_panel(user=request.user),
+            order=20,
+        )

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Case, OuterRef, Subquery, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Cluster, Municipality, Organisation
 from siv.access import ScopedQuerySet
-from siv.roles import Role
+from siv.roles import MUNICIPAL_ROLES, Role
 
 CVR_WEIGHTS = (2, 7, 6, 5, 4, 3, 2, 1)
 
@@ -40,6 +46,16 @@ class CompanyStatus(models.TextChoices):
     DROPPED_OUT = "dropped_out", _("Frafaldet")
 
 
+class CompanySize(models.TextChoices):
+    MICRO = "micro", _("Mikro (under 10 ansatte)")
+    SMALL = "small", _("Lille (10–49 ansatte)")
+    MEDIUM = "medium", _("Mellemstor (50–249 ansatte)")
+
+
+# Two companies of these sizes may share one programme slot.
+SLOT_SHARING_SIZES = frozenset({CompanySize.MICRO, CompanySize.SMALL})
+
+
 class CompanyQuerySet(ScopedQuerySet):
     def scoped(self, user, *, write):
         role = user.role
@@ -62,10 +78,44 @@ class CompanyQuerySet(ScopedQuerySet):
         """Companies in an accelerator programme (indicator C01)."""
         return self.filter(role=CompanyRole.ACCELERATOR, enrolled_cluster__isnull=False)
 
+    def support(self) -> CompanyQuerySet:
+        """Active support companies (støttevirksomheder) that can take over placements."""
+        return self.filter(role=CompanyRole.SUPPORT, status=CompanyStatus.ACTIVE)
+
+    def with_growth(self) -> CompanyQuerySet:
+        """Annotate EBITDA of the entry year and two years later, and `has_growth` (C02).
+
+        Growth means strictly greater EBITDA; an equal figure or a missing year is no growth.
+        """
+        figures = CompanyFinancial.objects.filter(company=OuterRef("pk"), ebitda__isnull=False)
+        return self.annotate(
+            ebitda_entry=Subquery(figures.filter(year=OuterRef("entry_year")).values("ebitda")[:1]),
+            ebitda_after=Subquery(
+                figures.filter(year=OuterRef("entry_year") + 2).values("ebitda")[:1]
+            ),
+        ).annotate(
+            has_growth=Case(
+                When(ebitda_after__gt=models.F("ebitda_entry"), then=Value(True)),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
+
+    def grown(self) -> CompanyQuerySet:
+        return self.with_growth().filter(has_growth=True)
+
 
 class Company(models.Model):
     cvr = models.CharField(_("CVR-nummer"), max_length=8, unique=True, validators=[validate_cvr])
     name = models.CharField(_("navn"), max_length=200)
+    industry = models.CharField(_("branche"), max_length=200, blank=True)
+    size = models.CharField(
+        _("størrelse"), max_length=10, choices=CompanySize.choices, default=CompanySize.SMALL
+    )
+    registered_social_economy = models.BooleanField(
+        _("registreret socialøkonomisk virksomhed"), default=False
+    )
+    address = models.CharField(_("adresse"), max_length=300, blank=True)
     municipality = models.ForeignKey(
         Municipality, verbose_name=_("kommune"), on_delete=models.PROTECT, related_name="companies"
     )
@@ -106,6 +156,15 @@ class Company(models.Model):
         related_name="companies",
         limit_choices_to={"role": Role.BUSINESS_DEVELOPER},
     )
+    slot = models.ForeignKey(
+        "ProgrammeSlot",
+        verbose_name=_("programplads"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="companies",
+        help_text=_("Pladsen i acceleratorprogrammet; to små virksomheder kan dele en plads."),
+    )
 
     objects = CompanyQuerySet.as_manager()
 
@@ -123,10 +182,40 @@ class Company(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_dropped_out(self) -> bool:
+        return self.status == CompanyStatus.DROPPED_OUT
 
-class CompanyFinancialQuerySet(ScopedQuerySet):
+
+class ProgrammeSlot(models.Model):
+    """One of a municipality's slots (ClusterMembership.slots) in its cluster's programme.
+
+    Usually one company holds a slot; two micro or small companies may share one.
+    """
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.PROTECT, related_name="slots_used")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="programme_slots"
+    )
+    created_on = models.DateField(_("oprettet"), default=timezone.localdate)
+
+    class Meta:
+        verbose_name = _("programplads")
+        verbose_name_plural = _("programpladser")
+
+    def __str__(self) -> str:
+        return f"{self.municipality} – {self.cluster}"
+
+
+class CompanyRecordQuerySet(ScopedQuerySet):
+    """Rows that belong to one company: visible and writable with the company."""
+
     def scoped(self, user, *, write):
         return self.filter(company__in=Company.objects.for_user(user, write=write))
+
+
+class CompanyFinancialQuerySet(CompanyRecordQuerySet):
+    pass
 
 
 class CompanyFinancial(models.Model):
@@ -167,20 +256,26 @@ class CampTheme(models.TextChoices):
     OTHER = "other", _("Andet")
 
 
-class CampQuerySet(ScopedQuerySet):
+class ClusterScopedQuerySet(ScopedQuerySet):
+    """Fund roles see all; municipal roles read what belongs to their municipality's cluster."""
+
+    cluster_field = "cluster"
+
     def scoped(self, user, *, write):
         if user.role in (Role.ADMIN, Role.CONTROLLER, Role.BUSINESS_DEVELOPER):
             return self.all()
         if write:
             return self.none()
-        if user.role in (Role.MUNICIPAL_LEAD, Role.CASEWORKER):
-            return self.filter(cluster__memberships__municipality=user.municipality_id).distinct()
+        if user.role in MUNICIPAL_ROLES:
+            return self.filter(
+                **{f"{self.cluster_field}__memberships__municipality": user.municipality_id}
+            ).distinct()
         return self.none()
 
+
+class CampQuerySet(ClusterScopedQuerySet):
     def held(self, *, until=None) -> CampQuerySet:
         """Camps that have taken place (indicator C04)."""
-        from django.utils import timezone
-
         return self.filter(date__lte=until or timezone.localdate(), cancelled=False)
 
 
@@ -204,3 +299,283 @@ class Camp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.date:%d.%m.%Y})"
+
+
+class CompanyContact(models.Model):
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("navn"), max_length=200)
+    title = models.CharField(_("stilling"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("telefon"), max_length=30, blank=True)
+
+    objects = CompanyRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("kontaktperson")
+        verbose_name_plural = _("kontaktpersoner")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Buddy(models.Model):
+    """An employee trained in buddy techniques, who supports citizens in the company."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="buddies")
+    name = models.CharField(_("navn"), max_length=200)
+    trained_on = models.DateField(_("uddannet den"), null=True, blank=True)
+
+    objects = CompanyRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("buddy")
+        verbose_name_plural = _("buddies")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MilestoneKind(models.TextChoices):
+    TASKS_IDENTIFIED = "tasks_identified", _("Værdiskabende opgaver identificeret")
+    BUDDY_TRAINING = "buddy_training", _("Buddy-træning afholdt")
+    INTRODUCTION_PLANNED = "introduction_planned", _("Introduktionsforløb planlagt")
+    FOLLOW_UP_DONE = "follow_up_done", _("Opfølgning gennemført")
+
+
+class MilestoneQuerySet(CompanyRecordQuerySet):
+    def open(self) -> MilestoneQuerySet:
+        return self.filter(done_on__isnull=True)
+
+
+class Milestone(models.Model):
+    """A step of the company's social model, with a due date and the day it was reached."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="milestones")
+    kind = models.CharField(_("milepæl"), max_length=30, choices=MilestoneKind.choices)
+    due_on = models.DateField(_("frist"), null=True, blank=True)
+    done_on = models.DateField(_("nået den"), null=True, blank=True)
+    note = models.CharField(_("bemærkning"), max_length=300, blank=True)
+
+    objects = MilestoneQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("milepæl")
+        verbose_name_plural = _("milepæle")
+        ordering = ["company", "due_on", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "kind"], name="uniq_company_milestone")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class JobCommitment(models.Model):
+    """An explicit commitment on job openings: how many, how many hours a week, by when.
+
+    What actually happened (placements and hires) is recorded on citizens in participants/,
+    which builds on this app; participants' selectors compare their placements with these
+    three figures (openings, hours_per_week, due_on). This app never reads citizens.
+    """
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="commitments")
+    openings = models.PositiveSmallIntegerField(_("antal job"), validators=[MinValueValidator(1)])
+    hours_per_week = models.DecimalField(
+        _("timer pr. uge"),
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(1)],
+    )
+    due_on = models.DateField(_("senest"))
+    description = models.CharField(_("beskrivelse"), max_length=300, blank=True)
+    made_on = models.DateField(_("aftalt den"), default=timezone.localdate)
+
+    objects = CompanyRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("jobtilsagn")
+        verbose_name_plural = _("jobtilsagn")
+        ordering = ["company", "due_on"]
+
+    def __str__(self) -> str:
+        return f"{self.openings} × {self.hours_per_week} t/uge"
+
+
+class DevelopmentSession(models.Model):
+    """An individual development session (sparring) between developer and company."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="sessions")
+    date = models.DateField(_("dato"))
+    hours = models.DecimalField(
+        _("timer"), max_digits=4, decimal_places=1, validators=[MinValueValidator(Decimal("0.5"))]
+    )
+    topic = models.CharField(_("emne"), max_length=200)
+    notes = models.TextField(_("noter"), blank=True)
+    developer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("forretningsudvikler"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = CompanyRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sparringssession")
+        verbose_name_plural = _("sparringssessioner")
+        ordering = ["company", "-date"]
+
+    def __str__(self) -> str:
+        return f"{self.topic} ({self.date:%d.%m.%Y})"
+
+
+class ProgrammeQuerySet(ClusterScopedQuerySet):
+    pass
+
+
+PROGRAMME_MONTHS = 12
+FOLLOW_UP_MONTHS = 6
+
+
+class Programme(models.Model):
+    """The cluster's accelerator programme: 12 months, then 6 months of follow-up."""
+
+    cluster = models.OneToOneField(
+        Cluster, verbose_name=_("klynge"), on_delete=models.PROTECT, related_name="programme"
+    )
+    start = models.DateField(_("programstart"))
+
+    objects = ProgrammeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("acceleratorprogram")
+        verbose_name_plural = _("acceleratorprogrammer")
+        ordering = ["cluster__number"]
+
+    def __str__(self) -> str:
+        return _("Acceleratorprogram, %(cluster)s") % {"cluster": self.cluster}
+
+    @property
+    def end(self):
+        return self.start + relativedelta(months=PROGRAMME_MONTHS)
+
+    @property
+    def follow_up_end(self):
+        return self.end + relativedelta(months=FOLLOW_UP_MONTHS)
+
+    def phase_on(self, day) -> str:
+        if day < self.start:
+            return _("Ikke startet")
+        if day < self.end:
+            return _("I gang")
+        if day < self.follow_up_end:
+            return _("Opfølgning")
+        return _("Afsluttet")
+
+    @property
+    def phase(self) -> str:
+        return self.phase_on(timezone.localdate())
+
+
+class CampaignQuerySet(ScopedQuerySet):
+    def scoped(self, user, *, write):
+        if user.role in (Role.ADMIN, Role.CONTROLLER, Role.BUSINESS_DEVELOPER):
+            return self.all()
+        if write:
+            return self.none()
+        if user.role in MUNICIPAL_ROLES:
+            return self.filter(municipality_id=user.municipality_id)
+        return self.none()
+
+
+class Campaign(models.Model):
+    """Recruitment in one municipality (with its business council), ending in a boot camp."""
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("kommune"), on_delete=models.PROTECT, related_name="+"
+    )
+    cluster = models.ForeignKey(
+        Cluster, verbose_name=_("klynge"), on_delete=models.PROTECT, related_name="campaigns"
+    )
+    title = models.CharField(_("titel"), max_length=200)
+    started_on = models.DateField(_("kampagnestart"))
+    boot_camp_date = models.DateField(
+        _("boot camp, første dag"),
+        null=True,
+        blank=True,
+        help_text=_("Boot camp varer to dage."),
+    )
+    boot_camp_place = models.CharField(_("boot camp, sted"), max_length=200, blank=True)
+    notes = models.TextField(_("noter"), blank=True)
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rekrutteringskampagne")
+        verbose_name_plural = _("rekrutteringskampagner")
+        ordering = ["-started_on"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def boot_camp_end(self):
+        return self.boot_camp_date + relativedelta(days=1) if self.boot_camp_date else None
+
+
+class BootCampInvitation(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="invitations")
+    company = models.ForeignKey(
+        Company,
+        verbose_name=_("virksomhed"),
+        on_delete=models.PROTECT,
+        related_name="invitations",
+    )
+    invited_on = models.DateField(_("inviteret den"), default=timezone.localdate)
+    attended = models.BooleanField(_("deltog i boot camp"), default=False)
+    selected = models.BooleanField(_("optaget i programmet"), default=False)
+
+    class Meta:
+        verbose_name = _("invitation til boot camp")
+        verbose_name_plural = _("invitationer til boot camp")
+        ordering = ["company__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "company"], name="uniq_invitation")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company} – {self.campaign}"
+
+
+class CampCompanyAttendance(models.Model):
+    camp = models.ForeignKey(Camp, on_delete=models.CASCADE, related_name="company_attendance")
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="camp_attendance")
+
+    class Meta:
+        verbose_name = _("virksomheds deltagelse i camp")
+        constraints = [
+            models.UniqueConstraint(fields=["camp", "company"], name="uniq_camp_company")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company} – {self.camp}"
+
+
+class CampStaffAttendance(models.Model):
+    """A member of municipal staff at a camp."""
+
+    camp = models.ForeignKey(Camp, on_delete=models.CASCADE, related_name="staff_attendance")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="camp_attendance"
+    )
+
+    class Meta:
+        verbose_name = _("medarbejders deltagelse i camp")
+        constraints = [models.UniqueConstraint(fields=["camp", "user"], name="uniq_camp_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.camp}"

@@ -1,0 +1,33 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from partnerships.models import Cluster, Municipality, User
+from siv.roles import Role
+
+from .models import Company, CompanyRole, CompanyStatus
+
+
+class CompanyFilter(django_filters.FilterSet):
+    role = django_filters.ChoiceFilter(label=_("Rolle"), choices=CompanyRole.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=CompanyStatus.choices)
+    municipality = django_filters.ModelChoiceFilter(
+        label=_("Kommune"),
+        queryset=Municipality.objects.filter(companies__isnull=False).distinct(),
+    )
+    cluster = django_filters.ModelChoiceFilter(
+        label=_("Klynge"), field_name="enrolled_cluster", queryset=Cluster.objects.all()
+    )
+    developer = django_filters.ModelChoiceFilter(
+        label=_("Forretningsudvikler"),
+        field_name="business_developer",
+        queryset=User.objects.filter(role=Role.BUSINESS_DEVELOPER),
+    )
+    name = django_filters.CharFilter(label=_("Navn eller CVR"), method="filter_name")
+
+    class Meta:
+        model = Company
+        fields = ["role", "status", "municipality", "cluster", "developer"]
+
+    def filter_name(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(cvr=value.strip()))

@@ -1,0 +1,341 @@
+"""Every write in the accelerator: validate, change, and record it in the audit log."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from partnerships.models import Cluster, ClusterMembership, User
+from siv import audit
+from siv.models import AuditAction
+
+from .models import (
+    SLOT_SHARING_SIZES,
+    BootCampInvitation,
+    Buddy,
+    Camp,
+    Campaign,
+    CampCompanyAttendance,
+    CampStaffAttendance,
+    Company,
+    CompanyContact,
+    CompanyFinancial,
+    CompanyRole,
+    CompanyStatus,
+    DevelopmentSession,
+    JobCommitment,
+    Milestone,
+    Programme,
+    ProgrammeSlot,
+)
+
+
+def _snapshot(obj: models.Model) -> dict[str, Any]:
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def _save_new(obj: models.Model, *, by: User, details: dict | None = None) -> models.Model:
+    obj.full_clean()
+    obj.save()
+    audit.record(AuditAction.CREATE, actor=by, obj=obj, details=details)
+    return obj
+
+
+def _save_changes(obj: models.Model, before: dict[str, Any], *, by: User) -> models.Model:
+    obj.full_clean()
+    obj.save()
+    changed = audit.changed_fields(before, _snapshot(obj))
+    if changed:
+        audit.record(AuditAction.CHANGE, actor=by, obj=obj, details={"fields": changed})
+    return obj
+
+
+# Companies ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def company_create(*, by: User, **fields: Any) -> Company:
+    return _save_new(Company(**fields), by=by)
+
+
+@transaction.atomic
+def company_update(*, company: Company, by: User, **fields: Any) -> Company:
+    before = _snapshot(company)
+    for name, value in fields.items():
+        setattr(company, name, value)
+    return _save_changes(company, before, by=by)
+
+
+@transaction.atomic
+def company_drop_out(*, company: Company, date: datetime.date, reason: str, by: User) -> Company:
+    """Mark the company as dropped out. Its financials, camps and sessions stay as history.
+
+    Moving the citizens' placements to a support company is participants' service.
+    """
+    if company.status == CompanyStatus.DROPPED_OUT:
+        raise ValidationError(_("Virksomheden er allerede frafaldet."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Angiv en årsag til frafaldet.")})
+    before = _snapshot(company)
+    company.status = CompanyStatus.DROPPED_OUT
+    company.dropped_out_on = date
+    company.dropout_reason = reason.strip()
+    return _save_changes(company, before, by=by)
+
+
+# Programme and slots -----------------------------------------------------------------------
+
+
+def slots_used(*, cluster: Cluster, municipality_id: int) -> int:
+    return ProgrammeSlot.objects.filter(cluster=cluster, municipality_id=municipality_id).count()
+
+
+@transaction.atomic
+def company_enrol(
+    *,
+    company: Company,
+    cluster: Cluster,
+    by: User,
+    share_with: Company | None = None,
+    invitation: BootCampInvitation | None = None,
+) -> Company:
+    """Enrol the company in the cluster's programme on a slot of its municipality.
+
+    A new slot counts against ClusterMembership.slots; sharing another small company's slot
+    uses none.
+    """
+    # Lock the membership row so two enrolments cannot both take the last slot.
+    membership = (
+        ClusterMembership.objects.select_for_update()
+        .filter(cluster=cluster, municipality_id=company.municipality_id)
+        .first()
+    )
+    if membership is None:
+        raise ValidationError(
+            _("%(municipality)s er ikke med i %(cluster)s.")
+            % {"municipality": company.municipality, "cluster": cluster}
+        )
+    if company.role != CompanyRole.ACCELERATOR:
+        raise ValidationError(_("Kun acceleratorvirksomheder kan optages i programmet."))
+    if company.status != CompanyStatus.ACTIVE:
+        raise ValidationError(_("En frafaldet virksomhed kan ikke optages."))
+    if company.slot_id is not None:
+        raise ValidationError(_("Virksomheden er allerede optaget i programmet."))
+
+    if share_with is not None:
+        slot = _shared_slot(company=company, share_with=share_with, cluster=cluster)
+    else:
+        used = slots_used(cluster=cluster, municipality_id=company.municipality_id)
+        if used >= membership.slots:
+            raise ValidationError(
+                _(
+                    "Alle %(slots)s pladser for %(municipality)s i %(cluster)s er brugt. "
+                    "Del en plads med en anden lille virksomhed, eller udvid antallet af pladser."
+                )
+                % {
+                    "slots": membership.slots,
+                    "municipality": company.municipality,
+                    "cluster": cluster,
+                }
+            )
+        slot = ProgrammeSlot.objects.create(
+            cluster=cluster, municipality_id=company.municipality_id
+        )
+
+    before = _snapshot(company)
+    company.slot = slot
+    company.enrolled_cluster = cluster
+    if company.entry_year is None:
+        company.entry_year = cluster.start_year
+    _save_changes(company, before, by=by)
+    if invitation is not None:
+        invitation.selected = True
+        invitation.save(update_fields=["selected"])
+        audit.record(AuditAction.CHANGE, actor=by, obj=invitation, details={"fields": ["selected"]})
+    return company
+
+
+def _shared_slot(*, company: Company, share_with: Company, cluster: Cluster) -> ProgrammeSlot:
+    slot = share_with.slot
+    if slot is None or slot.cluster_id != cluster.pk:
+        raise ValidationError(
+            _("%(other)s har ingen plads i %(cluster)s at dele.")
+            % {"other": share_with, "cluster": cluster}
+        )
+    if slot.municipality_id != company.municipality_id:
+        raise ValidationError(_("Kun virksomheder i samme kommune kan dele en plads."))
+    if company.size not in SLOT_SHARING_SIZES or share_with.size not in SLOT_SHARING_SIZES:
+        raise ValidationError(_("Kun to mikro- eller små virksomheder kan dele en plads."))
+    if slot.companies.count() >= 2:
+        raise ValidationError(_("Pladsen deles allerede af to virksomheder."))
+    return slot
+
+
+@transaction.atomic
+def programme_set_start(*, cluster: Cluster, start: datetime.date, by: User) -> Programme:
+    programme = Programme.objects.filter(cluster=cluster).first()
+    if programme is None:
+        return _save_new(Programme(cluster=cluster, start=start), by=by)
+    before = _snapshot(programme)
+    programme.start = start
+    return _save_changes(programme, before, by=by)
+
+
+# Records on a company ----------------------------------------------------------------------
+
+
+def _lock(company: Company) -> None:
+    """Serialise writes to one company's yearly rows, so two saves of a year cannot collide."""
+    Company.objects.select_for_update().filter(pk=company.pk).first()
+
+
+@transaction.atomic
+def financial_set(
+    *,
+    company: Company,
+    year: int,
+    revenue: Decimal | None,
+    ebitda: Decimal | None,
+    full_time_employees: Decimal | None,
+    by: User,
+) -> CompanyFinancial:
+    """Record (or correct) the company's figures for one year."""
+    _lock(company)
+    existing = CompanyFinancial.objects.filter(company=company, year=year).first()
+    values = {"revenue": revenue, "ebitda": ebitda, "full_time_employees": full_time_employees}
+    if existing is None:
+        return _save_new(CompanyFinancial(company=company, year=year, **values), by=by)
+    before = _snapshot(existing)
+    for name, value in values.items():
+        setattr(existing, name, value)
+    return _save_changes(existing, before, by=by)
+
+
+@transaction.atomic
+def contact_add(*, company: Company, by: User, **fields: Any) -> CompanyContact:
+    return _save_new(CompanyContact(company=company, **fields), by=by)
+
+
+@transaction.atomic
+def buddy_add(*, company: Company, by: User, **fields: Any) -> Buddy:
+    return _save_new(Buddy(company=company, **fields), by=by)
+
+
+@transaction.atomic
+def milestone_set(
+    *,
+    company: Company,
+    kind: str,
+    due_on: datetime.date | None,
+    done_on: datetime.date | None,
+    note: str = "",
+    by: User,
+) -> Milestone:
+    """Plan a milestone or mark it reached; one row per milestone kind and company."""
+    _lock(company)
+    existing = Milestone.objects.filter(company=company, kind=kind).first()
+    values = {"due_on": due_on, "done_on": done_on, "note": note}
+    if existing is None:
+        return _save_new(Milestone(company=company, kind=kind, **values), by=by)
+    before = _snapshot(existing)
+    for name, value in values.items():
+        setattr(existing, name, value)
+    return _save_changes(existing, before, by=by)
+
+
+@transaction.atomic
+def commitment_add(*, company: Company, by: User, **fields: Any) -> JobCommitment:
+    return _save_new(JobCommitment(company=company, **fields), by=by)
+
+
+@transaction.atomic
+def session_add(*, company: Company, by: User, **fields: Any) -> DevelopmentSession:
+    fields.setdefault("developer", company.business_developer or by)
+    return _save_new(DevelopmentSession(company=company, **fields), by=by)
+
+
+# Recruitment -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def campaign_create(*, by: User, **fields: Any) -> Campaign:
+    return _save_new(Campaign(**fields), by=by)
+
+
+@transaction.atomic
+def campaign_invite(
+    *, campaign: Campaign, company: Company, invited_on: datetime.date, by: User
+) -> BootCampInvitation:
+    if BootCampInvitation.objects.filter(campaign=campaign, company=company).exists():
+        raise ValidationError(_("Virksomheden er allerede inviteret til denne boot camp."))
+    return _save_new(
+        BootCampInvitation(campaign=campaign, company=company, invited_on=invited_on), by=by
+    )
+
+
+@transaction.atomic
+def boot_camp_register_attendance(
+    *, campaign: Campaign, attended_ids: Iterable[int], by: User
+) -> int:
+    """Set who attended the boot camp; returns how many invitations changed."""
+    attended = set(attended_ids)
+    changed = 0
+    for invitation in campaign.invitations.select_for_update():
+        now = invitation.pk in attended
+        if invitation.attended != now:
+            invitation.attended = now
+            invitation.save(update_fields=["attended"])
+            changed += 1
+    audit.record(
+        AuditAction.CHANGE,
+        actor=by,
+        obj=campaign,
+        details={"boot_camp_attendance": sorted(attended), "changed": changed},
+    )
+    return changed
+
+
+# Camps -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def camp_create(*, by: User, **fields: Any) -> Camp:
+    return _save_new(Camp(**fields), by=by)
+
+
+@transaction.atomic
+def camp_update(*, camp: Camp, by: User, **fields: Any) -> Camp:
+    before = _snapshot(camp)
+    for name, value in fields.items():
+        setattr(camp, name, value)
+    return _save_changes(camp, before, by=by)
+
+
+@transaction.atomic
+def camp_register_attendance(
+    *, camp: Camp, companies: Iterable[Company], staff: Iterable[User], by: User
+) -> None:
+    """Replace the camp's attendance list with these companies and staff members."""
+    company_ids = {c.pk for c in companies}
+    staff_ids = {u.pk for u in staff}
+    camp.company_attendance.exclude(company_id__in=company_ids).delete()
+    camp.staff_attendance.exclude(user_id__in=staff_ids).delete()
+    CampCompanyAttendance.objects.bulk_create(
+        [CampCompanyAttendance(camp=camp, company_id=pk) for pk in company_ids],
+        ignore_conflicts=True,
+    )
+    CampStaffAttendance.objects.bulk_create(
+        [CampStaffAttendance(camp=camp, user_id=pk) for pk in staff_ids], ignore_conflicts=True
+    )
+    audit.record(
+        AuditAction.CHANGE,
+        actor=by,
+        obj=camp,
+        details={"companies": sorted(company_ids), "staff": sorted(staff_ids)},
+    )

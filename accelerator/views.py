@@ -1,0 +1,521 @@
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from siv import audit
+from siv.access import get_for_user_or_404
+
+from . import charts, forms, selectors, services
+from .filters import CompanyFilter
+from .models import (
+    Buddy,
+    Camp,
+    Campaign,
+    Company,
+    CompanyContact,
+    CompanyFinancial,
+    DevelopmentSession,
+    JobCommitment,
+    Milestone,
+    Programme,
+)
+
+PAGE_SIZE = 25
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    """Put a service's validation error on the form, so the user sees it, never a 500."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _form_page(request, form, *, title: str, back: str, submit: str | None = None):
+    return render(
+        request,
+        "accelerator/form.html",
+        {"form": form, "title": title, "back": back, "submit": submit or _("Gem")},
+    )
+
+
+# Companies ---------------------------------------------------------------------------------
+
+
+def company_list(request):
+    company_filter = CompanyFilter(
+        request.GET or None, queryset=selectors.company_list(user=request.user)
+    )
+    if request.GET.keys() - {"side"}:
+        audit.record_search(actor=request.user, model=Company, criteria=request.GET.dict())
+    page = Paginator(company_filter.qs, PAGE_SIZE).get_page(request.GET.get("side"))
+    return render(
+        request,
+        "accelerator/company_list.html",
+        {
+            "filter": company_filter,
+            "page": page,
+            "may_create": selectors.may_manage_companies(request.user),
+        },
+    )
+
+
+def company_create(request):
+    if not selectors.may_manage_companies(request.user):
+        raise Http404
+    form = forms.CompanyForm(request.POST or None, may_assign_developer=True)
+    if form.is_valid():
+        try:
+            company = services.company_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Virksomheden er oprettet."))
+            return redirect("accelerator:company_detail", company.pk)
+    return _form_page(request, form, title=_("Opret virksomhed"), back="accelerator:company_list")
+
+
+def company_detail(request, pk: int):
+    company = get_for_user_or_404(
+        Company.objects.select_related(
+            "municipality", "enrolled_cluster", "business_developer", "organisation"
+        ),
+        request.user,
+        pk=pk,
+    )
+    financials = list(company.financials.order_by("year"))
+    commitments = list(company.commitments.all())
+    years = [str(f.year) for f in financials]
+    financial_chart = charts.bar_chart(
+        title=_("Regnskabstal for %(company)s") % {"company": company.name},
+        description=_("Omsætning og EBITDA pr. år i kroner. Tallene står også i tabellen."),
+        categories=years,
+        series=[
+            (_("Omsætning"), [f.revenue for f in financials]),
+            (_("EBITDA"), [f.ebitda for f in financials]),
+        ],
+    )
+    commitment_chart = charts.bar_chart(
+        title=_("Jobtilsagn for %(company)s") % {"company": company.name},
+        description=_("Antal tilsagte job pr. frist. Tallene står også i tabellen."),
+        categories=[c.due_on.strftime("%d.%m.%Y") for c in commitments],
+        series=[(_("Tilsagte job"), [c.openings for c in commitments])],
+    )
+    return render(
+        request,
+        "accelerator/company_detail.html",
+        {
+            "company": company,
+            "financials": financials,
+            "financial_chart": financial_chart,
+            "commitments": commitments,
+            "commitment_chart": commitment_chart,
+            "commitments_total": selectors.commitments_total(company),
+            "growth": selectors.company_growth(company),
+            "summary": selectors.company_summary(company),
+            "milestones": company.milestones.all(),
+            "contacts": company.contacts.all(),
+            "buddies": company.buddies.all(),
+            "slot_shared_with": (
+                company.slot.companies.exclude(pk=company.pk).first() if company.slot_id else None
+            ),
+            "can_write": selectors.can_write(Company, company, request.user),
+        },
+    )
+
+
+def company_edit(request, pk: int):
+    company = get_for_user_or_404(Company, request.user, write=True, pk=pk)
+    form = forms.CompanyForm(
+        request.POST or None,
+        instance=company,
+        may_assign_developer=selectors.may_manage_companies(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.fields}
+        company.refresh_from_db()
+        try:
+            services.company_update(company=company, by=request.user, **fields)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Virksomheden er gemt."))
+            return redirect("accelerator:company_detail", company.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Ret %(company)s") % {"company": company},
+        back="accelerator:company_list",
+    )
+
+
+def company_dropout(request, pk: int):
+    company = get_for_user_or_404(Company, request.user, write=True, pk=pk)
+    form = forms.DropOutForm(
+        request.POST or None, initial={"date": timezone.localdate().isoformat()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.company_drop_out(company=company, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Virksomheden er registreret som frafaldet."))
+            return redirect("accelerator:company_detail", company.pk)
+    return render(
+        request,
+        "accelerator/company_dropout.html",
+        {
+            "company": company,
+            "form": form,
+            "support_companies": selectors.support_companies(user=request.user),
+        },
+    )
+
+
+def company_enrol(request, pk: int):
+    company = get_for_user_or_404(Company, request.user, write=True, pk=pk)
+    partners = selectors.enrolment_partners(company=company, user=request.user)
+    form = forms.EnrolForm(
+        request.POST or None,
+        partners=partners,
+        initial={"cluster": company.municipality.clusters.order_by("number").first()},
+    )
+    invitation_id = request.GET.get("invitation", "")
+    invitation = (
+        company.invitations.filter(pk=invitation_id).first() if invitation_id.isdigit() else None
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.company_enrol(
+                company=company, by=request.user, invitation=invitation, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Virksomheden er optaget i acceleratorprogrammet."))
+            return redirect("accelerator:company_detail", company.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Optag %(company)s i acceleratorprogrammet") % {"company": company},
+        back="accelerator:company_list",
+        submit=_("Optag"),
+    )
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """A list of rows on a company with a form to add one (contacts, buddies, …)."""
+
+    model: Any
+    form: Any
+    service: Any
+    title: Any
+    template: str
+
+
+RECORDS = {
+    "financials": RecordKind(
+        CompanyFinancial,
+        forms.FinancialForm,
+        services.financial_set,
+        gettext_lazy("Regnskabstal"),
+        "accelerator/records/financials.html",
+    ),
+    "contacts": RecordKind(
+        CompanyContact,
+        forms.ContactForm,
+        services.contact_add,
+        gettext_lazy("Kontaktpersoner"),
+        "accelerator/records/contacts.html",
+    ),
+    "buddies": RecordKind(
+        Buddy,
+        forms.BuddyForm,
+        services.buddy_add,
+        gettext_lazy("Buddies"),
+        "accelerator/records/buddies.html",
+    ),
+    "milestones": RecordKind(
+        Milestone,
+        forms.MilestoneForm,
+        services.milestone_set,
+        gettext_lazy("Milepæle i den sociale model"),
+        "accelerator/records/milestones.html",
+    ),
+    "commitments": RecordKind(
+        JobCommitment,
+        forms.CommitmentForm,
+        services.commitment_add,
+        gettext_lazy("Jobtilsagn"),
+        "accelerator/records/commitments.html",
+    ),
+    "sessions": RecordKind(
+        DevelopmentSession,
+        forms.SessionForm,
+        services.session_add,
+        gettext_lazy("Sparringssessioner"),
+        "accelerator/records/sessions.html",
+    ),
+}
+
+
+def company_records(request, pk: int, kind: str):
+    record = RECORDS[kind]
+    company = get_for_user_or_404(Company, request.user, pk=pk)
+    can_write = selectors.can_write(Company, company, request.user)
+    form = record.form(request.POST or None) if can_write else None
+    if request.method == "POST":
+        if not can_write:
+            raise Http404
+        if form.is_valid():
+            try:
+                record.service(company=company, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, _("Gemt."))
+                return redirect(request.path)
+    rows = record.model.objects.for_user(request.user).filter(company=company)
+    if kind == "sessions":
+        rows = rows.select_related("developer")
+    return render(
+        request,
+        "accelerator/company_records.html",
+        {
+            "company": company,
+            "record": record,
+            "rows": rows,
+            "form": form,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+# Programmes and recruitment ----------------------------------------------------------------
+
+
+def programme_list(request):
+    if not selectors.may_see_programmes(request.user):
+        raise Http404
+    return render(
+        request,
+        "accelerator/programme_list.html",
+        {"clusters": selectors.clusters_for_user(request.user).select_related("programme")},
+    )
+
+
+def programme_detail(request, cluster_pk: int):
+    cluster = selectors.clusters_for_user(request.user).filter(pk=cluster_pk).first()
+    if cluster is None:
+        raise Http404
+    programme = Programme.objects.filter(cluster=cluster).first()
+    can_write = selectors.may_manage_companies(request.user)
+    form = forms.ProgrammeStartForm(
+        request.POST or None, initial={"start": programme.start if programme else None}
+    )
+    if request.method == "POST":
+        if not can_write:
+            raise Http404
+        if form.is_valid():
+            services.programme_set_start(cluster=cluster, by=request.user, **form.cleaned_data)
+            messages.success(request, _("Programstarten er gemt."))
+            return redirect(request.path)
+    companies = (
+        selectors.company_list(user=request.user)
+        .filter(enrolled_cluster=cluster)
+        .select_related("slot")
+    )
+    return render(
+        request,
+        "accelerator/programme_detail.html",
+        {
+            "cluster": cluster,
+            "programme": programme,
+            "companies": companies,
+            "slot_usage": selectors.slot_usage(cluster=cluster),
+            "camps": selectors.camp_list(user=request.user).filter(cluster=cluster),
+            "form": form if can_write else None,
+        },
+    )
+
+
+def campaign_list(request):
+    if not selectors.may_see_programmes(request.user):
+        raise Http404
+    page = Paginator(selectors.campaign_list(user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("side")
+    )
+    return render(
+        request,
+        "accelerator/campaign_list.html",
+        {"page": page, "may_create": selectors.may_run_recruitment(request.user)},
+    )
+
+
+def campaign_create(request):
+    if not selectors.may_run_recruitment(request.user):
+        raise Http404
+    form = forms.CampaignForm(request.POST or None)
+    if form.is_valid():
+        campaign = services.campaign_create(by=request.user, **form.cleaned_data)
+        messages.success(request, _("Kampagnen er oprettet."))
+        return redirect("accelerator:campaign_detail", campaign.pk)
+    return _form_page(
+        request, form, title=_("Ny rekrutteringskampagne"), back="accelerator:campaign_list"
+    )
+
+
+def campaign_detail(request, pk: int):
+    campaign = get_for_user_or_404(
+        Campaign.objects.select_related("municipality", "cluster"), request.user, pk=pk
+    )
+    invitations = campaign.invitations.select_related("company", "company__enrolled_cluster")
+    return render(
+        request,
+        "accelerator/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "invitations": invitations,
+            "can_write": selectors.can_write(Campaign, campaign, request.user),
+        },
+    )
+
+
+def campaign_invite(request, pk: int):
+    campaign = get_for_user_or_404(Campaign, request.user, write=True, pk=pk)
+    form = forms.InviteForm(
+        request.POST or None,
+        companies=selectors.invitable_companies(campaign=campaign, user=request.user),
+        initial={"invited_on": timezone.localdate().isoformat()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.campaign_invite(campaign=campaign, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Virksomheden er inviteret til boot camp."))
+            return redirect("accelerator:campaign_detail", campaign.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Inviter til boot camp: %(campaign)s") % {"campaign": campaign},
+        back="accelerator:campaign_list",
+        submit=_("Inviter"),
+    )
+
+
+def campaign_attendance(request, pk: int):
+    campaign = get_for_user_or_404(Campaign, request.user, write=True, pk=pk)
+    invitations = campaign.invitations.select_related("company")
+    form = forms.BootCampAttendanceForm(
+        request.POST or None,
+        invitations=invitations,
+        initial={"attended": [i for i in invitations if i.attended]},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.boot_camp_register_attendance(
+            campaign=campaign,
+            attended_ids=[i.pk for i in form.cleaned_data["attended"]],
+            by=request.user,
+        )
+        messages.success(request, _("Fremmødet til boot camp er gemt."))
+        return redirect("accelerator:campaign_detail", campaign.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Fremmøde til boot camp: %(campaign)s") % {"campaign": campaign},
+        back="accelerator:campaign_list",
+    )
+
+
+# Camps -------------------------------------------------------------------------------------
+
+
+def camp_list(request):
+    if not selectors.may_see_camps(request.user):
+        raise Http404
+    page = Paginator(selectors.camp_list(user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("side")
+    )
+    return render(
+        request,
+        "accelerator/camp_list.html",
+        {"page": page, "may_create": selectors.may_run_recruitment(request.user)},
+    )
+
+
+def camp_create(request):
+    if not selectors.may_run_recruitment(request.user):
+        raise Http404
+    form = forms.CampForm(request.POST or None)
+    if form.is_valid():
+        camp = services.camp_create(by=request.user, **form.cleaned_data)
+        messages.success(request, _("Camp er oprettet."))
+        return redirect("accelerator:camp_detail", camp.pk)
+    return _form_page(request, form, title=_("Ny camp"), back="accelerator:camp_list")
+
+
+def camp_detail(request, pk: int):
+    camp = get_for_user_or_404(Camp.objects.select_related("cluster"), request.user, pk=pk)
+    return render(
+        request,
+        "accelerator/camp_detail.html",
+        {
+            "camp": camp,
+            "companies": Company.objects.for_user(request.user)
+            .filter(camp_attendance__camp=camp)
+            .order_by("name"),
+            "company_count": camp.company_attendance.count(),
+            "staff": camp.staff_attendance.select_related("user__municipality").order_by(
+                "user__first_name"
+            ),
+            "can_write": selectors.can_write(Camp, camp, request.user),
+        },
+    )
+
+
+def camp_edit(request, pk: int):
+    camp = get_for_user_or_404(Camp, request.user, write=True, pk=pk)
+    form = forms.CampForm(request.POST or None, instance=camp)
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        camp.refresh_from_db()
+        services.camp_update(camp=camp, by=request.user, **fields)
+        messages.success(request, _("Camp er gemt."))
+        return redirect("accelerator:camp_detail", camp.pk)
+    return _form_page(
+        request, form, title=_("Ret %(camp)s") % {"camp": camp}, back="accelerator:camp_list"
+    )
+
+
+def camp_attendance(request, pk: int):
+    camp = get_for_user_or_404(
+        Camp.objects.select_related("cluster"), request.user, write=True, pk=pk
+    )
+    companies, staff = selectors.camp_attendance_choices(camp)
+    form = forms.CampAttendanceForm(
+        request.POST or None,
+        companies=companies,
+        staff=staff,
+        initial={
+            "companies": list(camp.company_attendance.values_list("company_id", flat=True)),
+            "staff": list(camp.staff_attendance.values_list("user_id", flat=True)),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        services.camp_register_attendance(camp=camp, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Fremmødet er gemt."))
+        return redirect("accelerator:camp_detail", camp.pk)
+    return render(request, "accelerator/camp_attendance.html", {"camp": camp, "form": form})

@@ -1,0 +1,120 @@
+"""Who may open every accelerator page: own and foreign objects, all roles."""
+
+from siv.roles import MUNICIPAL_ROLES, Role
+from tests.factories.accelerator import CampaignFactory, CampFactory
+from tests.factories.partnerships import ClusterFactory, ClusterMembershipFactory, municipality
+from tests.matrix import ALL_ROLES, SEES_ALL, Case, run_matrix
+
+from .conftest import foreign_company, own_company
+
+FUND = frozenset({Role.BUSINESS_DEVELOPER, Role.CONTROLLER, Role.ADMIN})
+FUND_AND_MUNICIPAL = FUND | MUNICIPAL_ROLES
+MANAGERS = frozenset({Role.CONTROLLER, Role.ADMIN})
+
+
+def _own_company(p):
+    return [own_company(p).pk]
+
+
+def _foreign_company(p):
+    return [foreign_company(p).pk]
+
+
+def _other_cluster():
+    cluster = ClusterFactory(number=2, start_year=2020)
+    ClusterMembershipFactory(cluster=cluster, municipality=municipality("Silkeborg"))
+    return cluster
+
+
+def _own_cluster(p):
+    return [p.cluster.pk]
+
+
+def _foreign_cluster(p):
+    return [_other_cluster().pk]
+
+
+def _own_campaign(p):
+    return [CampaignFactory(municipality=p.own.municipality, cluster=p.cluster).pk]
+
+
+def _foreign_campaign(p):
+    return [CampaignFactory(municipality=p.foreign.municipality, cluster=p.cluster).pk]
+
+
+def _own_camp(p):
+    return [CampFactory(cluster=p.cluster).pk]
+
+
+def _foreign_camp(p):
+    return [CampFactory(cluster=_other_cluster()).pk]
+
+
+def company_case(name, roles=ALL_ROLES):
+    return Case(name, roles, own=_own_company, foreign=_foreign_company, foreign_roles=SEES_ALL)
+
+
+CASES = [
+    Case("accelerator:company_list", ALL_ROLES),
+    Case("accelerator:company_create", MANAGERS),
+    company_case("accelerator:company_detail"),
+    company_case("accelerator:company_edit", FUND),
+    company_case("accelerator:company_dropout", FUND),
+    company_case("accelerator:company_enrol", FUND),
+    company_case("accelerator:company_financials"),
+    company_case("accelerator:company_contacts"),
+    company_case("accelerator:company_buddies"),
+    company_case("accelerator:company_milestones"),
+    company_case("accelerator:company_commitments"),
+    company_case("accelerator:company_sessions"),
+    Case("accelerator:programme_list", FUND_AND_MUNICIPAL),
+    Case(
+        "accelerator:programme_detail",
+        FUND_AND_MUNICIPAL,
+        own=_own_cluster,
+        foreign=_foreign_cluster,
+        foreign_roles=FUND,
+    ),
+    Case("accelerator:campaign_list", FUND_AND_MUNICIPAL),
+    Case("accelerator:campaign_create", FUND),
+    Case(
+        "accelerator:campaign_detail",
+        FUND_AND_MUNICIPAL,
+        own=_own_campaign,
+        foreign=_foreign_campaign,
+        foreign_roles=FUND,
+    ),
+    Case(
+        "accelerator:campaign_invite",
+        FUND,
+        own=_own_campaign,
+        foreign=_foreign_campaign,
+        foreign_roles=FUND,
+    ),
+    Case(
+        "accelerator:campaign_attendance",
+        FUND,
+        own=_own_campaign,
+        foreign=_foreign_campaign,
+        foreign_roles=FUND,
+    ),
+    Case("accelerator:camp_list", FUND_AND_MUNICIPAL),
+    Case("accelerator:camp_create", FUND),
+    Case(
+        "accelerator:camp_detail",
+        FUND_AND_MUNICIPAL,
+        own=_own_camp,
+        foreign=_foreign_camp,
+        foreign_roles=FUND,
+    ),
+    Case("accelerator:camp_edit", FUND, own=_own_camp, foreign=_foreign_camp, foreign_roles=FUND),
+    Case(
+        "accelerator:camp_attendance",
+        FUND,
+        own=_own_camp,
+        foreign=_foreign_camp,
+        foreign_roles=FUND,
+    ),
+]
+
+test_permission, test_signed_out_is_sent_to_login = run_matrix(CASES)
