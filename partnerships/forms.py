@@ -41,6 +41,15 @@ class MembershipForm(forms.ModelForm):
         self.instance.cluster = cluster
         self.fields["municipality"].queryset = Municipality.objects.select_related("region")
 
+    def clean_municipality(self):
+        municipality = self.cleaned_data["municipality"]
+        others = ClusterMembership.objects.filter(
+            cluster=self.instance.cluster, municipality=municipality
+        ).exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(_("Kommunen er allerede med i klyngen."))
+        return municipality
+
 
 class OrganisationForm(forms.ModelForm):
     class Meta:
@@ -162,9 +171,24 @@ class EvaluationForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        others = CollaborationEvaluation.objects.filter(
+            partnership=self.instance.partnership,
+            organisation=cleaned.get("organisation"),
+            year=cleaned.get("year"),
+        ).exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(
+                _("Der er allerede en evaluering for denne virksomhed og dette år.")
+            )
         if not self.errors:
             self.instance.answers = self.answers()
         return cleaned
+
+    def _post_clean(self):
+        # With a question unanswered the answers are incomplete: the model's check of them
+        # would only repeat, on a field the form does not have, what the form already says.
+        if not self.errors:
+            super()._post_clean()
 
 
 class UserCreateForm(forms.ModelForm):

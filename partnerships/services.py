@@ -32,7 +32,8 @@ M = TypeVar("M", bound=models.Model)
 
 
 def _snapshot(obj: models.Model, fields: Iterable[str], m2m: Iterable[str] = ()) -> dict:
-    values = {name: getattr(obj, name) for name in fields}
+    # attname: a foreign key's id, which an unsaved object may not have yet.
+    values = {name: getattr(obj, obj._meta.get_field(name).attname) for name in fields}
     if obj.pk is not None:
         for name in m2m:
             values[name] = sorted(getattr(obj, name).values_list("pk", flat=True))
@@ -52,7 +53,9 @@ def _write(
     """
     m2m = dict(m2m or {})
     creating = obj.pk is None
-    before = _snapshot(obj, fields, m2m)
+    # Compare with the stored row: a bound ModelForm has already changed `obj` in memory.
+    stored = None if creating else type(obj)._default_manager.filter(pk=obj.pk).first()
+    before = _snapshot(stored, fields, m2m) if stored is not None else {}
     for name, value in fields.items():
         setattr(obj, name, value)
     obj.full_clean()

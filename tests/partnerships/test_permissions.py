@@ -150,9 +150,7 @@ CASES = [
         foreign=lambda p: [p.foreign[Role.CASEWORKER].pk],
     ),
     Case("partnerships:user_set_active", ADMIN, own=lambda p: [p.caseworker.pk], status_ok=405),
-    Case(
-        "partnerships:user_reset_lockout", ADMIN, own=lambda p: [p.caseworker.pk], status_ok=405
-    ),
+    Case("partnerships:user_reset_lockout", ADMIN, own=lambda p: [p.caseworker.pk], status_ok=405),
     Case(
         "partnerships:user_reset_second_factor",
         ADMIN,
