@@ -174,3 +174,24 @@ def test_viewing_a_user_is_logged(client, personas):
     assert AuditEntry.objects.filter(
         action=AuditAction.VIEW, object_id=str(personas.actor.pk)
     ).exists()
+
+
+def test_a_new_user_with_a_start_password_can_sign_in(client, personas):
+    client.force_login(personas.admin)
+    data = {
+        "username": "ny-controller",
+        "first_name": "Jonas",
+        "last_name": "Dahl",
+        "role": Role.CONTROLLER,
+        "organisation": personas.fund.pk,
+        "password": "kort",
+    }
+    refused = client.post(reverse("partnerships:user_create"), data)
+    assert "password" in refused.context["form"].errors
+    assert not User.objects.filter(username="ny-controller").exists()
+
+    data["password"] = "lang-og-sikker-adgang-2026"
+    client.post(reverse("partnerships:user_create"), data)
+    assert sign_in(Client(), "ny-controller", "lang-og-sikker-adgang-2026").status_code == 302
+    entry = AuditEntry.objects.get(action=AuditAction.CREATE, actor=personas.admin)
+    assert "lang-og-sikker" not in str(entry.details)

@@ -78,3 +78,9 @@ def test_pages_in_danish_show_dates_as_dd_mm_yyyy(client, personas, dated_world)
     client.force_login(personas.caseworker)
     home = client.get(reverse("home")).content.decode()
     assert "01.03.2019" in home
+
+
+def test_years_are_shown_without_a_thousands_separator(client, personas):
+    client.force_login(personas.controller)
+    page = client.get(reverse("partnerships:cluster_list")).content.decode()
+    assert "<td>2019</td>" in page and "2.019" not in page
