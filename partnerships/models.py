@@ -13,6 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from siv.access import ScopedQuerySet
 from siv.roles import FUND_ROLES, MUNICIPAL_ROLES, Role
 
+# Who configures the programme (clusters, organisations, partnerships, steering group).
+PROGRAMME_WRITERS = frozenset({Role.ADMIN, Role.CONTROLLER})
+# Who reads the steering group's meetings and minutes.
+STEERING_READERS = PROGRAMME_WRITERS | {Role.BUSINESS_DEVELOPER, Role.MUNICIPAL_LEAD}
+
 
 class Region(models.Model):
     name = models.CharField(_("navn"), max_length=100, unique=True)
@@ -42,12 +47,23 @@ class Municipality(models.Model):
         return self.name
 
 
+class ProgrammeQuerySet(ScopedQuerySet):
+    """Programme structure (clusters, slots): every role reads it, the programme writers edit."""
+
+    def scoped(self, user, *, write):
+        if write and user.role not in PROGRAMME_WRITERS:
+            return self.none()
+        return self.all()
+
+
 class Cluster(models.Model):
     number = models.PositiveSmallIntegerField(_("nummer"), unique=True)
     start_year = models.PositiveSmallIntegerField(_("startår"))
     municipalities = models.ManyToManyField(
         Municipality, through="ClusterMembership", related_name="clusters"
     )
+
+    objects = ProgrammeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("klynge")
@@ -69,6 +85,8 @@ class ClusterMembership(models.Model):
     declaration_signed = models.DateField(
         _("partnerskabserklæring underskrevet"), null=True, blank=True
     )
+
+    objects = ProgrammeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("kommune i klynge")
@@ -94,7 +112,7 @@ class OrganisationKind(models.TextChoices):
 class OrganisationQuerySet(ScopedQuerySet):
     def scoped(self, user, *, write):
         if write:
-            return self.all() if user.role in (Role.ADMIN, Role.CONTROLLER) else self.none()
+            return self.all() if user.role in PROGRAMME_WRITERS else self.none()
         # Names of partner organisations are not personal data: every role may see them.
         return self.all()
 
@@ -133,6 +151,8 @@ class UserQuerySet(ScopedQuerySet):
     def scoped(self, user, *, write):
         if user.role == Role.ADMIN:
             return self.all()
+        if write:
+            return self.none()  # roles and organisations are the administrator's to change
         return self.filter(pk=user.pk)
 
 
@@ -196,7 +216,7 @@ class User(AbstractUser):
 class GrowthPartnershipQuerySet(ScopedQuerySet):
     def scoped(self, user, *, write):
         role = user.role
-        if role == Role.ADMIN or role == Role.CONTROLLER:
+        if role in PROGRAMME_WRITERS:
             return self.all()
         if write:
             return self.none()
@@ -304,11 +324,11 @@ class PartnershipMeeting(models.Model):
 
 class SteeringMeetingQuerySet(ScopedQuerySet):
     def scoped(self, user, *, write):
-        if user.role in (Role.ADMIN, Role.CONTROLLER):
+        if user.role in PROGRAMME_WRITERS:
             return self.all()
         if write:
             return self.none()
-        if user.role in (Role.BUSINESS_DEVELOPER, Role.MUNICIPAL_LEAD):
+        if user.role in STEERING_READERS:
             return self.all()
         return self.none()
 
@@ -393,3 +413,27 @@ class CollaborationEvaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} {self.year}"
+
+    def clean(self) -> None:
+        super().clean()
+        errors = answer_errors(self.answers)
+        if errors:
+            raise ValidationError({"answers": errors})
+
+
+def answer_errors(answers) -> list[str]:
+    """What is wrong with an evaluation's answers: every question, a valid answer, a comment."""
+    if not isinstance(answers, dict):
+        return [_("Svarene skal være en liste over spørgsmålene.")]
+    errors = []
+    keys = {key for key, _label in EVALUATION_QUESTIONS}
+    unknown = sorted(set(answers) - keys)
+    if unknown:
+        errors.append(_("Ukendte spørgsmål: %(keys)s") % {"keys": ", ".join(unknown)})
+    for key, label in EVALUATION_QUESTIONS:
+        answer = answers.get(key)
+        if not isinstance(answer, dict) or answer.get("answer") not in Answer.values:
+            errors.append(_("Svar ja, delvist eller nej på: %(question)s") % {"question": label})
+        elif not isinstance(answer.get("comment", ""), str):
+            errors.append(_("Kommentaren skal være tekst: %(question)s") % {"question": label})
+    return errors

@@ -1,25 +1,568 @@
+"""Partnerships' screens: thin views over selectors (reads) and services (writes).
+
+Objects come through the scoping querysets (foreign ones answer 404); pages that only some
+roles have at all are gated with `has_role`, which also answers 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from siv.access import get_for_user_or_404
+from siv import audit
+from siv.access import get_for_user_or_404, has_role
+from siv.models import AuditAction
+from siv.roles import Role
 
-from . import selectors
-from .models import GrowthPartnership
+from . import selectors, services
+from .filters import OrganisationFilter, PartnershipFilter, SteeringMeetingFilter, UserFilter
+from .forms import (
+    ClusterForm,
+    EvaluationForm,
+    GrowthPartnershipForm,
+    MembershipForm,
+    OrganisationForm,
+    PartnerPlanEntryForm,
+    PartnershipMeetingForm,
+    SteeringGroupMeetingForm,
+    UserCreateForm,
+    UserUpdateForm,
+)
+from .models import (
+    EVALUATION_QUESTIONS,
+    PROGRAMME_WRITERS,
+    STEERING_READERS,
+    Answer,
+    Cluster,
+    CollaborationEvaluation,
+    GrowthPartnership,
+    Organisation,
+    SteeringGroupMeeting,
+    User,
+)
+
+PAGE_SIZE = 50
+
+
+def _require(user, roles) -> None:
+    if not has_role(user, *roles):
+        raise Http404
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("side"))
+
+
+def _saved(request, form, save: Callable[[dict], Any]) -> Any | None:
+    """Run `save(cleaned_data)` for a valid POSTed form; validation errors go on the form."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return save(form.cleaned_data)
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return None
+
+
+def _form_page(request, form, *, title: str, back: str, **context):
+    return render(
+        request,
+        "partnerships/form.html",
+        {"form": form, "title": title, "back": back, **context},
+    )
+
+
+def _can_write(model, user, pk=None) -> bool:
+    queryset = model.objects.for_user(user, write=True)
+    return queryset.filter(pk=pk).exists() if pk is not None else queryset.exists()
+
+
+# Clusters
+
+
+def cluster_list(request):
+    return render(
+        request,
+        "partnerships/cluster_list.html",
+        {
+            "page": _page(request, selectors.cluster_list(user=request.user)),
+            "can_edit": has_role(request.user, *PROGRAMME_WRITERS),
+        },
+    )
+
+
+def cluster_detail(request, pk: int):
+    cluster = get_for_user_or_404(Cluster, request.user, pk=pk)
+    return render(
+        request,
+        "partnerships/cluster_detail.html",
+        {
+            "cluster": cluster,
+            "memberships": selectors.cluster_memberships(cluster=cluster),
+            "partnerships": selectors.partnership_list(user=request.user).filter(cluster=cluster),
+            "can_edit": _can_write(Cluster, request.user, cluster.pk),
+        },
+    )
+
+
+def cluster_edit(request, pk: int | None = None):
+    _require(request.user, PROGRAMME_WRITERS)
+    cluster = get_for_user_or_404(Cluster, request.user, write=True, pk=pk) if pk else None
+    form = ClusterForm(request.POST or None, instance=cluster)
+    saved = _saved(
+        request,
+        form,
+        lambda data: services.cluster_save(by=request.user, cluster=cluster, **data),
+    )
+    if saved:
+        messages.success(request, _("Klyngen er gemt."))
+        return redirect("partnerships:cluster_detail", saved.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Ret klynge") if cluster else _("Ny klynge"),
+        back=(
+            reverse("partnerships:cluster_detail", args=[cluster.pk])
+            if cluster
+            else reverse("partnerships:cluster_list")
+        ),
+    )
+
+
+def membership_edit(request, pk: int, membership_pk: int | None = None):
+    _require(request.user, PROGRAMME_WRITERS)
+    cluster = get_for_user_or_404(Cluster, request.user, write=True, pk=pk)
+    membership = get_object_or_404(cluster.memberships, pk=membership_pk) if membership_pk else None
+    form = MembershipForm(request.POST or None, instance=membership, cluster=cluster)
+    saved = _saved(
+        request,
+        form,
+        lambda data: services.membership_save(
+            by=request.user, cluster=cluster, membership=membership, **data
+        ),
+    )
+    if saved:
+        messages.success(request, _("Kommunens plads i klyngen er gemt."))
+        return redirect("partnerships:cluster_detail", cluster.pk)
+    return _form_page(
+        request,
+        form,
+        title=(
+            _("Ret %(municipality)s i %(cluster)s")
+            % {"municipality": membership.municipality, "cluster": cluster}
+            if membership
+            else _("Tilføj kommune til %(cluster)s") % {"cluster": cluster}
+        ),
+        back=reverse("partnerships:cluster_detail", args=[cluster.pk]),
+    )
+
+
+# Organisations
+
+
+def organisation_list(request):
+    _require(request.user, PROGRAMME_WRITERS)
+    org_filter = OrganisationFilter(
+        request.GET or None, queryset=selectors.organisation_list(user=request.user)
+    )
+    return render(
+        request,
+        "partnerships/organisation_list.html",
+        {"filter": org_filter, "page": _page(request, org_filter.qs)},
+    )
+
+
+def organisation_edit(request, pk: int | None = None):
+    _require(request.user, PROGRAMME_WRITERS)
+    organisation = (
+        get_for_user_or_404(Organisation, request.user, write=True, pk=pk) if pk else None
+    )
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    saved = _saved(
+        request,
+        form,
+        lambda data: services.organisation_save(by=request.user, organisation=organisation, **data),
+    )
+    if saved:
+        messages.success(request, _("Organisationen er gemt."))
+        return redirect("partnerships:organisation_list")
+    return _form_page(
+        request,
+        form,
+        title=_("Ret organisation") if organisation else _("Ny organisation"),
+        back=reverse("partnerships:organisation_list"),
+    )
+
+
+# Growth partnerships
 
 
 def partnership_list(request):
-    page = Paginator(selectors.partnership_list(user=request.user), 50).get_page(
-        request.GET.get("side")
+    partnership_filter = PartnershipFilter(
+        request.GET or None, queryset=selectors.partnership_list(user=request.user)
     )
-    return render(request, "partnerships/partnership_list.html", {"page": page})
+    return render(
+        request,
+        "partnerships/partnership_list.html",
+        {
+            "filter": partnership_filter,
+            "page": _page(request, partnership_filter.qs),
+            "can_edit": has_role(request.user, *PROGRAMME_WRITERS),
+        },
+    )
 
 
 def partnership_detail(request, pk: int):
     partnership = get_for_user_or_404(
-        GrowthPartnership.objects.select_related("municipality", "cluster"), request.user, pk=pk
+        GrowthPartnership.objects.select_related(
+            "municipality", "cluster", "single_point_of_contact"
+        ),
+        request.user,
+        pk=pk,
     )
     return render(
         request,
         "partnerships/partnership_detail.html",
-        {"partnership": partnership, "partners": partnership.partners.all()},
+        {
+            "partnership": partnership,
+            "can_edit": _can_write(GrowthPartnership, request.user, partnership.pk),
+            **selectors.partnership_detail_context(partnership=partnership),
+        },
     )
+
+
+def partnership_edit(request, pk: int | None = None):
+    _require(request.user, PROGRAMME_WRITERS)
+    partnership = (
+        get_for_user_or_404(GrowthPartnership, request.user, write=True, pk=pk) if pk else None
+    )
+    form = GrowthPartnershipForm(request.POST or None, instance=partnership)
+    saved = _saved(
+        request,
+        form,
+        lambda data: services.partnership_save(by=request.user, partnership=partnership, **data),
+    )
+    if saved:
+        messages.success(request, _("Vækstpartnerskabet er gemt."))
+        return redirect("partnerships:partnership_detail", saved.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Ret vækstpartnerskab") if partnership else _("Nyt vækstpartnerskab"),
+        back=(
+            reverse("partnerships:partnership_detail", args=[partnership.pk])
+            if partnership
+            else reverse("partnerships:partnership_list")
+        ),
+    )
+
+
+def _writable_partnership(request, pk: int) -> GrowthPartnership:
+    return get_for_user_or_404(GrowthPartnership, request.user, write=True, pk=pk)
+
+
+def plan_entry_edit(request, pk: int):
+    partnership = _writable_partnership(request, pk)
+    initial = {}
+    partner = request.GET.get("partner")
+    if partner and partner.isdigit():
+        entry = partnership.plan_entries.filter(organisation_id=partner).first()
+        if entry:
+            initial = {"organisation": entry.organisation_id, "needs": entry.needs}
+            initial["wishes"] = entry.wishes
+    form = PartnerPlanEntryForm(request.POST or None, initial=initial, partnership=partnership)
+    saved = _saved(
+        request,
+        form,
+        lambda data: services.plan_entry_save(by=request.user, partnership=partnership, **data),
+    )
+    if saved:
+        messages.success(request, _("Partnerplanen er gemt."))
+        return redirect("partnerships:partnership_detail", partnership.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Partnerplan: behov og ønsker"),
+        back=reverse("partnerships:partnership_detail", args=[partnership.pk]),
+    )
+
+
+def meeting_edit(request, pk: int, meeting_pk: int | None = None):
+    partnership = _writable_partnership(request, pk)
+    meeting = get_object_or_404(partnership.meetings, pk=meeting_pk) if meeting_pk else None
+    form = PartnershipMeetingForm(request.POST or None, instance=meeting)
+    saved = _saved(
+        request,
+        form,
+        lambda data: services.partnership_meeting_save(
+            by=request.user, partnership=partnership, meeting=meeting, **data
+        ),
+    )
+    if saved:
+        messages.success(request, _("Mødet er gemt."))
+        return redirect("partnerships:partnership_detail", partnership.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Ret partnerskabsmøde") if meeting else _("Nyt partnerskabsmøde"),
+        back=reverse("partnerships:partnership_detail", args=[partnership.pk]),
+    )
+
+
+def meeting_delete(request, pk: int, meeting_pk: int):
+    partnership = _writable_partnership(request, pk)
+    meeting = get_object_or_404(partnership.meetings, pk=meeting_pk)
+    if request.method == "POST":
+        services.partnership_meeting_delete(by=request.user, meeting=meeting)
+        messages.success(request, _("Mødet er slettet."))
+        return redirect("partnerships:partnership_detail", partnership.pk)
+    return render(
+        request,
+        "partnerships/confirm_delete.html",
+        {
+            "object": meeting,
+            "question": _("Slet partnerskabsmødet den %(date)s?")
+            % {"date": meeting.date.strftime("%d.%m.%Y")},
+            "back": reverse("partnerships:partnership_detail", args=[partnership.pk]),
+        },
+    )
+
+
+def evaluation_detail(request, pk: int, evaluation_pk: int):
+    evaluation = get_for_user_or_404(
+        CollaborationEvaluation.objects.select_related("partnership", "organisation"),
+        request.user,
+        pk=evaluation_pk,
+        partnership_id=pk,
+    )
+    labels = dict(Answer.choices)
+    rows = [
+        {
+            "question": question,
+            "answer": labels.get((evaluation.answers.get(key) or {}).get("answer"), "–"),
+            "comment": (evaluation.answers.get(key) or {}).get("comment", ""),
+        }
+        for key, question in EVALUATION_QUESTIONS
+    ]
+    return render(
+        request,
+        "partnerships/evaluation_detail.html",
+        {
+            "evaluation": evaluation,
+            "rows": rows,
+            "can_edit": _can_write(GrowthPartnership, request.user, pk),
+        },
+    )
+
+
+def evaluation_edit(request, pk: int, evaluation_pk: int | None = None):
+    partnership = _writable_partnership(request, pk)
+    evaluation = (
+        get_object_or_404(partnership.evaluations, pk=evaluation_pk) if evaluation_pk else None
+    )
+    form = EvaluationForm(request.POST or None, instance=evaluation, partnership=partnership)
+    saved = _saved(
+        request,
+        form,
+        lambda data: services.evaluation_save(
+            by=request.user,
+            partnership=partnership,
+            evaluation=evaluation,
+            organisation=data["organisation"],
+            year=data["year"],
+            answers=form.answers(),
+        ),
+    )
+    if saved:
+        messages.success(request, _("Evalueringen er gemt."))
+        return redirect("partnerships:evaluation_detail", partnership.pk, saved.pk)
+    return render(
+        request,
+        "partnerships/evaluation_form.html",
+        {"form": form, "partnership": partnership, "evaluation": evaluation},
+    )
+
+
+# Steering group
+
+
+def steering_list(request):
+    _require(request.user, STEERING_READERS)
+    meeting_filter = SteeringMeetingFilter(
+        request.GET or None, queryset=selectors.steering_meeting_list(user=request.user)
+    )
+    return render(
+        request,
+        "partnerships/steering_list.html",
+        {
+            "filter": meeting_filter,
+            "page": _page(request, meeting_filter.qs),
+            "can_edit": has_role(request.user, *PROGRAMME_WRITERS),
+        },
+    )
+
+
+def steering_detail(request, pk: int):
+    meeting = get_for_user_or_404(SteeringGroupMeeting, request.user, pk=pk)
+    return render(
+        request,
+        "partnerships/steering_detail.html",
+        {
+            "meeting": meeting,
+            "attending": meeting.attending_municipalities.order_by("name"),
+            "missing": selectors.cluster_municipalities_not_represented(meeting=meeting),
+            "can_edit": _can_write(SteeringGroupMeeting, request.user, meeting.pk),
+        },
+    )
+
+
+def steering_edit(request, pk: int | None = None):
+    _require(request.user, PROGRAMME_WRITERS)
+    meeting = (
+        get_for_user_or_404(SteeringGroupMeeting, request.user, write=True, pk=pk) if pk else None
+    )
+    form = SteeringGroupMeetingForm(request.POST or None, instance=meeting)
+    saved = _saved(
+        request,
+        form,
+        lambda data: services.steering_meeting_save(by=request.user, meeting=meeting, **data),
+    )
+    if saved:
+        messages.success(request, _("Styregruppemødet er gemt."))
+        return redirect("partnerships:steering_detail", saved.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Ret styregruppemøde") if meeting else _("Nyt styregruppemøde"),
+        back=(
+            reverse("partnerships:steering_detail", args=[meeting.pk])
+            if meeting
+            else reverse("partnerships:steering_list")
+        ),
+    )
+
+
+def steering_delete(request, pk: int):
+    _require(request.user, PROGRAMME_WRITERS)
+    meeting = get_for_user_or_404(SteeringGroupMeeting, request.user, write=True, pk=pk)
+    if request.method == "POST":
+        services.steering_meeting_delete(by=request.user, meeting=meeting)
+        messages.success(request, _("Styregruppemødet er slettet."))
+        return redirect("partnerships:steering_list")
+    return render(
+        request,
+        "partnerships/confirm_delete.html",
+        {
+            "object": meeting,
+            "question": _("Slet styregruppemødet den %(date)s med referat?")
+            % {"date": meeting.date.strftime("%d.%m.%Y")},
+            "back": reverse("partnerships:steering_detail", args=[meeting.pk]),
+        },
+    )
+
+
+# Users (administrator only)
+
+ADMINS = frozenset({Role.ADMIN})
+
+
+def _user_for_admin(request, pk: int) -> User:
+    _require(request.user, ADMINS)
+    return get_for_user_or_404(User, request.user, write=True, pk=pk)
+
+
+def user_list(request):
+    _require(request.user, ADMINS)
+    user_filter = UserFilter(request.GET or None, queryset=selectors.user_list(user=request.user))
+    criteria = {k: v for k, v in request.GET.items() if k != "side"}
+    if criteria:
+        audit.record_search(actor=request.user, model=User, criteria=criteria)
+    return render(
+        request,
+        "partnerships/user_list.html",
+        {"filter": user_filter, "page": _page(request, user_filter.qs)},
+    )
+
+
+def user_detail(request, pk: int):
+    _require(request.user, ADMINS)
+    person = get_for_user_or_404(selectors.user_list(user=request.user), request.user, pk=pk)
+    audit.record(AuditAction.VIEW, actor=request.user, obj=person)
+    return render(
+        request,
+        "partnerships/user_detail.html",
+        {"person": person, "has_device": person.totpdevice_set.exists()},
+    )
+
+
+def user_create(request):
+    _require(request.user, ADMINS)
+    form = UserCreateForm(request.POST or None)
+    saved = _saved(request, form, lambda data: services.user_create(by=request.user, **data))
+    if saved:
+        messages.success(request, _("Brugeren er oprettet."))
+        return redirect("partnerships:user_detail", saved.pk)
+    return _form_page(request, form, title=_("Ny bruger"), back=reverse("partnerships:user_list"))
+
+
+def user_edit(request, pk: int):
+    person = _user_for_admin(request, pk)
+    form = UserUpdateForm(request.POST or None, instance=person)
+    saved = _saved(
+        request, form, lambda data: services.user_update(by=request.user, user=person, **data)
+    )
+    if saved:
+        messages.success(request, _("Brugeren er gemt."))
+        return redirect("partnerships:user_detail", saved.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Ret bruger %(username)s") % {"username": person.username},
+        back=reverse("partnerships:user_detail", args=[person.pk]),
+    )
+
+
+def _user_action(request, pk: int, action: Callable[[User], str]):
+    person = _user_for_admin(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    messages.success(request, action(person))
+    return redirect("partnerships:user_detail", person.pk)
+
+
+def user_set_active(request, pk: int):
+    def toggle(person: User) -> str:
+        if person.pk == request.user.pk:
+            return _("Du kan ikke deaktivere dig selv.")
+        active = request.POST.get("active") == "1"
+        services.user_set_active(by=request.user, user=person, active=active)
+        if active:
+            return _("Brugeren er genaktiveret.")
+        return _("Brugeren er deaktiveret og logget ud alle steder.")
+
+    return _user_action(request, pk, toggle)
+
+
+def user_reset_lockout(request, pk: int):
+    def reset(person: User) -> str:
+        services.user_reset_lockout(by=request.user, user=person)
+        return _("Låsen er ophævet; brugeren kan logge ind igen.")
+
+    return _user_action(request, pk, reset)
+
+
+def user_reset_second_factor(request, pk: int):
+    def reset(person: User) -> str:
+        services.user_reset_second_factor(by=request.user, user=person)
+        return _("Totrinsbekræftelsen er nulstillet; brugeren sætter den op ved næste login.")
+
+    return _user_action(request, pk, reset)

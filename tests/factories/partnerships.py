@@ -1,13 +1,19 @@
+import datetime
+
 import factory
 from factory.django import DjangoModelFactory
 
 from partnerships.models import (
+    EVALUATION_QUESTIONS,
     Cluster,
     ClusterMembership,
+    CollaborationEvaluation,
     GrowthPartnership,
     Municipality,
     Organisation,
     OrganisationKind,
+    PartnershipMeeting,
+    SteeringGroupMeeting,
     User,
 )
 from siv.roles import Role
@@ -70,6 +76,7 @@ class UserFactory(DjangoModelFactory):
 class GrowthPartnershipFactory(DjangoModelFactory):
     class Meta:
         model = GrowthPartnership
+        django_get_or_create = ("municipality", "cluster", "name")
         skip_postgeneration_save = True
 
     name = factory.LazyAttribute(lambda o: f"Vækstpartnerskab {o.municipality.name}")
@@ -80,3 +87,43 @@ class GrowthPartnershipFactory(DjangoModelFactory):
     def partners(obj, create, extracted, **kwargs):  # noqa: N805
         if create and extracted:
             obj.partners.set(extracted)
+
+
+class PartnershipMeetingFactory(DjangoModelFactory):
+    class Meta:
+        model = PartnershipMeeting
+
+    partnership = factory.SubFactory(GrowthPartnershipFactory)
+    date = datetime.date(2020, 5, 4)
+    notes = "Status på visitationer og virksomhedens behov."
+
+
+class SteeringGroupMeetingFactory(DjangoModelFactory):
+    class Meta:
+        model = SteeringGroupMeeting
+        skip_postgeneration_save = True
+
+    date = datetime.date(2020, 4, 15)
+    place = "Køge Rådhus"
+    minutes = "Status på klynge 1."
+    attendees = "Den Sociale Kapitalfond\nJobcenter Køge"
+
+    @factory.post_generation
+    def attending_municipalities(obj, create, extracted, **kwargs):  # noqa: N805
+        if create and extracted:
+            obj.attending_municipalities.set(extracted)
+
+
+def all_answers(answer: str = "yes", comment: str = "") -> dict:
+    return {key: {"answer": answer, "comment": comment} for key, _label in EVALUATION_QUESTIONS}
+
+
+class CollaborationEvaluationFactory(DjangoModelFactory):
+    class Meta:
+        model = CollaborationEvaluation
+        django_get_or_create = ("partnership", "organisation", "year")
+
+    partnership = factory.SubFactory(GrowthPartnershipFactory)
+    organisation = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.COMPANY)
+    year = 2021
+    answers = factory.LazyFunction(all_answers)

@@ -1,0 +1,241 @@
+"""Forms for partnerships' screens. They parse input; services.py validates and writes."""
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    EVALUATION_QUESTIONS,
+    Answer,
+    Cluster,
+    ClusterMembership,
+    CollaborationEvaluation,
+    GrowthPartnership,
+    Municipality,
+    Organisation,
+    OrganisationKind,
+    PartnerPlanEntry,
+    PartnershipMeeting,
+    SteeringGroupMeeting,
+    User,
+)
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ClusterForm(forms.ModelForm):
+    class Meta:
+        model = Cluster
+        fields = ["number", "start_year"]
+
+
+class MembershipForm(forms.ModelForm):
+    class Meta:
+        model = ClusterMembership
+        fields = ["municipality", "slots", "declaration_signed"]
+        labels = {"municipality": _("Kommune")}
+        widgets = {"declaration_signed": DATE_INPUT}
+
+    def __init__(self, *args, cluster: Cluster, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.cluster = cluster
+        self.fields["municipality"].queryset = Municipality.objects.select_related("region")
+
+    def clean_municipality(self):
+        municipality = self.cleaned_data["municipality"]
+        others = ClusterMembership.objects.filter(
+            cluster=self.instance.cluster, municipality=municipality
+        ).exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(_("Kommunen er allerede med i klyngen."))
+        return municipality
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["kind", "name", "municipality"]
+        help_texts = {"municipality": _("Skal udfyldes for kommuner/jobcentre.")}
+
+
+class GrowthPartnershipForm(forms.ModelForm):
+    class Meta:
+        model = GrowthPartnership
+        fields = [
+            "name",
+            "municipality",
+            "cluster",
+            "partners",
+            "terms_of_reference",
+            "facilitation_start",
+            "jobcentre_contact",
+            "single_point_of_contact",
+        ]
+        widgets = {
+            "facilitation_start": DATE_INPUT,
+            "partners": forms.SelectMultiple(attrs={"size": 8}),
+        }
+        help_texts = {"facilitation_start": _("Fonden faciliterer i 12 måneder fra denne dato.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partners"].queryset = Organisation.objects.filter(
+            kind__in=[OrganisationKind.EMPLOYMENT_ACTOR, OrganisationKind.COMPANY]
+        ).order_by("kind", "name")
+
+
+class PartnerPlanEntryForm(forms.ModelForm):
+    class Meta:
+        model = PartnerPlanEntry
+        fields = ["organisation", "needs", "wishes"]
+        labels = {"organisation": _("Partner")}
+        widgets = {
+            "needs": forms.Textarea(attrs={"rows": 3}),
+            "wishes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, partnership: GrowthPartnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.partnership = partnership
+        self.fields["organisation"].queryset = partnership.partners.order_by("name")
+
+    def validate_unique(self):
+        """Saving a partner's entry again updates it (the service does), so no uniqueness error."""
+
+
+class PartnershipMeetingForm(forms.ModelForm):
+    class Meta:
+        model = PartnershipMeeting
+        fields = ["date", "notes"]
+        widgets = {"date": DATE_INPUT, "notes": forms.Textarea(attrs={"rows": 8})}
+
+
+class SteeringGroupMeetingForm(forms.ModelForm):
+    class Meta:
+        model = SteeringGroupMeeting
+        fields = ["date", "place", "attending_municipalities", "attendees", "minutes"]
+        widgets = {
+            "date": DATE_INPUT,
+            "attending_municipalities": forms.CheckboxSelectMultiple,
+            "attendees": forms.Textarea(attrs={"rows": 4}),
+            "minutes": forms.Textarea(attrs={"rows": 10}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The programme's municipalities: those in a cluster.
+        self.fields["attending_municipalities"].queryset = Municipality.objects.filter(
+            memberships__isnull=False
+        ).distinct()
+
+
+class EvaluationForm(forms.ModelForm):
+    """The fixed questions, each with an answer (yes/partly/no) and a comment."""
+
+    class Meta:
+        model = CollaborationEvaluation
+        fields = ["organisation", "year"]
+
+    def __init__(self, *args, partnership: GrowthPartnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.partnership = partnership
+        self.fields["organisation"].queryset = partnership.partners.order_by("name")
+        if not self.instance.pk:
+            self.fields["year"].initial = timezone.localdate().year
+        answers = self.instance.answers or {}
+        for key, question in EVALUATION_QUESTIONS:
+            given = answers.get(key) or {}
+            self.fields[f"answer_{key}"] = forms.ChoiceField(
+                label=question,
+                choices=Answer.choices,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                initial=given.get("answer"),
+                error_messages={"required": _("Vælg ja, delvist eller nej.")},
+            )
+            self.fields[f"comment_{key}"] = forms.CharField(
+                label=_("Kommentar"),
+                required=False,
+                initial=given.get("comment", ""),
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def question_rows(self):
+        return [(self[f"answer_{key}"], self[f"comment_{key}"]) for key, _q in EVALUATION_QUESTIONS]
+
+    def answers(self) -> dict:
+        data = self.cleaned_data
+        return {
+            key: {"answer": data[f"answer_{key}"], "comment": data[f"comment_{key}"].strip()}
+            for key, _q in EVALUATION_QUESTIONS
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        others = CollaborationEvaluation.objects.filter(
+            partnership=self.instance.partnership,
+            organisation=cleaned.get("organisation"),
+            year=cleaned.get("year"),
+        ).exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(
+                _("Der er allerede en evaluering for denne virksomhed og dette år.")
+            )
+        if not self.errors:
+            self.instance.answers = self.answers()
+        return cleaned
+
+    def _post_clean(self):
+        # With a question unanswered the answers are incomplete: the model's check of them
+        # would only repeat, on a field the form does not have, what the form already says.
+        if not self.errors:
+            super()._post_clean()
+
+
+class UserCreateForm(forms.ModelForm):
+    password = forms.CharField(
+        label=_("Startadgangskode"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Mindst 12 tegn. Uden adgangskode kan brugeren ikke logge ind."),
+    )
+
+    class Meta:
+        model = User
+        fields = [
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "role",
+            "organisation",
+            "municipality",
+        ]
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if password:
+            candidate = User(
+                username=self.data.get("username", ""),
+                first_name=self.data.get("first_name", ""),
+                last_name=self.data.get("last_name", ""),
+                email=self.data.get("email", ""),
+            )
+            password_validation.validate_password(password, candidate)
+        return password
+
+
+class UserUpdateForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = [
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "role",
+            "organisation",
+            "municipality",
+        ]

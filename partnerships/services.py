@@ -1,0 +1,350 @@
+"""Every write in partnerships: validate, change, and log it in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any, TypeVar
+
+from axes.utils import reset as axes_reset
+from django.contrib.sessions.models import Session
+from django.db import models, transaction
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from siv import audit
+from siv.models import AuditAction
+
+from .models import (
+    Cluster,
+    ClusterMembership,
+    CollaborationEvaluation,
+    GrowthPartnership,
+    Municipality,
+    Organisation,
+    PartnerPlanEntry,
+    PartnershipMeeting,
+    SteeringGroupMeeting,
+    User,
+)
+
+M = TypeVar("M", bound=models.Model)
+
+
+def _snapshot(obj: models.Model, fields: Iterable[str], m2m: Iterable[str] = ()) -> dict:
+    # attname: a foreign key's id, which an unsaved object may not have yet.
+    values = {name: getattr(obj, obj._meta.get_field(name).attname) for name in fields}
+    if obj.pk is not None:
+        for name in m2m:
+            values[name] = sorted(getattr(obj, name).values_list("pk", flat=True))
+    return values
+
+
+def _write(
+    obj: M,
+    *,
+    by: User,
+    fields: Mapping[str, Any],
+    m2m: Mapping[str, Iterable[models.Model]] | None = None,
+) -> M:
+    """Set fields (and many-to-many sets), validate, save, and log the changed field names.
+
+    The caller holds the transaction. Nothing is logged when nothing changed.
+    """
+    m2m = dict(m2m or {})
+    creating = obj.pk is None
+    # Compare with the stored row: a bound ModelForm has already changed `obj` in memory.
+    stored = None if creating else type(obj)._default_manager.filter(pk=obj.pk).first()
+    before = _snapshot(stored, fields, m2m) if stored is not None else {}
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    obj.full_clean()
+    obj.save()
+    for name, values in m2m.items():
+        getattr(obj, name).set(values)
+    after = _snapshot(obj, fields, m2m)
+    changed = sorted(after) if creating else audit.changed_fields(before, after)
+    if creating or changed:
+        audit.record(
+            AuditAction.CREATE if creating else AuditAction.CHANGE,
+            actor=by,
+            obj=obj,
+            details={"fields": changed},
+        )
+    return obj
+
+
+# Clusters and their municipalities
+
+
+@transaction.atomic
+def cluster_save(
+    *, by: User, number: int, start_year: int, cluster: Cluster | None = None
+) -> Cluster:
+    return _write(cluster or Cluster(), by=by, fields={"number": number, "start_year": start_year})
+
+
+@transaction.atomic
+def membership_save(
+    *,
+    by: User,
+    cluster: Cluster,
+    municipality: Municipality,
+    slots: int,
+    declaration_signed: date | None,
+    membership: ClusterMembership | None = None,
+) -> ClusterMembership:
+    return _write(
+        membership or ClusterMembership(cluster=cluster),
+        by=by,
+        fields={
+            "municipality": municipality,
+            "slots": slots,
+            "declaration_signed": declaration_signed,
+        },
+    )
+
+
+# Organisations
+
+
+@transaction.atomic
+def organisation_save(
+    *,
+    by: User,
+    kind: str,
+    name: str,
+    municipality: Municipality | None,
+    organisation: Organisation | None = None,
+) -> Organisation:
+    return _write(
+        organisation or Organisation(),
+        by=by,
+        fields={"kind": kind, "name": name, "municipality": municipality},
+    )
+
+
+# Growth partnerships
+
+
+@transaction.atomic
+def partnership_save(
+    *,
+    by: User,
+    name: str,
+    municipality: Municipality,
+    cluster: Cluster,
+    partners: Iterable[Organisation],
+    terms_of_reference: str = "",
+    facilitation_start: date | None = None,
+    jobcentre_contact: str = "",
+    single_point_of_contact: Organisation | None = None,
+    partnership: GrowthPartnership | None = None,
+) -> GrowthPartnership:
+    return _write(
+        partnership or GrowthPartnership(),
+        by=by,
+        fields={
+            "name": name,
+            "municipality": municipality,
+            "cluster": cluster,
+            "terms_of_reference": terms_of_reference,
+            "facilitation_start": facilitation_start,
+            "jobcentre_contact": jobcentre_contact,
+            "single_point_of_contact": single_point_of_contact,
+        },
+        m2m={"partners": list(partners)},
+    )
+
+
+@transaction.atomic
+def plan_entry_save(
+    *,
+    by: User,
+    partnership: GrowthPartnership,
+    organisation: Organisation,
+    needs: str,
+    wishes: str,
+) -> PartnerPlanEntry:
+    """One partner's needs and wishes; saving again for the same partner updates the entry."""
+    entry = PartnerPlanEntry.objects.filter(
+        partnership=partnership, organisation=organisation
+    ).first() or PartnerPlanEntry(partnership=partnership, organisation=organisation)
+    return _write(entry, by=by, fields={"needs": needs, "wishes": wishes})
+
+
+@transaction.atomic
+def partnership_meeting_save(
+    *,
+    by: User,
+    partnership: GrowthPartnership,
+    date: date,
+    notes: str,
+    meeting: PartnershipMeeting | None = None,
+) -> PartnershipMeeting:
+    return _write(
+        meeting or PartnershipMeeting(partnership=partnership),
+        by=by,
+        fields={"date": date, "notes": notes},
+    )
+
+
+@transaction.atomic
+def partnership_meeting_delete(*, by: User, meeting: PartnershipMeeting) -> None:
+    audit.record(AuditAction.DELETE, actor=by, obj=meeting, details={"date": str(meeting.date)})
+    meeting.delete()
+
+
+# Steering group
+
+
+@transaction.atomic
+def steering_meeting_save(
+    *,
+    by: User,
+    date: date,
+    place: str,
+    attendees: str,
+    minutes: str,
+    attending_municipalities: Iterable[Municipality],
+    meeting: SteeringGroupMeeting | None = None,
+) -> SteeringGroupMeeting:
+    return _write(
+        meeting or SteeringGroupMeeting(),
+        by=by,
+        fields={"date": date, "place": place, "attendees": attendees, "minutes": minutes},
+        m2m={"attending_municipalities": list(attending_municipalities)},
+    )
+
+
+@transaction.atomic
+def steering_meeting_delete(*, by: User, meeting: SteeringGroupMeeting) -> None:
+    audit.record(AuditAction.DELETE, actor=by, obj=meeting, details={"date": str(meeting.date)})
+    meeting.delete()
+
+
+# Collaboration-agreement evaluations
+
+
+@transaction.atomic
+def evaluation_save(
+    *,
+    by: User,
+    partnership: GrowthPartnership,
+    organisation: Organisation,
+    year: int,
+    answers: Mapping[str, Mapping[str, str]],
+    evaluation: CollaborationEvaluation | None = None,
+) -> CollaborationEvaluation:
+    return _write(
+        evaluation or CollaborationEvaluation(partnership=partnership),
+        by=by,
+        fields={"organisation": organisation, "year": year, "answers": dict(answers)},
+    )
+
+
+# Users (the administrator's)
+
+
+@transaction.atomic
+def user_create(
+    *,
+    by: User,
+    username: str,
+    role: str,
+    organisation: Organisation | None,
+    municipality: Municipality | None,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    phone: str = "",
+    password: str | None = None,
+) -> User:
+    """A new member of staff. Without a password they cannot sign in until one is set."""
+    user = User()
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    return _write(
+        user,
+        by=by,
+        fields={
+            "username": username,
+            "first_name": first_name,
+            "last_name": last_name,
+            "email": email,
+            "phone": phone,
+            "role": role,
+            "organisation": organisation,
+            "municipality": municipality,
+        },
+    )
+
+
+@transaction.atomic
+def user_update(
+    *,
+    by: User,
+    user: User,
+    role: str,
+    organisation: Organisation | None,
+    municipality: Municipality | None,
+    first_name: str,
+    last_name: str,
+    email: str,
+    phone: str = "",
+) -> User:
+    """A changed role takes effect on the user's next request: roles are read per request."""
+    return _write(
+        user,
+        by=by,
+        fields={
+            "first_name": first_name,
+            "last_name": last_name,
+            "email": email,
+            "phone": phone,
+            "role": role,
+            "organisation": organisation,
+            "municipality": municipality,
+        },
+    )
+
+
+def end_sessions(user: User) -> int:
+    """Delete every live session of the user from the session store. Returns how many."""
+    user_id = str(user.pk)
+    doomed = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if str(session.get_decoded().get("_auth_user_id")) == user_id
+    ]
+    Session.objects.filter(pk__in=doomed).delete()
+    return len(doomed)
+
+
+@transaction.atomic
+def user_set_active(*, by: User, user: User, active: bool) -> User:
+    """Deactivating signs the user out everywhere at once; accounts are never deleted."""
+    user = _write(user, by=by, fields={"is_active": active})
+    if not active:
+        ended = end_sessions(user)
+        audit.record(AuditAction.CHANGE, actor=by, obj=user, details={"sessions_ended": ended})
+    return user
+
+
+@transaction.atomic
+def user_reset_lockout(*, by: User, user: User) -> int:
+    """Lift a lockout after failed sign-ins. Returns the number of attempt records cleared."""
+    cleared = axes_reset(username=user.username)
+    audit.record(AuditAction.CHANGE, actor=by, obj=user, details={"lockout_reset": cleared})
+    return cleared
+
+
+@transaction.atomic
+def user_reset_second_factor(*, by: User, user: User) -> int:
+    """Remove the user's TOTP devices: at the next sign-in they set up a new one."""
+    deleted, _ = TOTPDevice.objects.filter(user=user).delete()
+    end_sessions(user)
+    audit.record(AuditAction.CHANGE, actor=by, obj=user, details={"totp_reset": deleted})
+    return deleted

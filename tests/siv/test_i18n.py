@@ -1,0 +1,86 @@
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.factories.partnerships import (
+    PASSWORD,
+    ClusterMembershipFactory,
+    GrowthPartnershipFactory,
+    PartnershipMeetingFactory,
+    SteeringGroupMeetingFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+ISO_DATE = re.compile(r">[^<]*\b\d{4}-\d{2}-\d{2}\b[^<]*<")
+DANISH_LONG_DATE = re.compile(r"\b\d{1,2}\. (januar|februar|marts|april|maj|juni|juli|august)")
+
+
+def test_switching_to_english_translates_the_sign_in_and_start_pages(client, personas):
+    page = client.get(reverse("login")).content.decode()
+    assert "Log ind i SIV" in page
+
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/login/"})
+    assert response.status_code == 302
+    page = client.get(reverse("login")).content.decode()
+    assert '<html lang="en">' in page
+    assert "Sign in to SIV" in page and "Log ind i SIV" not in page
+    assert "Skip to content" in page
+
+    client.post(reverse("login"), {"username": "koege-controller", "password": PASSWORD})
+    home = client.get(reverse("home")).content.decode()
+    assert f"Hello, {personas.controller.first_name}" in home
+    assert "Partnerships" in home and "Sign out" in home
+    assert "Steering group and clusters" in home
+
+
+@pytest.fixture
+def dated_world(personas):
+    membership = ClusterMembershipFactory(
+        cluster=personas.cluster, municipality=personas.own.municipality
+    )
+    membership.declaration_signed = datetime.date(2018, 11, 1)
+    membership.save()
+    partnership = GrowthPartnershipFactory(
+        municipality=personas.own.municipality,
+        cluster=personas.cluster,
+        facilitation_start=datetime.date(2019, 3, 1),
+    )
+    PartnershipMeetingFactory(partnership=partnership, date=datetime.date(2019, 5, 7))
+    steering = SteeringGroupMeetingFactory(
+        date=datetime.date(2020, 4, 15), attending_municipalities=[personas.own.municipality]
+    )
+    return {"partnership": partnership, "steering": steering}
+
+
+def test_pages_in_danish_show_dates_as_dd_mm_yyyy(client, personas, dated_world):
+    client.force_login(personas.controller)
+    pk = dated_world["partnership"].pk
+    expectations = {
+        reverse("partnerships:partnership_list"): ["01.03.2019"],
+        reverse("partnerships:partnership_detail", args=[pk]): [
+            "01.03.2019 – 01.03.2020",
+            "07.05.2019",
+        ],
+        reverse("partnerships:cluster_detail", args=[personas.cluster.pk]): ["01.11.2018"],
+        reverse("partnerships:steering_list"): ["15.04.2020"],
+        reverse("partnerships:steering_detail", args=[dated_world["steering"].pk]): ["15.04.2020"],
+    }
+    for url, dates in expectations.items():
+        page = client.get(url).content.decode()
+        for date in dates:
+            assert date in page, url
+        assert not ISO_DATE.search(page), url
+        assert not DANISH_LONG_DATE.search(page), url
+
+    client.force_login(personas.caseworker)
+    home = client.get(reverse("home")).content.decode()
+    assert "01.03.2019" in home
+
+
+def test_years_are_shown_without_a_thousands_separator(client, personas):
+    client.force_login(personas.controller)
+    page = client.get(reverse("partnerships:cluster_list")).content.decode()
+    assert "<td>2019</td>" in page and "2.019" not in page
