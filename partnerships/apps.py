@@ -50,7 +50,7 @@ class PartnershipsConfig(AppConfig):
         )
         register_panel(
             "partnerships/panels/steering.html",
-            PROGRAMME_WRITERS | {Role.BUSINESS_DEVELOPER},
+            STEERING_READERS,
             panels.steering,
             order=20,
         )

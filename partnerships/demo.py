@@ -1,16 +1,23 @@
 """Demo data: 2 clusters, 6 municipalities in 2 regions, organisations and one user per role."""
 
-from datetime import date
+from datetime import date, timedelta
+
+from django.utils import timezone
 
 from siv.roles import Role
 
 from .models import (
+    EVALUATION_QUESTIONS,
+    Answer,
     Cluster,
     ClusterMembership,
+    CollaborationEvaluation,
     GrowthPartnership,
     Municipality,
     Organisation,
     OrganisationKind,
+    PartnerPlanEntry,
+    PartnershipMeeting,
     SteeringGroupMeeting,
     User,
 )
@@ -129,6 +136,37 @@ def seed(context: dict) -> None:
         },
     )
     meeting.attending_municipalities.set([munis["Køge"], munis["Stevns"], munis["Næstved"]])
+    upcoming, _ = SteeringGroupMeeting.objects.get_or_create(
+        place="Silkeborg Rådhus",
+        defaults={"date": timezone.localdate() + timedelta(days=30)},
+    )
+    upcoming.attending_municipalities.set([munis["Silkeborg"], munis["Holstebro"]])
+
+    koege = partnerships["Køge"]
+    PartnerPlanEntry.objects.get_or_create(
+        partnership=koege,
+        organisation=companies["Grøn Vask ApS"],
+        defaults={
+            "needs": "Medarbejdere til vask og pakning, 15-20 timer om ugen.",
+            "wishes": "Buddy-træning til to faste medarbejdere.",
+        },
+    )
+    PartnershipMeeting.objects.get_or_create(
+        partnership=koege,
+        date=date(2019, 4, 2),
+        defaults={"notes": "Opstart: roller, fast kontaktperson og de første visitationer."},
+    )
+    CollaborationEvaluation.objects.get_or_create(
+        partnership=koege,
+        organisation=companies["Grøn Vask ApS"],
+        year=2020,
+        defaults={
+            "answers": {
+                key: {"answer": Answer.YES if n % 3 else Answer.PARTLY, "comment": ""}
+                for n, (key, _label) in enumerate(EVALUATION_QUESTIONS)
+            }
+        },
+    )
 
     users = {
         Role.CASEWORKER: _user(

@@ -58,6 +58,12 @@ class OrganisationForm(forms.ModelForm):
         fields = ["kind", "name", "municipality"]
         help_texts = {"municipality": _("Skal udfyldes for kommuner/jobcentre.")}
 
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == OrganisationKind.MUNICIPALITY and not cleaned.get("municipality"):
+            self.add_error("municipality", _("Et jobcenter skal høre til en kommune."))
+        return cleaned
+
 
 class GrowthPartnershipForm(forms.ModelForm):
     class Meta:

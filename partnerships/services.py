@@ -8,8 +8,10 @@ from typing import Any, TypeVar
 
 from axes.utils import reset as axes_reset
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from siv import audit
@@ -326,6 +328,8 @@ def end_sessions(user: User) -> int:
 @transaction.atomic
 def user_set_active(*, by: User, user: User, active: bool) -> User:
     """Deactivating signs the user out everywhere at once; accounts are never deleted."""
+    if not active and user.pk == by.pk:
+        raise ValidationError(_("Du kan ikke deaktivere dig selv."))
     user = _write(user, by=by, fields={"is_active": active})
     if not active:
         ended = end_sessions(user)
@@ -344,7 +348,7 @@ def user_reset_lockout(*, by: User, user: User) -> int:
 @transaction.atomic
 def user_reset_second_factor(*, by: User, user: User) -> int:
     """Remove the user's TOTP devices: at the next sign-in they set up a new one."""
-    deleted, _ = TOTPDevice.objects.filter(user=user).delete()
+    deleted, _by_model = TOTPDevice.objects.filter(user=user).delete()
     end_sessions(user)
     audit.record(AuditAction.CHANGE, actor=by, obj=user, details={"totp_reset": deleted})
     return deleted

@@ -535,14 +535,15 @@ def _user_action(request, pk: int, action: Callable[[User], str]):
     person = _user_for_admin(request, pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    messages.success(request, action(person))
+    try:
+        messages.success(request, action(person))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     return redirect("partnerships:user_detail", person.pk)
 
 
 def user_set_active(request, pk: int):
     def toggle(person: User) -> str:
-        if person.pk == request.user.pk:
-            return _("Du kan ikke deaktivere dig selv.")
         active = request.POST.get("active") == "1"
         services.user_set_active(by=request.user, user=person, active=active)
         if active:

@@ -34,7 +34,9 @@ def test_a_jobcentre_needs_a_municipality(client, personas):
     )
     assert response.status_code == 200
     assert not Organisation.objects.filter(name="Jobcenter Uden Kommune").exists()
-    assert response.context["form"].errors
+    assert response.context["form"].errors == {
+        "municipality": ["Et jobcenter skal høre til en kommune."]
+    }
 
 
 def test_the_organisation_list_has_a_constant_number_of_queries(

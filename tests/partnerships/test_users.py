@@ -47,17 +47,21 @@ def test_the_user_list_has_a_constant_number_of_queries(
     assert len(response.context["page"]) == 14
 
 
-def test_the_admin_creates_a_caseworker_who_needs_a_municipality(client, personas):
-    client.force_login(personas.admin)
-    data = {
-        "username": "ny-sagsbehandler",
+def new_user(username, role, organisation, **more):
+    return {
+        "username": username,
         "first_name": "Nina",
         "last_name": "Berg",
-        "email": "nina@example.dk",
-        "role": Role.CASEWORKER,
-        "organisation": personas.own.jobcentre.pk,
-        "municipality": "",
+        "email": f"{username}@example.dk",
+        "role": role,
+        "organisation": organisation.pk,
+        **more,
     }
+
+
+def test_the_admin_creates_a_caseworker_who_needs_a_municipality(client, personas):
+    client.force_login(personas.admin)
+    data = new_user("ny-sagsbehandler", Role.CASEWORKER, personas.own.jobcentre, municipality="")
     refused = client.post(reverse("partnerships:user_create"), data)
     assert refused.status_code == 200
     assert "En kommunal rolle kræver en kommune." in refused.content.decode()
@@ -136,7 +140,12 @@ def test_deactivating_a_user_ends_their_sessions_at_once(client, personas):
 
 def test_the_admin_cannot_deactivate_themself(client, personas):
     client.force_login(personas.admin)
-    client.post(reverse("partnerships:user_set_active", args=[personas.admin.pk]), {"active": "0"})
+    response = client.post(
+        reverse("partnerships:user_set_active", args=[personas.admin.pk]),
+        {"active": "0"},
+        follow=True,
+    )
+    assert "Du kan ikke deaktivere dig selv." in response.content.decode()
     personas.admin.refresh_from_db()
     assert personas.admin.is_active
 
@@ -178,14 +187,7 @@ def test_viewing_a_user_is_logged(client, personas):
 
 def test_a_new_user_with_a_start_password_can_sign_in(client, personas):
     client.force_login(personas.admin)
-    data = {
-        "username": "ny-controller",
-        "first_name": "Jonas",
-        "last_name": "Dahl",
-        "role": Role.CONTROLLER,
-        "organisation": personas.fund.pk,
-        "password": "kort",
-    }
+    data = new_user("ny-controller", Role.CONTROLLER, personas.fund, password="kort")
     refused = client.post(reverse("partnerships:user_create"), data)
     assert "password" in refused.context["form"].errors
     assert not User.objects.filter(username="ny-controller").exists()

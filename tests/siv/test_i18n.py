@@ -1,5 +1,6 @@
 import datetime
 import re
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -84,3 +85,24 @@ def test_years_are_shown_without_a_thousands_separator(client, personas):
     client.force_login(personas.controller)
     page = client.get(reverse("partnerships:cluster_list")).content.decode()
     assert "<td>2019</td>" in page and "2.019" not in page
+
+
+def _translations(entry: str) -> list[str]:
+    """The msgstr texts of one .po entry (wrapped lines joined)."""
+    texts, current = [], None
+    for line in entry.splitlines():
+        if line.startswith("msgstr"):
+            current = len(texts)
+            texts.append(line.split(" ", 1)[1].strip('"'))
+        elif line.startswith('"') and current is not None:
+            texts[current] += line.strip('"')
+    return texts
+
+
+def test_the_english_catalogue_has_no_untranslated_or_fuzzy_entries():
+    po = (Path(__file__).resolve().parents[2] / "locale/en/LC_MESSAGES/django.po").read_text()
+    entries = po.strip().split("\n\n")[1:]  # the first block is the header
+    assert len(entries) > 300
+    for entry in entries:
+        assert "#, fuzzy" not in entry, entry
+        assert all(_translations(entry)), entry
