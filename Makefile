@@ -50,7 +50,7 @@ fmt: $(VENV)/.installed
 	$(VENV)/bin/ruff format .
 
 messages: $(VENV)/.installed
-	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=static --ignore=staticfiles
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=static --ignore=staticfiles --ignore=tests
 	$(PY) manage.py compilemessages --ignore=.venv
 
 worker: $(VENV)/.installed
