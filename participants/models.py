@@ -206,6 +206,8 @@ class NotAvailableReason(models.TextChoices):
     MOVED = "moved", _("Fraflyttet")
     DECEASED = "deceased", _("Afgået ved døden")
     OTHER = "other", _("Anden årsag")
+    # Legacy data say 'not available' without a reason.
+    UNKNOWN = "unknown", _("Ikke oplyst")
 
 
 class FollowUpKind(models.TextChoices):
@@ -811,8 +813,8 @@ class Placement(models.Model):
     end = models.DateField(_("slut"), null=True, blank=True)
     hours_per_week = models.DecimalField(
         _("timer om ugen"),
-        max_digits=4,
-        decimal_places=1,
+        max_digits=5,
+        decimal_places=2,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("60"))],
     )
     buddy = models.CharField(_("buddy i virksomheden"), max_length=200, blank=True)
@@ -908,8 +910,8 @@ class PlacementStep(models.Model):
     from_date = models.DateField(_("fra"))
     hours_per_week = models.DecimalField(
         _("timer om ugen"),
-        max_digits=4,
-        decimal_places=1,
+        max_digits=5,
+        decimal_places=2,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("60"))],
     )
 
