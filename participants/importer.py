@@ -311,6 +311,7 @@ def validate(files: Mapping[str, str]) -> tuple[_Plan, list[RowError], dict[str,
     counts["companies.csv"] = len(plan.companies)
 
     participants: dict[str, dict] = {}
+    rejected: set[str] = set()
     known_hashes = dict(Citizen.objects.values_list("cpr_hash", "phase1_start"))
     for row in _rows("participants.csv", files.get("participants.csv"), errors):
         parsed = row.get("cpr", cpr_lib.parse)
@@ -339,6 +340,8 @@ def validate(files: Mapping[str, str]) -> tuple[_Plan, list[RowError], dict[str,
         if row.ok:
             participants[parsed.digits] = values
             plan.participants.append(values)
+        elif parsed is not None:
+            rejected.add(parsed.digits)
     counts["participants.csv"] = len(plan.participants)
 
     def citizen_dates(row: _Row) -> dict | None:
@@ -347,6 +350,9 @@ def validate(files: Mapping[str, str]) -> tuple[_Plan, list[RowError], dict[str,
             return None
         if parsed.digits in participants:
             return participants[parsed.digits]
+        if parsed.digits in rejected:
+            row.error("cpr", _("Deltageren er afvist i participants.csv."))
+            return None
         keyed = cpr_lib.keyed_hash(parsed.digits)
         if keyed in known_hashes:
             return {"cpr": parsed, "phase1_start": known_hashes[keyed], "exit_date": None}
