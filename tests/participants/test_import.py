@@ -165,3 +165,31 @@ def test_hours_for_an_unknown_citizen_are_rejected(sample):
 def test_an_empty_directory_is_an_error(tmp_path):
     result = run_import(read_directory(tmp_path))
     assert not result.ok
+
+
+def test_a_file_that_is_not_utf8_is_an_error_not_a_crash(sample):
+    (sample / "companies.csv").write_bytes(
+        (sample / "companies.csv").read_text().replace("Café", "Caf\xe9").encode("latin-1")
+    )
+    result = run_import(read_directory(sample))
+    first = result.errors[0]
+    assert (first.file, first.line, first.reason) == (
+        "companies.csv",
+        2,  # 'Grøn Vask' is the first non-UTF-8 byte
+        "Filen skal være gemt som UTF-8.",
+    )
+    assert not Company.objects.exists()
+
+
+def test_an_overlong_name_is_an_error_not_a_crash(sample):
+    edit_line(sample / "participants.csv", 2, "first_name", "x" * 101)
+    result = run_import(read_directory(sample))
+    assert ("first_name", "Højst 100 tegn.") in {(e.column, e.reason) for e in result.errors}
+
+
+def test_a_nul_byte_is_an_error_not_a_crash(sample):
+    with (sample / "hours.csv").open("a", encoding="utf-8") as f:
+        f.write("310770-2001,2020-W10\x00,paid,6\n")
+    result = run_import(read_directory(sample))
+    assert not result.ok
+    assert not Citizen.objects.exists()
