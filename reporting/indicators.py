@@ -1,0 +1,230 @@
+"""THE indicator computation (DOMAIN.md "Programme indicators").
+
+The command, the screen, the exports and the API all call `compute()`. It counts distinct
+citizens in the database, in a constant number of queries (one for citizens, one for
+companies, one for camps, one for targets), whatever the number of citizens.
+
+Period rules: P01 counts citizens whose accepted visitation is dated up to the period end
+(from its start, if given). Every status is the status as of the period end: an exit dated
+after it counts as still active. Without a period, the end is today.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import (
+    Count,
+    DateField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Greatest, Least
+from django.utils import timezone
+
+from accelerator.models import Camp, Company, CompanyFinancial, CompanyStatus
+from participants.models import (
+    EMPLOYED_STATUSES,
+    PHASE_DAYS,
+    Citizen,
+    ExitStatus,
+    FollowUp,
+    FollowUpKind,
+    NotAvailableReason,
+    Pause,
+)
+
+from .models import IndicatorCode, IndicatorTarget
+
+ONE_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where to count: at most one of region/cluster/municipality is usual (all may be set)."""
+
+    region: str = ""
+    cluster: int | None = None
+    municipality: str = ""
+
+    def citizens(self) -> Q:
+        q = Q()
+        if self.region:
+            q &= Q(municipality__region__name=self.region)
+        if self.cluster is not None:
+            q &= Q(cluster__number=self.cluster)
+        if self.municipality:
+            q &= Q(municipality__name=self.municipality)
+        return q
+
+    def companies(self) -> Q:
+        q = Q()
+        if self.region:
+            q &= Q(municipality__region__name=self.region)
+        if self.cluster is not None:
+            q &= Q(enrolled_cluster__number=self.cluster)
+        if self.municipality:
+            q &= Q(municipality__name=self.municipality)
+        return q
+
+    def camps(self) -> Q:
+        q = Q()
+        if self.region:
+            q &= Q(cluster__memberships__municipality__region__name=self.region)
+        if self.cluster is not None:
+            q &= Q(cluster__number=self.cluster)
+        if self.municipality:
+            q &= Q(cluster__memberships__municipality__name=self.municipality)
+        return q
+
+    def targets(self) -> Q:
+        """The targets set for the most specific scope given (or the programme total)."""
+        if self.municipality:
+            return Q(municipality__name=self.municipality)
+        if self.cluster is not None:
+            return Q(cluster__number=self.cluster)
+        if self.region:
+            return Q(region__name=self.region)
+        return Q(region__isnull=True, cluster__isnull=True, municipality__isnull=True)
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    code: str
+    label: str
+    value: int
+    target: int | None
+
+
+def _days(expression) -> ExpressionWrapper:
+    return ExpressionWrapper(expression, output_field=DurationField())
+
+
+def citizen_counts(scope: Scope, start: date | None, end: date) -> dict[str, int]:
+    citizens = (
+        Citizen.objects.filter(scope.citizens())
+        .visited(start=start, end=end)
+        .with_last_exit(end)
+        .annotate(
+            employed_2y=Exists(
+                FollowUp.objects.filter(
+                    exit_id=OuterRef("exit_id"),
+                    kind=FollowUpKind.TWO_YEARS,
+                    followed_up_on__lte=end,
+                    status__in=EMPLOYED_STATUSES,
+                )
+            ),
+            paused_in_phase1=Coalesce(
+                Subquery(_pause_days_in_phase1()),
+                Value(timedelta(0)),
+                output_field=DurationField(),
+            ),
+        )
+    )
+    left = Citizen.objects.left_q()
+    phase1_complete = Q(phase2_start__isnull=False, phase2_start__lte=F("exit_date")) | Q(
+        phase1_start__isnull=False,
+        phase1_days__gte=_days(Value(timedelta(days=PHASE_DAYS)) + F("paused_in_phase1")),
+    )
+    citizens = citizens.annotate(phase1_days=_days(F("exit_date") - F("phase1_start")))
+    early_success = Q(exit_status__in=[*EMPLOYED_STATUSES, ExitStatus.EDUCATION])
+    return citizens.aggregate(
+        P01=Count("pk"),
+        P02=Count("pk", filter=left & (phase1_complete | early_success)),
+        P03=Count("pk", filter=left & Q(exit_status__in=EMPLOYED_STATUSES)),
+        P04=Count("pk", filter=left & Q(exit_status=ExitStatus.EDUCATION)),
+        P05=Count("pk", filter=left & Q(exit_status=ExitStatus.UNEMPLOYED)),
+        P06=Count("pk", filter=left & Q(exit_status=ExitStatus.NOT_AVAILABLE)),
+        P06a=Count(
+            "pk",
+            filter=left
+            & Q(
+                exit_status=ExitStatus.NOT_AVAILABLE,
+                exit_reason=NotAvailableReason.DECEASED,
+            ),
+        ),
+        P07=Count("pk", filter=~left),
+        P08=Count("pk", filter=left & Q(employed_2y=True)),
+    )
+
+
+def _pause_days_in_phase1():
+    """Sum of the pause days inside [phase 1 start, exit) of the outer citizen."""
+    p1 = OuterRef("phase1_start")
+    exit_date = OuterRef("exit_date")
+    pause_end_excl = Cast(
+        ExpressionWrapper(F("end") + Value(ONE_DAY), output_field=DateField()),
+        output_field=DateField(),
+    )
+    overlap = _days(
+        Least(Coalesce(pause_end_excl, exit_date), exit_date) - Greatest(F("start"), p1)
+    )
+    return (
+        Pause.objects.filter(citizen=OuterRef("pk"), start__lt=exit_date)
+        .filter(Q(end__isnull=True) | Q(end__gte=p1))
+        .values("citizen")
+        .annotate(total=Sum(overlap))
+        .values("total")
+    )
+
+
+def company_counts(scope: Scope, start: date | None, end: date) -> dict[str, int]:
+    def ebitda(offset: int):
+        return Subquery(
+            CompanyFinancial.objects.filter(
+                company=OuterRef("pk"), year=OuterRef("entry_year") + offset
+            ).values("ebitda")[:1]
+        )
+
+    companies = (
+        Company.objects.enrolled()
+        .filter(scope.companies())
+        .filter(Q(entry_year__isnull=True) | Q(entry_year__lte=end.year))
+        .annotate(ebitda_entry=ebitda(0), ebitda_later=ebitda(2))
+    )
+    return companies.aggregate(
+        C01=Count("pk"),
+        C02=Count(
+            "pk",
+            filter=Q(ebitda_later__gt=F("ebitda_entry"), entry_year__lte=end.year - 2),
+        ),
+        C03=Count("pk", filter=Q(status=CompanyStatus.DROPPED_OUT, dropped_out_on__lte=end)),
+    )
+
+
+def camp_count(scope: Scope, start: date | None, end: date) -> int:
+    camps = Camp.objects.held(until=end).filter(scope.camps())
+    if start is not None:
+        camps = camps.filter(date__gte=start)
+    return camps.values("pk").distinct().count()
+
+
+def compute(
+    *,
+    scope: Scope | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> list[IndicatorRow]:
+    """The indicator table, one row per code in DOMAIN.md order."""
+    scope = scope or Scope()
+    end = end or timezone.localdate()
+    values = {
+        **citizen_counts(scope, start, end),
+        **company_counts(scope, start, end),
+        "C04": camp_count(scope, start, end),
+    }
+    targets = dict(IndicatorTarget.objects.filter(scope.targets()).values_list("code", "value"))
+    return [
+        IndicatorRow(
+            code=c.value, label=str(c.label), value=values[c.value], target=targets.get(c.value)
+        )
+        for c in IndicatorCode
+    ]
