@@ -12,6 +12,8 @@ from urllib.parse import unquote, urlparse
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 STATIC_PREFIX = "siv-static:"
 
@@ -20,7 +22,8 @@ class RefusedURL(ValueError):
     """A PDF asked for something that is not one of the app's static files."""
 
 
-def static_url_fetcher(url: str, timeout: int = 10, ssl_context=None) -> dict:
+def static_path(url: str) -> str:
+    """The file behind one of the app's static URLs; RefusedURL for anything else."""
     parsed = urlparse(url)
     path = ""
     if url.startswith(STATIC_PREFIX):
@@ -32,18 +35,21 @@ def static_url_fetcher(url: str, timeout: int = 10, ssl_context=None) -> dict:
     found = finders.find(unquote(path).lstrip("/"))
     if not found:
         raise RefusedURL(f"Refused URL in PDF: {url[:100]}")
-    with open(found, "rb") as handle:
-        data = handle.read()
-    return {
-        "string": data,
-        "mime_type": mimetypes.guess_type(found)[0] or "application/octet-stream",
-        "redirected_url": url,
-    }
+    return found
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """Serves static files from disk; never opens a network connection."""
+
+    def fetch(self, url, headers=None):
+        found = static_path(url)
+        with open(found, "rb") as handle:
+            data = handle.read()
+        mime_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, body=data, headers={"Content-Type": mime_type})
 
 
 def render_pdf(template: str, context: dict, *, title: str) -> bytes:
-    from weasyprint import HTML
-
     html = render_to_string(template, {**context, "title": title, "static_base": STATIC_PREFIX})
-    document = HTML(string=html, url_fetcher=static_url_fetcher, base_url=None)
+    document = HTML(string=html, url_fetcher=StaticOnlyFetcher(), base_url=None)
     return document.write_pdf(pdf_variant="pdf/ua-1", custom_metadata=False)
