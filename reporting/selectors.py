@@ -265,7 +265,8 @@ def hours_statement(params: ReportParams) -> HoursStatement:
     A week's hours belong to the month of its Monday. The monthly cap applies per citizen
     across all kinds: each kind keeps its share of the capped month (one citizen, one cap).
     """
-    entries = HoursEntry.objects.filter(citizen__in=_visited_citizens(params).values("pk"))
+    citizens = Citizen.objects.filter(params.scope.citizens())
+    entries = HoursEntry.objects.filter(citizen__in=citizens.values("pk"))
     end = params.period_end
     entries = entries.filter(week_start__lte=end)
     if params.start:
@@ -303,8 +304,7 @@ def hours_statement(params: ReportParams) -> HoursStatement:
     months: dict[date, dict] = {}
     for row in grouped:
         month = row["month"].date() if hasattr(row["month"], "date") else row["month"]
-        eligible = Decimal(row["eligible_sum"]).quantize(MONEY, ROUND_HALF_UP)
-        amount = Decimal(row["amount_sum"]).quantize(MONEY, ROUND_HALF_UP)
+        eligible, amount = Decimal(row["eligible_sum"]), Decimal(row["amount_sum"])
         statement.rows.append(
             {
                 "month": month,
@@ -314,8 +314,8 @@ def hours_statement(params: ReportParams) -> HoursStatement:
                 "kind_code": row["kind"],
                 "citizens": row["citizens"],
                 "hours": row["hours_sum"],
-                "eligible": eligible,
-                "amount": amount,
+                "eligible": eligible.quantize(MONEY, ROUND_HALF_UP),
+                "amount": amount.quantize(MONEY, ROUND_HALF_UP),
             }
         )
         statement.total_hours += row["hours_sum"]
@@ -326,6 +326,11 @@ def hours_statement(params: ReportParams) -> HoursStatement:
         )
         summary["hours"] += row["hours_sum"]
         summary["amount"] += amount
+    # Totals are rounded once, from the exact sums, so they never drift by an øre.
+    statement.eligible_hours = statement.eligible_hours.quantize(MONEY, ROUND_HALF_UP)
+    statement.amount = statement.amount.quantize(MONEY, ROUND_HALF_UP)
+    for summary in months.values():
+        summary["amount"] = summary["amount"].quantize(MONEY, ROUND_HALF_UP)
     statement.by_month = list(months.values())
     return statement
 

@@ -36,7 +36,7 @@ def programme(personas):
     ExitFormFactory(citizen=employed, exit_date=date(2024, 12, 20))
     jobseeker = citizen(
         koege,
-        cpr="010503-2345",
+        cpr="010503-4345",
         gender=Gender.MALE,
         entry_status=EntryStatus.INACTIVE,
         benefit="kontanthjaelp",
