@@ -34,7 +34,8 @@ class Command(BaseCommand):
     def handle(self, *args, kind, out, format, region, cluster, municipality, start, end, **kw):
         if start and end and start > end:
             raise CommandError("--from must not be after --to.")
-        fmt = format or FORMATS[ReportKind(kind)][0]
+        available = FORMATS[ReportKind(kind)]
+        fmt = format or ("pdf" if "pdf" in available else available[0])
         params = ReportParams(
             region=region, cluster=cluster, municipality=municipality, start=start, end=end
         )
