@@ -50,9 +50,11 @@ def bar_chart(title: str, items: Sequence[tuple[str, int | Decimal]]) -> SafeStr
         bars.append(format_html('<text x="10" y="24">{}</text>', "Ingen data"))
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{}" '
-        'viewBox="0 0 {} {}" width="100%" class="chart" font-family="DejaVu Sans, sans-serif" '
-        'font-size="13"><title>{}</title>{}</svg>',
+        'viewBox="0 0 {} {}" width="{}" height="{}" class="chart" '
+        'font-family="DejaVu Sans, sans-serif" font-size="13"><title>{}</title>{}</svg>',
         title,
+        WIDTH,
+        height,
         WIDTH,
         height,
         title,

@@ -11,6 +11,14 @@ from .selectors import ReportParams, may_choose_scope, may_write
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def _style(form: forms.BaseForm) -> None:
+    """Bootstrap classes on every widget (templates render the widgets as they are)."""
+    for field in form.fields.values():
+        widget = field.widget
+        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
 class ScopeForm(forms.Form):
     """Where and when: region, cluster or municipality, and a period. All optional."""
 
@@ -37,6 +45,7 @@ class ScopeForm(forms.Form):
         if user is not None and not may_choose_scope(user):
             for name in ("region", "cluster", "municipality"):
                 del self.fields[name]
+        _style(self)
 
     def clean(self):
         data = super().clean()
@@ -66,6 +75,7 @@ class JobForm(ScopeForm):
             self.fields["kind"].choices = [
                 c for c in ReportKind.choices if c[0] not in (ReportKind.PROGRESS, ReportKind.FINAL)
             ]
+        _style(self)
 
     def clean(self):
         data = super().clean()
@@ -89,6 +99,7 @@ class TargetsForm(forms.Form):
                 initial=(initial_values or {}).get(code.value),
                 error_messages={"min_value": _("Et mål kan ikke være negativt.")},
             )
+        _style(self)
 
     def values(self) -> dict[str, int | None]:
         return {code.value: self.cleaned_data.get(code.value) for code in IndicatorCode}
@@ -108,6 +119,7 @@ class NarrativeForm(forms.Form):
                 initial=texts.get(number, ""),
                 widget=forms.Textarea(attrs={"rows": 6}),
             )
+        _style(self)
 
     def clean(self):
         data = super().clean()
@@ -130,6 +142,10 @@ class ProjectSettingsForm(forms.ModelForm):
         fields = ["name", "journal_number", "project_start", "project_end"]
         widgets = {"project_start": DATE_WIDGET, "project_end": DATE_WIDGET}
         help_texts = {"journal_number": _("F.eks. SFNPO-18-0012")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
 
     def clean(self):
         data = super().clean()

@@ -136,13 +136,19 @@ def indicator_table(params: ReportParams) -> list[indicators.IndicatorRow]:
 
 
 def indicator_breakdown(params: ReportParams) -> dict:
-    """The indicators in total and per region (a constant number of queries per region)."""
-    regions = list(Region.objects.order_by("name").values_list("name", flat=True))
+    """The indicators in total and, for the whole programme, per region and per cluster.
+
+    Each column is one call of the indicator computation: a constant number of queries per
+    region or cluster, whatever the number of citizens.
+    """
     columns = [("I alt", indicator_table(params))]
     if not (params.region or params.cluster or params.municipality):
-        for name in regions:
+        for name in Region.objects.order_by("name").values_list("name", flat=True):
             scoped = ReportParams(region=name, start=params.start, end=params.end)
             columns.append((name, indicator_table(scoped)))
+        for number in Cluster.objects.order_by("number").values_list("number", flat=True):
+            scoped = ReportParams(cluster=number, start=params.start, end=params.end)
+            columns.append((f"Klynge {number}", indicator_table(scoped)))
     return {
         "headers": [name for name, _rows in columns],
         "rows": [
