@@ -251,6 +251,11 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", _("Fejlet")
 
 
+def _danish_date(iso: str | None) -> str:
+    """An ISO date from a job's params as dd.mm.yyyy; a dash when there is none."""
+    return f"{iso[8:10]}.{iso[5:7]}.{iso[:4]}" if iso else "–"
+
+
 class ReportJobQuerySet(ScopedQuerySet):
     def scoped(self, user, *, write):
         if user.role in (Role.ADMIN, Role.CONTROLLER):
@@ -296,6 +301,20 @@ class ReportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def scope_label(self) -> str:
+        cluster = self.params.get("cluster")
+        parts = [
+            self.params.get("region") or "",
+            f"Klynge {cluster}" if cluster else "",
+            self.params.get("municipality") or "",
+        ]
+        return ", ".join(p for p in parts if p) or str(_("Hele programmet"))
+
+    @property
+    def period_label(self) -> str:
+        return f"{_danish_date(self.params.get('start'))} – {_danish_date(self.params.get('end'))}"
 
     @property
     def is_finished(self) -> bool:

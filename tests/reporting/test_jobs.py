@@ -129,3 +129,20 @@ def test_the_monthly_snapshot_is_stored_once(programme):
 def test_the_snapshot_is_on_the_beat_schedule(settings):
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "reporting.tasks.take_indicator_snapshot" in tasks
+
+
+def test_the_job_list_uses_a_constant_number_of_queries(signed_in, personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = signed_in(personas.controller)
+    ReportArtifactFactory(job__created_by=personas.controller)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("reporting:job_list"))
+    for _ in range(5):
+        ReportArtifactFactory(job__created_by=personas.controller)
+        ReportJobFactory(created_by=personas.lead)
+    with CaptureQueriesContext(connection) as many:
+        body = client.get(reverse("reporting:job_list")).content.decode()
+    assert len(many.captured_queries) == len(few.captured_queries)
+    assert body.count("indikatorskema.csv") == 6

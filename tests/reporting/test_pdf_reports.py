@@ -109,3 +109,28 @@ def test_a_pdf_asking_for_an_http_image_never_fetches_it(monkeypatch, settings, 
     pdf = render_pdf("evil.html", {}, title="x")
     assert pdf.startswith(b"%PDF")
     assert fetched == []
+
+
+def test_a_long_table_repeats_its_header_on_every_page():
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from participants.models import HoursKind
+    from tests.factories.participants import CitizenFactory, HoursEntryFactory
+
+    citizen = CitizenFactory()
+    for month in range(40):
+        for kind in (HoursKind.TRAINING, HoursKind.PRACTICE):
+            HoursEntryFactory(
+                citizen=citizen,
+                week_start=date(2021, 1, 4) + timedelta(weeks=round(month * 4.35)),
+                kind=kind,
+                hours=Decimal("4"),
+            )
+    artifact = _run("hours", params=ReportParams(end=date(2024, 12, 31)))
+    with artifact.file.open("rb") as handle:
+        reader = PdfReader(io.BytesIO(handle.read()))
+    pages = [" ".join(page.extract_text().split()) for page in reader.pages]
+    table_pages = [text for text in pages if "Ressourceforløbsydelse" in text]
+    assert len(table_pages) >= 2
+    assert all("Måned Kommune Ydelse Timetype" in text for text in table_pages)
