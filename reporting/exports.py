@@ -19,7 +19,6 @@ from openpyxl.utils import get_column_letter
 
 from . import charts, esf, selectors
 from .models import HEADINGS, ReportFormat, ReportKind
-from .pdf import render_pdf
 from .selectors import ReportParams
 
 Progress = Callable[[int], None]
@@ -39,6 +38,13 @@ class Built:
     filename: str
     content: bytes
     content_type: str
+
+
+def render_pdf(template: str, context: dict, *, title: str) -> bytes:
+    # WeasyPrint parses its stylesheets on import: load it with the first PDF, not at startup.
+    from .pdf import render_pdf as render
+
+    return render(template, context, title=title)
 
 
 def _period(params: ReportParams) -> str:
