@@ -97,3 +97,10 @@ def test_the_start_page_shows_the_programme_panel_to_the_controller(signed_in, p
 def test_the_start_page_shows_the_municipal_panel_to_the_lead(signed_in, personas, programme):
     body = signed_in(personas.lead).get("/").content.decode()
     assert "Køge i tal" in body
+
+
+def test_a_municipal_lead_sees_only_their_municipalitys_hours(signed_in, personas, programme):
+    response = signed_in(personas.lead).get(reverse("reporting:hours"), {"end": "2024-12-31"})
+    municipalities = {row["municipality"] for row in response.context["statement"].rows}
+    assert municipalities == {"Køge"}
+    assert "region" not in response.context["form"].fields
