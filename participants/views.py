@@ -1,0 +1,568 @@
+"""The participants screens: thin views over selectors_screens/selectors and services."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from siv import audit
+from siv.access import get_for_user_or_404, has_role
+from siv.roles import Role
+
+from . import selectors_screens as screens
+from . import services, services_screens
+from .filters import CitizenFilter
+from .forms import (
+    AssessmentForm,
+    CourseForm,
+    ExitRegisterForm,
+    FollowUpForm,
+    MatchMeetingForm,
+    NoteForm,
+    PauseForm,
+    PhaseStartForm,
+    PlacementForm,
+    PlacementStepFormSet,
+    ScreeningForm,
+    VisitationProposeForm,
+    VisitationReviewForm,
+    add_service_errors,
+)
+from .models import Citizen, HoursKind, Visitation, VisitationStatus, week_monday
+
+CITIZEN_READERS = (
+    Role.CASEWORKER,
+    Role.MUNICIPAL_LEAD,
+    Role.EMPLOYMENT_ACTOR,
+    Role.CONTROLLER,
+    Role.ADMIN,
+)
+PAGE_SIZE = 50
+
+
+def _citizen_url(citizen: Citizen) -> str:
+    return reverse("participants:citizen_detail", args=[citizen.pk])
+
+
+# --- Citizen list and page -----------------------------------------------------------------
+
+
+def citizen_list(request):
+    if not has_role(request.user, *CITIZEN_READERS):
+        raise Http404
+    visibility = screens.visibility_for(request.user)
+    citizens = screens.citizens_annotated(user=request.user)
+    citizen_filter = CitizenFilter(
+        request.GET or None,
+        queryset=citizens.order_by("last_name", "first_name", "pk"),
+        visibility=visibility,
+        citizens=citizens,
+    )
+    criteria = {k: v for k, v in request.GET.items() if k != "side"}
+    if criteria:
+        if screens.looks_like_cpr(criteria.get("q", "")):
+            criteria["q"] = "cpr-søgning"
+        audit.record_search(actor=request.user, model=Citizen, criteria=criteria)
+    page = Paginator(citizen_filter.qs, PAGE_SIZE).get_page(request.GET.get("side"))
+    return render(
+        request,
+        "participants/citizen_list.html",
+        {"filter": citizen_filter, "page": page, "visibility": visibility},
+    )
+
+
+def citizen_detail(request, pk: int):
+    citizen = screens.citizen_page(user=request.user, pk=pk)
+    services.citizen_record_viewed(citizen=citizen, by=request.user)
+    months = screens.hours_by_month(citizen)
+    assessments = list(citizen.assessments.all())
+    context = {
+        "citizen": citizen,
+        "visibility": screens.visibility_for(request.user),
+        "summary": screens.track_summary(citizen),
+        "events": screens.timeline(citizen, months),
+        "months": months,
+        "hour_kinds": HoursKind.choices,
+        "chart": screens.assessment_chart(assessments),
+        "can_export_lookups": has_role(request.user, Role.CASEWORKER),
+        "can_write": Citizen.objects.for_user(request.user, write=True)
+        .filter(pk=citizen.pk)
+        .exists(),
+    }
+    return render(request, "participants/citizen_detail.html", context)
+
+
+def citizen_cpr_reveal(request, pk: int):
+    if not has_role(request.user, Role.CASEWORKER, Role.EMPLOYMENT_ACTOR):
+        raise Http404
+    citizen = get_for_user_or_404(Citizen, request.user, pk=pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        number = services.cpr_reveal(citizen=citizen, by=request.user, purpose="Vis CPR-nummer")
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    template = (
+        "participants/partials/cpr_revealed.html"
+        if request.headers.get("HX-Request")
+        else "participants/cpr_revealed_page.html"
+    )
+    response = render(request, template, {"citizen": citizen, "cpr": number})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def citizen_lookups_export(request, pk: int):
+    if not has_role(request.user, Role.CASEWORKER):
+        raise Http404
+    citizen = get_for_user_or_404(Citizen, request.user, pk=pk)
+    rows = services_screens.lookups_export(citizen=citizen, by=request.user)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="opslagslog-{citizen.pseudonym}.csv"'
+    response["Cache-Control"] = "no-store"
+    writer = csv.writer(response)
+    writer.writerow([_("Tidspunkt"), _("Handling"), _("Formål")])
+    for entry in rows:
+        writer.writerow(
+            [
+                timezone.localtime(entry.at).strftime("%d.%m.%Y %H:%M"),
+                entry.get_action_display(),
+                entry.purpose,
+            ]
+        )
+    return response
+
+
+# --- Visitation in dialogue ----------------------------------------------------------------
+
+
+def visitation_list(request):
+    if not has_role(request.user, *CITIZEN_READERS):
+        raise Http404
+    status = request.GET.get("status", VisitationStatus.PROPOSED)
+    if status not in VisitationStatus.values:
+        status = ""
+    visitations = screens.visitations_for(user=request.user, status=status)
+    page = Paginator(visitations, PAGE_SIZE).get_page(request.GET.get("side"))
+    return render(
+        request,
+        "participants/visitation_list.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": VisitationStatus.choices,
+            "visibility": screens.visibility_for(request.user),
+            "can_propose": has_role(request.user, Role.CASEWORKER),
+            "can_review": has_role(request.user, Role.EMPLOYMENT_ACTOR),
+        },
+    )
+
+
+def visitation_propose(request):
+    if not has_role(request.user, Role.CASEWORKER):
+        raise Http404
+    form = VisitationProposeForm(
+        request.POST or None,
+        user=request.user,
+        initial={"proposed_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                citizen = services.citizen_find_by_cpr(cpr=data["cpr"])
+                if citizen is None:
+                    citizen = services.citizen_create(
+                        by=request.user,
+                        cpr=data["cpr"],
+                        municipality=request.user.municipality,
+                        caseworker=request.user,
+                        **form.citizen_fields(),
+                    )
+                elif (
+                    not Citizen.objects.for_user(request.user, write=True)
+                    .filter(pk=citizen.pk)
+                    .exists()
+                ):
+                    raise ValidationError({"cpr": _("Borgeren er tilknyttet en anden kommune.")})
+                else:
+                    fields = form.citizen_fields()
+                    services.citizen_update(citizen=citizen, by=request.user, **fields)
+                services.visitation_propose(
+                    citizen=citizen,
+                    by=request.user,
+                    proposed_on=data["proposed_on"],
+                    partnership=data["partnership"],
+                    realistic_20_hours=data["realistic_20_hours"],
+                )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Visitationen er sendt til beskæftigelsesaktøren."))
+            return redirect(_citizen_url(citizen))
+    return render(request, "participants/visitation_propose.html", {"form": form})
+
+
+def _visitation(request, pk: int) -> Visitation:
+    return get_for_user_or_404(
+        Visitation.objects.select_related("citizen__municipality", "citizen__employment_actor"),
+        request.user,
+        write=True,
+        pk=pk,
+    )
+
+
+def visitation_review(request, pk: int):
+    if not has_role(request.user, Role.EMPLOYMENT_ACTOR):
+        raise Http404
+    visitation = _visitation(request, pk)
+    form = VisitationReviewForm(
+        request.POST or None, initial={"realistic_20_hours": visitation.realistic_20_hours}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["decision"] == form.ACCEPT:
+                services.visitation_accept(
+                    visitation=visitation,
+                    by=request.user,
+                    realistic_20_hours=data["realistic_20_hours"],
+                )
+                messages.success(request, _("Visitationen er godkendt."))
+            else:
+                services.visitation_reject(
+                    visitation=visitation, by=request.user, reason=data["rejection_reason"]
+                )
+                messages.success(request, _("Visitationen er afvist."))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("participants:visitation_list")
+    return render(
+        request,
+        "participants/visitation_review.html",
+        {
+            "form": form,
+            "visitation": visitation,
+            "visibility": screens.visibility_for(request.user),
+        },
+    )
+
+
+def visitation_match_meeting(request, pk: int):
+    if not has_role(request.user, Role.CASEWORKER, Role.EMPLOYMENT_ACTOR):
+        raise Http404
+    visitation = _visitation(request, pk)
+    form = MatchMeetingForm(
+        request.POST or None,
+        initial={
+            "meeting_date": visitation.match_meeting_date,
+            "participants": visitation.match_meeting_participants,
+            "notes": visitation.match_meeting_notes,
+            "start_on": visitation.start_on,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.visitation_match_meeting(
+                visitation=visitation, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Matchmødet er gemt."))
+            return redirect(_citizen_url(visitation.citizen))
+    return render(
+        request,
+        "participants/record_form.html",
+        {
+            "form": form,
+            "citizen": visitation.citizen,
+            "title": _("Matchmøde"),
+            "visibility": screens.visibility_for(request.user),
+        },
+    )
+
+
+def revisitation_overview(request):
+    if not has_role(
+        request.user, Role.CASEWORKER, Role.MUNICIPAL_LEAD, Role.CONTROLLER, Role.ADMIN
+    ):
+        raise Http404
+    overview = screens.revisitation_overview(user=request.user)
+    return render(
+        request,
+        "participants/revisitation_overview.html",
+        {**overview, "visibility": screens.visibility_for(request.user)},
+    )
+
+
+# --- Weekly hours grid ---------------------------------------------------------------------
+
+
+def _parse_week(value: str | None) -> date:
+    today = timezone.localdate()
+    if value:
+        try:
+            year, week = value.upper().split("-W")
+            return date.fromisocalendar(int(year), int(week), 1)
+        except ValueError:
+            pass
+    return week_monday(today)
+
+
+def _week_label(monday: date) -> str:
+    year, week, _day = monday.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def hours_week(request):
+    if not has_role(request.user, Role.EMPLOYMENT_ACTOR):
+        raise Http404
+    monday = _parse_week(request.POST.get("uge") or request.GET.get("uge"))
+    rows = screens.week_grid(user=request.user, week=monday)
+    kinds = HoursKind.choices
+    values: dict[tuple[int, str], str] = {
+        (row["citizen"].pk, kind): _format_hours(row["hours"].get(kind))
+        for row in rows
+        for kind, _label in kinds
+    }
+    errors: dict[tuple[int, str], list[str]] = {}
+    if request.method == "POST":
+        cells = []
+        for row in rows:
+            for kind, _label in kinds:
+                key = (row["citizen"].pk, kind)
+                values[key] = request.POST.get(f"h-{key[0]}-{kind}", "").strip()
+                cells.append(services.HoursRow(citizen_id=key[0], kind=kind, hours=values[key]))
+        try:
+            services.hours_save_week(actor=request.user, week=monday, rows=cells)
+        except services.HoursWeekInvalid as exc:
+            for index, msgs in exc.row_errors.items():
+                cell = cells[index]
+                errors[(cell.citizen_id, cell.kind)] = msgs
+            messages.error(request, _("Ugen er ikke gemt. Ret de markerede felter."))
+        else:
+            messages.success(
+                request, _("Timerne for uge %(week)s er gemt.") % {"week": monday.isocalendar()[1]}
+            )
+            return redirect(f"{reverse('participants:hours_week')}?uge={_week_label(monday)}")
+    grid = [
+        {
+            "citizen": row["citizen"],
+            "cells": [
+                {
+                    "name": f"h-{row['citizen'].pk}-{kind}",
+                    "label": label,
+                    "value": values[(row["citizen"].pk, kind)],
+                    "errors": errors.get((row["citizen"].pk, kind), []),
+                }
+                for kind, label in kinds
+            ],
+        }
+        for row in rows
+    ]
+    return render(
+        request,
+        "participants/hours_week.html",
+        {
+            "grid": grid,
+            "kinds": kinds,
+            "monday": monday,
+            "sunday": monday + timedelta(days=6),
+            "week": _week_label(monday),
+            "week_number": monday.isocalendar()[1],
+            "previous": _week_label(monday - timedelta(days=7)),
+            "next": _week_label(monday + timedelta(days=7)),
+            "has_errors": bool(errors),
+            "visibility": screens.visibility_for(request.user),
+        },
+    )
+
+
+def _format_hours(value) -> str:
+    if value is None:
+        return ""
+    text = f"{value.normalize():f}"
+    return text.replace(".", ",")
+
+
+# --- Forms on a citizen's track ------------------------------------------------------------
+
+
+def _writable_citizen(request, pk: int) -> Citizen:
+    return get_for_user_or_404(
+        Citizen.objects.select_related("municipality", "employment_actor"),
+        request.user,
+        write=True,
+        pk=pk,
+    )
+
+
+def _record_form(request, pk: int, *, form_class, save, title: str, done: str, **form_kwargs):
+    """A form that adds one record to a citizen's track through a service."""
+    citizen = _writable_citizen(request, pk)
+    form = form_class(request.POST or None, **form_kwargs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(citizen, form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect(_citizen_url(citizen))
+    return render(
+        request,
+        "participants/record_form.html",
+        {
+            "form": form,
+            "citizen": citizen,
+            "title": title,
+            "visibility": screens.visibility_for(request.user),
+        },
+    )
+
+
+def phase_start(request, pk: int):
+    return _record_form(
+        request,
+        pk,
+        form_class=PhaseStartForm,
+        save=lambda c, d: services.track_start_phase(citizen=c, by=request.user, **d),
+        title=_("Registrér start på en fase"),
+        done=_("Fasens start er registreret."),
+    )
+
+
+def screening_add(request, pk: int):
+    return _record_form(
+        request,
+        pk,
+        form_class=ScreeningForm,
+        save=lambda c, d: services.screening_register(citizen=c, by=request.user, **d),
+        title=_("Screening ved start"),
+        done=_("Screeningen er gemt."),
+    )
+
+
+def assessment_add(request, pk: int):
+    return _record_form(
+        request,
+        pk,
+        form_class=AssessmentForm,
+        save=lambda c, d: services.assessment_register(citizen=c, by=request.user, **d),
+        title=_("Progressionsvurdering"),
+        done=_("Vurderingen er gemt."),
+    )
+
+
+def pause_add(request, pk: int):
+    return _record_form(
+        request,
+        pk,
+        form_class=PauseForm,
+        save=lambda c, d: services.pause_add(citizen=c, by=request.user, **d),
+        title=_("Sæt forløbet på pause"),
+        done=_("Pausen er registreret. Planlagte slutdatoer er flyttet."),
+    )
+
+
+def course_add(request, pk: int):
+    return _record_form(
+        request,
+        pk,
+        form_class=CourseForm,
+        save=lambda c, d: services.course_register(citizen=c, by=request.user, **d),
+        title=_("Kompetenceløft"),
+        done=_("Kompetenceløftet er gemt."),
+    )
+
+
+def exit_add(request, pk: int):
+    return _record_form(
+        request,
+        pk,
+        form_class=ExitRegisterForm,
+        save=lambda c, d: services.exit_register(citizen=c, by=request.user, **d),
+        title=_("Slutskema (ophør)"),
+        done=_("Slutskemaet er gemt."),
+    )
+
+
+def _save_follow_up(request, citizen: Citizen, data: dict):
+    last = citizen.last_exit()
+    if last is None:
+        raise ValidationError(_("Der er ikke registreret et ophør at følge op på."))
+    return services.followup_register(exit=last, by=request.user, **data)
+
+
+def followup_add(request, pk: int):
+    return _record_form(
+        request,
+        pk,
+        form_class=FollowUpForm,
+        save=lambda c, d: _save_follow_up(request, c, d),
+        title=_("Opfølgning efter ophør"),
+        done=_("Opfølgningen er gemt."),
+    )
+
+
+def note_add(request, pk: int):
+    return _record_form(
+        request,
+        pk,
+        form_class=NoteForm,
+        save=lambda c, d: services.note_add(citizen=c, by=request.user, **d),
+        title=_("Nyt notat"),
+        done=_("Notatet er gemt."),
+        allow_sensitive=screens.visibility_for(request.user).sensitive_notes,
+    )
+
+
+def placement_add(request, pk: int):
+    citizen = _writable_citizen(request, pk)
+    form = PlacementForm(request.POST or None)
+    steps = PlacementStepFormSet(request.POST or None, prefix="trin")
+    if request.method == "POST" and form.is_valid() and steps.is_valid():
+        plan = [
+            (s.cleaned_data["from_date"], s.cleaned_data["hours_per_week"])
+            for s in steps
+            if s.cleaned_data
+        ]
+        try:
+            with transaction.atomic():
+                placement = services.placement_create(
+                    citizen=citizen, by=request.user, **form.cleaned_data
+                )
+                for from_date, hours in plan:
+                    services.placement_step_set(
+                        placement=placement,
+                        by=request.user,
+                        from_date=from_date,
+                        hours_per_week=hours,
+                    )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Placeringen er gemt."))
+            return redirect(_citizen_url(citizen))
+    return render(
+        request,
+        "participants/placement_form.html",
+        {
+            "form": form,
+            "steps": steps,
+            "citizen": citizen,
+            "visibility": screens.visibility_for(request.user),
+        },
+    )
