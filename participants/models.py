@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -244,6 +244,46 @@ class CitizenQuerySet(ScopedQuerySet):
         # Business developers and company contacts never see citizens.
         return self.none()
 
+    def with_last_exit(self, as_of: date | None = None) -> CitizenQuerySet:
+        """Annotate the exit that counts as of a day (the last one; later exits ignored).
+
+        exit_id, exit_date, exit_status, exit_reason, and `reentered`: visited again (an
+        accepted visitation) after that exit, so active again as the same participant.
+        """
+        day = as_of or timezone.localdate()
+        exits = ExitForm.objects.filter(citizen=OuterRef("pk"), exit_date__lte=day).order_by(
+            "-exit_date", "-pk"
+        )
+        return self.annotate(
+            exit_id=Subquery(exits.values("pk")[:1]),
+            exit_date=Subquery(exits.values("exit_date")[:1]),
+            exit_status=Subquery(exits.values("status")[:1]),
+            exit_reason=Subquery(exits.values("not_available_reason")[:1]),
+        ).annotate(
+            reentered=Exists(
+                Visitation.objects.filter(
+                    citizen=OuterRef("pk"),
+                    status=VisitationStatus.ACCEPTED,
+                    proposed_on__gt=OuterRef("exit_date"),
+                    proposed_on__lte=day,
+                )
+            ),
+        )
+
+    @staticmethod
+    def left_q() -> Q:
+        """For querysets from with_last_exit(): the citizen has left (as of that day)."""
+        return Q(exit_date__isnull=False, reentered=False)
+
+    def visited(self, *, start: date | None = None, end: date | None = None) -> CitizenQuerySet:
+        """Citizens with an accepted visitation dated in [start, end] (P01)."""
+        visits = Visitation.objects.filter(citizen=OuterRef("pk"), status=VisitationStatus.ACCEPTED)
+        if start is not None:
+            visits = visits.filter(proposed_on__gte=start)
+        if end is not None:
+            visits = visits.filter(proposed_on__lte=end)
+        return self.filter(Exists(visits))
+
 
 class CitizenRecordQuerySet(ScopedQuerySet):
     """Rows that belong to one citizen: visible exactly when the citizen is."""
@@ -465,7 +505,8 @@ class Citizen(models.Model):
         start = starts.get(phase)
         if start is None or start > day:
             return None
-        ends = [day + timedelta(days=1)]
+        # Like an exit date, `as_of` itself is not counted: Mar 2 → Aug 31 is 182 days.
+        ends = [day]
         later = [s for p, s in starts.items() if p > phase and s]
         ends.extend(later)
         last = self.last_exit()

@@ -76,7 +76,7 @@ PLACEMENT_FIELDS = (
 
 
 def _snapshot(obj, fields: Iterable[str]) -> dict[str, Any]:
-    return {f: getattr(obj, f"{f}_id", None) or getattr(obj, f) for f in fields}
+    return {f: getattr(obj, obj._meta.get_field(f).attname) for f in fields}
 
 
 def _set_fields(obj, allowed: Iterable[str], values: Mapping[str, Any]) -> list[str]:
@@ -447,8 +447,9 @@ def hours_save_week(
                 _("Højst %(max)s timer i alt pr. uge for en deltager.")
                 % {"max": MAX_HOURS_PER_WEEK}
             )
+    row_errors = {index: messages for index, messages in row_errors.items() if messages}
     if row_errors:
-        raise HoursWeekInvalid(dict(row_errors))
+        raise HoursWeekInvalid(row_errors)
 
     saved: list[HoursEntry] = []
     changes: dict[str, int] = {"saved": 0, "removed": 0}

@@ -35,14 +35,11 @@ from participants.models import (
     EMPLOYED_STATUSES,
     PHASE_DAYS,
     Citizen,
-    ExitForm,
     ExitStatus,
     FollowUp,
     FollowUpKind,
     NotAvailableReason,
     Pause,
-    Visitation,
-    VisitationStatus,
 )
 
 from .models import IndicatorCode, IndicatorTarget
@@ -112,31 +109,11 @@ def _days(expression) -> ExpressionWrapper:
 
 
 def citizen_counts(scope: Scope, start: date | None, end: date) -> dict[str, int]:
-    visited = Q(status=VisitationStatus.ACCEPTED, proposed_on__lte=end)
-    if start is not None:
-        visited &= Q(proposed_on__gte=start)
-    exits = ExitForm.objects.filter(citizen=OuterRef("pk"), exit_date__lte=end).order_by(
-        "-exit_date", "-pk"
-    )
     citizens = (
         Citizen.objects.filter(scope.citizens())
-        .filter(Exists(Visitation.objects.filter(visited, citizen=OuterRef("pk"))))
+        .visited(start=start, end=end)
+        .with_last_exit(end)
         .annotate(
-            exit_id=Subquery(exits.values("pk")[:1]),
-            exit_date=Subquery(exits.values("exit_date")[:1]),
-            exit_status=Subquery(exits.values("status")[:1]),
-            exit_reason=Subquery(exits.values("not_available_reason")[:1]),
-        )
-        .annotate(
-            # A citizen visited again after the last exit is active again (re-entry).
-            reentered=Exists(
-                Visitation.objects.filter(
-                    citizen=OuterRef("pk"),
-                    status=VisitationStatus.ACCEPTED,
-                    proposed_on__gt=OuterRef("exit_date"),
-                    proposed_on__lte=end,
-                )
-            ),
             employed_2y=Exists(
                 FollowUp.objects.filter(
                     exit_id=OuterRef("exit_id"),
@@ -152,7 +129,7 @@ def citizen_counts(scope: Scope, start: date | None, end: date) -> dict[str, int
             ),
         )
     )
-    left = Q(exit_date__isnull=False, reentered=False)
+    left = Citizen.objects.left_q()
     phase1_complete = Q(phase2_start__isnull=False, phase2_start__lte=F("exit_date")) | Q(
         phase1_start__isnull=False,
         phase1_days__gte=_days(Value(timedelta(days=PHASE_DAYS)) + F("paused_in_phase1")),

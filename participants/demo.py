@@ -1,0 +1,303 @@
+"""Demo data: 25 citizens across every phase, with hours, placements, pauses, exits and
+follow-ups. CPR numbers are fake (real dates, serials 0001–0025); running it twice adds
+nothing."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from accelerator.models import Company, CompanyRole
+from siv.roles import Role
+
+from . import services
+from .models import (
+    Citizen,
+    ExitStatus,
+    FollowUpKind,
+    HoursKind,
+    NotAvailableReason,
+    PauseReason,
+    PlacementKind,
+    week_monday,
+)
+
+# The demo companies (same CVR numbers as the accelerator's demo; created when missing).
+COMPANY_CVRS = {
+    "Grøn Vask ApS": ("35740015", CompanyRole.ACCELERATOR),
+    "Café Åen ApS": ("35740023", CompanyRole.ACCELERATOR),
+    "Holstebro Cykler ApS": ("35740031", CompanyRole.ACCELERATOR),
+    "Stevns Køkken ApS": ("35740058", CompanyRole.SUPPORT),
+}
+ACTOR_FOR = {
+    "Køge": "Stevns Beskæftigelse",
+    "Stevns": "Stevns Beskæftigelse",
+    "Næstved": "Næstved Jobværksted",
+    "Silkeborg": "Jobværkstedet Silkeborg",
+    "Holstebro": "Jobværkstedet Silkeborg",
+    "Ikast-Brande": "Jobværkstedet Silkeborg",
+}
+COMPANY_FOR = {
+    "Køge": "Grøn Vask ApS",
+    "Stevns": "Stevns Køkken ApS",
+    "Næstved": "Grøn Vask ApS",
+    "Silkeborg": "Café Åen ApS",
+    "Holstebro": "Holstebro Cykler ApS",
+    "Ikast-Brande": "Café Åen ApS",
+}
+# (first name, last name, gender, municipality, scenario)
+CITIZENS = [
+    ("Mette", "Skov", "F", "Køge", "waiting"),
+    ("Jonas", "Bach", "M", "Køge", "waiting_overdue"),
+    ("Aisha", "Rahimi", "F", "Køge", "phase1_new"),
+    ("Kim", "Dahl", "X", "Køge", "phase1_paused"),
+    ("Henrik", "Lund", "M", "Køge", "phase2"),
+    ("Lene", "Friis", "F", "Køge", "phase3"),
+    ("Omar", "Haddad", "M", "Køge", "early_exit"),
+    ("Birgitte", "Vang", "F", "Køge", "left_employed"),
+    ("Søren", "Kjær", "M", "Stevns", "phase1_new"),
+    ("Nadia", "Holt", "F", "Stevns", "phase2"),
+    ("Peter", "Krag", "M", "Stevns", "phase3"),
+    ("Tina", "Berg", "F", "Stevns", "left_education"),
+    ("Ali", "Yousef", "M", "Stevns", "phase1_paused"),
+    ("Camilla", "Ravn", "F", "Næstved", "phase1_new"),
+    ("Mikkel", "Storm", "M", "Næstved", "phase2"),
+    ("Rikke", "Mose", "F", "Næstved", "left_not_available"),
+    ("Frederik", "Aagaard", "M", "Silkeborg", "waiting"),
+    ("Hanne", "Bro", "F", "Silkeborg", "phase1_new"),
+    ("Lars", "Eg", "M", "Silkeborg", "phase2"),
+    ("Maria", "Sand", "F", "Silkeborg", "phase3"),
+    ("Tobias", "Vinther", "M", "Silkeborg", "left_employed"),
+    ("Yasmin", "Ali", "F", "Holstebro", "phase1_paused"),
+    ("Jens", "Hede", "M", "Holstebro", "early_exit"),
+    ("Sara", "Lind", "F", "Ikast-Brande", "phase2"),
+    ("Mads", "Toft", "M", "Ikast-Brande", "left_education"),
+]
+# Days before today each phase started (None: not started).
+SCENARIOS = {
+    "waiting": {"proposed": 9},
+    "waiting_overdue": {"proposed": 41},
+    "phase1_new": {"proposed": 55, "p1": 35},
+    "phase1_paused": {"proposed": 150, "p1": 130, "pause": (74, 60)},
+    "phase2": {"proposed": 240, "p1": 220, "p2": 30, "placement": PlacementKind.PRAKTIK},
+    "phase3": {
+        "proposed": 420,
+        "p1": 400,
+        "p2": 210,
+        "p3": 30,
+        "placement": PlacementKind.LOENTILSKUD,
+    },
+    "early_exit": {"proposed": 120, "p1": 100, "exit": (12, ExitStatus.UNEMPLOYED, "", True)},
+    "left_employed": {
+        "proposed": 640,
+        "p1": 620,
+        "p2": 430,
+        "exit": (240, ExitStatus.EMPLOYED_ORDINARY, "", False),
+        "followup": FollowUpKind.SIX_MONTHS,
+    },
+    "left_education": {
+        "proposed": 1200,
+        "p1": 1180,
+        "exit": (900, ExitStatus.EDUCATION, "", False),
+        "followup": FollowUpKind.TWO_YEARS,
+    },
+    "left_not_available": {
+        "proposed": 500,
+        "p1": 480,
+        "exit": (300, ExitStatus.NOT_AVAILABLE, NotAvailableReason.ILLNESS, True),
+    },
+}
+
+
+def fake_cpr(index: int) -> str:
+    birth = date(1965, 3, 1) + timedelta(days=index * 401)
+    return f"{birth:%d%m%y}-{index + 1:04d}"
+
+
+def _companies(context: dict) -> dict[str, Company]:
+    companies = {}
+    orgs = context.get("companies", {})
+    for name, (cvr, role) in COMPANY_CVRS.items():
+        org = orgs.get(name)
+        company, _created = Company.objects.get_or_create(
+            cvr=cvr,
+            defaults={
+                "name": name,
+                "municipality": org.municipality if org else context["municipalities"]["Køge"],
+                "organisation": org if org and not hasattr(org, "company") else None,
+                "role": role,
+                "enrolled_cluster": (
+                    context["clusters"][1 if name == "Grøn Vask ApS" else 2]
+                    if role == CompanyRole.ACCELERATOR
+                    else None
+                ),
+                "entry_year": 2019 if name == "Grøn Vask ApS" else 2020,
+            },
+        )
+        companies[name] = company
+    return companies
+
+
+def _seed_citizen(index: int, row: tuple, context: dict, companies: dict, today: date) -> None:
+    first, last, gender, muni_name, scenario = row
+    cpr = fake_cpr(index)
+    if services.citizen_find_by_cpr(cpr=cpr) is not None:
+        return
+    plan = SCENARIOS[scenario]
+    users = context["users"]
+    caseworker = users[Role.CASEWORKER] if muni_name == "Køge" else None
+    by = caseworker or users[Role.ADMIN]
+    actor = context["actors"][ACTOR_FOR[muni_name]]
+    partnership = context["partnerships"][muni_name]
+
+    def ago(days: int) -> date:
+        return today - timedelta(days=days)
+
+    citizen = services.citizen_create(
+        by=by,
+        cpr=cpr,
+        first_name=first,
+        last_name=last,
+        gender=gender,
+        phone=f"20 00 {index:02d} {index + 10:02d}",
+        target_group=["resource_course", "flexjob_low_capacity", "cash_benefit_activity_ready"][
+            index % 3
+        ],
+        benefit=["ressourceforloebsydelse", "ledighedsydelse", "kontanthjaelp"][index % 3],
+        isced=["1-2", "3-4", "1-2", "5-8"][index % 4],
+        entry_status=["long_term_unemployed", "inactive", "unemployed"][index % 3],
+        migrant=index % 5 == 0,
+        disability=index % 4 == 1,
+        municipality=partnership.municipality,
+        cluster=partnership.cluster,
+        partnership=partnership,
+        employment_actor=actor,
+        caseworker=caseworker,
+    )
+    visitation = services.visitation_propose(
+        citizen=citizen, by=by, proposed_on=ago(plan["proposed"]), realistic_20_hours=True
+    )
+    if "p1" not in plan:
+        return
+    services.visitation_match_meeting(
+        visitation=visitation,
+        by=by,
+        meeting_date=ago(plan["p1"] + 5),
+        participants="Borger, virksomhed, jobformidler",
+        notes="Gensidig interesse; start aftalt.",
+        start_on=ago(plan["p1"]),
+    )
+    services.visitation_accept(visitation=visitation, by=by)
+    services.track_start_phase(citizen=citizen, by=by, phase=1, start=ago(plan["p1"]))
+    services.screening_register(
+        citizen=citizen,
+        by=by,
+        screened_on=ago(plan["p1"]),
+        functional_level=2 + index % 3,
+        barriers=[["health"], ["transport", "language"], ["housing", "health"]][index % 3],
+        wishes="Praktisk arbejde, gerne køkken eller lager.",
+    )
+    services.assessment_register(
+        citizen=citizen,
+        by=by,
+        assessed_on=ago(max(plan["p1"] - 28, 1)),
+        attendance_stability=3,
+        social_skills=2 + index % 3,
+        motivation=4,
+        self_care=3,
+        work_skills=2,
+    )
+    if "pause" in plan:
+        start, end = plan["pause"]
+        services.pause_add(
+            citizen=citizen, by=by, start=ago(start), end=ago(end), reason=PauseReason.ILLNESS
+        )
+    if plan.get("p2"):
+        services.track_start_phase(citizen=citizen, by=by, phase=2, start=ago(plan["p2"]))
+    if plan.get("p3"):
+        services.track_start_phase(citizen=citizen, by=by, phase=3, start=ago(plan["p3"]))
+    if plan.get("placement"):
+        services.placement_create(
+            citizen=citizen,
+            by=by,
+            kind=plan["placement"],
+            company=companies[COMPANY_FOR[muni_name]],
+            start=ago(plan.get("p3") or plan["p2"]),
+            hours_per_week=Decimal("12"),
+            buddy="Kollega med buddy-uddannelse",
+            support_person="Mentor fra aktøren",
+            steps=[(ago((plan.get("p3") or plan["p2"]) - 14), Decimal("16"))],
+        )
+    services.note_add(citizen=citizen, by=by, text="Møder stabilt op og tager ansvar.")
+    if index % 4 == 0:
+        services.note_add(
+            citizen=citizen,
+            by=by,
+            text="Helbredsoplysninger drøftet med egen læge.",
+            sensitive=True,
+        )
+    if "exit" in plan:
+        days, status, reason, early = plan["exit"]
+        exit_form = services.exit_register(
+            citizen=citizen,
+            by=by,
+            exit_date=ago(days),
+            status=status,
+            not_available_reason=reason,
+            early=early,
+        )
+        if plan.get("followup"):
+            kind = plan["followup"]
+            services.followup_register(
+                exit=exit_form,
+                by=by,
+                kind=kind,
+                followed_up_on=exit_form.follow_up_due(kind),
+                status=status,
+            )
+
+
+def _seed_hours(context: dict, today: date) -> None:
+    """Six recent weeks of hours for every citizen on track, logged by their actor."""
+    users = context["users"]
+    stevns_actor = users[Role.EMPLOYMENT_ACTOR]
+    citizens = list(
+        Citizen.objects.filter(phase1_start__isnull=False).with_last_exit(today).order_by("pk")
+    )
+    for weeks_back in range(6, 0, -1):
+        monday = week_monday(today) - timedelta(weeks=weeks_back)
+        rows_by_actor: dict = {}
+        for c in citizens:
+            if c.exit_date or c.phase1_start > monday:
+                continue
+            if c.phase3_start and c.phase3_start <= monday:
+                rows = [(HoursKind.PAID, "15"), (HoursKind.PRACTICE, "5")]
+            elif c.phase2_start and c.phase2_start <= monday:
+                rows = [(HoursKind.PRACTICE, "12"), (HoursKind.TRAINING, "2")]
+            else:
+                rows = [(HoursKind.TRAINING, "9,5")]
+            by = (
+                stevns_actor
+                if c.employment_actor_id == stevns_actor.organisation_id
+                else users[Role.ADMIN]
+            )
+            rows_by_actor.setdefault(by, []).extend(
+                services.HoursRow(citizen_id=c.pk, kind=kind, hours=hours) for kind, hours in rows
+            )
+        for by, rows in rows_by_actor.items():
+            services.hours_save_week(actor=by, week=monday, rows=rows)
+
+
+def seed(context: dict) -> None:
+    today = timezone.localdate()
+    companies = _companies(context)
+    before = Citizen.objects.count()
+    for index, row in enumerate(CITIZENS):
+        _seed_citizen(index, row, context, companies, today)
+    if Citizen.objects.count() > before:
+        _seed_hours(context, today)
+    context.setdefault("report", []).append(
+        f"Participants: {Citizen.objects.count()} citizens (CPR numbers are fake)."
+    )

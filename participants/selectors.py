@@ -1,0 +1,327 @@
+"""Scoped, annotated reads for the participants screens. Each runs a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    DecimalField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partnerships.models import ClusterMembership
+from siv.roles import Role
+
+from .models import (
+    REVISITATION_DEADLINE_DAYS,
+    VISITATION_DEADLINE_DAYS,
+    CaseNote,
+    Citizen,
+    CompetenceCourse,
+    ExitForm,
+    FollowUp,
+    HoursEntry,
+    HoursKind,
+    Pause,
+    Phase,
+    Placement,
+    ProgressAssessment,
+    Screening,
+    Visitation,
+    VisitationStatus,
+    week_monday,
+)
+from .services import hours_week_errors
+
+
+def citizen_list(*, user: Any, as_of: date | None = None) -> QuerySet[Citizen]:
+    """The user's citizens with current phase, days waited, hours this week and overdue flags.
+
+    One query, whatever the number of citizens. Annotations:
+    `phase` (Phase value; exited citizens keep their last phase), `is_active`,
+    `pending_since` (date of a visitation awaiting review), `days_waited` (timedelta),
+    `visitation_overdue`, `hours_this_week` (Decimal), `revisitation_deadline`,
+    `revisitation_overdue`.
+    """
+    today = as_of or timezone.localdate()
+    monday = week_monday(today)
+    pending = Visitation.objects.filter(
+        citizen=OuterRef("pk"), status=VisitationStatus.PROPOSED
+    ).order_by("proposed_on")
+    week_hours = (
+        HoursEntry.objects.filter(citizen=OuterRef("pk"), week_start=monday)
+        .values("citizen")
+        .annotate(total=Sum("hours"))
+        .values("total")
+    )
+    open_early_exit = ExitForm.objects.filter(
+        citizen=OuterRef("pk"), early=True, revisitation__isnull=True, exit_date__lte=today
+    ).order_by("-exit_date")
+    return (
+        Citizen.objects.for_user(user)
+        .with_last_exit(today)
+        .select_related("municipality", "cluster", "employment_actor", "caseworker")
+        .annotate(
+            phase=Case(
+                When(phase3_start__lte=today, then=Value(Phase.EMPLOYMENT)),
+                When(phase2_start__lte=today, then=Value(Phase.PLACEMENT)),
+                When(phase1_start__lte=today, then=Value(Phase.TRAINING)),
+                default=Value(Phase.VISITED),
+                output_field=IntegerField(),
+            ),
+            is_active=Case(
+                When(Citizen.objects.left_q(), then=Value(False)),
+                default=Value(True),
+            ),
+            pending_since=Subquery(pending.values("proposed_on")[:1]),
+            hours_this_week=Coalesce(
+                Subquery(week_hours),
+                Value(Decimal("0")),
+                output_field=DecimalField(max_digits=6, decimal_places=2),
+            ),
+            revisitation_from=Subquery(open_early_exit.values("exit_date")[:1]),
+        )
+        .annotate(
+            days_waited=ExpressionWrapper(
+                Value(today, output_field=DateField()) - F("pending_since"),
+                output_field=DurationField(),
+            ),
+            visitation_overdue=Case(
+                When(
+                    pending_since__lt=today - timedelta(days=VISITATION_DEADLINE_DAYS),
+                    then=Value(True),
+                ),
+                default=Value(False),
+            ),
+            revisitation_overdue=Case(
+                When(
+                    revisitation_from__lt=today - timedelta(days=REVISITATION_DEADLINE_DAYS),
+                    then=Value(True),
+                ),
+                default=Value(False),
+            ),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    day: date
+    kind: str
+    title: str
+    obj: Any = None
+
+
+def citizen_timeline(*, citizen: Citizen, user: Any) -> list[TimelineEvent]:
+    """Every event of a citizen's track, newest first (one query per kind of record)."""
+    events: list[TimelineEvent] = []
+    for phase, start in (
+        (1, citizen.phase1_start),
+        (2, citizen.phase2_start),
+        (3, citizen.phase3_start),
+    ):
+        if start:
+            events.append(TimelineEvent(start, "phase", Phase(phase).label))
+    for v in Visitation.objects.filter(citizen=citizen):
+        events.append(TimelineEvent(v.proposed_on, "visitation", _("Visitation foreslået"), v))
+        if v.reviewed_at:
+            title = (
+                _("Visitation godkendt")
+                if v.status == VisitationStatus.ACCEPTED
+                else _("Visitation afvist")
+            )
+            events.append(TimelineEvent(timezone.localdate(v.reviewed_at), "visitation", title, v))
+        if v.match_meeting_date:
+            events.append(TimelineEvent(v.match_meeting_date, "match", _("Matchmøde"), v))
+    for s in Screening.objects.filter(citizen=citizen):
+        events.append(TimelineEvent(s.screened_on, "screening", _("Screening"), s))
+    for a in ProgressAssessment.objects.filter(citizen=citizen):
+        events.append(TimelineEvent(a.assessed_on, "assessment", _("Progressionsvurdering"), a))
+    for p in Pause.objects.filter(citizen=citizen):
+        events.append(
+            TimelineEvent(
+                p.start, "pause", _("Pause: %(reason)s") % {"reason": p.get_reason_display()}, p
+            )
+        )
+        if p.end:
+            events.append(TimelineEvent(p.end, "pause", _("Pause slut"), p))
+    for p in Placement.objects.filter(citizen=citizen).select_related("company"):
+        events.append(
+            TimelineEvent(p.start, "placement", f"{p.get_kind_display()}: {p.company}", p)
+        )
+        if p.end:
+            events.append(
+                TimelineEvent(
+                    p.end, "placement", _("Placering slut: %(company)s") % {"company": p.company}, p
+                )
+            )
+    for c in CompetenceCourse.objects.filter(citizen=citizen):
+        events.append(TimelineEvent(c.start, "course", f"{c.get_kind_display()}: {c.title}", c))
+    for e in ExitForm.objects.filter(citizen=citizen):
+        events.append(
+            TimelineEvent(
+                e.exit_date, "exit", _("Ophør: %(status)s") % {"status": e.get_status_display()}, e
+            )
+        )
+    for f in FollowUp.objects.filter(exit__citizen=citizen):
+        events.append(
+            TimelineEvent(
+                f.followed_up_on, "followup", f"{f.get_kind_display()}: {f.get_status_display()}", f
+            )
+        )
+    for n in CaseNote.objects.for_user(user).filter(citizen=citizen):
+        events.append(TimelineEvent(timezone.localdate(n.written_at), "note", _("Notat"), n))
+    return sorted(events, key=lambda e: e.day, reverse=True)
+
+
+@dataclass
+class WeekGridRow:
+    citizen: Citizen
+    hours: dict[str, Decimal] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)  # why hours cannot be logged this week
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.hours.values(), Decimal("0"))
+
+    @property
+    def editable(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class WeekGrid:
+    week_start: date
+    kinds: list[tuple[str, str]]
+    rows: list[WeekGridRow]
+
+    @property
+    def label(self) -> str:
+        year, week, _day = self.week_start.isocalendar()
+        return f"{year}-W{week:02d}"
+
+    @property
+    def totals(self) -> dict[str, Decimal]:
+        sums: dict[str, Decimal] = defaultdict(Decimal)
+        for row in self.rows:
+            for kind, hours in row.hours.items():
+                sums[kind] += hours
+        return dict(sums)
+
+
+def actor_week_grid(*, user: Any, week: date) -> WeekGrid:
+    """The hours grid of one ISO week for the citizens the user may log hours for (2 queries)."""
+    monday = week_monday(week)
+    sunday = monday + timedelta(days=6)
+    citizens = list(
+        Citizen.objects.for_user(user, write=True)
+        .with_last_exit(sunday)
+        .filter(phase1_start__lte=sunday)
+        .filter(Q(exit_date__isnull=True) | Q(exit_date__gte=monday) | Q(reentered=True))
+        .order_by("last_name", "first_name", "pk")
+    )
+    entries = HoursEntry.objects.filter(citizen__in=[c.pk for c in citizens], week_start=monday)
+    by_citizen: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for entry in entries:
+        by_citizen[entry.citizen_id][entry.kind] = entry.hours
+    rows = [
+        WeekGridRow(
+            citizen=c,
+            hours=by_citizen.get(c.pk, {}),
+            errors=hours_week_errors(
+                week=monday,
+                phase1_start=c.phase1_start,
+                last_exit=None if c.reentered else c.exit_date,
+            ),
+        )
+        for c in citizens
+    ]
+    return WeekGrid(week_start=monday, kinds=list(HoursKind.choices), rows=rows)
+
+
+@dataclass
+class SlotRow:
+    membership: ClusterMembership
+    slots: int
+    active: int
+    waiting_exits: list[ExitForm]
+    today: date
+
+    @property
+    def open_slots(self) -> int:
+        return max(0, self.slots - self.active)
+
+    @property
+    def overdue_exits(self) -> list[ExitForm]:
+        return [e for e in self.waiting_exits if e.revisitation_deadline < self.today]
+
+
+def _memberships_for(user: Any) -> QuerySet[ClusterMembership]:
+    memberships = ClusterMembership.objects.select_related("cluster", "municipality")
+    if user.role in (Role.ADMIN, Role.CONTROLLER):
+        return memberships
+    if user.role in (Role.CASEWORKER, Role.MUNICIPAL_LEAD):
+        return memberships.filter(municipality_id=user.municipality_id)
+    return memberships.none()
+
+
+def revisitation_overview(*, user: Any, as_of: date | None = None) -> list[SlotRow]:
+    """Slots per municipality membership: taken, open, and early exits awaiting re-visitation.
+
+    Two queries: memberships with their active-citizen counts, and the early exits without
+    a re-visitation.
+    """
+    today = as_of or timezone.localdate()
+    active = (
+        Citizen.objects.visited(end=today)
+        .with_last_exit(today)
+        .filter(municipality=OuterRef("municipality"), cluster=OuterRef("cluster"))
+        .exclude(Citizen.objects.left_q())
+        .values("municipality")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    memberships = list(
+        _memberships_for(user).annotate(
+            active=Coalesce(Subquery(active, output_field=IntegerField()), Value(0))
+        )
+    )
+    waiting = ExitForm.objects.filter(
+        early=True,
+        revisitation__isnull=True,
+        exit_date__lte=today,
+        citizen__municipality__in=[m.municipality_id for m in memberships],
+    ).select_related("citizen")
+    by_slot: dict[tuple[int, int], list[ExitForm]] = defaultdict(list)
+    for exit_form in waiting.order_by("exit_date"):
+        by_slot[(exit_form.citizen.municipality_id, exit_form.citizen.cluster_id)].append(exit_form)
+    return [
+        SlotRow(
+            membership=m,
+            slots=m.slots,
+            active=m.active,
+            waiting_exits=by_slot.get((m.municipality_id, m.cluster_id), []),
+            today=today,
+        )
+        for m in memberships
+    ]
