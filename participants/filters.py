@@ -59,7 +59,7 @@ class CitizenFilter(django_filters.FilterSet):
         return queryset.filter(is_active=(value == "active"))
 
     def filter_phase(self, queryset, name, value):
-        return queryset.filter(phase_now=int(value))
+        return queryset.filter(phase=int(value))
 
     def filter_overdue(self, queryset, name, value):
         return queryset.filter(visitation_overdue=True) if value else queryset

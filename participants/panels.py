@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from . import selectors_screens as screens
-from .models import VisitationStatus, week_monday
+from .models import REVISITATION_DEADLINE_DAYS, VisitationStatus, week_monday
 
 PANEL_ROWS = 5
 
@@ -32,10 +32,14 @@ def actor_panel(request) -> dict:
 def caseworker_panel(request) -> dict:
     user = request.user
     overdue = screens.overdue_visitations(user=user)
+    revisitations = [
+        {"citizen": c, "deadline": c.revisitation_from + timedelta(days=REVISITATION_DEADLINE_DAYS)}
+        for c in screens.revisitations_due(user=user)[:PANEL_ROWS]
+    ]
     return {
         "overdue": list(overdue[:PANEL_ROWS]),
         "overdue_count": overdue.count(),
-        "revisitations": list(screens.revisitations_due(user=user)[:PANEL_ROWS]),
+        "revisitations": revisitations,
         "follow_ups": screens.follow_ups_due(user=user)[:PANEL_ROWS],
         "visibility": screens.visibility_for(user),
     }

@@ -13,33 +13,24 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import (
-    Case,
-    Count,
-    DateField,
     Exists,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Sum,
-    Value,
-    When,
 )
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partnerships.models import ClusterMembership
+from siv.access import get_for_user_or_404
 from siv.roles import CPR_ROLES, SENSITIVE_NOTE_ROLES, Role
 
 from . import cpr as cpr_lib
+from . import selectors
 from .models import (
     ASSESSMENT_DIMENSIONS,
-    REVISITATION_DEADLINE_DAYS,
-    VISITATION_DEADLINE_DAYS,
-    CaseNote,
     Citizen,
     ExitForm,
     FollowUp,
@@ -47,7 +38,6 @@ from .models import (
     HoursEntry,
     HoursKind,
     Phase,
-    Placement,
     PlacementStep,
     Visitation,
     VisitationStatus,
@@ -79,59 +69,7 @@ def visibility_for(user: Any) -> Visibility:
     )
 
 
-# --- Citizen list --------------------------------------------------------------------------
-
-
-def _last_exit_date():
-    return Subquery(
-        ExitForm.objects.filter(citizen=OuterRef("pk"))
-        .order_by("-exit_date", "-pk")
-        .values("exit_date")[:1],
-        output_field=DateField(),
-    )
-
-
-def _re_entered_after(field: str):
-    return Exists(
-        Visitation.objects.filter(
-            citizen=OuterRef("pk"),
-            status=VisitationStatus.ACCEPTED,
-            proposed_on__gt=OuterRef(field),
-        )
-    )
-
-
-def citizens_annotated(*, user: Any, as_of: date | None = None) -> QuerySet[Citizen]:
-    """The user's citizens with phase, active flag, last exit and overdue visitation."""
-    today = as_of or timezone.localdate()
-    overdue = Visitation.objects.filter(
-        citizen=OuterRef("pk"),
-        status=VisitationStatus.PROPOSED,
-        proposed_on__lt=today - timedelta(days=VISITATION_DEADLINE_DAYS),
-    )
-    return (
-        Citizen.objects.for_user(user)
-        .select_related("municipality", "cluster", "employment_actor")
-        .annotate(
-            last_exit_date=_last_exit_date(),
-            phase_now=Case(
-                When(phase3_start__lte=today, then=Value(Phase.EMPLOYMENT)),
-                When(phase2_start__lte=today, then=Value(Phase.PLACEMENT)),
-                When(phase1_start__lte=today, then=Value(Phase.TRAINING)),
-                default=Value(Phase.VISITED),
-                output_field=IntegerField(),
-            ),
-            visitation_overdue=Exists(overdue),
-        )
-        .annotate(re_entered=_re_entered_after("last_exit_date"))
-        .annotate(
-            is_active=Case(
-                When(last_exit_date__isnull=True, then=Value(True)),
-                When(re_entered=True, then=Value(True)),
-                default=Value(False),
-            )
-        )
-    )
+# --- Citizen list search ---
 
 
 def citizen_search(queryset: QuerySet[Citizen], *, text: str, visibility: Visibility):
@@ -166,37 +104,16 @@ def looks_like_cpr(text: str) -> bool:
 # --- Citizen page (timeline) ---------------------------------------------------------------
 
 
-@dataclass
-class TimelineEvent:
-    day: date
-    kind: str
-    title: str
-    obj: Any = None
-    extra: dict | None = None
-
-
 def citizen_page(*, user: Any, pk: int) -> Citizen:
-    """The citizen with everything the page shows prefetched (a fixed number of queries)."""
-    from siv.access import get_for_user_or_404
-
-    notes = CaseNote.objects.for_user(user).select_related("written_by")
+    """The citizen with what the summary and the chart need prefetched."""
     return get_for_user_or_404(
         Citizen.objects.select_related(
             "municipality", "cluster", "employment_actor", "partnership", "caseworker"
         ).prefetch_related(
             Prefetch("visitations", queryset=Visitation.objects.order_by("proposed_on", "pk")),
-            "screenings",
             "pauses",
             "assessments",
-            Prefetch(
-                "placements",
-                queryset=Placement.objects.select_related("company").prefetch_related(
-                    Prefetch("steps", queryset=PlacementStep.objects.order_by("from_date"))
-                ),
-            ),
-            "courses",
-            Prefetch("exits", queryset=ExitForm.objects.prefetch_related("follow_ups")),
-            Prefetch("notes", queryset=notes, to_attr="visible_notes"),
+            "exits",
         ),
         user,
         pk=pk,
@@ -223,51 +140,6 @@ def hours_by_month(citizen: Citizen) -> list[dict]:
         {**m, "cells": [m["kinds"].get(k, Decimal(0)) for k in HoursKind.values]}
         for m in months.values()
     ]
-
-
-def timeline(citizen: Citizen, hours_months: list[dict]) -> list[TimelineEvent]:
-    """Every event of the track in date order (from prefetched rows only)."""
-    events: list[TimelineEvent] = []
-    add = events.append
-    for v in citizen.visitations.all():
-        add(TimelineEvent(v.proposed_on, "visitation", _("Visitation foreslået"), v))
-        if v.reviewed_at:
-            title = (
-                _("Visitation godkendt")
-                if v.status == VisitationStatus.ACCEPTED
-                else _("Visitation afvist")
-            )
-            add(TimelineEvent(timezone.localdate(v.reviewed_at), "review", title, v))
-        if v.match_meeting_date:
-            add(TimelineEvent(v.match_meeting_date, "match", _("Matchmøde"), v))
-    for s in citizen.screenings.all():
-        add(TimelineEvent(s.screened_on, "screening", _("Screening"), s))
-    for phase, start in (
-        (Phase.TRAINING, citizen.phase1_start),
-        (Phase.PLACEMENT, citizen.phase2_start),
-        (Phase.EMPLOYMENT, citizen.phase3_start),
-    ):
-        if start:
-            add(TimelineEvent(start, "phase", _("Start: %(phase)s") % {"phase": phase.label}))
-    for p in citizen.pauses.all():
-        add(TimelineEvent(p.start, "pause", _("Pause: %(r)s") % {"r": p.get_reason_display()}, p))
-    for a in citizen.assessments.all():
-        add(TimelineEvent(a.assessed_on, "assessment", _("Progressionsvurdering"), a))
-    for m in hours_months:
-        add(TimelineEvent(m["month"], "hours", _("Timer i måneden"), None, m))
-    for pl in citizen.placements.all():
-        add(TimelineEvent(pl.start, "placement", pl.get_kind_display(), pl))
-    for c in citizen.courses.all():
-        add(TimelineEvent(c.start, "course", _("Kompetenceløft: %(t)s") % {"t": c.title}, c))
-    for n in citizen.visible_notes:
-        add(TimelineEvent(timezone.localdate(n.written_at), "note", _("Notat"), n))
-    for e in citizen.exits.all():
-        add(TimelineEvent(e.exit_date, "exit", _("Ophør (slutskema)"), e))
-        for f in e.follow_ups.all():
-            add(TimelineEvent(f.followed_up_on, "followup", f.get_kind_display(), f))
-    order = {"visitation": 0, "review": 1, "match": 2, "phase": 3}
-    events.sort(key=lambda e: (e.day, order.get(e.kind, 9)))
-    return events
 
 
 def track_summary(citizen: Citizen, as_of: date | None = None) -> dict:
@@ -365,63 +237,21 @@ def visitations_for(*, user: Any, status: str = "") -> QuerySet[Visitation]:
     return qs
 
 
-def overdue_visitations(*, user: Any, as_of: date | None = None) -> QuerySet[Visitation]:
-    """Proposals that have waited more than 4 weeks for a decision."""
-    today = as_of or timezone.localdate()
-    return visitations_for(user=user, status=VisitationStatus.PROPOSED).filter(
-        proposed_on__lt=today - timedelta(days=VISITATION_DEADLINE_DAYS)
-    )
-
-
-def revisitation_overview(*, user: Any, as_of: date | None = None) -> dict:
-    """Open slots per municipality and early exits with their 4-week deadline."""
-    today = as_of or timezone.localdate()
-    citizens = citizens_annotated(user=user, as_of=today)
-    municipality_ids = citizens.values("municipality_id")
-    memberships = ClusterMembership.objects.select_related("municipality", "cluster")
-    if user.role in (Role.CASEWORKER, Role.MUNICIPAL_LEAD):
-        memberships = memberships.filter(municipality_id=user.municipality_id)
-    elif user.role not in (Role.CONTROLLER, Role.ADMIN):
-        memberships = memberships.filter(municipality_id__in=municipality_ids)
-    active = citizens.filter(is_active=True)
-    active_counts = {
-        (row["municipality_id"], row["cluster_id"]): row["n"]
-        for row in active.order_by()
-        .values("municipality_id", "cluster_id")
-        .annotate(n=Count("pk", distinct=True))
-    }
-    slots = []
-    for m in memberships.order_by("municipality__name", "cluster__number"):
-        used = active_counts.get((m.municipality_id, m.cluster_id), 0)
-        slots.append({"membership": m, "active": used, "open": max(0, m.slots - used)})
-    early = (
-        ExitForm.objects.for_user(user)
-        .filter(early=True, revisitation__isnull=True)
-        .select_related("citizen__municipality")
-        .order_by("exit_date", "pk")
-    )
-    exits = []
-    for exit_form in early:
-        deadline = exit_form.revisitation_deadline
-        exits.append(
-            {
-                "exit": exit_form,
-                "deadline": deadline,
-                "days_left": (deadline - today).days,
-                "overdue": deadline < today,
-            }
-        )
-    return {"slots": slots, "exits": exits}
-
-
-def revisitations_due(*, user: Any, as_of: date | None = None) -> QuerySet[ExitForm]:
-    today = as_of or timezone.localdate()
+def overdue_visitations(*, user: Any) -> QuerySet[Citizen]:
+    """Citizens whose visitation has waited more than 4 weeks for a decision."""
     return (
-        ExitForm.objects.for_user(user)
-        .filter(early=True, revisitation__isnull=True)
-        .filter(exit_date__gte=today - timedelta(days=REVISITATION_DEADLINE_DAYS + 90))
-        .select_related("citizen")
-        .order_by("exit_date")
+        selectors.citizen_list(user=user)
+        .filter(visitation_overdue=True)
+        .order_by("pending_since", "pk")
+    )
+
+
+def revisitations_due(*, user: Any) -> QuerySet[Citizen]:
+    """Citizens who left early and whose slot still waits for a re-visitation."""
+    return (
+        selectors.citizen_list(user=user)
+        .filter(revisitation_from__isnull=False)
+        .order_by("revisitation_from", "pk")
     )
 
 
@@ -446,35 +276,33 @@ def follow_ups_due(*, user: Any, as_of: date | None = None) -> list[dict]:
     return sorted(due, key=lambda row: row["due"])
 
 
-# --- Week grid -----------------------------------------------------------------------------
-
-
-def week_grid(*, user: Any, week: date) -> list[dict]:
-    """The actor's citizens on track in the week, each with the week's hours by kind."""
-    monday = week_monday(week)
-    sunday = monday + timedelta(days=6)
-    citizens = (
-        citizens_annotated(user=user, as_of=sunday)
-        .filter(phase1_start__lte=sunday)
-        .filter(Q(last_exit_date__isnull=True) | Q(last_exit_date__gte=monday) | Q(re_entered=True))
-        .order_by("last_name", "first_name", "pk")
-    )
-    citizens = list(citizens)
-    hours: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for entry in HoursEntry.objects.filter(
-        citizen_id__in=[c.pk for c in citizens], week_start=monday
-    ).values("citizen_id", "kind", "hours"):
-        hours[entry["citizen_id"]][entry["kind"]] = entry["hours"]
-    return [{"citizen": c, "hours": hours.get(c.pk, {})} for c in citizens]
+# --- Start-page panels --------------------------------------------------------------------
 
 
 def citizens_missing_hours(*, user: Any, week: date) -> QuerySet[Citizen]:
-    monday = week_monday(week)
-    sunday = monday + timedelta(days=6)
-    logged = HoursEntry.objects.filter(citizen=OuterRef("pk"), week_start=monday)
+    """Active citizens on track in the week without any hours logged for it."""
+    sunday = week_monday(week) + timedelta(days=6)
     return (
-        citizens_annotated(user=user, as_of=sunday)
-        .filter(phase1_start__lte=sunday, is_active=True)
-        .exclude(Exists(logged))
+        selectors.citizen_list(user=user, as_of=sunday)
+        .filter(is_active=True, phase1_start__lte=sunday, hours_this_week=0)
         .order_by("last_name", "first_name", "pk")
     )
+
+
+def timeline_for_page(*, citizen: Citizen, user: Any, months: list[dict]) -> list[dict]:
+    """The timeline of participants.selectors with hours per month and placement steps."""
+    events = [
+        {"day": e.day, "kind": e.kind, "title": e.title, "obj": e.obj}
+        for e in selectors.citizen_timeline(citizen=citizen, user=user)
+    ]
+    events.extend(
+        {"day": m["month"], "kind": "hours", "title": _("Timer i måneden"), "obj": m}
+        for m in months
+    )
+    steps: dict[int, list[PlacementStep]] = defaultdict(list)
+    for step in PlacementStep.objects.filter(placement__citizen=citizen).order_by("from_date"):
+        steps[step.placement_id].append(step)
+    for event in events:
+        if event["kind"] == "placement":
+            event["steps"] = steps.get(event["obj"].pk, [])
+    return sorted(events, key=lambda e: e["day"], reverse=True)

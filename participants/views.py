@@ -19,8 +19,8 @@ from siv import audit
 from siv.access import get_for_user_or_404, has_role
 from siv.roles import Role
 
+from . import selectors, services, services_screens
 from . import selectors_screens as screens
-from . import services, services_screens
 from .filters import CitizenFilter
 from .forms import (
     AssessmentForm,
@@ -61,7 +61,7 @@ def citizen_list(request):
     if not has_role(request.user, *CITIZEN_READERS):
         raise Http404
     visibility = screens.visibility_for(request.user)
-    citizens = screens.citizens_annotated(user=request.user)
+    citizens = selectors.citizen_list(user=request.user)
     citizen_filter = CitizenFilter(
         request.GET or None,
         queryset=citizens.order_by("last_name", "first_name", "pk"),
@@ -90,7 +90,7 @@ def citizen_detail(request, pk: int):
         "citizen": citizen,
         "visibility": screens.visibility_for(request.user),
         "summary": screens.track_summary(citizen),
-        "events": screens.timeline(citizen, months),
+        "events": screens.timeline_for_page(citizen=citizen, user=request.user, months=months),
         "months": months,
         "hour_kinds": HoursKind.choices,
         "chart": screens.assessment_chart(assessments),
@@ -299,11 +299,13 @@ def revisitation_overview(request):
         request.user, Role.CASEWORKER, Role.MUNICIPAL_LEAD, Role.CONTROLLER, Role.ADMIN
     ):
         raise Http404
-    overview = screens.revisitation_overview(user=request.user)
     return render(
         request,
         "participants/revisitation_overview.html",
-        {**overview, "visibility": screens.visibility_for(request.user)},
+        {
+            "rows": selectors.revisitation_overview(user=request.user),
+            "visibility": screens.visibility_for(request.user),
+        },
     )
 
 
@@ -330,61 +332,60 @@ def hours_week(request):
     if not has_role(request.user, Role.EMPLOYMENT_ACTOR):
         raise Http404
     monday = _parse_week(request.POST.get("uge") or request.GET.get("uge"))
-    rows = screens.week_grid(user=request.user, week=monday)
-    kinds = HoursKind.choices
-    values: dict[tuple[int, str], str] = {
-        (row["citizen"].pk, kind): _format_hours(row["hours"].get(kind))
-        for row in rows
-        for kind, _label in kinds
+    grid = selectors.actor_week_grid(user=request.user, week=monday)
+    editable = [row for row in grid.rows if row.editable]
+    values = {
+        (row.citizen.pk, kind): _format_hours(row.hours.get(kind))
+        for row in grid.rows
+        for kind, _label in grid.kinds
     }
     errors: dict[tuple[int, str], list[str]] = {}
     if request.method == "POST":
         cells = []
-        for row in rows:
-            for kind, _label in kinds:
-                key = (row["citizen"].pk, kind)
+        for row in editable:
+            for kind, _label in grid.kinds:
+                key = (row.citizen.pk, kind)
                 values[key] = request.POST.get(f"h-{key[0]}-{kind}", "").strip()
                 cells.append(services.HoursRow(citizen_id=key[0], kind=kind, hours=values[key]))
         try:
             services.hours_save_week(actor=request.user, week=monday, rows=cells)
         except services.HoursWeekInvalid as exc:
             for index, msgs in exc.row_errors.items():
-                cell = cells[index]
-                errors[(cell.citizen_id, cell.kind)] = msgs
+                errors[(cells[index].citizen_id, cells[index].kind)] = msgs
             messages.error(request, _("Ugen er ikke gemt. Ret de markerede felter."))
         else:
             messages.success(
                 request, _("Timerne for uge %(week)s er gemt.") % {"week": monday.isocalendar()[1]}
             )
-            return redirect(f"{reverse('participants:hours_week')}?uge={_week_label(monday)}")
-    grid = [
+            return redirect(f"{reverse('participants:hours_week')}?uge={grid.label}")
+    rows = [
         {
-            "citizen": row["citizen"],
+            "citizen": row.citizen,
+            "reasons": row.errors,
             "cells": [
                 {
-                    "name": f"h-{row['citizen'].pk}-{kind}",
+                    "name": f"h-{row.citizen.pk}-{kind}",
                     "label": label,
-                    "value": values[(row["citizen"].pk, kind)],
-                    "errors": errors.get((row["citizen"].pk, kind), []),
+                    "value": values[(row.citizen.pk, kind)],
+                    "errors": errors.get((row.citizen.pk, kind), []),
                 }
-                for kind, label in kinds
+                for kind, label in grid.kinds
             ],
         }
-        for row in rows
+        for row in grid.rows
     ]
     return render(
         request,
         "participants/hours_week.html",
         {
-            "grid": grid,
-            "kinds": kinds,
+            "grid": rows,
+            "kinds": grid.kinds,
             "monday": monday,
             "sunday": monday + timedelta(days=6),
-            "week": _week_label(monday),
+            "week": grid.label,
             "week_number": monday.isocalendar()[1],
             "previous": _week_label(monday - timedelta(days=7)),
             "next": _week_label(monday + timedelta(days=7)),
-            "has_errors": bool(errors),
             "visibility": screens.visibility_for(request.user),
         },
     )
