@@ -187,13 +187,14 @@ def assessment_chart(assessments: list) -> dict | None:
     span = max((last - first).days, 1)
     inner_w, inner_h = CHART_W - 2 * CHART_PAD, CHART_H - 2 * CHART_PAD
 
-    def x(day: date) -> float:
+    # Coordinates are strings: a localised template would write "12,5" into the SVG.
+    def x(day: date) -> str:
         if first == last:
-            return CHART_PAD + inner_w / 2
-        return round(CHART_PAD + inner_w * (day - first).days / span, 1)
+            return f"{CHART_PAD + inner_w / 2:.1f}"
+        return f"{CHART_PAD + inner_w * (day - first).days / span:.1f}"
 
-    def y(score: int) -> float:
-        return round(CHART_PAD + inner_h * (5 - score) / 4, 1)
+    def y(score: int) -> str:
+        return f"{CHART_PAD + inner_h * (5 - score) / 4:.1f}"
 
     series = []
     for (name, label), colour in zip(ASSESSMENT_DIMENSIONS, CHART_COLOURS, strict=True):
@@ -211,8 +212,9 @@ def assessment_chart(assessments: list) -> dict | None:
         "height": CHART_H,
         "series": series,
         "grid": [{"score": s, "y": y(s)} for s in range(1, 6)],
-        "x_left": CHART_PAD,
-        "x_right": CHART_W - CHART_PAD,
+        "x_left": str(CHART_PAD),
+        "x_label": str(CHART_PAD - 8),
+        "x_right": str(CHART_W - CHART_PAD),
         "first": first,
         "last": last,
         "rows": [

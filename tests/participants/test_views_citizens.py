@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -166,6 +167,9 @@ class TestCitizenPage:
         html = client.get(detail(citizen)).content.decode()
         assert "<svg" in html and "<title" in html and "<desc" in html
         assert "<polyline" in html
+        # Coordinates stay machine-readable under the Danish locale (no decimal commas).
+        assert re.search(r'<circle cx="\d+\.\d" cy="\d+\.\d"', html)
+        assert not re.search(r'c[xy]="\d+,\d', html)
         assert "01.06.2024" in html
 
     def test_every_view_is_audited(self, client, personas):
