@@ -28,6 +28,7 @@ from .models import (
     Screening,
     TargetGroup,
 )
+from .services import CITIZEN_FIELDS
 
 
 class DateInput(forms.DateInput):
@@ -42,6 +43,16 @@ YES_NO_UNKNOWN = [("", _("Ikke vurderet")), ("true", _("Ja")), ("false", _("Nej"
 
 def _yes_no(value: str) -> bool | None:
     return {"true": True, "false": False}.get(value)
+
+
+REALISTIC_20_HOURS = _("Realistisk med job på mindst 20 timer om ugen efter 52 uger?")
+
+
+def yes_no_field(label) -> forms.TypedChoiceField:
+    """Ja / Nej / Ikke vurderet, as True / False / None."""
+    return forms.TypedChoiceField(
+        label=label, choices=YES_NO_UNKNOWN, coerce=_yes_no, empty_value=None, required=False
+    )
 
 
 def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -96,12 +107,8 @@ class VisitationProposeForm(forms.Form):
         label=_("Vækstpartnerskab"), queryset=GrowthPartnership.objects.none(), required=False
     )
     proposed_on = forms.DateField(label=_("Visitationsdato"), widget=DateInput())
-    realistic_20_hours = forms.TypedChoiceField(
-        label=_("Realistisk med job på mindst 20 timer om ugen efter 52 uger?"),
-        choices=YES_NO_UNKNOWN,
-        coerce=_yes_no,
-        empty_value=None,
-        required=False,
+    realistic_20_hours = yes_no_field(
+        _("Realistisk med job på mindst 20 timer om ugen efter 52 uger?")
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -118,27 +125,10 @@ class VisitationProposeForm(forms.Form):
     def clean_cpr(self) -> str:
         return cpr_lib.parse(self.cleaned_data["cpr"]).digits
 
-    CITIZEN_FIELDS = (
-        "first_name",
-        "last_name",
-        "gender",
-        "phone",
-        "email",
-        "address",
-        "target_group",
-        "benefit",
-        "isced",
-        "entry_status",
-        "migrant",
-        "disability",
-        "other_disadvantaged",
-        "cluster",
-        "partnership",
-        "employment_actor",
-    )
-
     def citizen_fields(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.CITIZEN_FIELDS}
+        """The citizen's fields as the services take them (municipality and caseworker
+        come from the signed-in caseworker)."""
+        return {name: self.cleaned_data[name] for name in CITIZEN_FIELDS if name in self.fields}
 
 
 class VisitationReviewForm(forms.Form):
@@ -148,12 +138,8 @@ class VisitationReviewForm(forms.Form):
         choices=[(ACCEPT, _("Godkend")), (REJECT, _("Afvis"))],
         widget=forms.RadioSelect,
     )
-    realistic_20_hours = forms.TypedChoiceField(
-        label=_("Realistisk med job på mindst 20 timer om ugen efter 52 uger?"),
-        choices=YES_NO_UNKNOWN,
-        coerce=_yes_no,
-        empty_value=None,
-        required=False,
+    realistic_20_hours = yes_no_field(
+        _("Realistisk med job på mindst 20 timer om ugen efter 52 uger?")
     )
     rejection_reason = forms.CharField(
         label=_("Begrundelse for afvisning"),
@@ -298,13 +284,7 @@ class ExitRegisterForm(forms.ModelForm):
 
 
 class FollowUpForm(forms.ModelForm):
-    improved_situation = forms.TypedChoiceField(
-        label=_("Forbedret situation på arbejdsmarkedet"),
-        choices=YES_NO_UNKNOWN,
-        coerce=_yes_no,
-        empty_value=None,
-        required=False,
-    )
+    improved_situation = yes_no_field(_("Forbedret situation på arbejdsmarkedet"))
 
     class Meta:
         model = FollowUp

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib import messages
@@ -14,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from siv import audit
 from siv.access import get_for_user_or_404, has_role
@@ -410,17 +413,89 @@ def _writable_citizen(request, pk: int) -> Citizen:
     )
 
 
-def _record_form(request, pk: int, *, form_class, save, title: str, done: str, **form_kwargs):
-    """A form that adds one record to a citizen's track through a service."""
+@dataclass(frozen=True)
+class TrackForm:
+    """A form that adds one record to a citizen's track through one service."""
+
+    form_class: type
+    save: Callable[..., object]  # save(citizen=, by=, **cleaned_data)
+    title: str
+    done: str
+
+
+def _save_follow_up(*, citizen: Citizen, by, **data):
+    last = citizen.last_exit()
+    if last is None:
+        raise ValidationError(_("Der er ikke registreret et ophør at følge op på."))
+    return services.followup_register(exit=last, by=by, **data)
+
+
+TRACK_FORMS = {
+    "phase": TrackForm(
+        PhaseStartForm,
+        services.track_start_phase,
+        gettext_lazy("Registrér start på en fase"),
+        gettext_lazy("Fasens start er registreret."),
+    ),
+    "screening": TrackForm(
+        ScreeningForm,
+        services.screening_register,
+        gettext_lazy("Screening ved start"),
+        gettext_lazy("Screeningen er gemt."),
+    ),
+    "assessment": TrackForm(
+        AssessmentForm,
+        services.assessment_register,
+        gettext_lazy("Progressionsvurdering"),
+        gettext_lazy("Vurderingen er gemt."),
+    ),
+    "pause": TrackForm(
+        PauseForm,
+        services.pause_add,
+        gettext_lazy("Sæt forløbet på pause"),
+        gettext_lazy("Pausen er registreret. Planlagte slutdatoer er flyttet."),
+    ),
+    "course": TrackForm(
+        CourseForm,
+        services.course_register,
+        gettext_lazy("Kompetenceløft"),
+        gettext_lazy("Kompetenceløftet er gemt."),
+    ),
+    "exit": TrackForm(
+        ExitRegisterForm,
+        services.exit_register,
+        gettext_lazy("Slutskema (ophør)"),
+        gettext_lazy("Slutskemaet er gemt."),
+    ),
+    "followup": TrackForm(
+        FollowUpForm,
+        _save_follow_up,
+        gettext_lazy("Opfølgning efter ophør"),
+        gettext_lazy("Opfølgningen er gemt."),
+    ),
+    "note": TrackForm(
+        NoteForm,
+        services.note_add,
+        gettext_lazy("Nyt notat"),
+        gettext_lazy("Notatet er gemt."),
+    ),
+}
+
+
+def track_form(request, pk: int, kind: str):
+    spec = TRACK_FORMS[kind]
     citizen = _writable_citizen(request, pk)
-    form = form_class(request.POST or None, **form_kwargs)
+    form_kwargs = {}
+    if spec.form_class is NoteForm:
+        form_kwargs["allow_sensitive"] = screens.visibility_for(request.user).sensitive_notes
+    form = spec.form_class(request.POST or None, **form_kwargs)
     if request.method == "POST" and form.is_valid():
         try:
-            save(citizen, form.cleaned_data)
+            spec.save(citizen=citizen, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, done)
+            messages.success(request, spec.done)
             return redirect(_citizen_url(citizen))
     return render(
         request,
@@ -428,105 +503,9 @@ def _record_form(request, pk: int, *, form_class, save, title: str, done: str, *
         {
             "form": form,
             "citizen": citizen,
-            "title": title,
+            "title": spec.title,
             "visibility": screens.visibility_for(request.user),
         },
-    )
-
-
-def phase_start(request, pk: int):
-    return _record_form(
-        request,
-        pk,
-        form_class=PhaseStartForm,
-        save=lambda c, d: services.track_start_phase(citizen=c, by=request.user, **d),
-        title=_("Registrér start på en fase"),
-        done=_("Fasens start er registreret."),
-    )
-
-
-def screening_add(request, pk: int):
-    return _record_form(
-        request,
-        pk,
-        form_class=ScreeningForm,
-        save=lambda c, d: services.screening_register(citizen=c, by=request.user, **d),
-        title=_("Screening ved start"),
-        done=_("Screeningen er gemt."),
-    )
-
-
-def assessment_add(request, pk: int):
-    return _record_form(
-        request,
-        pk,
-        form_class=AssessmentForm,
-        save=lambda c, d: services.assessment_register(citizen=c, by=request.user, **d),
-        title=_("Progressionsvurdering"),
-        done=_("Vurderingen er gemt."),
-    )
-
-
-def pause_add(request, pk: int):
-    return _record_form(
-        request,
-        pk,
-        form_class=PauseForm,
-        save=lambda c, d: services.pause_add(citizen=c, by=request.user, **d),
-        title=_("Sæt forløbet på pause"),
-        done=_("Pausen er registreret. Planlagte slutdatoer er flyttet."),
-    )
-
-
-def course_add(request, pk: int):
-    return _record_form(
-        request,
-        pk,
-        form_class=CourseForm,
-        save=lambda c, d: services.course_register(citizen=c, by=request.user, **d),
-        title=_("Kompetenceløft"),
-        done=_("Kompetenceløftet er gemt."),
-    )
-
-
-def exit_add(request, pk: int):
-    return _record_form(
-        request,
-        pk,
-        form_class=ExitRegisterForm,
-        save=lambda c, d: services.exit_register(citizen=c, by=request.user, **d),
-        title=_("Slutskema (ophør)"),
-        done=_("Slutskemaet er gemt."),
-    )
-
-
-def _save_follow_up(request, citizen: Citizen, data: dict):
-    last = citizen.last_exit()
-    if last is None:
-        raise ValidationError(_("Der er ikke registreret et ophør at følge op på."))
-    return services.followup_register(exit=last, by=request.user, **data)
-
-
-def followup_add(request, pk: int):
-    return _record_form(
-        request,
-        pk,
-        form_class=FollowUpForm,
-        save=lambda c, d: _save_follow_up(request, c, d),
-        title=_("Opfølgning efter ophør"),
-        done=_("Opfølgningen er gemt."),
-    )
-
-
-def note_add(request, pk: int):
-    return _record_form(
-        request,
-        pk,
-        form_class=NoteForm,
-        save=lambda c, d: services.note_add(citizen=c, by=request.user, **d),
-        title=_("Nyt notat"),
-        done=_("Notatet er gemt."),
-        allow_sensitive=screens.visibility_for(request.user).sensitive_notes,
     )
 
 
