@@ -699,6 +699,13 @@ class Pause(models.Model):
         super().clean()
         if self.end and self.end < self.start:
             raise ValidationError({"end": _("Pausen kan ikke slutte før den starter.")})
+        if self.citizen_id and self.start:
+            others = Pause.objects.filter(citizen_id=self.citizen_id).exclude(pk=self.pk)
+            others = others.filter(Q(end__isnull=True) | Q(end__gte=self.start))
+            if self.end:
+                others = others.filter(start__lte=self.end)
+            if others.exists():
+                raise ValidationError(_("Pausen overlapper en anden pause."))
 
     @property
     def days(self) -> int | None:

@@ -20,9 +20,8 @@ from partnerships.models import Cluster, Organisation
 from siv.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
-SAMPLE = Path("/work/shared/examples/legacy-sample")
-if not SAMPLE.is_dir():  # the sample travels with the repository's shared folder
-    SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "examples" / "legacy-sample"
+# A copy of the worked sample that comes with the domain description.
+SAMPLE = Path(__file__).resolve().parent / "legacy_sample"
 
 TABLES = (Citizen, Visitation, ExitForm, FollowUp, HoursEntry, Placement, Company, CompanyFinancial)
 
