@@ -28,7 +28,7 @@ from .models import (
     Screening,
     TargetGroup,
 )
-from .services import CITIZEN_FIELDS
+from .services import CITIZEN_FIELDS, PLACEMENT_FIELDS
 
 
 class DateInput(forms.DateInput):
@@ -111,8 +111,24 @@ class VisitationProposeForm(forms.Form):
         _("Realistisk med job på mindst 20 timer om ugen efter 52 uger?")
     )
 
+    replaces_exit = forms.ModelChoiceField(
+        label=_("Genvisitation til pladsen efter"),
+        queryset=ExitForm.objects.none(),
+        required=False,
+        help_text=_("Vælg det tidlige ophør, hvis borgeren skal overtage en ledig plads."),
+    )
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["replaces_exit"].queryset = (
+            ExitForm.objects.for_user(user, write=True)
+            .filter(early=True, revisitation__isnull=True)
+            .select_related("citizen")
+        )
+        self.fields["replaces_exit"].label_from_instance = lambda e: (
+            _("%(citizen)s, ophør %(date)s")
+            % {"citizen": e.citizen.pseudonym, "date": e.exit_date.strftime("%d.%m.%Y")}
+        )
         self.fields["cluster"].queryset = Cluster.objects.filter(
             memberships__municipality_id=user.municipality_id
         ).order_by("number")
@@ -232,16 +248,7 @@ class PauseForm(forms.ModelForm):
 class PlacementForm(forms.ModelForm):
     class Meta:
         model = Placement
-        fields = [
-            "kind",
-            "company",
-            "start",
-            "end",
-            "hours_per_week",
-            "buddy",
-            "support_person",
-            "vitas_reference",
-        ]
+        fields = list(PLACEMENT_FIELDS)
         widgets = {"start": DateInput(), "end": DateInput()}
 
     def __init__(self, *args, **kwargs):

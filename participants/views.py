@@ -167,6 +167,7 @@ def visitation_list(request):
             "visibility": screens.visibility_for(request.user),
             "can_propose": has_role(request.user, Role.CASEWORKER),
             "can_review": has_role(request.user, Role.EMPLOYMENT_ACTOR),
+            "can_meet": has_role(request.user, Role.CASEWORKER, Role.EMPLOYMENT_ACTOR),
         },
     )
 
@@ -177,7 +178,7 @@ def visitation_propose(request):
     form = VisitationProposeForm(
         request.POST or None,
         user=request.user,
-        initial={"proposed_on": timezone.localdate()},
+        initial={"proposed_on": timezone.localdate(), "replaces_exit": request.GET.get("ophoer")},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -207,6 +208,7 @@ def visitation_propose(request):
                     proposed_on=data["proposed_on"],
                     partnership=data["partnership"],
                     realistic_20_hours=data["realistic_20_hours"],
+                    replaces_exit=data["replaces_exit"],
                 )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -307,6 +309,7 @@ def revisitation_overview(request):
         "participants/revisitation_overview.html",
         {
             "rows": selectors.revisitation_overview(user=request.user),
+            "can_propose": has_role(request.user, Role.CASEWORKER),
             "visibility": screens.visibility_for(request.user),
         },
     )
