@@ -245,6 +245,10 @@ class PauseForm(forms.ModelForm):
         widgets = {"start": DateInput(), "end": DateInput()}
 
 
+class PauseEndForm(forms.Form):
+    end = forms.DateField(label=_("Pause til og med"), widget=DateInput())
+
+
 class PlacementForm(forms.ModelForm):
     class Meta:
         model = Placement

@@ -26,6 +26,7 @@ urlpatterns = [
         name="assessment_add",
     ),
     path("deltagere/<int:pk>/pause/", views.track_form, {"kind": "pause"}, name="pause_add"),
+    path("deltagere/<int:pk>/pause/<int:pause_pk>/slut/", views.pause_end, name="pause_end"),
     path("deltagere/<int:pk>/placering/", views.placement_add, name="placement_add"),
     path(
         "deltagere/<int:pk>/kompetenceloeft/",

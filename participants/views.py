@@ -32,6 +32,7 @@ from .forms import (
     FollowUpForm,
     MatchMeetingForm,
     NoteForm,
+    PauseEndForm,
     PauseForm,
     PhaseStartForm,
     PlacementForm,
@@ -41,7 +42,7 @@ from .forms import (
     VisitationReviewForm,
     add_service_errors,
 )
-from .models import Citizen, HoursKind, Visitation, VisitationStatus, week_monday
+from .models import Citizen, HoursKind, Pause, Visitation, VisitationStatus, week_monday
 
 CITIZEN_READERS = (
     Role.CASEWORKER,
@@ -507,6 +508,35 @@ def track_form(request, pk: int, kind: str):
             "form": form,
             "citizen": citizen,
             "title": spec.title,
+            "visibility": screens.visibility_for(request.user),
+        },
+    )
+
+
+def pause_end(request, pk: int, pause_pk: int):
+    pause = get_for_user_or_404(
+        Pause.objects.select_related("citizen"),
+        request.user,
+        write=True,
+        pk=pause_pk,
+        citizen_id=pk,
+    )
+    form = PauseEndForm(request.POST or None, initial={"end": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pause_end(pause=pause, by=request.user, end=form.cleaned_data["end"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Pausen er afsluttet. Planlagte slutdatoer er flyttet."))
+            return redirect(_citizen_url(pause.citizen))
+    return render(
+        request,
+        "participants/record_form.html",
+        {
+            "form": form,
+            "citizen": pause.citizen,
+            "title": _("Afslut pause"),
             "visibility": screens.visibility_for(request.user),
         },
     )

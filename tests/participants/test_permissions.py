@@ -1,6 +1,6 @@
 from participants.models import VisitationStatus
 from siv.roles import Role
-from tests.factories.participants import CitizenFactory, VisitationFactory
+from tests.factories.participants import CitizenFactory, PauseFactory, VisitationFactory
 from tests.matrix import Case, run_matrix
 
 READERS = frozenset(
@@ -42,6 +42,16 @@ def foreign_proposal(p):
     return [VisitationFactory(citizen=citizen, status=VisitationStatus.PROPOSED).pk]
 
 
+def own_open_pause(p):
+    pause = PauseFactory(citizen=own_citizen_obj(p), end=None)
+    return [pause.citizen_id, pause.pk]
+
+
+def foreign_open_pause(p):
+    pause = PauseFactory(citizen=foreign_citizen_obj(p), end=None)
+    return [pause.citizen_id, pause.pk]
+
+
 def _track_form(name: str) -> Case:
     return Case(name, WRITERS, own=own_citizen, foreign=foreign_citizen)
 
@@ -67,6 +77,7 @@ CASES = [
     _track_form("participants:screening_add"),
     _track_form("participants:assessment_add"),
     _track_form("participants:pause_add"),
+    Case("participants:pause_end", WRITERS, own=own_open_pause, foreign=foreign_open_pause),
     _track_form("participants:placement_add"),
     _track_form("participants:course_add"),
     _track_form("participants:exit_add"),

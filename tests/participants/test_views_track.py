@@ -16,7 +16,7 @@ from participants.models import (
     ProgressAssessment,
     Screening,
 )
-from tests.factories.participants import CompanyFactory, ExitFormFactory
+from tests.factories.participants import CompanyFactory, ExitFormFactory, PauseFactory
 
 from .helpers import citizen_in
 
@@ -82,6 +82,24 @@ class TestTrackForms:
         response = client.post(url("pause_add", citizen), {**data, "start": "2024-02-10"})
         assert "overlapper" in response.content.decode()
         assert Pause.objects.count() == 1
+
+    def test_an_open_pause_is_ended_and_moves_the_planned_end(self, client, personas, citizen):
+        pause = PauseFactory(citizen=citizen, start=date(2024, 2, 5), end=None)
+        client.force_login(personas.actor)
+        page = client.get(url("citizen_detail", citizen)).content.decode()
+        end_url = reverse("participants:pause_end", args=[citizen.pk, pause.pk])
+        assert end_url in page and "Pågår" in page
+        assert client.post(end_url, {"end": "2024-02-18"}).status_code == 302
+        pause.refresh_from_db()
+        assert pause.end == date(2024, 2, 18)
+        assert "22.07.2024" in client.get(url("citizen_detail", citizen)).content.decode()
+
+    def test_a_pause_of_another_citizen_is_not_found(self, client, personas, citizen):
+        other = citizen_in(personas.own, personas.cluster)
+        pause = PauseFactory(citizen=other, end=None)
+        client.force_login(personas.actor)
+        end_url = reverse("participants:pause_end", args=[citizen.pk, pause.pk])
+        assert client.get(end_url).status_code == 404
 
     def test_placement_with_a_plan_of_hour_steps(self, client, personas, citizen):
         company = CompanyFactory()
