@@ -68,6 +68,18 @@ class TestCitizenList:
         assert entry.details["criteria"] == {"q": "cpr-søgning"}
         assert "150685" not in str(entry.details)
 
+    def test_a_partial_cpr_is_not_written_to_the_search_log(self, client, personas):
+        client.force_login(personas.caseworker)
+        client.get(LIST, {"q": "150685"})
+        entry = AuditEntry.objects.get(action=AuditAction.SEARCH)
+        assert entry.details["criteria"] == {"q": "cpr-søgning"}
+
+    def test_controller_finds_a_citizen_by_pseudonym_but_not_by_cpr(self, client, personas):
+        citizen = citizen_in(personas.own, personas.cluster, cpr="150685-1234")
+        client.force_login(personas.controller)
+        assert detail(citizen) in client.get(LIST, {"q": citizen.pseudonym}).content.decode()
+        assert detail(citizen) not in client.get(LIST, {"q": "150685-1234"}).content.decode()
+
     def test_name_search_and_filters(self, client, personas):
         citizen_in(personas.own, personas.cluster, first_name="Mette", last_name="Hansen")
         exited = citizen_in(personas.own, personas.cluster, first_name="Ole", last_name="Berg")
