@@ -12,7 +12,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -359,7 +358,7 @@ def hours_save_week(
         c.pk: c
         for c in Citizen.objects.for_user(actor, write=True)
         .filter(pk__in=citizen_ids)
-        .prefetch_related(Prefetch("exits", queryset=ExitForm.objects.order_by("exit_date")))
+        .prefetch_related("exits", "visitations")
     }
     seen: set[tuple[int, str]] = set()
     for index, row in enumerate(rows):
@@ -380,7 +379,7 @@ def hours_save_week(
             row_errors[index].append(str(exc))
             continue
         if hours:
-            last = citizen.last_exit()
+            last = citizen.exit_in_force(monday)
             row_errors[index].extend(
                 hours_week_errors(
                     week=monday,
