@@ -350,6 +350,7 @@ def hours_week(request):
         {
             "citizen": row.citizen,
             "reasons": row.errors,
+            "total": row.total,
             "cells": [
                 {
                     "name": f"h-{row.citizen.pk}-{kind}",
