@@ -14,6 +14,15 @@ def _records(segment: str, kind: str):
     )
 
 
+def _edit(segment: str, kind: str):
+    return path(
+        f"virksomheder/<int:pk>/{segment}/<int:item_pk>/",
+        views.company_record_edit,
+        {"kind": kind},
+        name=f"company_{kind}_edit",
+    )
+
+
 urlpatterns = [
     path("virksomheder/", views.company_list, name="company_list"),
     path("virksomheder/ny/", views.company_create, name="company_create"),
@@ -22,6 +31,10 @@ urlpatterns = [
     path("virksomheder/<int:pk>/frafald/", views.company_dropout, name="company_dropout"),
     path("virksomheder/<int:pk>/optag/", views.company_enrol, name="company_enrol"),
     _records("regnskab", "financials"),
+    _edit("kontakter", "contacts"),
+    _edit("buddies", "buddies"),
+    _edit("jobtilsagn", "commitments"),
+    _edit("sparring", "sessions"),
     _records("kontakter", "contacts"),
     _records("buddies", "buddies"),
     _records("milepaele", "milestones"),

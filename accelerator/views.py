@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -222,6 +223,10 @@ class RecordKind:
     service: Any
     title: Any
     template: str
+    # Rows that can be corrected one by one (financials and milestones are saved again instead).
+    editable: bool = False
+    # Rows that may be removed (people leave); commitments stay, they are followed up.
+    deletable: bool = False
 
 
 RECORDS = {
@@ -238,6 +243,8 @@ RECORDS = {
         services.contact_add,
         gettext_lazy("Kontaktpersoner"),
         "accelerator/records/contacts.html",
+        editable=True,
+        deletable=True,
     ),
     "buddies": RecordKind(
         Buddy,
@@ -245,6 +252,8 @@ RECORDS = {
         services.buddy_add,
         gettext_lazy("Buddies"),
         "accelerator/records/buddies.html",
+        editable=True,
+        deletable=True,
     ),
     "milestones": RecordKind(
         Milestone,
@@ -259,6 +268,7 @@ RECORDS = {
         services.commitment_add,
         gettext_lazy("Jobtilsagn"),
         "accelerator/records/commitments.html",
+        editable=True,
     ),
     "sessions": RecordKind(
         DevelopmentSession,
@@ -266,6 +276,7 @@ RECORDS = {
         services.session_add,
         gettext_lazy("Sparringssessioner"),
         "accelerator/records/sessions.html",
+        editable=True,
     ),
 }
 
@@ -298,7 +309,41 @@ def company_records(request, pk: int, kind: str):
             "rows": rows,
             "form": form,
             "today": timezone.localdate(),
+            "edit_url": f"accelerator:company_{kind}_edit" if record.editable and form else "",
         },
+    )
+
+
+def company_record_edit(request, pk: int, kind: str, item_pk: int):
+    record = RECORDS[kind]
+    if not record.editable:
+        raise Http404
+    company = get_for_user_or_404(Company, request.user, write=True, pk=pk)
+    item = get_for_user_or_404(
+        record.model.objects.filter(company=company), request.user, write=True, pk=item_pk
+    )
+    list_url = reverse(f"accelerator:company_{kind}", args=[company.pk])
+    if request.method == "POST" and "delete" in request.POST:
+        if not record.deletable:
+            raise Http404
+        services.record_delete(obj=item, by=request.user)
+        messages.success(request, _("Slettet."))
+        return redirect(list_url)
+    form = record.form(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.fields}
+        item.refresh_from_db()
+        try:
+            services.record_update(obj=item, by=request.user, **fields)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Gemt."))
+            return redirect(list_url)
+    return render(
+        request,
+        "accelerator/company_record_edit.html",
+        {"company": company, "record": record, "form": form, "list_url": list_url},
     )
 
 
