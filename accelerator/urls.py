@@ -5,21 +5,17 @@ from . import views
 app_name = "accelerator"
 
 
+def _company_path(segment: str, view, kind: str, name: str):
+    return path(f"virksomheder/<int:pk>/{segment}/", view, {"kind": kind}, name=name)
+
+
 def _records(segment: str, kind: str):
-    return path(
-        f"virksomheder/<int:pk>/{segment}/",
-        views.company_records,
-        {"kind": kind},
-        name=f"company_{kind}",
-    )
+    return _company_path(segment, views.company_records, kind, f"company_{kind}")
 
 
 def _edit(segment: str, kind: str):
-    return path(
-        f"virksomheder/<int:pk>/{segment}/<int:item_pk>/",
-        views.company_record_edit,
-        {"kind": kind},
-        name=f"company_{kind}_edit",
+    return _company_path(
+        f"{segment}/<int:item_pk>", views.company_record_edit, kind, f"company_{kind}_edit"
     )
 
 
