@@ -246,3 +246,23 @@ def developer_panel(*, user, today: datetime.date | None = None) -> dict[str, An
         "next_camp": next_camp(user=user, today=today),
         "today": today,
     }
+
+
+def company_contact_panel(*, user) -> dict[str, Any]:
+    """A company contact's start page: their company, its buddies and its job commitments."""
+    company = (
+        Company.objects.for_user(user)
+        .annotate(
+            buddy_count=Count("buddies", distinct=True),
+            trained_buddies=Count(
+                "buddies", filter=Q(buddies__trained_on__isnull=False), distinct=True
+            ),
+        )
+        .first()
+    )
+    commitments = (
+        JobCommitment.objects.for_user(user).filter(company=company).order_by("due_on")
+        if company
+        else JobCommitment.objects.none()
+    )
+    return {"company": company, "commitments": commitments}
