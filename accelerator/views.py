@@ -139,6 +139,9 @@ def company_detail(request, pk: int):
             "growth": selectors.company_growth(company),
             "summary": selectors.company_summary(company),
             "milestones": company.milestones.all(),
+            "camps": Camp.objects.for_user(request.user)
+            .filter(company_attendance__company=company)
+            .order_by("-date"),
             "contacts": company.contacts.all(),
             "buddies": company.buddies.all(),
             "slot_shared_with": (
