@@ -66,6 +66,7 @@ def test_filters_narrow_the_list_and_the_search_is_logged(personas, signed_in):
         reverse("accelerator:company_list"), {"developer": personas.developer.pk}
     ).content.decode()
     assert "Grøn Vask ApS" in page and "Sydhavn Café ApS" not in page
+    assert f">{personas.developer.get_full_name()}</option>" in page
 
     page = client.get(
         reverse("accelerator:company_list"), {"municipality": personas.foreign.municipality.pk}
