@@ -183,3 +183,28 @@ def test_a_row_of_another_company_is_not_found_through_mine(personas, signed_in)
         reverse("accelerator:company_buddies_edit", args=[mine.pk, theirs.pk])
     )
     assert response.status_code == 404
+
+
+def test_the_company_page_takes_the_same_queries_for_few_and_many_rows(personas, signed_in):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories.accelerator import CompanyFinancialFactory
+
+    company = own_company(personas)
+    client = signed_in(personas.developer)
+    url = reverse("accelerator:company_detail", args=[company.pk])
+
+    def add_rows(years):
+        for year in years:
+            CompanyFinancialFactory(company=company, year=year)
+            JobCommitmentFactory(company=company, due_on=datetime.date(year, 12, 31))
+            company.buddies.create(name=f"Buddy {year}")
+
+    add_rows([2019])
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    add_rows(range(2020, 2027))
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(few) == len(many)
