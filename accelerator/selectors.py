@@ -80,7 +80,10 @@ def company_list(*, user) -> QuerySet[Company]:
         Company.objects.for_user(user)
         .select_related("municipality", "enrolled_cluster", "business_developer")
         .annotate(
-            open_milestones=Count("milestones", filter=Q(milestones__done_on__isnull=True)),
+            # distinct: some scopes join partnerships, which would repeat a company's rows.
+            open_milestones=Count(
+                "milestones", filter=Q(milestones__done_on__isnull=True), distinct=True
+            ),
         )
         .order_by("name", "pk")
     )
