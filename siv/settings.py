@@ -258,6 +258,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "siv.tasks.purge_audit_log",
         "schedule": crontab(hour=2, minute=15),
     },
+    "pbr-detect-outcomes": {
+        "task": "pbr.tasks.detect_outcomes",
+        "schedule": crontab(hour=3, minute=0),
+    },
 }
 
 REST_FRAMEWORK = {
