@@ -33,6 +33,7 @@ class ContractVersionForm(forms.ModelForm):
     class Meta:
         model = ContractVersion
         fields = TERM_FIELDS
+        localized_fields = "__all__"
         widgets = {"valid_from": DATE, "valid_until": DATE}
 
 
@@ -62,7 +63,11 @@ class InvoiceForm(KeyedForm):
 class PaymentForm(KeyedForm):
     booked_on = forms.DateField(label=_("Betalingsdato"), widget=DATE, initial=timezone.localdate)
     amount = forms.DecimalField(
-        label=_("Beløb (kr.)"), max_digits=13, decimal_places=2, min_value=Decimal("0.01")
+        label=_("Beløb (kr.)"),
+        max_digits=13,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        localize=True,
     )
     memo = forms.CharField(label=_("Tekst"), max_length=300, required=False)
 
@@ -71,6 +76,7 @@ class BenefitRateForm(forms.ModelForm):
     class Meta:
         model = BenefitRate
         fields = ["benefit", "valid_from", "weekly_rate"]
+        localized_fields = "__all__"
         widgets = {"valid_from": DATE}
 
 
@@ -78,25 +84,37 @@ class SavingBandForm(forms.ModelForm):
     class Meta:
         model = SavingBand
         fields = ["valid_from", "min_hours", "share_saved"]
+        localized_fields = "__all__"
         widgets = {"valid_from": DATE}
 
 
 class WhatIfForm(forms.Form):
     """Other tariffs and rates, to see the business case move; the ledger is not touched."""
 
-    tariff_job_started = forms.DecimalField(label=OutcomeKind.JOB_STARTED.label, min_value=0)
-    tariff_retained_13 = forms.DecimalField(label=OutcomeKind.RETAINED_13.label, min_value=0)
-    tariff_retained_26 = forms.DecimalField(label=OutcomeKind.RETAINED_26.label, min_value=0)
-    tariff_retained_52 = forms.DecimalField(label=OutcomeKind.RETAINED_52.label, min_value=0)
-    tariff_ebitda_growth = forms.DecimalField(label=OutcomeKind.EBITDA_GROWTH.label, min_value=0)
+    tariff_job_started = forms.DecimalField(
+        label=OutcomeKind.JOB_STARTED.label, min_value=0, localize=True
+    )
+    tariff_retained_13 = forms.DecimalField(
+        label=OutcomeKind.RETAINED_13.label, min_value=0, localize=True
+    )
+    tariff_retained_26 = forms.DecimalField(
+        label=OutcomeKind.RETAINED_26.label, min_value=0, localize=True
+    )
+    tariff_retained_52 = forms.DecimalField(
+        label=OutcomeKind.RETAINED_52.label, min_value=0, localize=True
+    )
+    tariff_ebitda_growth = forms.DecimalField(
+        label=OutcomeKind.EBITDA_GROWTH.label, min_value=0, localize=True
+    )
     deadweight_share = forms.DecimalField(
-        label=_("Dødvægt (andel 0–1)"), min_value=0, max_value=1, decimal_places=4
+        label=_("Dødvægt (andel 0–1)"), min_value=0, max_value=1, decimal_places=4, localize=True
     )
     rate_percent = forms.DecimalField(
         label=_("Ydelsessatser i procent af de gældende"),
         min_value=0,
         max_value=500,
         initial=100,
+        localize=True,
     )
 
     def tariffs(self) -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mimetypes
 from urllib.parse import urlparse
 
 from django.conf import settings
@@ -33,8 +34,12 @@ def _fetcher():
 
     class StaticOnlyFetcher(URLFetcher):
         def fetch(self, url, headers=None):
-            with open(static_file_for(url), "rb") as handle:
-                return URLFetcherResponse(url, handle.read())
+            path = static_file_for(url)
+            content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+            with open(path, "rb") as handle:
+                return URLFetcherResponse(
+                    url, handle.read(), headers={"Content-Type": content_type}
+                )
 
     return StaticOnlyFetcher()
 
@@ -43,4 +48,4 @@ def render_pdf(template: str, context: dict) -> bytes:
     from weasyprint import HTML
 
     html = render_to_string(template, context)
-    return HTML(string=html, base_url="/", url_fetcher=_fetcher()).write_pdf()
+    return HTML(string=html, base_url="file:///", url_fetcher=_fetcher()).write_pdf()
