@@ -273,8 +273,8 @@ class Outcome(models.Model):
         return str(_("kontrakt"))
 
     @property
-    def evidence_dates(self) -> list[str]:
-        return sorted(set(self.evidence.get("dates", [])))
+    def evidence_dates(self) -> list[date]:
+        return sorted({date.fromisoformat(day) for day in self.evidence.get("dates", [])})
 
 
 # --- The ledger ----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 
 from participants.models import HoursEntry, HoursKind
@@ -244,25 +244,28 @@ def _month_range(first: date, last: date) -> list[date]:
 def what_if_investment(
     municipality: Municipality, tariffs: dict[str, Decimal], deadweight: Decimal
 ):
-    """The investment had the outcomes held so far been paid at other tariffs (no caps)."""
+    """The investment had the outcomes accrued so far been paid at other tariffs (no caps),
+    booked in the months they were."""
     rows = (
-        Outcome.objects.filter(contract__municipality=municipality, status="accrued")
-        .annotate(month=TruncMonth("achieved_on"))
-        .values("month", "kind")
+        LedgerEntry.objects.filter(
+            municipality=municipality, kind=EntryKind.ACCRUAL, reversed_by__isnull=True
+        )
+        .annotate(month=TruncMonth("booked_on"), kind_of=F("outcome__kind"))
+        .values("month", "kind_of")
         .annotate(count=Count("pk"))
         .order_by("month")
     )
     result: dict[date, Decimal] = defaultdict(lambda: ZERO)
     for row in rows:
-        tariff = tariffs.get(row["kind"], ZERO)
-        factor = Decimal(1) if row["kind"] == OutcomeKind.FIXED else Decimal(1) - deadweight
+        tariff = tariffs.get(row["kind_of"], ZERO)
+        factor = Decimal(1) if row["kind_of"] == OutcomeKind.FIXED else Decimal(1) - deadweight
         result[row["month"]] += money(tariff * factor * row["count"])
     return dict(result)
 
 
 def chart(points: list[MonthPoint], *, width: int = 720, height: int = 280) -> dict:
     """Coordinates for a server-side SVG line chart of cumulative investment and savings."""
-    pad_left, pad_bottom, pad_top, pad_right = 90, 30, 10, 10
+    pad_left, pad_bottom, pad_top, pad_right = 90, 30, 10, 40
     top = max(
         [p.cumulative_investment for p in points]
         + [p.cumulative_savings for p in points]

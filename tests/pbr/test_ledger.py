@@ -149,3 +149,25 @@ def test_verify_ledger_detects_a_tampered_past_row(contract):
     assert services.ledger_verify().pk == second.pk
     with pytest.raises(CommandError, match=f"#{second.seq} "):
         call_command("verify_ledger")
+
+
+def test_ledger_rows_outlive_attempts_to_delete_the_citizen_and_hold_no_personal_data(
+    contract, citizen
+):
+    from django.db.models import ProtectedError
+
+    from pbr.models import Outcome
+
+    outcome = Outcome.objects.create(
+        contract=contract,
+        kind="job_started",
+        subject=f"citizen:{citizen.pk}",
+        citizen=citizen,
+        achieved_on=date(2024, 3, 4),
+    )
+    entry = services.ledger_accrue(outcome=outcome)
+    assert entry.citizen_id == citizen.pk
+    for value in (citizen.full_name, citizen.cpr, citizen.cpr.replace("-", "")):
+        assert value not in entry.canonical()
+    with pytest.raises(ProtectedError):
+        citizen.delete()

@@ -123,7 +123,7 @@ def test_the_invoice_pdf_lists_outcomes_with_evidence_dates_in_danish_formats(
     text = "".join(page.extract_text() for page in reader.pages)
     assert "03.02.2025" in text
     assert "10.000,00" in text
-    assert "2024-03-04" in text  # the placement's start, the outcome's evidence
+    assert "04.03.2024 04.03.2024" in text  # achieved on, and the placement's start
     assert "Side 1 af 1" in text
     width, height = reader.pages[0].mediabox.width, reader.pages[0].mediabox.height
     assert (round(float(width)), round(float(height))) == (595, 842)  # A4
