@@ -1,3 +1,5 @@
+import csv
+import io
 import shutil
 from datetime import date
 from decimal import Decimal
@@ -5,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from accelerator.models import Company, CompanyFinancial, CompanyStatus
 from participants.importer import read_directory, run_import
@@ -193,3 +197,30 @@ def test_a_nul_byte_is_an_error_not_a_crash(sample):
     result = run_import(read_directory(sample))
     assert not result.ok
     assert not Citizen.objects.exists()
+
+
+PARTICIPANT_COLUMNS = (
+    "cpr,first_name,last_name,gender,municipality,cluster,employment_actor,target_group,"
+    "benefit,visitation_date,phase1_start,phase2_start,exit_date,exit_status,followup_2y_status"
+)
+GOOD = [
+    "150385-1234", "Ida", "Hansen", "F", "Køge", "1", "Stevns Beskæftigelse", "youth",
+    "uddannelseshjaelp", "2020-02-21", "2020-03-02", "2020-09-01", "2021-03-01",
+    "employed_flex", "employed_flex",
+]  # fmt: skip
+CELL = st.one_of(
+    st.sampled_from(["", "x", "0", "-1", "2020-02-30", "2019-12-31", "deceased", "F", "Køge"]),
+    st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=12),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(changes=st.dictionaries(st.integers(min_value=0, max_value=14), CELL, max_size=4))
+def test_no_participant_row_crashes_the_import(changes):
+    cells = list(GOOD)
+    for index, value in changes.items():
+        cells[index] = value
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([PARTICIPANT_COLUMNS.split(","), cells])
+    result = run_import({"participants.csv": buffer.getvalue().encode()})
+    assert result.ok or all(e.file == "participants.csv" for e in result.errors)
