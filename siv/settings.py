@@ -262,6 +262,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reporting.tasks.take_indicator_snapshot",
         "schedule": crontab(day_of_month=1, hour=3, minute=0),
     },
+    "pbr-detect-outcomes": {
+        "task": "pbr.tasks.detect_outcomes",
+        "schedule": crontab(hour=3, minute=0),
+    },
 }
 
 REST_FRAMEWORK = {

@@ -1,0 +1,45 @@
+"""Demo contracts for the demo municipalities, then one outcome detection. Running it twice
+adds nothing (contracts exist; detection is idempotent)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.utils import timezone
+
+from siv.roles import Role
+
+from . import services
+from .models import Contract, LedgerEntry
+
+TERMS = {
+    "tariff_job_started": Decimal("15000.00"),
+    "tariff_retained_13": Decimal("10000.00"),
+    "tariff_retained_26": Decimal("15000.00"),
+    "tariff_retained_52": Decimal("25000.00"),
+    "tariff_ebitda_growth": Decimal("20000.00"),
+    "cap_per_citizen": Decimal("60000.00"),
+    "cap_total": Decimal("1500000.00"),
+    "deadweight_share": Decimal("0.1000"),
+    "min_hours_per_week": Decimal("15"),
+}
+
+
+def seed(context: dict) -> None:
+    controller = context.get("users", {}).get(Role.CONTROLLER)
+    partnerships = context.get("partnerships", {})
+    start = date(timezone.localdate().year - 4, 1, 1)
+    for name, municipality in context.get("municipalities", {}).items():
+        partnership = partnerships.get(name)
+        cluster = partnership.cluster if partnership else next(iter(context["clusters"].values()))
+        if Contract.objects.filter(municipality=municipality, cluster=cluster).exists():
+            continue
+        services.contract_create(
+            municipality=municipality, cluster=cluster, by=controller, valid_from=start, **TERMS
+        )
+    report = services.detect_outcomes(by=controller)
+    context.setdefault("report", []).append(
+        f"PbR: {Contract.objects.count()} contracts, {len(report.accrued)} outcomes accrued, "
+        f"{LedgerEntry.objects.count()} ledger entries."
+    )

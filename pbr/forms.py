@@ -1,0 +1,147 @@
+import uuid
+from decimal import Decimal
+
+import django_filters
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from partnerships.models import Cluster, Municipality
+
+from .models import BenefitRate, ContractVersion, EntryKind, LedgerEntry, OutcomeKind, SavingBand
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TERM_FIELDS = [
+    "valid_from",
+    "valid_until",
+    "tariff_job_started",
+    "tariff_retained_13",
+    "tariff_retained_26",
+    "tariff_retained_52",
+    "tariff_ebitda_growth",
+    "fixed_part",
+    "cap_total",
+    "cap_per_citizen",
+    "count_practice",
+    "deadweight_share",
+    "min_hours_per_week",
+    "retention_mode",
+]
+
+
+class ContractVersionForm(forms.ModelForm):
+    class Meta:
+        model = ContractVersion
+        fields = TERM_FIELDS
+        localized_fields = "__all__"
+        widgets = {"valid_from": DATE, "valid_until": DATE}
+
+
+class ContractForm(ContractVersionForm):
+    municipality = forms.ModelChoiceField(Municipality.objects.order_by("name"), label=_("Kommune"))
+    cluster = forms.ModelChoiceField(Cluster.objects.order_by("number"), label=_("Klynge"))
+    name = forms.CharField(label=_("Navn"), max_length=200, required=False)
+
+    class Meta(ContractVersionForm.Meta):
+        fields = ["municipality", "cluster", "name", *TERM_FIELDS]
+
+
+class KeyedForm(forms.Form):
+    """A write that carries an idempotency key: a double submit returns the first result."""
+
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["idempotency_key"].initial = uuid.uuid4().hex
+
+
+class InvoiceForm(KeyedForm):
+    booked_on = forms.DateField(label=_("Fakturadato"), widget=DATE, initial=timezone.localdate)
+
+
+class PaymentForm(KeyedForm):
+    booked_on = forms.DateField(label=_("Betalingsdato"), widget=DATE, initial=timezone.localdate)
+    amount = forms.DecimalField(
+        label=_("Beløb (kr.)"),
+        max_digits=13,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        localize=True,
+    )
+    memo = forms.CharField(label=_("Tekst"), max_length=300, required=False)
+
+
+class BenefitRateForm(forms.ModelForm):
+    class Meta:
+        model = BenefitRate
+        fields = ["benefit", "valid_from", "weekly_rate"]
+        localized_fields = "__all__"
+        widgets = {"valid_from": DATE}
+
+
+class SavingBandForm(forms.ModelForm):
+    class Meta:
+        model = SavingBand
+        fields = ["valid_from", "min_hours", "share_saved"]
+        localized_fields = "__all__"
+        widgets = {"valid_from": DATE}
+
+
+class WhatIfForm(forms.Form):
+    """Other tariffs and rates, to see the business case move; the ledger is not touched."""
+
+    tariff_job_started = forms.DecimalField(
+        label=OutcomeKind.JOB_STARTED.label, min_value=0, localize=True
+    )
+    tariff_retained_13 = forms.DecimalField(
+        label=OutcomeKind.RETAINED_13.label, min_value=0, localize=True
+    )
+    tariff_retained_26 = forms.DecimalField(
+        label=OutcomeKind.RETAINED_26.label, min_value=0, localize=True
+    )
+    tariff_retained_52 = forms.DecimalField(
+        label=OutcomeKind.RETAINED_52.label, min_value=0, localize=True
+    )
+    tariff_ebitda_growth = forms.DecimalField(
+        label=OutcomeKind.EBITDA_GROWTH.label, min_value=0, localize=True
+    )
+    deadweight_share = forms.DecimalField(
+        label=_("Dødvægt (andel 0–1)"), min_value=0, max_value=1, decimal_places=4, localize=True
+    )
+    rate_percent = forms.DecimalField(
+        label=_("Ydelsessatser i procent af de gældende"),
+        min_value=0,
+        max_value=500,
+        initial=100,
+        localize=True,
+    )
+
+    def tariffs(self) -> dict:
+        return {
+            kind: self.cleaned_data[f"tariff_{kind}"]
+            for kind in OutcomeKind.values
+            if f"tariff_{kind}" in self.cleaned_data
+        }
+
+
+class LedgerFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(label=_("Type"), choices=EntryKind.choices)
+    municipality = django_filters.ModelChoiceFilter(
+        label=_("Kommune"), queryset=Municipality.objects.none()
+    )
+    booked_from = django_filters.DateFilter(
+        label=_("Bogført fra"), field_name="booked_on", lookup_expr="gte", widget=DATE
+    )
+    booked_to = django_filters.DateFilter(
+        label=_("Bogført til"), field_name="booked_on", lookup_expr="lte", widget=DATE
+    )
+
+    class Meta:
+        model = LedgerEntry
+        fields = ["kind", "municipality", "booked_from", "booked_to"]
+
+    def __init__(self, *args, municipalities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if municipalities is not None:
+            self.filters["municipality"].queryset = municipalities

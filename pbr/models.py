@@ -1,0 +1,478 @@
+"""Payment by results: contracts (versioned), outcomes with their evidence, the append-only
+ledger, and the business case's dated benefit rates.
+
+The ledger is append-only in code (LedgerEntry refuses save-after-insert and delete) and in
+the database (migration 0002's triggers). Each row holds the hash of the previous row, so a
+changed past row breaks the chain (`manage.py verify_ledger`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accelerator.models import Company
+from participants.models import Benefit, Citizen
+from partnerships.models import Cluster, Municipality
+from siv.access import ScopedQuerySet
+from siv.roles import Role
+
+CENT = Decimal("0.01")
+GENESIS_HASH = "0" * 64
+
+
+def money(value) -> Decimal:
+    """DKK with øre, rounded half up."""
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def money_field(label, **kwargs) -> models.DecimalField:
+    return models.DecimalField(label, max_digits=13, decimal_places=2, **kwargs)
+
+
+class MunicipalScopedQuerySet(ScopedQuerySet):
+    """Controllers write, admins read everything, a municipal lead reads their own municipality.
+
+    Nobody else sees payment-by-results data at all.
+    """
+
+    municipality_path = "municipality"
+
+    def scoped(self, user, *, write):
+        role = user.role
+        if role == Role.CONTROLLER:
+            return self.all()
+        if role == Role.ADMIN:
+            return self.none() if write else self.all()
+        if role == Role.MUNICIPAL_LEAD and not write and user.municipality_id:
+            return self.filter(**{f"{self.municipality_path}_id": user.municipality_id})
+        return self.none()
+
+
+class ContractVersionQuerySet(MunicipalScopedQuerySet):
+    municipality_path = "contract__municipality"
+
+
+class OutcomeQuerySet(MunicipalScopedQuerySet):
+    municipality_path = "contract__municipality"
+
+
+class BenefitRateQuerySet(ScopedQuerySet):
+    """Benefit rates and saving bands are programme assumptions: readable by who reads PbR."""
+
+    def scoped(self, user, *, write):
+        if user.role == Role.CONTROLLER:
+            return self.all()
+        if user.role in (Role.ADMIN, Role.MUNICIPAL_LEAD) and not write:
+            return self.all()
+        return self.none()
+
+
+# --- Contracts -----------------------------------------------------------------------------
+
+
+class RetentionMode(models.TextChoices):
+    CONTINUOUS = "continuous", _("Sammenhængende")
+    CUMULATIVE = "cumulative", _("Akkumuleret")
+
+
+class Contract(models.Model):
+    """The PbR contract of one municipality in one cluster. Its terms live in versions."""
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("kommune"), on_delete=models.PROTECT, related_name="+"
+    )
+    cluster = models.ForeignKey(
+        Cluster, verbose_name=_("klynge"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("navn"), max_length=200)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = MunicipalScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("resultatkontrakt")
+        verbose_name_plural = _("resultatkontrakter")
+        ordering = ["municipality__name", "cluster__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "cluster"], name="uniq_contract_municipality_cluster"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def version_on(self, day: date) -> ContractVersion | None:
+        """The version in force on a day (the latest that started on or before it)."""
+        version = self.versions.filter(valid_from__lte=day).order_by("-valid_from").first()
+        if version is None or (version.valid_until and version.valid_until < day):
+            return None
+        return version
+
+
+class ContractVersion(models.Model):
+    """The contract's terms from a date. A change is a new version, never an edit."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="versions")
+    valid_from = models.DateField(_("gælder fra"))
+    valid_until = models.DateField(_("gælder til og med"), null=True, blank=True)
+    tariff_job_started = money_field(_("takst: lønnet job påbegyndt (kr.)"), default=Decimal(0))
+    tariff_retained_13 = money_field(_("takst: fastholdt 13 uger (kr.)"), default=Decimal(0))
+    tariff_retained_26 = money_field(_("takst: fastholdt 26 uger (kr.)"), default=Decimal(0))
+    tariff_retained_52 = money_field(_("takst: fastholdt 52 uger (kr.)"), default=Decimal(0))
+    tariff_ebitda_growth = money_field(_("takst: EBITDA-vækst (kr.)"), default=Decimal(0))
+    fixed_part = money_field(_("fast del (kr.)"), default=Decimal(0))
+    cap_total = money_field(_("loft for kontrakten (kr.)"), null=True, blank=True)
+    cap_per_citizen = money_field(_("loft pr. deltager (kr.)"), null=True, blank=True)
+    count_practice = models.BooleanField(_("praktik tæller med"), default=False)
+    deadweight_share = models.DecimalField(
+        _("dødvægt (andel)"),
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
+        help_text=_("Andelen af resultaterne, der antages at ske alligevel (0–1)."),
+    )
+    min_hours_per_week = models.DecimalField(
+        _("mindst timer om ugen for lønnet job"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal(15),
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal(60))],
+    )
+    retention_mode = models.CharField(
+        _("fastholdelse"),
+        max_length=20,
+        choices=RetentionMode.choices,
+        default=RetentionMode.CONTINUOUS,
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = ContractVersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("kontraktversion")
+        verbose_name_plural = _("kontraktversioner")
+        ordering = ["contract", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "valid_from"], name="uniq_contract_version_from"
+            ),
+            models.CheckConstraint(
+                condition=Q(deadweight_share__gte=0) & Q(deadweight_share__lte=1),
+                name="contract_deadweight_0_to_1",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="contract_version_until_after_from",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract} fra {self.valid_from:%d.%m.%Y}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.valid_until and self.valid_from and self.valid_until < self.valid_from:
+            raise ValidationError({"valid_until": _("Slutdatoen kan ikke ligge før startdatoen.")})
+
+    def tariff_for(self, kind: str) -> Decimal:
+        return {
+            OutcomeKind.JOB_STARTED: self.tariff_job_started,
+            OutcomeKind.RETAINED_13: self.tariff_retained_13,
+            OutcomeKind.RETAINED_26: self.tariff_retained_26,
+            OutcomeKind.RETAINED_52: self.tariff_retained_52,
+            OutcomeKind.EBITDA_GROWTH: self.tariff_ebitda_growth,
+            OutcomeKind.FIXED: self.fixed_part,
+        }[kind]
+
+
+# --- Outcomes ------------------------------------------------------------------------------
+
+
+class OutcomeKind(models.TextChoices):
+    JOB_STARTED = "job_started", _("Lønnet job påbegyndt")
+    RETAINED_13 = "retained_13", _("Fastholdt 13 uger")
+    RETAINED_26 = "retained_26", _("Fastholdt 26 uger")
+    RETAINED_52 = "retained_52", _("Fastholdt 52 uger")
+    EBITDA_GROWTH = "ebitda_growth", _("Virksomhedens EBITDA-vækst")
+    FIXED = "fixed", _("Fast del")
+
+
+RETENTION_KINDS = {
+    13: OutcomeKind.RETAINED_13,
+    26: OutcomeKind.RETAINED_26,
+    52: OutcomeKind.RETAINED_52,
+}
+
+
+class OutcomeStatus(models.TextChoices):
+    ACCRUED = "accrued", _("Optjent")
+    REVERSED = "reversed", _("Tilbageført")
+
+
+class Outcome(models.Model):
+    """One result under a contract (e.g. citizen 12 retained 13 weeks), with its evidence.
+
+    `subject` names what the outcome is about ("citizen:12", "company:5"); an outcome exists
+    once per contract, kind and subject, and the ledger accrues it at most once net.
+    """
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="outcomes")
+    kind = models.CharField(_("resultat"), max_length=20, choices=OutcomeKind.choices)
+    subject = models.CharField(max_length=40)
+    # Kept for five years even when the citizen's personal data are anonymised: id only.
+    citizen = models.ForeignKey(
+        Citizen, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    company = models.ForeignKey(
+        Company, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    achieved_on = models.DateField(_("opnået"))
+    evidence = models.JSONField(_("dokumentation"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=20, choices=OutcomeStatus.choices, default=OutcomeStatus.ACCRUED
+    )
+    detected_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = OutcomeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("resultat")
+        verbose_name_plural = _("resultater")
+        ordering = ["-achieved_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "kind", "subject"], name="uniq_outcome_contract_kind_subject"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.subject_label})"
+
+    @property
+    def subject_label(self) -> str:
+        if self.citizen_id:
+            return f"D-{self.citizen_id:06d}"
+        if self.company_id:
+            return f"V-{self.company_id:06d}"
+        return str(_("kontrakt"))
+
+    @property
+    def evidence_dates(self) -> list[date]:
+        return sorted({date.fromisoformat(day) for day in self.evidence.get("dates", [])})
+
+
+# --- The ledger ----------------------------------------------------------------------------
+
+
+class EntryKind(models.TextChoices):
+    ACCRUAL = "accrual", _("Optjening")
+    INVOICE = "invoice", _("Faktura")
+    PAYMENT = "payment", _("Betaling")
+    REVERSAL = "reversal", _("Tilbageførsel")
+
+
+class AppendOnlyError(Exception):
+    """A ledger row was about to be changed or deleted."""
+
+
+class LedgerQuerySet(MunicipalScopedQuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("The ledger is append-only: rows are never updated.")
+
+    def delete(self):
+        raise AppendOnlyError("The ledger is append-only: rows are never deleted.")
+
+    # Bulk writes bypass the hash chain.
+    def bulk_create(self, *args, **kwargs):
+        raise AppendOnlyError("Ledger rows are appended one at a time by pbr.services.")
+
+    def bulk_update(self, *args, **kwargs):
+        raise AppendOnlyError("The ledger is append-only: rows are never updated.")
+
+
+class LedgerEntry(models.Model):
+    """One append-only ledger row, DKK with øre.
+
+    `amount` is the row's effect on what the municipality owes: accruals positive, reversals
+    and payments negative. An invoice asks for money already accrued; its amount is the sum
+    invoiced and it leaves the balance as it is.
+    """
+
+    seq = models.PositiveBigIntegerField(_("løbenummer"), unique=True, editable=False)
+    kind = models.CharField(_("type"), max_length=20, choices=EntryKind.choices)
+    booked_on = models.DateField(_("bogført"))
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("kommune"), on_delete=models.PROTECT, related_name="+"
+    )
+    contract = models.ForeignKey(
+        Contract, verbose_name=_("kontrakt"), on_delete=models.PROTECT, related_name="entries"
+    )
+    outcome = models.ForeignKey(
+        Outcome, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
+    )
+    # By id only; never personal data. PROTECT keeps the row when personal data are shredded.
+    citizen = models.ForeignKey(
+        Citizen, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reverses = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
+    )
+    # The accrual round of an outcome: 0 first, 1 after a reversal and a new accrual, …
+    cycle = models.PositiveIntegerField(default=0)
+    gross_amount = money_field(_("takst"), default=Decimal(0))
+    deadweight_amount = money_field(_("dødvægt"), default=Decimal(0))
+    capped_amount = money_field(_("fratrukket pga. loft"), default=Decimal(0))
+    amount = money_field(_("beløb"))
+    memo = models.CharField(_("tekst"), max_length=300, blank=True)
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    prev_hash = models.CharField(max_length=64, unique=True, editable=False)
+    hash = models.CharField(max_length=64, unique=True, editable=False)
+
+    objects = LedgerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("posteringer")
+        verbose_name_plural = _("posteringer")
+        ordering = ["-seq"]
+        constraints = [
+            # The same outcome is accrued once per round, whatever races.
+            models.UniqueConstraint(
+                fields=["outcome", "cycle"],
+                condition=Q(kind="accrual"),
+                name="uniq_ledger_accrual_per_outcome_cycle",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="reversal") | Q(reverses__isnull=False),
+                name="ledger_reversal_has_entry",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="accrual") | Q(amount__gte=0),
+                name="ledger_accrual_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="payment") | Q(amount__lte=0),
+                name="ledger_payment_not_positive",
+            ),
+        ]
+        indexes = [models.Index(fields=["municipality", "kind", "booked_on"])]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.get_kind_display()} {self.amount}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("The ledger is append-only: rows are never updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("The ledger is append-only: rows are never deleted.")
+
+    @property
+    def audit_label(self) -> str:
+        return f"Postering #{self.seq}"
+
+    def canonical(self) -> str:
+        """The row's content as hashed: every field that means something, in a fixed form."""
+        created = self.created_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return json.dumps(
+            {
+                "seq": self.seq,
+                "kind": self.kind,
+                "booked_on": self.booked_on.isoformat(),
+                "municipality": self.municipality_id,
+                "contract": self.contract_id,
+                "outcome": self.outcome_id,
+                "citizen": self.citizen_id,
+                "reverses": self.reverses_id,
+                "cycle": self.cycle,
+                "gross_amount": f"{self.gross_amount:.2f}",
+                "deadweight_amount": f"{self.deadweight_amount:.2f}",
+                "capped_amount": f"{self.capped_amount:.2f}",
+                "amount": f"{self.amount:.2f}",
+                "memo": self.memo,
+                "idempotency_key": self.idempotency_key,
+                "created_at": created,
+                "created_by": self.created_by_id,
+                "prev_hash": self.prev_hash,
+            },
+            sort_keys=True,
+            separators=(",", ":"),
+        )
+
+    def compute_hash(self) -> str:
+        return hashlib.sha256(self.canonical().encode()).hexdigest()
+
+
+# --- Business case -------------------------------------------------------------------------
+
+
+class BenefitRate(models.Model):
+    """The weekly rate of a benefit type from a date (a new row for a new rate)."""
+
+    benefit = models.CharField(_("ydelse"), max_length=40, choices=Benefit.choices)
+    valid_from = models.DateField(_("gælder fra"))
+    weekly_rate = money_field(_("ugentlig sats (kr.)"), validators=[MinValueValidator(0)])
+
+    objects = BenefitRateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ydelsessats")
+        verbose_name_plural = _("ydelsessatser")
+        ordering = ["benefit", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["benefit", "valid_from"], name="uniq_benefit_rate"),
+            models.CheckConstraint(condition=Q(weekly_rate__gte=0), name="benefit_rate_gte_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_benefit_display()} fra {self.valid_from:%d.%m.%Y}"
+
+
+class SavingBand(models.Model):
+    """From `min_hours` worked a week, this share of the benefit is saved (dated table)."""
+
+    valid_from = models.DateField(_("gælder fra"))
+    min_hours = models.DecimalField(_("fra timer om ugen"), max_digits=4, decimal_places=1)
+    share_saved = models.DecimalField(
+        _("andel af ydelsen sparet"),
+        max_digits=5,
+        decimal_places=4,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
+    )
+
+    objects = BenefitRateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("besparelsesinterval")
+        verbose_name_plural = _("besparelsesintervaller")
+        ordering = ["-valid_from", "min_hours"]
+        constraints = [
+            models.UniqueConstraint(fields=["valid_from", "min_hours"], name="uniq_saving_band"),
+            models.CheckConstraint(
+                condition=Q(share_saved__gte=0) & Q(share_saved__lte=1),
+                name="saving_band_share_0_to_1",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.min_hours} t/uge: {self.share_saved}"

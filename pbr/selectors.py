@@ -1,0 +1,301 @@
+"""Scoped reads of payment by results: balances, statements, outcomes, the business case.
+
+Sums are taken in the database; the business case's savings are computed from database
+aggregates (paid hours per citizen-week) valued at the dated rates.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
+
+from participants.models import HoursEntry, HoursKind
+from partnerships.models import Municipality
+
+from .models import (
+    BenefitRate,
+    Contract,
+    EntryKind,
+    LedgerEntry,
+    Outcome,
+    OutcomeKind,
+    SavingBand,
+    money,
+)
+
+ZERO = Decimal("0.00")
+BALANCE_KINDS = (EntryKind.ACCRUAL, EntryKind.REVERSAL, EntryKind.PAYMENT)
+
+
+def _sum(**filters: Any):
+    return Coalesce(
+        Sum("amount", filter=Q(**filters)),
+        Value(ZERO),
+        output_field=DecimalField(max_digits=13, decimal_places=2),
+    )
+
+
+BALANCE_ANNOTATIONS = {
+    "accrued": _sum(kind__in=(EntryKind.ACCRUAL, EntryKind.REVERSAL)),
+    "invoiced": _sum(kind=EntryKind.INVOICE),
+    "payments": _sum(kind=EntryKind.PAYMENT),
+    "balance": _sum(kind__in=BALANCE_KINDS),
+    "entries": Count("pk"),
+}
+
+
+def ledger_for(user) -> QuerySet[LedgerEntry]:
+    return LedgerEntry.objects.for_user(user).select_related("municipality", "contract", "outcome")
+
+
+def totals(entries: QuerySet[LedgerEntry]) -> dict:
+    """Accrued (net of reversals), invoiced, paid and the balance still owed."""
+    result = entries.aggregate(**BALANCE_ANNOTATIONS)
+    result["paid"] = -result.pop("payments")
+    return result
+
+
+def balances_by_municipality(user) -> list[dict]:
+    rows = (
+        LedgerEntry.objects.for_user(user)
+        .values("municipality_id", "municipality__name")
+        .annotate(**BALANCE_ANNOTATIONS)
+        .order_by("municipality__name")
+    )
+    return [{**row, "paid": -row["payments"]} for row in rows]
+
+
+def municipalities_with_contracts(user) -> QuerySet[Municipality]:
+    return Municipality.objects.filter(
+        pk__in=Contract.objects.for_user(user).values("municipality_id")
+    ).order_by("name")
+
+
+def contracts_for(user) -> QuerySet[Contract]:
+    return (
+        Contract.objects.for_user(user)
+        .select_related("municipality", "cluster")
+        .annotate(
+            outcome_count=Count("outcomes", distinct=True),
+            accrued=Coalesce(
+                Sum(
+                    "entries__amount",
+                    filter=Q(entries__kind__in=(EntryKind.ACCRUAL, EntryKind.REVERSAL)),
+                ),
+                Value(ZERO),
+                output_field=DecimalField(max_digits=13, decimal_places=2),
+            ),
+        )
+    )
+
+
+def outcomes_for(contract: Contract) -> QuerySet[Outcome]:
+    return contract.outcomes.annotate(
+        net=Coalesce(
+            Sum(
+                "entries__amount",
+                filter=Q(entries__kind__in=(EntryKind.ACCRUAL, EntryKind.REVERSAL)),
+            ),
+            Value(ZERO),
+            output_field=DecimalField(max_digits=13, decimal_places=2),
+        )
+    ).order_by("-achieved_on", "-pk")
+
+
+def invoice_lines(invoice: LedgerEntry) -> QuerySet[LedgerEntry]:
+    """The accruals and reversals an invoice covers: those since the contract's last invoice."""
+    previous = (
+        LedgerEntry.objects.filter(
+            contract_id=invoice.contract_id, kind=EntryKind.INVOICE, seq__lt=invoice.seq
+        )
+        .order_by("-seq")
+        .values_list("seq", flat=True)
+        .first()
+    ) or 0
+    return (
+        LedgerEntry.objects.filter(
+            contract_id=invoice.contract_id,
+            kind__in=(EntryKind.ACCRUAL, EntryKind.REVERSAL),
+            seq__gt=previous,
+            seq__lt=invoice.seq,
+        )
+        .select_related("outcome")
+        .order_by("seq")
+    )
+
+
+# --- Business case -------------------------------------------------------------------------
+
+
+class Assumptions:
+    """The dated benefit rates and saving bands, looked up per week in memory."""
+
+    def __init__(self, rate_factor: Decimal = Decimal(1)):
+        self.rates: dict[str, list[tuple[date, Decimal]]] = defaultdict(list)
+        for rate in BenefitRate.objects.order_by("valid_from"):
+            self.rates[rate.benefit].append((rate.valid_from, rate.weekly_rate * rate_factor))
+        self.bands: dict[date, list[tuple[Decimal, Decimal]]] = defaultdict(list)
+        for band in SavingBand.objects.order_by("valid_from", "min_hours"):
+            self.bands[band.valid_from].append((band.min_hours, band.share_saved))
+        self.band_dates = sorted(self.bands)
+
+    def weekly_rate(self, benefit: str, day: date) -> Decimal:
+        rows = self.rates.get(benefit, [])
+        index = bisect_right([d for d, _r in rows], day)
+        return rows[index - 1][1] if index else ZERO
+
+    def share_saved(self, hours: Decimal, day: date) -> Decimal:
+        index = bisect_right(self.band_dates, day)
+        if not index:
+            return Decimal(0)
+        share = Decimal(0)
+        for min_hours, band_share in self.bands[self.band_dates[index - 1]]:
+            if hours >= min_hours:
+                share = band_share
+        return share
+
+
+@dataclass
+class MonthPoint:
+    month: date
+    investment: Decimal
+    savings: Decimal
+    cumulative_investment: Decimal
+    cumulative_savings: Decimal
+
+
+def savings_by_month(
+    municipality: Municipality, assumptions: Assumptions | None = None
+) -> dict[date, Decimal]:
+    """Weekly benefit rate × share saved given the hours worked, for every paid week."""
+    assumptions = assumptions or Assumptions()
+    weeks = (
+        HoursEntry.objects.filter(citizen__municipality=municipality, kind=HoursKind.PAID)
+        .values("citizen__benefit", "week_start")
+        .annotate(hours=Sum("hours"))
+        .order_by()
+    )
+    result: dict[date, Decimal] = defaultdict(lambda: ZERO)
+    for week in weeks:
+        day = week["week_start"]
+        saved = assumptions.weekly_rate(week["citizen__benefit"], day) * assumptions.share_saved(
+            week["hours"], day
+        )
+        result[day.replace(day=1)] += money(saved)
+    return result
+
+
+def investment_by_month(municipality: Municipality) -> dict[date, Decimal]:
+    """What the municipality owes for outcomes (accruals net of reversals), by month."""
+    rows = (
+        LedgerEntry.objects.filter(
+            municipality=municipality, kind__in=(EntryKind.ACCRUAL, EntryKind.REVERSAL)
+        )
+        .annotate(month=TruncMonth("booked_on"))
+        .values("month")
+        .annotate(total=Sum("amount"))
+        .order_by("month")
+    )
+    return {row["month"]: row["total"] for row in rows}
+
+
+def business_case(
+    municipality: Municipality,
+    *,
+    investment: dict[date, Decimal] | None = None,
+    assumptions: Assumptions | None = None,
+) -> dict:
+    investment = investment_by_month(municipality) if investment is None else investment
+    savings = savings_by_month(municipality, assumptions)
+    months = sorted(set(investment) | set(savings))
+    points: list[MonthPoint] = []
+    cum_inv = cum_sav = ZERO
+    break_even = None
+    for month in _month_range(months[0], months[-1]) if months else []:
+        inv, sav = investment.get(month, ZERO), savings.get(month, ZERO)
+        cum_inv += inv
+        cum_sav += sav
+        points.append(MonthPoint(month, inv, sav, cum_inv, cum_sav))
+        if break_even is None and cum_inv > 0 and cum_sav >= cum_inv:
+            break_even = month
+    return {
+        "points": points,
+        "break_even": break_even,
+        "total_investment": cum_inv,
+        "total_savings": cum_sav,
+    }
+
+
+def _month_range(first: date, last: date) -> list[date]:
+    months, month = [], first
+    while month <= last:
+        months.append(month)
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return months
+
+
+def what_if_investment(
+    municipality: Municipality, tariffs: dict[str, Decimal], deadweight: Decimal
+):
+    """The investment had the outcomes accrued so far been paid at other tariffs (no caps),
+    booked in the months they were."""
+    rows = (
+        LedgerEntry.objects.filter(
+            municipality=municipality, kind=EntryKind.ACCRUAL, reversed_by__isnull=True
+        )
+        .annotate(month=TruncMonth("booked_on"), kind_of=F("outcome__kind"))
+        .values("month", "kind_of")
+        .annotate(count=Count("pk"))
+        .order_by("month")
+    )
+    result: dict[date, Decimal] = defaultdict(lambda: ZERO)
+    for row in rows:
+        tariff = tariffs.get(row["kind_of"], ZERO)
+        factor = Decimal(1) if row["kind_of"] == OutcomeKind.FIXED else Decimal(1) - deadweight
+        result[row["month"]] += money(tariff * factor * row["count"])
+    return dict(result)
+
+
+def chart(points: list[MonthPoint], *, width: int = 720, height: int = 280) -> dict:
+    """Coordinates for a server-side SVG line chart of cumulative investment and savings."""
+    pad_left, pad_bottom, pad_top, pad_right = 90, 30, 10, 40
+    top = max(
+        [p.cumulative_investment for p in points]
+        + [p.cumulative_savings for p in points]
+        + [Decimal(1)]
+    )
+    plot_w, plot_h = width - pad_left - pad_right, height - pad_top - pad_bottom
+    n = max(len(points) - 1, 1)
+
+    def xy(i: int, value: Decimal) -> str:
+        x = pad_left + plot_w * i / n
+        y = pad_top + plot_h * (1 - float(value / top))
+        return f"{x:.1f},{y:.1f}"
+
+    ticks = [
+        {"y": pad_top + plot_h * (1 - k / 4), "value": money(top * Decimal(k) / 4)}
+        for k in range(5)
+    ]
+    labels = [
+        {"x": pad_left + plot_w * i / n, "month": p.month}
+        for i, p in enumerate(points)
+        if len(points) <= 12 or i % max(len(points) // 6, 1) == 0
+    ]
+    return {
+        "width": width,
+        "height": height,
+        "left": pad_left,
+        "bottom": height - pad_bottom,
+        "right": width - pad_right,
+        "investment": " ".join(xy(i, p.cumulative_investment) for i, p in enumerate(points)),
+        "savings": " ".join(xy(i, p.cumulative_savings) for i, p in enumerate(points)),
+        "ticks": ticks,
+        "labels": labels,
+    }

@@ -1,0 +1,622 @@
+"""Every write of payment by results: contracts, the ledger and outcome detection.
+
+The ledger is appended one row at a time under a ledger-wide lock, so the hash chain stays a
+single line and two workers that race for the same outcome are served one after the other:
+the second finds the first's row by its idempotency key (and the database's unique
+constraints stop anything that slips past).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accelerator.models import Company, CompanyFinancial
+from participants.models import (
+    PAID_PLACEMENT_KINDS,
+    Citizen,
+    HoursEntry,
+    HoursKind,
+    Placement,
+    PlacementKind,
+    week_monday,
+)
+from partnerships.models import Cluster, Municipality, User
+from siv import audit
+from siv.models import AuditAction
+
+from .models import (
+    GENESIS_HASH,
+    RETENTION_KINDS,
+    BenefitRate,
+    Contract,
+    ContractVersion,
+    EntryKind,
+    LedgerEntry,
+    Outcome,
+    OutcomeKind,
+    OutcomeStatus,
+    SavingBand,
+    money,
+)
+
+LEDGER_LOCK_ID = 7_460_221  # any constant: the advisory lock that serialises ledger appends
+ZERO = Decimal("0.00")
+# What makes two writes under one idempotency key "the same write".
+CONTENT_FIELDS = (
+    "kind",
+    "booked_on",
+    "municipality_id",
+    "contract_id",
+    "outcome_id",
+    "citizen_id",
+    "reverses_id",
+    "cycle",
+    "amount",
+    "memo",
+)
+VERSION_TERMS = (
+    "valid_until",
+    "tariff_job_started",
+    "tariff_retained_13",
+    "tariff_retained_26",
+    "tariff_retained_52",
+    "tariff_ebitda_growth",
+    "fixed_part",
+    "cap_total",
+    "cap_per_citizen",
+    "count_practice",
+    "deadweight_share",
+    "min_hours_per_week",
+    "retention_mode",
+)
+
+
+class IdempotencyConflict(ValidationError):
+    """The key was used before for a write with different content."""
+
+
+# --- Contracts -----------------------------------------------------------------------------
+
+
+def contract_create(
+    *,
+    municipality: Municipality,
+    cluster: Cluster,
+    by: User | None,
+    valid_from: date,
+    name: str = "",
+    **terms: Any,
+) -> Contract:
+    with transaction.atomic():
+        contract = Contract(
+            municipality=municipality,
+            cluster=cluster,
+            name=name or f"{municipality.name}, klynge {cluster.number}",
+        )
+        contract.full_clean()
+        contract.save()
+        audit.record(AuditAction.CREATE, actor=by, obj=contract)
+        _version_save(contract=contract, by=by, valid_from=valid_from, terms=terms)
+    return contract
+
+
+def contract_version_add(
+    *, contract: Contract, by: User | None, valid_from: date, **terms: Any
+) -> ContractVersion:
+    """New terms from a date. The past is never edited: the date must lie after the latest
+    version's start and not before today."""
+    with transaction.atomic():
+        latest = contract.versions.order_by("-valid_from").first()
+        if latest is not None and valid_from <= latest.valid_from:
+            raise ValidationError(
+                {"valid_from": _("En ny version skal gælde fra en dato efter den seneste version.")}
+            )
+        if valid_from < timezone.localdate():
+            raise ValidationError(
+                {"valid_from": _("En ny version kan ikke gælde fra en dato i fortiden.")}
+            )
+        if latest is not None:
+            # Terms not given carry over from the version before.
+            terms = {name: terms.get(name, getattr(latest, name)) for name in VERSION_TERMS}
+        return _version_save(contract=contract, by=by, valid_from=valid_from, terms=terms)
+
+
+def _version_save(
+    *, contract: Contract, by: User | None, valid_from: date, terms: dict
+) -> ContractVersion:
+    unknown = set(terms) - set(VERSION_TERMS)
+    if unknown:
+        raise TypeError(f"Unknown contract terms: {sorted(unknown)}")
+    version = ContractVersion(contract=contract, valid_from=valid_from, created_by=by, **terms)
+    version.full_clean()
+    version.save()
+    audit.record(
+        AuditAction.CREATE, actor=by, obj=version, details={"valid_from": valid_from.isoformat()}
+    )
+    return version
+
+
+# --- The ledger ----------------------------------------------------------------------------
+
+
+def _lock_ledger() -> None:
+    """Serialise ledger appends (PostgreSQL; SQLite's IMMEDIATE transactions already do)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LEDGER_LOCK_ID])
+
+
+def _content(entry: LedgerEntry) -> dict:
+    return {name: getattr(entry, name) for name in CONTENT_FIELDS}
+
+
+def ledger_append(*, idempotency_key: str, by: User | None = None, **fields: Any) -> LedgerEntry:
+    """Append one row to the chain; the same key with the same content returns the first row,
+    the same key with other content is refused."""
+    if not idempotency_key:
+        raise ValidationError({"idempotency_key": _("Hver postering skal have en nøgle.")})
+    fields["amount"] = money(fields["amount"])
+    for name in ("gross_amount", "deadweight_amount", "capped_amount"):
+        fields[name] = money(fields.get(name, ZERO))
+    with transaction.atomic():
+        _lock_ledger()
+        candidate = LedgerEntry(idempotency_key=idempotency_key, created_by=by, **fields)
+        existing = LedgerEntry.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            if _content(existing) != _content(candidate):
+                raise IdempotencyConflict(
+                    _("Nøglen er allerede brugt til en anden postering."), code="idempotency"
+                )
+            return existing
+        last = LedgerEntry.objects.order_by("-seq").only("seq", "hash").first()
+        candidate.seq = last.seq + 1 if last else 1
+        candidate.prev_hash = last.hash if last else GENESIS_HASH
+        candidate.created_at = timezone.now()
+        candidate.hash = candidate.compute_hash()
+        candidate.full_clean(validate_unique=False, validate_constraints=False)
+        candidate.save()
+        audit.record(
+            AuditAction.CREATE,
+            actor=by,
+            obj=candidate,
+            details={"kind": candidate.kind, "amount": str(candidate.amount)},
+        )
+    return candidate
+
+
+def _net_accrued(**lookup: Any) -> Decimal:
+    return LedgerEntry.objects.filter(
+        kind__in=(EntryKind.ACCRUAL, EntryKind.REVERSAL), **lookup
+    ).aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]
+
+
+def ledger_accrue(*, outcome: Outcome, by: User | None = None) -> LedgerEntry | None:
+    """Accrue an outcome at its tariff, less deadweight, up to the caps. None when it is
+    accrued already (net) or no contract version covers its date."""
+    with transaction.atomic():
+        _lock_ledger()
+        counts = outcome.entries.aggregate(
+            accruals=Count("pk", filter=Q(kind=EntryKind.ACCRUAL)),
+            reversals=Count("pk", filter=Q(kind=EntryKind.REVERSAL)),
+        )
+        if counts["accruals"] > counts["reversals"]:
+            return None
+        version = outcome.contract.version_on(outcome.achieved_on)
+        if version is None:
+            return None
+        gross = money(version.tariff_for(outcome.kind))
+        deadweight = (
+            ZERO if outcome.kind == OutcomeKind.FIXED else money(gross * version.deadweight_share)
+        )
+        net = gross - deadweight
+        room = net
+        if version.cap_per_citizen is not None and outcome.citizen_id:
+            used = _net_accrued(contract=outcome.contract, citizen_id=outcome.citizen_id)
+            room = min(room, max(ZERO, version.cap_per_citizen - used))
+        if version.cap_total is not None:
+            room = min(room, max(ZERO, version.cap_total - _net_accrued(contract=outcome.contract)))
+        cycle = counts["reversals"]
+        return ledger_append(
+            idempotency_key=f"accrual:outcome:{outcome.pk}:cycle:{cycle}",
+            by=by,
+            kind=EntryKind.ACCRUAL,
+            booked_on=timezone.localdate(),
+            municipality_id=outcome.contract.municipality_id,
+            contract_id=outcome.contract_id,
+            outcome_id=outcome.pk,
+            citizen_id=outcome.citizen_id,
+            cycle=cycle,
+            gross_amount=gross,
+            deadweight_amount=deadweight,
+            capped_amount=net - room,
+            amount=room,
+            memo=str(outcome.get_kind_display()),
+        )
+
+
+def ledger_reverse(*, entry: LedgerEntry, by: User | None = None, memo: str = "") -> LedgerEntry:
+    """Net an accrual to zero with a reversing row (never an edit)."""
+    if entry.kind != EntryKind.ACCRUAL:
+        raise ValidationError(_("Kun optjeninger kan tilbageføres."))
+    return ledger_append(
+        idempotency_key=f"reversal:entry:{entry.pk}",
+        by=by,
+        kind=EntryKind.REVERSAL,
+        booked_on=timezone.localdate(),
+        municipality_id=entry.municipality_id,
+        contract_id=entry.contract_id,
+        outcome_id=entry.outcome_id,
+        citizen_id=entry.citizen_id,
+        reverses_id=entry.pk,
+        cycle=entry.cycle,
+        amount=-entry.amount,
+        memo=memo or _("Dokumentationen holder ikke længere"),
+    )
+
+
+def invoice_issue(
+    *, contract: Contract, by: User | None, booked_on: date, idempotency_key: str
+) -> LedgerEntry:
+    """Invoice what is accrued (net) and not invoiced yet; a negative sum is a credit note."""
+    with transaction.atomic():
+        _lock_ledger()
+        invoiced = LedgerEntry.objects.filter(contract=contract, kind=EntryKind.INVOICE).aggregate(
+            total=Coalesce(Sum("amount"), ZERO)
+        )["total"]
+        amount = _net_accrued(contract=contract) - invoiced
+        existing = LedgerEntry.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            amount = existing.amount if existing.kind == EntryKind.INVOICE else amount
+        elif amount == 0:
+            raise ValidationError(_("Der er intet nyt at fakturere på kontrakten."))
+        return ledger_append(
+            idempotency_key=idempotency_key,
+            by=by,
+            kind=EntryKind.INVOICE,
+            booked_on=booked_on,
+            municipality_id=contract.municipality_id,
+            contract_id=contract.pk,
+            amount=amount,
+            memo=_("Faktura"),
+        )
+
+
+def payment_register(
+    *,
+    contract: Contract,
+    by: User | None,
+    amount: Decimal,
+    booked_on: date,
+    idempotency_key: str,
+    memo: str = "",
+) -> LedgerEntry:
+    if amount <= 0:
+        raise ValidationError({"amount": _("Beløbet skal være større end 0.")})
+    return ledger_append(
+        idempotency_key=idempotency_key,
+        by=by,
+        kind=EntryKind.PAYMENT,
+        booked_on=booked_on,
+        municipality_id=contract.municipality_id,
+        contract_id=contract.pk,
+        amount=-money(amount),
+        memo=memo or _("Indbetaling"),
+    )
+
+
+def ledger_verify() -> LedgerEntry | None:
+    """Walk the chain in order; the first row that does not verify, or None."""
+    previous = GENESIS_HASH
+    for entry in LedgerEntry.objects.order_by("seq").iterator(chunk_size=2000):
+        if entry.prev_hash != previous or entry.compute_hash() != entry.hash:
+            return entry
+        previous = entry.hash
+    return None
+
+
+# --- Outcome detection ---------------------------------------------------------------------
+
+
+@dataclass
+class Found:
+    kind: str
+    subject: str
+    achieved_on: date
+    evidence: dict
+    citizen_id: int | None = None
+    company_id: int | None = None
+
+
+@dataclass
+class Week:
+    hours: Decimal = ZERO
+    logged: Decimal = ZERO
+    placements: set = field(default_factory=set)
+    hours_entries: set = field(default_factory=set)
+    dates: set = field(default_factory=set)
+
+    @property
+    def total(self) -> Decimal:
+        # Planned placement hours and logged hours describe the same work: the larger counts.
+        return max(self.hours, self.logged)
+
+
+@dataclass
+class DetectionReport:
+    accrued: list[LedgerEntry] = field(default_factory=list)
+    reversed: list[LedgerEntry] = field(default_factory=list)
+
+    def merge(self, other: DetectionReport) -> None:
+        self.accrued.extend(other.accrued)
+        self.reversed.extend(other.reversed)
+
+
+def _citizen_weeks(citizen: Citizen, as_of: date) -> dict[date, Week]:
+    weeks: dict[date, Week] = {}
+    for placement in citizen.pbr_placements:
+        last = min(placement.end or as_of, as_of)
+        monday = week_monday(placement.start)
+        while monday <= last:
+            week = weeks.setdefault(monday, Week())
+            week.hours += placement.hours_on(max(monday, placement.start))
+            week.placements.add(placement.pk)
+            week.dates.add(placement.start)
+            for step in placement.steps.all():
+                if step.from_date <= monday + timedelta(days=6):
+                    week.dates.add(step.from_date)
+            monday += timedelta(weeks=1)
+    for entry in citizen.pbr_hours:
+        if entry.week_start > as_of:
+            continue
+        week = weeks.setdefault(entry.week_start, Week())
+        week.logged += entry.hours
+        week.hours_entries.add(entry.pk)
+        week.dates.add(entry.week_start)
+    return weeks
+
+
+def _evidence(weeks: Iterable[tuple[date, Week]]) -> dict:
+    placements, hours, dates, mondays = set(), set(), set(), []
+    for monday, week in weeks:
+        placements |= week.placements
+        hours |= week.hours_entries
+        dates |= week.dates
+        mondays.append(monday)
+    return {
+        "placements": sorted(placements),
+        "hours": sorted(hours),
+        "dates": sorted(d.isoformat() for d in dates),
+        "weeks": [f"{m.isocalendar()[0]}-W{m.isocalendar()[1]:02d}" for m in mondays],
+    }
+
+
+def _citizen_outcomes(citizen: Citizen, version: ContractVersion, as_of: date) -> Iterable[Found]:
+    weeks = _citizen_weeks(citizen, as_of)
+    qualifying = sorted(m for m, w in weeks.items() if w.total >= version.min_hours_per_week)
+    if not qualifying:
+        return
+    subject = f"citizen:{citizen.pk}"
+    first = qualifying[0]
+    starts = [p.start for p in citizen.pbr_placements if p.pk in weeks[first].placements]
+    started_on = max(first, min(starts)) if starts else first
+    yield Found(
+        OutcomeKind.JOB_STARTED,
+        subject,
+        started_on,
+        _evidence([(first, weeks[first])]),
+        citizen_id=citizen.pk,
+    )
+    # Retention counts weeks that are over, from the job's start.
+    done = [m for m in qualifying if m + timedelta(days=6) <= as_of]
+    for count, kind in RETENTION_KINDS.items():
+        span = _retained_span(done, count, continuous=version.retention_mode == "continuous")
+        if span:
+            yield Found(
+                kind,
+                subject,
+                span[-1] + timedelta(days=7),
+                _evidence((m, weeks[m]) for m in span),
+                citizen_id=citizen.pk,
+            )
+
+
+def _retained_span(mondays: list[date], count: int, *, continuous: bool) -> list[date] | None:
+    """The first `count` qualifying weeks in a row (continuous) or in all (cumulative)."""
+    if len(mondays) < count:
+        return None
+    if not continuous:
+        return mondays[:count]
+    run: list[date] = []
+    for monday in mondays:
+        run = run + [monday] if run and monday - run[-1] == timedelta(weeks=1) else [monday]
+        if len(run) == count:
+            return run
+    return None
+
+
+def _company_outcomes(contract: Contract) -> Iterable[Found]:
+    companies = Company.objects.enrolled().filter(
+        municipality_id=contract.municipality_id,
+        enrolled_cluster_id=contract.cluster_id,
+        entry_year__isnull=False,
+    )
+    financials = CompanyFinancial.objects.filter(company__in=companies).select_related("company")
+    by_company: dict[int, dict[int, CompanyFinancial]] = {}
+    for row in financials:
+        by_company.setdefault(row.company_id, {})[row.year] = row
+    for company in companies:
+        years = by_company.get(company.pk, {})
+        entry, later = years.get(company.entry_year), years.get(company.entry_year + 2)
+        if entry is None or later is None or entry.ebitda is None or later.ebitda is None:
+            continue
+        if later.ebitda > entry.ebitda:
+            yield Found(
+                OutcomeKind.EBITDA_GROWTH,
+                f"company:{company.pk}",
+                date(later.year, 12, 31),
+                {
+                    "financials": [entry.pk, later.pk],
+                    "years": [entry.year, later.year],
+                    "dates": [
+                        date(entry.year, 12, 31).isoformat(),
+                        date(later.year, 12, 31).isoformat(),
+                    ],
+                },
+                company_id=company.pk,
+            )
+
+
+def outcomes_found(contract: Contract, as_of: date) -> dict[tuple[str, str], Found]:
+    """What the recorded data show today, under the contract's current rules."""
+    version = contract.version_on(as_of) or (
+        contract.versions.filter(valid_from__lte=as_of).order_by("-valid_from").first()
+    )
+    if version is None:
+        return {}
+    placement_kinds = set(PAID_PLACEMENT_KINDS)
+    hour_kinds = {HoursKind.PAID}
+    if version.count_practice:
+        placement_kinds |= {PlacementKind.PRAKTIK, PlacementKind.SNUSE_PRAKTIK}
+        hour_kinds.add(HoursKind.PRACTICE)
+    citizens = (
+        Citizen.objects.filter(municipality_id=contract.municipality_id, cluster=contract.cluster)
+        .only("pk")
+        .prefetch_related(
+            _prefetch(
+                "placements",
+                Placement.objects.filter(kind__in=placement_kinds, start__lte=as_of),
+                "pbr_placements",
+                "steps",
+            ),
+            _prefetch("hours", HoursEntry.objects.filter(kind__in=hour_kinds), "pbr_hours"),
+        )
+    )
+    found: list[Found] = []
+    for citizen in citizens:
+        found.extend(_citizen_outcomes(citizen, version, as_of))
+    found.extend(_company_outcomes(contract))
+    first = contract.versions.order_by("valid_from").first()
+    if first and first.fixed_part > 0:
+        found.append(
+            Found(OutcomeKind.FIXED, f"contract:{contract.pk}", first.valid_from, {"dates": []})
+        )
+    return {
+        (f.kind, f.subject): f
+        for f in found
+        if f.achieved_on <= as_of and contract.version_on(f.achieved_on) is not None
+    }
+
+
+def _prefetch(lookup, queryset, to_attr, *nested):
+    if nested:
+        queryset = queryset.prefetch_related(*nested)
+    return Prefetch(lookup, queryset=queryset, to_attr=to_attr)
+
+
+def detect_contract(
+    *, contract: Contract, as_of: date | None = None, by: User | None = None
+) -> DetectionReport:
+    """Bring the contract's outcomes and ledger in line with the recorded data. Running it
+    again changes nothing."""
+    as_of = as_of or timezone.localdate()
+    report = DetectionReport()
+    found = outcomes_found(contract, as_of)
+    with transaction.atomic():
+        _lock_ledger()
+        existing = {
+            (o.kind, o.subject): o
+            for o in contract.outcomes.annotate(
+                accruals=Count("entries", filter=Q(entries__kind=EntryKind.ACCRUAL)),
+                reversals=Count("entries", filter=Q(entries__kind=EntryKind.REVERSAL)),
+            )
+        }
+        for key, item in sorted(found.items()):
+            outcome = existing.get(key)
+            if outcome is None:
+                outcome = Outcome(
+                    contract=contract,
+                    kind=item.kind,
+                    subject=item.subject,
+                    citizen_id=item.citizen_id,
+                    company_id=item.company_id,
+                    achieved_on=item.achieved_on,
+                    evidence=item.evidence,
+                )
+                outcome.full_clean(validate_constraints=False)
+                outcome.save()
+                audit.record(AuditAction.CREATE, actor=by, obj=outcome)
+            elif outcome.accruals > outcome.reversals:
+                continue
+            else:
+                # Held again after a reversal: a new round, on the new evidence.
+                Outcome.objects.filter(pk=outcome.pk).update(
+                    status=OutcomeStatus.ACCRUED,
+                    achieved_on=item.achieved_on,
+                    evidence=item.evidence,
+                )
+                outcome.achieved_on = item.achieved_on
+            entry = ledger_accrue(outcome=outcome, by=by)
+            if entry is not None:
+                report.accrued.append(entry)
+        for key, outcome in existing.items():
+            if key in found or outcome.accruals <= outcome.reversals:
+                continue
+            open_accrual = outcome.entries.filter(
+                kind=EntryKind.ACCRUAL, reversed_by__isnull=True
+            ).first()
+            if open_accrual is not None:
+                report.reversed.append(ledger_reverse(entry=open_accrual, by=by))
+            Outcome.objects.filter(pk=outcome.pk).update(status=OutcomeStatus.REVERSED)
+            audit.record(AuditAction.CHANGE, actor=by, obj=outcome, details={"status": "reversed"})
+    return report
+
+
+def detect_outcomes(
+    *,
+    as_of: date | None = None,
+    municipality: Municipality | None = None,
+    by: User | None = None,
+) -> DetectionReport:
+    report = DetectionReport()
+    contracts = Contract.objects.select_related("municipality", "cluster")
+    if municipality is not None:
+        contracts = contracts.filter(municipality=municipality)
+    for contract in contracts:
+        report.merge(detect_contract(contract=contract, as_of=as_of, by=by))
+    return report
+
+
+# --- Business-case assumptions -------------------------------------------------------------
+
+
+def benefit_rate_add(
+    *, by: User | None, benefit: str, valid_from: date, weekly_rate: Decimal
+) -> BenefitRate:
+    with transaction.atomic():
+        rate = BenefitRate(benefit=benefit, valid_from=valid_from, weekly_rate=weekly_rate)
+        rate.full_clean()
+        rate.save()
+        audit.record(AuditAction.CREATE, actor=by, obj=rate)
+    return rate
+
+
+def saving_band_add(
+    *, by: User | None, valid_from: date, min_hours: Decimal, share_saved: Decimal
+) -> SavingBand:
+    with transaction.atomic():
+        band = SavingBand(valid_from=valid_from, min_hours=min_hours, share_saved=share_saved)
+        band.full_clean()
+        band.save()
+        audit.record(AuditAction.CREATE, actor=by, obj=band)
+    return band

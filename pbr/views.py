@@ -1,0 +1,337 @@
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from siv import audit
+from siv.access import get_for_user_or_404
+
+from . import selectors, services, tasks
+from .forms import (
+    BenefitRateForm,
+    ContractForm,
+    ContractVersionForm,
+    InvoiceForm,
+    LedgerFilter,
+    PaymentForm,
+    SavingBandForm,
+    WhatIfForm,
+)
+from .models import BenefitRate, Contract, EntryKind, LedgerEntry, SavingBand
+from .pdf import render_pdf
+
+LEDGER_PAGE = 50
+
+
+def _gate(user, *, write: bool = False) -> None:
+    """Nobody outside the controller, admin and municipal lead roles sees the ledger."""
+    if Contract.objects.all().for_user(user, write=write).query.is_empty():
+        raise Http404
+
+
+def overview(request):
+    _gate(request.user)
+    entries = LedgerEntry.objects.for_user(request.user)
+    return render(
+        request,
+        "pbr/overview.html",
+        {
+            "balances": selectors.balances_by_municipality(request.user),
+            "totals": selectors.totals(entries),
+        },
+    )
+
+
+def ledger(request):
+    _gate(request.user)
+    ledger_filter = LedgerFilter(
+        request.GET or None,
+        queryset=selectors.ledger_for(request.user),
+        municipalities=selectors.municipalities_with_contracts(request.user),
+    )
+    page = Paginator(ledger_filter.qs, LEDGER_PAGE).get_page(request.GET.get("side"))
+    return render(request, "pbr/ledger.html", {"filter": ledger_filter, "page": page})
+
+
+def _municipality(request, pk: int):
+    municipality = selectors.municipalities_with_contracts(request.user).filter(pk=pk).first()
+    if municipality is None:
+        raise Http404
+    return municipality
+
+
+def statement(request, pk: int):
+    municipality = _municipality(request, pk)
+    entries = selectors.ledger_for(request.user).filter(municipality=municipality)
+    page = Paginator(entries, LEDGER_PAGE).get_page(request.GET.get("side"))
+    return render(
+        request,
+        "pbr/statement.html",
+        {
+            "municipality": municipality,
+            "totals": selectors.totals(entries),
+            "page": page,
+            "invoices": entries.filter(kind=EntryKind.INVOICE),
+        },
+    )
+
+
+def contract_list(request):
+    _gate(request.user)
+    return render(
+        request,
+        "pbr/contract_list.html",
+        {"contracts": selectors.contracts_for(request.user), "can_write": _can_write(request)},
+    )
+
+
+def _can_write(request) -> bool:
+    return not Contract.objects.all().for_user(request.user, write=True).query.is_empty()
+
+
+def contract_create(request):
+    _gate(request.user, write=True)
+    form = ContractForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            contract = services.contract_create(
+                by=request.user,
+                municipality=data.pop("municipality"),
+                cluster=data.pop("cluster"),
+                name=data.pop("name"),
+                valid_from=data.pop("valid_from"),
+                **data,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Kontrakten er oprettet."))
+            return redirect("pbr:contract_detail", contract.pk)
+    return render(request, "pbr/form.html", {"form": form, "title": _("Ny resultatkontrakt")})
+
+
+def contract_detail(request, pk: int):
+    contract = get_for_user_or_404(
+        Contract.objects.select_related("municipality", "cluster"), request.user, pk=pk
+    )
+    outcomes = selectors.outcomes_for(contract).select_related("contract")
+    page = Paginator(outcomes, 50).get_page(request.GET.get("side"))
+    return render(
+        request,
+        "pbr/contract_detail.html",
+        {
+            "contract": contract,
+            "versions": contract.versions.all(),
+            "page": page,
+            "totals": selectors.totals(contract.entries.all()),
+            "can_write": _can_write(request),
+        },
+    )
+
+
+def version_create(request, pk: int):
+    contract = get_for_user_or_404(Contract, request.user, write=True, pk=pk)
+    latest = contract.versions.order_by("-valid_from").first()
+    initial = {name: getattr(latest, name) for name in ContractVersionForm.Meta.fields}
+    initial["valid_from"] = timezone.localdate()
+    form = ContractVersionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = dict(form.cleaned_data)
+            services.contract_version_add(
+                contract=contract, by=request.user, valid_from=data.pop("valid_from"), **data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Den nye version er gemt."))
+            return redirect("pbr:contract_detail", contract.pk)
+    return render(
+        request,
+        "pbr/form.html",
+        {"form": form, "title": _("Ny version af %(name)s") % {"name": contract}},
+    )
+
+
+def invoice_create(request, pk: int):
+    contract = get_for_user_or_404(Contract, request.user, write=True, pk=pk)
+    form = InvoiceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.invoice_issue(
+                contract=contract,
+                by=request.user,
+                booked_on=form.cleaned_data["booked_on"],
+                idempotency_key=f"invoice:{form.cleaned_data['idempotency_key']}",
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Fakturaen er bogført."))
+            return redirect("pbr:invoice_pdf", entry.pk)
+    return render(
+        request,
+        "pbr/form.html",
+        {
+            "form": form,
+            "title": _("Fakturér %(name)s") % {"name": contract},
+            "confirm": _("Bogfør fakturaen? Posteringer kan ikke ændres bagefter."),
+        },
+    )
+
+
+def payment_create(request, pk: int):
+    contract = get_for_user_or_404(Contract, request.user, write=True, pk=pk)
+    form = PaymentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.payment_register(
+                contract=contract,
+                by=request.user,
+                amount=form.cleaned_data["amount"],
+                booked_on=form.cleaned_data["booked_on"],
+                memo=form.cleaned_data["memo"],
+                idempotency_key=f"payment:{form.cleaned_data['idempotency_key']}",
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Betalingen er bogført."))
+            return redirect("pbr:contract_detail", contract.pk)
+    return render(
+        request,
+        "pbr/form.html",
+        {
+            "form": form,
+            "title": _("Registrér betaling på %(name)s") % {"name": contract},
+            "confirm": _("Bogfør betalingen? Posteringer kan ikke ændres bagefter."),
+        },
+    )
+
+
+def invoice_pdf(request, pk: int):
+    invoice = get_for_user_or_404(
+        LedgerEntry.objects.filter(kind=EntryKind.INVOICE).select_related(
+            "contract", "municipality", "contract__cluster"
+        ),
+        request.user,
+        pk=pk,
+    )
+    lines = selectors.invoice_lines(invoice)
+    pdf = render_pdf(
+        "pbr/invoice_pdf.html",
+        {"invoice": invoice, "lines": lines, "total": selectors.totals(lines)["accrued"]},
+    )
+    audit.record_export(
+        actor=request.user, what=invoice.audit_label, details={"format": "pdf", "entry": invoice.pk}
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="faktura-{invoice.seq}.pdf"'
+    return response
+
+
+def detect(request):
+    _gate(request.user, write=True)
+    if request.method == "POST":
+        user_id = request.user.pk
+        transaction.on_commit(lambda: tasks.detect_outcomes.delay(user_id=user_id))
+        messages.success(
+            request, _("Resultatopgørelsen er startet. Nye posteringer vises, når den er færdig.")
+        )
+        return redirect("pbr:ledger")
+    return render(request, "pbr/detect.html")
+
+
+def business_case(request, pk: int):
+    municipality = _municipality(request, pk)
+    case = selectors.business_case(municipality)
+    return render(
+        request,
+        "pbr/business_case.html",
+        {"municipality": municipality, "case": case, "chart": selectors.chart(case["points"])},
+    )
+
+
+def what_if(request, pk: int):
+    municipality = _municipality(request, pk)
+    contract = Contract.objects.filter(municipality=municipality).first()
+    version = contract.version_on(timezone.localdate()) or contract.versions.first()
+    initial = {
+        f: getattr(version, f)
+        for f in (
+            "tariff_job_started",
+            "tariff_retained_13",
+            "tariff_retained_26",
+            "tariff_retained_52",
+            "tariff_ebitda_growth",
+            "deadweight_share",
+        )
+    }
+    initial["rate_percent"] = Decimal(100)
+    form = WhatIfForm(request.GET or None, initial=initial)
+    case = None
+    if form.is_valid():
+        case = selectors.business_case(
+            municipality,
+            investment=selectors.what_if_investment(
+                municipality, form.tariffs(), form.cleaned_data["deadweight_share"]
+            ),
+            assumptions=selectors.Assumptions(form.cleaned_data["rate_percent"] / 100),
+        )
+    return render(
+        request,
+        "pbr/what_if.html",
+        {
+            "municipality": municipality,
+            "form": form,
+            "case": case,
+            "chart": selectors.chart(case["points"]) if case else None,
+            "actual": selectors.business_case(municipality),
+        },
+    )
+
+
+def rates(request):
+    _gate(request.user)
+    return render(
+        request,
+        "pbr/rates.html",
+        {
+            "rates": BenefitRate.objects.for_user(request.user),
+            "bands": SavingBand.objects.for_user(request.user),
+            "can_write": _can_write(request),
+        },
+    )
+
+
+def rate_create(request):
+    return _assumption_create(
+        request, BenefitRateForm, services.benefit_rate_add, _("Ny ydelsessats")
+    )
+
+
+def band_create(request):
+    return _assumption_create(
+        request, SavingBandForm, services.saving_band_add, _("Nyt besparelsesinterval")
+    )
+
+
+def _assumption_create(request, form_class, service, title):
+    _gate(request.user, write=True)
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Gemt."))
+            return redirect("pbr:rates")
+    return render(request, "pbr/form.html", {"form": form, "title": title})

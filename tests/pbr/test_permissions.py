@@ -1,0 +1,82 @@
+from datetime import date
+from decimal import Decimal
+
+from pbr import services
+from pbr.models import Contract, Outcome
+from siv.roles import Role
+from tests.factories.pbr import make_contract
+from tests.matrix import Case, run_matrix
+
+READERS = frozenset({Role.CONTROLLER, Role.ADMIN, Role.MUNICIPAL_LEAD})
+WRITERS = frozenset({Role.CONTROLLER})
+
+
+def _contract(p, world):
+    existing = Contract.objects.filter(municipality=world.municipality).first()
+    return existing or make_contract(world.municipality, p.cluster)
+
+
+def own_contract(p):
+    return [_contract(p, p.own).pk]
+
+
+def foreign_contract(p):
+    return [_contract(p, p.foreign).pk]
+
+
+def own_municipality(p):
+    return [_contract(p, p.own).municipality_id]
+
+
+def foreign_municipality(p):
+    return [_contract(p, p.foreign).municipality_id]
+
+
+def _invoice(p, world):
+    contract = _contract(p, world)
+    outcome, _created = Outcome.objects.get_or_create(
+        contract=contract, kind="job_started", subject="citizen:1", achieved_on=date(2024, 3, 4)
+    )
+    services.ledger_accrue(outcome=outcome)
+    services.payment_register(
+        contract=contract,
+        by=None,
+        amount=Decimal("10"),
+        booked_on=date(2024, 4, 1),
+        idempotency_key=f"pay-{contract.pk}",
+    )
+    return [
+        services.invoice_issue(
+            contract=contract,
+            by=None,
+            booked_on=date(2024, 4, 1),
+            idempotency_key=f"inv-{contract.pk}",
+        ).pk
+    ]
+
+
+CASES = [
+    Case("pbr:overview", READERS, own=lambda p: (_contract(p, p.own), None)[1]),
+    Case("pbr:ledger", READERS),
+    Case("pbr:contract_list", READERS),
+    Case("pbr:rates", READERS),
+    Case("pbr:detect", WRITERS),
+    Case("pbr:contract_create", WRITERS),
+    Case("pbr:rate_create", WRITERS),
+    Case("pbr:band_create", WRITERS),
+    Case("pbr:statement", READERS, own=own_municipality, foreign=foreign_municipality),
+    Case("pbr:business_case", READERS, own=own_municipality, foreign=foreign_municipality),
+    Case("pbr:what_if", READERS, own=own_municipality, foreign=foreign_municipality),
+    Case("pbr:contract_detail", READERS, own=own_contract, foreign=foreign_contract),
+    Case("pbr:version_create", WRITERS, own=own_contract, foreign=foreign_contract),
+    Case("pbr:invoice_create", WRITERS, own=own_contract, foreign=foreign_contract),
+    Case("pbr:payment_create", WRITERS, own=own_contract, foreign=foreign_contract),
+    Case(
+        "pbr:invoice_pdf",
+        READERS,
+        own=lambda p: _invoice(p, p.own),
+        foreign=lambda p: _invoice(p, p.foreign),
+    ),
+]
+
+test_permission, test_signed_out_is_sent_to_login = run_matrix(CASES)

@@ -1,0 +1,81 @@
+"""Two workers race for the same outcome on two real PostgreSQL connections."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from participants.models import PlacementKind
+from pbr import services
+from pbr.models import EntryKind, LedgerEntry
+from tests.factories.participants import CitizenFactory, PlacementFactory
+from tests.factories.partnerships import ClusterFactory, municipality
+from tests.factories.pbr import make_contract
+
+from .conftest import JOB_START
+
+pytestmark = [
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs two real connections"),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def test_two_workers_detecting_at_once_accrue_each_outcome_once():
+    cluster = ClusterFactory(number=1)
+    citizen = CitizenFactory(municipality=municipality("Køge"), cluster=cluster)
+    PlacementFactory(
+        citizen=citizen, kind=PlacementKind.FLEKSJOB, start=JOB_START, hours_per_week=20
+    )
+    contract = make_contract(citizen.municipality, cluster)
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def worker():
+        try:
+            barrier.wait()
+            services.detect_contract(contract=contract, as_of=JOB_START)
+        except BaseException as exc:  # reported by the test below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert LedgerEntry.objects.filter(kind=EntryKind.ACCRUAL).count() == 1
+    assert services.ledger_verify() is None
+
+
+def test_two_workers_appending_with_one_key_write_one_row():
+    contract = make_contract(municipality("Køge"), ClusterFactory(number=1))
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def worker():
+        try:
+            barrier.wait()
+            results.append(
+                services.payment_register(
+                    contract=contract,
+                    by=None,
+                    amount=100,
+                    booked_on=JOB_START,
+                    idempotency_key="bank-1",
+                ).pk
+            )
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(set(results)) == 1
+    assert LedgerEntry.objects.count() == 1
