@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "participants",
     "pbr",
     "reporting",
+    "siv_api",
 ]
 
 MIDDLEWARE = [
@@ -269,8 +270,24 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("SIV_API_RATE_ANON", "20/minute"),
+        "user": os.environ.get("SIV_API_RATE_USER", "1200/hour"),
+    },
 }
-SPECTACULAR_SETTINGS = {"TITLE": "SIV API", "VERSION": "1", "SERVE_INCLUDE_SCHEMA": False}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "SIV API",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        "HoursKindEnum": "participants.models.HoursKind",
+        "PlacementKindEnum": "participants.models.PlacementKind",
+    },
+}
 
 # The key that encrypts CPR numbers at rest and keys their search hash. Production sets it.
 SIV_FIELD_KEY = os.environ.get("SIV_FIELD_KEY", "")

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("participants.urls")),
     path("", include("pbr.urls")),
     path("", include("reporting.urls")),
+    path("api/", include("siv_api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
 ]
 
