@@ -283,6 +283,7 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "SIV API",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "ENUM_NAME_OVERRIDES": {
         "HoursKindEnum": "participants.models.HoursKind",
         "PlacementKindEnum": "participants.models.PlacementKind",

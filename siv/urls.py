@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
@@ -18,7 +19,8 @@ urlpatterns = [
     path("", include("pbr.urls")),
     path("", include("reporting.urls")),
     path("api/", include("siv_api.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    # Token clients authenticate inside the view; DRF's permission keeps it signed-in only.
+    path("api/schema/", login_not_required(SpectacularAPIView.as_view()), name="api_schema"),
 ]
 
 handler404 = "siv.errors.not_found"
