@@ -311,6 +311,7 @@ def validate(files: Mapping[str, str]) -> tuple[_Plan, list[RowError], dict[str,
     counts["companies.csv"] = len(plan.companies)
 
     participants: dict[str, dict] = {}
+    rejected: set[str] = set()
     known_hashes = dict(Citizen.objects.values_list("cpr_hash", "phase1_start"))
     for row in _rows("participants.csv", files.get("participants.csv"), errors):
         parsed = row.get("cpr", cpr_lib.parse)
@@ -339,6 +340,8 @@ def validate(files: Mapping[str, str]) -> tuple[_Plan, list[RowError], dict[str,
         if row.ok:
             participants[parsed.digits] = values
             plan.participants.append(values)
+        elif parsed is not None:
+            rejected.add(parsed.digits)
     counts["participants.csv"] = len(plan.participants)
 
     def citizen_dates(row: _Row) -> dict | None:
@@ -347,6 +350,9 @@ def validate(files: Mapping[str, str]) -> tuple[_Plan, list[RowError], dict[str,
             return None
         if parsed.digits in participants:
             return participants[parsed.digits]
+        if parsed.digits in rejected:
+            row.error("cpr", _("Deltageren er afvist i participants.csv."))
+            return None
         keyed = cpr_lib.keyed_hash(parsed.digits)
         if keyed in known_hashes:
             return {"cpr": parsed, "phase1_start": known_hashes[keyed], "exit_date": None}
@@ -593,12 +599,7 @@ def _apply(plan: _Plan) -> int:
             )
         return citizens[parsed.digits]
 
-    for h in plan.hours:
-        counter.upsert(
-            HoursEntry,
-            {"citizen": citizen_for(h["cpr"]), "week_start": h["week"], "kind": h["kind"]},
-            {"hours": h["hours"]},
-        )
+    _apply_hours(plan.hours, citizen_for, counter)
     for pl in plan.placements:
         company = companies.get(pl["cvr"]) or Company.objects.get(cvr=pl["cvr"])
         counter.upsert(
@@ -612,6 +613,36 @@ def _apply(plan: _Plan) -> int:
             {"end": pl["end"], "hours_per_week": pl["hours_per_week"]},
         )
     return counter.changes
+
+
+def _apply_hours(rows: list[dict], citizen_for, counter: _Counter) -> None:
+    """Hours in bulk (they are many): insert the new, update the changed, keep the rest."""
+    cells = {(citizen_for(h["cpr"]).pk, h["week"], h["kind"]): h["hours"] for h in rows}
+    existing = {
+        (e.citizen_id, e.week_start, e.kind): e
+        for e in HoursEntry.objects.filter(citizen_id__in={key[0] for key in cells})
+    }
+    new, changed = [], []
+    for (citizen_id, week, kind), hours in cells.items():
+        entry = existing.get((citizen_id, week, kind))
+        if entry is None:
+            year, number, _day = week.isocalendar()
+            new.append(
+                HoursEntry(
+                    citizen_id=citizen_id,
+                    week_start=week,
+                    iso_year=year,
+                    iso_week=number,
+                    kind=kind,
+                    hours=hours,
+                )
+            )
+        elif entry.hours != hours:
+            entry.hours = hours
+            changed.append(entry)
+    HoursEntry.objects.bulk_create(new, batch_size=500)
+    HoursEntry.objects.bulk_update(changed, ["hours"], batch_size=500)
+    counter.changes += len(new) + len(changed)
 
 
 def run_import(files: Mapping[str, str], *, by: Any = None) -> ImportResult:

@@ -505,7 +505,8 @@ class Citizen(models.Model):
         start = starts.get(phase)
         if start is None or start > day:
             return None
-        ends = [day + timedelta(days=1)]
+        # Like an exit date, `as_of` itself is not counted: Mar 2 → Aug 31 is 182 days.
+        ends = [day]
         later = [s for p, s in starts.items() if p > phase and s]
         ends.extend(later)
         last = self.last_exit()

@@ -1,0 +1,85 @@
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from participants import services
+from participants.models import VisitationStatus
+from siv.models import AuditAction, AuditEntry
+from tests.factories.participants import CitizenFactory, ExitFormFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def citizen(personas):
+    return CitizenFactory(
+        municipality=personas.own.municipality, cluster=personas.cluster, phase1_start=None
+    )
+
+
+def test_a_proposal_waits_until_reviewed_and_is_overdue_after_4_weeks(personas, citizen):
+    today = timezone.localdate()
+    visitation = services.visitation_propose(
+        citizen=citizen, by=personas.caseworker, proposed_on=today - timedelta(days=29)
+    )
+    assert visitation.days_waited() == 29
+    assert visitation.is_overdue()
+    assert not visitation.is_overdue(today - timedelta(days=1))
+    services.visitation_accept(visitation=visitation, by=personas.actor, realistic_20_hours=True)
+    assert visitation.status == VisitationStatus.ACCEPTED
+    assert visitation.days_waited() == 29
+    assert not visitation.is_overdue()
+    assert AuditEntry.objects.filter(action=AuditAction.CHANGE, object_id=visitation.pk).exists()
+
+
+def test_a_rejection_needs_a_reason(personas, citizen):
+    visitation = services.visitation_propose(citizen=citizen, by=personas.caseworker)
+    with pytest.raises(ValidationError):
+        services.visitation_reject(visitation=visitation, by=personas.actor, reason="  ")
+    services.visitation_reject(visitation=visitation, by=personas.actor, reason="Ikke realistisk")
+    assert visitation.status == VisitationStatus.REJECTED
+    with pytest.raises(ValidationError, match="allerede vurderet"):
+        services.visitation_accept(visitation=visitation, by=personas.actor)
+
+
+def test_only_one_proposal_can_wait_at_a_time(personas, citizen):
+    services.visitation_propose(citizen=citizen, by=personas.caseworker)
+    with pytest.raises(ValidationError):
+        services.visitation_propose(citizen=citizen, by=personas.caseworker)
+
+
+def test_a_match_meeting_is_recorded(personas, citizen):
+    visitation = services.visitation_propose(
+        citizen=citizen, by=personas.caseworker, proposed_on=date(2024, 1, 2)
+    )
+    services.visitation_match_meeting(
+        visitation=visitation,
+        by=personas.caseworker,
+        meeting_date=date(2024, 1, 10),
+        participants="Borger, virksomhed, jobformidler",
+        start_on=date(2024, 1, 15),
+    )
+    visitation.refresh_from_db()
+    assert visitation.match_meeting_date == date(2024, 1, 10)
+    with pytest.raises(ValidationError):
+        services.visitation_match_meeting(
+            visitation=visitation,
+            by=personas.caseworker,
+            meeting_date=date(2024, 1, 10),
+            start_on=date(2023, 12, 1),
+        )
+
+
+def test_a_revisitation_fills_the_slot_of_an_early_exit_only(personas, citizen):
+    leaver = CitizenFactory(municipality=personas.own.municipality, cluster=personas.cluster)
+    regular = ExitFormFactory(citizen=leaver, exit_date=date(2024, 3, 1), early=False)
+    with pytest.raises(ValidationError):
+        services.visitation_propose(citizen=citizen, by=personas.caseworker, replaces_exit=regular)
+    early = ExitFormFactory(citizen=leaver, exit_date=date(2024, 3, 2), early=True)
+    assert early.revisitation_deadline == date(2024, 3, 30)
+    visitation = services.visitation_propose(
+        citizen=citizen, by=personas.caseworker, replaces_exit=early
+    )
+    assert early.revisitation == visitation
