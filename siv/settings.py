@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "partnerships",
     "accelerator",
     "participants",
+    "privacy",
     "pbr",
     "reporting",
     "siv_api",
@@ -230,6 +231,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# Citizens are anonymised this many years after they left (GDPR storage limitation).
+SIV_ANONYMISE_AFTER_YEARS = envint("SIV_ANONYMISE_AFTER_YEARS", 5)
+
 # Audit log retention: 13 months by default, never below 6 (the database refuses it too).
 SIV_AUDIT_RETENTION_MONTHS = max(6, envint("SIV_AUDIT_RETENTION_MONTHS", 13))
 
@@ -258,6 +262,10 @@ CELERY_BEAT_SCHEDULE = {
     "audit-retention": {
         "task": "siv.tasks.purge_audit_log",
         "schedule": crontab(hour=2, minute=15),
+    },
+    "anonymise-exited-citizens": {
+        "task": "privacy.tasks.anonymise_due",
+        "schedule": crontab(hour=2, minute=45),
     },
 }
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("partnerships.urls")),
     path("", include("accelerator.urls")),
     path("", include("participants.urls")),
+    path("", include("privacy.urls")),
     path("", include("pbr.urls")),
     path("", include("reporting.urls")),
     path("api/", include("siv_api.urls")),
