@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from siv.roles import Role
 from siv_api.services import token_issue
-from tests.matrix import ALL_ROLES, Case
+from tests.matrix import ALL_ROLES, Case, run_matrix
 
 CITIZEN_ROLES = frozenset(
     {Role.CASEWORKER, Role.MUNICIPAL_LEAD, Role.EMPLOYMENT_ACTOR, Role.CONTROLLER, Role.ADMIN}
@@ -23,7 +23,7 @@ def _pk(kind):
 
 own, foreign = (lambda kind: _pk(kind)("own")), (lambda kind: _pk(kind)("foreign"))
 
-CASES = [
+API_CASES = [
     Case("siv_api:participant-list", CITIZEN_ROLES),
     Case(
         "siv_api:participant-detail",
@@ -55,9 +55,19 @@ CASES = [
     Case("siv_api:indicators", frozenset({Role.CONTROLLER, Role.ADMIN})),
 ]
 
+# The hours upload screens (pages: session sign-in, redirect when signed out).
+ACTOR = frozenset({Role.EMPLOYMENT_ACTOR})
+PAGE_CASES = [
+    Case("hours_upload:upload", ACTOR),
+    Case("hours_upload:confirm", ACTOR, status_ok=405),  # POST only
+]
+CASES = API_CASES + PAGE_CASES
+
+test_permission, test_signed_out_is_sent_to_login = run_matrix(PAGE_CASES)
+
 
 def _params():
-    for case in CASES:
+    for case in API_CASES:
         for role in sorted(ALL_ROLES):
             yield pytest.param(case, role, "own", id=f"{case.url_name}-{role}-own")
             if case.foreign is not None:
@@ -76,7 +86,7 @@ def test_api_permission(client, personas, world_data, case: Case, role: str, sid
 
 
 def test_without_a_token_every_endpoint_answers_401(client, personas, world_data):
-    for case in CASES:
+    for case in API_CASES:
         url = case.url(case.own(world_data))
         assert client.get(url).status_code == 401, url
 
