@@ -73,6 +73,8 @@ class ScopedReadViewSet(RoleGateMixin, viewsets.ReadOnlyModelViewSet):
 
     model: type
     personal = False
+    # The query parameters that are search criteria (logged with a list read).
+    criteria: tuple[str, ...] = ("page",)
 
     def get_queryset(self) -> QuerySet:
         return self.model.objects.for_user(self.request.user).order_by("pk")
@@ -89,10 +91,14 @@ class ScopedReadViewSet(RoleGateMixin, viewsets.ReadOnlyModelViewSet):
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
         if self.personal:
+            # Only known parameters, cleaned: the log must not store what a client invents.
+            criteria = {
+                name: request.GET[name].replace("\x00", "")[:100]
+                for name in self.criteria
+                if name in request.GET
+            }
             audit.record_search(
-                actor=request.user,
-                model=self.model,
-                criteria={"api": "liste", **request.GET.dict()},
+                actor=request.user, model=self.model, criteria={"api": "liste", **criteria}
             )
         return response
 
@@ -117,6 +123,7 @@ class HoursViewSet(ScopedReadViewSet):
     roles = CITIZEN_ROLES
     personal = True
     serializer_class = s.HoursEntrySerializer
+    criteria = ("page", "week", "citizen")
 
     @extend_schema(
         parameters=[

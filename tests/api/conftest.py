@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from accelerator.models import Camp, CampTheme
 from siv_api.services import token_issue
 from tests.factories.participants import (
     CitizenFactory,
@@ -79,4 +80,10 @@ def world_data(personas):
             "placement": PlacementFactory(citizen=citizen, company=company),
             "exit": ExitFormFactory(citizen=citizen, exit_date=date(2025, 6, 30)),
         }
+    data["own"]["camp"] = Camp.objects.create(
+        cluster=personas.cluster,
+        theme=CampTheme.values[0],
+        title="Sociale modeller",
+        date=date(2024, 3, 5),
+    )
     return data

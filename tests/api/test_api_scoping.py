@@ -149,3 +149,10 @@ def test_the_token_command_prints_a_stable_key_and_rotates_on_request(personas):
     rotated = StringIO()
     call_command("api_token", personas.actor.username, "--rotate", stdout=rotated)
     assert rotated.getvalue().strip() != key
+
+
+def test_invented_query_parameters_never_reach_the_log(personas, world_data, api_as):
+    url = reverse("siv_api:participant-list") + "?x%00y=%00&page=1"
+    assert api_as(personas.actor).get(url).status_code == 200
+    entry = AuditEntry.objects.filter(action=AuditAction.SEARCH).latest("pk")
+    assert entry.details["criteria"] == {"api": "liste", "page": "1"}

@@ -52,6 +52,7 @@ API_CASES = [
     Case("siv_api:company-list", ALL_ROLES),
     Case("siv_api:company-detail", ALL_ROLES, own=own("company"), foreign=foreign("company")),
     Case("siv_api:camp-list", CAMP_ROLES),
+    Case("siv_api:camp-detail", CAMP_ROLES, own=own("camp")),
     Case("siv_api:indicators", frozenset({Role.CONTROLLER, Role.ADMIN})),
 ]
 
