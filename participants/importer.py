@@ -218,6 +218,15 @@ def _week(value: str) -> date:
     raise ValueError(_("Ugen skal skrives som ISO-uge, fx 2020-W07."))
 
 
+def _text(max_length: int) -> Callable[[str], str]:
+    def convert(value: str) -> str:
+        if len(value) > max_length:
+            raise ValueError(_("Højst %(max)s tegn.") % {"max": max_length})
+        return value
+
+    return convert
+
+
 def _cvr(value: str) -> str:
     if not cvr_is_valid(value):
         raise ValueError(_("Ikke et gyldigt CVR-nummer (8 cifre med korrekt kontrolciffer)."))
@@ -234,29 +243,33 @@ def _hours(value: str) -> Decimal:
 # --- Reading and validating ----------------------------------------------------------------
 
 
-def read_directory(directory: Path) -> dict[str, str]:
-    """The text of each legacy file present in the directory."""
-    return {
-        name: (directory / name).read_text(encoding="utf-8-sig")
-        for name in FILES
-        if (directory / name).is_file()
-    }
+def read_directory(directory: Path) -> dict[str, bytes]:
+    """The content of each legacy file present in the directory."""
+    return {name: (directory / name).read_bytes() for name in FILES if (directory / name).is_file()}
 
 
-def _rows(name: str, text: str | None, errors: list[RowError]) -> list[_Row]:
-    if text is None:
+def _rows(name: str, content: str | bytes | None, errors: list[RowError]) -> list[_Row]:
+    if content is None:
         return []  # a file left out: nothing of that kind to import
-    reader = csv.DictReader(io.StringIO(text))
-    header = reader.fieldnames or []
-    missing = [c for c in FILES[name] if c not in header]
-    for column in missing:
-        errors.append(RowError(name, 1, column, "", _("Kolonnen mangler i overskriften.")))
-    if missing:
+    if isinstance(content, bytes):
+        try:
+            content = content.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = content[: exc.start].count(b"\n") + 1
+            errors.append(RowError(name, line, "", "", _("Filen skal være gemt som UTF-8.")))
+            return []
+    reader = csv.DictReader(io.StringIO(content))
+    try:
+        header = reader.fieldnames or []
+        missing = [c for c in FILES[name] if c not in header]
+        for column in missing:
+            errors.append(RowError(name, 1, column, "", _("Kolonnen mangler i overskriften.")))
+        if missing:
+            return []
+        return [_Row(name, reader.line_num, raw, errors) for raw in reader]
+    except csv.Error:
+        errors.append(RowError(name, reader.line_num, "", "", _("Linjen er ikke gyldig CSV.")))
         return []
-    rows = []
-    for raw in reader:
-        rows.append(_Row(name, reader.line_num, raw, errors))
-    return rows
 
 
 @dataclass
@@ -267,7 +280,7 @@ class _Plan:
     placements: list[dict] = field(default_factory=list)
 
 
-def validate(files: Mapping[str, str]) -> tuple[_Plan, list[RowError], dict[str, int]]:
+def validate(files: Mapping[str, str | bytes]) -> tuple[_Plan, list[RowError], dict[str, int]]:
     errors: list[RowError] = []
     plan = _Plan()
     counts: dict[str, int] = {}
@@ -294,7 +307,7 @@ def validate(files: Mapping[str, str]) -> tuple[_Plan, list[RowError], dict[str,
     for row in _rows("companies.csv", files.get("companies.csv"), errors):
         values = {
             "cvr": row.get("cvr", _cvr),
-            "name": row.get("name", str),
+            "name": row.get("name", _text(200)),
             "municipality": row.get("municipality", muni),
             "cluster": row.get("cluster", _int(1, 99)),
             "role": row.get("role", _choice(CompanyRole.values)),
@@ -317,12 +330,12 @@ def validate(files: Mapping[str, str]) -> tuple[_Plan, list[RowError], dict[str,
         parsed = row.get("cpr", cpr_lib.parse)
         values = {
             "cpr": parsed,
-            "first_name": row.get("first_name", str),
-            "last_name": row.get("last_name", str),
+            "first_name": row.get("first_name", _text(100)),
+            "last_name": row.get("last_name", _text(100)),
             "gender": row.get("gender", _choice(Gender.values)),
             "municipality": row.get("municipality", muni),
             "cluster": row.get("cluster", _int(1, 99)),
-            "employment_actor": row.get("employment_actor", str, required=False),
+            "employment_actor": row.get("employment_actor", _text(200), required=False),
             "target_group": row.get("target_group", _choice(TargetGroup.values)),
             "benefit": row.get("benefit", _choice(Benefit.values)),
             "visitation_date": row.get("visitation_date", _date),
@@ -645,7 +658,7 @@ def _apply_hours(rows: list[dict], citizen_for, counter: _Counter) -> None:
     counter.changes += len(new) + len(changed)
 
 
-def run_import(files: Mapping[str, str], *, by: Any = None) -> ImportResult:
+def run_import(files: Mapping[str, str | bytes], *, by: Any = None) -> ImportResult:
     """Validate every file, then import all of it in one transaction (or nothing)."""
     plan, errors, counts = validate(files)
     result = ImportResult(errors=errors, rows=counts)

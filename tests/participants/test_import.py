@@ -1,3 +1,5 @@
+import csv
+import io
 import shutil
 from datetime import date
 from decimal import Decimal
@@ -5,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from accelerator.models import Company, CompanyFinancial, CompanyStatus
 from participants.importer import read_directory, run_import
@@ -20,9 +24,8 @@ from partnerships.models import Cluster, Organisation
 from siv.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
-SAMPLE = Path("/work/shared/examples/legacy-sample")
-if not SAMPLE.is_dir():  # the sample travels with the repository's shared folder
-    SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "examples" / "legacy-sample"
+# A copy of the worked sample that comes with the domain description.
+SAMPLE = Path(__file__).resolve().parent / "legacy_sample"
 
 TABLES = (Citizen, Visitation, ExitForm, FollowUp, HoursEntry, Placement, Company, CompanyFinancial)
 
@@ -166,3 +169,58 @@ def test_hours_for_an_unknown_citizen_are_rejected(sample):
 def test_an_empty_directory_is_an_error(tmp_path):
     result = run_import(read_directory(tmp_path))
     assert not result.ok
+
+
+def test_a_file_that_is_not_utf8_is_an_error_not_a_crash(sample):
+    (sample / "companies.csv").write_bytes(
+        (sample / "companies.csv").read_text().replace("Café", "Caf\xe9").encode("latin-1")
+    )
+    result = run_import(read_directory(sample))
+    first = result.errors[0]
+    assert (first.file, first.line, first.reason) == (
+        "companies.csv",
+        2,  # 'Grøn Vask' is the first non-UTF-8 byte
+        "Filen skal være gemt som UTF-8.",
+    )
+    assert not Company.objects.exists()
+
+
+def test_an_overlong_name_is_an_error_not_a_crash(sample):
+    edit_line(sample / "participants.csv", 2, "first_name", "x" * 101)
+    result = run_import(read_directory(sample))
+    assert ("first_name", "Højst 100 tegn.") in {(e.column, e.reason) for e in result.errors}
+
+
+def test_a_nul_byte_is_an_error_not_a_crash(sample):
+    with (sample / "hours.csv").open("a", encoding="utf-8") as f:
+        f.write("310770-2001,2020-W10\x00,paid,6\n")
+    result = run_import(read_directory(sample))
+    assert not result.ok
+    assert not Citizen.objects.exists()
+
+
+PARTICIPANT_COLUMNS = (
+    "cpr,first_name,last_name,gender,municipality,cluster,employment_actor,target_group,"
+    "benefit,visitation_date,phase1_start,phase2_start,exit_date,exit_status,followup_2y_status"
+)
+GOOD = [
+    "150385-1234", "Ida", "Hansen", "F", "Køge", "1", "Stevns Beskæftigelse", "youth",
+    "uddannelseshjaelp", "2020-02-21", "2020-03-02", "2020-09-01", "2021-03-01",
+    "employed_flex", "employed_flex",
+]  # fmt: skip
+CELL = st.one_of(
+    st.sampled_from(["", "x", "0", "-1", "2020-02-30", "2019-12-31", "deceased", "F", "Køge"]),
+    st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=12),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(changes=st.dictionaries(st.integers(min_value=0, max_value=14), CELL, max_size=4))
+def test_no_participant_row_crashes_the_import(changes):
+    cells = list(GOOD)
+    for index, value in changes.items():
+        cells[index] = value
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([PARTICIPANT_COLUMNS.split(","), cells])
+    result = run_import({"participants.csv": buffer.getvalue().encode()})
+    assert result.ok or all(e.file == "participants.csv" for e in result.errors)

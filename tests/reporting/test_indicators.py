@@ -23,7 +23,7 @@ from tests.factories.participants import (
 from tests.factories.partnerships import ClusterFactory
 
 pytestmark = pytest.mark.django_db
-SAMPLE = Path("/work/shared/examples/legacy-sample")
+SAMPLE = Path(__file__).resolve().parents[1] / "participants" / "legacy_sample"
 
 
 def values(**kwargs) -> dict[str, int]:
