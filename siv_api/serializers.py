@@ -4,12 +4,22 @@ roles that work with citizens by name, only the pseudonym for everybody else."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from accelerator.models import Camp, Company
-from participants.models import Citizen, ExitForm, HoursEntry, HoursKind, Placement
+from participants.models import (
+    Citizen,
+    ExitForm,
+    ExitStatus,
+    HoursEntry,
+    HoursKind,
+    NotAvailableReason,
+    Placement,
+    PlacementKind,
+)
 from siv.roles import Role
 
 # Roles that work with citizens by name (the screens show them name and masked CPR).
@@ -160,3 +170,39 @@ class IndicatorRowSerializer(serializers.Serializer):
     label = serializers.CharField()
     value = serializers.IntegerField()
     target = serializers.IntegerField(allow_null=True)
+
+
+class _ScopedWriteSerializer(serializers.Serializer):
+    """Related ids are looked up in the requesting user's write scope: a foreign id is
+    'does not exist', exactly like an unknown one."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.context["request"].user
+        self.fields["citizen"].queryset = Citizen.objects.for_user(user, write=True)
+        if "company" in self.fields:
+            self.fields["company"].queryset = Company.objects.for_user(user)
+
+
+class PlacementCreateSerializer(_ScopedWriteSerializer):
+    citizen = serializers.PrimaryKeyRelatedField(queryset=Citizen.objects.none())
+    kind = serializers.ChoiceField(choices=PlacementKind.choices)
+    company = serializers.PrimaryKeyRelatedField(queryset=Company.objects.none())
+    start = serializers.DateField()
+    end = serializers.DateField(required=False, allow_null=True)
+    hours_per_week = serializers.DecimalField(
+        max_digits=5, decimal_places=2, min_value=Decimal("0"), max_value=Decimal("60")
+    )
+    buddy = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    support_person = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    vitas_reference = serializers.CharField(required=False, allow_blank=True, max_length=50)
+
+
+class ExitCreateSerializer(_ScopedWriteSerializer):
+    citizen = serializers.PrimaryKeyRelatedField(queryset=Citizen.objects.none())
+    exit_date = serializers.DateField()
+    status = serializers.ChoiceField(choices=ExitStatus.choices)
+    not_available_reason = serializers.ChoiceField(
+        choices=NotAvailableReason.choices, required=False, allow_blank=True
+    )
+    early = serializers.BooleanField(required=False, default=False)

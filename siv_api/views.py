@@ -14,14 +14,20 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accelerator.models import Camp, Company
 from participants.models import Citizen, ExitForm, HoursEntry, Placement
-from participants.services import HoursWeekInvalid, citizen_record_viewed, hours_save_week
+from participants.services import (
+    HoursWeekInvalid,
+    citizen_record_viewed,
+    exit_register,
+    hours_save_week,
+    placement_create,
+)
 from reporting.indicators import Scope, compute
 from siv import audit
 from siv.access import get_for_user_or_404
@@ -181,18 +187,68 @@ class HoursWeekView(RoleGateMixin, APIView):
         return Response(s.HoursWeekResultSerializer(result).data)
 
 
-class PlacementViewSet(ScopedReadViewSet):
+class ServiceCreateMixin(mixins.CreateModelMixin):
+    """POST validates the body (ids in the user's write scope), then calls the service,
+    which validates again, saves and writes the audit row."""
+
+    write_roles: frozenset[str] = frozenset()
+    create_serializer_class: type[serializers.Serializer]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if request.method == "POST" and request.user.role not in self.write_roles:
+            raise Http404
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return self.create_serializer_class
+        return self.serializer_class
+
+    def create(self, request, *args, **kwargs):
+        body = self.get_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        try:
+            obj = self.service(by=request.user, **data)
+        except DjangoValidationError as exc:
+            detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+            raise serializers.ValidationError(detail) from None
+        return Response(self.serializer_class(obj).data, status=status.HTTP_201_CREATED)
+
+    def service(self, **kwargs):  # pragma: no cover - contract
+        raise NotImplementedError
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request=s.PlacementCreateSerializer, responses={201: s.PlacementSerializer}
+    )
+)
+class PlacementViewSet(ServiceCreateMixin, ScopedReadViewSet):
     model = Placement
     roles = CITIZEN_ROLES | {Role.COMPANY_CONTACT}
+    write_roles = HOURS_WRITE_ROLES
     personal = True
     serializer_class = s.PlacementSerializer
+    create_serializer_class = s.PlacementCreateSerializer
+
+    def service(self, **data):
+        return placement_create(**data)
 
 
-class ExitViewSet(ScopedReadViewSet):
+@extend_schema_view(
+    create=extend_schema(request=s.ExitCreateSerializer, responses={201: s.ExitFormSerializer})
+)
+class ExitViewSet(ServiceCreateMixin, ScopedReadViewSet):
     model = ExitForm
     roles = CITIZEN_ROLES
+    write_roles = HOURS_WRITE_ROLES
     personal = True
     serializer_class = s.ExitFormSerializer
+    create_serializer_class = s.ExitCreateSerializer
+
+    def service(self, **data):
+        return exit_register(**data)
 
 
 class CompanyViewSet(ScopedReadViewSet):

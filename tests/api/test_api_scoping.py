@@ -156,3 +156,47 @@ def test_invented_query_parameters_never_reach_the_log(personas, world_data, api
     assert api_as(personas.actor).get(url).status_code == 200
     entry = AuditEntry.objects.filter(action=AuditAction.SEARCH).latest("pk")
     assert entry.details["criteria"] == {"api": "liste", "page": "1"}
+
+
+def test_an_actor_registers_a_placement_through_the_service(personas, world_data, api_as):
+    citizen, company = world_data["own"]["citizen"], world_data["own"]["company"]
+    body = {
+        "citizen": citizen.pk,
+        "kind": "praktik",
+        "company": company.pk,
+        "start": "2024-09-02",
+        "hours_per_week": "8",
+    }
+    response = api_as(personas.actor).post(reverse("siv_api:placement-list"), body, format="json")
+    assert response.status_code == 201, response.content
+    placement = citizen.placements.get(pk=response.json()["id"])
+    assert AuditEntry.objects.filter(
+        action=AuditAction.CREATE, object_id=str(placement.pk), actor=personas.actor
+    ).exists()
+
+
+def test_a_placement_for_a_foreign_citizen_is_rejected(personas, world_data, api_as):
+    body = {
+        "citizen": world_data["foreign"]["citizen"].pk,
+        "kind": "praktik",
+        "company": world_data["own"]["company"].pk,
+        "start": "2024-09-02",
+        "hours_per_week": "8",
+    }
+    response = api_as(personas.actor).post(reverse("siv_api:placement-list"), body, format="json")
+    assert response.status_code == 400
+    assert "citizen" in response.json()
+
+
+def test_the_exit_services_rules_answer_400(personas, world_data, api_as):
+    citizen = world_data["own"]["citizen"]  # already left on 30.06.2025
+    body = {"citizen": citizen.pk, "exit_date": "2025-08-01", "status": "unemployed"}
+    response = api_as(personas.caseworker).post(reverse("siv_api:exit-list"), body, format="json")
+    assert response.status_code == 400
+    assert "allerede registreret som ophørt" in response.content.decode()
+
+
+def test_reading_roles_cannot_write(personas, world_data, api_as):
+    body = {"citizen": world_data["own"]["citizen"].pk, "exit_date": "2025-08-01"}
+    response = api_as(personas.controller).post(reverse("siv_api:exit-list"), body, format="json")
+    assert response.status_code == 404
