@@ -295,6 +295,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "HoursKindEnum": "participants.models.HoursKind",
         "PlacementKindEnum": "participants.models.PlacementKind",
+        "ExitStatusEnum": "participants.models.ExitStatus",
+        "CompanyStatusEnum": "accelerator.models.CompanyStatus",
     },
 }
 
