@@ -111,7 +111,7 @@ def citizen_record(citizen: Citizen) -> dict[str, Any]:
     (the full CPR number included: it is the citizen's own)."""
     person = {name: _plain(getattr(citizen, name)) for name in CITIZEN_EXPORT_FIELDS}
     person.update(
-        cpr=citizen.cpr,
+        cpr=None if is_anonymised(citizen) else citizen.cpr,
         municipality=citizen.municipality.name,
         cluster=citizen.cluster.number,
         employment_actor=citizen.employment_actor.name if citizen.employment_actor else None,

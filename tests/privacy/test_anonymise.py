@@ -1,18 +1,22 @@
 """Anonymisation removes every CPR number and name from the database and leaves the
 indicators exactly as they were."""
 
+import json
 from datetime import date
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
+from django.urls import reverse
 
 from participants import cpr as cpr_lib
 from participants.models import Citizen, ExitStatus, HoursEntry
 from privacy.models import AnonymisationRun
 from privacy.services import anonymise_due, consent_record
+from siv.celery import app
 from siv.models import AuditAction, AuditEntry
 from tests.api.conftest import citizen_in
 from tests.factories.participants import (
@@ -132,3 +136,21 @@ def test_the_scheduled_run_takes_those_who_left_the_configured_years_ago(persona
     assert run.citizens == 1
     assert Citizen.objects.get(pk=old.pk).first_name == "Anonymiseret"
     assert Citizen.objects.get(pk=recent.pk).first_name == PEOPLE[2][1]
+
+
+@pytest.mark.django_db
+def test_an_anonymised_citizens_export_has_no_cpr(personas, signed_in):
+    citizen = _person(personas, *PEOPLE[0])
+    call_command("anonymise", "--exited-before", "2021-01-01", stdout=StringIO())
+    response = signed_in(personas.caseworker).get(
+        reverse("privacy:citizen_export", args=[citizen.pk, "json"])
+    )
+    data = json.loads(response.content)
+    assert data["deltager"]["cpr"] is None
+    assert data["deltager"]["first_name"] == "Anonymiseret"
+
+
+def test_the_nightly_job_is_a_registered_task():
+    app.loader.import_default_modules()
+    entry = settings.CELERY_BEAT_SCHEDULE["anonymise-exited-citizens"]
+    assert entry["task"] in app.tasks
