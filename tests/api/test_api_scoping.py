@@ -8,12 +8,16 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from participants.models import HoursEntry
 from reporting.indicators import compute
 from siv.models import AuditAction, AuditEntry
+from tests.api.conftest import citizen_in
+from tests.factories.participants import ExitFormFactory, HoursEntryFactory, PlacementFactory
 
 WEEK = reverse("siv_api:hours_week", args=["2024-W05"])
 
@@ -200,3 +204,23 @@ def test_reading_roles_cannot_write(personas, world_data, api_as):
     body = {"citizen": world_data["own"]["citizen"].pk, "exit_date": "2025-08-01"}
     response = api_as(personas.controller).post(reverse("siv_api:exit-list"), body, format="json")
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["participant", "hours", "placement", "exit", "company", "camp"],
+)
+def test_a_list_costs_the_same_queries_for_more_rows(personas, world_data, api_as, name):
+    client = api_as(personas.admin)
+    url = reverse(f"siv_api:{name}-list")
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _ in range(3):
+        citizen = citizen_in(personas.own, personas.cluster)
+        HoursEntryFactory(citizen=citizen)
+        PlacementFactory(citizen=citizen, company=world_data["own"]["company"])
+        ExitFormFactory(citizen=citizen)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)
