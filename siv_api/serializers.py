@@ -77,7 +77,7 @@ class HoursEntrySerializer(serializers.ModelSerializer):
 
 
 class HoursRowSerializer(serializers.Serializer):
-    citizen_id = serializers.IntegerField(min_value=1)
+    citizen_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     kind = serializers.ChoiceField(choices=HoursKind.choices)
     hours = serializers.DecimalField(
         max_digits=5, decimal_places=2, allow_null=True, help_text=_("Tom (null) sletter timerne.")
