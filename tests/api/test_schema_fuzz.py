@@ -39,6 +39,7 @@ def _keep_test_connection():
     deadline=None,
     suppress_health_check=list(HealthCheck),
     database=None,
+    derandomize=True,
 )
 def test_no_generated_request_gets_a_server_error(case, admin_token):
     case.call_and_validate(
