@@ -64,8 +64,10 @@ INSTALLED_APPS = [
     "partnerships",
     "accelerator",
     "participants",
+    "privacy",
     "pbr",
     "reporting",
+    "siv_api",
 ]
 
 MIDDLEWARE = [
@@ -229,6 +231,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# Citizens are anonymised this many years after they left (GDPR storage limitation).
+SIV_ANONYMISE_AFTER_YEARS = envint("SIV_ANONYMISE_AFTER_YEARS", 5)
+
 # Audit log retention: 13 months by default, never below 6 (the database refuses it too).
 SIV_AUDIT_RETENTION_MONTHS = max(6, envint("SIV_AUDIT_RETENTION_MONTHS", 13))
 
@@ -266,6 +271,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "pbr.tasks.detect_outcomes",
         "schedule": crontab(hour=3, minute=0),
     },
+    "anonymise-exited-citizens": {
+        "task": "privacy.tasks.anonymise_due",
+        "schedule": crontab(hour=2, minute=45),
+    },
 }
 
 REST_FRAMEWORK = {
@@ -277,8 +286,27 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("SIV_API_RATE_ANON", "20/minute"),
+        "user": os.environ.get("SIV_API_RATE_USER", "1200/hour"),
+    },
 }
-SPECTACULAR_SETTINGS = {"TITLE": "SIV API", "VERSION": "1", "SERVE_INCLUDE_SCHEMA": False}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "SIV API",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "ENUM_NAME_OVERRIDES": {
+        "HoursKindEnum": "participants.models.HoursKind",
+        "PlacementKindEnum": "participants.models.PlacementKind",
+        "ExitStatusEnum": "participants.models.ExitStatus",
+        "CompanyStatusEnum": "accelerator.models.CompanyStatus",
+    },
+}
 
 # The key that encrypts CPR numbers at rest and keys their search hash. Production sets it.
 SIV_FIELD_KEY = os.environ.get("SIV_FIELD_KEY", "")

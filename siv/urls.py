@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
@@ -15,9 +16,13 @@ urlpatterns = [
     path("", include("partnerships.urls")),
     path("", include("accelerator.urls")),
     path("", include("participants.urls")),
+    path("", include("participants.urls_upload")),
+    path("", include("privacy.urls")),
     path("", include("pbr.urls")),
     path("", include("reporting.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/", include("siv_api.urls")),
+    # Token clients authenticate inside the view; DRF's permission keeps it signed-in only.
+    path("api/schema/", login_not_required(SpectacularAPIView.as_view()), name="api_schema"),
 ]
 
 handler404 = "siv.errors.not_found"

@@ -1,0 +1,281 @@
+"""Hours uploaded as a file (CSV or XLSX in the hours.csv shape: cpr, week, kind, hours).
+
+`read_upload` turns the file into rows, `preview` checks every row (file format, CPR found
+through the keyed hash among the uploader's own citizens only, week, kind, hours, and the
+hours service's own rules) and `commit` saves exactly the previewed rows, all or nothing,
+through `services.hours_save_week`. Problems are reported by line, column and reason, with
+the CPR number masked; a CPR outside the uploader's scope is 'ukendt deltager', whether the
+citizen exists or not.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from . import cpr as cpr_lib
+from .importer import _week
+from .models import Citizen, HoursKind
+from .services import HoursRow, HoursWeekInvalid, hours_save_week, parse_hours
+
+COLUMNS = ("cpr", "week", "kind", "hours")
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 5000
+
+
+class UploadUnreadable(ValueError):
+    """The file as a whole cannot be read (format, encoding, size, header)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int
+    column: str
+    value: str  # CPR numbers masked
+    reason: str
+
+
+@dataclass(frozen=True)
+class UploadRow:
+    line: int
+    citizen_id: int
+    week: date
+    kind: str
+    hours: Decimal
+
+
+@dataclass
+class Preview:
+    rows: list[UploadRow] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.rows) and not self.problems
+
+    def as_session(self) -> list[list[Any]]:
+        """The rows to confirm, without CPR numbers (ids, ISO dates, strings)."""
+        return [[r.line, r.citizen_id, r.week.isoformat(), r.kind, str(r.hours)] for r in self.rows]
+
+    @staticmethod
+    def rows_from_session(data: Iterable[list[Any]]) -> list[UploadRow]:
+        return [
+            UploadRow(int(line), int(cid), date.fromisoformat(week), kind, Decimal(hours))
+            for line, cid, week, kind, hours in data
+        ]
+
+
+# --- Reading -------------------------------------------------------------------------------
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    return str(value).strip()
+
+
+def _read_csv(content: bytes) -> list[list[str]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UploadUnreadable(
+            _("Filen er ikke UTF-8-kodet. Gem den som 'CSV UTF-8' og prøv igen.")
+        ) from None
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    try:
+        return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error:
+        raise UploadUnreadable(_("Filen kunne ikke læses som CSV.")) from None
+
+
+def _read_xlsx(content: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        rows = []
+        for row in sheet.iter_rows(values_only=True):
+            rows.append([_cell(v) for v in row])
+            if len(rows) > MAX_ROWS + 1:
+                break
+        workbook.close()
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, IndexError):
+        raise UploadUnreadable(_("Filen kunne ikke læses som et XLSX-regneark.")) from None
+    return rows
+
+
+def read_upload(name: str, content: bytes) -> list[tuple[int, dict[str, str]]]:
+    """(line number, {column: text}) for each non-empty data row; UploadUnreadable if not."""
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise UploadUnreadable(
+            _("Filen er for stor (højst %(mb)s MB).") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}
+        )
+    if not content.strip():
+        raise UploadUnreadable(_("Filen er tom."))
+    lower = name.lower()
+    if content.startswith(b"PK\x03\x04") or lower.endswith(".xlsx"):
+        table = _read_xlsx(content)
+    elif lower.endswith((".csv", ".txt")):
+        table = _read_csv(content)
+    else:
+        raise UploadUnreadable(_("Vælg en CSV- eller XLSX-fil."))
+    if not table:
+        raise UploadUnreadable(_("Filen er tom."))
+    header = [c.strip().lower() for c in table[0]]
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise UploadUnreadable(
+            _("Overskriften mangler kolonnen/kolonnerne: %(cols)s. Den skal være: %(all)s.")
+            % {"cols": ", ".join(missing), "all": ",".join(COLUMNS)}
+        )
+    positions = {c: header.index(c) for c in COLUMNS}
+    rows = []
+    for line, cells in enumerate(table[1:], start=2):
+        if not any(str(c).strip() for c in cells):
+            continue
+        values = {c: (cells[i].strip() if i < len(cells) else "") for c, i in positions.items()}
+        rows.append((line, values))
+    if len(rows) > MAX_ROWS:
+        raise UploadUnreadable(_("Filen har for mange rækker (højst %(max)s).") % {"max": MAX_ROWS})
+    if not rows:
+        raise UploadUnreadable(_("Filen har ingen rækker med timer."))
+    return rows
+
+
+# --- Checking and saving -------------------------------------------------------------------
+
+
+def _cpr_digits(value: str) -> str:
+    digits = value.replace("-", "").strip()
+    # Spreadsheets drop the leading zero of numbers born on days 1–9.
+    return digits.zfill(10) if digits.isdigit() and len(digits) == 9 else value
+
+
+def preview(*, user: Any, rows: list[tuple[int, dict[str, str]]]) -> Preview:
+    """Every problem of every row; the rows to save when there are none."""
+    result = Preview()
+    parsed: list[tuple[int, str, date, str, Decimal]] = []
+    for line, values in rows:
+        errors_before = len(result.problems)
+        raw_cpr = values["cpr"]
+
+        def problem(column: str, reason: str, _line=line, _values=values) -> None:
+            shown = cpr_lib.mask(_values["cpr"]) if column == "cpr" else _values[column]
+            result.problems.append(Problem(_line, column, shown, str(reason)))
+
+        try:
+            digits = cpr_lib.parse(_cpr_digits(raw_cpr)).digits
+        except ValidationError as exc:
+            problem("cpr", exc.messages[0])
+            digits = ""
+        try:
+            week = _week(values["week"])
+        except ValueError as exc:
+            problem("week", str(exc))
+        if values["kind"] not in HoursKind.values:
+            problem(
+                "kind",
+                _("Ukendt timetype. Gyldige typer: %(kinds)s.")
+                % {"kinds": ", ".join(HoursKind.values)},
+            )
+        try:
+            hours = parse_hours(values["hours"])
+            if hours is None:
+                problem("hours", _("Feltet skal udfyldes."))
+        except ValueError as exc:
+            problem("hours", str(exc))
+        if len(result.problems) == errors_before:
+            parsed.append((line, digits, week, values["kind"], hours))
+
+    hashes = {cpr_lib.keyed_hash(d): d for _l, d, *_rest in parsed}
+    citizens = dict(
+        Citizen.objects.for_user(user, write=True)
+        .filter(cpr_hash__in=list(hashes))
+        .values_list("cpr_hash", "pk")
+    )
+    by_digits = {hashes[h]: pk for h, pk in citizens.items()}
+    seen: dict[tuple[int, date, str], int] = {}
+    for line, digits, week, kind, hours in parsed:
+        citizen_id = by_digits.get(digits)
+        if citizen_id is None:
+            result.problems.append(
+                Problem(line, "cpr", cpr_lib.mask(digits), _("Ukendt deltager."))
+            )
+            continue
+        key = (citizen_id, week, kind)
+        if key in seen:
+            result.problems.append(
+                Problem(
+                    line,
+                    "kind",
+                    kind,
+                    _("Samme deltager, uge og timetype står også i linje %(line)s.")
+                    % {"line": seen[key]},
+                )
+            )
+            continue
+        seen[key] = line
+        result.rows.append(UploadRow(line, citizen_id, week, kind, hours))
+    if not result.problems:
+        # The hours service's own rules (phase start, exit, weekly total), without saving.
+        result.problems.extend(_service_problems(user, result.rows, dry_run=True))
+    result.problems.sort(key=lambda p: (p.line, p.column))
+    if result.problems:
+        result.rows = []
+    return result
+
+
+class _DryRun(Exception):
+    pass
+
+
+def _service_problems(user: Any, rows: list[UploadRow], *, dry_run: bool) -> list[Problem]:
+    """Save the rows week by week in one transaction; roll back on any problem (or always,
+    for a dry run). The problems are mapped back to the file's lines."""
+    weeks: dict[date, list[UploadRow]] = defaultdict(list)
+    for row in rows:
+        weeks[row.week].append(row)
+    problems: list[Problem] = []
+    try:
+        with transaction.atomic():
+            for week, week_rows in sorted(weeks.items()):
+                try:
+                    hours_save_week(
+                        actor=user,
+                        week=week,
+                        rows=[HoursRow(r.citizen_id, r.kind, r.hours) for r in week_rows],
+                    )
+                except HoursWeekInvalid as exc:
+                    for index, messages in exc.row_errors.items():
+                        row = week_rows[index]
+                        problems.extend(
+                            Problem(row.line, "hours", str(row.hours), m) for m in messages
+                        )
+            if problems or dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    return problems
+
+
+def commit(*, user: Any, rows: list[UploadRow]) -> list[Problem]:
+    """Save exactly these rows, all or nothing. Problems (empty when saved)."""
+    return _service_problems(user, rows, dry_run=False)

@@ -1,0 +1,20 @@
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from siv_api.services import token_issue
+
+
+class Command(BaseCommand):
+    help = "Print the API token of a user (created when missing; --rotate makes a new one)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument("--rotate", action="store_true", help="Replace the existing token.")
+
+    def handle(self, *args, username, rotate, **options):
+        user = get_user_model().objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise CommandError(f"No active user named {username!r}.")
+        if not user.role:
+            raise CommandError("The user has no role; a token would give no access.")
+        self.stdout.write(token_issue(user=user, rotate=rotate).key)

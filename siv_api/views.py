@@ -1,0 +1,298 @@
+"""The REST API: the same scoping as the screens (`Model.objects.for_user`), token
+authentication, throttling, and writes only through the apps' services.
+
+Foreign or unknown objects answer 404, and so does an endpoint for a role that has no
+business there (as the screens do)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accelerator.models import Camp, Company
+from participants.models import Citizen, ExitForm, HoursEntry, Placement
+from participants.services import (
+    HoursWeekInvalid,
+    citizen_record_viewed,
+    exit_register,
+    hours_save_week,
+    placement_create,
+)
+from reporting.indicators import Scope, compute
+from siv import audit
+from siv.access import get_for_user_or_404
+from siv.models import AuditAction
+from siv.roles import Role
+
+from . import serializers as s
+
+ALL_ROLES = frozenset(Role)
+CITIZEN_ROLES = frozenset(
+    {Role.CASEWORKER, Role.MUNICIPAL_LEAD, Role.EMPLOYMENT_ACTOR, Role.CONTROLLER, Role.ADMIN}
+)
+HOURS_WRITE_ROLES = frozenset({Role.EMPLOYMENT_ACTOR, Role.CASEWORKER, Role.ADMIN})
+CAMP_ROLES = frozenset(
+    {Role.CASEWORKER, Role.MUNICIPAL_LEAD, Role.BUSINESS_DEVELOPER, Role.CONTROLLER, Role.ADMIN}
+)
+INDICATOR_ROLES = frozenset({Role.CONTROLLER, Role.ADMIN})
+
+
+def parse_iso_week(value: str) -> date:
+    """The Monday of an ISO week written `2024-W07`, or a 400 in Danish."""
+    try:
+        year, week = value.split("-W")
+        return date.fromisocalendar(int(year), int(week), 1)
+    except (ValueError, TypeError):
+        raise serializers.ValidationError(
+            {"iso_week": _("Ugen skal skrives som ISO-uge, fx 2024-W07.")}
+        ) from None
+
+
+class RoleGateMixin:
+    """Token requests authenticate inside the view, so the sign-in middleware lets them in;
+    the role gate answers 404 to roles without business here."""
+
+    roles: frozenset[str] = ALL_ROLES
+
+    @classmethod
+    def as_view(cls, *args, **kwargs):
+        return login_not_required(super().as_view(*args, **kwargs))
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if getattr(request.user, "role", "") not in self.roles:
+            raise Http404
+
+
+class ScopedReadViewSet(RoleGateMixin, viewsets.ReadOnlyModelViewSet):
+    """List and detail of a scoped model. `personal` records are audited on every read."""
+
+    model: type
+    personal = False
+    # The query parameters that are search criteria (logged with a list read).
+    criteria: tuple[str, ...] = ("page",)
+
+    def get_queryset(self) -> QuerySet:
+        return self.model.objects.for_user(self.request.user).order_by("pk")
+
+    def get_object(self):
+        obj = get_for_user_or_404(self.get_queryset(), self.request.user, pk=self.kwargs["pk"])
+        if self.personal:
+            self.audit_view(obj)
+        return obj
+
+    def audit_view(self, obj) -> None:
+        audit.record(AuditAction.VIEW, actor=self.request.user, obj=obj, purpose="API")
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        if self.personal:
+            # Only known parameters, cleaned: the log must not store what a client invents.
+            criteria = {
+                name: request.GET[name].replace("\x00", "")[:100]
+                for name in self.criteria
+                if name in request.GET
+            }
+            audit.record_search(
+                actor=request.user, model=self.model, criteria={"api": "liste", **criteria}
+            )
+        return response
+
+
+class CitizenViewSet(ScopedReadViewSet):
+    """Participants in the user's scope; masked CPR for named roles, never the full number."""
+
+    model = Citizen
+    roles = CITIZEN_ROLES
+    personal = True
+    serializer_class = s.CitizenSerializer
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("municipality", "cluster", "employment_actor")
+
+    def audit_view(self, obj) -> None:
+        citizen_record_viewed(citizen=obj, by=self.request.user, purpose="API")
+
+
+class HoursViewSet(ScopedReadViewSet):
+    model = HoursEntry
+    roles = CITIZEN_ROLES
+    personal = True
+    serializer_class = s.HoursEntrySerializer
+    criteria = ("page", "week", "citizen")
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("week", OpenApiTypes.STR, description="ISO-uge, fx 2024-W07"),
+            OpenApiParameter("citizen", OpenApiTypes.INT),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        entries = super().get_queryset().order_by("week_start", "citizen_id", "kind")
+        if week := self.request.GET.get("week"):
+            entries = entries.filter(week_start=parse_iso_week(week))
+        if citizen := self.request.GET.get("citizen"):
+            if not citizen.isdigit():
+                raise serializers.ValidationError({"citizen": _("Angiv et deltager-id.")})
+            entries = entries.filter(citizen_id=int(citizen))
+        return entries
+
+
+class HoursWeekView(RoleGateMixin, APIView):
+    """The whole week for many citizens at once, all or nothing; the same body twice
+    changes nothing. A row with hours null removes that entry."""
+
+    roles = HOURS_WRITE_ROLES
+
+    @extend_schema(
+        request=s.HoursWeekSerializer,
+        responses={200: s.HoursWeekResultSerializer},
+        parameters=[
+            OpenApiParameter(
+                "iso_week", OpenApiTypes.STR, OpenApiParameter.PATH, description="fx 2024-W07"
+            )
+        ],
+    )
+    def put(self, request, iso_week: str):
+        monday = parse_iso_week(iso_week)
+        body = s.HoursWeekSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            entries = hours_save_week(
+                actor=request.user, week=monday, rows=body.validated_data["rows"]
+            )
+        except HoursWeekInvalid as exc:
+            errors = [
+                {"row": index, "errors": messages}
+                for index, messages in sorted(exc.row_errors.items())
+            ]
+            return Response({"rows": errors}, status=status.HTTP_400_BAD_REQUEST)
+        except DjangoValidationError as exc:
+            return Response({"detail": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
+        year, week, _day = monday.isocalendar()
+        result = {"week": f"{year}-W{week:02d}", "entries": entries}
+        return Response(s.HoursWeekResultSerializer(result).data)
+
+
+class ServiceCreateMixin(mixins.CreateModelMixin):
+    """POST validates the body (ids in the user's write scope), then calls the service,
+    which validates again, saves and writes the audit row."""
+
+    write_roles: frozenset[str] = frozenset()
+    create_serializer_class: type[serializers.Serializer]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if request.method == "POST" and request.user.role not in self.write_roles:
+            raise Http404
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return self.create_serializer_class
+        return self.serializer_class
+
+    def create(self, request, *args, **kwargs):
+        body = self.get_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        try:
+            obj = self.service(by=request.user, **data)
+        except DjangoValidationError as exc:
+            detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+            raise serializers.ValidationError(detail) from None
+        return Response(self.serializer_class(obj).data, status=status.HTTP_201_CREATED)
+
+    def service(self, **kwargs):  # pragma: no cover - contract
+        raise NotImplementedError
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request=s.PlacementCreateSerializer, responses={201: s.PlacementSerializer}
+    )
+)
+class PlacementViewSet(ServiceCreateMixin, ScopedReadViewSet):
+    model = Placement
+    roles = CITIZEN_ROLES | {Role.COMPANY_CONTACT}
+    write_roles = HOURS_WRITE_ROLES
+    personal = True
+    serializer_class = s.PlacementSerializer
+    create_serializer_class = s.PlacementCreateSerializer
+
+    def service(self, **data):
+        return placement_create(**data)
+
+
+@extend_schema_view(
+    create=extend_schema(request=s.ExitCreateSerializer, responses={201: s.ExitFormSerializer})
+)
+class ExitViewSet(ServiceCreateMixin, ScopedReadViewSet):
+    model = ExitForm
+    roles = CITIZEN_ROLES
+    write_roles = HOURS_WRITE_ROLES
+    personal = True
+    serializer_class = s.ExitFormSerializer
+    create_serializer_class = s.ExitCreateSerializer
+
+    def service(self, **data):
+        return exit_register(**data)
+
+
+class CompanyViewSet(ScopedReadViewSet):
+    model = Company
+    serializer_class = s.CompanySerializer
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("municipality", "enrolled_cluster")
+
+
+class CampViewSet(ScopedReadViewSet):
+    model = Camp
+    roles = CAMP_ROLES
+    serializer_class = s.CampSerializer
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("cluster")
+
+
+class IndicatorView(RoleGateMixin, APIView):
+    """The indicator table (reporting.indicators.compute), as the command prints it."""
+
+    roles = INDICATOR_ROLES
+
+    @extend_schema(
+        parameters=[s.IndicatorQuerySerializer],
+        responses={200: s.IndicatorRowSerializer(many=True)},
+    )
+    def get(self, request):
+        query = s.IndicatorQuerySerializer(data=request.GET)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        rows = compute(
+            scope=Scope(
+                region=data.get("region", ""),
+                cluster=data.get("cluster"),
+                municipality=data.get("municipality", ""),
+            ),
+            start=data.get("start"),
+            end=data.get("end"),
+        )
+        audit.record_export(
+            actor=request.user,
+            what="indikatorer (API)",
+            details={k: str(v) for k, v in data.items()},
+        )
+        return Response(s.IndicatorRowSerializer(rows, many=True).data)

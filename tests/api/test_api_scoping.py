@@ -1,0 +1,226 @@
+"""Through the API an actor's token never reaches another actor's citizens, the full CPR
+number never leaves, the weekly hours upsert goes through the hours service, and reads of
+personal records are audited."""
+
+import json
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+
+from participants.models import HoursEntry
+from reporting.indicators import compute
+from siv.models import AuditAction, AuditEntry
+from tests.api.conftest import citizen_in
+from tests.factories.participants import ExitFormFactory, HoursEntryFactory, PlacementFactory
+
+WEEK = reverse("siv_api:hours_week", args=["2024-W05"])
+
+
+def test_an_actors_token_lists_only_the_actors_citizens(personas, world_data, api_as):
+    rows = api_as(personas.actor).get(reverse("siv_api:participant-list")).json()["results"]
+    assert [r["id"] for r in rows] == [world_data["own"]["citizen"].pk]
+
+
+def test_a_foreign_citizen_is_not_found(personas, world_data, api_as):
+    url = reverse("siv_api:participant-detail", args=[world_data["foreign"]["citizen"].pk])
+    assert api_as(personas.actor).get(url).status_code == 404
+
+
+def test_the_full_cpr_number_never_appears(personas, world_data, api_as):
+    citizen = world_data["own"]["citizen"]
+    url = reverse("siv_api:participant-detail", args=[citizen.pk])
+    body = api_as(personas.caseworker).get(url).json()
+    assert body["cpr_masked"] == citizen.cpr_masked
+    text = json.dumps(body)
+    assert citizen.cpr not in text
+    assert citizen.cpr.replace("-", "") not in text
+
+
+def test_the_controller_sees_a_pseudonym_without_name_or_cpr(personas, world_data, api_as):
+    citizen = world_data["own"]["citizen"]
+    url = reverse("siv_api:participant-detail", args=[citizen.pk])
+    body = api_as(personas.controller).get(url).json()
+    assert body["pseudonym"] == citizen.pseudonym
+    assert body["first_name"] is body["last_name"] is body["cpr_masked"] is None
+    assert citizen.last_name not in json.dumps(body)
+
+
+def test_reading_a_citizen_writes_a_view_row(personas, world_data, api_as):
+    citizen = world_data["own"]["citizen"]
+    api_as(personas.actor).get(reverse("siv_api:participant-detail", args=[citizen.pk]))
+    assert AuditEntry.objects.filter(
+        action=AuditAction.VIEW, actor=personas.actor, object_id=str(citizen.pk)
+    ).exists()
+
+
+def test_listing_citizens_is_logged_as_a_search(personas, world_data, api_as):
+    api_as(personas.actor).get(reverse("siv_api:participant-list"))
+    assert AuditEntry.objects.filter(action=AuditAction.SEARCH, actor=personas.actor).exists()
+
+
+def test_the_citizen_list_runs_a_fixed_number_of_queries(
+    personas, world_data, api_as, django_assert_max_num_queries
+):
+    client = api_as(personas.controller)
+    client.get(reverse("siv_api:participant-list"))  # warm the token and content types
+    with django_assert_max_num_queries(8):
+        client.get(reverse("siv_api:participant-list"))
+
+
+def _body(citizen, hours="7.5", kind="training"):
+    return {"rows": [{"citizen_id": citizen.pk, "kind": kind, "hours": hours}]}
+
+
+def test_the_weekly_upsert_saves_and_the_same_body_twice_changes_nothing(
+    personas, world_data, api_as
+):
+    citizen = world_data["own"]["citizen"]
+    client = api_as(personas.actor)
+    first = client.put(WEEK, _body(citizen), format="json")
+    assert first.status_code == 200, first.content
+    assert first.json()["week"] == "2024-W05"
+    before = list(HoursEntry.objects.values_list("pk", "citizen", "week_start", "kind", "hours"))
+    stamp = HoursEntry.objects.get(citizen=citizen, kind="training", iso_week=5).updated_at
+    second = client.put(WEEK, _body(citizen), format="json")
+    assert second.status_code == 200
+    after = list(HoursEntry.objects.values_list("pk", "citizen", "week_start", "kind", "hours"))
+    assert before == after
+    assert HoursEntry.objects.get(citizen=citizen, kind="training", iso_week=5).updated_at == stamp
+    entry = HoursEntry.objects.get(citizen=citizen, iso_week=5)
+    assert entry.hours == Decimal("7.50")
+
+
+def test_hours_for_a_foreign_citizen_are_rejected_as_unknown(personas, world_data, api_as):
+    foreign = world_data["foreign"]["citizen"]
+    own = world_data["own"]["citizen"]
+    body = {
+        "rows": [
+            {"citizen_id": own.pk, "kind": "training", "hours": "5"},
+            {"citizen_id": foreign.pk, "kind": "training", "hours": "5"},
+        ]
+    }
+    response = api_as(personas.actor).put(WEEK, body, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"rows": [{"row": 1, "errors": ["Ukendt deltager."]}]}
+    assert not HoursEntry.objects.filter(iso_week=5).exists()  # all or nothing
+
+
+def test_hours_rules_come_from_the_hours_service(personas, world_data, api_as):
+    citizen = world_data["own"]["citizen"]
+    early = reverse("siv_api:hours_week", args=["2023-W40"])  # before phase 1 started
+    response = api_as(personas.actor).put(early, _body(citizen), format="json")
+    assert response.status_code == 400
+    assert "før forløbets start" in response.content.decode()
+
+
+def test_a_malformed_week_is_a_400(personas, world_data, api_as):
+    url = reverse("siv_api:hours_week", args=["2024-W60"])
+    citizen = world_data["own"]["citizen"]
+    assert api_as(personas.actor).put(url, _body(citizen), format="json").status_code == 400
+
+
+def test_indicators_come_from_the_indicator_computation(personas, world_data, api_as):
+    rows = api_as(personas.controller).get(reverse("siv_api:indicators")).json()
+    assert rows == [
+        {"code": r.code, "label": r.label, "value": r.value, "target": r.target} for r in compute()
+    ]
+
+
+def test_requests_beyond_the_rate_are_throttled(personas, world_data, api_as, monkeypatch):
+    from rest_framework.throttling import UserRateThrottle
+
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "2/minute", "anon": None})
+    client = api_as(personas.actor)
+    codes = [client.get(reverse("siv_api:company-list")).status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+
+
+@pytest.mark.django_db
+def test_the_token_command_prints_a_stable_key_and_rotates_on_request(personas):
+    out = StringIO()
+    call_command("api_token", personas.actor.username, stdout=out)
+    key = out.getvalue().strip()
+    assert Token.objects.get(user=personas.actor).key == key
+    again = StringIO()
+    call_command("api_token", personas.actor.username, stdout=again)
+    assert again.getvalue().strip() == key
+    rotated = StringIO()
+    call_command("api_token", personas.actor.username, "--rotate", stdout=rotated)
+    assert rotated.getvalue().strip() != key
+
+
+def test_invented_query_parameters_never_reach_the_log(personas, world_data, api_as):
+    url = reverse("siv_api:participant-list") + "?x%00y=%00&page=1"
+    assert api_as(personas.actor).get(url).status_code == 200
+    entry = AuditEntry.objects.filter(action=AuditAction.SEARCH).latest("pk")
+    assert entry.details["criteria"] == {"api": "liste", "page": "1"}
+
+
+def test_an_actor_registers_a_placement_through_the_service(personas, world_data, api_as):
+    citizen, company = world_data["own"]["citizen"], world_data["own"]["company"]
+    body = {
+        "citizen": citizen.pk,
+        "kind": "praktik",
+        "company": company.pk,
+        "start": "2024-09-02",
+        "hours_per_week": "8",
+    }
+    response = api_as(personas.actor).post(reverse("siv_api:placement-list"), body, format="json")
+    assert response.status_code == 201, response.content
+    placement = citizen.placements.get(pk=response.json()["id"])
+    assert AuditEntry.objects.filter(
+        action=AuditAction.CREATE, object_id=str(placement.pk), actor=personas.actor
+    ).exists()
+
+
+def test_a_placement_for_a_foreign_citizen_is_rejected(personas, world_data, api_as):
+    body = {
+        "citizen": world_data["foreign"]["citizen"].pk,
+        "kind": "praktik",
+        "company": world_data["own"]["company"].pk,
+        "start": "2024-09-02",
+        "hours_per_week": "8",
+    }
+    response = api_as(personas.actor).post(reverse("siv_api:placement-list"), body, format="json")
+    assert response.status_code == 400
+    assert "citizen" in response.json()
+
+
+def test_the_exit_services_rules_answer_400(personas, world_data, api_as):
+    citizen = world_data["own"]["citizen"]  # already left on 30.06.2025
+    body = {"citizen": citizen.pk, "exit_date": "2025-08-01", "status": "unemployed"}
+    response = api_as(personas.caseworker).post(reverse("siv_api:exit-list"), body, format="json")
+    assert response.status_code == 400
+    assert "allerede registreret som ophørt" in response.content.decode()
+
+
+def test_reading_roles_cannot_write(personas, world_data, api_as):
+    body = {"citizen": world_data["own"]["citizen"].pk, "exit_date": "2025-08-01"}
+    response = api_as(personas.controller).post(reverse("siv_api:exit-list"), body, format="json")
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["participant", "hours", "placement", "exit", "company", "camp"],
+)
+def test_a_list_costs_the_same_queries_for_more_rows(personas, world_data, api_as, name):
+    client = api_as(personas.admin)
+    url = reverse(f"siv_api:{name}-list")
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _ in range(3):
+        citizen = citizen_in(personas.own, personas.cluster)
+        HoursEntryFactory(citizen=citizen)
+        PlacementFactory(citizen=citizen, company=world_data["own"]["company"])
+        ExitFormFactory(citizen=citizen)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)

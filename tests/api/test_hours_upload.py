@@ -1,0 +1,148 @@
+"""An employment actor uploads hours as CSV or XLSX: every problem shown by line and column
+with the CPR masked, a foreign citizen reported as unknown, and then all or nothing."""
+
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook
+
+from participants import hours_upload
+from participants.models import HoursEntry
+from tests.api.conftest import citizen_in
+
+UPLOAD = reverse("hours_upload:upload")
+CONFIRM = reverse("hours_upload:confirm")
+OWN_CPR = "150385-1234"
+FOREIGN_CPR = "020291-2345"
+
+
+@pytest.fixture
+def citizens(personas):
+    own = citizen_in(personas.own, personas.cluster, cpr=OWN_CPR, phase1_start=date(2024, 1, 8))
+    foreign = citizen_in(
+        personas.foreign, personas.cluster, cpr=FOREIGN_CPR, phase1_start=date(2024, 1, 8)
+    )
+    return own, foreign
+
+
+def _csv(*lines: str, encoding="utf-8") -> SimpleUploadedFile:
+    text = "\n".join(["cpr,week,kind,hours", *lines]) + "\n"
+    return SimpleUploadedFile("timer.csv", text.encode(encoding), content_type="text/csv")
+
+
+def _xlsx(*rows) -> SimpleUploadedFile:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["cpr", "week", "kind", "hours"])
+    for row in rows:
+        sheet.append(list(row))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return SimpleUploadedFile("timer.xlsx", buffer.getvalue())
+
+
+def _upload(client, upload):
+    return client.post(UPLOAD, {"file": upload})
+
+
+def test_a_clean_file_is_previewed_and_saved_only_on_confirm(personas, citizens, signed_in):
+    own, _foreign = citizens
+    client = signed_in(personas.actor)
+    response = _upload(
+        client, _csv(f'{OWN_CPR},2024-W03,training,"7,5"', f"{OWN_CPR},2024-W03,paid,4")
+    )
+    assert response.status_code == 200
+    assert response.context["preview"].ok
+    assert own.full_name in response.content.decode()
+    assert not HoursEntry.objects.exists()
+    token = response.context["confirm_token"]
+    saved = client.post(CONFIRM, {"token": token}, follow=True)
+    assert "2 rækker med timer er gemt." in saved.content.decode()
+    assert dict(HoursEntry.objects.values_list("kind", "hours")) == {
+        "training": Decimal("7.50"),
+        "paid": Decimal("4.00"),
+    }
+
+
+def test_confirm_without_the_preview_saves_nothing(personas, citizens, signed_in):
+    client = signed_in(personas.actor)
+    response = client.post(CONFIRM, {"token": "forged"}, follow=True)
+    assert "Forhåndsvisningen er udløbet" in response.content.decode()
+    assert not HoursEntry.objects.exists()
+
+
+def test_every_problem_is_shown_by_line_and_column_and_nothing_is_saved(
+    personas, citizens, signed_in
+):
+    client = signed_in(personas.actor)
+    response = _upload(
+        client,
+        _csv(
+            f"{OWN_CPR},2024-W03,training,5",
+            "320185-1111,2024-W03,training,5",
+            f"{OWN_CPR},2024-W99,training,5",
+            f"{OWN_CPR},2024-W04,cooking,5",
+            f"{OWN_CPR},2024-W05,training,tre",
+        ),
+    )
+    problems = [(p.line, p.column) for p in response.context["preview"].problems]
+    assert problems == [(3, "cpr"), (4, "week"), (5, "kind"), (6, "hours")]
+    page = response.content.decode()
+    assert "320185-XXXX" in page and "320185-1111" not in page
+    assert "Gem timerne" not in page
+    assert not HoursEntry.objects.exists()
+
+
+def test_a_foreign_citizen_is_an_unknown_participant(personas, citizens, signed_in):
+    response = _upload(signed_in(personas.actor), _csv(f"{FOREIGN_CPR},2024-W03,training,5"))
+    [problem] = response.context["preview"].problems
+    assert (problem.line, problem.column, problem.reason) == (2, "cpr", "Ukendt deltager.")
+    assert problem.value == "020291-XXXX"
+
+
+def test_the_hours_service_rules_apply(personas, citizens, signed_in):
+    response = _upload(signed_in(personas.actor), _csv(f"{OWN_CPR},2023-W40,training,5"))
+    [problem] = response.context["preview"].problems
+    assert "før forløbets start" in problem.reason
+
+
+def test_an_xlsx_file_works_like_a_csv_file(personas, citizens, signed_in):
+    client = signed_in(personas.actor)
+    response = _upload(client, _xlsx((OWN_CPR, "2024-W03", "training", 6.5)))
+    assert response.context["preview"].ok
+    client.post(CONFIRM, {"token": response.context["confirm_token"]})
+    assert HoursEntry.objects.get().hours == Decimal("6.50")
+
+
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        (_csv("150385-1234,2024-W03,træning,5", encoding="latin-1"), "ikke UTF-8-kodet"),
+        (SimpleUploadedFile("timer.xlsx", b"PK\x03\x04 not really"), "XLSX-regneark"),
+        (SimpleUploadedFile("timer.pdf", b"%PDF-1.4"), "CSV- eller XLSX-fil"),
+        (SimpleUploadedFile("timer.csv", b"a,b\n1,2\n"), "mangler kolonnen"),
+        (SimpleUploadedFile("timer.csv", b""), "tom"),
+    ],
+)
+def test_an_unreadable_file_gets_a_danish_message_not_a_500(
+    personas, citizens, signed_in, upload, message
+):
+    response = _upload(signed_in(personas.actor), upload)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+def test_a_too_large_file_is_refused(personas, citizens, signed_in, monkeypatch):
+    monkeypatch.setattr(hours_upload, "MAX_UPLOAD_BYTES", 10)
+    response = _upload(signed_in(personas.actor), _csv(f"{OWN_CPR},2024-W03,training,5"))
+    assert "Filen er for stor" in response.content.decode()
+
+
+def test_a_nine_digit_cpr_from_a_spreadsheet_gets_its_leading_zero_back(personas, signed_in):
+    citizen_in(personas.own, personas.cluster, cpr="050390-1234", phase1_start=date(2024, 1, 8))
+    response = _upload(signed_in(personas.actor), _xlsx((503901234, "2024-W03", "paid", 3)))
+    assert response.context["preview"].ok

@@ -1,0 +1,56 @@
+"""A caseworker exports a citizen's full record on request (art. 15), as JSON or PDF, and
+records the legal basis; every export is logged without its content."""
+
+import json
+
+from django.urls import reverse
+
+from siv.models import AuditAction, AuditEntry
+from tests.api.conftest import citizen_in
+from tests.factories.participants import CaseNoteFactory, HoursEntryFactory
+
+
+def test_the_json_export_holds_the_whole_record(personas, signed_in):
+    citizen = citizen_in(personas.own, personas.cluster, first_name="Birthe")
+    HoursEntryFactory(citizen=citizen)
+    CaseNoteFactory(citizen=citizen, text="Har fået ny bolig")
+    client = signed_in(personas.caseworker)
+    response = client.get(reverse("privacy:citizen_export", args=[citizen.pk, "json"]))
+    assert response.status_code == 200
+    assert citizen.pseudonym in response["Content-Disposition"]
+    data = json.loads(response.content)
+    assert data["deltager"]["first_name"] == "Birthe"
+    assert data["deltager"]["cpr"] == citizen.cpr
+    assert data["timer"][0]["hours"] == "10.00"
+    assert data["notater"][0]["text"] == "Har fået ny bolig"
+    entry = AuditEntry.objects.get(action=AuditAction.EXPORT, object_id=str(citizen.pk))
+    assert citizen.cpr not in json.dumps(entry.details)
+
+
+def test_the_pdf_export_is_a_pdf(personas, signed_in):
+    citizen = citizen_in(personas.own, personas.cluster)
+    response = signed_in(personas.caseworker).get(
+        reverse("privacy:citizen_export", args=[citizen.pk, "pdf"])
+    )
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+
+
+def test_an_unknown_format_is_not_found(personas, signed_in):
+    citizen = citizen_in(personas.own, personas.cluster)
+    url = reverse("privacy:citizen_export", args=[citizen.pk, "xml"])
+    assert signed_in(personas.caseworker).get(url).status_code == 404
+
+
+def test_the_caseworker_records_the_legal_basis(personas, signed_in):
+    citizen = citizen_in(personas.own, personas.cluster)
+    url = reverse("privacy:citizen_privacy", args=[citizen.pk])
+    client = signed_in(personas.caseworker)
+    response = client.post(
+        url,
+        {"legal_basis": "public_task", "recorded_on": "2024-02-01", "note": "Orienteret"},
+        follow=True,
+    )
+    assert "Retsgrundlaget er registreret." in response.content.decode()
+    assert "Myndighedsudøvelse" in response.content.decode()
+    assert citizen.consents.get().recorded_by == personas.caseworker
