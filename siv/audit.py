@@ -30,6 +30,17 @@ def label_for(obj: models.Model) -> str:
     return f"{obj._meta.verbose_name} #{obj.pk}"
 
 
+def _clean(value: Any) -> Any:
+    """PostgreSQL text and jsonb cannot hold a NUL character; a hostile query string can."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, Mapping):
+        return {_clean(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
 def record(
     action: AuditAction | str,
     *,
@@ -43,7 +54,7 @@ def record(
     is_user = bool(actor is not None and getattr(actor, "is_authenticated", False))
     return AuditEntry.objects.create(
         actor=actor if is_user else None,
-        actor_username=(actor.get_username() if is_user else username)[:150],
+        actor_username=_clean(actor.get_username() if is_user else username)[:150],
         action=action,
         content_type=(
             ContentType.objects.get_for_model(obj, for_concrete_model=True)
@@ -51,10 +62,10 @@ def record(
             else None
         ),
         object_id=str(obj.pk) if obj is not None else "",
-        object_label=(label or (label_for(obj) if obj is not None else ""))[:200],
-        purpose=purpose[:200],
+        object_label=_clean(label or (label_for(obj) if obj is not None else ""))[:200],
+        purpose=_clean(purpose)[:200],
         ip_address=current_ip.get(),
-        details=dict(details or {}),
+        details=_clean(dict(details or {})),
     )
 
 

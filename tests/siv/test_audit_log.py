@@ -82,3 +82,11 @@ def test_the_controller_searches_the_log_and_the_search_is_logged(client, person
     assert "Deltager #7" in response.content.decode()
     search = AuditEntry.objects.filter(action=AuditAction.SEARCH).get()
     assert search.details["criteria"] == {"actor_username": "koege-sagsbehandler"}
+
+
+def test_a_search_with_a_nul_character_is_logged_without_it(client, personas):
+    client.force_login(personas.controller)
+    response = client.get(reverse("audit_log"), {"object_label": "abc\x00def"})
+    assert response.status_code == 200
+    search = AuditEntry.objects.filter(action=AuditAction.SEARCH).get()
+    assert search.details["criteria"] == {"object_label": "abcdef"}
