@@ -141,11 +141,31 @@ class CompanySerializer(serializers.ModelSerializer):
 
 class CampSerializer(serializers.ModelSerializer):
     cluster = serializers.IntegerField(source="cluster.number", read_only=True)
+    attending_companies = serializers.SerializerMethodField()
+    attending_staff = serializers.SerializerMethodField()
 
     class Meta:
         model = Camp
-        fields = ["id", "cluster", "theme", "title", "date", "place", "cancelled"]
+        fields = [
+            "id",
+            "cluster",
+            "theme",
+            "title",
+            "date",
+            "place",
+            "cancelled",
+            "attending_companies",
+            "attending_staff",
+        ]
         read_only_fields = fields
+
+    def get_attending_companies(self, camp) -> list[int]:
+        """The ids of the companies that attended (prefetched by the view)."""
+        return sorted(row.company_id for row in camp.company_attendance.all())
+
+    def get_attending_staff(self, camp) -> int:
+        """How many municipal staff members attended (a count: staff are not listed)."""
+        return len(camp.staff_attendance.all())
 
 
 class IndicatorQuerySerializer(serializers.Serializer):

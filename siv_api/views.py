@@ -265,7 +265,12 @@ class CampViewSet(ScopedReadViewSet):
     serializer_class = s.CampSerializer
 
     def get_queryset(self):
-        return super().get_queryset().select_related("cluster")
+        return (
+            super()
+            .get_queryset()
+            .select_related("cluster")
+            .prefetch_related("company_attendance", "staff_attendance")
+        )
 
 
 class IndicatorView(RoleGateMixin, APIView):

@@ -224,3 +224,20 @@ def test_a_list_costs_the_same_queries_for_more_rows(personas, world_data, api_a
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def test_camp_attendance_lists_the_companies_and_counts_the_staff(
+    personas, world_data, api_as, django_assert_max_num_queries
+):
+    from accelerator.models import CampCompanyAttendance, CampStaffAttendance
+
+    camp, company = world_data["own"]["camp"], world_data["own"]["company"]
+    CampCompanyAttendance.objects.create(camp=camp, company=company)
+    CampStaffAttendance.objects.create(camp=camp, user=personas.lead)
+    client = api_as(personas.developer)
+    client.get(reverse("siv_api:camp-list"))  # warm the token and content types
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("siv_api:camp-list"))
+    row = next(r for r in response.json()["results"] if r["id"] == camp.pk)
+    assert row["attending_companies"] == [company.pk]
+    assert row["attending_staff"] == 1
