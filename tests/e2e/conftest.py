@@ -76,8 +76,17 @@ def page(browser, live_server, request):
 
 @pytest.fixture
 def demo(transactional_db):
-    """The demo programme (seed_demo): one user per role, password siv-demo-2026."""
+    """The whole demo programme (seed_demo), citizens included: for journeys through them."""
     call_command("seed_demo", stdout=io.StringIO())
+
+
+@pytest.fixture
+def demo_people(transactional_db):
+    """Only the demo's partnerships part: one user per role (password siv-demo-2026),
+    organisations and partnerships. A fraction of seed_demo's time."""
+    from partnerships import demo as partnerships_demo
+
+    partnerships_demo.seed({"stdout": io.StringIO()})
 
 
 def sign_in(page, username: str, password: str = DEMO_PASSWORD) -> None:
@@ -90,7 +99,7 @@ def sign_in(page, username: str, password: str = DEMO_PASSWORD) -> None:
 
 
 @pytest.fixture
-def signed_in_page(page, demo):
+def signed_in_page(page, demo_people):
     """`signed_in_page("controller")`: the page, signed in as that demo user."""
 
     def as_user(username: str):

@@ -16,14 +16,14 @@ def test_the_sign_in_page_is_accessible(page):
     assert_accessible(page)
 
 
-def test_a_wrong_password_shows_a_danish_error(page, demo):
+def test_a_wrong_password_shows_a_danish_error(page, demo_people):
     sign_in(page, "controller", "not-the-password")
 
     assert page.get_by_text("Forkert brugernavn eller adgangskode.").is_visible()
     assert_accessible(page)
 
 
-def test_each_demo_role_signs_in_to_its_start_page_and_out_again(page, demo, request):
+def test_each_demo_role_signs_in_to_its_start_page_and_out_again(page, demo_people, request):
     # One test for all roles: the demo programme is seeded once, not once per role.
     for username in DEMO_USERS:
         sign_in(page, username)
