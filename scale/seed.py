@@ -137,10 +137,10 @@ def clear() -> None:
         Citizen.objects.all().delete()
         CompanyFinancial.objects.all()._raw_delete(connection.alias)
         Camp.objects.all().delete()
-        User.objects.filter(username__startswith="skala-").delete()
         Company.objects.all().delete()
         GrowthPartnership.objects.all().delete()
         ClusterMembership.objects.all().delete()
+        User.objects.filter(username__startswith="skala-").delete()
         Organisation.objects.filter(name__startswith=SCALE_PREFIX).delete()
         Cluster.objects.filter(partnerships__isnull=True, citizens__isnull=True).delete()
 
@@ -447,6 +447,12 @@ def _citizens(rng, timings, world: World, options: Options, today: date, now: da
         )
         phase2 = phase1 + timedelta(days=182) if accepted and rng.random() < 0.7 else None
         phase3 = phase2 + timedelta(days=182) if phase2 and rng.random() < 0.5 else None
+        # Leaving comes after the last week of hours; no phase starts after it.
+        exit_date = phase1 + timedelta(weeks=weeks - 1, days=rng.randint(7, 90))
+        leaves = accepted and exit_date <= today and rng.random() < 0.6
+        if leaves:
+            phase2 = phase2 if phase2 and phase2 < exit_date else None
+            phase3 = phase3 if phase2 and phase3 and phase3 < exit_date else None
         citizens.append(
             citizen.row(
                 id=cid,
@@ -526,9 +532,7 @@ def _citizens(rng, timings, world: World, options: Options, today: date, now: da
                     created_at=now,
                 )
             )
-        last_hours_week = phase1 + timedelta(weeks=weeks - 1)
-        exit_date = last_hours_week + timedelta(days=rng.randint(7, 90))
-        if exit_date <= today and rng.random() < 0.6:
+        if leaves:
             status_out = rng.choice(exit_statuses)
             reason = ""
             if status_out == ExitStatus.NOT_AVAILABLE:
