@@ -42,7 +42,13 @@ def wait_for_port(port: int, timeout: float = 30) -> None:
 
 
 @contextmanager
-def django_server(env: dict[str, str], settings_module: str = "siv.settings_test"):
+def django_server(
+    env: dict[str, str],
+    settings_module: str = "siv.settings_test",
+    *,
+    workers: int = 1,
+    threads: int = 4,
+):
     """gunicorn (as in production) on a free loopback port; yields its base URL."""
     port = free_port()
     full_env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings_module, **env}
