@@ -64,7 +64,7 @@ clean:
 bench: export BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/siv_bench
 bench: export BENCH_SIZES ?= 1000,10000
 bench: $(VENV)/.installed
-	$(PY) -m tests.bench.run
+	@$(PY) -m tests.bench.run
 
 # A backup of the database DATABASE_URL names (pg_dump custom format; a file copy on SQLite)
 # in var/backups/siv-YYYYmmdd-HHMM.dump; `make restore FILE=var/backups/…` puts one back.

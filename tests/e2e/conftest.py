@@ -32,6 +32,7 @@ DEMO_PASSWORD = "siv-demo-2026"
 E2E_DB = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-django sorts transactional tests last
 def pytest_collection_modifyitems(items):
     for item in items:
         if Path(str(item.fspath)).parent == Path(__file__).parent:
