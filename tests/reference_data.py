@@ -1,7 +1,7 @@
 """The migrated reference data (regions and the 98 municipalities) for transactional tests.
 
 A transactional test ends with a flush that empties every table, data migrations' rows
-included; serialized rollback brings them back, and this is the belt to its braces.
+included; a transactional test that needs them calls ensure_reference_data() first.
 """
 
 from importlib import import_module

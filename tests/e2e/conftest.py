@@ -27,9 +27,11 @@ CHROMIUM_ARGS = [
 ARTIFACTS = settings.BASE_DIR / "test-artifacts" / "e2e"
 DEMO_PASSWORD = "siv-demo-2026"
 
-# Every e2e test writes through a real server, so it needs a real transaction; the
-# migrated reference data (the 98 municipalities) is restored after each flush.
-E2E_DB = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Every e2e test writes through a real server, so it needs a real transaction. The flush
+# after each one empties the migrated reference data too; the seeding fixtures put the
+# municipalities back (tests/reference_data.py). Serialized rollback is not used: it
+# collides with content types that another transactional test's flush has recreated.
+E2E_DB = pytest.mark.django_db(transaction=True)
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-django sorts transactional tests last
