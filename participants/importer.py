@@ -218,6 +218,15 @@ def _week(value: str) -> date:
     raise ValueError(_("Ugen skal skrives som ISO-uge, fx 2020-W07."))
 
 
+def _text(max_length: int) -> Callable[[str], str]:
+    def convert(value: str) -> str:
+        if len(value) > max_length:
+            raise ValueError(_("Højst %(max)s tegn.") % {"max": max_length})
+        return value
+
+    return convert
+
+
 def _cvr(value: str) -> str:
     if not cvr_is_valid(value):
         raise ValueError(_("Ikke et gyldigt CVR-nummer (8 cifre med korrekt kontrolciffer)."))
@@ -234,29 +243,33 @@ def _hours(value: str) -> Decimal:
 # --- Reading and validating ----------------------------------------------------------------
 
 
-def read_directory(directory: Path) -> dict[str, str]:
-    """The text of each legacy file present in the directory."""
-    return {
-        name: (directory / name).read_text(encoding="utf-8-sig")
-        for name in FILES
-        if (directory / name).is_file()
-    }
+def read_directory(directory: Path) -> dict[str, bytes]:
+    """The content of each legacy file present in the directory."""
+    return {name: (directory / name).read_bytes() for name in FILES if (directory / name).is_file()}
 
 
-def _rows(name: str, text: str | None, errors: list[RowError]) -> list[_Row]:
-    if text is None:
+def _rows(name: str, content: str | bytes | None, errors: list[RowError]) -> list[_Row]:
+    if content is None:
         return []  # a file left out: nothing of that kind to import
-    reader = csv.DictReader(io.StringIO(text))
-    header = reader.fieldnames or []
-    missing = [c for c in FILES[name] if c not in header]
-    for column in missing:
-        errors.append(RowError(name, 1, column, "", _("Kolonnen mangler i overskriften.")))
-    if missing:
+    if isinstance(content, bytes):
+        try:
+            content = content.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = content[: exc.start].count(b"\n") + 1
+            errors.append(RowError(name, line, "", "", _("Filen skal være gemt som UTF-8.")))
+            return []
+    reader = csv.DictReader(io.StringIO(content))
+    try:
+        header = reader.fieldnames or []
+        missing = [c for c in FILES[name] if c not in header]
+        for column in missing:
+            errors.append(RowError(name, 1, column, "", _("Kolonnen mangler i overskriften.")))
+        if missing:
+            return []
+        return [_Row(name, reader.line_num, raw, errors) for raw in reader]
+    except csv.Error:
+        errors.append(RowError(name, reader.line_num, "", "", _("Linjen er ikke gyldig CSV.")))
         return []
-    rows = []
-    for raw in reader:
-        rows.append(_Row(name, reader.line_num, raw, errors))
-    return rows
 
 
 @dataclass
@@ -267,7 +280,7 @@ class _Plan:
     placements: list[dict] = field(default_factory=list)
 
 
-def validate(files: Mapping[str, str]) -> tuple[_Plan, list[RowError], dict[str, int]]:
+def validate(files: Mapping[str, str | bytes]) -> tuple[_Plan, list[RowError], dict[str, int]]:
     errors: list[RowError] = []
     plan = _Plan()
     counts: dict[str, int] = {}
@@ -294,7 +307,7 @@ def validate(files: Mapping[str, str]) -> tuple[_Plan, list[RowError], dict[str,
     for row in _rows("companies.csv", files.get("companies.csv"), errors):
         values = {
             "cvr": row.get("cvr", _cvr),
-            "name": row.get("name", str),
+            "name": row.get("name", _text(200)),
             "municipality": row.get("municipality", muni),
             "cluster": row.get("cluster", _int(1, 99)),
             "role": row.get("role", _choice(CompanyRole.values)),
@@ -311,17 +324,18 @@ def validate(files: Mapping[str, str]) -> tuple[_Plan, list[RowError], dict[str,
     counts["companies.csv"] = len(plan.companies)
 
     participants: dict[str, dict] = {}
+    rejected: set[str] = set()
     known_hashes = dict(Citizen.objects.values_list("cpr_hash", "phase1_start"))
     for row in _rows("participants.csv", files.get("participants.csv"), errors):
         parsed = row.get("cpr", cpr_lib.parse)
         values = {
             "cpr": parsed,
-            "first_name": row.get("first_name", str),
-            "last_name": row.get("last_name", str),
+            "first_name": row.get("first_name", _text(100)),
+            "last_name": row.get("last_name", _text(100)),
             "gender": row.get("gender", _choice(Gender.values)),
             "municipality": row.get("municipality", muni),
             "cluster": row.get("cluster", _int(1, 99)),
-            "employment_actor": row.get("employment_actor", str, required=False),
+            "employment_actor": row.get("employment_actor", _text(200), required=False),
             "target_group": row.get("target_group", _choice(TargetGroup.values)),
             "benefit": row.get("benefit", _choice(Benefit.values)),
             "visitation_date": row.get("visitation_date", _date),
@@ -339,6 +353,8 @@ def validate(files: Mapping[str, str]) -> tuple[_Plan, list[RowError], dict[str,
         if row.ok:
             participants[parsed.digits] = values
             plan.participants.append(values)
+        elif parsed is not None:
+            rejected.add(parsed.digits)
     counts["participants.csv"] = len(plan.participants)
 
     def citizen_dates(row: _Row) -> dict | None:
@@ -347,6 +363,9 @@ def validate(files: Mapping[str, str]) -> tuple[_Plan, list[RowError], dict[str,
             return None
         if parsed.digits in participants:
             return participants[parsed.digits]
+        if parsed.digits in rejected:
+            row.error("cpr", _("Deltageren er afvist i participants.csv."))
+            return None
         keyed = cpr_lib.keyed_hash(parsed.digits)
         if keyed in known_hashes:
             return {"cpr": parsed, "phase1_start": known_hashes[keyed], "exit_date": None}
@@ -593,12 +612,7 @@ def _apply(plan: _Plan) -> int:
             )
         return citizens[parsed.digits]
 
-    for h in plan.hours:
-        counter.upsert(
-            HoursEntry,
-            {"citizen": citizen_for(h["cpr"]), "week_start": h["week"], "kind": h["kind"]},
-            {"hours": h["hours"]},
-        )
+    _apply_hours(plan.hours, citizen_for, counter)
     for pl in plan.placements:
         company = companies.get(pl["cvr"]) or Company.objects.get(cvr=pl["cvr"])
         counter.upsert(
@@ -614,7 +628,37 @@ def _apply(plan: _Plan) -> int:
     return counter.changes
 
 
-def run_import(files: Mapping[str, str], *, by: Any = None) -> ImportResult:
+def _apply_hours(rows: list[dict], citizen_for, counter: _Counter) -> None:
+    """Hours in bulk (they are many): insert the new, update the changed, keep the rest."""
+    cells = {(citizen_for(h["cpr"]).pk, h["week"], h["kind"]): h["hours"] for h in rows}
+    existing = {
+        (e.citizen_id, e.week_start, e.kind): e
+        for e in HoursEntry.objects.filter(citizen_id__in={key[0] for key in cells})
+    }
+    new, changed = [], []
+    for (citizen_id, week, kind), hours in cells.items():
+        entry = existing.get((citizen_id, week, kind))
+        if entry is None:
+            year, number, _day = week.isocalendar()
+            new.append(
+                HoursEntry(
+                    citizen_id=citizen_id,
+                    week_start=week,
+                    iso_year=year,
+                    iso_week=number,
+                    kind=kind,
+                    hours=hours,
+                )
+            )
+        elif entry.hours != hours:
+            entry.hours = hours
+            changed.append(entry)
+    HoursEntry.objects.bulk_create(new, batch_size=500)
+    HoursEntry.objects.bulk_update(changed, ["hours"], batch_size=500)
+    counter.changes += len(new) + len(changed)
+
+
+def run_import(files: Mapping[str, str | bytes], *, by: Any = None) -> ImportResult:
     """Validate every file, then import all of it in one transaction (or nothing)."""
     plan, errors, counts = validate(files)
     result = ImportResult(errors=errors, rows=counts)

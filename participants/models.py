@@ -494,6 +494,25 @@ class Citizen(models.Model):
             return rows[-1] if rows else None
         return self.exits.order_by("-exit_date", "-pk").first()
 
+    def exit_in_force(self, as_of: date | None = None) -> ExitForm | None:
+        """The last exit up to `as_of`, unless the citizen was visited again after it."""
+        day = as_of or timezone.localdate()
+        cache = getattr(self, "_prefetched_objects_cache", {})
+        exits = cache.get("exits")
+        exits = list(exits) if exits is not None else list(self.exits.filter(exit_date__lte=day))
+        exits = sorted((e for e in exits if e.exit_date <= day), key=lambda e: (e.exit_date, e.pk))
+        if not exits:
+            return None
+        last = exits[-1]
+        visits = cache.get("visitations")
+        if visits is None:
+            visits = self.visitations.filter(status=VisitationStatus.ACCEPTED)
+        reentered = any(
+            v.status == VisitationStatus.ACCEPTED and last.exit_date < v.proposed_on <= day
+            for v in visits
+        )
+        return None if reentered else last
+
     def _pauses(self) -> list[Pause]:
         pauses = getattr(self, "_prefetched_objects_cache", {}).get("pauses")
         return list(pauses) if pauses is not None else list(self.pauses.all())
@@ -699,6 +718,13 @@ class Pause(models.Model):
         super().clean()
         if self.end and self.end < self.start:
             raise ValidationError({"end": _("Pausen kan ikke slutte før den starter.")})
+        if self.citizen_id and self.start:
+            others = Pause.objects.filter(citizen_id=self.citizen_id).exclude(pk=self.pk)
+            others = others.filter(Q(end__isnull=True) | Q(end__gte=self.start))
+            if self.end:
+                others = others.filter(start__lte=self.end)
+            if others.exists():
+                raise ValidationError(_("Pausen overlapper en anden pause."))
 
     @property
     def days(self) -> int | None:

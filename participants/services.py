@@ -12,7 +12,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -89,6 +88,15 @@ def _set_fields(obj, allowed: Iterable[str], values: Mapping[str, Any]) -> list[
     return audit.changed_fields(before, _snapshot(obj, values))
 
 
+def _save(obj, *, by: User | None, action: str, details: Mapping[str, Any]):
+    """Validate, save and log one record in one transaction."""
+    obj.full_clean()
+    with transaction.atomic():
+        obj.save()
+        audit.record(action, actor=by, obj=obj, details=details)
+    return obj
+
+
 # --- Citizens ------------------------------------------------------------------------------
 
 
@@ -102,20 +110,12 @@ def citizen_create(*, by: User | None, cpr: str, **fields: Any) -> Citizen:
             {"cpr": _("Der findes allerede en deltager med dette CPR-nummer.")},
             code="cpr_exists",
         )
-    citizen.full_clean()
-    with transaction.atomic():
-        citizen.save()
-        audit.record(AuditAction.CREATE, actor=by, obj=citizen, details={"fields": sorted(fields)})
-    return citizen
+    return _save(citizen, by=by, action=AuditAction.CREATE, details={"fields": sorted(fields)})
 
 
 def citizen_update(*, citizen: Citizen, by: User | None, **fields: Any) -> Citizen:
     changed = _set_fields(citizen, CITIZEN_FIELDS, fields)
-    citizen.full_clean()
-    with transaction.atomic():
-        citizen.save()
-        audit.record(AuditAction.CHANGE, actor=by, obj=citizen, details={"fields": changed})
-    return citizen
+    return _save(citizen, by=by, action=AuditAction.CHANGE, details={"fields": changed})
 
 
 def citizen_find_by_cpr(*, cpr: str) -> Citizen | None:
@@ -165,16 +165,12 @@ def visitation_propose(
         )
     if citizen.visitations.filter(status=VisitationStatus.PROPOSED).exists():
         raise ValidationError(_("Deltageren har allerede en visitation, der afventer vurdering."))
-    visitation.full_clean()
-    with transaction.atomic():
-        visitation.save()
-        audit.record(
-            AuditAction.CREATE,
-            actor=by,
-            obj=visitation,
-            details={"citizen": citizen.pk, "replaces_exit": getattr(replaces_exit, "pk", None)},
-        )
-    return visitation
+    return _save(
+        visitation,
+        by=by,
+        action=AuditAction.CREATE,
+        details={"citizen": citizen.pk, "replaces_exit": getattr(replaces_exit, "pk", None)},
+    )
 
 
 def _review(visitation: Visitation, by: User | None, status: str, reason: str = "") -> Visitation:
@@ -184,11 +180,7 @@ def _review(visitation: Visitation, by: User | None, status: str, reason: str = 
     visitation.rejection_reason = reason
     visitation.reviewed_by = by
     visitation.reviewed_at = timezone.now()
-    visitation.full_clean()
-    with transaction.atomic():
-        visitation.save()
-        audit.record(AuditAction.CHANGE, actor=by, obj=visitation, details={"status": status})
-    return visitation
+    return _save(visitation, by=by, action=AuditAction.CHANGE, details={"status": status})
 
 
 def visitation_accept(
@@ -218,16 +210,12 @@ def visitation_match_meeting(
     visitation.match_meeting_participants = participants
     visitation.match_meeting_notes = notes
     visitation.start_on = start_on
-    visitation.full_clean()
-    with transaction.atomic():
-        visitation.save()
-        audit.record(
-            AuditAction.CHANGE,
-            actor=by,
-            obj=visitation,
-            details={"fields": ["match_meeting", "start_on"]},
-        )
-    return visitation
+    return _save(
+        visitation,
+        by=by,
+        action=AuditAction.CHANGE,
+        details={"fields": ["match_meeting", "start_on"]},
+    )
 
 
 # --- Track: phases and pauses ---------------------------------------------------------------
@@ -240,21 +228,9 @@ def track_start_phase(*, citizen: Citizen, by: User | None, phase: int, start: d
     if phase == 1 and not citizen.visitations.filter(status=VisitationStatus.ACCEPTED).exists():
         raise ValidationError(_("Forløbet kan først starte, når visitationen er godkendt."))
     setattr(citizen, f"phase{phase}_start", start)
-    citizen.full_clean()
-    with transaction.atomic():
-        citizen.save()
-        audit.record(
-            AuditAction.CHANGE, actor=by, obj=citizen, details={"fields": [f"phase{phase}_start"]}
-        )
-    return citizen
-
-
-def _check_pause_overlap(pause: Pause) -> None:
-    others = Pause.objects.filter(citizen=pause.citizen_id).exclude(pk=pause.pk)
-    far = date.max
-    for other in others:
-        if pause.start <= (other.end or far) and other.start <= (pause.end or far):
-            raise ValidationError(_("Pausen overlapper en anden pause."))
+    return _save(
+        citizen, by=by, action=AuditAction.CHANGE, details={"fields": [f"phase{phase}_start"]}
+    )
 
 
 def pause_add(
@@ -267,22 +243,12 @@ def pause_add(
     note: str = "",
 ) -> Pause:
     pause = Pause(citizen=citizen, start=start, end=end, reason=reason, note=note)
-    pause.full_clean()
-    _check_pause_overlap(pause)
-    with transaction.atomic():
-        pause.save()
-        audit.record(AuditAction.CREATE, actor=by, obj=pause, details={"citizen": citizen.pk})
-    return pause
+    return _save(pause, by=by, action=AuditAction.CREATE, details={"citizen": citizen.pk})
 
 
 def pause_end(*, pause: Pause, by: User | None, end: date) -> Pause:
     pause.end = end
-    pause.full_clean()
-    _check_pause_overlap(pause)
-    with transaction.atomic():
-        pause.save()
-        audit.record(AuditAction.CHANGE, actor=by, obj=pause, details={"fields": ["end"]})
-    return pause
+    return _save(pause, by=by, action=AuditAction.CHANGE, details={"fields": ["end"]})
 
 
 # --- Screening and progress ----------------------------------------------------------------
@@ -307,11 +273,7 @@ def screening_register(
         barrier_notes=barrier_notes,
         wishes=wishes,
     )
-    screening.full_clean()
-    with transaction.atomic():
-        screening.save()
-        audit.record(AuditAction.CREATE, actor=by, obj=screening, details={"citizen": citizen.pk})
-    return screening
+    return _save(screening, by=by, action=AuditAction.CREATE, details={"citizen": citizen.pk})
 
 
 def assessment_register(
@@ -320,11 +282,7 @@ def assessment_register(
     assessment = ProgressAssessment(
         citizen=citizen, assessed_by=by, assessed_on=assessed_on, note=note, **scores
     )
-    assessment.full_clean()
-    with transaction.atomic():
-        assessment.save()
-        audit.record(AuditAction.CREATE, actor=by, obj=assessment, details={"citizen": citizen.pk})
-    return assessment
+    return _save(assessment, by=by, action=AuditAction.CREATE, details={"citizen": citizen.pk})
 
 
 # --- Hours ---------------------------------------------------------------------------------
@@ -400,7 +358,7 @@ def hours_save_week(
         c.pk: c
         for c in Citizen.objects.for_user(actor, write=True)
         .filter(pk__in=citizen_ids)
-        .prefetch_related(Prefetch("exits", queryset=ExitForm.objects.order_by("exit_date")))
+        .prefetch_related("exits", "visitations")
     }
     seen: set[tuple[int, str]] = set()
     for index, row in enumerate(rows):
@@ -421,7 +379,7 @@ def hours_save_week(
             row_errors[index].append(str(exc))
             continue
         if hours:
-            last = citizen.last_exit()
+            last = citizen.exit_in_force(monday)
             row_errors[index].extend(
                 hours_week_errors(
                     week=monday,
@@ -506,11 +464,7 @@ def placement_create(
 
 def placement_update(*, placement: Placement, by: User | None, **fields) -> Placement:
     changed = _set_fields(placement, PLACEMENT_FIELDS, fields)
-    placement.full_clean()
-    with transaction.atomic():
-        placement.save()
-        audit.record(AuditAction.CHANGE, actor=by, obj=placement, details={"fields": changed})
-    return placement
+    return _save(placement, by=by, action=AuditAction.CHANGE, details={"fields": changed})
 
 
 def placement_step_set(
@@ -605,11 +559,7 @@ def company_placements_move(
 
 def course_register(*, citizen: Citizen, by: User | None, **fields) -> CompetenceCourse:
     course = CompetenceCourse(citizen=citizen, **fields)
-    course.full_clean()
-    with transaction.atomic():
-        course.save()
-        audit.record(AuditAction.CREATE, actor=by, obj=course, details={"citizen": citizen.pk})
-    return course
+    return _save(course, by=by, action=AuditAction.CREATE, details={"citizen": citizen.pk})
 
 
 # --- Exit, follow-up, notes ----------------------------------------------------------------
@@ -676,27 +626,19 @@ def followup_register(
     follow_up.not_available_reason = not_available_reason
     follow_up.improved_situation = improved_situation
     follow_up.registered_by = by
-    follow_up.full_clean()
-    with transaction.atomic():
-        follow_up.save()
-        audit.record(
-            AuditAction.CREATE if created else AuditAction.CHANGE,
-            actor=by,
-            obj=follow_up,
-            details={"citizen": exit.citizen_id, "kind": kind, "status": status},
-        )
-    return follow_up
+    return _save(
+        follow_up,
+        by=by,
+        action=AuditAction.CREATE if created else AuditAction.CHANGE,
+        details={"citizen": exit.citizen_id, "kind": kind, "status": status},
+    )
 
 
 def note_add(*, citizen: Citizen, by: User | None, text: str, sensitive: bool = False) -> CaseNote:
     note = CaseNote(citizen=citizen, written_by=by, text=text, sensitive=sensitive)
-    note.full_clean()
-    with transaction.atomic():
-        note.save()
-        audit.record(
-            AuditAction.CREATE,
-            actor=by,
-            obj=note,
-            details={"citizen": citizen.pk, "sensitive": sensitive},
-        )
-    return note
+    return _save(
+        note,
+        by=by,
+        action=AuditAction.CREATE,
+        details={"citizen": citizen.pk, "sensitive": sensitive},
+    )

@@ -10,7 +10,7 @@ from participants import services
 from participants.models import HoursEntry
 from participants.services import HoursRow, HoursWeekInvalid, parse_hours
 from siv.models import AuditEntry
-from tests.factories.participants import ExitFormFactory
+from tests.factories.participants import ExitFormFactory, VisitationFactory
 
 from .helpers import citizen_in
 
@@ -101,6 +101,14 @@ def test_hours_after_exit_are_refused(personas, two):
     with pytest.raises(HoursWeekInvalid) as exc:
         save(personas.actor, [HoursRow(a.pk, "training", "5")])
     assert "efter ophør" in exc.value.row_errors[0][0]
+
+
+def test_a_citizen_visited_again_after_an_exit_can_have_hours_again(personas, two):
+    a, _b = two
+    ExitFormFactory(citizen=a, exit_date=WEEK - timedelta(days=30), status="unemployed")
+    VisitationFactory(citizen=a, proposed_on=WEEK - timedelta(days=10))
+    save(personas.actor, [HoursRow(a.pk, "training", "5")])
+    assert HoursEntry.objects.filter(citizen=a).exists()
 
 
 def test_a_foreign_citizen_is_unknown_to_the_actor(personas):

@@ -6,24 +6,30 @@ from accelerator.models import Company
 from participants.models import (
     CaseNote,
     Citizen,
+    CompetenceCourse,
     ExitForm,
     FollowUp,
     HoursEntry,
     Pause,
     Placement,
     PlacementStep,
+    ProgressAssessment,
+    Screening,
     Visitation,
 )
 from siv.roles import Role
 from tests.factories.participants import (
     CaseNoteFactory,
     CompanyFactory,
+    CompetenceCourseFactory,
     ExitFormFactory,
     FollowUpFactory,
     HoursEntryFactory,
     PauseFactory,
     PlacementFactory,
     PlacementStepFactory,
+    ProgressAssessmentFactory,
+    ScreeningFactory,
 )
 
 from .helpers import citizen_in
@@ -93,6 +99,11 @@ def test_a_user_without_role_sees_nothing(story):
         (ExitForm, lambda c: ExitFormFactory(citizen=c)),
         (FollowUp, lambda c: FollowUpFactory(exit=ExitFormFactory(citizen=c))),
         (CaseNote, lambda c: CaseNoteFactory(citizen=c)),
+        (Visitation, lambda c: c.visitations.get()),
+        (Screening, lambda c: ScreeningFactory(citizen=c)),
+        (ProgressAssessment, lambda c: ProgressAssessmentFactory(citizen=c)),
+        (CompetenceCourse, lambda c: CompetenceCourseFactory(citizen=c)),
+        (Placement, lambda c: PlacementFactory(citizen=c)),
         (
             PlacementStep,
             lambda c: PlacementStepFactory(placement=PlacementFactory(citizen=c)),
@@ -131,3 +142,12 @@ def test_a_company_contact_sees_placements_in_own_company_but_not_the_citizen(st
     assert visible(Placement, p.contact, write=True) == set()
     assert visible(Citizen, p.contact) == set()
     assert Company.objects.count() == 2
+
+
+def test_indicator_targets_are_read_by_all_and_set_by_controller_and_admin(personas):
+    from reporting.models import IndicatorTarget
+
+    target = IndicatorTarget.objects.create(code="P01", value=10)
+    assert visible(IndicatorTarget, personas.caseworker) == {target.pk}
+    assert visible(IndicatorTarget, personas.caseworker, write=True) == set()
+    assert visible(IndicatorTarget, personas.controller, write=True) == {target.pk}

@@ -1,0 +1,117 @@
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from participants import selectors, services
+from participants.models import Phase
+from participants.services import HoursRow
+from tests.factories.participants import (
+    CaseNoteFactory,
+    CitizenFactory,
+    ExitFormFactory,
+    PauseFactory,
+    PlacementFactory,
+    VisitationFactory,
+)
+
+from .helpers import citizen_in
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_citizen_list_is_annotated_and_scoped(personas):
+    today = timezone.localdate()
+    monday = today - timedelta(days=today.weekday())
+    on_track = citizen_in(personas.own, personas.cluster, phase1_start=today - timedelta(days=90))
+    services.hours_save_week(
+        actor=personas.actor, week=today, rows=[HoursRow(on_track.pk, "training", "7,5")]
+    )
+    waiting = CitizenFactory(
+        municipality=personas.own.municipality, cluster=personas.cluster, phase1_start=None
+    )
+    VisitationFactory(citizen=waiting, status="proposed", proposed_on=today - timedelta(days=30))
+    left = citizen_in(personas.own, personas.cluster, phase1_start=today - timedelta(days=200))
+    ExitFormFactory(citizen=left, exit_date=today - timedelta(days=40), early=True)
+    citizen_in(personas.foreign, personas.cluster)
+
+    rows = {c.pk: c for c in selectors.citizen_list(user=personas.caseworker)}
+    assert set(rows) == {on_track.pk, waiting.pk, left.pk}
+    assert rows[on_track.pk].phase == Phase.TRAINING
+    assert rows[on_track.pk].hours_this_week == Decimal("7.50")
+    assert rows[on_track.pk].is_active
+    assert rows[waiting.pk].phase == Phase.VISITED
+    assert rows[waiting.pk].days_waited == timedelta(days=30)
+    assert rows[waiting.pk].visitation_overdue
+    assert not rows[left.pk].is_active
+    assert rows[left.pk].revisitation_overdue
+    assert monday <= today
+
+
+def test_the_citizen_list_takes_one_query_however_many_citizens(personas):
+    for _ in range(3):
+        citizen_in(personas.own, personas.cluster)
+    with CaptureQueriesContext(connection) as few:
+        list(selectors.citizen_list(user=personas.caseworker))
+    for _ in range(15):
+        citizen_in(personas.own, personas.cluster)
+    with CaptureQueriesContext(connection) as many:
+        rows = list(selectors.citizen_list(user=personas.caseworker))
+        [(c.municipality.name, c.employment_actor.name, c.cluster.number) for c in rows]
+    assert len(few.captured_queries) == len(many.captured_queries) == 1
+
+
+def test_the_week_grid_lists_the_actors_citizens_on_track_that_week(personas):
+    week = date(2024, 3, 4)
+    a = citizen_in(personas.own, personas.cluster, phase1_start=date(2024, 1, 8))
+    citizen_in(personas.own, personas.cluster, phase1_start=date(2024, 4, 1))  # not yet
+    gone = citizen_in(personas.own, personas.cluster, phase1_start=date(2024, 1, 8))
+    ExitFormFactory(citizen=gone, exit_date=date(2024, 2, 1))
+    citizen_in(personas.foreign, personas.cluster, phase1_start=date(2024, 1, 8))
+    services.hours_save_week(
+        actor=personas.actor,
+        week=week,
+        rows=[HoursRow(a.pk, "practice", "12"), HoursRow(a.pk, "paid", "6")],
+    )
+    with CaptureQueriesContext(connection) as ctx:
+        grid = selectors.actor_week_grid(user=personas.actor, week=week + timedelta(days=2))
+    assert len(ctx.captured_queries) == 2
+    assert grid.label == "2024-W10"
+    assert [row.citizen.pk for row in grid.rows] == [a.pk]
+    assert grid.rows[0].total == Decimal("18")
+    assert grid.rows[0].editable
+    assert grid.totals == {"practice": Decimal("12"), "paid": Decimal("6")}
+
+
+def test_the_revisitation_overview_shows_open_slots_and_overdue_exits(personas):
+    today = timezone.localdate()
+    for _ in range(3):
+        citizen_in(personas.own, personas.cluster, phase1_start=today - timedelta(days=30))
+    leaver = citizen_in(personas.own, personas.cluster, phase1_start=today - timedelta(days=90))
+    overdue = ExitFormFactory(citizen=leaver, exit_date=today - timedelta(days=29), early=True)
+    with CaptureQueriesContext(connection) as ctx:
+        rows = selectors.revisitation_overview(user=personas.caseworker)
+    assert len(ctx.captured_queries) == 2
+    (row,) = rows
+    assert (row.slots, row.active, row.open_slots) == (12, 3, 9)
+    assert row.overdue_exits == [overdue]
+    assert selectors.revisitation_overview(user=personas.developer) == []
+    assert len(selectors.revisitation_overview(user=personas.controller)) == 2
+
+
+def test_the_timeline_holds_every_event_and_hides_sensitive_notes_from_the_lead(personas):
+    citizen = citizen_in(personas.own, personas.cluster)
+    services.track_start_phase(citizen=citizen, by=None, phase=2, start=date(2024, 7, 8))
+    PauseFactory(citizen=citizen)
+    PlacementFactory(citizen=citizen, end=date(2024, 12, 1))
+    ExitFormFactory(citizen=citizen, exit_date=date(2024, 12, 20))
+    CaseNoteFactory(citizen=citizen, sensitive=True)
+    kinds = {e.kind for e in selectors.citizen_timeline(citizen=citizen, user=personas.caseworker)}
+    assert kinds == {"phase", "visitation", "pause", "placement", "exit", "note"}
+    lead_kinds = {e.kind for e in selectors.citizen_timeline(citizen=citizen, user=personas.lead)}
+    assert "note" not in lead_kinds
+    events = selectors.citizen_timeline(citizen=citizen, user=personas.caseworker)
+    assert events == sorted(events, key=lambda e: e.day, reverse=True)
