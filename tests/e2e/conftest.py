@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from tests.reference_data import ensure_reference_data
+from tests.reference_data import ensure_reference_data, restore_after_flush
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -126,3 +126,10 @@ def signed_in_page(page, demo_people):
         return page
 
     return as_user
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    result = yield
+    restore_after_flush(item)
+    return result
