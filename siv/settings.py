@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "pbr",
     "reporting",
     "siv_api",
+    "scale",
 ]
 
 MIDDLEWARE = [
