@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accelerator.models import Company
 from participants.company_outcomes import (
     CommitmentStatus,
     commitment_outcomes,
@@ -77,6 +78,17 @@ def test_counts_for_a_list_of_companies_come_in_one_query(personas):
     assert _kinds(counts[own.pk])[PlacementKind.SMAAJOB] == (1, 1)
     assert _kinds(counts[foreign.pk])[PlacementKind.LOENTILSKUD] == (1, 1)
     assert _kinds(counts[own.pk])[PlacementKind.LOENTILSKUD] == (0, 0)
+
+
+def test_counts_for_a_scoped_list_cover_only_the_viewers_companies(personas):
+    own, foreign = own_company(personas), foreign_company(personas)
+    PlacementFactory(company=own, start=date(2025, 1, 6))
+    PlacementFactory(company=foreign, start=date(2025, 1, 6))
+
+    for user in (personas.developer, personas.contact):
+        counts = placement_counts(Company.objects.for_user(user), on=DAY)
+        assert list(counts) == [own.pk]
+        assert counts[own.pk].placed_total == 1
 
 
 def _hire(company, start, hours="20", kind=PlacementKind.ORDINAER, **fields):
