@@ -7,10 +7,11 @@ class ParticipantsConfig(AppConfig):
     verbose_name = _("Deltagere")
 
     def ready(self) -> None:
+        from accelerator.registry import register_company_section
         from siv.registry import register_nav, register_panel
         from siv.roles import Role
 
-        from . import panels
+        from . import company_outcomes, panels
 
         readers = {
             Role.CASEWORKER,
@@ -48,4 +49,7 @@ class ParticipantsConfig(AppConfig):
             {Role.CASEWORKER},
             panels.caseworker_panel,
             order=20,
+        )
+        register_company_section(
+            "participants/company/outcomes.html", company_outcomes.company_section, order=20
         )
