@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accelerator.models import Company, CompanyStatus
-from partnerships.models import Cluster, GrowthPartnership, Organisation, OrganisationKind
+from partnerships.models import Cluster, GrowthPartnership, Organisation, OrganisationKind, User
+from siv.roles import Role
 
 from . import cpr as cpr_lib
 from .models import (
@@ -15,6 +16,7 @@ from .models import (
     Barrier,
     Benefit,
     CaseNote,
+    Citizen,
     CompetenceCourse,
     EntryStatus,
     ExitForm,
@@ -28,7 +30,7 @@ from .models import (
     Screening,
     TargetGroup,
 )
-from .services import CITIZEN_FIELDS, PLACEMENT_FIELDS
+from .services import CITIZEN_EDIT_FIELDS, CITIZEN_FIELDS, PLACEMENT_FIELDS
 
 
 class DateInput(forms.DateInput):
@@ -181,6 +183,60 @@ class MatchMeetingForm(forms.Form):
         label=_("Referat"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
     start_on = forms.DateField(label=_("Aftalt start"), widget=DateInput(), required=False)
+
+
+# --- Citizen data --------------------------------------------------------------------------
+
+
+class CitizenEditForm(forms.Form):
+    """A citizen's data as the services take them. A plain form (not a ModelForm) so the
+    citizen is changed by participants.services.citizen_update only, which logs the fields."""
+
+    def __init__(self, *args, citizen: Citizen, fields: tuple[str, ...], **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {name: getattr(citizen, citizen._meta.get_field(name).attname) for name in fields},
+        )
+        super().__init__(*args, **kwargs)
+        self.fields.update(
+            forms.fields_for_model(
+                Citizen,
+                fields=[name for name in CITIZEN_EDIT_FIELDS if name in fields],
+                widgets={"address": forms.TextInput()},
+            )
+        )
+        if "partnership" in self.fields:
+            self.fields["partnership"].queryset = GrowthPartnership.objects.filter(
+                municipality_id=citizen.municipality_id
+            )
+        if "employment_actor" in self.fields:
+            self.fields["employment_actor"].queryset = Organisation.objects.filter(
+                kind=OrganisationKind.EMPLOYMENT_ACTOR
+            ).order_by("name")
+        if "caseworker" in self.fields:
+            self.fields["caseworker"].queryset = User.objects.filter(
+                role=Role.CASEWORKER, municipality_id=citizen.municipality_id, is_active=True
+            ).order_by("first_name", "last_name", "username")
+
+    GROUPS = (
+        (
+            _("Person og kontakt"),
+            ("first_name", "last_name", "gender", "phone", "email", "address"),
+        ),
+        (_("Målgruppe og ydelse"), ("target_group", "benefit")),
+        (
+            _("ESF-startskema"),
+            ("isced", "entry_status", "migrant", "disability", "other_disadvantaged"),
+        ),
+        (_("Tilknytning"), ("partnership", "employment_actor", "caseworker")),
+    )
+
+    def groups(self) -> list[tuple[str, list]]:
+        """The fields in fieldsets, as the template shows them."""
+        return [
+            (legend, [self[name] for name in names if name in self.fields])
+            for legend, names in self.GROUPS
+        ]
 
 
 # --- Track ---------------------------------------------------------------------------------

@@ -43,6 +43,7 @@ from .models import (
     VisitationStatus,
     week_monday,
 )
+from .services import CITIZEN_EDIT_FIELDS
 
 # --- What a role sees of a citizen ---------------------------------------------------------
 
@@ -67,6 +68,18 @@ def visibility_for(user: Any) -> Visibility:
         can_reveal_cpr=role in CPR_ROLES,
         sensitive_notes=role in SENSITIVE_NOTE_ROLES,
     )
+
+
+# Who a citizen is assigned to is the municipality's decision: an employment actor edits the
+# citizen's data but cannot hand the citizen to another actor or caseworker.
+ASSIGNMENT_FIELDS = ("employment_actor", "caseworker")
+
+
+def citizen_edit_fields(user: Any) -> tuple[str, ...]:
+    """The citizen fields a role may change on the edit screen (never the CPR number)."""
+    if getattr(user, "role", "") == Role.EMPLOYMENT_ACTOR:
+        return tuple(f for f in CITIZEN_EDIT_FIELDS if f not in ASSIGNMENT_FIELDS)
+    return CITIZEN_EDIT_FIELDS
 
 
 # --- Citizen list search ---

@@ -62,6 +62,9 @@ CITIZEN_FIELDS = (
     "employment_actor",
     "caseworker",
 )
+# What the citizen edit screen offers, in its order: not the CPR number, and not the
+# municipality and cluster (the slot the citizen was visited to).
+CITIZEN_EDIT_FIELDS = tuple(f for f in CITIZEN_FIELDS if f not in ("municipality", "cluster"))
 PLACEMENT_FIELDS = (
     "kind",
     "company",

@@ -6,6 +6,7 @@ app_name = "participants"
 urlpatterns = [
     path("deltagere/", views.citizen_list, name="citizen_list"),
     path("deltagere/<int:pk>/", views.citizen_detail, name="citizen_detail"),
+    path("deltagere/<int:pk>/rediger/", views.citizen_edit, name="citizen_edit"),
     path("deltagere/<int:pk>/cpr/", views.citizen_cpr_reveal, name="citizen_cpr_reveal"),
     path(
         "deltagere/<int:pk>/opslagslog.csv",

@@ -26,6 +26,7 @@ from . import selectors_screens as screens
 from .filters import CitizenFilter
 from .forms import (
     AssessmentForm,
+    CitizenEditForm,
     CourseForm,
     ExitRegisterForm,
     FollowUpForm,
@@ -103,6 +104,26 @@ def citizen_detail(request, pk: int):
         .exists(),
     }
     return render(request, "participants/citizen_detail.html", context)
+
+
+def citizen_edit(request, pk: int):
+    citizen = _writable_citizen(request, pk)
+    form = CitizenEditForm(
+        request.POST or None, citizen=citizen, fields=screens.citizen_edit_fields(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.citizen_update(citizen=citizen, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Deltagerens oplysninger er gemt."))
+            return redirect(_citizen_url(citizen))
+    return render(
+        request,
+        "participants/citizen_form.html",
+        {"form": form, "citizen": citizen, "visibility": screens.visibility_for(request.user)},
+    )
 
 
 def citizen_cpr_reveal(request, pk: int):

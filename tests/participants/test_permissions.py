@@ -73,6 +73,7 @@ CASES = [
         own=own_citizen,
         foreign=foreign_citizen,
     ),
+    _track_form("participants:citizen_edit"),
     _track_form("participants:phase_start"),
     _track_form("participants:screening_add"),
     _track_form("participants:assessment_add"),
