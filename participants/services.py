@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -176,28 +176,52 @@ def visitation_propose(
     )
 
 
-def _review(visitation: Visitation, by: User | None, status: str, reason: str = "") -> Visitation:
+def _review(
+    visitation: Visitation,
+    by: User | None,
+    status: str,
+    reason: str = "",
+    reviewed_on: date | None = None,
+) -> Visitation:
     if visitation.status != VisitationStatus.PROPOSED:
         raise ValidationError(_("Visitationen er allerede vurderet."))
+    today = timezone.localdate()
+    if reviewed_on is not None and not visitation.proposed_on <= reviewed_on <= today:
+        raise ValidationError(
+            {"reviewed_at": _("Vurderingen skal ligge mellem visitationsdatoen og i dag.")}
+        )
     visitation.status = status
     visitation.rejection_reason = reason
     visitation.reviewed_by = by
-    visitation.reviewed_at = timezone.now()
+    # A decision taken earlier (registered afterwards, or in the demo) keeps its own day.
+    visitation.reviewed_at = (
+        timezone.now()
+        if reviewed_on is None or reviewed_on == today
+        else timezone.make_aware(datetime.combine(reviewed_on, time(12)))
+    )
     return _save(visitation, by=by, action=AuditAction.CHANGE, details={"status": status})
 
 
 def visitation_accept(
-    *, visitation: Visitation, by: User | None, realistic_20_hours: bool | None = None
+    *,
+    visitation: Visitation,
+    by: User | None,
+    realistic_20_hours: bool | None = None,
+    reviewed_on: date | None = None,
 ) -> Visitation:
     if realistic_20_hours is not None:
         visitation.realistic_20_hours = realistic_20_hours
-    return _review(visitation, by, VisitationStatus.ACCEPTED)
+    return _review(visitation, by, VisitationStatus.ACCEPTED, reviewed_on=reviewed_on)
 
 
-def visitation_reject(*, visitation: Visitation, by: User | None, reason: str) -> Visitation:
+def visitation_reject(
+    *, visitation: Visitation, by: User | None, reason: str, reviewed_on: date | None = None
+) -> Visitation:
     if not (reason or "").strip():
         raise ValidationError({"rejection_reason": _("Angiv en begrundelse for afvisningen.")})
-    return _review(visitation, by, VisitationStatus.REJECTED, reason.strip())
+    return _review(
+        visitation, by, VisitationStatus.REJECTED, reason.strip(), reviewed_on=reviewed_on
+    )
 
 
 def visitation_match_meeting(
