@@ -88,7 +88,8 @@ SCENARIOS = {
     "phase3": {
         "p1": 400,
         "p2": 210,
-        "p3": 30,
+        # Over 13 weeks in a paid job: the first retention checkpoint is due.
+        "p3": 100,
         "placement": PlacementKind.LOENTILSKUD,
     },
     "early_exit": {"p1": 100, "exit": (12, ExitStatus.UNEMPLOYED, "", True)},
@@ -230,7 +231,7 @@ def _seed_citizen(index: int, row: tuple, context: dict, companies: dict, today:
     if plan.get("p3"):
         services.track_start_phase(citizen=citizen, by=by, phase=3, start=ago(plan["p3"]))
     if plan.get("placement"):
-        services.placement_create(
+        placement = services.placement_create(
             citizen=citizen,
             by=by,
             kind=plan["placement"],
@@ -241,6 +242,11 @@ def _seed_citizen(index: int, row: tuple, context: dict, companies: dict, today:
             support_person="Mentor fra aktøren",
             steps=[(ago((plan.get("p3") or plan["p2"]) - 14), Decimal("16"))],
         )
+        due = placement.start + timedelta(weeks=13)
+        if placement.is_paid and due <= today and muni_name == "Køge":
+            services.placement_confirm_retention(
+                placement=placement, by=by, weeks=13, confirmed_on=due + timedelta(days=3)
+            )
     services.note_add(citizen=citizen, by=by, text="Møder stabilt op og tager ansvar.")
     if index % 4 == 0:
         services.note_add(

@@ -489,9 +489,45 @@ def placement_create(
     return placement
 
 
-def placement_update(*, placement: Placement, by: User | None, **fields) -> Placement:
+def _check_plan(placement: Placement, plan: list[tuple[date, Decimal]]) -> None:
+    days = [day for day, _hours in plan]
+    if len(set(days)) != len(days):
+        raise ValidationError({"steps": _("To trin i timeplanen har samme dato.")})
+    if any(day < placement.start or (placement.end and day > placement.end) for day in days):
+        raise ValidationError({"steps": _("Trinnene skal ligge inden for placeringen.")})
+
+
+def placement_update(
+    *,
+    placement: Placement,
+    by: User | None,
+    plan: Iterable[tuple[date, Decimal]] | None = None,
+    **fields,
+) -> Placement:
+    """Change a placement and, when `plan` is given, replace its hour steps: all or nothing.
+
+    The steps (kept or new) must lie inside the placement's possibly new dates."""
     changed = _set_fields(placement, PLACEMENT_FIELDS, fields)
-    return _save(placement, by=by, action=AuditAction.CHANGE, details={"fields": changed})
+    placement.full_clean()
+    old_plan = {s.from_date: s.hours_per_week for s in placement.steps.all()}
+    steps = list(old_plan.items()) if plan is None else list(plan)
+    _check_plan(placement, steps)
+    new_plan = dict(steps)
+    for day, hours in new_plan.items():
+        PlacementStep(placement=placement, from_date=day, hours_per_week=hours).full_clean(
+            exclude=["placement"], validate_unique=False
+        )
+    with transaction.atomic():
+        placement.save()
+        if new_plan != old_plan:
+            placement.steps.all().delete()
+            PlacementStep.objects.bulk_create(
+                PlacementStep(placement=placement, from_date=day, hours_per_week=hours)
+                for day, hours in sorted(new_plan.items())
+            )
+            changed = sorted([*changed, "steps"])
+        audit.record(AuditAction.CHANGE, actor=by, obj=placement, details={"fields": changed})
+    return placement
 
 
 def placement_step_set(
@@ -518,8 +554,23 @@ def placement_confirm_retention(
         )
     due = placement.start + timedelta(weeks=weeks)
     if confirmed_on < due:
-        raise ValidationError(_("Fastholdelsen kan først bekræftes, når perioden er gået."))
+        raise ValidationError(
+            {
+                "confirmed_on": _(
+                    "Fastholdelsen kan først bekræftes, når perioden er gået (%(due)s)."
+                )
+                % {"due": due.strftime("%d.%m.%Y")}
+            }
+        )
+    if confirmed_on > timezone.localdate():
+        raise ValidationError({"confirmed_on": _("Datoen kan ikke ligge i fremtiden.")})
+    if placement.end and placement.end < due:
+        raise ValidationError(
+            _("Placeringen sluttede før %(weeks)s uger; fastholdelsen kan ikke bekræftes.")
+            % {"weeks": weeks}
+        )
     setattr(placement, f"retained_{weeks}_confirmed_on", confirmed_on)
+    placement.full_clean()
     with transaction.atomic():
         placement.save()
         audit.record(

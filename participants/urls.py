@@ -30,6 +30,16 @@ urlpatterns = [
     path("deltagere/<int:pk>/pause/<int:pause_pk>/slut/", views.pause_end, name="pause_end"),
     path("deltagere/<int:pk>/placering/", views.placement_add, name="placement_add"),
     path(
+        "deltagere/<int:pk>/placering/<int:placement_pk>/",
+        views.placement_edit,
+        name="placement_edit",
+    ),
+    path(
+        "deltagere/<int:pk>/placering/<int:placement_pk>/fastholdelse/<int:weeks>/",
+        views.placement_retention,
+        name="placement_retention",
+    ),
+    path(
         "deltagere/<int:pk>/kompetenceloeft/",
         views.track_form,
         {"kind": "course"},

@@ -37,3 +37,6 @@ def test_demo_visitations_waited_realistically_before_their_review(settings):
     pending = Visitation.objects.filter(status=VisitationStatus.PROPOSED)
     assert sum(v.is_overdue() for v in pending) == 1
     assert sum(not v.is_overdue() for v in pending) >= 2
+    paid = Placement.objects.filter(kind="loentilskud")
+    assert paid.filter(retained_13_confirmed_on__isnull=False).exists()
+    assert paid.filter(retained_13_confirmed_on__isnull=True).exists()
