@@ -65,7 +65,7 @@ CITIZENS = [
     ("Camilla", "Ravn", "F", "Næstved", "phase1_new"),
     ("Mikkel", "Storm", "M", "Næstved", "phase2"),
     ("Rikke", "Mose", "F", "Næstved", "left_not_available"),
-    ("Frederik", "Aagaard", "M", "Silkeborg", "waiting"),
+    ("Frederik", "Aagaard", "M", "Silkeborg", "waiting_late"),
     ("Hanne", "Bro", "F", "Silkeborg", "phase1_new"),
     ("Lars", "Eg", "M", "Silkeborg", "phase2"),
     ("Maria", "Sand", "F", "Silkeborg", "phase3"),
@@ -75,40 +75,45 @@ CITIZENS = [
     ("Sara", "Lind", "F", "Ikast-Brande", "phase2"),
     ("Mads", "Toft", "M", "Ikast-Brande", "left_education"),
 ]
-# Days before today each phase started (None: not started).
+# Days before today each phase started (None: not started). A proposal still awaiting review
+# has `proposed`; an accepted one was proposed REVIEW_DAYS before its review, which came a week
+# before phase 1 started.
 SCENARIOS = {
     "waiting": {"proposed": 9},
+    "waiting_late": {"proposed": 23},
     "waiting_overdue": {"proposed": 41},
-    "phase1_new": {"proposed": 55, "p1": 35},
-    "phase1_paused": {"proposed": 150, "p1": 130, "pause": (74, 60)},
-    "phase2": {"proposed": 240, "p1": 220, "p2": 30, "placement": PlacementKind.PRAKTIK},
+    "phase1_new": {"p1": 35},
+    "phase1_paused": {"p1": 130, "pause": (74, 60)},
+    "phase2": {"p1": 220, "p2": 30, "placement": PlacementKind.PRAKTIK},
     "phase3": {
-        "proposed": 420,
         "p1": 400,
         "p2": 210,
-        "p3": 30,
+        # Over 13 weeks in a paid job: the first retention checkpoint is due.
+        "p3": 100,
         "placement": PlacementKind.LOENTILSKUD,
     },
-    "early_exit": {"proposed": 120, "p1": 100, "exit": (12, ExitStatus.UNEMPLOYED, "", True)},
+    "early_exit": {"p1": 100, "exit": (12, ExitStatus.UNEMPLOYED, "", True)},
     "left_employed": {
-        "proposed": 640,
         "p1": 620,
         "p2": 430,
         "exit": (240, ExitStatus.EMPLOYED_ORDINARY, "", False),
         "followup": FollowUpKind.SIX_MONTHS,
     },
     "left_education": {
-        "proposed": 1200,
         "p1": 1180,
         "exit": (900, ExitStatus.EDUCATION, "", False),
         "followup": FollowUpKind.TWO_YEARS,
     },
     "left_not_available": {
-        "proposed": 500,
         "p1": 480,
         "exit": (300, ExitStatus.NOT_AVAILABLE, NotAvailableReason.ILLNESS, True),
     },
 }
+
+
+# Days from proposal to review: a few days to five weeks, varying from citizen to citizen.
+REVIEW_DAYS = (3, 6, 11, 17, 24, 31, 35)
+START_AFTER_REVIEW = 7
 
 
 def fake_cpr(index: int) -> str:
@@ -176,20 +181,27 @@ def _seed_citizen(index: int, row: tuple, context: dict, companies: dict, today:
         employment_actor=actor,
         caseworker=caseworker,
     )
-    visitation = services.visitation_propose(
-        citizen=citizen, by=by, proposed_on=ago(plan["proposed"]), realistic_20_hours=True
-    )
     if "p1" not in plan:
+        services.visitation_propose(
+            citizen=citizen, by=by, proposed_on=ago(plan["proposed"]), realistic_20_hours=True
+        )
         return
+    reviewed = plan["p1"] + START_AFTER_REVIEW
+    visitation = services.visitation_propose(
+        citizen=citizen,
+        by=by,
+        proposed_on=ago(reviewed + REVIEW_DAYS[index % len(REVIEW_DAYS)]),
+        realistic_20_hours=True,
+    )
     services.visitation_match_meeting(
         visitation=visitation,
         by=by,
-        meeting_date=ago(plan["p1"] + 5),
+        meeting_date=ago(reviewed),
         participants="Borger, virksomhed, jobformidler",
         notes="Gensidig interesse; start aftalt.",
         start_on=ago(plan["p1"]),
     )
-    services.visitation_accept(visitation=visitation, by=by)
+    services.visitation_accept(visitation=visitation, by=by, reviewed_on=ago(reviewed))
     services.track_start_phase(citizen=citizen, by=by, phase=1, start=ago(plan["p1"]))
     services.screening_register(
         citizen=citizen,
@@ -219,7 +231,7 @@ def _seed_citizen(index: int, row: tuple, context: dict, companies: dict, today:
     if plan.get("p3"):
         services.track_start_phase(citizen=citizen, by=by, phase=3, start=ago(plan["p3"]))
     if plan.get("placement"):
-        services.placement_create(
+        placement = services.placement_create(
             citizen=citizen,
             by=by,
             kind=plan["placement"],
@@ -230,6 +242,11 @@ def _seed_citizen(index: int, row: tuple, context: dict, companies: dict, today:
             support_person="Mentor fra aktøren",
             steps=[(ago((plan.get("p3") or plan["p2"]) - 14), Decimal("16"))],
         )
+        due = placement.start + timedelta(weeks=13)
+        if placement.is_paid and due <= today and muni_name == "Køge":
+            services.placement_confirm_retention(
+                placement=placement, by=by, weeks=13, confirmed_on=due + timedelta(days=3)
+            )
     services.note_add(citizen=citizen, by=by, text="Møder stabilt op og tager ansvar.")
     if index % 4 == 0:
         services.note_add(

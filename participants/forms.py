@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accelerator.models import Company, CompanyStatus
-from partnerships.models import Cluster, GrowthPartnership, Organisation, OrganisationKind
+from partnerships.models import Cluster, GrowthPartnership, Organisation, OrganisationKind, User
+from siv.roles import Role
 
 from . import cpr as cpr_lib
 from .models import (
@@ -15,6 +16,7 @@ from .models import (
     Barrier,
     Benefit,
     CaseNote,
+    Citizen,
     CompetenceCourse,
     EntryStatus,
     ExitForm,
@@ -28,7 +30,7 @@ from .models import (
     Screening,
     TargetGroup,
 )
-from .services import CITIZEN_FIELDS, PLACEMENT_FIELDS
+from .services import CITIZEN_EDIT_FIELDS, CITIZEN_FIELDS, PLACEMENT_FIELDS
 
 
 class DateInput(forms.DateInput):
@@ -183,6 +185,60 @@ class MatchMeetingForm(forms.Form):
     start_on = forms.DateField(label=_("Aftalt start"), widget=DateInput(), required=False)
 
 
+# --- Citizen data --------------------------------------------------------------------------
+
+
+class CitizenEditForm(forms.Form):
+    """A citizen's data as the services take them. A plain form (not a ModelForm) so the
+    citizen is changed by participants.services.citizen_update only, which logs the fields."""
+
+    def __init__(self, *args, citizen: Citizen, fields: tuple[str, ...], **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {name: getattr(citizen, citizen._meta.get_field(name).attname) for name in fields},
+        )
+        super().__init__(*args, **kwargs)
+        self.fields.update(
+            forms.fields_for_model(
+                Citizen,
+                fields=[name for name in CITIZEN_EDIT_FIELDS if name in fields],
+                widgets={"address": forms.TextInput()},
+            )
+        )
+        if "partnership" in self.fields:
+            self.fields["partnership"].queryset = GrowthPartnership.objects.filter(
+                municipality_id=citizen.municipality_id
+            )
+        if "employment_actor" in self.fields:
+            self.fields["employment_actor"].queryset = Organisation.objects.filter(
+                kind=OrganisationKind.EMPLOYMENT_ACTOR
+            ).order_by("name")
+        if "caseworker" in self.fields:
+            self.fields["caseworker"].queryset = User.objects.filter(
+                role=Role.CASEWORKER, municipality_id=citizen.municipality_id, is_active=True
+            ).order_by("first_name", "last_name", "username")
+
+    GROUPS = (
+        (
+            _("Person og kontakt"),
+            ("first_name", "last_name", "gender", "phone", "email", "address"),
+        ),
+        (_("Målgruppe og ydelse"), ("target_group", "benefit")),
+        (
+            _("ESF-startskema"),
+            ("isced", "entry_status", "migrant", "disability", "other_disadvantaged"),
+        ),
+        (_("Tilknytning"), ("partnership", "employment_actor", "caseworker")),
+    )
+
+    def groups(self) -> list[tuple[str, list]]:
+        """The fields in fieldsets, as the template shows them."""
+        return [
+            (legend, [self[name] for name in names if name in self.fields])
+            for legend, names in self.GROUPS
+        ]
+
+
 # --- Track ---------------------------------------------------------------------------------
 
 
@@ -262,14 +318,73 @@ class PlacementForm(forms.ModelForm):
         ).order_by("name")
 
 
+class PlacementEditForm(forms.Form):
+    """A placement's dates, hours and people. Kind and company stay (a move to another company
+    is its own operation). A plain form: participants.services.placement_update changes it."""
+
+    FIELDS = ("start", "end", "hours_per_week", "buddy", "support_person", "vitas_reference")
+
+    def __init__(self, *args, placement: Placement, **kwargs):
+        kwargs.setdefault("initial", {name: getattr(placement, name) for name in self.FIELDS})
+        super().__init__(*args, **kwargs)
+        self.fields.update(
+            forms.fields_for_model(
+                Placement,
+                fields=self.FIELDS,
+                widgets={"start": DateInput(), "end": DateInput()},
+            )
+        )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("Slutdatoen kan ikke ligge før startdatoen."))
+        return data
+
+
 class PlacementStepForm(forms.Form):
-    from_date = forms.DateField(label=_("Fra"), widget=DateInput())
+    """One dated step; a row left empty is no step."""
+
+    from_date = forms.DateField(label=_("Fra"), widget=DateInput(), required=False)
     hours_per_week = forms.DecimalField(
-        label=_("Timer om ugen"), min_value=0, max_value=60, decimal_places=2
+        label=_("Timer om ugen"), min_value=0, max_value=60, decimal_places=2, required=False
     )
 
+    def clean(self):
+        data = super().clean()
+        day, hours = data.get("from_date"), data.get("hours_per_week")
+        if day is None and hours is not None and "from_date" not in self.errors:
+            self.add_error("from_date", _("Angiv fra hvilken dato trinnet gælder."))
+        if hours is None and day is not None and "hours_per_week" not in self.errors:
+            self.add_error("hours_per_week", _("Angiv timer om ugen for trinnet."))
+        return data
 
-PlacementStepFormSet = forms.formset_factory(PlacementStepForm, extra=3, max_num=12)
+
+class BasePlacementStepFormSet(forms.BaseFormSet):
+    def plan(self) -> list[tuple]:
+        """The filled-in steps as (from_date, hours per week)."""
+        return [
+            (data["from_date"], data["hours_per_week"])
+            for data in self.cleaned_data
+            if data.get("from_date") is not None
+        ]
+
+    def clean(self):
+        if any(self.errors):
+            return
+        days = [day for day, _hours in self.plan()]
+        if len(set(days)) != len(days):
+            raise ValidationError(_("To trin i timeplanen har samme dato."))
+
+
+PlacementStepFormSet = forms.formset_factory(
+    PlacementStepForm, formset=BasePlacementStepFormSet, extra=3, max_num=12
+)
+
+
+class RetentionConfirmForm(forms.Form):
+    confirmed_on = forms.DateField(label=_("Fastholdelse bekræftet den"), widget=DateInput())
 
 
 class CourseForm(forms.ModelForm):

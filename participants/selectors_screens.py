@@ -38,11 +38,13 @@ from .models import (
     HoursEntry,
     HoursKind,
     Phase,
+    Placement,
     PlacementStep,
     Visitation,
     VisitationStatus,
     week_monday,
 )
+from .services import CITIZEN_EDIT_FIELDS
 
 # --- What a role sees of a citizen ---------------------------------------------------------
 
@@ -67,6 +69,18 @@ def visibility_for(user: Any) -> Visibility:
         can_reveal_cpr=role in CPR_ROLES,
         sensitive_notes=role in SENSITIVE_NOTE_ROLES,
     )
+
+
+# Who a citizen is assigned to is the municipality's decision: an employment actor edits the
+# citizen's data but cannot hand the citizen to another actor or caseworker.
+ASSIGNMENT_FIELDS = ("employment_actor", "caseworker")
+
+
+def citizen_edit_fields(user: Any) -> tuple[str, ...]:
+    """The citizen fields a role may change on the edit screen (never the CPR number)."""
+    if getattr(user, "role", "") == Role.EMPLOYMENT_ACTOR:
+        return tuple(f for f in CITIZEN_EDIT_FIELDS if f not in ASSIGNMENT_FIELDS)
+    return CITIZEN_EDIT_FIELDS
 
 
 # --- Citizen list search ---
@@ -174,6 +188,46 @@ def track_summary(citizen: Citizen, as_of: date | None = None) -> dict:
             for v in visitations
         ),
     }
+
+
+def placements_for_page(citizen: Citizen, as_of: date | None = None) -> list[Placement]:
+    """The citizen's placements (two queries), each with `hours_now` and `checkpoints`: the
+    13/26/52-week retention checkpoints of a paid placement with a status for the screen."""
+    today = as_of or timezone.localdate()
+    placements = list(
+        Placement.objects.filter(citizen=citizen)
+        .select_related("company")
+        .order_by("-start", "-pk")
+    )
+    steps = _steps_by_placement(citizen)
+    for placement in placements:
+        day = min(today, placement.end or today)
+        placement.hours_now = placement.hours_per_week
+        for step in steps.get(placement.pk, []):
+            if step.from_date <= day:
+                placement.hours_now = step.hours_per_week
+        placement.checkpoints = [
+            {**row, "status": _checkpoint_status(row)}
+            for row in placement.retention_checkpoints(today)
+        ]
+    return placements
+
+
+def _steps_by_placement(citizen: Citizen) -> dict[int, list[PlacementStep]]:
+    """Every hour step of the citizen's placements, by placement, in date order (one query)."""
+    steps: dict[int, list[PlacementStep]] = defaultdict(list)
+    for step in PlacementStep.objects.filter(placement__citizen=citizen).order_by("from_date"):
+        steps[step.placement_id].append(step)
+    return steps
+
+
+def _checkpoint_status(row: dict) -> str:
+    """confirmed, due (reached, awaiting confirmation), lost (ended before), or pending."""
+    if row["confirmed_on"]:
+        return "confirmed"
+    if row["lost"]:
+        return "lost"
+    return "due" if row["reached"] else "pending"
 
 
 # --- Progression chart (server-side SVG) ---------------------------------------------------
@@ -305,9 +359,7 @@ def timeline_for_page(*, citizen: Citizen, user: Any, months: list[dict]) -> lis
         {"day": m["month"], "kind": "hours", "title": _("Timer i måneden"), "obj": m}
         for m in months
     )
-    steps: dict[int, list[PlacementStep]] = defaultdict(list)
-    for step in PlacementStep.objects.filter(placement__citizen=citizen).order_by("from_date"):
-        steps[step.placement_id].append(step)
+    steps = _steps_by_placement(citizen)
     for event in events:
         if event["kind"] == "placement":
             event["steps"] = steps.get(event["obj"].pk, [])

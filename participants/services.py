@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -62,6 +62,9 @@ CITIZEN_FIELDS = (
     "employment_actor",
     "caseworker",
 )
+# What the citizen edit screen offers, in its order: not the CPR number, and not the
+# municipality and cluster (the slot the citizen was visited to).
+CITIZEN_EDIT_FIELDS = tuple(f for f in CITIZEN_FIELDS if f not in ("municipality", "cluster"))
 PLACEMENT_FIELDS = (
     "kind",
     "company",
@@ -173,28 +176,52 @@ def visitation_propose(
     )
 
 
-def _review(visitation: Visitation, by: User | None, status: str, reason: str = "") -> Visitation:
+def _review(
+    visitation: Visitation,
+    by: User | None,
+    status: str,
+    reason: str = "",
+    reviewed_on: date | None = None,
+) -> Visitation:
     if visitation.status != VisitationStatus.PROPOSED:
         raise ValidationError(_("Visitationen er allerede vurderet."))
+    today = timezone.localdate()
+    if reviewed_on is not None and not visitation.proposed_on <= reviewed_on <= today:
+        raise ValidationError(
+            {"reviewed_at": _("Vurderingen skal ligge mellem visitationsdatoen og i dag.")}
+        )
     visitation.status = status
     visitation.rejection_reason = reason
     visitation.reviewed_by = by
-    visitation.reviewed_at = timezone.now()
+    # A decision taken earlier (registered afterwards, or in the demo) keeps its own day.
+    visitation.reviewed_at = (
+        timezone.now()
+        if reviewed_on is None or reviewed_on == today
+        else timezone.make_aware(datetime.combine(reviewed_on, time(12)))
+    )
     return _save(visitation, by=by, action=AuditAction.CHANGE, details={"status": status})
 
 
 def visitation_accept(
-    *, visitation: Visitation, by: User | None, realistic_20_hours: bool | None = None
+    *,
+    visitation: Visitation,
+    by: User | None,
+    realistic_20_hours: bool | None = None,
+    reviewed_on: date | None = None,
 ) -> Visitation:
     if realistic_20_hours is not None:
         visitation.realistic_20_hours = realistic_20_hours
-    return _review(visitation, by, VisitationStatus.ACCEPTED)
+    return _review(visitation, by, VisitationStatus.ACCEPTED, reviewed_on=reviewed_on)
 
 
-def visitation_reject(*, visitation: Visitation, by: User | None, reason: str) -> Visitation:
+def visitation_reject(
+    *, visitation: Visitation, by: User | None, reason: str, reviewed_on: date | None = None
+) -> Visitation:
     if not (reason or "").strip():
         raise ValidationError({"rejection_reason": _("Angiv en begrundelse for afvisningen.")})
-    return _review(visitation, by, VisitationStatus.REJECTED, reason.strip())
+    return _review(
+        visitation, by, VisitationStatus.REJECTED, reason.strip(), reviewed_on=reviewed_on
+    )
 
 
 def visitation_match_meeting(
@@ -462,9 +489,45 @@ def placement_create(
     return placement
 
 
-def placement_update(*, placement: Placement, by: User | None, **fields) -> Placement:
+def _check_plan(placement: Placement, plan: list[tuple[date, Decimal]]) -> None:
+    days = [day for day, _hours in plan]
+    if len(set(days)) != len(days):
+        raise ValidationError({"steps": _("To trin i timeplanen har samme dato.")})
+    if any(day < placement.start or (placement.end and day > placement.end) for day in days):
+        raise ValidationError({"steps": _("Trinnene skal ligge inden for placeringen.")})
+
+
+def placement_update(
+    *,
+    placement: Placement,
+    by: User | None,
+    plan: Iterable[tuple[date, Decimal]] | None = None,
+    **fields,
+) -> Placement:
+    """Change a placement and, when `plan` is given, replace its hour steps: all or nothing.
+
+    The steps (kept or new) must lie inside the placement's possibly new dates."""
     changed = _set_fields(placement, PLACEMENT_FIELDS, fields)
-    return _save(placement, by=by, action=AuditAction.CHANGE, details={"fields": changed})
+    placement.full_clean()
+    old_plan = {s.from_date: s.hours_per_week for s in placement.steps.all()}
+    steps = list(old_plan.items()) if plan is None else list(plan)
+    _check_plan(placement, steps)
+    new_plan = dict(steps)
+    for day, hours in new_plan.items():
+        PlacementStep(placement=placement, from_date=day, hours_per_week=hours).full_clean(
+            exclude=["placement"], validate_unique=False
+        )
+    with transaction.atomic():
+        placement.save()
+        if new_plan != old_plan:
+            placement.steps.all().delete()
+            PlacementStep.objects.bulk_create(
+                PlacementStep(placement=placement, from_date=day, hours_per_week=hours)
+                for day, hours in sorted(new_plan.items())
+            )
+            changed = sorted([*changed, "steps"])
+        audit.record(AuditAction.CHANGE, actor=by, obj=placement, details={"fields": changed})
+    return placement
 
 
 def placement_step_set(
@@ -491,8 +554,23 @@ def placement_confirm_retention(
         )
     due = placement.start + timedelta(weeks=weeks)
     if confirmed_on < due:
-        raise ValidationError(_("Fastholdelsen kan først bekræftes, når perioden er gået."))
+        raise ValidationError(
+            {
+                "confirmed_on": _(
+                    "Fastholdelsen kan først bekræftes, når perioden er gået (%(due)s)."
+                )
+                % {"due": due.strftime("%d.%m.%Y")}
+            }
+        )
+    if confirmed_on > timezone.localdate():
+        raise ValidationError({"confirmed_on": _("Datoen kan ikke ligge i fremtiden.")})
+    if placement.end and placement.end < due:
+        raise ValidationError(
+            _("Placeringen sluttede før %(weeks)s uger; fastholdelsen kan ikke bekræftes.")
+            % {"weeks": weeks}
+        )
     setattr(placement, f"retained_{weeks}_confirmed_on", confirmed_on)
+    placement.full_clean()
     with transaction.atomic():
         placement.save()
         audit.record(

@@ -6,6 +6,7 @@ app_name = "participants"
 urlpatterns = [
     path("deltagere/", views.citizen_list, name="citizen_list"),
     path("deltagere/<int:pk>/", views.citizen_detail, name="citizen_detail"),
+    path("deltagere/<int:pk>/rediger/", views.citizen_edit, name="citizen_edit"),
     path("deltagere/<int:pk>/cpr/", views.citizen_cpr_reveal, name="citizen_cpr_reveal"),
     path(
         "deltagere/<int:pk>/opslagslog.csv",
@@ -28,6 +29,16 @@ urlpatterns = [
     path("deltagere/<int:pk>/pause/", views.track_form, {"kind": "pause"}, name="pause_add"),
     path("deltagere/<int:pk>/pause/<int:pause_pk>/slut/", views.pause_end, name="pause_end"),
     path("deltagere/<int:pk>/placering/", views.placement_add, name="placement_add"),
+    path(
+        "deltagere/<int:pk>/placering/<int:placement_pk>/",
+        views.placement_edit,
+        name="placement_edit",
+    ),
+    path(
+        "deltagere/<int:pk>/placering/<int:placement_pk>/fastholdelse/<int:weeks>/",
+        views.placement_retention,
+        name="placement_retention",
+    ),
     path(
         "deltagere/<int:pk>/kompetenceloeft/",
         views.track_form,

@@ -26,6 +26,7 @@ from . import selectors_screens as screens
 from .filters import CitizenFilter
 from .forms import (
     AssessmentForm,
+    CitizenEditForm,
     CourseForm,
     ExitRegisterForm,
     FollowUpForm,
@@ -34,14 +35,25 @@ from .forms import (
     PauseEndForm,
     PauseForm,
     PhaseStartForm,
+    PlacementEditForm,
     PlacementForm,
     PlacementStepFormSet,
+    RetentionConfirmForm,
     ScreeningForm,
     VisitationProposeForm,
     VisitationReviewForm,
     add_service_errors,
 )
-from .models import Citizen, HoursKind, Pause, Visitation, VisitationStatus, week_monday
+from .models import (
+    RETENTION_WEEKS,
+    Citizen,
+    HoursKind,
+    Pause,
+    Placement,
+    Visitation,
+    VisitationStatus,
+    week_monday,
+)
 
 CITIZEN_READERS = (
     Role.CASEWORKER,
@@ -97,12 +109,33 @@ def citizen_detail(request, pk: int):
         "months": months,
         "hour_kinds": HoursKind.choices,
         "chart": screens.assessment_chart(assessments),
+        "placements": screens.placements_for_page(citizen),
         "can_export_lookups": has_role(request.user, Role.CASEWORKER),
         "can_write": Citizen.objects.for_user(request.user, write=True)
         .filter(pk=citizen.pk)
         .exists(),
     }
     return render(request, "participants/citizen_detail.html", context)
+
+
+def citizen_edit(request, pk: int):
+    citizen = _writable_citizen(request, pk)
+    form = CitizenEditForm(
+        request.POST or None, citizen=citizen, fields=screens.citizen_edit_fields(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.citizen_update(citizen=citizen, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Deltagerens oplysninger er gemt."))
+            return redirect(_citizen_url(citizen))
+    return render(
+        request,
+        "participants/citizen_form.html",
+        {"form": form, "citizen": citizen, "visibility": screens.visibility_for(request.user)},
+    )
 
 
 def citizen_cpr_reveal(request, pk: int):
@@ -529,14 +562,9 @@ def placement_add(request, pk: int):
     form = PlacementForm(request.POST or None)
     steps = PlacementStepFormSet(request.POST or None, prefix="trin")
     if request.method == "POST" and form.is_valid() and steps.is_valid():
-        plan = [
-            (s.cleaned_data["from_date"], s.cleaned_data["hours_per_week"])
-            for s in steps
-            if s.cleaned_data
-        ]
         try:
             services_screens.placement_create_with_plan(
-                citizen=citizen, by=request.user, plan=plan, **form.cleaned_data
+                citizen=citizen, by=request.user, plan=steps.plan(), **form.cleaned_data
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -550,6 +578,89 @@ def placement_add(request, pk: int):
             "form": form,
             "steps": steps,
             "citizen": citizen,
+            "visibility": screens.visibility_for(request.user),
+        },
+    )
+
+
+def _writable_placement(request, pk: int, placement_pk: int) -> Placement:
+    return get_for_user_or_404(
+        Placement.objects.select_related("citizen", "company").prefetch_related("steps"),
+        request.user,
+        write=True,
+        pk=placement_pk,
+        citizen_id=pk,
+    )
+
+
+def placement_edit(request, pk: int, placement_pk: int):
+    placement = _writable_placement(request, pk, placement_pk)
+    form = PlacementEditForm(request.POST or None, placement=placement)
+    steps = PlacementStepFormSet(
+        request.POST or None,
+        prefix="trin",
+        initial=[
+            {"from_date": s.from_date, "hours_per_week": s.hours_per_week}
+            for s in placement.steps.all()
+        ],
+    )
+    if request.method == "POST" and form.is_valid() and steps.is_valid():
+        try:
+            services.placement_update(
+                placement=placement, by=request.user, plan=steps.plan(), **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Placeringen er gemt."))
+            return redirect(_citizen_url(placement.citizen))
+    return render(
+        request,
+        "participants/placement_form.html",
+        {
+            "form": form,
+            "steps": steps,
+            "citizen": placement.citizen,
+            "placement": placement,
+            "visibility": screens.visibility_for(request.user),
+        },
+    )
+
+
+def placement_retention(request, pk: int, placement_pk: int, weeks: int):
+    placement = _writable_placement(request, pk, placement_pk)
+    if weeks not in RETENTION_WEEKS or not placement.is_paid:
+        raise Http404
+    due = placement.start + timedelta(weeks=weeks)
+    form = RetentionConfirmForm(
+        request.POST or None, initial={"confirmed_on": min(due, timezone.localdate())}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.placement_confirm_retention(
+                placement=placement,
+                by=request.user,
+                weeks=weeks,
+                confirmed_on=form.cleaned_data["confirmed_on"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Fastholdelsen er bekræftet."))
+            return redirect(_citizen_url(placement.citizen))
+    return render(
+        request,
+        "participants/record_form.html",
+        {
+            "form": form,
+            "citizen": placement.citizen,
+            "title": _("Bekræft fastholdelse efter %(weeks)s uger") % {"weeks": weeks},
+            "intro": _("%(placement)s, startet %(start)s. Fastholdelsen kan bekræftes fra %(due)s.")
+            % {
+                "placement": placement,
+                "start": placement.start.strftime("%d.%m.%Y"),
+                "due": due.strftime("%d.%m.%Y"),
+            },
             "visibility": screens.visibility_for(request.user),
         },
     )

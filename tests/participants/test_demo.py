@@ -19,3 +19,24 @@ def test_the_demo_gives_the_demo_users_citizens_and_can_run_twice(settings):
     assert Citizen.objects.for_user(actor).count() >= 5
     assert HoursEntry.objects.exists() and Placement.objects.exists()
     assert ExitForm.objects.filter(early=True).exists()
+
+
+def test_demo_visitations_waited_realistically_before_their_review(settings):
+    from django.utils import timezone
+
+    from participants.models import Visitation, VisitationStatus
+
+    call_command("seed_demo", stdout=io.StringIO())
+    today = timezone.localdate()
+    accepted = Visitation.objects.filter(status=VisitationStatus.ACCEPTED)
+    waits = sorted(v.days_waited() for v in accepted)
+    assert waits[0] >= 3 and waits[-1] <= 35
+    assert len(set(waits)) > 3
+    assert all(timezone.localdate(v.reviewed_at) < today for v in accepted)
+    assert all(v.start_on >= timezone.localdate(v.reviewed_at) for v in accepted)
+    pending = Visitation.objects.filter(status=VisitationStatus.PROPOSED)
+    assert sum(v.is_overdue() for v in pending) == 1
+    assert sum(not v.is_overdue() for v in pending) >= 2
+    paid = Placement.objects.filter(kind="loentilskud")
+    assert paid.filter(retained_13_confirmed_on__isnull=False).exists()
+    assert paid.filter(retained_13_confirmed_on__isnull=True).exists()

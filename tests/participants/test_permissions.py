@@ -1,6 +1,11 @@
-from participants.models import VisitationStatus
+from participants.models import PlacementKind, VisitationStatus
 from siv.roles import Role
-from tests.factories.participants import CitizenFactory, PauseFactory, VisitationFactory
+from tests.factories.participants import (
+    CitizenFactory,
+    PauseFactory,
+    PlacementFactory,
+    VisitationFactory,
+)
 from tests.matrix import Case, run_matrix
 
 READERS = frozenset(
@@ -52,6 +57,24 @@ def foreign_open_pause(p):
     return [pause.citizen_id, pause.pk]
 
 
+def own_placement(p):
+    placement = PlacementFactory(citizen=own_citizen_obj(p), kind=PlacementKind.LOENTILSKUD)
+    return [placement.citizen_id, placement.pk]
+
+
+def foreign_placement(p):
+    placement = PlacementFactory(citizen=foreign_citizen_obj(p), kind=PlacementKind.LOENTILSKUD)
+    return [placement.citizen_id, placement.pk]
+
+
+def own_checkpoint(p):
+    return [*own_placement(p), 13]
+
+
+def foreign_checkpoint(p):
+    return [*foreign_placement(p), 13]
+
+
 def _track_form(name: str) -> Case:
     return Case(name, WRITERS, own=own_citizen, foreign=foreign_citizen)
 
@@ -73,12 +96,20 @@ CASES = [
         own=own_citizen,
         foreign=foreign_citizen,
     ),
+    _track_form("participants:citizen_edit"),
     _track_form("participants:phase_start"),
     _track_form("participants:screening_add"),
     _track_form("participants:assessment_add"),
     _track_form("participants:pause_add"),
     Case("participants:pause_end", WRITERS, own=own_open_pause, foreign=foreign_open_pause),
     _track_form("participants:placement_add"),
+    Case("participants:placement_edit", WRITERS, own=own_placement, foreign=foreign_placement),
+    Case(
+        "participants:placement_retention",
+        WRITERS,
+        own=own_checkpoint,
+        foreign=foreign_checkpoint,
+    ),
     _track_form("participants:course_add"),
     _track_form("participants:exit_add"),
     _track_form("participants:followup_add"),

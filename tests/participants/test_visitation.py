@@ -83,3 +83,28 @@ def test_a_revisitation_fills_the_slot_of_an_early_exit_only(personas, citizen):
         citizen=citizen, by=personas.caseworker, replaces_exit=early
     )
     assert early.revisitation == visitation
+
+
+def test_a_decision_taken_earlier_keeps_its_day_and_the_wait_stops_there(personas, citizen):
+    today = timezone.localdate()
+    visitation = services.visitation_propose(
+        citizen=citizen, by=personas.caseworker, proposed_on=today - timedelta(days=400)
+    )
+    services.visitation_accept(
+        visitation=visitation, by=personas.actor, reviewed_on=today - timedelta(days=388)
+    )
+    assert timezone.localdate(visitation.reviewed_at) == today - timedelta(days=388)
+    assert visitation.days_waited() == 12
+
+
+def test_a_decision_cannot_be_dated_before_the_proposal_or_in_the_future(personas, citizen):
+    today = timezone.localdate()
+    visitation = services.visitation_propose(
+        citizen=citizen, by=personas.caseworker, proposed_on=today - timedelta(days=5)
+    )
+    for day in (today - timedelta(days=6), today + timedelta(days=1)):
+        with pytest.raises(ValidationError, match="mellem visitationsdatoen og i dag"):
+            services.visitation_reject(
+                visitation=visitation, by=personas.actor, reason="Nej", reviewed_on=day
+            )
+    assert visitation.status == VisitationStatus.PROPOSED
