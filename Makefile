@@ -58,3 +58,19 @@ worker: $(VENV)/.installed
 
 clean:
 	rm -rf var db.sqlite3 staticfiles
+
+# Benchmarks against PostgreSQL (database siv_bench; created, migrated and seeded when empty).
+# One JSON document on stdout. The full national scale: BENCH_SIZES=1000,10000,50000 make bench
+bench: export BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/siv_bench
+bench: export BENCH_SIZES ?= 1000,10000
+bench: $(VENV)/.installed
+	@$(PY) -m tests.bench.run
+
+# A backup of the database DATABASE_URL names (pg_dump custom format; a file copy on SQLite)
+# in var/backups/siv-YYYYmmdd-HHMM.dump; `make restore FILE=var/backups/…` puts one back.
+backup: $(VENV)/.installed
+	$(PY) scripts/dbbackup.py backup --dir var/backups
+
+restore: $(VENV)/.installed
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/siv-YYYYmmdd-HHMM.dump"; exit 2; }
+	$(PY) scripts/dbbackup.py restore $(if $(CLEAN),--clean) "$(FILE)"

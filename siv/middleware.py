@@ -1,10 +1,14 @@
 import logging
+import sys
 import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
@@ -94,19 +98,42 @@ class NoStoreMiddleware:
         return response
 
 
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+
+def _note_database_error(sender, request=None, **kwargs):
+    """Django turns an exception raised inside a middleware into a 500 response before this
+    middleware sees it; the signal it sends on the way tells us the cause."""
+    if request is not None and isinstance(sys.exc_info()[1], DATABASE_ERRORS):
+        request.siv_database_unavailable = True
+
+
+got_request_exception.connect(_note_database_error, dispatch_uid="siv-database-unavailable")
+
+
 class ServiceUnavailableMiddleware:
-    """A friendly page, not a stack trace, while the database is unreachable."""
+    """A friendly page, not a stack trace, while the database is unreachable.
+
+    Wherever the database error is raised (a view, a middleware reading the session, or the
+    500 handler's own context processors), the answer is the static 503 page, rendered
+    without context processors, which would reach for the database again.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        try:
+            response = self.get_response(request)
+        except DATABASE_ERRORS as error:
+            return self.unavailable(error)
+        if getattr(request, "siv_database_unavailable", False):
+            return self.unavailable(None)
+        return response
 
     def process_exception(self, request, exception):
-        if isinstance(exception, (OperationalError, InterfaceError)):
-            logger.warning("database unavailable: %s", type(exception).__name__)
-            return render(request, "503.html", status=503)
+        if isinstance(exception, DATABASE_ERRORS):
+            return self.unavailable(exception)
         return None
 
 
@@ -128,4 +155,9 @@ class LanguageMiddleware:
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
+    @staticmethod
+    def unavailable(error) -> HttpResponse:
+        logger.warning("database unavailable: %s", type(error).__name__ if error else "error")
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
         return response

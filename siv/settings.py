@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "participants",
     "pbr",
     "reporting",
+    "scale",
 ]
 
 MIDDLEWARE = [

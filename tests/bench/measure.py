@@ -1,0 +1,296 @@
+"""One size of `make bench`, in its own process (DATABASE_URL is that size's database).
+
+Prints one JSON object. Not a test: nothing here runs in the suite.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import statistics
+import threading
+import time
+from importlib import import_module
+from urllib.parse import urlsplit
+
+import django
+
+django.setup()
+
+import psycopg  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import NoReverseMatch, reverse  # noqa: E402
+
+from partnerships.models import User  # noqa: E402
+from tests.quality.servers import django_server  # noqa: E402
+
+from . import targets  # noqa: E402
+
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "40"))
+LOAD_USERS = int(os.environ.get("BENCH_LOAD_USERS", "200"))
+LOAD_SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "60"))
+SKIPPED = {"skipped": "not available"}
+
+
+def libpq(url: str) -> str:
+    scheme, rest = url.split("://", 1)
+    return f"postgresql://{rest}" if scheme == "postgres" else url
+
+
+def ms(seconds: float) -> float:
+    return round(seconds * 1000, 2)
+
+
+def percentiles(samples: list[float]) -> dict:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return {"p50_ms": ms(statistics.median(ordered)), "p95_ms": ms(p95), "n": len(ordered)}
+
+
+def ratio(value: float, floor: float) -> float | None:
+    return round(value / floor, 2) if floor else None
+
+
+# --- seed_scale against COPY -----------------------------------------------------------------
+
+
+def copy_floor(seeding: dict) -> dict:
+    """COPY the rows seed_scale wrote into an empty migrated database, in one rolled-back
+    transaction: the fastest PostgreSQL can take the same rows with the same constraints."""
+    if not seeding.get("seeded_this_run"):
+        return {"skipped": "data already present (BENCH_RESEED=1 seeds and measures again)"}
+    source = libpq(os.environ["DATABASE_URL"])
+    target = libpq(os.environ["BENCH_FLOOR_DATABASE_URL"])
+    tables = list(seeding["tables"])
+    seconds = 0.0
+    with psycopg.connect(source) as src, psycopg.connect(target) as dst:
+        for table in tables:
+            buffer = io.BytesIO()
+            with src.cursor().copy(f'COPY "{table}" TO STDOUT (FORMAT BINARY)') as out:
+                for chunk in out:
+                    buffer.write(chunk)
+            data = buffer.getvalue()
+            started = time.perf_counter()
+            with dst.cursor().copy(f'COPY "{table}" FROM STDIN (FORMAT BINARY)') as into:
+                into.write(data)
+            seconds += time.perf_counter() - started
+        started = time.perf_counter()
+        dst.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        seconds += time.perf_counter() - started
+        dst.rollback()
+    return {
+        "seed_scale_s": seeding["seconds"],
+        "copy_floor_s": round(seconds, 2),
+        "ratio": ratio(seeding["seconds"], seconds),
+        "rows": {t: v["rows"] for t, v in seeding["tables"].items()},
+    }
+
+
+# --- pages -----------------------------------------------------------------------------------
+
+
+def session_cookie(username: str) -> str:
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return f"sessionid={client.cookies['sessionid'].value}"
+
+
+def query_count(path: str, username: str) -> int:
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    return len(queries)
+
+
+def timed_gets(base: str, path: str, cookie: str | None, count: int) -> list[float]:
+    import http.client
+
+    parts = urlsplit(base)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    headers = {"Cookie": cookie} if cookie else {}
+    samples = []
+    for i in range(count + 3):
+        started = time.perf_counter()
+        conn.request("GET", path, headers=headers)
+        response = conn.getresponse()
+        response.read()
+        elapsed = time.perf_counter() - started
+        if response.status != 200:
+            raise RuntimeError(f"{path} answered {response.status}")
+        if i >= 3:  # warm-up requests are not counted
+            samples.append(elapsed)
+    conn.close()
+    return samples
+
+
+def measure_pages(base: str) -> tuple[dict, dict]:
+    floor = percentiles(timed_gets(base, "/health/", None, REQUESTS))
+    floor["queries"] = 1
+    pages = {}
+    for target in targets.PAGES:
+        try:
+            kwargs = target.kwargs()
+            path = reverse(target.url_name, kwargs=kwargs) if kwargs is not None else None
+        except NoReverseMatch:
+            path = None
+        if path is None:
+            pages[target.name] = {**SKIPPED, "url_name": target.url_name}
+            continue
+        figures = percentiles(timed_gets(base, path, session_cookie(target.user), REQUESTS))
+        figures["queries"] = query_count(path, target.user)
+        figures["ratio_p50"] = ratio(figures["p50_ms"], floor["p50_ms"])
+        figures["ratio_p95"] = ratio(figures["p95_ms"], floor["p95_ms"])
+        figures["path"] = path
+        pages[target.name] = figures
+    return floor, pages
+
+
+# --- indicators against a hand-written aggregate ---------------------------------------------
+
+HAND_SQL = """
+WITH last_exit AS (
+    SELECT DISTINCT ON (citizen_id) citizen_id, status, not_available_reason
+    FROM participants_exitform WHERE exit_date <= %(end)s
+    ORDER BY citizen_id, exit_date DESC, id DESC
+), enrolled AS (
+    SELECT DISTINCT citizen_id FROM participants_visitation
+    WHERE status = 'accepted' AND proposed_on <= %(end)s
+)
+SELECT count(*) AS p01,
+       count(*) FILTER (WHERE e.status LIKE 'employed%%') AS p03,
+       count(*) FILTER (WHERE e.status = 'education') AS p04,
+       count(*) FILTER (WHERE e.status = 'unemployed') AS p05,
+       count(*) FILTER (WHERE e.status = 'not_available') AS p06,
+       count(*) FILTER (WHERE e.not_available_reason = 'deceased') AS p06a,
+       count(*) FILTER (WHERE e.citizen_id IS NULL) AS p07
+FROM enrolled v LEFT JOIN last_exit e ON e.citizen_id = v.citizen_id
+"""
+
+
+def best_of(function, repeat: int = 3) -> float:
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        samples.append(time.perf_counter() - started)
+    return min(samples)
+
+
+def measure_indicators() -> dict:
+    try:
+        indicators = import_module("reporting.indicators")
+    except ImportError:
+        return SKIPPED
+    from django.utils import timezone
+
+    end = timezone.localdate()
+
+    def hand():
+        with connection.cursor() as cursor:
+            cursor.execute(HAND_SQL, {"end": end})
+            return cursor.fetchone()
+
+    computed = best_of(lambda: indicators.compute(end=end))
+    floor = best_of(hand)
+    values = {row.code: row.value for row in indicators.compute(end=end)}
+    return {
+        "compute_ms": ms(computed),
+        "hand_sql_floor_ms": ms(floor),
+        "ratio": ratio(computed, floor),
+        "P01": values.get("P01"),
+        "P01_hand_sql": hand()[0],
+    }
+
+
+def measure_pdf() -> dict:
+    module_name, _, function = targets.PDF_FUNCTION.rpartition(".")
+    try:
+        getattr(import_module(module_name), function)
+    except (ImportError, AttributeError):
+        return {**SKIPPED, "function": targets.PDF_FUNCTION}
+    return {"skipped": "PDF target exists; add its measurement beside WeasyPrint's floor"}
+
+
+# --- bounded load ----------------------------------------------------------------------------
+
+
+def load(base: str, path: str, cookie: str | None) -> dict:
+    """LOAD_USERS threads, each its own keep-alive connection, for LOAD_SECONDS."""
+    import http.client
+
+    parts = urlsplit(base)
+    deadline = time.perf_counter() + LOAD_SECONDS
+    lock = threading.Lock()
+    samples: list[float] = []
+    errors = [0]
+    headers = {"Cookie": cookie} if cookie else {}
+
+    def user():
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        mine, failed = [], 0
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            try:
+                conn.request("GET", path, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                if response.status != 200:
+                    failed += 1
+                else:
+                    mine.append(time.perf_counter() - started)
+            except (OSError, http.client.HTTPException):
+                failed += 1
+                conn.close()
+                conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        conn.close()
+        with lock:
+            samples.extend(mine)
+            errors[0] += failed
+
+    threads = [threading.Thread(target=user) for _ in range(LOAD_USERS)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    figures = percentiles(samples) if samples else {}
+    return {
+        **figures,
+        "users": LOAD_USERS,
+        "seconds": round(elapsed, 1),
+        "requests": len(samples),
+        "errors": errors[0],
+        "requests_per_s": round(len(samples) / elapsed, 1),
+    }
+
+
+def main() -> None:
+    seeding = json.loads(os.environ.get("BENCH_SEEDING", "{}"))
+    result: dict = {"database": connection.settings_dict["NAME"]}
+    result["seed_scale_vs_copy"] = copy_floor(seeding)
+    result["indicators_vs_hand_sql"] = measure_indicators()
+    result["final_report_pdf_vs_weasyprint"] = measure_pdf()
+    env = {"DATABASE_URL": os.environ["DATABASE_URL"], "DB_CONN_MAX_AGE": "60"}
+    with django_server(env, workers=4, threads=64) as base:
+        floor, pages = measure_pages(base)
+        result["floor_health"] = floor
+        result["pages"] = pages
+        if os.environ.get("BENCH_LOAD", "1") == "1" and LOAD_SECONDS > 0:
+            trivial = load(base, "/health/", None)
+            page = load(base, "/partnerskaber/", session_cookie("skala-controller"))
+            result["load"] = {
+                "floor_health": trivial,
+                "partnership_list": page,
+                "ratio_requests_per_s": ratio(trivial["requests_per_s"], page["requests_per_s"]),
+            }
+    print(json.dumps(result, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,110 @@
+"""End-to-end fixtures: Debian's chromium driven by Playwright against pytest-django's live
+server (a real, threaded HTTP server over the test database).
+
+Playwright's sync API refuses to run inside an asyncio loop and Django refuses ORM calls
+where it suspects one; these tests run no loop of their own, so the check is switched off.
+"""
+
+import io
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+ARTIFACTS = settings.BASE_DIR / "test-artifacts" / "e2e"
+DEMO_PASSWORD = "siv-demo-2026"
+
+# Every e2e test writes through a real server, so it needs a real transaction; the
+# migrated reference data (the 98 municipalities) is restored after each flush.
+E2E_DB = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-django sorts transactional tests last
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if Path(str(item.fspath)).parent == Path(__file__).parent:
+            item.add_marker(E2E_DB)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+def save_screenshot(page, request, *, suffix: str = "") -> None:
+    """test-artifacts/e2e/<test>[-suffix].png (gitignored), for looking at a failure."""
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name).strip("_")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(
+        path=str(ARTIFACTS / f"{name}{'-' + suffix if suffix else ''}.png"), full_page=True
+    )
+
+
+@pytest.fixture
+def page(browser, live_server, request):
+    """A fresh browser context on the live server; a screenshot is kept after the test."""
+    context = browser.new_context(base_url=live_server.url, locale="da-DK")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    try:
+        save_screenshot(page, request)
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The whole demo programme (seed_demo), citizens included: for journeys through them."""
+    call_command("seed_demo", stdout=io.StringIO())
+
+
+@pytest.fixture
+def demo_people(transactional_db):
+    """Only the demo's partnerships part: one user per role (password siv-demo-2026),
+    organisations and partnerships. A fraction of seed_demo's time."""
+    from partnerships import demo as partnerships_demo
+
+    partnerships_demo.seed({"stdout": io.StringIO()})
+
+
+def sign_in(page, username: str, password: str = DEMO_PASSWORD) -> None:
+    """Sign in through the real form, as a person would."""
+    page.goto("/login/")
+    page.get_by_label("Brugernavn").fill(username)
+    page.get_by_label("Adgangskode").fill(password)
+    page.get_by_role("button", name="Log ind").click()
+    page.wait_for_load_state()
+
+
+@pytest.fixture
+def signed_in_page(page, demo_people):
+    """`signed_in_page("controller")`: the page, signed in as that demo user."""
+
+    def as_user(username: str):
+        sign_in(page, username)
+        return page
+
+    return as_user

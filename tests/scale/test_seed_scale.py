@@ -1,0 +1,96 @@
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from accelerator.models import Camp, Company, CompanyFinancial
+from participants.models import (
+    Citizen,
+    ExitForm,
+    HoursEntry,
+    Placement,
+    Visitation,
+    VisitationStatus,
+)
+from partnerships.models import ClusterMembership, Municipality, Organisation, OrganisationKind
+from reporting import indicators
+
+pytestmark = pytest.mark.django_db
+
+PARTICIPANTS = 200
+WEEKS = 10
+
+
+def seed(*extra) -> str:
+    out = io.StringIO()
+    call_command("seed_scale", "--participants", PARTICIPANTS, "--weeks", WEEKS, *extra, stdout=out)
+    return out.getvalue()
+
+
+def test_it_puts_every_municipality_in_a_cluster_with_slots():
+    seed()
+
+    memberships = ClusterMembership.objects.all()
+    assert memberships.count() == Municipality.objects.count() == 98
+    assert not memberships.filter(slots=0).exists()
+    assert Organisation.objects.filter(kind=OrganisationKind.EMPLOYMENT_ACTOR).count() == 33
+    assert Company.objects.count() == 98 * 20
+    assert CompanyFinancial.objects.count() == 98 * 10 * 3
+    assert Camp.objects.count() == 4 * 12
+
+
+def test_it_writes_the_citizens_their_tracks_and_weekly_hours():
+    output = seed()
+
+    accepted = Visitation.objects.filter(status=VisitationStatus.ACCEPTED).count()
+    assert Citizen.objects.count() == PARTICIPANTS
+    assert Visitation.objects.count() == PARTICIPANTS
+    assert HoursEntry.objects.count() == accepted * WEEKS
+    assert Placement.objects.exists() and ExitForm.objects.exists()
+    assert "participants_hoursentry" in output and "seed_scale: 200 participants" in output
+
+
+def test_the_cpr_numbers_are_encrypted_and_hashed_as_the_model_expects():
+    seed()
+    citizen = Citizen.objects.order_by("pk").first()
+
+    assert citizen.cpr.startswith(f"{citizen.birth_date:%d%m%y}-")
+    assert citizen.cpr not in citizen.cpr_encrypted
+    probe = Citizen()
+    probe.set_cpr(citizen.cpr)
+    assert probe.cpr_hash == citizen.cpr_hash
+    assert Citizen.objects.values("cpr_hash").distinct().count() == PARTICIPANTS
+
+
+def test_the_same_seed_gives_the_same_data():
+    seed("--seed", "7")
+    first = list(HoursEntry.objects.order_by("pk").values_list("week_start", "kind", "hours"))
+
+    seed("--seed", "7", "--clear")
+
+    again = list(HoursEntry.objects.order_by("pk").values_list("week_start", "kind", "hours"))
+    assert first == again
+
+
+def test_the_indicators_add_up_on_the_scale_data():
+    seed()
+    today = timezone.localdate()
+
+    table = {row.code: row.value for row in indicators.compute(end=today)}
+
+    accepted = Visitation.objects.filter(status=VisitationStatus.ACCEPTED).count()
+    assert table["P01"] == accepted
+    assert sum(table[c] for c in ("P03", "P04", "P05", "P06", "P07")) == table["P01"]
+    assert table["C01"] == Company.objects.enrolled().count()
+    assert table["C04"] == Camp.objects.held(until=today).count()
+    assert not HoursEntry.objects.filter(week_start__gt=today - timedelta(weeks=1)).exists()
+
+
+def test_it_refuses_to_seed_over_existing_citizens():
+    seed()
+
+    with pytest.raises(CommandError, match="--clear"):
+        seed()
+    assert "nothing seeded" in seed("--if-empty")
