@@ -1,0 +1,65 @@
+"""The citizen list's filters. The search box takes a name, a pseudonym or a CPR number."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from partnerships.models import Cluster, Municipality, Organisation, OrganisationKind
+
+from .models import Phase
+from .selectors_screens import citizen_search
+
+
+class CitizenFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Søg (navn eller CPR-nummer)"), method="search")
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[("active", _("Aktive")), ("exited", _("Ophørte"))],
+        method="filter_status",
+        empty_label=_("Alle"),
+    )
+    phase = django_filters.ChoiceFilter(
+        label=_("Fase"),
+        choices=[(str(value), label) for value, label in Phase.choices],
+        method="filter_phase",
+        empty_label=_("Alle faser"),
+    )
+    municipality = django_filters.ModelChoiceFilter(
+        label=_("Kommune"), queryset=Municipality.objects.none(), empty_label=_("Alle kommuner")
+    )
+    employment_actor = django_filters.ModelChoiceFilter(
+        label=_("Beskæftigelsesaktør"),
+        queryset=Organisation.objects.filter(kind=OrganisationKind.EMPLOYMENT_ACTOR),
+        empty_label=_("Alle aktører"),
+    )
+    cluster = django_filters.ModelChoiceFilter(
+        label=_("Klynge"), queryset=Cluster.objects.all(), empty_label=_("Alle klynger")
+    )
+    overdue = django_filters.BooleanFilter(
+        label=_("Kun visitationer over 4 uger"),
+        field_name="visitation_overdue",
+        widget=forms.CheckboxInput,
+        method="filter_overdue",
+    )
+
+    def __init__(self, *args, visibility, citizens, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.visibility = visibility
+        # Only the municipalities the user has citizens in.
+        self.filters["municipality"].queryset = Municipality.objects.filter(
+            pk__in=citizens.values("municipality_id")
+        ).order_by("name")
+
+    def search(self, queryset, name, value):
+        return citizen_search(queryset, text=value, visibility=self.visibility)
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(is_active=(value == "active"))
+
+    def filter_phase(self, queryset, name, value):
+        return queryset.filter(phase=int(value))
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.filter(visitation_overdue=True) if value else queryset

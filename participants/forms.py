@@ -1,0 +1,315 @@
+"""Forms of the participants screens. Writes go through participants.services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accelerator.models import Company, CompanyStatus
+from partnerships.models import Cluster, GrowthPartnership, Organisation, OrganisationKind
+
+from . import cpr as cpr_lib
+from .models import (
+    ASSESSMENT_DIMENSIONS,
+    Barrier,
+    Benefit,
+    CaseNote,
+    CompetenceCourse,
+    EntryStatus,
+    ExitForm,
+    FollowUp,
+    FunctionalLevel,
+    Gender,
+    IscedBand,
+    Pause,
+    Placement,
+    ProgressAssessment,
+    Screening,
+    TargetGroup,
+)
+from .services import CITIZEN_FIELDS, PLACEMENT_FIELDS
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+YES_NO_UNKNOWN = [("", _("Ikke vurderet")), ("true", _("Ja")), ("false", _("Nej"))]
+
+
+def _yes_no(value: str) -> bool | None:
+    return {"true": True, "false": False}.get(value)
+
+
+REALISTIC_20_HOURS = _("Realistisk med job på mindst 20 timer om ugen efter 52 uger?")
+
+
+def yes_no_field(label) -> forms.TypedChoiceField:
+    """Ja / Nej / Ikke vurderet, as True / False / None."""
+    return forms.TypedChoiceField(
+        label=label, choices=YES_NO_UNKNOWN, coerce=_yes_no, empty_value=None, required=False
+    )
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on the field when it has one."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for error in errors:
+                form.add_error(target, error)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+# --- Visitation ----------------------------------------------------------------------------
+
+
+class VisitationProposeForm(forms.Form):
+    """Citizen data (incl. CPR), the ESF start form and the proposal itself."""
+
+    cpr = forms.CharField(
+        label=_("CPR-nummer"),
+        max_length=11,
+        help_text=_("DDMMÅÅ-XXXX. Findes borgeren allerede, foreslås hun/han igen."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+    first_name = forms.CharField(label=_("Fornavn"), max_length=100)
+    last_name = forms.CharField(label=_("Efternavn"), max_length=100)
+    gender = forms.ChoiceField(label=_("Køn"), choices=Gender.choices)
+    phone = forms.CharField(label=_("Telefon"), max_length=30, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    address = forms.CharField(label=_("Adresse"), max_length=300, required=False)
+    target_group = forms.ChoiceField(label=_("Målgruppe"), choices=TargetGroup.choices)
+    benefit = forms.ChoiceField(label=_("Ydelse"), choices=Benefit.choices)
+    isced = forms.ChoiceField(
+        label=_("Uddannelsesniveau (ISCED)"), choices=IscedBand.choices, required=False
+    )
+    entry_status = forms.ChoiceField(
+        label=_("Arbejdsmarkedsstatus ved start"), choices=EntryStatus.choices
+    )
+    migrant = forms.BooleanField(
+        label=_("Indvandrer/udenlandsk baggrund/minoritet"), required=False
+    )
+    disability = forms.BooleanField(label=_("Handicap"), required=False)
+    other_disadvantaged = forms.BooleanField(label=_("Anden udsat gruppe"), required=False)
+    cluster = forms.ModelChoiceField(label=_("Klynge"), queryset=Cluster.objects.none())
+    employment_actor = forms.ModelChoiceField(
+        label=_("Beskæftigelsesaktør"),
+        queryset=Organisation.objects.filter(kind=OrganisationKind.EMPLOYMENT_ACTOR),
+    )
+    partnership = forms.ModelChoiceField(
+        label=_("Vækstpartnerskab"), queryset=GrowthPartnership.objects.none(), required=False
+    )
+    proposed_on = forms.DateField(label=_("Visitationsdato"), widget=DateInput())
+    realistic_20_hours = yes_no_field(
+        _("Realistisk med job på mindst 20 timer om ugen efter 52 uger?")
+    )
+
+    replaces_exit = forms.ModelChoiceField(
+        label=_("Genvisitation til pladsen efter"),
+        queryset=ExitForm.objects.none(),
+        required=False,
+        help_text=_("Vælg det tidlige ophør, hvis borgeren skal overtage en ledig plads."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["replaces_exit"].queryset = (
+            ExitForm.objects.for_user(user, write=True)
+            .filter(early=True, revisitation__isnull=True)
+            .select_related("citizen")
+        )
+        self.fields["replaces_exit"].label_from_instance = lambda e: (
+            _("%(citizen)s, ophør %(date)s")
+            % {"citizen": e.citizen.pseudonym, "date": e.exit_date.strftime("%d.%m.%Y")}
+        )
+        self.fields["cluster"].queryset = Cluster.objects.filter(
+            memberships__municipality_id=user.municipality_id
+        ).order_by("number")
+        self.fields["partnership"].queryset = GrowthPartnership.objects.filter(
+            municipality_id=user.municipality_id
+        )
+        self.fields["entry_status"].choices = [("", "---------"), *EntryStatus.choices]
+        self.fields["isced"].choices = [("", "---------"), *IscedBand.choices]
+
+    def clean_cpr(self) -> str:
+        return cpr_lib.parse(self.cleaned_data["cpr"]).digits
+
+    def citizen_fields(self) -> dict:
+        """The citizen's fields as the services take them (municipality and caseworker
+        come from the signed-in caseworker)."""
+        return {name: self.cleaned_data[name] for name in CITIZEN_FIELDS if name in self.fields}
+
+
+class VisitationReviewForm(forms.Form):
+    ACCEPT, REJECT = "accept", "reject"
+    decision = forms.ChoiceField(
+        label=_("Beslutning"),
+        choices=[(ACCEPT, _("Godkend")), (REJECT, _("Afvis"))],
+        widget=forms.RadioSelect,
+    )
+    realistic_20_hours = yes_no_field(
+        _("Realistisk med job på mindst 20 timer om ugen efter 52 uger?")
+    )
+    rejection_reason = forms.CharField(
+        label=_("Begrundelse for afvisning"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == self.REJECT and not (data.get("rejection_reason") or "").strip():
+            self.add_error("rejection_reason", _("Angiv en begrundelse for afvisningen."))
+        return data
+
+
+class MatchMeetingForm(forms.Form):
+    meeting_date = forms.DateField(label=_("Dato for matchmøde"), widget=DateInput())
+    participants = forms.CharField(
+        label=_("Deltagere (borger, virksomhed, jobformidler)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    notes = forms.CharField(
+        label=_("Referat"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    start_on = forms.DateField(label=_("Aftalt start"), widget=DateInput(), required=False)
+
+
+# --- Track ---------------------------------------------------------------------------------
+
+
+class PhaseStartForm(forms.Form):
+    phase = forms.TypedChoiceField(
+        label=_("Fase"),
+        coerce=int,
+        choices=[
+            (1, _("Fase 1 – arbejdsmarkedstræning")),
+            (2, _("Fase 2 – virksomhedsindslusning")),
+            (3, _("Fase 3 – beskæftigelse")),
+        ],
+    )
+    start = forms.DateField(label=_("Startdato"), widget=DateInput())
+
+
+class ScreeningForm(forms.ModelForm):
+    barriers = forms.MultipleChoiceField(
+        label=_("Barrierer"),
+        choices=Barrier.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    functional_level = forms.TypedChoiceField(
+        label=_("Funktionsniveau"), choices=FunctionalLevel.choices, coerce=int
+    )
+
+    class Meta:
+        model = Screening
+        fields = ["screened_on", "functional_level", "barriers", "barrier_notes", "wishes"]
+        widgets = {
+            "screened_on": DateInput(),
+            "barrier_notes": forms.Textarea(attrs={"rows": 3}),
+            "wishes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+SCORE_CHOICES = [(n, str(n)) for n in range(1, 6)]
+
+
+class AssessmentForm(forms.ModelForm):
+    class Meta:
+        model = ProgressAssessment
+        fields = ["assessed_on", *[name for name, _label in ASSESSMENT_DIMENSIONS], "note"]
+        widgets = {
+            "assessed_on": DateInput(),
+            "note": forms.Textarea(attrs={"rows": 3}),
+            **{
+                name: forms.RadioSelect(choices=SCORE_CHOICES)
+                for name, _label in ASSESSMENT_DIMENSIONS
+            },
+        }
+        help_texts = {name: _("1 = lav, 5 = høj") for name, _label in ASSESSMENT_DIMENSIONS}
+
+
+class PauseForm(forms.ModelForm):
+    class Meta:
+        model = Pause
+        fields = ["start", "end", "reason", "note"]
+        widgets = {"start": DateInput(), "end": DateInput()}
+
+
+class PauseEndForm(forms.Form):
+    end = forms.DateField(label=_("Pause til og med"), widget=DateInput())
+
+
+class PlacementForm(forms.ModelForm):
+    class Meta:
+        model = Placement
+        fields = list(PLACEMENT_FIELDS)
+        widgets = {"start": DateInput(), "end": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["company"].queryset = Company.objects.exclude(
+            status=CompanyStatus.DROPPED_OUT
+        ).order_by("name")
+
+
+class PlacementStepForm(forms.Form):
+    from_date = forms.DateField(label=_("Fra"), widget=DateInput())
+    hours_per_week = forms.DecimalField(
+        label=_("Timer om ugen"), min_value=0, max_value=60, decimal_places=2
+    )
+
+
+PlacementStepFormSet = forms.formset_factory(PlacementStepForm, extra=3, max_num=12)
+
+
+class CourseForm(forms.ModelForm):
+    class Meta:
+        model = CompetenceCourse
+        fields = [
+            "kind",
+            "title",
+            "start",
+            "end",
+            "completed",
+            "qualification_gained",
+            "qualification",
+        ]
+        widgets = {"start": DateInput(), "end": DateInput()}
+
+
+class ExitRegisterForm(forms.ModelForm):
+    class Meta:
+        model = ExitForm
+        fields = ["exit_date", "status", "not_available_reason", "early", "note"]
+        widgets = {"exit_date": DateInput(), "note": forms.Textarea(attrs={"rows": 3})}
+
+
+class FollowUpForm(forms.ModelForm):
+    improved_situation = yes_no_field(_("Forbedret situation på arbejdsmarkedet"))
+
+    class Meta:
+        model = FollowUp
+        fields = ["kind", "followed_up_on", "status", "not_available_reason", "improved_situation"]
+        widgets = {"followed_up_on": DateInput()}
+
+
+class NoteForm(forms.ModelForm):
+    class Meta:
+        model = CaseNote
+        fields = ["text", "sensitive"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, allow_sensitive: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not allow_sensitive:
+            del self.fields["sensitive"]

@@ -1,0 +1,581 @@
+"""The participants screens: thin views over selectors_screens/selectors and services."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from siv import audit
+from siv.access import get_for_user_or_404, has_role
+from siv.roles import Role
+
+from . import selectors, services, services_screens
+from . import selectors_screens as screens
+from .filters import CitizenFilter
+from .forms import (
+    AssessmentForm,
+    CourseForm,
+    ExitRegisterForm,
+    FollowUpForm,
+    MatchMeetingForm,
+    NoteForm,
+    PauseEndForm,
+    PauseForm,
+    PhaseStartForm,
+    PlacementForm,
+    PlacementStepFormSet,
+    ScreeningForm,
+    VisitationProposeForm,
+    VisitationReviewForm,
+    add_service_errors,
+)
+from .models import Citizen, HoursKind, Pause, Visitation, VisitationStatus, week_monday
+
+CITIZEN_READERS = (
+    Role.CASEWORKER,
+    Role.MUNICIPAL_LEAD,
+    Role.EMPLOYMENT_ACTOR,
+    Role.CONTROLLER,
+    Role.ADMIN,
+)
+PAGE_SIZE = 50
+
+
+def _citizen_url(citizen: Citizen) -> str:
+    return reverse("participants:citizen_detail", args=[citizen.pk])
+
+
+# --- Citizen list and page -----------------------------------------------------------------
+
+
+def citizen_list(request):
+    if not has_role(request.user, *CITIZEN_READERS):
+        raise Http404
+    visibility = screens.visibility_for(request.user)
+    citizens = selectors.citizen_list(user=request.user)
+    citizen_filter = CitizenFilter(
+        request.GET or None,
+        queryset=citizens.order_by("last_name", "first_name", "pk"),
+        visibility=visibility,
+        citizens=citizens,
+    )
+    criteria = {k: v for k, v in request.GET.items() if k != "side"}
+    if criteria:
+        if screens.looks_like_cpr(criteria.get("q", "")):
+            criteria["q"] = "cpr-søgning"
+        audit.record_search(actor=request.user, model=Citizen, criteria=criteria)
+    page = Paginator(citizen_filter.qs, PAGE_SIZE).get_page(request.GET.get("side"))
+    return render(
+        request,
+        "participants/citizen_list.html",
+        {"filter": citizen_filter, "page": page, "visibility": visibility},
+    )
+
+
+def citizen_detail(request, pk: int):
+    citizen = screens.citizen_page(user=request.user, pk=pk)
+    services.citizen_record_viewed(citizen=citizen, by=request.user)
+    months = screens.hours_by_month(citizen)
+    assessments = list(citizen.assessments.all())
+    context = {
+        "citizen": citizen,
+        "visibility": screens.visibility_for(request.user),
+        "summary": screens.track_summary(citizen),
+        "events": screens.timeline_for_page(citizen=citizen, user=request.user, months=months),
+        "months": months,
+        "hour_kinds": HoursKind.choices,
+        "chart": screens.assessment_chart(assessments),
+        "can_export_lookups": has_role(request.user, Role.CASEWORKER),
+        "can_write": Citizen.objects.for_user(request.user, write=True)
+        .filter(pk=citizen.pk)
+        .exists(),
+    }
+    return render(request, "participants/citizen_detail.html", context)
+
+
+def citizen_cpr_reveal(request, pk: int):
+    if not has_role(request.user, Role.CASEWORKER, Role.EMPLOYMENT_ACTOR):
+        raise Http404
+    citizen = get_for_user_or_404(Citizen, request.user, pk=pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        number = services.cpr_reveal(citizen=citizen, by=request.user, purpose="Vis CPR-nummer")
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    template = (
+        "participants/partials/cpr_revealed.html"
+        if request.headers.get("HX-Request")
+        else "participants/cpr_revealed_page.html"
+    )
+    response = render(request, template, {"citizen": citizen, "cpr": number})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def citizen_lookups_export(request, pk: int):
+    if not has_role(request.user, Role.CASEWORKER):
+        raise Http404
+    citizen = get_for_user_or_404(Citizen, request.user, pk=pk)
+    rows = services_screens.lookups_export(citizen=citizen, by=request.user)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="opslagslog-{citizen.pseudonym}.csv"'
+    response["Cache-Control"] = "no-store"
+    writer = csv.writer(response)
+    writer.writerow([_("Tidspunkt"), _("Handling"), _("Formål")])
+    for entry in rows:
+        writer.writerow(
+            [
+                timezone.localtime(entry.at).strftime("%d.%m.%Y %H:%M"),
+                entry.get_action_display(),
+                entry.purpose,
+            ]
+        )
+    return response
+
+
+# --- Visitation in dialogue ----------------------------------------------------------------
+
+
+def visitation_list(request):
+    if not has_role(request.user, *CITIZEN_READERS):
+        raise Http404
+    status = request.GET.get("status", VisitationStatus.PROPOSED)
+    if status not in VisitationStatus.values:
+        status = ""
+    visitations = screens.visitations_for(user=request.user, status=status)
+    page = Paginator(visitations, PAGE_SIZE).get_page(request.GET.get("side"))
+    return render(
+        request,
+        "participants/visitation_list.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": VisitationStatus.choices,
+            "visibility": screens.visibility_for(request.user),
+            "can_propose": has_role(request.user, Role.CASEWORKER),
+            "can_review": has_role(request.user, Role.EMPLOYMENT_ACTOR),
+            "can_meet": has_role(request.user, Role.CASEWORKER, Role.EMPLOYMENT_ACTOR),
+        },
+    )
+
+
+def visitation_propose(request):
+    if not has_role(request.user, Role.CASEWORKER):
+        raise Http404
+    form = VisitationProposeForm(
+        request.POST or None,
+        user=request.user,
+        initial={"proposed_on": timezone.localdate(), "replaces_exit": request.GET.get("ophoer")},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                citizen = services.citizen_find_by_cpr(cpr=data["cpr"])
+                if citizen is None:
+                    citizen = services.citizen_create(
+                        by=request.user,
+                        cpr=data["cpr"],
+                        municipality=request.user.municipality,
+                        caseworker=request.user,
+                        **form.citizen_fields(),
+                    )
+                elif (
+                    not Citizen.objects.for_user(request.user, write=True)
+                    .filter(pk=citizen.pk)
+                    .exists()
+                ):
+                    raise ValidationError({"cpr": _("Borgeren er tilknyttet en anden kommune.")})
+                else:
+                    fields = form.citizen_fields()
+                    services.citizen_update(citizen=citizen, by=request.user, **fields)
+                services.visitation_propose(
+                    citizen=citizen,
+                    by=request.user,
+                    proposed_on=data["proposed_on"],
+                    partnership=data["partnership"],
+                    realistic_20_hours=data["realistic_20_hours"],
+                    replaces_exit=data["replaces_exit"],
+                )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Visitationen er sendt til beskæftigelsesaktøren."))
+            return redirect(_citizen_url(citizen))
+    return render(request, "participants/visitation_propose.html", {"form": form})
+
+
+def _visitation(request, pk: int) -> Visitation:
+    return get_for_user_or_404(
+        Visitation.objects.select_related("citizen__municipality", "citizen__employment_actor"),
+        request.user,
+        write=True,
+        pk=pk,
+    )
+
+
+def visitation_review(request, pk: int):
+    if not has_role(request.user, Role.EMPLOYMENT_ACTOR):
+        raise Http404
+    visitation = _visitation(request, pk)
+    form = VisitationReviewForm(
+        request.POST or None, initial={"realistic_20_hours": visitation.realistic_20_hours}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["decision"] == form.ACCEPT:
+                services.visitation_accept(
+                    visitation=visitation,
+                    by=request.user,
+                    realistic_20_hours=data["realistic_20_hours"],
+                )
+                messages.success(request, _("Visitationen er godkendt."))
+            else:
+                services.visitation_reject(
+                    visitation=visitation, by=request.user, reason=data["rejection_reason"]
+                )
+                messages.success(request, _("Visitationen er afvist."))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("participants:visitation_list")
+    return render(
+        request,
+        "participants/visitation_review.html",
+        {
+            "form": form,
+            "visitation": visitation,
+            "visibility": screens.visibility_for(request.user),
+        },
+    )
+
+
+def visitation_match_meeting(request, pk: int):
+    if not has_role(request.user, Role.CASEWORKER, Role.EMPLOYMENT_ACTOR):
+        raise Http404
+    visitation = _visitation(request, pk)
+    form = MatchMeetingForm(
+        request.POST or None,
+        initial={
+            "meeting_date": visitation.match_meeting_date,
+            "participants": visitation.match_meeting_participants,
+            "notes": visitation.match_meeting_notes,
+            "start_on": visitation.start_on,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.visitation_match_meeting(
+                visitation=visitation, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Matchmødet er gemt."))
+            return redirect(_citizen_url(visitation.citizen))
+    return render(
+        request,
+        "participants/record_form.html",
+        {
+            "form": form,
+            "citizen": visitation.citizen,
+            "title": _("Matchmøde"),
+            "visibility": screens.visibility_for(request.user),
+        },
+    )
+
+
+def revisitation_overview(request):
+    if not has_role(
+        request.user, Role.CASEWORKER, Role.MUNICIPAL_LEAD, Role.CONTROLLER, Role.ADMIN
+    ):
+        raise Http404
+    return render(
+        request,
+        "participants/revisitation_overview.html",
+        {
+            "rows": selectors.revisitation_overview(user=request.user),
+            "can_propose": has_role(request.user, Role.CASEWORKER),
+            "visibility": screens.visibility_for(request.user),
+        },
+    )
+
+
+# --- Weekly hours grid ---------------------------------------------------------------------
+
+
+def _parse_week(value: str | None) -> date:
+    today = timezone.localdate()
+    if value:
+        try:
+            year, week = value.upper().split("-W")
+            return date.fromisocalendar(int(year), int(week), 1)
+        except ValueError:
+            pass
+    return week_monday(today)
+
+
+def _week_label(monday: date) -> str:
+    year, week, _day = monday.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def hours_week(request):
+    if not has_role(request.user, Role.EMPLOYMENT_ACTOR):
+        raise Http404
+    monday = _parse_week(request.POST.get("uge") or request.GET.get("uge"))
+    grid = selectors.actor_week_grid(user=request.user, week=monday)
+    editable = [row for row in grid.rows if row.editable]
+    values = {
+        (row.citizen.pk, kind): _format_hours(row.hours.get(kind))
+        for row in grid.rows
+        for kind, _label in grid.kinds
+    }
+    errors: dict[tuple[int, str], list[str]] = {}
+    if request.method == "POST":
+        cells = []
+        for row in editable:
+            for kind, _label in grid.kinds:
+                key = (row.citizen.pk, kind)
+                values[key] = request.POST.get(f"h-{key[0]}-{kind}", "").strip()
+                cells.append(services.HoursRow(citizen_id=key[0], kind=kind, hours=values[key]))
+        try:
+            services.hours_save_week(actor=request.user, week=monday, rows=cells)
+        except services.HoursWeekInvalid as exc:
+            for index, msgs in exc.row_errors.items():
+                errors[(cells[index].citizen_id, cells[index].kind)] = msgs
+            messages.error(request, _("Ugen er ikke gemt. Ret de markerede felter."))
+        else:
+            messages.success(
+                request, _("Timerne for uge %(week)s er gemt.") % {"week": monday.isocalendar()[1]}
+            )
+            return redirect(f"{reverse('participants:hours_week')}?uge={grid.label}")
+    rows = [
+        {
+            "citizen": row.citizen,
+            "reasons": row.errors,
+            "cells": [
+                {
+                    "name": f"h-{row.citizen.pk}-{kind}",
+                    "label": label,
+                    "value": values[(row.citizen.pk, kind)],
+                    "errors": errors.get((row.citizen.pk, kind), []),
+                }
+                for kind, label in grid.kinds
+            ],
+        }
+        for row in grid.rows
+    ]
+    return render(
+        request,
+        "participants/hours_week.html",
+        {
+            "grid": rows,
+            "kinds": grid.kinds,
+            "monday": monday,
+            "sunday": monday + timedelta(days=6),
+            "week": grid.label,
+            "week_number": monday.isocalendar()[1],
+            "previous": _week_label(monday - timedelta(days=7)),
+            "next": _week_label(monday + timedelta(days=7)),
+            "visibility": screens.visibility_for(request.user),
+        },
+    )
+
+
+def _format_hours(value) -> str:
+    if value is None:
+        return ""
+    text = f"{value.normalize():f}"
+    return text.replace(".", ",")
+
+
+# --- Forms on a citizen's track ------------------------------------------------------------
+
+
+def _writable_citizen(request, pk: int) -> Citizen:
+    return get_for_user_or_404(
+        Citizen.objects.select_related("municipality", "employment_actor"),
+        request.user,
+        write=True,
+        pk=pk,
+    )
+
+
+@dataclass(frozen=True)
+class TrackForm:
+    """A form that adds one record to a citizen's track through one service."""
+
+    form_class: type
+    save: Callable[..., object]  # save(citizen=, by=, **cleaned_data)
+    title: str
+    done: str
+
+
+def _save_follow_up(*, citizen: Citizen, by, **data):
+    last = citizen.last_exit()
+    if last is None:
+        raise ValidationError(_("Der er ikke registreret et ophør at følge op på."))
+    return services.followup_register(exit=last, by=by, **data)
+
+
+TRACK_FORMS = {
+    "phase": TrackForm(
+        PhaseStartForm,
+        services.track_start_phase,
+        gettext_lazy("Registrér start på en fase"),
+        gettext_lazy("Fasens start er registreret."),
+    ),
+    "screening": TrackForm(
+        ScreeningForm,
+        services.screening_register,
+        gettext_lazy("Screening ved start"),
+        gettext_lazy("Screeningen er gemt."),
+    ),
+    "assessment": TrackForm(
+        AssessmentForm,
+        services.assessment_register,
+        gettext_lazy("Progressionsvurdering"),
+        gettext_lazy("Vurderingen er gemt."),
+    ),
+    "pause": TrackForm(
+        PauseForm,
+        services.pause_add,
+        gettext_lazy("Sæt forløbet på pause"),
+        gettext_lazy("Pausen er registreret. Planlagte slutdatoer er flyttet."),
+    ),
+    "course": TrackForm(
+        CourseForm,
+        services.course_register,
+        gettext_lazy("Kompetenceløft"),
+        gettext_lazy("Kompetenceløftet er gemt."),
+    ),
+    "exit": TrackForm(
+        ExitRegisterForm,
+        services.exit_register,
+        gettext_lazy("Slutskema (ophør)"),
+        gettext_lazy("Slutskemaet er gemt."),
+    ),
+    "followup": TrackForm(
+        FollowUpForm,
+        _save_follow_up,
+        gettext_lazy("Opfølgning efter ophør"),
+        gettext_lazy("Opfølgningen er gemt."),
+    ),
+    "note": TrackForm(
+        NoteForm,
+        services.note_add,
+        gettext_lazy("Nyt notat"),
+        gettext_lazy("Notatet er gemt."),
+    ),
+}
+
+
+def track_form(request, pk: int, kind: str):
+    spec = TRACK_FORMS[kind]
+    citizen = _writable_citizen(request, pk)
+    form_kwargs = {}
+    if spec.form_class is NoteForm:
+        form_kwargs["allow_sensitive"] = screens.visibility_for(request.user).sensitive_notes
+    form = spec.form_class(request.POST or None, **form_kwargs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            spec.save(citizen=citizen, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, spec.done)
+            return redirect(_citizen_url(citizen))
+    return render(
+        request,
+        "participants/record_form.html",
+        {
+            "form": form,
+            "citizen": citizen,
+            "title": spec.title,
+            "visibility": screens.visibility_for(request.user),
+        },
+    )
+
+
+def pause_end(request, pk: int, pause_pk: int):
+    pause = get_for_user_or_404(
+        Pause.objects.select_related("citizen"),
+        request.user,
+        write=True,
+        pk=pause_pk,
+        citizen_id=pk,
+    )
+    form = PauseEndForm(request.POST or None, initial={"end": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pause_end(pause=pause, by=request.user, end=form.cleaned_data["end"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Pausen er afsluttet. Planlagte slutdatoer er flyttet."))
+            return redirect(_citizen_url(pause.citizen))
+    return render(
+        request,
+        "participants/record_form.html",
+        {
+            "form": form,
+            "citizen": pause.citizen,
+            "title": _("Afslut pause"),
+            "visibility": screens.visibility_for(request.user),
+        },
+    )
+
+
+def placement_add(request, pk: int):
+    citizen = _writable_citizen(request, pk)
+    form = PlacementForm(request.POST or None)
+    steps = PlacementStepFormSet(request.POST or None, prefix="trin")
+    if request.method == "POST" and form.is_valid() and steps.is_valid():
+        plan = [
+            (s.cleaned_data["from_date"], s.cleaned_data["hours_per_week"])
+            for s in steps
+            if s.cleaned_data
+        ]
+        try:
+            with transaction.atomic():
+                placement = services.placement_create(
+                    citizen=citizen, by=request.user, **form.cleaned_data
+                )
+                for from_date, hours in plan:
+                    services.placement_step_set(
+                        placement=placement,
+                        by=request.user,
+                        from_date=from_date,
+                        hours_per_week=hours,
+                    )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Placeringen er gemt."))
+            return redirect(_citizen_url(citizen))
+    return render(
+        request,
+        "participants/placement_form.html",
+        {
+            "form": form,
+            "steps": steps,
+            "citizen": citizen,
+            "visibility": screens.visibility_for(request.user),
+        },
+    )

@@ -1,0 +1,131 @@
+from participants.models import VisitationStatus
+from siv.roles import Role
+from tests.factories.participants import CitizenFactory, PauseFactory, VisitationFactory
+from tests.matrix import Case, run_matrix
+
+READERS = frozenset(
+    {Role.CASEWORKER, Role.MUNICIPAL_LEAD, Role.EMPLOYMENT_ACTOR, Role.CONTROLLER, Role.ADMIN}
+)
+WRITERS = frozenset({Role.CASEWORKER, Role.EMPLOYMENT_ACTOR, Role.ADMIN})
+CPR_ROLES = frozenset({Role.CASEWORKER, Role.EMPLOYMENT_ACTOR})
+
+
+def own_citizen_obj(p):
+    return CitizenFactory(
+        municipality=p.own.municipality, employment_actor=p.own.actor_org, cluster=p.cluster
+    )
+
+
+def foreign_citizen_obj(p):
+    return CitizenFactory(
+        municipality=p.foreign.municipality,
+        employment_actor=p.foreign.actor_org,
+        cluster=p.cluster,
+    )
+
+
+def own_citizen(p):
+    return [own_citizen_obj(p).pk]
+
+
+def foreign_citizen(p):
+    return [foreign_citizen_obj(p).pk]
+
+
+def own_proposal(p):
+    citizen = own_citizen_obj(p)
+    return [VisitationFactory(citizen=citizen, status=VisitationStatus.PROPOSED).pk]
+
+
+def foreign_proposal(p):
+    citizen = foreign_citizen_obj(p)
+    return [VisitationFactory(citizen=citizen, status=VisitationStatus.PROPOSED).pk]
+
+
+def own_open_pause(p):
+    pause = PauseFactory(citizen=own_citizen_obj(p), end=None)
+    return [pause.citizen_id, pause.pk]
+
+
+def foreign_open_pause(p):
+    pause = PauseFactory(citizen=foreign_citizen_obj(p), end=None)
+    return [pause.citizen_id, pause.pk]
+
+
+def _track_form(name: str) -> Case:
+    return Case(name, WRITERS, own=own_citizen, foreign=foreign_citizen)
+
+
+CASES = [
+    Case("participants:citizen_list", READERS),
+    Case("participants:citizen_detail", READERS, own=own_citizen, foreign=foreign_citizen),
+    # POST only: GET answers 405 to the roles that may reveal, 404 to everybody else.
+    Case(
+        "participants:citizen_cpr_reveal",
+        CPR_ROLES,
+        own=own_citizen,
+        foreign=foreign_citizen,
+        status_ok=405,
+    ),
+    Case(
+        "participants:citizen_lookups_export",
+        frozenset({Role.CASEWORKER}),
+        own=own_citizen,
+        foreign=foreign_citizen,
+    ),
+    _track_form("participants:phase_start"),
+    _track_form("participants:screening_add"),
+    _track_form("participants:assessment_add"),
+    _track_form("participants:pause_add"),
+    Case("participants:pause_end", WRITERS, own=own_open_pause, foreign=foreign_open_pause),
+    _track_form("participants:placement_add"),
+    _track_form("participants:course_add"),
+    _track_form("participants:exit_add"),
+    _track_form("participants:followup_add"),
+    _track_form("participants:note_add"),
+    Case("participants:visitation_list", READERS),
+    Case("participants:visitation_propose", frozenset({Role.CASEWORKER})),
+    Case(
+        "participants:visitation_review",
+        frozenset({Role.EMPLOYMENT_ACTOR}),
+        own=own_proposal,
+        foreign=foreign_proposal,
+    ),
+    Case(
+        "participants:visitation_match_meeting",
+        CPR_ROLES,
+        own=own_proposal,
+        foreign=foreign_proposal,
+    ),
+    Case(
+        "participants:revisitation_overview",
+        frozenset({Role.CASEWORKER, Role.MUNICIPAL_LEAD, Role.CONTROLLER, Role.ADMIN}),
+    ),
+    Case("participants:hours_week", frozenset({Role.EMPLOYMENT_ACTOR})),
+]
+
+test_permission, test_signed_out_is_sent_to_login = run_matrix(CASES)
+
+
+def test_reveal_by_post_shows_the_full_number_only_to_cpr_roles(client, personas):
+    citizen = CitizenFactory(
+        cpr="150685-1234",
+        municipality=personas.own.municipality,
+        employment_actor=personas.own.actor_org,
+        cluster=personas.cluster,
+    )
+    for role in Role:
+        client.force_login(personas.own[role])
+        response = client.post(f"/deltagere/{citizen.pk}/cpr/")
+        if role in CPR_ROLES:
+            assert response.status_code == 200, role
+            assert "150685-1234" in response.content.decode()
+        else:
+            assert response.status_code == 404, role
+
+
+def test_reveal_by_post_on_a_foreign_citizen_is_not_found(client, personas):
+    citizen = foreign_citizen_obj(personas)
+    for role in CPR_ROLES:
+        client.force_login(personas.own[role])
+        assert client.post(f"/deltagere/{citizen.pk}/cpr/").status_code == 404

@@ -1,0 +1,252 @@
+"""The citizen list, the citizen page (timeline), the CPR reveal and the lookup-log export."""
+
+import csv
+import io
+import re
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from participants.models import ExitStatus
+from siv.models import AuditAction, AuditEntry
+from tests.factories.participants import (
+    CaseNoteFactory,
+    CitizenFactory,
+    CompetenceCourseFactory,
+    ExitFormFactory,
+    HoursEntryFactory,
+    PauseFactory,
+    PlacementFactory,
+    PlacementStepFactory,
+    ProgressAssessmentFactory,
+    ScreeningFactory,
+)
+
+from .helpers import citizen_in
+
+LIST = reverse("participants:citizen_list")
+
+
+def detail(citizen):
+    return reverse("participants:citizen_detail", args=[citizen.pk])
+
+
+@pytest.mark.django_db
+class TestCitizenList:
+    def test_caseworker_sees_own_municipality_with_masked_cpr(self, client, personas):
+        own = citizen_in(personas.own, personas.cluster, cpr="150685-1234", first_name="Mette")
+        citizen_in(personas.foreign, personas.cluster, first_name="Fremmed")
+        client.force_login(personas.caseworker)
+        html = client.get(LIST).content.decode()
+        assert "Mette" in html
+        assert "150685-XXXX" in html
+        assert "150685-1234" not in html
+        assert "Fremmed" not in html
+        assert detail(own) in html
+
+    def test_controller_sees_pseudonyms_never_names_or_cpr(self, client, personas):
+        citizen = citizen_in(personas.own, personas.cluster, cpr="150685-1234", first_name="Mette")
+        client.force_login(personas.controller)
+        html = client.get(LIST).content.decode()
+        assert citizen.pseudonym in html
+        assert "Mette" not in html
+        assert "150685" not in html
+
+    def test_cpr_search_finds_by_keyed_hash_and_logs_no_number(self, client, personas):
+        wanted = citizen_in(personas.own, personas.cluster, cpr="150685-1234", first_name="Mette")
+        citizen_in(personas.own, personas.cluster, cpr="150685-1235", first_name="Anden")
+        client.force_login(personas.caseworker)
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(LIST, {"q": "1506851234"}).content.decode()
+        assert "Mette" in html and "Anden" not in html
+        assert detail(wanted) in html
+        assert not any("150685" in q["sql"] for q in queries.captured_queries)
+        entry = AuditEntry.objects.get(action=AuditAction.SEARCH)
+        assert entry.details["criteria"] == {"q": "cpr-søgning"}
+        assert "150685" not in str(entry.details)
+
+    def test_a_partial_cpr_is_not_written_to_the_search_log(self, client, personas):
+        client.force_login(personas.caseworker)
+        client.get(LIST, {"q": "150685"})
+        entry = AuditEntry.objects.get(action=AuditAction.SEARCH)
+        assert entry.details["criteria"] == {"q": "cpr-søgning"}
+
+    def test_controller_finds_a_citizen_by_pseudonym_but_not_by_cpr(self, client, personas):
+        citizen = citizen_in(personas.own, personas.cluster, cpr="150685-1234")
+        client.force_login(personas.controller)
+        assert detail(citizen) in client.get(LIST, {"q": citizen.pseudonym}).content.decode()
+        assert detail(citizen) not in client.get(LIST, {"q": "150685-1234"}).content.decode()
+
+    def test_name_search_and_filters(self, client, personas):
+        citizen_in(personas.own, personas.cluster, first_name="Mette", last_name="Hansen")
+        exited = citizen_in(personas.own, personas.cluster, first_name="Ole", last_name="Berg")
+        ExitFormFactory(citizen=exited, exit_date=date(2024, 6, 1))
+        client.force_login(personas.caseworker)
+        html = client.get(LIST, {"q": "hansen"}).content.decode()
+        assert "Mette" in html and "Ole" not in html
+        html = client.get(LIST, {"status": "exited"}).content.decode()
+        assert "Ole" in html and "Mette" not in html
+        assert "Ophørt" in html
+        html = client.get(LIST, {"status": "active", "phase": "1"}).content.decode()
+        assert "Mette" in html and "Ole" not in html
+
+    def test_empty_state_when_nothing_matches(self, client, personas):
+        client.force_login(personas.caseworker)
+        assert (
+            "Ingen deltagere passer til filtrene." in client.get(LIST, {"q": "x"}).content.decode()
+        )
+
+    def test_list_runs_the_same_number_of_queries_for_10_and_200(self, client, personas):
+        client.force_login(personas.caseworker)
+
+        def count(n):
+            CitizenFactory.create_batch(
+                n,
+                municipality=personas.own.municipality,
+                employment_actor=personas.own.actor_org,
+                cluster=personas.cluster,
+            )
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(LIST)
+            assert response.status_code == 200
+            return len(queries)
+
+        small = count(10)
+        large = count(190)
+        assert small == large
+
+
+@pytest.mark.django_db
+class TestCitizenPage:
+    def _full_track(self, personas):
+        citizen = citizen_in(personas.own, personas.cluster, first_name="Mette")
+        ScreeningFactory(citizen=citizen)
+        PauseFactory(citizen=citizen)
+        ProgressAssessmentFactory(citizen=citizen, assessed_on=date(2024, 3, 1))
+        ProgressAssessmentFactory(citizen=citizen, assessed_on=date(2024, 6, 1), motivation=5)
+        HoursEntryFactory(citizen=citizen, week_start=date(2024, 1, 8))
+        HoursEntryFactory(citizen=citizen, week_start=date(2024, 1, 15), kind="home_training")
+        placement = PlacementFactory(citizen=citizen)
+        PlacementStepFactory(placement=placement)
+        CompetenceCourseFactory(citizen=citizen)
+        CaseNoteFactory(citizen=citizen, text="Almindeligt notat")
+        CaseNoteFactory(citizen=citizen, text="Helbredsnotat", sensitive=True)
+        ExitFormFactory(citizen=citizen, early=True, status=ExitStatus.UNEMPLOYED)
+        return citizen
+
+    def test_timeline_shows_every_kind_of_event(self, client, personas):
+        citizen = self._full_track(personas)
+        client.force_login(personas.caseworker)
+        html = client.get(detail(citizen)).content.decode()
+        for text in (
+            "Visitation foreslået",
+            "Screening",
+            "Pause: Sygdom",
+            "Progressionsvurdering",
+            "Timer i måneden",
+            "Virksomhedspraktik",
+            "fra 05.08.2024: 8 timer om ugen",
+            "Truckcertifikat",
+            "Almindeligt notat",
+            "Helbredsnotat",
+            "Ophør",
+            "Frist for genvisitation",
+            "17.01.2025",
+        ):
+            assert text in html, text
+
+    def test_planned_end_moves_by_pause_and_weeks_are_counted(self, client, personas):
+        citizen = citizen_in(personas.own, personas.cluster)
+        PauseFactory(citizen=citizen, start=date(2024, 2, 5), end=date(2024, 2, 18))
+        client.force_login(personas.actor)
+        html = client.get(detail(citizen)).content.decode()
+        # 08.01.2024 + 182 days = 08.07.2024, moved 14 days by the pause.
+        assert "22.07.2024" in html
+
+    def test_sensitive_notes_are_hidden_from_the_municipal_lead(self, client, personas):
+        citizen = self._full_track(personas)
+        client.force_login(personas.lead)
+        html = client.get(detail(citizen)).content.decode()
+        assert "Almindeligt notat" in html
+        assert "Helbredsnotat" not in html
+
+    def test_chart_is_accessible_svg_with_a_data_table(self, client, personas):
+        citizen = self._full_track(personas)
+        client.force_login(personas.caseworker)
+        html = client.get(detail(citizen)).content.decode()
+        assert "<svg" in html and "<title" in html and "<desc" in html
+        assert "<polyline" in html
+        # Coordinates stay machine-readable under the Danish locale (no decimal commas).
+        assert re.search(r'<circle cx="\d+\.\d" cy="\d+\.\d"', html)
+        assert not re.search(r'c[xy]="\d+,\d', html)
+        assert "01.06.2024" in html
+
+    def test_every_view_is_audited(self, client, personas):
+        citizen = citizen_in(personas.own, personas.cluster)
+        client.force_login(personas.controller)
+        client.get(detail(citizen))
+        client.get(detail(citizen))
+        views = AuditEntry.objects.filter(action=AuditAction.VIEW, object_id=str(citizen.pk))
+        assert views.count() == 2
+
+    def test_reveal_button_only_for_cpr_roles(self, client, personas):
+        citizen = citizen_in(personas.own, personas.cluster)
+        client.force_login(personas.actor)
+        assert "Vis CPR-nummer" in client.get(detail(citizen)).content.decode()
+        client.force_login(personas.lead)
+        assert "Vis CPR-nummer" not in client.get(detail(citizen)).content.decode()
+        client.force_login(personas.admin)
+        html = client.get(detail(citizen)).content.decode()
+        assert "Vis CPR-nummer" not in html
+        assert citizen.cpr_masked in html
+
+    def test_reveal_is_audited_and_not_cached(self, client, personas):
+        citizen = citizen_in(personas.own, personas.cluster, cpr="150685-1234")
+        client.force_login(personas.caseworker)
+        response = client.post(
+            reverse("participants:citizen_cpr_reveal", args=[citizen.pk]), HTTP_HX_REQUEST="true"
+        )
+        assert response.content.decode().strip().endswith("150685-1234</span>")
+        assert response["Cache-Control"] == "no-store"
+        assert AuditEntry.objects.filter(action=AuditAction.REVEAL).count() == 1
+
+    def test_page_runs_the_same_number_of_queries_for_few_and_many_records(self, client, personas):
+        client.force_login(personas.caseworker)
+        few = citizen_in(personas.own, personas.cluster)
+        many = self._full_track(personas)
+        for week in range(2, 30):
+            HoursEntryFactory(citizen=many, week_start=date(2024, 1, 8) + timedelta(weeks=week))
+        for n in range(3):
+            PlacementStepFactory(
+                placement=PlacementFactory(citizen=many), from_date=date(2024, 9, 2 + n)
+            )
+            CaseNoteFactory(citizen=many)
+            ProgressAssessmentFactory(citizen=many, assessed_on=date(2024, 8, 1 + n))
+
+        def count(citizen):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(detail(citizen)).status_code == 200
+            return len(queries)
+
+        assert count(few) == count(many)
+
+
+@pytest.mark.django_db
+def test_lookup_log_export_has_dates_and_purposes_but_no_staff_names(client, personas):
+    citizen = citizen_in(personas.own, personas.cluster)
+    client.force_login(personas.actor)
+    client.get(detail(citizen))
+    client.force_login(personas.caseworker)
+    response = client.get(reverse("participants:citizen_lookups_export", args=[citizen.pk]))
+    assert response["Content-Type"].startswith("text/csv")
+    body = response.content.decode()
+    rows = list(csv.reader(io.StringIO(body)))
+    assert rows[0] == ["Tidspunkt", "Handling", "Formål"]
+    assert any(row[1] == "Vist" for row in rows[1:])
+    assert personas.actor.username not in body
+    assert personas.actor.last_name not in body
+    export = AuditEntry.objects.get(action=AuditAction.EXPORT)
+    assert export.object_id == str(citizen.pk)

@@ -1,0 +1,115 @@
+"""The weekly hours grid: one form for all the actor's citizens, all or nothing."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from participants.models import HoursEntry
+from tests.factories.participants import CitizenFactory, ExitFormFactory, HoursEntryFactory
+
+from .helpers import citizen_in
+
+URL = reverse("participants:hours_week")
+WEEK = "2024-W10"
+MONDAY = date(2024, 3, 4)
+
+
+def cell(citizen, kind="training"):
+    return f"h-{citizen.pk}-{kind}"
+
+
+@pytest.mark.django_db
+class TestHoursGrid:
+    def test_grid_lists_the_actors_active_citizens_with_existing_hours(self, client, personas):
+        mine = citizen_in(personas.own, personas.cluster, first_name="Mette")
+        HoursEntryFactory(citizen=mine, week_start=MONDAY, hours=Decimal("7.5"))
+        citizen_in(personas.foreign, personas.cluster, first_name="Fremmed")
+        client.force_login(personas.actor)
+        html = client.get(URL, {"uge": WEEK}).content.decode()
+        assert "Mette" in html and "Fremmed" not in html
+        assert 'value="7,5"' in html
+        assert "Timer uge 10" in html
+        assert "2024-W09" in html and "2024-W11" in html
+
+    def test_saving_a_week_for_several_citizens(self, client, personas):
+        first = citizen_in(personas.own, personas.cluster)
+        second = citizen_in(personas.own, personas.cluster)
+        client.force_login(personas.actor)
+        response = client.post(
+            URL,
+            {"uge": WEEK, cell(first): "10", cell(second, "practice"): "7,5"},
+        )
+        assert response.status_code == 302
+        assert HoursEntry.objects.get(citizen=first).hours == Decimal("10")
+        assert HoursEntry.objects.get(citizen=second, kind="practice").hours == Decimal("7.5")
+
+    def test_errors_are_shown_per_cell_and_nothing_is_saved(self, client, personas):
+        good = citizen_in(personas.own, personas.cluster)
+        bad = citizen_in(personas.own, personas.cluster)
+        client.force_login(personas.actor)
+        response = client.post(
+            URL,
+            {
+                "uge": WEEK,
+                cell(good): "12",
+                cell(bad): "61",
+                cell(bad, "paid"): "abc",
+            },
+        )
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "Ugen er ikke gemt" in html
+        assert "mellem 0 og 60" in html
+        assert "Timer skal være et tal" in html
+        assert 'value="61"' in html and 'value="abc"' in html and 'value="12"' in html
+        assert html.count("is-invalid") == 2
+        assert not HoursEntry.objects.exists()
+
+    def test_week_total_above_80_is_refused(self, client, personas):
+        citizen = citizen_in(personas.own, personas.cluster)
+        client.force_login(personas.actor)
+        data = {"uge": WEEK, cell(citizen): "40", cell(citizen, "paid"): "41"}
+        html = client.post(URL, data).content.decode()
+        assert "Højst 80 timer" in html
+        assert not HoursEntry.objects.exists()
+
+    def test_citizens_before_start_or_after_exit_cannot_get_hours(self, client, personas):
+        late = citizen_in(personas.own, personas.cluster, phase1_start=date(2024, 3, 6))
+        left = citizen_in(personas.own, personas.cluster, first_name="Ophørt")
+        ExitFormFactory(citizen=left, exit_date=date(2024, 2, 1))
+        client.force_login(personas.actor)
+        html = client.get(URL, {"uge": "2024-W09"}).content.decode()
+        assert "Ophørt" not in html
+        assert f'name="{cell(late)}"' not in html or "før forløbets start" in html
+
+    def test_clearing_a_cell_removes_the_hours(self, client, personas):
+        citizen = citizen_in(personas.own, personas.cluster)
+        HoursEntryFactory(citizen=citizen, week_start=MONDAY)
+        client.force_login(personas.actor)
+        client.post(URL, {"uge": WEEK, cell(citizen): ""})
+        assert not HoursEntry.objects.exists()
+
+    def test_grid_and_save_run_the_same_number_of_queries_for_10_and_200(self, client, personas):
+        client.force_login(personas.actor)
+
+        def measure(n):
+            citizens = CitizenFactory.create_batch(
+                n,
+                municipality=personas.own.municipality,
+                employment_actor=personas.own.actor_org,
+                cluster=personas.cluster,
+                phase1_start=date(2024, 1, 8),
+            )
+            with CaptureQueriesContext(connection) as get_queries:
+                assert client.get(URL, {"uge": WEEK}).status_code == 200
+            data = {"uge": WEEK, **{cell(c): "9" for c in citizens}}
+            with CaptureQueriesContext(connection) as bad_post:
+                data_bad = {**data, cell(citizens[0]): "99"}
+                assert client.post(URL, data_bad).status_code == 200
+            return len(get_queries), len(bad_post)
+
+        assert measure(10) == measure(190)

@@ -1,0 +1,188 @@
+"""Visitation in dialogue: the caseworker proposes, the actor accepts or rejects; re-visitation."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from participants.models import Citizen, Visitation, VisitationStatus
+from siv.models import AuditAction, AuditEntry
+from tests.factories.participants import ExitFormFactory, VisitationFactory
+
+from .helpers import citizen_in
+
+PROPOSE = reverse("participants:visitation_propose")
+LIST = reverse("participants:visitation_list")
+
+
+def proposal_data(personas, **overrides):
+    data = {
+        "cpr": "010190-1234",
+        "first_name": "Sara",
+        "last_name": "Holm",
+        "gender": "F",
+        "target_group": "resource_course",
+        "benefit": "ressourceforloebsydelse",
+        "entry_status": "inactive",
+        "isced": "1-2",
+        "cluster": personas.cluster.pk,
+        "employment_actor": personas.own.actor_org.pk,
+        "proposed_on": "2026-11-02",
+        "realistic_20_hours": "true",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.django_db
+class TestPropose:
+    def test_caseworker_proposes_a_new_citizen(self, client, personas):
+        client.force_login(personas.caseworker)
+        response = client.post(PROPOSE, proposal_data(personas))
+        citizen = Citizen.objects.get()
+        assert response.status_code == 302
+        assert response["Location"] == reverse("participants:citizen_detail", args=[citizen.pk])
+        assert citizen.municipality == personas.own.municipality
+        assert citizen.caseworker == personas.caseworker
+        visitation = citizen.visitations.get()
+        assert visitation.status == VisitationStatus.PROPOSED
+        assert visitation.realistic_20_hours is True
+        assert "010190" not in str(list(AuditEntry.objects.values_list("details", flat=True)))
+
+    def test_invalid_cpr_is_a_form_error_not_a_500(self, client, personas):
+        client.force_login(personas.caseworker)
+        response = client.post(PROPOSE, proposal_data(personas, cpr="991390-1234"))
+        assert response.status_code == 200
+        assert "ikke en gyldig dato" in response.content.decode()
+        assert not Citizen.objects.exists()
+
+    def test_a_citizen_of_another_municipality_cannot_be_proposed(self, client, personas):
+        citizen_in(personas.foreign, personas.cluster, cpr="010190-1234")
+        client.force_login(personas.caseworker)
+        response = client.post(PROPOSE, proposal_data(personas))
+        assert response.status_code == 200
+        assert "anden kommune" in response.content.decode()
+        assert Visitation.objects.count() == 1
+
+    def test_a_known_citizen_is_proposed_again(self, client, personas):
+        citizen = citizen_in(personas.own, personas.cluster, cpr="010190-1234")
+        ExitFormFactory(citizen=citizen, exit_date=date(2024, 6, 1))
+        client.force_login(personas.caseworker)
+        response = client.post(PROPOSE, proposal_data(personas))
+        assert response.status_code == 302
+        assert Citizen.objects.count() == 1
+        assert citizen.visitations.filter(status=VisitationStatus.PROPOSED).count() == 1
+
+    def test_a_new_citizen_fills_the_slot_of_an_early_exit(self, client, personas):
+        left = citizen_in(personas.own, personas.cluster)
+        early = ExitFormFactory(citizen=left, exit_date=date(2026, 10, 1), early=True)
+        client.force_login(personas.caseworker)
+        overview = client.get(reverse("participants:revisitation_overview")).content.decode()
+        assert f"?ophoer={early.pk}" in overview
+        form = client.get(PROPOSE, {"ophoer": early.pk}).content.decode()
+        assert f'<option value="{early.pk}" selected>' in form
+        response = client.post(PROPOSE, proposal_data(personas, replaces_exit=early.pk))
+        assert response.status_code == 302
+        assert Visitation.objects.get(replaces_exit=early).citizen.first_name == "Sara"
+        overview = client.get(reverse("participants:revisitation_overview")).content.decode()
+        assert f"?ophoer={early.pk}" not in overview
+
+
+@pytest.mark.django_db
+class TestReview:
+    def _proposal(self, personas, days_ago=3):
+        citizen = citizen_in(personas.own, personas.cluster, first_name="Sara")
+        return VisitationFactory(
+            citizen=citizen,
+            status=VisitationStatus.PROPOSED,
+            proposed_on=timezone.localdate() - timedelta(days=days_ago),
+        )
+
+    def test_actor_sees_proposals_for_their_organisation_with_days_waited(self, client, personas):
+        self._proposal(personas, days_ago=40)
+        foreign = citizen_in(personas.foreign, personas.cluster, first_name="Fremmed")
+        VisitationFactory(citizen=foreign, status=VisitationStatus.PROPOSED)
+        client.force_login(personas.actor)
+        html = client.get(LIST).content.decode()
+        assert "Sara" in html and "Fremmed" not in html
+        assert "Over 4 uger" in html
+        assert "40" in html
+        assert "Vurdér" in html
+
+    def test_read_only_roles_get_no_review_or_meeting_buttons(self, client, personas):
+        self._proposal(personas)
+        client.force_login(personas.lead)
+        html = client.get(LIST).content.decode()
+        assert "Sara" in html
+        assert "Vurdér" not in html and "Matchmøde" not in html
+
+    def test_actor_accepts(self, client, personas):
+        visitation = self._proposal(personas)
+        client.force_login(personas.actor)
+        url = reverse("participants:visitation_review", args=[visitation.pk])
+        response = client.post(url, {"decision": "accept", "realistic_20_hours": "false"})
+        assert response.status_code == 302
+        visitation.refresh_from_db()
+        assert visitation.status == VisitationStatus.ACCEPTED
+        assert visitation.realistic_20_hours is False
+        assert visitation.reviewed_by == personas.actor
+
+    def test_rejecting_needs_a_reason(self, client, personas):
+        visitation = self._proposal(personas)
+        client.force_login(personas.actor)
+        url = reverse("participants:visitation_review", args=[visitation.pk])
+        response = client.post(url, {"decision": "reject", "rejection_reason": ""})
+        assert response.status_code == 200
+        assert "Angiv en begrundelse" in response.content.decode()
+        visitation.refresh_from_db()
+        assert visitation.status == VisitationStatus.PROPOSED
+        client.post(url, {"decision": "reject", "rejection_reason": "Ingen plads i køkkenet"})
+        visitation.refresh_from_db()
+        assert visitation.status == VisitationStatus.REJECTED
+        assert visitation.rejection_reason == "Ingen plads i køkkenet"
+
+    def test_reviewing_twice_is_a_form_error(self, client, personas):
+        visitation = self._proposal(personas)
+        client.force_login(personas.actor)
+        url = reverse("participants:visitation_review", args=[visitation.pk])
+        client.post(url, {"decision": "accept"})
+        response = client.post(url, {"decision": "accept"})
+        assert response.status_code == 200
+        assert "allerede vurderet" in response.content.decode()
+
+    def test_match_meeting_is_recorded(self, client, personas):
+        visitation = self._proposal(personas)
+        client.force_login(personas.caseworker)
+        url = reverse("participants:visitation_match_meeting", args=[visitation.pk])
+        response = client.post(
+            url,
+            {
+                "meeting_date": timezone.localdate().isoformat(),
+                "participants": "Borger, Grøn Vask, jobformidler",
+                "notes": "God match",
+                "start_on": (timezone.localdate() + timedelta(days=7)).isoformat(),
+            },
+        )
+        assert response.status_code == 302
+        visitation.refresh_from_db()
+        assert visitation.match_meeting_notes == "God match"
+        assert AuditEntry.objects.filter(
+            action=AuditAction.CHANGE, object_id=str(visitation.pk)
+        ).exists()
+
+
+@pytest.mark.django_db
+def test_revisitation_overview_shows_open_slots_and_overdue_deadlines(client, personas):
+    today = timezone.localdate()
+    citizen_in(personas.own, personas.cluster, first_name="Aktiv")
+    left = citizen_in(personas.own, personas.cluster, first_name="Tidlig")
+    ExitFormFactory(citizen=left, exit_date=today - timedelta(days=40), early=True)
+    client.force_login(personas.caseworker)
+    html = client.get(reverse("participants:revisitation_overview")).content.decode()
+    assert "Køge" in html and "Næstved" not in html
+    assert "12 pladser" in html
+    assert "1 aktive" in html
+    assert "11 ledige" in html
+    assert "Tidlig" in html
+    assert "Overskredet" in html
