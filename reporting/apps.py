@@ -5,3 +5,37 @@ from django.utils.translation import gettext_lazy as _
 class ReportingConfig(AppConfig):
     name = "reporting"
     verbose_name = _("Rapportering")
+
+    def ready(self) -> None:
+        from siv.registry import register_nav, register_panel
+        from siv.roles import Role
+
+        from . import panels
+
+        readers = {Role.CONTROLLER, Role.ADMIN, Role.MUNICIPAL_LEAD}
+        writers = {Role.CONTROLLER, Role.ADMIN}
+        register_nav(_("Indikatorskema"), "reporting:indicators", readers, order=70, icon="table")
+        register_nav(_("Timeopgørelse"), "reporting:hours", readers, order=71, icon="clock")
+        register_nav(_("ESF-indikatorer"), "reporting:esf", readers, order=72, icon="people")
+        register_nav(
+            _("Projektredegørelse"),
+            "reporting:report_texts_progress",
+            writers,
+            order=73,
+            icon="journal-text",
+        )
+        register_nav(
+            _("Slutrapport"),
+            "reporting:report_texts_final",
+            writers,
+            order=74,
+            icon="journal-check",
+        )
+        register_nav(_("Eksporter"), "reporting:job_list", readers, order=75, icon="download")
+        register_panel("reporting/panels/programme.html", writers, panels.programme, order=20)
+        register_panel(
+            "reporting/panels/municipality.html",
+            {Role.MUNICIPAL_LEAD},
+            panels.municipality,
+            order=20,
+        )

@@ -1,9 +1,12 @@
-"""Reporting data: the targets the indicator schema is measured against."""
+"""Reporting data: indicator targets, project settings, co-financing rates, report texts,
+export jobs with their stored artifacts, and the monthly indicator snapshots."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Cluster, Municipality, Region
@@ -92,3 +95,274 @@ class IndicatorTarget(models.Model):
     def __str__(self) -> str:
         scope = self.region or self.cluster or self.municipality or _("i alt")
         return f"{self.code} {scope}: {self.value}"
+
+
+# --- Project settings, rates and narrative --------------------------------------------------
+
+
+class ProjectSettingsQuerySet(ScopedQuerySet):
+    def scoped(self, user, *, write):
+        if user.role in (Role.ADMIN, Role.CONTROLLER):
+            return self.all()
+        return self.none() if write else self.all()
+
+
+class ProjectSettings(models.Model):
+    """The project's identity on every report to Erhvervsstyrelsen. One row."""
+
+    name = models.CharField(_("projektnavn"), max_length=200)
+    journal_number = models.CharField(_("journalnummer"), max_length=40)
+    project_start = models.DateField(_("projektperiode fra"))
+    project_end = models.DateField(_("projektperiode til"))
+    updated_at = models.DateTimeField(_("ændret"), auto_now=True)
+
+    objects = ProjectSettingsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("projektoplysninger")
+        verbose_name_plural = _("projektoplysninger")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(project_end__gte=models.F("project_start")),
+                name="project_period_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.journal_number})"
+
+
+class CoFinancingRate(models.Model):
+    """The standard hourly rate and the monthly hour cap per person, valid from a date."""
+
+    valid_from = models.DateField(_("gælder fra"), unique=True)
+    hourly_rate = models.DecimalField(_("timesats (kr.)"), max_digits=13, decimal_places=2)
+    monthly_cap_hours = models.DecimalField(
+        _("højst timer pr. person pr. måned"), max_digits=7, decimal_places=2
+    )
+
+    class Meta:
+        verbose_name = _("medfinansieringssats")
+        verbose_name_plural = _("medfinansieringssatser")
+        ordering = ["-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hourly_rate__gt=0, monthly_cap_hours__gt=0),
+                name="cofinancing_rate_positive",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hourly_rate} kr./t fra {self.valid_from:%d.%m.%Y}"
+
+
+class ReportKind(models.TextChoices):
+    INDICATORS = "indicators", _("Indikatorskema")
+    HOURS = "hours", _("Timeopgørelse")
+    PROGRESS = "progress", _("Projektredegørelse")
+    FINAL = "final", _("Slutrapport")
+    ESF = "esf", _("ESF-fællesindikatorer")
+
+
+# The headings of the two reports to Erhvervsstyrelsen, exactly as the authority names them.
+PROGRESS_HEADINGS: tuple[str, ...] = (
+    "Projektets fremdrift",
+    "Projektets økonomi",
+    "Projektets organisering",
+    "Udbudsregler, markedspris og sund finansforvaltning",
+    "Offentliggørelse og information om projektet",
+    "Partnere afholdt mere end 2,5 mio. samt øvrige forhold af relevans for projektets status",
+    "Projektets håndtering af forbehold fra forrige regnskab",
+    "Forslag til forbedringer af projektadministration",
+)
+FINAL_HEADINGS: tuple[str, ...] = (
+    "Projektets formål og vigtigste partnere",
+    "Projektets vigtigste resultater/effekter",
+    "Erfaring og læring",
+    "Forankring/videreførelse",
+)
+HEADINGS = {ReportKind.PROGRESS: PROGRESS_HEADINGS, ReportKind.FINAL: FINAL_HEADINGS}
+
+
+class NarrativeQuerySet(ScopedQuerySet):
+    def scoped(self, user, *, write):
+        if user.role in (Role.ADMIN, Role.CONTROLLER):
+            return self.all()
+        return self.none()
+
+
+class ReportNarrative(models.Model):
+    """The controller's text under one heading of a progress statement or final report."""
+
+    kind = models.CharField(_("rapport"), max_length=20, choices=ReportKind.choices)
+    period_start = models.DateField(_("periode fra"))
+    period_end = models.DateField(_("periode til"))
+    heading = models.PositiveSmallIntegerField(_("afsnit"))
+    text = models.TextField(_("tekst"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    updated_at = models.DateTimeField(_("ændret"), auto_now=True)
+
+    objects = NarrativeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rapporttekst")
+        verbose_name_plural = _("rapporttekster")
+        ordering = ["kind", "period_end", "heading"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "period_start", "period_end", "heading"],
+                name="uniq_narrative_heading",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="narrative_period_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.heading}"
+
+
+# --- Jobs and artifacts ---------------------------------------------------------------------
+
+
+class ReportFormat(models.TextChoices):
+    PDF = "pdf", "PDF"
+    XLSX = "xlsx", "XLSX"
+    CSV = "csv", "CSV"
+
+
+# Which formats each report comes in.
+FORMATS = {
+    ReportKind.INDICATORS: (ReportFormat.XLSX, ReportFormat.CSV, ReportFormat.PDF),
+    ReportKind.HOURS: (ReportFormat.XLSX, ReportFormat.PDF),
+    ReportKind.ESF: (ReportFormat.XLSX, ReportFormat.CSV),
+    ReportKind.PROGRESS: (ReportFormat.PDF,),
+    ReportKind.FINAL: (ReportFormat.PDF,),
+}
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("I kø")
+    RUNNING = "running", _("I gang")
+    DONE = "done", _("Færdig")
+    FAILED = "failed", _("Fejlet")
+
+
+def _danish_date(iso: str | None) -> str:
+    """An ISO date from a job's params as dd.mm.yyyy; a dash when there is none."""
+    return f"{iso[8:10]}.{iso[5:7]}.{iso[:4]}" if iso else "–"
+
+
+class ReportJobQuerySet(ScopedQuerySet):
+    def scoped(self, user, *, write):
+        if user.role in (Role.ADMIN, Role.CONTROLLER):
+            return self.all()
+        if user.role == Role.MUNICIPAL_LEAD:
+            return self.filter(created_by=user)
+        return self.none()
+
+
+class ReportJob(models.Model):
+    """One export, run by a Celery worker (or in-process by `manage.py report`)."""
+
+    kind = models.CharField(_("rapport"), max_length=20, choices=ReportKind.choices)
+    format = models.CharField(_("format"), max_length=4, choices=ReportFormat.choices)
+    # The scope and period as plain values: region, cluster, municipality, start, end.
+    params = models.JSONField(_("afgrænsning"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("fremdrift (%)"), default=0)
+    error = models.TextField(_("fejlbesked"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("bestilt af"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="report_jobs",
+    )
+    created_at = models.DateTimeField(_("bestilt"), default=timezone.now)
+    started_at = models.DateTimeField(_("startet"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("afsluttet"), null=True, blank=True)
+
+    objects = ReportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rapportjob")
+        verbose_name_plural = _("rapportjob")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="job_progress_percent")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def scope_label(self) -> str:
+        cluster = self.params.get("cluster")
+        parts = [
+            self.params.get("region") or "",
+            f"Klynge {cluster}" if cluster else "",
+            self.params.get("municipality") or "",
+        ]
+        return ", ".join(p for p in parts if p) or str(_("Hele programmet"))
+
+    @property
+    def period_label(self) -> str:
+        return f"{_danish_date(self.params.get('start'))} – {_danish_date(self.params.get('end'))}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+
+class ReportArtifactQuerySet(ScopedQuerySet):
+    def scoped(self, user, *, write):
+        return self.filter(job__in=ReportJob.objects.for_user(user, write=write).values("pk"))
+
+
+class ReportArtifact(models.Model):
+    """The stored file of a finished job: at most one per job, whatever retries happen."""
+
+    job = models.OneToOneField(ReportJob, on_delete=models.PROTECT, related_name="artifact")
+    file = models.FileField(_("fil"), upload_to="reports/%Y/%m/")
+    filename = models.CharField(_("filnavn"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("størrelse (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(_("dannet"), default=timezone.now)
+    params = models.JSONField(_("afgrænsning"), default=dict, blank=True)
+
+    objects = ReportArtifactQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rapportfil")
+        verbose_name_plural = _("rapportfiler")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class IndicatorSnapshot(models.Model):
+    """The programme total, taken once a month by the beat schedule."""
+
+    taken_on = models.DateField(_("dato"), unique=True)
+    rows = models.JSONField(_("indikatorer"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("indikatorøjebliksbillede")
+        verbose_name_plural = _("indikatorøjebliksbilleder")
+        ordering = ["-taken_on"]
+
+    def __str__(self) -> str:
+        return f"{self.taken_on:%d.%m.%Y}"

@@ -259,6 +259,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "siv.tasks.purge_audit_log",
         "schedule": crontab(hour=2, minute=15),
     },
+    "monthly-indicator-snapshot": {
+        "task": "reporting.tasks.take_indicator_snapshot",
+        "schedule": crontab(day_of_month=1, hour=3, minute=0),
+    },
 }
 
 REST_FRAMEWORK = {

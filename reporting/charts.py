@@ -1,0 +1,62 @@
+"""Charts as server-side SVG: the same markup on the screen and inline in the PDFs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+WIDTH = 640
+BAR_HEIGHT = 26
+GAP = 10
+LABEL_WIDTH = 170
+
+
+def _number(value) -> str:
+    decimals = 0 if isinstance(value, int) or Decimal(value) == int(value) else 1
+    return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+
+
+def bar_chart(title: str, items: Sequence[tuple[str, int | Decimal]]) -> SafeString:
+    """Horizontal bars, labelled; `title` becomes the accessible name of the figure."""
+    top = max((v for _label, v in items), default=0) or 1
+    height = max(1, len(items)) * (BAR_HEIGHT + GAP) + GAP
+    bar_space = WIDTH - LABEL_WIDTH - 70
+    bars = []
+    for i, (label, value) in enumerate(items):
+        y = GAP + i * (BAR_HEIGHT + GAP)
+        length = int(bar_space * Decimal(value) / Decimal(top)) if value else 0
+        bars.append(
+            format_html(
+                '<text x="{}" y="{}" text-anchor="end" class="chart-label">{}</text>'
+                '<rect x="{}" y="{}" width="{}" height="{}" class="chart-bar" fill="#2c6e8f"/>'
+                '<text x="{}" y="{}" class="chart-value">{}</text>',
+                LABEL_WIDTH - 8,
+                y + BAR_HEIGHT * 0.7,
+                label,
+                LABEL_WIDTH,
+                y,
+                max(length, 1),
+                BAR_HEIGHT,
+                LABEL_WIDTH + length + 6,
+                y + BAR_HEIGHT * 0.7,
+                _number(value),
+            )
+        )
+    if not items:
+        bars.append(format_html('<text x="10" y="24">{}</text>', "Ingen data"))
+    return format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{}" '
+        'viewBox="0 0 {} {}" width="{}" height="{}" class="chart" '
+        'font-family="DejaVu Sans, sans-serif" font-size="13"><title>{}</title>{}</svg>',
+        title,
+        WIDTH,
+        height,
+        WIDTH,
+        height,
+        title,
+        mark_safe("".join(bars)),  # noqa: S308 - built from format_html above
+    )

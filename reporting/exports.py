@@ -1,0 +1,288 @@
+"""Building the export files. Each builder takes ReportParams and returns (filename, bytes).
+
+Called by services.run_job() (in a Celery worker or in-process by `manage.py report`);
+`progress(percent)` lets the job show how far it is.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils import formats, timezone
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from . import charts, esf, selectors
+from .models import HEADINGS, ReportFormat, ReportKind
+from .selectors import ReportParams
+
+Progress = Callable[[int], None]
+CONTENT_TYPES = {
+    ReportFormat.PDF: "application/pdf",
+    ReportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ReportFormat.CSV: "text/csv; charset=utf-8",
+}
+INT_FORMAT = "#,##0"
+HOURS_FORMAT = "#,##0.00"
+MONEY_FORMAT = '#,##0.00 "kr."'
+DATE_FORMAT = "dd.mm.yyyy"
+
+
+@dataclass(frozen=True)
+class Built:
+    filename: str
+    content: bytes
+    content_type: str
+
+
+def render_pdf(template: str, context: dict, *, title: str) -> bytes:
+    # WeasyPrint parses its stylesheets on import: load it with the first PDF, not at startup.
+    from .pdf import render_pdf as render
+
+    return render(template, context, title=title)
+
+
+def _period(params: ReportParams) -> str:
+    start = formats.date_format(params.start, "d.m.Y") if params.start else "–"
+    return f"{start} – {formats.date_format(params.period_end, 'd.m.Y')}"
+
+
+def _stem(kind: str, params: ReportParams) -> str:
+    return f"{kind}-{params.period_end:%Y%m%d}"
+
+
+def _workbook(title: str, params: ReportParams, header: list[str]):
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    sheet.append([title])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([f"{params.describe()} · {_period(params)}"])
+    sheet.append([])
+    sheet.append(header)
+    for cell in sheet[4]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A5"
+    return book, sheet
+
+
+def _finish(book: Workbook, widths: list[int]) -> bytes:
+    sheet = book.active
+    for i, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _csv(header: list[str], rows: list[list]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    # A byte-order mark so spreadsheet programs read the Danish letters right.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _common(params: ReportParams, title: str) -> dict:
+    return {
+        "params": params,
+        "period": _period(params),
+        "scope": params.describe(),
+        "generated": timezone.localtime(),
+        "project": selectors.project_settings(),
+        "report_title": title,
+    }
+
+
+# --- Indicator schema ---------------------------------------------------------------------------
+
+
+def indicators(params: ReportParams, fmt: str, progress: Progress) -> Built:
+    rows = selectors.indicator_table(params)
+    progress(60)
+    stem = _stem("indikatorskema", params)
+    if fmt == ReportFormat.CSV:
+        content = _csv(
+            ["code", "label", "value", "target"],
+            [[r.code, r.label, r.value, "" if r.target is None else r.target] for r in rows],
+        )
+        return Built(f"{stem}.csv", content, CONTENT_TYPES[ReportFormat.CSV])
+    if fmt == ReportFormat.XLSX:
+        book, sheet = _workbook("Indikatorskema", params, ["Kode", "Indikator", "Værdi", "Mål"])
+        for r in rows:
+            sheet.append([r.code, r.label, r.value, r.target])
+            sheet.cell(sheet.max_row, 3).number_format = INT_FORMAT
+            sheet.cell(sheet.max_row, 4).number_format = INT_FORMAT
+        return Built(f"{stem}.xlsx", _finish(book, [8, 42, 12, 12]), CONTENT_TYPES[fmt])
+    context = {
+        **_common(params, "Indikatorskema"),
+        "rows": rows,
+        "funnel_chart": charts.bar_chart(
+            "Tragt: visiteret, fase 1, fase 2, i beskæftigelse",
+            [(s["label"], s["value"]) for s in selectors.funnel(params)],
+        ),
+    }
+    pdf = render_pdf("reporting/pdf/indicators.html", context, title="Indikatorskema")
+    return Built(f"{stem}.pdf", pdf, CONTENT_TYPES[ReportFormat.PDF])
+
+
+# --- Hours statement ----------------------------------------------------------------------------
+
+
+HOURS_HEADER = [
+    "Måned",
+    "Kommune",
+    "Ydelse",
+    "Timetype",
+    "Deltagere",
+    "Timer",
+    "Timer inden for loft",
+    "Beløb (kr.)",
+]
+
+
+def hours(params: ReportParams, fmt: str, progress: Progress) -> Built:
+    statement = selectors.hours_statement(params)
+    progress(60)
+    stem = _stem("timeopgoerelse", params)
+    if fmt == ReportFormat.XLSX:
+        book, sheet = _workbook("Timeopgørelse", params, HOURS_HEADER)
+        for r in statement.rows:
+            sheet.append(
+                [
+                    r["month"],
+                    r["municipality"],
+                    str(r["benefit"]),
+                    str(r["kind"]),
+                    r["citizens"],
+                    r["hours"],
+                    r["eligible"],
+                    r["amount"],
+                ]
+            )
+            row = sheet.max_row
+            sheet.cell(row, 1).number_format = "mm.yyyy"
+            sheet.cell(row, 5).number_format = INT_FORMAT
+            sheet.cell(row, 6).number_format = HOURS_FORMAT
+            sheet.cell(row, 7).number_format = HOURS_FORMAT
+            sheet.cell(row, 8).number_format = MONEY_FORMAT
+        sheet.append(
+            [
+                "I alt",
+                "",
+                "",
+                "",
+                None,
+                statement.total_hours,
+                statement.eligible_hours,
+                statement.amount,
+            ]
+        )
+        row = sheet.max_row
+        for col, number_format in ((6, HOURS_FORMAT), (7, HOURS_FORMAT), (8, MONEY_FORMAT)):
+            sheet.cell(row, col).number_format = number_format
+        for cell in sheet[row]:
+            cell.font = Font(bold=True)
+        content = _finish(book, [11, 18, 26, 26, 11, 12, 16, 16])
+        return Built(f"{stem}.xlsx", content, CONTENT_TYPES[fmt])
+    context = {
+        **_common(params, "Timeopgørelse til medfinansiering"),
+        "statement": statement,
+        "chart": charts.bar_chart(
+            "Timer pr. måned",
+            [(formats.date_format(m["month"], "m.Y"), m["hours"]) for m in statement.by_month],
+        ),
+    }
+    pdf = render_pdf("reporting/pdf/hours.html", context, title="Timeopgørelse")
+    return Built(f"{stem}.pdf", pdf, CONTENT_TYPES[ReportFormat.PDF])
+
+
+# --- ESF common indicators ----------------------------------------------------------------------
+
+
+def esf_indicators(params: ReportParams, fmt: str, progress: Progress) -> Built:
+    rows = esf.compute(scope=params.scope, start=params.start, end=params.end)
+    progress(60)
+    stem = _stem("esf-indikatorer", params)
+    header = ["Kode", "Indikator", "Kvinder", "Mænd", "Andet", "I alt"]
+    data = [
+        [r.code, r.label, r.by_gender["F"], r.by_gender["M"], r.by_gender["X"], r.total]
+        for r in rows
+    ]
+    if fmt == ReportFormat.CSV:
+        return Built(f"{stem}.csv", _csv(header, data), CONTENT_TYPES[ReportFormat.CSV])
+    book, sheet = _workbook("ESF-fællesindikatorer", params, header)
+    for values in data:
+        sheet.append(values)
+        for col in range(3, 7):
+            sheet.cell(sheet.max_row, col).number_format = INT_FORMAT
+    return Built(f"{stem}.xlsx", _finish(book, [8, 60, 10, 10, 10, 10]), CONTENT_TYPES[fmt])
+
+
+# --- Progress statement and final report --------------------------------------------------------
+
+
+def report_context(kind: str, params: ReportParams, progress: Progress) -> dict:
+    start = params.start or date(params.period_end.year, 1, 1)
+    sections = selectors.narrative_texts(kind=kind, start=start, end=params.period_end)
+    indicator_rows = selectors.indicator_table(params)
+    progress(30)
+    funnel = selectors.funnel(params)
+    clusters = selectors.status_per_cluster(params)
+    progress(50)
+    statement = selectors.hours_statement(params)
+    camps = list(selectors.camps_held(params))
+    companies = selectors.company_status(params)
+    progress(70)
+    return {
+        "sections": sections,
+        "indicators": indicator_rows,
+        "funnel": funnel,
+        "clusters": clusters,
+        "hours": statement,
+        "camps": camps,
+        "companies": companies,
+        "funnel_chart": charts.bar_chart(
+            "Tragt: visiteret, fase 1, fase 2, i beskæftigelse",
+            [(s["label"], s["value"]) for s in funnel],
+        ),
+        "cluster_chart": charts.bar_chart(
+            "Stadig aktive pr. klynge",
+            [(f"Klynge {c['cluster']}", c["P07"]) for c in clusters],
+        ),
+        "hours_chart": charts.bar_chart(
+            "Timer pr. måned",
+            [(formats.date_format(m["month"], "m.Y"), m["hours"]) for m in statement.by_month],
+        ),
+    }
+
+
+def narrative_report(kind: str):
+    title = {ReportKind.PROGRESS: "Projektredegørelse", ReportKind.FINAL: "Slutrapport"}[kind]
+
+    def build(params: ReportParams, fmt: str, progress: Progress) -> Built:
+        context = {**_common(params, title), **report_context(kind, params, progress)}
+        context["headings_count"] = len(HEADINGS[kind])
+        pdf = render_pdf("reporting/pdf/report.html", context, title=title)
+        stem = _stem(
+            "projektredegoerelse" if kind == ReportKind.PROGRESS else "slutrapport", params
+        )
+        return Built(f"{stem}.pdf", pdf, CONTENT_TYPES[ReportFormat.PDF])
+
+    return build
+
+
+BUILDERS = {
+    ReportKind.INDICATORS: indicators,
+    ReportKind.HOURS: hours,
+    ReportKind.ESF: esf_indicators,
+    ReportKind.PROGRESS: narrative_report(ReportKind.PROGRESS),
+    ReportKind.FINAL: narrative_report(ReportKind.FINAL),
+}

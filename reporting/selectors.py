@@ -1,0 +1,386 @@
+"""Reads for the reporting screens and exports: scoped, aggregated in the database.
+
+The programme indicators themselves come from reporting.indicators.compute(); everything
+here is the rest of what a report shows (funnel, hours statement, camps, company status).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Least, TruncMonth
+from django.http import Http404
+from django.utils import timezone
+
+from accelerator.models import Camp, Company, CompanyStatus
+from participants.models import (
+    EMPLOYED_STATUSES,
+    Benefit,
+    Citizen,
+    ExitForm,
+    HoursEntry,
+    HoursKind,
+    Visitation,
+    VisitationStatus,
+)
+from partnerships.models import Cluster, Municipality, Region
+from siv.access import has_role
+from siv.roles import Role
+
+from . import indicators
+from .models import (
+    HEADINGS,
+    CoFinancingRate,
+    IndicatorTarget,
+    ProjectSettings,
+    ReportArtifact,
+    ReportJob,
+    ReportKind,
+    ReportNarrative,
+)
+
+READERS = (Role.CONTROLLER, Role.ADMIN, Role.MUNICIPAL_LEAD)
+WRITERS = (Role.CONTROLLER, Role.ADMIN)
+MONEY = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class ReportParams:
+    """Where and when a report counts. Plain values, so they go into a job's JSON."""
+
+    region: str = ""
+    cluster: int | None = None
+    municipality: str = ""
+    start: date | None = None
+    end: date | None = None
+
+    @property
+    def scope(self) -> indicators.Scope:
+        return indicators.Scope(
+            region=self.region, cluster=self.cluster, municipality=self.municipality
+        )
+
+    @property
+    def period_end(self) -> date:
+        return self.end or timezone.localdate()
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["start"] = self.start.isoformat() if self.start else None
+        data["end"] = self.end.isoformat() if self.end else None
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> ReportParams:
+        return cls(
+            region=data.get("region") or "",
+            cluster=data.get("cluster"),
+            municipality=data.get("municipality") or "",
+            start=date.fromisoformat(data["start"]) if data.get("start") else None,
+            end=date.fromisoformat(data["end"]) if data.get("end") else None,
+        )
+
+    def describe(self) -> str:
+        parts = [self.region, f"Klynge {self.cluster}" if self.cluster else "", self.municipality]
+        return ", ".join(p for p in parts if p) or "Hele programmet"
+
+
+def require_reader(user) -> None:
+    if not has_role(user, *READERS):
+        raise Http404
+
+
+def require_writer(user) -> None:
+    if not has_role(user, *WRITERS):
+        raise Http404
+
+
+def params_for_user(user, params: ReportParams) -> ReportParams:
+    """A municipal lead sees their own municipality only, whatever was asked for."""
+    require_reader(user)
+    if user.role == Role.MUNICIPAL_LEAD:
+        municipality = user.municipality.name if user.municipality_id else "\u2205"
+        return ReportParams(municipality=municipality, start=params.start, end=params.end)
+    return params
+
+
+def scope_choices() -> dict:
+    return {
+        "regions": list(Region.objects.order_by("name").values_list("name", flat=True)),
+        "clusters": list(Cluster.objects.order_by("number").values_list("number", flat=True)),
+        "municipalities": list(
+            Municipality.objects.order_by("name").values_list("name", flat=True)
+        ),
+    }
+
+
+# --- Indicators -------------------------------------------------------------------------------
+
+
+def indicator_table(params: ReportParams) -> list[indicators.IndicatorRow]:
+    return indicators.compute(scope=params.scope, start=params.start, end=params.end)
+
+
+def indicator_breakdown(params: ReportParams) -> dict:
+    """The indicators in total and, for the whole programme, per region and per cluster.
+
+    Each column is one call of the indicator computation: a constant number of queries per
+    region or cluster, whatever the number of citizens.
+    """
+    columns = [("I alt", indicator_table(params))]
+    if not (params.region or params.cluster or params.municipality):
+        for name in Region.objects.order_by("name").values_list("name", flat=True):
+            scoped = ReportParams(region=name, start=params.start, end=params.end)
+            columns.append((name, indicator_table(scoped)))
+        for number in Cluster.objects.order_by("number").values_list("number", flat=True):
+            scoped = ReportParams(cluster=number, start=params.start, end=params.end)
+            columns.append((f"Klynge {number}", indicator_table(scoped)))
+    return {
+        "headers": [name for name, _rows in columns],
+        "rows": [
+            {
+                "code": row.code,
+                "label": row.label,
+                "target": row.target,
+                "values": [rows[i].value for _name, rows in columns],
+            }
+            for i, row in enumerate(columns[0][1])
+        ],
+    }
+
+
+def targets_for(*, region=None, cluster=None, municipality=None) -> dict[str, int]:
+    return dict(
+        IndicatorTarget.objects.filter(
+            region=region, cluster=cluster, municipality=municipality
+        ).values_list("code", "value")
+    )
+
+
+# --- Funnel, status, camps, companies ---------------------------------------------------------
+
+
+def _visited_citizens(params: ReportParams):
+    visits = Visitation.objects.filter(
+        citizen=OuterRef("pk"), status=VisitationStatus.ACCEPTED, proposed_on__lte=params.period_end
+    )
+    if params.start:
+        visits = visits.filter(proposed_on__gte=params.start)
+    return Citizen.objects.filter(params.scope.citizens()).filter(Exists(visits))
+
+
+def funnel(params: ReportParams) -> list[dict]:
+    """Visited → phase 1 → phase 2 → employed, over distinct citizens, in one query."""
+    end = params.period_end
+    employed_exit = ExitForm.objects.filter(
+        citizen=OuterRef("pk"), exit_date__lte=end, status__in=EMPLOYED_STATUSES
+    )
+    counts = (
+        _visited_citizens(params)
+        .annotate(employed_exit=Exists(employed_exit))
+        .aggregate(
+            visited=Count("pk"),
+            phase1=Count("pk", filter=Q(phase1_start__lte=end)),
+            phase2=Count("pk", filter=Q(phase2_start__lte=end)),
+            employed=Count("pk", filter=Q(phase3_start__lte=end) | Q(employed_exit=True)),
+        )
+    )
+    labels = {
+        "visited": "Visiteret",
+        "phase1": "Fase 1",
+        "phase2": "Fase 2",
+        "employed": "I beskæftigelse",
+    }
+    return [{"key": key, "label": label, "value": counts[key]} for key, label in labels.items()]
+
+
+def status_per_cluster(params: ReportParams) -> list[dict]:
+    """Each cluster's indicator figures (the one computation, per cluster)."""
+    rows = []
+    for number in Cluster.objects.order_by("number").values_list("number", flat=True):
+        if params.cluster and params.cluster != number:
+            continue
+        scope = indicators.Scope(
+            region=params.region, cluster=number, municipality=params.municipality
+        )
+        values = {
+            row.code: row.value
+            for row in indicators.compute(scope=scope, start=params.start, end=params.end)
+        }
+        rows.append({"cluster": number, **values})
+    return rows
+
+
+def camps_held(params: ReportParams):
+    camps = Camp.objects.held(until=params.period_end).filter(params.scope.camps())
+    if params.start:
+        camps = camps.filter(date__gte=params.start)
+    return camps.select_related("cluster").order_by("date", "pk").distinct()
+
+
+def company_status(params: ReportParams) -> list[dict]:
+    return list(
+        Company.objects.enrolled()
+        .filter(params.scope.companies())
+        .values("enrolled_cluster__number")
+        .annotate(
+            active=Count("pk", filter=Q(status=CompanyStatus.ACTIVE)),
+            dropped_out=Count("pk", filter=Q(status=CompanyStatus.DROPPED_OUT)),
+        )
+        .order_by("enrolled_cluster__number")
+    )
+
+
+# --- Hours statement --------------------------------------------------------------------------
+
+
+@dataclass
+class HoursStatement:
+    rows: list[dict] = field(default_factory=list)
+    by_month: list[dict] = field(default_factory=list)
+    total_hours: Decimal = Decimal("0")
+    eligible_hours: Decimal = Decimal("0")
+    amount: Decimal = Decimal("0")
+
+
+def _dated(field_name: str) -> Subquery:
+    return Subquery(
+        CoFinancingRate.objects.filter(valid_from__lte=OuterRef("month"))
+        .order_by("-valid_from")
+        .values(field_name)[:1]
+    )
+
+
+def hours_statement(params: ReportParams) -> HoursStatement:
+    """Hours per month by kind, municipality and benefit type, valued at the dated rate.
+
+    A week's hours belong to the month of its Monday. The monthly cap applies per citizen
+    across all kinds: each kind keeps its share of the capped month (one citizen, one cap).
+    """
+    citizens = Citizen.objects.filter(params.scope.citizens())
+    entries = HoursEntry.objects.filter(citizen__in=citizens.values("pk"))
+    end = params.period_end
+    entries = entries.filter(week_start__lte=end)
+    if params.start:
+        entries = entries.filter(week_start__gte=params.start)
+    month_total = Subquery(
+        HoursEntry.objects.annotate(month=TruncMonth("week_start"))
+        .filter(citizen=OuterRef("citizen"), month=OuterRef("month"))
+        .values("citizen")
+        .annotate(total=Sum("hours"))
+        .values("total")
+    )
+    decimal = DecimalField(max_digits=13, decimal_places=4)
+    annotated = entries.annotate(month=TruncMonth("week_start")).annotate(
+        month_total=month_total,
+        cap=_dated("monthly_cap_hours"),
+        rate=_dated("hourly_rate"),
+    )
+    annotated = annotated.annotate(
+        eligible=ExpressionWrapper(
+            F("hours") * Least(Value(Decimal(1)), F("cap") / F("month_total")),
+            output_field=decimal,
+        )
+    ).annotate(amount=ExpressionWrapper(F("eligible") * F("rate"), output_field=decimal))
+    grouped = (
+        annotated.values("month", "citizen__municipality__name", "citizen__benefit", "kind")
+        .annotate(
+            hours_sum=Sum("hours"),
+            eligible_sum=Coalesce(Sum("eligible"), Value(Decimal(0)), output_field=decimal),
+            amount_sum=Coalesce(Sum("amount"), Value(Decimal(0)), output_field=decimal),
+            citizens=Count("citizen", distinct=True),
+        )
+        .order_by("month", "citizen__municipality__name", "citizen__benefit", "kind")
+    )
+    statement = HoursStatement()
+    months: dict[date, dict] = {}
+    for row in grouped:
+        month = row["month"].date() if hasattr(row["month"], "date") else row["month"]
+        eligible, amount = Decimal(row["eligible_sum"]), Decimal(row["amount_sum"])
+        statement.rows.append(
+            {
+                "month": month,
+                "municipality": row["citizen__municipality__name"],
+                "benefit": Benefit(row["citizen__benefit"]).label,
+                "kind": HoursKind(row["kind"]).label,
+                "kind_code": row["kind"],
+                "citizens": row["citizens"],
+                "hours": row["hours_sum"],
+                "eligible": eligible.quantize(MONEY, ROUND_HALF_UP),
+                "amount": amount.quantize(MONEY, ROUND_HALF_UP),
+            }
+        )
+        statement.total_hours += row["hours_sum"]
+        statement.eligible_hours += eligible
+        statement.amount += amount
+        summary = months.setdefault(
+            month, {"month": month, "hours": Decimal(0), "amount": Decimal(0)}
+        )
+        summary["hours"] += row["hours_sum"]
+        summary["amount"] += amount
+    # Totals are rounded once, from the exact sums, so they never drift by an øre.
+    statement.eligible_hours = statement.eligible_hours.quantize(MONEY, ROUND_HALF_UP)
+    statement.amount = statement.amount.quantize(MONEY, ROUND_HALF_UP)
+    for summary in months.values():
+        summary["amount"] = summary["amount"].quantize(MONEY, ROUND_HALF_UP)
+    statement.by_month = list(months.values())
+    return statement
+
+
+# --- Narrative, settings, jobs ----------------------------------------------------------------
+
+
+def project_settings() -> ProjectSettings | None:
+    return ProjectSettings.objects.order_by("pk").first()
+
+
+def narrative_texts(*, kind: str, start: date, end: date) -> list[dict]:
+    """The text under every heading: this period's, else the latest earlier period's."""
+    headings = HEADINGS[ReportKind(kind)]
+    current = {
+        n.heading: n.text
+        for n in ReportNarrative.objects.filter(kind=kind, period_start=start, period_end=end)
+    }
+    earlier = {}
+    for n in ReportNarrative.objects.filter(kind=kind, period_end__lt=end).order_by("period_end"):
+        earlier[n.heading] = n.text
+    return [
+        {
+            "number": i,
+            "title": title,
+            "text": current.get(i, earlier.get(i, "")),
+            "carried_over": i not in current and i in earlier,
+        }
+        for i, title in enumerate(headings, start=1)
+    ]
+
+
+def jobs_for(user):
+    return ReportJob.objects.for_user(user).select_related("created_by", "artifact")
+
+
+def artifacts_for(user):
+    return ReportArtifact.objects.for_user(user).select_related("job", "created_by")
+
+
+def may_choose_scope(user) -> bool:
+    """Controllers and admins pick any scope; a municipal lead is held to their own."""
+    return has_role(user, *WRITERS)
+
+
+def may_write(user) -> bool:
+    return has_role(user, *WRITERS)

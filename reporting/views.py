@@ -1,0 +1,219 @@
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partnerships.models import Cluster, Municipality, Region
+from siv.access import get_for_user_or_404
+
+from . import charts, esf, selectors, services
+from .forms import JobForm, NarrativeForm, ProjectSettingsForm, ScopeForm, TargetsForm
+from .models import HEADINGS, ReportArtifact, ReportKind
+
+
+def _scope(request) -> tuple[ScopeForm, selectors.ReportParams]:
+    selectors.require_reader(request.user)
+    form = ScopeForm(request.GET or None, user=request.user)
+    params = form.params() if form.is_bound else selectors.ReportParams()
+    return form, selectors.params_for_user(request.user, params)
+
+
+def indicators(request):
+    form, params = _scope(request)
+    funnel = selectors.funnel(params)
+    return render(
+        request,
+        "reporting/indicators.html",
+        {
+            "form": form,
+            "params": params,
+            "breakdown": selectors.indicator_breakdown(params),
+            "funnel_chart": charts.bar_chart(
+                _("Tragt: visiteret, fase 1, fase 2, i beskæftigelse"),
+                [(step["label"], step["value"]) for step in funnel],
+            ),
+            "export_query": request.GET.urlencode(),
+            "formats": ("xlsx", "csv", "pdf"),
+            "kind": ReportKind.INDICATORS,
+        },
+    )
+
+
+def esf_indicators(request):
+    form, params = _scope(request)
+    rows = esf.compute(scope=params.scope, start=params.start, end=params.end)
+    return render(
+        request,
+        "reporting/esf.html",
+        {
+            "form": form,
+            "params": params,
+            "rows": rows,
+            "export_query": request.GET.urlencode(),
+            "formats": ("xlsx", "csv"),
+            "kind": ReportKind.ESF,
+        },
+    )
+
+
+def hours(request):
+    form, params = _scope(request)
+    statement = selectors.hours_statement(params)
+    page = Paginator(statement.rows, 100).get_page(request.GET.get("side"))
+    return render(
+        request,
+        "reporting/hours.html",
+        {
+            "form": form,
+            "params": params,
+            "statement": statement,
+            "page": page,
+            "chart": charts.bar_chart(
+                _("Timer pr. måned"),
+                [(m["month"].strftime("%m.%Y"), m["hours"]) for m in statement.by_month],
+            ),
+            "export_query": request.GET.urlencode(),
+            "formats": ("xlsx", "pdf"),
+            "kind": ReportKind.HOURS,
+        },
+    )
+
+
+def targets(request):
+    selectors.require_writer(request.user)
+    scope = {
+        "region": Region.objects.filter(name=request.GET.get("region")).first(),
+        "cluster": Cluster.objects.filter(number=request.GET.get("cluster") or None).first(),
+        "municipality": Municipality.objects.filter(name=request.GET.get("municipality")).first(),
+    }
+    chosen = next(((k, v) for k, v in scope.items() if v is not None), None)
+    scope = {k: (v if chosen and k == chosen[0] else None) for k, v in scope.items()}
+    current = selectors.targets_for(**scope)
+    form = TargetsForm(request.POST or None, initial_values=current)
+    if request.method == "POST" and form.is_valid():
+        changed = services.targets_save(by=request.user, values=form.values(), **scope)
+        messages.success(request, _("%(n)s mål er gemt.") % {"n": changed})
+        return redirect(request.get_full_path())
+    return render(
+        request,
+        "reporting/targets.html",
+        {
+            "form": form,
+            "scope_form": ScopeForm(request.GET or None),
+            "scope_label": chosen[1] if chosen else _("Hele programmet"),
+        },
+    )
+
+
+def report_texts(request, kind: str):
+    selectors.require_writer(request.user)
+    if kind not in HEADINGS:
+        raise Http404
+    today = timezone.localdate()
+    try:
+        start = date.fromisoformat(request.GET.get("fra") or f"{today.year}-01-01")
+        end = date.fromisoformat(request.GET.get("til") or today.isoformat())
+    except ValueError:
+        start, end = date(today.year, 1, 1), today
+    sections = selectors.narrative_texts(kind=kind, start=start, end=end)
+    form = NarrativeForm(
+        request.POST or None,
+        kind=kind,
+        sections=sections,
+        initial={"period_start": start, "period_end": end},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.narrative_save(
+                by=request.user,
+                kind=kind,
+                start=data["period_start"],
+                end=data["period_end"],
+                texts=form.texts(),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Teksten er gemt."))
+            return redirect(
+                f"{request.path}?fra={data['period_start']:%Y-%m-%d}&til={data['period_end']:%Y-%m-%d}"
+            )
+    return render(
+        request,
+        "reporting/report_texts.html",
+        {
+            "form": form,
+            "kind": kind,
+            "kind_label": ReportKind(kind).label,
+            "carried_over": any(s["carried_over"] for s in sections),
+            "start": start,
+            "end": end,
+        },
+    )
+
+
+def project_settings(request):
+    selectors.require_writer(request.user)
+    form = ProjectSettingsForm(request.POST or None, instance=selectors.project_settings())
+    if request.method == "POST" and form.is_valid():
+        services.project_settings_save(by=request.user, **form.cleaned_data)
+        messages.success(request, _("Projektoplysningerne er gemt."))
+        return redirect("reporting:project_settings")
+    return render(request, "reporting/project_settings.html", {"form": form})
+
+
+def job_create(request):
+    selectors.require_reader(request.user)
+    if request.method == "POST":
+        form = JobForm(request.POST, user=request.user)
+    else:
+        form = JobForm(initial=request.GET.dict(), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        params = selectors.params_for_user(request.user, form.params())
+        try:
+            job = services.job_create(
+                by=request.user,
+                kind=form.cleaned_data["kind"],
+                fmt=form.cleaned_data["format"],
+                params=params,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("reporting:job_detail", job.pk)
+    return render(request, "reporting/job_create.html", {"form": form})
+
+
+def job_list(request):
+    selectors.require_reader(request.user)
+    page = Paginator(selectors.jobs_for(request.user), 25).get_page(request.GET.get("side"))
+    return render(request, "reporting/job_list.html", {"page": page})
+
+
+def job_detail(request, pk: int):
+    job = get_for_user_or_404(selectors.jobs_for(request.user), request.user, pk=pk)
+    return render(request, "reporting/job_detail.html", {"job": job})
+
+
+def job_progress(request, pk: int):
+    job = get_for_user_or_404(selectors.jobs_for(request.user), request.user, pk=pk)
+    return render(request, "reporting/partials/job_progress.html", {"job": job})
+
+
+def artifact_download(request, pk: int):
+    artifact = get_for_user_or_404(
+        ReportArtifact.objects.select_related("job"), request.user, pk=pk
+    )
+    services.artifact_downloaded(artifact=artifact, by=request.user)
+    return FileResponse(
+        artifact.file.open("rb"),
+        as_attachment=True,
+        filename=artifact.filename,
+        content_type=artifact.content_type,
+    )

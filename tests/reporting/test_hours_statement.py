@@ -1,0 +1,72 @@
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from participants.models import HoursKind
+from reporting.models import CoFinancingRate
+from reporting.selectors import ReportParams, hours_statement
+from tests.factories.participants import CitizenFactory, HoursEntryFactory, VisitationFactory
+
+pytestmark = pytest.mark.django_db
+MARCH = ReportParams(start=date(2024, 3, 1), end=date(2024, 3, 31))
+
+
+def _citizen_with_march_hours(hours_per_week: str, kinds=None):
+    citizen = CitizenFactory()
+    VisitationFactory(citizen=citizen, proposed_on=date(2024, 1, 2))
+    kinds = kinds or [HoursKind.TRAINING] * 4
+    for week, kind in enumerate(kinds):
+        HoursEntryFactory(
+            citizen=citizen,
+            week_start=date(2024, 3, 4) + timedelta(weeks=week),
+            kind=kind,
+            hours=Decimal(hours_per_week),
+        )
+    return citizen
+
+
+def test_the_seeded_rate_is_250_kroner_and_160_33_hours_since_2018():
+    rate = CoFinancingRate.objects.get(valid_from=date(2018, 1, 1))
+    assert rate.hourly_rate == Decimal("250.00")
+    assert rate.monthly_cap_hours == Decimal("160.33")
+
+
+def test_hours_under_the_cap_are_valued_at_the_hourly_rate():
+    _citizen_with_march_hours("10")
+    statement = hours_statement(MARCH)
+    assert statement.total_hours == Decimal("40")
+    assert statement.amount == Decimal("10000.00")
+
+
+def test_a_citizens_month_is_capped_across_kinds_as_one_person():
+    kinds = [HoursKind.TRAINING] * 3 + [HoursKind.PRACTICE]
+    _citizen_with_march_hours("45", kinds)
+    statement = hours_statement(MARCH)
+    assert statement.total_hours == Decimal("180")
+    assert statement.eligible_hours == Decimal("160.33")
+    assert statement.amount == Decimal("40082.50")
+    by_kind = {row["kind_code"]: row for row in statement.rows}
+    assert by_kind["training"]["eligible"] == Decimal("120.25")
+    assert by_kind["practice"]["eligible"] == Decimal("40.08")
+    assert all(row["citizens"] == 1 for row in statement.rows)
+
+
+def test_a_newer_dated_rate_applies_from_its_date():
+    CoFinancingRate.objects.create(
+        valid_from=date(2024, 3, 1), hourly_rate=Decimal("300"), monthly_cap_hours=Decimal("30")
+    )
+    _citizen_with_march_hours("10")
+    statement = hours_statement(MARCH)
+    assert statement.eligible_hours == Decimal("30.00")
+    assert statement.amount == Decimal("9000.00")
+
+
+def test_hours_are_grouped_by_month_municipality_and_benefit(programme):
+    statement = hours_statement(ReportParams(end=date(2024, 12, 31)))
+    keys = {
+        (r["month"], r["municipality"], str(r["benefit"]), r["kind_code"]) for r in statement.rows
+    }
+    assert (date(2024, 2, 1), "Køge", "Kontanthjælp", "training") in keys
+    assert (date(2024, 2, 1), "Næstved", "Ressourceforløbsydelse", "training") in keys
+    assert [m["hours"] for m in statement.by_month] == [Decimal("15"), Decimal("20")]

@@ -1,0 +1,106 @@
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from reporting.models import IndicatorTarget, ReportNarrative
+from tests.factories.participants import CitizenFactory, ExitFormFactory, VisitationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _count_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_indicator_screen_uses_a_constant_number_of_queries(signed_in, personas, programme):
+    client = signed_in(personas.controller)
+    url = reverse("reporting:indicators") + "?end=2024-12-31"
+    before = _count_queries(client, url)
+    for _ in range(15):
+        citizen = CitizenFactory(municipality=personas.own.municipality, cluster=personas.cluster)
+        VisitationFactory(citizen=citizen)
+        ExitFormFactory(citizen=citizen)
+    assert _count_queries(client, url) == before
+
+
+def test_indicator_screen_shows_values_and_targets(signed_in, personas, programme):
+    body = signed_in(personas.controller).get(reverse("reporting:indicators")).content.decode()
+    assert "Tilmeldte deltagere" in body
+    assert "120" in body
+    assert "Region Sjælland" in body  # a column per region
+
+
+def test_a_municipal_lead_sees_only_their_municipality(signed_in, personas, programme):
+    response = signed_in(personas.lead).get(
+        reverse("reporting:indicators"), {"municipality": "Næstved"}
+    )
+    assert response.context["params"].municipality == "Køge"
+    assert response.context["breakdown"]["rows"][0]["values"] == [3]
+
+
+def test_the_controller_sets_targets_for_a_cluster(signed_in, personas):
+    url = reverse("reporting:targets") + f"?cluster={personas.cluster.number}"
+    response = signed_in(personas.controller).post(url, {"P01": "40", "P03": ""})
+    assert response.status_code == 302
+    target = IndicatorTarget.objects.get()
+    assert (target.code, target.value, target.cluster) == ("P01", 40, personas.cluster)
+
+
+def test_a_negative_target_is_a_danish_form_error(signed_in, personas):
+    response = signed_in(personas.controller).post(reverse("reporting:targets"), {"P01": "-1"})
+    assert "Et mål kan ikke være negativt." in response.content.decode()
+
+
+def test_a_new_period_starts_from_last_periods_text(signed_in, personas):
+    ReportNarrative.objects.create(
+        kind="progress",
+        period_start=date(2024, 1, 1),
+        period_end=date(2024, 6, 30),
+        heading=3,
+        text="Styregruppen mødes hver måned.",
+    )
+    client = signed_in(personas.controller)
+    url = reverse("reporting:report_texts_progress") + "?fra=2024-07-01&til=2024-12-31"
+    body = client.get(url).content.decode()
+    assert "Styregruppen mødes hver måned." in body
+    assert "hentet fra forrige periode" in body
+    data = {"period_start": "2024-07-01", "period_end": "2024-12-31", "heading_3": "Nyt."}
+    assert client.post(url, data).status_code == 302
+    assert ReportNarrative.objects.get(period_end=date(2024, 12, 31), heading=3).text == "Nyt."
+    assert ReportNarrative.objects.filter(period_end=date(2024, 12, 31)).count() == 8
+
+
+def test_project_settings_are_saved(signed_in, personas):
+    response = signed_in(personas.controller).post(
+        reverse("reporting:project_settings"),
+        {
+            "name": "SIV",
+            "journal_number": "SFNPO-18-0012",
+            "project_start": "2019-01-01",
+            "project_end": "2018-01-01",
+        },
+    )
+    assert "Projektperioden skal starte før den slutter." in response.content.decode()
+
+
+def test_the_start_page_shows_the_programme_panel_to_the_controller(signed_in, personas, programme):
+    body = signed_in(personas.controller).get("/").content.decode()
+    assert "Programmet i tal" in body
+    assert "<svg" in body
+
+
+def test_the_start_page_shows_the_municipal_panel_to_the_lead(signed_in, personas, programme):
+    body = signed_in(personas.lead).get("/").content.decode()
+    assert "Køge i tal" in body
+
+
+def test_a_municipal_lead_sees_only_their_municipalitys_hours(signed_in, personas, programme):
+    response = signed_in(personas.lead).get(reverse("reporting:hours"), {"end": "2024-12-31"})
+    municipalities = {row["municipality"] for row in response.context["statement"].rows}
+    assert municipalities == {"Køge"}
+    assert "region" not in response.context["form"].fields

@@ -1,0 +1,104 @@
+"""A real Celery worker on Redis runs one export end to end (no eager mode)."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.urls import reverse
+
+from reporting import tasks
+from reporting.models import JobStatus, ReportArtifact, ReportJob
+from siv.celery import app as celery_app
+
+REDIS = os.environ.get("SIV_TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _database_url() -> str:
+    db = django_settings.DATABASES["default"]
+    user = db.get("USER") or "postgres"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
+
+
+@pytest.fixture
+def worker_queue():
+    if django_settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip("the worker shares the test database, which needs PostgreSQL")
+    queue = f"test-reports-{uuid.uuid4().hex[:8]}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "REDIS_URL": REDIS,
+        "DJANGO_SETTINGS_MODULE": "siv.settings_test",
+    }
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "siv",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            queue,
+            "--loglevel=WARNING",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        yield queue
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_real_worker_builds_the_artifact_of_an_ordered_export(
+    client, personas, worker_queue, monkeypatch
+):
+    def send(job_id):
+        with celery_app.connection_for_write(REDIS) as connection:
+            tasks.run_report_job.apply_async((job_id,), queue=worker_queue, connection=connection)
+
+    # The view queues through .delay() on commit; here .delay() goes to the test's queue.
+    monkeypatch.setattr(tasks.run_report_job, "delay", send)
+    client.force_login(personas.controller)
+    response = client.post(
+        reverse("reporting:job_create"), {"kind": "indicators", "format": "xlsx"}
+    )
+    assert response.status_code == 302
+    job = ReportJob.objects.get()
+
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.status in (JobStatus.DONE, JobStatus.FAILED):
+            break
+        time.sleep(0.5)
+    assert job.status == JobStatus.DONE, job.error
+    artifact = ReportArtifact.objects.get(job=job)
+    assert artifact.filename.endswith(".xlsx")
+    with artifact.file.open("rb") as handle:
+        assert handle.read(2) == b"PK"
+    body = client.get(reverse("reporting:job_progress", args=[job.pk])).content.decode()
+    assert artifact.filename in body

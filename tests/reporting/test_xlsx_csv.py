@@ -1,0 +1,61 @@
+import csv
+import io
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+
+from reporting import services
+from reporting.indicators import compute
+from reporting.selectors import ReportParams
+
+pytestmark = pytest.mark.django_db
+PARAMS = ReportParams(end=date(2024, 12, 31))
+
+
+def _artifact(kind, fmt):
+    job = services.job_create(by=None, kind=kind, fmt=fmt, params=PARAMS, queue=False)
+    artifact = services.run_job(job.pk)
+    with artifact.file.open("rb") as handle:
+        return handle.read()
+
+
+def test_indicator_xlsx_reads_back_with_values_targets_and_formatting(programme):
+    sheet = load_workbook(io.BytesIO(_artifact("indicators", "xlsx"))).active
+    assert sheet["A1"].value == "Indikatorskema"
+    assert [c.value for c in sheet[4]] == ["Kode", "Indikator", "Værdi", "Mål"]
+    assert all(c.font.bold for c in sheet[4])
+    assert sheet.column_dimensions["B"].width == 42
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=5, values_only=True)}
+    expected = {row.code: row for row in compute(end=PARAMS.end)}
+    assert set(rows) == set(expected)
+    assert rows["P01"][2:] == (4, 120)
+    assert rows["P03"][2] == expected["P03"].value == 1
+    assert sheet["C5"].number_format == "#,##0"
+
+
+def test_indicator_csv_has_the_stable_header_and_codes(programme):
+    content = _artifact("indicators", "csv").decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(content)))
+    assert rows[0] == ["code", "label", "value", "target"]
+    assert rows[1] == ["P01", "Tilmeldte deltagere", "4", "120"]
+    assert [r[0] for r in rows[1:]][-1] == "C04"
+
+
+def test_hours_xlsx_has_money_and_hour_formats(programme):
+    sheet = load_workbook(io.BytesIO(_artifact("hours", "xlsx"))).active
+    header = [c.value for c in sheet[4]]
+    assert header[0] == "Måned" and header[-1] == "Beløb (kr.)"
+    last = list(sheet[sheet.max_row])
+    assert last[0].value == "I alt"
+    assert last[5].value == 35
+    assert last[7].value == 8750
+    assert last[7].number_format == '#,##0.00 "kr."'
+    assert sheet.cell(5, 1).value.date() == date(2024, 1, 1)
+
+
+def test_esf_csv_lists_every_indicator_by_gender(programme):
+    content = _artifact("esf", "csv").decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(content)))
+    assert rows[0] == ["Kode", "Indikator", "Kvinder", "Mænd", "Andet", "I alt"]
+    assert rows[1][0] == "D00" and rows[1][-1] == "4"
