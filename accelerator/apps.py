@@ -28,3 +28,9 @@ class AcceleratorConfig(AppConfig):
             lambda request: selectors.developer_panel(user=request.user),
             order=20,
         )
+        register_panel(
+            "accelerator/panels/company_contact.html",
+            {Role.COMPANY_CONTACT},
+            lambda request: selectors.company_contact_panel(user=request.user),
+            order=20,
+        )

@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -6,6 +7,15 @@ from partnerships.models import Cluster, Municipality, User
 from siv.roles import Role
 
 from .models import Company, CompanyRole, CompanyStatus
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class PersonFilter(django_filters.ModelChoiceFilter):
+    field_class = PersonChoiceField
 
 
 class CompanyFilter(django_filters.FilterSet):
@@ -18,7 +28,7 @@ class CompanyFilter(django_filters.FilterSet):
     cluster = django_filters.ModelChoiceFilter(
         label=_("Klynge"), field_name="enrolled_cluster", queryset=Cluster.objects.all()
     )
-    developer = django_filters.ModelChoiceFilter(
+    developer = PersonFilter(
         label=_("Forretningsudvikler"),
         field_name="business_developer",
         queryset=User.objects.filter(role=Role.BUSINESS_DEVELOPER),

@@ -260,6 +260,21 @@ def session_add(*, company: Company, by: User, **fields: Any) -> DevelopmentSess
     return _save_new(DevelopmentSession(company=company, **fields), by=by)
 
 
+@transaction.atomic
+def record_update(*, obj: models.Model, by: User, **fields: Any) -> models.Model:
+    """Correct a row on a company (a contact, a buddy's training date, a commitment …)."""
+    before = _snapshot(obj)
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    return _save_changes(obj, before, by=by)
+
+
+@transaction.atomic
+def record_delete(*, obj: models.Model, by: User) -> None:
+    audit.record(AuditAction.DELETE, actor=by, obj=obj, details={"company": obj.company_id})
+    obj.delete()
+
+
 # Recruitment -------------------------------------------------------------------------------
 
 

@@ -5,12 +5,17 @@ from . import views
 app_name = "accelerator"
 
 
+def _company_path(segment: str, view, kind: str, name: str):
+    return path(f"virksomheder/<int:pk>/{segment}/", view, {"kind": kind}, name=name)
+
+
 def _records(segment: str, kind: str):
-    return path(
-        f"virksomheder/<int:pk>/{segment}/",
-        views.company_records,
-        {"kind": kind},
-        name=f"company_{kind}",
+    return _company_path(segment, views.company_records, kind, f"company_{kind}")
+
+
+def _edit(segment: str, kind: str):
+    return _company_path(
+        f"{segment}/<int:item_pk>", views.company_record_edit, kind, f"company_{kind}_edit"
     )
 
 
@@ -22,6 +27,10 @@ urlpatterns = [
     path("virksomheder/<int:pk>/frafald/", views.company_dropout, name="company_dropout"),
     path("virksomheder/<int:pk>/optag/", views.company_enrol, name="company_enrol"),
     _records("regnskab", "financials"),
+    _edit("kontakter", "contacts"),
+    _edit("buddies", "buddies"),
+    _edit("jobtilsagn", "commitments"),
+    _edit("sparring", "sessions"),
     _records("kontakter", "contacts"),
     _records("buddies", "buddies"),
     _records("milepaele", "milestones"),

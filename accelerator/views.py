@@ -1,4 +1,5 @@
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -6,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -38,6 +40,24 @@ def _form_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def _saved(request, form, save, *, instance=None) -> Any:
+    """Validate a posted form and return `save(**cleaned_data)`; None with errors on the form.
+
+    A ModelForm writes the posted values onto its instance while validating; the instance is
+    reloaded first so the service sees (and logs) the change from the stored values.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    fields = {name: form.cleaned_data[name] for name in form.fields}
+    if instance is not None:
+        instance.refresh_from_db()
+    try:
+        return save(**fields)
+    except ValidationError as error:
+        _form_errors(form, error)
+        return None
 
 
 def _form_page(request, form, *, title: str, back: str, submit: str | None = None):
@@ -73,14 +93,10 @@ def company_create(request):
     if not selectors.may_manage_companies(request.user):
         raise Http404
     form = forms.CompanyForm(request.POST or None, may_assign_developer=True)
-    if form.is_valid():
-        try:
-            company = services.company_create(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("Virksomheden er oprettet."))
-            return redirect("accelerator:company_detail", company.pk)
+    company = _saved(request, form, partial(services.company_create, by=request.user))
+    if company is not None:
+        messages.success(request, _("Virksomheden er oprettet."))
+        return redirect("accelerator:company_detail", company.pk)
     return _form_page(request, form, title=_("Opret virksomhed"), back="accelerator:company_list")
 
 
@@ -123,6 +139,9 @@ def company_detail(request, pk: int):
             "growth": selectors.company_growth(company),
             "summary": selectors.company_summary(company),
             "milestones": company.milestones.all(),
+            "camps": Camp.objects.for_user(request.user)
+            .filter(company_attendance__company=company)
+            .order_by("-date"),
             "contacts": company.contacts.all(),
             "buddies": company.buddies.all(),
             "slot_shared_with": (
@@ -140,16 +159,10 @@ def company_edit(request, pk: int):
         instance=company,
         may_assign_developer=selectors.may_manage_companies(request.user),
     )
-    if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form.fields}
-        company.refresh_from_db()
-        try:
-            services.company_update(company=company, by=request.user, **fields)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("Virksomheden er gemt."))
-            return redirect("accelerator:company_detail", company.pk)
+    save = partial(services.company_update, company=company, by=request.user)
+    if _saved(request, form, save, instance=company):
+        messages.success(request, _("Virksomheden er gemt."))
+        return redirect("accelerator:company_detail", company.pk)
     return _form_page(
         request,
         form,
@@ -163,14 +176,9 @@ def company_dropout(request, pk: int):
     form = forms.DropOutForm(
         request.POST or None, initial={"date": timezone.localdate().isoformat()}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.company_drop_out(company=company, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("Virksomheden er registreret som frafaldet."))
-            return redirect("accelerator:company_detail", company.pk)
+    if _saved(request, form, partial(services.company_drop_out, company=company, by=request.user)):
+        messages.success(request, _("Virksomheden er registreret som frafaldet."))
+        return redirect("accelerator:company_detail", company.pk)
     return render(
         request,
         "accelerator/company_dropout.html",
@@ -194,16 +202,10 @@ def company_enrol(request, pk: int):
     invitation = (
         company.invitations.filter(pk=invitation_id).first() if invitation_id.isdigit() else None
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.company_enrol(
-                company=company, by=request.user, invitation=invitation, **form.cleaned_data
-            )
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("Virksomheden er optaget i acceleratorprogrammet."))
-            return redirect("accelerator:company_detail", company.pk)
+    save = partial(services.company_enrol, company=company, by=request.user, invitation=invitation)
+    if _saved(request, form, save):
+        messages.success(request, _("Virksomheden er optaget i acceleratorprogrammet."))
+        return redirect("accelerator:company_detail", company.pk)
     return _form_page(
         request,
         form,
@@ -222,6 +224,10 @@ class RecordKind:
     service: Any
     title: Any
     template: str
+    # Rows that can be corrected one by one (financials and milestones are saved again instead).
+    editable: bool = False
+    # Rows that may be removed (people leave); commitments stay, they are followed up.
+    deletable: bool = False
 
 
 RECORDS = {
@@ -238,6 +244,8 @@ RECORDS = {
         services.contact_add,
         gettext_lazy("Kontaktpersoner"),
         "accelerator/records/contacts.html",
+        editable=True,
+        deletable=True,
     ),
     "buddies": RecordKind(
         Buddy,
@@ -245,6 +253,8 @@ RECORDS = {
         services.buddy_add,
         gettext_lazy("Buddies"),
         "accelerator/records/buddies.html",
+        editable=True,
+        deletable=True,
     ),
     "milestones": RecordKind(
         Milestone,
@@ -259,6 +269,7 @@ RECORDS = {
         services.commitment_add,
         gettext_lazy("Jobtilsagn"),
         "accelerator/records/commitments.html",
+        editable=True,
     ),
     "sessions": RecordKind(
         DevelopmentSession,
@@ -266,6 +277,7 @@ RECORDS = {
         services.session_add,
         gettext_lazy("Sparringssessioner"),
         "accelerator/records/sessions.html",
+        editable=True,
     ),
 }
 
@@ -278,14 +290,9 @@ def company_records(request, pk: int, kind: str):
     if request.method == "POST":
         if not can_write:
             raise Http404
-        if form.is_valid():
-            try:
-                record.service(company=company, by=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                _form_errors(form, error)
-            else:
-                messages.success(request, _("Gemt."))
-                return redirect(request.path)
+        if _saved(request, form, partial(record.service, company=company, by=request.user)):
+            messages.success(request, _("Gemt."))
+            return redirect(request.path)
     rows = record.model.objects.for_user(request.user).filter(company=company)
     if kind == "sessions":
         rows = rows.select_related("developer")
@@ -298,7 +305,36 @@ def company_records(request, pk: int, kind: str):
             "rows": rows,
             "form": form,
             "today": timezone.localdate(),
+            "edit_url": f"accelerator:company_{kind}_edit" if record.editable and form else "",
         },
+    )
+
+
+def company_record_edit(request, pk: int, kind: str, item_pk: int):
+    record = RECORDS[kind]
+    if not record.editable:
+        raise Http404
+    company = get_for_user_or_404(Company, request.user, write=True, pk=pk)
+    item = get_for_user_or_404(
+        record.model.objects.filter(company=company), request.user, write=True, pk=item_pk
+    )
+    list_url = reverse(f"accelerator:company_{kind}", args=[company.pk])
+    if request.method == "POST" and "delete" in request.POST:
+        if not record.deletable:
+            raise Http404
+        services.record_delete(obj=item, by=request.user)
+        messages.success(request, _("Slettet."))
+        return redirect(list_url)
+    form = record.form(request.POST or None, instance=item)
+    if _saved(
+        request, form, partial(services.record_update, obj=item, by=request.user), instance=item
+    ):
+        messages.success(request, _("Gemt."))
+        return redirect(list_url)
+    return render(
+        request,
+        "accelerator/company_record_edit.html",
+        {"company": company, "record": record, "form": form, "list_url": list_url},
     )
 
 
@@ -399,14 +435,9 @@ def campaign_invite(request, pk: int):
         companies=selectors.invitable_companies(campaign=campaign, user=request.user),
         initial={"invited_on": timezone.localdate().isoformat()},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.campaign_invite(campaign=campaign, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("Virksomheden er inviteret til boot camp."))
-            return redirect("accelerator:campaign_detail", campaign.pk)
+    if _saved(request, form, partial(services.campaign_invite, campaign=campaign, by=request.user)):
+        messages.success(request, _("Virksomheden er inviteret til boot camp."))
+        return redirect("accelerator:campaign_detail", campaign.pk)
     return _form_page(
         request,
         form,
@@ -489,10 +520,9 @@ def camp_detail(request, pk: int):
 def camp_edit(request, pk: int):
     camp = get_for_user_or_404(Camp, request.user, write=True, pk=pk)
     form = forms.CampForm(request.POST or None, instance=camp)
-    if request.method == "POST" and form.is_valid():
-        fields = dict(form.cleaned_data)
-        camp.refresh_from_db()
-        services.camp_update(camp=camp, by=request.user, **fields)
+    if _saved(
+        request, form, partial(services.camp_update, camp=camp, by=request.user), instance=camp
+    ):
         messages.success(request, _("Camp er gemt."))
         return redirect("accelerator:camp_detail", camp.pk)
     return _form_page(

@@ -100,3 +100,20 @@ def test_the_camp_list_takes_constant_queries(personas, signed_in, django_assert
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("accelerator:camp_list"))
     assert len(few) == len(many)
+
+
+def test_the_company_page_lists_the_camps_it_attended(personas, signed_in):
+    from accelerator import services
+
+    company = own_company(personas, enrolled_cluster=personas.cluster)
+    attended = CampFactory(cluster=personas.cluster, title="Brand og salg")
+    CampFactory(cluster=personas.cluster, title="Ikke deltaget")
+    services.camp_register_attendance(
+        camp=attended, companies=[company], staff=[], by=personas.developer
+    )
+    page = (
+        signed_in(personas.developer)
+        .get(reverse("accelerator:company_detail", args=[company.pk]))
+        .content.decode()
+    )
+    assert "Brand og salg" in page and "Ikke deltaget" not in page

@@ -66,6 +66,7 @@ def test_filters_narrow_the_list_and_the_search_is_logged(personas, signed_in):
         reverse("accelerator:company_list"), {"developer": personas.developer.pk}
     ).content.decode()
     assert "Grøn Vask ApS" in page and "Sydhavn Café ApS" not in page
+    assert f">{personas.developer.get_full_name()}</option>" in page
 
     page = client.get(
         reverse("accelerator:company_list"), {"municipality": personas.foreign.municipality.pk}
@@ -111,3 +112,24 @@ def test_a_developer_edits_own_company_but_cannot_reassign_it(personas, signed_i
     assert company.business_developer == personas.developer
     entry = AuditEntry.objects.about(company).get(action=AuditAction.CHANGE)
     assert set(entry.details["fields"]) == {"industry", "name"}
+
+
+def test_an_actor_in_two_partnerships_with_a_company_sees_it_once_with_true_counts(
+    personas, signed_in
+):
+    from partnerships.models import GrowthPartnership, Municipality
+
+    company = own_company(personas)
+    stevns, _ = GrowthPartnership.objects.get_or_create(
+        municipality=Municipality.objects.get(name="Stevns"),
+        cluster=personas.cluster,
+        name="Vækstpartnerskab Stevns",
+    )
+    stevns.partners.add(personas.own.actor_org, personas.own.company_org)
+    MilestoneFactory(company=company, kind="tasks_identified")
+    MilestoneFactory(company=company, kind="buddy_training")
+
+    page = signed_in(personas.actor).get(reverse("accelerator:company_list")).content.decode()
+    assert page.count("Grøn Vask ApS</a>") == 1
+    assert "1 række" in page
+    assert '<td class="num">2</td>' in page

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from accelerator.models import CompanyFinancial, DevelopmentSession, JobCommitment, Milestone
 from siv.models import AuditAction, AuditEntry
+from tests.factories.accelerator import JobCommitmentFactory
 
 from .conftest import foreign_company, own_company
 
@@ -139,3 +140,71 @@ def test_an_implausible_year_is_a_form_error(personas, signed_in):
     )
     assert response.status_code == 200
     assert not CompanyFinancial.objects.exists()
+
+
+def test_a_buddy_trained_later_gets_the_date_and_a_contact_can_be_removed(personas, signed_in):
+    company = own_company(personas)
+    buddy = company.buddies.create(name="Jens")
+    contact = company.contacts.create(name="Tidligere direktør")
+    client = signed_in(personas.developer)
+    list_page = client.get(_url("buddies", company)).content.decode()
+    edit = reverse("accelerator:company_buddies_edit", args=[company.pk, buddy.pk])
+    assert edit in list_page
+
+    response = client.post(edit, {"name": "Jens", "trained_on": "2020-02-20"})
+    assert response.status_code == 302
+    buddy.refresh_from_db()
+    assert buddy.trained_on == datetime.date(2020, 2, 20)
+    assert AuditEntry.objects.about(buddy).get(action=AuditAction.CHANGE).details == {
+        "fields": ["trained_on"]
+    }
+
+    delete = reverse("accelerator:company_contacts_edit", args=[company.pk, contact.pk])
+    assert "data-confirm=" in client.get(delete).content.decode()
+    assert client.post(delete, {"delete": "1"}).status_code == 302
+    assert not company.contacts.exists()
+    assert AuditEntry.objects.filter(action=AuditAction.DELETE, object_id=str(contact.pk)).exists()
+
+
+def test_commitments_can_be_corrected_but_not_deleted(personas, signed_in):
+    company = own_company(personas)
+    commitment = JobCommitmentFactory(company=company)
+    client = signed_in(personas.developer)
+    url = reverse("accelerator:company_commitments_edit", args=[company.pk, commitment.pk])
+    assert 'name="delete"' not in client.get(url).content.decode()
+    assert client.post(url, {"delete": "1"}).status_code == 404
+    assert JobCommitment.objects.filter(pk=commitment.pk).exists()
+
+
+def test_a_row_of_another_company_is_not_found_through_mine(personas, signed_in):
+    mine = own_company(personas)
+    theirs = foreign_company(personas).buddies.create(name="Fremmed")
+    response = signed_in(personas.developer).get(
+        reverse("accelerator:company_buddies_edit", args=[mine.pk, theirs.pk])
+    )
+    assert response.status_code == 404
+
+
+def test_the_company_page_takes_the_same_queries_for_few_and_many_rows(personas, signed_in):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories.accelerator import CompanyFinancialFactory
+
+    company = own_company(personas)
+    client = signed_in(personas.developer)
+    url = reverse("accelerator:company_detail", args=[company.pk])
+
+    def add_rows(years):
+        for year in years:
+            CompanyFinancialFactory(company=company, year=year)
+            JobCommitmentFactory(company=company, due_on=datetime.date(year, 12, 31))
+            company.buddies.create(name=f"Buddy {year}")
+
+    add_rows([2019])
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    add_rows(range(2020, 2027))
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(few) == len(many)

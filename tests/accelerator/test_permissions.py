@@ -1,7 +1,9 @@
 """Who may open every accelerator page: own and foreign objects, all roles."""
 
+import datetime
+
 from siv.roles import MUNICIPAL_ROLES, Role
-from tests.factories.accelerator import CampaignFactory, CampFactory
+from tests.factories.accelerator import CampaignFactory, CampFactory, JobCommitmentFactory
 from tests.factories.partnerships import ClusterFactory, ClusterMembershipFactory, municipality
 from tests.matrix import ALL_ROLES, SEES_ALL, Case, run_matrix
 
@@ -50,6 +52,36 @@ def _foreign_camp(p):
     return [CampFactory(cluster=_other_cluster()).pk]
 
 
+def _item(kind):
+    """Builders for a row of this kind on the own and the foreign company."""
+
+    def build(company):
+        if kind == "contacts":
+            return company.contacts.create(name="Kontakt")
+        if kind == "buddies":
+            return company.buddies.create(name="Buddy")
+        if kind == "commitments":
+            return JobCommitmentFactory(company=company)
+        return company.sessions.create(date=datetime.date(2020, 1, 1), hours=1, topic="Sparring")
+
+    def own(p):
+        company = own_company(p)
+        return {"pk": company.pk, "item_pk": build(company).pk}
+
+    def foreign(p):
+        company = foreign_company(p)
+        return {"pk": company.pk, "item_pk": build(company).pk}
+
+    return own, foreign
+
+
+def edit_case(kind):
+    own, foreign = _item(kind)
+    return Case(
+        f"accelerator:company_{kind}_edit", FUND, own=own, foreign=foreign, foreign_roles=SEES_ALL
+    )
+
+
 def company_case(name, roles=ALL_ROLES):
     return Case(name, roles, own=_own_company, foreign=_foreign_company, foreign_roles=SEES_ALL)
 
@@ -67,6 +99,10 @@ CASES = [
     company_case("accelerator:company_milestones"),
     company_case("accelerator:company_commitments"),
     company_case("accelerator:company_sessions"),
+    edit_case("contacts"),
+    edit_case("buddies"),
+    edit_case("commitments"),
+    edit_case("sessions"),
     Case("accelerator:programme_list", FUND_AND_MUNICIPAL),
     Case(
         "accelerator:programme_detail",

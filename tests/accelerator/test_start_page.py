@@ -48,3 +48,24 @@ def test_the_menu_shows_companies_to_all_and_camps_to_fund_and_municipal_roles(p
     page = client.get(reverse("home")).content.decode()
     assert reverse("accelerator:company_list") in page
     assert reverse("accelerator:camp_list") not in page
+
+
+def test_a_company_contact_sees_own_company_buddies_and_commitments(personas, signed_in):
+    from tests.factories.accelerator import JobCommitmentFactory
+
+    company = own_company(personas)
+    company.buddies.create(name="Mette", trained_on=datetime.date(2020, 2, 20))
+    company.buddies.create(name="Jens")
+    JobCommitmentFactory(company=company, openings=3, due_on=datetime.date(2021, 6, 30))
+    JobCommitmentFactory(company=foreign_company(personas), openings=9)
+
+    page = signed_in(personas.contact).get(reverse("home")).content.decode()
+    assert "Min virksomhed" in page and "Grøn Vask ApS" in page
+    assert "2 buddies, heraf 1 uddannet" in page
+    assert "3 job à 15,0 timer pr. uge senest 30.06.2021" in page
+    assert "9 job" not in page
+
+
+def test_a_company_contact_without_a_company_is_told_so(personas, signed_in):
+    page = signed_in(personas.contact).get(reverse("home")).content.decode()
+    assert "Din virksomhed er ikke registreret i acceleratoren endnu." in page
