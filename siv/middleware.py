@@ -136,6 +136,13 @@ class ServiceUnavailableMiddleware:
             return self.unavailable(exception)
         return None
 
+    @staticmethod
+    def unavailable(error) -> HttpResponse:
+        logger.warning("database unavailable: %s", type(error).__name__ if error else "error")
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
+        return response
+
 
 class LanguageMiddleware:
     """Danish first: the language is the one chosen with the switcher (a cookie), else Danish.
@@ -155,9 +162,4 @@ class LanguageMiddleware:
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
-    @staticmethod
-    def unavailable(error) -> HttpResponse:
-        logger.warning("database unavailable: %s", type(error).__name__ if error else "error")
-        response = HttpResponse(render_to_string("503.html"), status=503)
-        response["Retry-After"] = "30"
         return response
