@@ -108,3 +108,15 @@ def signed_in_page(page, demo_people):
         return page
 
     return as_user
+
+
+@pytest.fixture
+def demo_companies(transactional_db):
+    """The demo's people and its accelerator part (companies, programmes, camps), without
+    citizens: for journeys through companies and camps."""
+    from accelerator import demo as accelerator_demo
+    from partnerships import demo as partnerships_demo
+
+    context = {"stdout": io.StringIO()}
+    partnerships_demo.seed(context)
+    accelerator_demo.seed(context)
