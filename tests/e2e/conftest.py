@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+from tests.reference_data import ensure_reference_data
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -39,18 +39,32 @@ def pytest_collection_modifyitems(items):
             item.add_marker(E2E_DB)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One headless chromium per test module.
+
+    While Playwright runs, its event loop is set on this thread and Django would refuse
+    every ORM call; the switch is on for exactly as long as the browser lives, so tests and
+    subprocesses after the module (e.g. `check --deploy`) never see it.
+    """
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is not installed")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 def save_screenshot(page, request, *, suffix: str = "") -> None:
@@ -78,6 +92,7 @@ def page(browser, live_server, request):
 @pytest.fixture
 def demo(transactional_db):
     """The whole demo programme (seed_demo), citizens included: for journeys through them."""
+    ensure_reference_data()
     call_command("seed_demo", stdout=io.StringIO())
 
 
@@ -87,6 +102,7 @@ def demo_people(transactional_db):
     organisations and partnerships. A fraction of seed_demo's time."""
     from partnerships import demo as partnerships_demo
 
+    ensure_reference_data()
     partnerships_demo.seed({"stdout": io.StringIO()})
 
 

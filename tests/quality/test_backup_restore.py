@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from scripts import dbbackup
+from tests.reference_data import ensure_reference_data
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -51,6 +52,7 @@ def indicator_csv(url: str) -> str:
 def test_a_postgres_dump_restores_into_an_empty_database_with_the_same_data(tmp_path):
     import psycopg
 
+    ensure_reference_data()
     call_command("seed_scale", "--participants", "60", "--weeks", "8", stdout=io.StringIO())
     source = postgres_url(connection.settings_dict["NAME"])
     target_name = f"{connection.settings_dict['NAME']}_restored"
