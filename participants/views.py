@@ -10,7 +10,6 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -184,38 +183,20 @@ def visitation_propose(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                citizen = services.citizen_find_by_cpr(cpr=data["cpr"])
-                if citizen is None:
-                    citizen = services.citizen_create(
-                        by=request.user,
-                        cpr=data["cpr"],
-                        municipality=request.user.municipality,
-                        caseworker=request.user,
-                        **form.citizen_fields(),
-                    )
-                elif (
-                    not Citizen.objects.for_user(request.user, write=True)
-                    .filter(pk=citizen.pk)
-                    .exists()
-                ):
-                    raise ValidationError({"cpr": _("Borgeren er tilknyttet en anden kommune.")})
-                else:
-                    fields = form.citizen_fields()
-                    services.citizen_update(citizen=citizen, by=request.user, **fields)
-                services.visitation_propose(
-                    citizen=citizen,
-                    by=request.user,
-                    proposed_on=data["proposed_on"],
-                    partnership=data["partnership"],
-                    realistic_20_hours=data["realistic_20_hours"],
-                    replaces_exit=data["replaces_exit"],
-                )
+            visitation = services_screens.visitation_propose_citizen(
+                by=request.user,
+                cpr=data["cpr"],
+                citizen_fields=form.citizen_fields(),
+                proposed_on=data["proposed_on"],
+                partnership=data["partnership"],
+                realistic_20_hours=data["realistic_20_hours"],
+                replaces_exit=data["replaces_exit"],
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Visitationen er sendt til beskæftigelsesaktøren."))
-            return redirect(_citizen_url(citizen))
+            return redirect(_citizen_url(visitation.citizen))
     return render(request, "participants/visitation_propose.html", {"form": form})
 
 
@@ -369,6 +350,7 @@ def hours_week(request):
         {
             "citizen": row.citizen,
             "reasons": row.errors,
+            "total": row.total,
             "cells": [
                 {
                     "name": f"h-{row.citizen.pk}-{kind}",
@@ -553,17 +535,9 @@ def placement_add(request, pk: int):
             if s.cleaned_data
         ]
         try:
-            with transaction.atomic():
-                placement = services.placement_create(
-                    citizen=citizen, by=request.user, **form.cleaned_data
-                )
-                for from_date, hours in plan:
-                    services.placement_step_set(
-                        placement=placement,
-                        by=request.user,
-                        from_date=from_date,
-                        hours_per_week=hours,
-                    )
+            services_screens.placement_create_with_plan(
+                citizen=citizen, by=request.user, plan=plan, **form.cleaned_data
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

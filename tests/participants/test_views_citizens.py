@@ -93,6 +93,18 @@ class TestCitizenList:
         html = client.get(LIST, {"status": "active", "phase": "1"}).content.decode()
         assert "Mette" in html and "Ole" not in html
 
+    def test_the_list_is_paginated(self, client, personas):
+        CitizenFactory.create_batch(
+            55,
+            municipality=personas.own.municipality,
+            employment_actor=personas.own.actor_org,
+            cluster=personas.cluster,
+        )
+        client.force_login(personas.caseworker)
+        html = client.get(LIST).content.decode()
+        assert "55 rækker" in html and "Side 1 af 2" in html
+        assert "Side 2 af 2" in client.get(LIST, {"side": 2}).content.decode()
+
     def test_empty_state_when_nothing_matches(self, client, personas):
         client.force_login(personas.caseworker)
         assert (
