@@ -142,7 +142,7 @@ def enrolment_partners(*, company: Company, user) -> QuerySet[Company]:
         Company.objects.for_user(user)
         .filter(municipality_id=company.municipality_id, slot__isnull=False)
         .exclude(pk=company.pk)
-        .annotate(on_slot=Count("slot__companies"))
+        .annotate(on_slot=Count("slot__companies", distinct=True))
         .filter(on_slot__lt=2)
         .select_related("enrolled_cluster")
     )
