@@ -133,6 +133,7 @@ def demo_companies(transactional_db):
     from accelerator import demo as accelerator_demo
     from partnerships import demo as partnerships_demo
 
+    ensure_reference_data()
     context = {"stdout": io.StringIO()}
     partnerships_demo.seed(context)
     accelerator_demo.seed(context)
