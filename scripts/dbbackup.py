@@ -59,8 +59,11 @@ def backup(url: str, directory: Path, *, now: datetime | None = None) -> Path:
             check=True,
         )
     else:
+        source = sqlite_path(url)
+        if not source.exists():
+            raise SystemExit(f"No database at {source}")
         target = directory / f"siv-{stamp}.sqlite3"
-        _sqlite_copy(sqlite_path(url), target)
+        _sqlite_copy(source, target)
     return target
 
 

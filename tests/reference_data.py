@@ -1,7 +1,7 @@
 """The migrated reference data (regions and the 98 municipalities) for transactional tests.
 
 A transactional test ends with a flush that empties every table, data migrations' rows
-included; serialized rollback brings them back, and this is the belt to its braces.
+included; a transactional test that needs them calls ensure_reference_data() first.
 """
 
 from importlib import import_module
@@ -16,3 +16,17 @@ def ensure_reference_data() -> None:
         return
     migration = import_module("partnerships.migrations.0002_regions_and_municipalities")
     migration.load(apps, None)
+
+
+def restore_after_flush(item) -> None:
+    """After a transactional test's teardown (its flush), put the reference data back.
+
+    pytest-xdist hands out whole files by size, not in pytest-django's order, so tests that
+    need the migrated rows can run after a transactional test in the same process.
+    """
+    from pytest_django.plugin import blocking_manager_key
+
+    if item.get_closest_marker("django_db") is None:
+        return
+    with item.config.stash[blocking_manager_key].unblock():
+        ensure_reference_data()

@@ -25,6 +25,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 
 from partnerships.models import User  # noqa: E402
+from scripts.dbbackup import libpq_url as libpq  # noqa: E402
 from tests.quality.servers import django_server  # noqa: E402
 
 from . import targets  # noqa: E402
@@ -33,11 +34,6 @@ REQUESTS = int(os.environ.get("BENCH_REQUESTS", "40"))
 LOAD_USERS = int(os.environ.get("BENCH_LOAD_USERS", "200"))
 LOAD_SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "60"))
 SKIPPED = {"skipped": "not available"}
-
-
-def libpq(url: str) -> str:
-    scheme, rest = url.split("://", 1)
-    return f"postgresql://{rest}" if scheme == "postgres" else url
 
 
 def ms(seconds: float) -> float:
@@ -128,16 +124,21 @@ def timed_gets(base: str, path: str, cookie: str | None, count: int) -> list[flo
     return samples
 
 
+def resolve(target: targets.PageTarget) -> str | None:
+    """The page's path, or None when its URL name (or the data it shows) is not there."""
+    try:
+        kwargs = target.kwargs()
+        return reverse(target.url_name, kwargs=kwargs) if kwargs is not None else None
+    except NoReverseMatch:
+        return None
+
+
 def measure_pages(base: str) -> tuple[dict, dict]:
     floor = percentiles(timed_gets(base, "/health/", None, REQUESTS))
     floor["queries"] = 1
     pages = {}
     for target in targets.PAGES:
-        try:
-            kwargs = target.kwargs()
-            path = reverse(target.url_name, kwargs=kwargs) if kwargs is not None else None
-        except NoReverseMatch:
-            path = None
+        path = resolve(target)
         if path is None:
             pages[target.name] = {**SKIPPED, "url_name": target.url_name}
             continue

@@ -18,6 +18,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
+from scripts.dbbackup import libpq_url as libpq
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 SETTINGS = "siv.settings_test"  # plain HTTP and a fast hasher; production code paths otherwise
 
@@ -25,11 +27,6 @@ SETTINGS = "siv.settings_test"  # plain HTTP and a fast hasher; production code 
 def with_database(url: str, name: str) -> str:
     parts = urlsplit(url)
     return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
-
-
-def libpq(url: str) -> str:
-    scheme, rest = url.split("://", 1)
-    return f"postgresql://{rest}" if scheme == "postgres" else url
 
 
 def ensure_database(url: str) -> bool:

@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from tests.reference_data import ensure_reference_data
+from tests.reference_data import ensure_reference_data, restore_after_flush
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -27,9 +27,11 @@ CHROMIUM_ARGS = [
 ARTIFACTS = settings.BASE_DIR / "test-artifacts" / "e2e"
 DEMO_PASSWORD = "siv-demo-2026"
 
-# Every e2e test writes through a real server, so it needs a real transaction; the
-# migrated reference data (the 98 municipalities) is restored after each flush.
-E2E_DB = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Every e2e test writes through a real server, so it needs a real transaction. The flush
+# after each one empties the migrated reference data too; the seeding fixtures put the
+# municipalities back (tests/reference_data.py). Serialized rollback is not used: it
+# collides with content types that another transactional test's flush has recreated.
+E2E_DB = pytest.mark.django_db(transaction=True)
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-django sorts transactional tests last
@@ -137,3 +139,10 @@ def demo_companies(transactional_db):
     context = {"stdout": io.StringIO()}
     partnerships_demo.seed(context)
     accelerator_demo.seed(context)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    result = yield
+    restore_after_flush(item)
+    return result

@@ -16,7 +16,7 @@ from django.db import connection
 from scripts import dbbackup
 from tests.reference_data import ensure_reference_data
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def postgres_url(name: str) -> str:
