@@ -144,5 +144,6 @@ def demo_companies(transactional_db):
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     result = yield
-    restore_after_flush(item)
+    if nextitem is not None:  # after the last test the test database is already gone
+        restore_after_flush(item)
     return result
