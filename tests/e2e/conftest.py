@@ -128,8 +128,22 @@ def signed_in_page(page, demo_people):
     return as_user
 
 
+@pytest.fixture
+def demo_companies(transactional_db):
+    """The demo's people and its accelerator part (companies, programmes, camps), without
+    citizens: for journeys through companies and camps."""
+    from accelerator import demo as accelerator_demo
+    from partnerships import demo as partnerships_demo
+
+    ensure_reference_data()
+    context = {"stdout": io.StringIO()}
+    partnerships_demo.seed(context)
+    accelerator_demo.seed(context)
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     result = yield
-    restore_after_flush(item)
+    if nextitem is not None:  # after the last test the test database is already gone
+        restore_after_flush(item)
     return result

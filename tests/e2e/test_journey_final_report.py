@@ -1,0 +1,127 @@
+"""Journey: the project controller writes the final report's text, starts the PDF and
+watches its progress until it downloads. A real Celery worker builds it (no eager mode)."""
+
+import io
+import os
+import subprocess
+import sys
+import uuid
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from reporting import tasks
+from reporting.models import FINAL_HEADINGS
+from siv.celery import app as celery_app
+
+from .axe import assert_accessible
+from .conftest import save_screenshot, sign_in
+
+pytestmark = pytest.mark.e2e
+
+REDIS = os.environ.get("SIV_E2E_REDIS_URL", "redis://127.0.0.1:6379/7")
+
+
+def _database_url() -> str:
+    """The live server's test database, for the worker process."""
+    db = settings.DATABASES["default"]
+    user = db.get("USER") or "postgres"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
+
+
+@pytest.fixture
+def report_worker(monkeypatch):
+    """A real worker on its own queue; the app's `.delay()` sends there. Always stopped."""
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip("the worker shares the test database, which needs PostgreSQL")
+    queue = f"e2e-reports-{uuid.uuid4().hex[:8]}"
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "siv",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            queue,
+            "--loglevel=WARNING",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=settings.BASE_DIR,
+        env={
+            **os.environ,
+            "DATABASE_URL": _database_url(),
+            "REDIS_URL": REDIS,
+            "SIV_FIELD_KEY": settings.SIV_FIELD_KEY,
+            "DJANGO_SETTINGS_MODULE": "siv.settings_test",
+        },
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+    def send(job_id):
+        with celery_app.connection_for_write(REDIS) as connection:
+            tasks.run_report_job.apply_async((job_id,), queue=queue, connection=connection)
+
+    monkeypatch.setattr(tasks.run_report_job, "delay", send)
+    try:
+        yield queue
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+
+
+def test_the_controller_starts_the_final_report_and_downloads_the_pdf(
+    page, demo_companies, report_worker, request
+):
+    sign_in(page, "controller")
+    page.get_by_role("link", name="Slutrapport").first.click()
+
+    expect(page.get_by_role("heading", name="Tekst til Slutrapport", level=1)).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_label(f"1. {FINAL_HEADINGS[0]}").fill(
+        "Projektet bringer borgere tæt på arbejdsmarkedet sammen med socialøkonomiske "
+        "virksomheder i lokale vækstpartnerskaber."
+    )
+    page.get_by_label(f"3. {FINAL_HEADINGS[2]}").fill("Faste jobtilsagn virker bedre end løse.")
+    page.get_by_role("button", name="Gem tekst").click()
+    expect(page.get_by_text("Teksten er gemt.")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Dan PDF for perioden").click()
+    expect(page.get_by_role("heading", name="Slutrapport (PDF)", level=1)).to_be_visible()
+    expect(page.get_by_label("Fremdrift")).to_be_visible()
+    assert_accessible(page)
+
+    # The page polls the job's progress until the worker has stored the file.
+    download_link = page.get_by_role("link", name="Hent")
+    expect(download_link).to_be_visible(timeout=90_000)
+    expect(page.get_by_text("Status: Færdig")).to_be_visible()
+    assert_accessible(page)
+    save_screenshot(page, request, suffix="done")
+
+    with page.expect_download() as download_info:
+        download_link.click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".pdf")
+    content = open(download.path(), "rb").read()
+    assert content.startswith(b"%PDF")
+    text = "\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(content)).pages)
+    flat = " ".join(text.split())
+    for number, heading in enumerate(FINAL_HEADINGS, start=1):
+        assert heading in flat, f"heading {number} «{heading}» is missing from the PDF"
+    assert "Faste jobtilsagn virker bedre end løse." in flat
