@@ -262,3 +262,13 @@ def test_lookup_log_export_has_dates_and_purposes_but_no_staff_names(client, per
     assert personas.actor.last_name not in body
     export = AuditEntry.objects.get(action=AuditAction.EXPORT)
     assert export.object_id == str(citizen.pk)
+
+
+@pytest.mark.django_db
+def test_the_caseworker_finds_the_privacy_page_from_the_citizen_page(client, personas):
+    citizen = citizen_in(personas.own, personas.cluster)
+    privacy = reverse("privacy:citizen_privacy", args=[citizen.pk])
+    client.force_login(personas.caseworker)
+    assert privacy in client.get(detail(citizen)).content.decode()
+    client.force_login(personas.actor)
+    assert privacy not in client.get(detail(citizen)).content.decode()

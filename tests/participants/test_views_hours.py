@@ -113,3 +113,11 @@ class TestHoursGrid:
             return len(get_queries), len(bad_post)
 
         assert measure(10) == measure(190)
+
+
+def test_the_weekly_grid_links_to_the_hours_upload(client, personas):
+    from django.urls import reverse as _reverse
+
+    client.force_login(personas.actor)
+    response = client.get(_reverse("participants:hours_week"))
+    assert _reverse("hours_upload:upload") in response.content.decode()
