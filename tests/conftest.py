@@ -1,6 +1,7 @@
 import pytest
 
 from .personas import make_personas
+from .reference_data import restore_after_flush
 
 
 @pytest.fixture
@@ -17,3 +18,18 @@ def signed_in(client):
         return client
 
     return sign_in
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test's flush empties the reference tables; put them back after it,
+    whatever file pytest-xdist runs next in this process."""
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    transactional = marker is not None and (
+        marker.kwargs.get("transaction") or "transactional_db" in item.fixturenames
+    )
+    # After a process's last test the test database is already gone.
+    if transactional and nextitem is not None:
+        restore_after_flush(item)
+    return result

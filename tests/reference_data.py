@@ -1,4 +1,5 @@
-"""The migrated reference data (regions and the 98 municipalities) for transactional tests.
+"""The migrated reference data for transactional tests: regions and the 98 municipalities,
+the co-financing rate, and the business case's starting assumptions.
 
 A transactional test ends with a flush that empties every table, data migrations' rows
 included; a transactional test that needs them calls ensure_reference_data() first.
@@ -10,12 +11,19 @@ from django.apps import apps
 
 from partnerships.models import Municipality
 
+# Data migrations whose rows tests rely on: (module, function). Each is idempotent.
+DATA_MIGRATIONS = [
+    ("reporting.migrations.0003_seed_cofinancing_rate", "seed"),
+    ("pbr.migrations.0003_business_case_assumptions", "forwards"),
+]
+
 
 def ensure_reference_data() -> None:
-    if Municipality.objects.exists():
-        return
-    migration = import_module("partnerships.migrations.0002_regions_and_municipalities")
-    migration.load(apps, None)
+    if not Municipality.objects.exists():
+        migration = import_module("partnerships.migrations.0002_regions_and_municipalities")
+        migration.load(apps, None)
+    for module, function in DATA_MIGRATIONS:
+        getattr(import_module(module), function)(apps, None)
 
 
 def restore_after_flush(item) -> None:

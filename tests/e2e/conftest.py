@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from tests.reference_data import ensure_reference_data, restore_after_flush
+from tests.reference_data import ensure_reference_data
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -139,11 +139,3 @@ def demo_companies(transactional_db):
     context = {"stdout": io.StringIO()}
     partnerships_demo.seed(context)
     accelerator_demo.seed(context)
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    result = yield
-    if nextitem is not None:  # after the last test the test database is already gone
-        restore_after_flush(item)
-    return result

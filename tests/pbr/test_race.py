@@ -16,7 +16,7 @@ from .conftest import JOB_START
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs two real connections"),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

@@ -72,7 +72,7 @@ def worker_queue():
 
 
 @pytest.mark.worker
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_real_worker_builds_the_artifact_of_an_ordered_export(
     client, personas, worker_queue, monkeypatch
 ):
