@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from siv import audit
 from siv.access import get_for_user_or_404
+from siv.forms import add_validation_error
 
 from . import charts, forms, selectors, services
 from .filters import CompanyFilter
@@ -34,15 +35,6 @@ from .registry import company_sections
 PAGE_SIZE = 25
 
 
-def _form_errors(form, error: ValidationError) -> None:
-    """Put a service's validation error on the form, so the user sees it, never a 500."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _saved(request, form, save, *, instance=None) -> Any:
     """Validate a posted form and return `save(**cleaned_data)`; None with errors on the form.
 
@@ -57,7 +49,7 @@ def _saved(request, form, save, *, instance=None) -> Any:
     try:
         return save(**fields)
     except ValidationError as error:
-        _form_errors(form, error)
+        add_validation_error(form, error)
         return None
 
 
@@ -405,8 +397,10 @@ def campaign_create(request):
     if not selectors.may_run_recruitment(request.user):
         raise Http404
     form = forms.CampaignForm(request.POST or None)
-    if form.is_valid():
-        campaign = services.campaign_create(by=request.user, **form.cleaned_data)
+    campaign = _saved(
+        request, form, lambda **data: services.campaign_create(by=request.user, **data)
+    )
+    if campaign:
         messages.success(request, _("Kampagnen er oprettet."))
         return redirect("accelerator:campaign_detail", campaign.pk)
     return _form_page(
@@ -493,8 +487,8 @@ def camp_create(request):
     if not selectors.may_run_recruitment(request.user):
         raise Http404
     form = forms.CampForm(request.POST or None)
-    if form.is_valid():
-        camp = services.camp_create(by=request.user, **form.cleaned_data)
+    camp = _saved(request, form, lambda **data: services.camp_create(by=request.user, **data))
+    if camp:
         messages.success(request, _("Camp er oprettet."))
         return redirect("accelerator:camp_detail", camp.pk)
     return _form_page(request, form, title=_("Ny camp"), back="accelerator:camp_list")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from siv import audit
 from siv.access import get_for_user_or_404, has_role
+from siv.forms import add_validation_error
 from siv.roles import Role
 
 from . import selectors, services, services_screens
@@ -42,7 +43,6 @@ from .forms import (
     ScreeningForm,
     VisitationProposeForm,
     VisitationReviewForm,
-    add_service_errors,
 )
 from .models import (
     RETENTION_WEEKS,
@@ -127,7 +127,7 @@ def citizen_edit(request, pk: int):
         try:
             services.citizen_update(citizen=citizen, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, _("Deltagerens oplysninger er gemt."))
             return redirect(_citizen_url(citizen))
@@ -226,7 +226,7 @@ def visitation_propose(request):
                 replaces_exit=data["replaces_exit"],
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, _("Visitationen er sendt til beskæftigelsesaktøren."))
             return redirect(_citizen_url(visitation.citizen))
@@ -265,7 +265,7 @@ def visitation_review(request, pk: int):
                 )
                 messages.success(request, _("Visitationen er afvist."))
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             return redirect("participants:visitation_list")
     return render(
@@ -298,7 +298,7 @@ def visitation_match_meeting(request, pk: int):
                 visitation=visitation, by=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, _("Matchmødet er gemt."))
             return redirect(_citizen_url(visitation.citizen))
@@ -512,7 +512,7 @@ def track_form(request, pk: int, kind: str):
         try:
             spec.save(citizen=citizen, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, spec.done)
             return redirect(_citizen_url(citizen))
@@ -541,7 +541,7 @@ def pause_end(request, pk: int, pause_pk: int):
         try:
             services.pause_end(pause=pause, by=request.user, end=form.cleaned_data["end"])
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, _("Pausen er afsluttet. Planlagte slutdatoer er flyttet."))
             return redirect(_citizen_url(pause.citizen))
@@ -567,7 +567,7 @@ def placement_add(request, pk: int):
                 citizen=citizen, by=request.user, plan=steps.plan(), **form.cleaned_data
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, _("Placeringen er gemt."))
             return redirect(_citizen_url(citizen))
@@ -610,7 +610,7 @@ def placement_edit(request, pk: int, placement_pk: int):
                 placement=placement, by=request.user, plan=steps.plan(), **form.cleaned_data
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, _("Placeringen er gemt."))
             return redirect(_citizen_url(placement.citizen))
@@ -644,7 +644,7 @@ def placement_retention(request, pk: int, placement_pk: int, weeks: int):
                 confirmed_on=form.cleaned_data["confirmed_on"],
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, _("Fastholdelsen er bekræftet."))
             return redirect(_citizen_url(placement.citizen))

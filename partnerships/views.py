@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from siv import audit
 from siv.access import get_for_user_or_404, has_role
+from siv.forms import add_validation_error
 from siv.models import AuditAction
 from siv.roles import Role
 
@@ -68,8 +69,7 @@ def _saved(request, form, save: Callable[[dict], Any]) -> Any | None:
     try:
         return save(form.cleaned_data)
     except ValidationError as exc:
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+        add_validation_error(form, exc)
         return None
 
 
@@ -242,9 +242,7 @@ def partnership_detail(request, pk: int):
 
 def partnership_edit(request, pk: int | None = None):
     _require(request.user, PROGRAMME_WRITERS)
-    partnership = (
-        get_for_user_or_404(GrowthPartnership, request.user, write=True, pk=pk) if pk else None
-    )
+    partnership = _writable_partnership(request, pk) if pk else None
     form = GrowthPartnershipForm(request.POST or None, instance=partnership)
     saved = _saved(
         request,
