@@ -43,7 +43,7 @@ class SignInView(auth_views.LoginView):
         audit.record(AuditAction.LOGIN, actor=self.request.user)
         if settings.SIV_REQUIRE_2FA:
             target = "otp_verify" if user_has_device(self.request.user) else "otp_setup"
-            return redirect(f"{_url(target)}?next={self.get_success_url()}")
+            return redirect(f"{reverse(target)}?next={self.get_success_url()}")
         return response
 
     def form_invalid(self, form):
@@ -55,15 +55,11 @@ class SignInView(auth_views.LoginView):
         return super().form_invalid(form)
 
 
-def _url(name: str) -> str:
-    return reverse(name)
-
-
 def _safe_next(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
-    return _url("home")
+    return reverse("home")
 
 
 def otp_verify(request):
