@@ -278,7 +278,7 @@ def main() -> None:
     result["indicators_vs_hand_sql"] = measure_indicators()
     result["final_report_pdf_vs_weasyprint"] = measure_pdf()
     env = {"DATABASE_URL": os.environ["DATABASE_URL"], "DB_CONN_MAX_AGE": "60"}
-    with django_server(env, workers=4, threads=64) as base:
+    with django_server(env, workers=2, threads=16) as base:
         floor, pages = measure_pages(base)
         result["floor_health"] = floor
         result["pages"] = pages
