@@ -1,7 +1,10 @@
 """Settings for the test suite: production settings, with a fast hasher and plain HTTP."""
 
+import os
+from urllib.parse import urlsplit
+
 from .settings import *  # noqa: F403
-from .settings import VAR_DIR
+from .settings import CACHES, REDIS_URL, VAR_DIR
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECURE_SSL_REDIRECT = False
@@ -17,3 +20,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 SIV_FIELD_KEY = "test-field-key-0123456789abcdef0123456789abcdef"
+
+# Each pytest-xdist process keeps its cache in a Redis database of its own: clearing the
+# cache (the API tests reset their throttle counts) must not clear another process's.
+_xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if REDIS_URL and _xdist_worker.startswith("gw"):
+    _parts = urlsplit(REDIS_URL)
+    CACHES["default"]["LOCATION"] = _parts._replace(path=f"/{10 + int(_xdist_worker[2:])}").geturl()
