@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Case, OuterRef, Subquery, Value, When
+from django.db.models import Case, FilteredRelation, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -87,17 +87,27 @@ class CompanyQuerySet(ScopedQuerySet):
 
         Growth means strictly greater EBITDA; an equal figure or a missing year is no growth.
         """
-        figures = CompanyFinancial.objects.filter(company=OuterRef("pk"), ebitda__isnull=False)
-        return self.annotate(
-            ebitda_entry=Subquery(figures.filter(year=OuterRef("entry_year")).values("ebitda")[:1]),
-            ebitda_after=Subquery(
-                figures.filter(year=OuterRef("entry_year") + 2).values("ebitda")[:1]
-            ),
-        ).annotate(
-            has_growth=Case(
-                When(ebitda_after__gt=models.F("ebitda_entry"), then=Value(True)),
-                default=Value(False),
-                output_field=models.BooleanField(),
+        # Joins rather than a lookup per company: (company, year) is unique, so each join
+        # matches at most one row.
+        return (
+            self.annotate(
+                entry_figures=FilteredRelation(
+                    "financials", condition=Q(financials__year=models.F("entry_year"))
+                ),
+                later_figures=FilteredRelation(
+                    "financials", condition=Q(financials__year=models.F("entry_year") + 2)
+                ),
+            )
+            .annotate(
+                ebitda_entry=models.F("entry_figures__ebitda"),
+                ebitda_after=models.F("later_figures__ebitda"),
+            )
+            .annotate(
+                has_growth=Case(
+                    When(ebitda_after__gt=models.F("ebitda_entry"), then=Value(True)),
+                    default=Value(False),
+                    output_field=models.BooleanField(),
+                )
             )
         )
 
@@ -174,7 +184,7 @@ class Company(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status="active") | models.Q(dropped_out_on__isnull=False),
+                condition=Q(status="active") | Q(dropped_out_on__isnull=False),
                 name="dropout_has_date",
             )
         ]

@@ -295,6 +295,26 @@ class CitizenRecordQuerySet(ScopedQuerySet):
         return self.filter(**{f"{self.citizen_path}__in": citizens.values("pk")})
 
 
+class ExitFormQuerySet(CitizenRecordQuerySet):
+    def last_as_of(self, day: date) -> ExitFormQuerySet:
+        """Each citizen's exit that counts as of a day: the last one dated up to it, unless an
+        accepted visitation after it (up to the day) made the citizen active again.
+
+        The same rule as Citizen.with_last_exit() plus left_q(), written as NOT EXISTS so the
+        database answers it with anti-joins over the table instead of a lookup per citizen.
+        """
+        later_exit = ExitForm.objects.filter(
+            citizen=OuterRef("citizen"), exit_date__gt=OuterRef("exit_date"), exit_date__lte=day
+        )
+        reentry = Visitation.objects.filter(
+            citizen=OuterRef("citizen"),
+            status=VisitationStatus.ACCEPTED,
+            proposed_on__gt=OuterRef("exit_date"),
+            proposed_on__lte=day,
+        )
+        return self.filter(exit_date__lte=day).exclude(Exists(later_exit)).exclude(Exists(reentry))
+
+
 class FollowUpQuerySet(CitizenRecordQuerySet):
     citizen_path = "exit__citizen"
 
@@ -1076,7 +1096,7 @@ class ExitForm(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    objects = CitizenRecordQuerySet.as_manager()
+    objects = ExitFormQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("slutskema")
