@@ -60,7 +60,7 @@ from partnerships.models import (
 )
 from siv.roles import Role
 
-from .writer import Table, Timings, next_id, reset_sequences
+from .writer import Table, Timings, analyze, next_id, reset_sequences
 
 SCALE_PREFIX = "Skala"
 CLUSTER_YEARS = (2019, 2020, 2021, 2022)
@@ -155,6 +155,7 @@ def seed(options: Options) -> Timings:
         world = _programme(rng, timings, now)
         _citizens(rng, timings, world, options, today, now)
         reset_sequences(WRITTEN_MODELS)
+    analyze(timings.rows)
     return timings
 
 
