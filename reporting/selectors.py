@@ -10,19 +10,13 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import connection
 from django.db.models import (
     Count,
-    DecimalField,
     Exists,
-    ExpressionWrapper,
-    F,
     OuterRef,
     Q,
-    Subquery,
-    Sum,
-    Value,
 )
-from django.db.models.functions import Coalesce, Least, TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
@@ -32,7 +26,6 @@ from participants.models import (
     Benefit,
     Citizen,
     ExitForm,
-    HoursEntry,
     HoursKind,
     Visitation,
     VisitationStatus,
@@ -44,7 +37,6 @@ from siv.roles import Role
 from . import indicators
 from .models import (
     HEADINGS,
-    CoFinancingRate,
     IndicatorTarget,
     ProjectSettings,
     ReportArtifact,
@@ -257,12 +249,67 @@ class HoursStatement:
     amount: Decimal = Decimal("0")
 
 
-def _dated(field_name: str) -> Subquery:
-    return Subquery(
-        CoFinancingRate.objects.filter(valid_from__lte=OuterRef("month"))
-        .order_by("-valid_from")
-        .values(field_name)[:1]
+# The first day of a date's month, and the smaller of two numbers, in each database's words.
+_MONTH_SQL = {
+    "postgresql": "CAST(date_trunc('month', {}) AS date)",
+    "sqlite": "date({}, 'start of month')",
+}
+_LEAST_SQL = {"postgresql": "LEAST", "sqlite": "MIN"}
+
+# One pass over the hour rows: each citizen's month total once (the cap is per citizen and
+# month across kinds), each month's dated rate and cap once, then the sums per group. The
+# cap is multiplied by 1.0 so that SQLite divides as decimals, not as integers.
+_HOURS_STATEMENT_SQL = """
+WITH e AS (
+    SELECT h.citizen_id, h.kind, h.hours, {month} AS month, c.municipality_id, c.benefit
+    FROM participants_hoursentry h
+    JOIN participants_citizen c ON c.id = h.citizen_id
+    WHERE h.week_start <= %s AND h.week_start >= %s AND h.citizen_id IN ({citizens})
+), citizen_month AS (
+    SELECT citizen_id, month, SUM(hours) AS total FROM e GROUP BY citizen_id, month
+), dated AS (
+    SELECT m.month,
+           (SELECT r.monthly_cap_hours FROM reporting_cofinancingrate r
+            WHERE r.valid_from <= m.month ORDER BY r.valid_from DESC LIMIT 1) AS cap,
+           (SELECT r.hourly_rate FROM reporting_cofinancingrate r
+            WHERE r.valid_from <= m.month ORDER BY r.valid_from DESC LIMIT 1) AS rate
+    FROM (SELECT DISTINCT month FROM citizen_month) m
+), valued AS (
+    SELECT e.month, e.municipality_id, e.benefit, e.kind, e.citizen_id, e.hours,
+           e.hours * {least}(1, 1.0 * d.cap / NULLIF(cm.total, 0)) AS eligible, d.rate
+    FROM e
+    JOIN citizen_month cm ON cm.citizen_id = e.citizen_id AND cm.month = e.month
+    JOIN dated d ON d.month = e.month
+)
+SELECT v.month, mu.name, v.benefit, v.kind, SUM(v.hours),
+       COALESCE(SUM(v.eligible), 0), COALESCE(SUM(v.eligible * v.rate), 0),
+       COUNT(DISTINCT v.citizen_id)
+FROM valued v JOIN partnerships_municipality mu ON mu.id = v.municipality_id
+GROUP BY v.month, mu.name, v.benefit, v.kind
+ORDER BY v.month, mu.name, v.benefit, v.kind
+"""
+
+
+def _hours_statement_rows(params: ReportParams) -> list[tuple]:
+    """(month, municipality, benefit, kind, hours, eligible, amount, citizens) per group."""
+    citizens_sql, citizens_params = (
+        Citizen.objects.filter(params.scope.citizens()).values("pk").query.sql_with_params()
     )
+    vendor = connection.vendor
+    sql = _HOURS_STATEMENT_SQL.format(
+        month=_MONTH_SQL[vendor].format("h.week_start"),
+        least=_LEAST_SQL[vendor],
+        citizens=citizens_sql,
+    )
+    start = params.start or date.min
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [params.period_end, start, *citizens_params])
+        return cursor.fetchall()
+
+
+def _decimal(value) -> Decimal:
+    """SQLite answers sums as floats: read them back as the decimals they print as."""
+    return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
 def hours_statement(params: ReportParams) -> HoursStatement:
@@ -271,66 +318,40 @@ def hours_statement(params: ReportParams) -> HoursStatement:
     A week's hours belong to the month of its Monday. The monthly cap applies per citizen
     across all kinds: each kind keeps its share of the capped month (one citizen, one cap).
     """
-    citizens = Citizen.objects.filter(params.scope.citizens())
-    entries = HoursEntry.objects.filter(citizen__in=citizens.values("pk"))
-    end = params.period_end
-    entries = entries.filter(week_start__lte=end)
-    if params.start:
-        entries = entries.filter(week_start__gte=params.start)
-    month_total = Subquery(
-        HoursEntry.objects.annotate(month=TruncMonth("week_start"))
-        .filter(citizen=OuterRef("citizen"), month=OuterRef("month"))
-        .values("citizen")
-        .annotate(total=Sum("hours"))
-        .values("total")
-    )
-    decimal = DecimalField(max_digits=13, decimal_places=4)
-    annotated = entries.annotate(month=TruncMonth("week_start")).annotate(
-        month_total=month_total,
-        cap=_dated("monthly_cap_hours"),
-        rate=_dated("hourly_rate"),
-    )
-    annotated = annotated.annotate(
-        eligible=ExpressionWrapper(
-            F("hours") * Least(Value(Decimal(1)), F("cap") / F("month_total")),
-            output_field=decimal,
-        )
-    ).annotate(amount=ExpressionWrapper(F("eligible") * F("rate"), output_field=decimal))
-    grouped = (
-        annotated.values("month", "citizen__municipality__name", "citizen__benefit", "kind")
-        .annotate(
-            hours_sum=Sum("hours"),
-            eligible_sum=Coalesce(Sum("eligible"), Value(Decimal(0)), output_field=decimal),
-            amount_sum=Coalesce(Sum("amount"), Value(Decimal(0)), output_field=decimal),
-            citizens=Count("citizen", distinct=True),
-        )
-        .order_by("month", "citizen__municipality__name", "citizen__benefit", "kind")
-    )
     statement = HoursStatement()
     months: dict[date, dict] = {}
-    for row in grouped:
-        month = row["month"].date() if hasattr(row["month"], "date") else row["month"]
-        eligible, amount = Decimal(row["eligible_sum"]), Decimal(row["amount_sum"])
+    for (
+        month,
+        municipality,
+        benefit,
+        kind,
+        hours,
+        eligible,
+        amount,
+        citizens,
+    ) in _hours_statement_rows(params):
+        month = date.fromisoformat(month) if isinstance(month, str) else month
+        hours, eligible, amount = _decimal(hours), _decimal(eligible), _decimal(amount)
         statement.rows.append(
             {
                 "month": month,
-                "municipality": row["citizen__municipality__name"],
-                "benefit": Benefit(row["citizen__benefit"]).label,
-                "kind": HoursKind(row["kind"]).label,
-                "kind_code": row["kind"],
-                "citizens": row["citizens"],
-                "hours": row["hours_sum"],
+                "municipality": municipality,
+                "benefit": Benefit(benefit).label,
+                "kind": HoursKind(kind).label,
+                "kind_code": kind,
+                "citizens": citizens,
+                "hours": hours,
                 "eligible": eligible.quantize(MONEY, ROUND_HALF_UP),
                 "amount": amount.quantize(MONEY, ROUND_HALF_UP),
             }
         )
-        statement.total_hours += row["hours_sum"]
+        statement.total_hours += hours
         statement.eligible_hours += eligible
         statement.amount += amount
         summary = months.setdefault(
             month, {"month": month, "hours": Decimal(0), "amount": Decimal(0)}
         )
-        summary["hours"] += row["hours_sum"]
+        summary["hours"] += hours
         summary["amount"] += amount
     # Totals are rounded once, from the exact sums, so they never drift by an øre.
     statement.eligible_hours = statement.eligible_hours.quantize(MONEY, ROUND_HALF_UP)
