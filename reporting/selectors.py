@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     Count,
     Exists,
@@ -256,34 +256,32 @@ _MONTH_SQL = {
 }
 _LEAST_SQL = {"postgresql": "LEAST", "sqlite": "MIN"}
 
-# One pass over the hour rows: each citizen's month total once (the cap is per citizen and
-# month across kinds), each month's dated rate and cap once, then the sums per group. The
+# One pass over the hour rows, summed first per citizen, month and kind (one row per citizen
+# in each group, so COUNT(*) counts citizens); each citizen's month total once (the cap is
+# per citizen and month across kinds); the dated rates as periods, joined by month. The
 # cap is multiplied by 1.0 so that SQLite divides as decimals, not as integers.
 _HOURS_STATEMENT_SQL = """
-WITH e AS (
-    SELECT h.citizen_id, h.kind, h.hours, {month} AS month, c.municipality_id, c.benefit
+WITH citizen_kind AS (
+    SELECT h.citizen_id, {month} AS month, h.kind, SUM(h.hours) AS hours
     FROM participants_hoursentry h
-    JOIN participants_citizen c ON c.id = h.citizen_id
-    WHERE h.week_start <= %s AND h.week_start >= %s AND h.citizen_id IN ({citizens})
+    WHERE h.week_start <= %s AND h.week_start >= %s AND {citizens}
+    GROUP BY h.citizen_id, {month}, h.kind
 ), citizen_month AS (
-    SELECT citizen_id, month, SUM(hours) AS total FROM e GROUP BY citizen_id, month
+    SELECT citizen_id, month, SUM(hours) AS total FROM citizen_kind GROUP BY citizen_id, month
 ), dated AS (
-    SELECT m.month,
-           (SELECT r.monthly_cap_hours FROM reporting_cofinancingrate r
-            WHERE r.valid_from <= m.month ORDER BY r.valid_from DESC LIMIT 1) AS cap,
-           (SELECT r.hourly_rate FROM reporting_cofinancingrate r
-            WHERE r.valid_from <= m.month ORDER BY r.valid_from DESC LIMIT 1) AS rate
-    FROM (SELECT DISTINCT month FROM citizen_month) m
+    SELECT valid_from, LEAD(valid_from) OVER (ORDER BY valid_from) AS until,
+           monthly_cap_hours AS cap, hourly_rate AS rate
+    FROM reporting_cofinancingrate
 ), valued AS (
-    SELECT e.month, e.municipality_id, e.benefit, e.kind, e.citizen_id, e.hours,
-           e.hours * {least}(1, 1.0 * d.cap / NULLIF(cm.total, 0)) AS eligible, d.rate
-    FROM e
-    JOIN citizen_month cm ON cm.citizen_id = e.citizen_id AND cm.month = e.month
-    JOIN dated d ON d.month = e.month
+    SELECT k.month, c.municipality_id, c.benefit, k.kind, k.hours,
+           k.hours * {least}(1, 1.0 * d.cap / NULLIF(cm.total, 0)) AS eligible, d.rate
+    FROM citizen_kind k
+    JOIN citizen_month cm ON cm.citizen_id = k.citizen_id AND cm.month = k.month
+    JOIN participants_citizen c ON c.id = k.citizen_id
+    LEFT JOIN dated d ON d.valid_from <= k.month AND (d.until IS NULL OR k.month < d.until)
 )
 SELECT v.month, mu.name, v.benefit, v.kind, SUM(v.hours),
-       COALESCE(SUM(v.eligible), 0), COALESCE(SUM(v.eligible * v.rate), 0),
-       COUNT(DISTINCT v.citizen_id)
+       COALESCE(SUM(v.eligible), 0), COALESCE(SUM(v.eligible * v.rate), 0), COUNT(*)
 FROM valued v JOIN partnerships_municipality mu ON mu.id = v.municipality_id
 GROUP BY v.month, mu.name, v.benefit, v.kind
 ORDER BY v.month, mu.name, v.benefit, v.kind
@@ -292,9 +290,13 @@ ORDER BY v.month, mu.name, v.benefit, v.kind
 
 def _hours_statement_rows(params: ReportParams) -> list[tuple]:
     """(month, municipality, benefit, kind, hours, eligible, amount, citizens) per group."""
-    citizens_sql, citizens_params = (
-        Citizen.objects.filter(params.scope.citizens()).values("pk").query.sql_with_params()
-    )
+    scope = params.scope.citizens()
+    citizens_sql, citizens_params = "TRUE", []
+    if scope:  # the whole programme needs no filter on the millions of hour rows
+        subquery, citizens_params = (
+            Citizen.objects.filter(scope).values("pk").query.sql_with_params()
+        )
+        citizens_sql = f"h.citizen_id IN ({subquery})"
     vendor = connection.vendor
     sql = _HOURS_STATEMENT_SQL.format(
         month=_MONTH_SQL[vendor].format("h.week_start"),
@@ -302,7 +304,10 @@ def _hours_statement_rows(params: ReportParams) -> list[tuple]:
         citizens=citizens_sql,
     )
     start = params.start or date.min
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if vendor == "postgresql":
+            # Millions of hour rows at national scale: group in memory, not on disk.
+            cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute(sql, [params.period_end, start, *citizens_params])
         return cursor.fetchall()
 
