@@ -21,7 +21,7 @@ import psycopg
 from scripts.dbbackup import libpq_url as libpq
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-SETTINGS = "siv.settings_test"  # plain HTTP and a fast hasher; production code paths otherwise
+SETTINGS = "tests.bench.settings"  # the test settings (plain HTTP) plus the floor page
 
 
 def with_database(url: str, name: str) -> str:

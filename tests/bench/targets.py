@@ -16,7 +16,11 @@ class PageTarget:
     name: str
     url_name: str
     kwargs: Callable[[], dict | None] = field(default=lambda: {})
-    user: str = "skala-controller"
+    # A username, or a function that finds one in the seeded data.
+    user: str | Callable[[], str] = "skala-controller"
+
+    def username(self) -> str:
+        return self.user() if callable(self.user) else self.user
 
 
 def _first(model_path: str) -> Callable[[], dict | None]:
@@ -30,11 +34,29 @@ def _first(model_path: str) -> Callable[[], dict | None]:
     return find
 
 
-def _a_caseworker() -> str:
-    from partnerships.models import User
+def _busiest(prefix: str, citizens_by: str) -> Callable[[], str]:
+    """The seeded user (username prefix) whose organisation or municipality has the most
+    citizens: the largest page that role sees."""
 
-    user = User.objects.filter(username__startswith="skala-sagsbehandler-").order_by("pk").first()
-    return user.username if user else "skala-controller"
+    def find() -> str:
+        from django.db.models import Count
+
+        from participants.models import Citizen
+
+        busiest = (
+            Citizen.objects.values(citizens_by)
+            .annotate(n=Count("pk"))
+            .order_by("-n", citizens_by)
+            .values_list(citizens_by, flat=True)
+            .first()
+        )
+        return f"{prefix}{busiest}"
+
+    return find
+
+
+_a_caseworker = _busiest("skala-sagsbehandler-", "municipality_id")
+_an_actor = _busiest("skala-aktoer-", "employment_actor_id")
 
 
 PAGES: list[PageTarget] = [
@@ -47,10 +69,12 @@ PAGES: list[PageTarget] = [
     ),
     PageTarget("audit log", "audit_log"),
     PageTarget("citizen list", "participants:citizen_list"),
+    PageTarget("citizen list (caseworker)", "participants:citizen_list", user=_a_caseworker),
     PageTarget("citizen page", "participants:citizen_detail", _first("participants.Citizen")),
-    PageTarget("weekly hours grid", "participants:hours_week"),
+    PageTarget("weekly hours grid (actor)", "participants:hours_week", user=_an_actor),
     PageTarget("indicator screen", "reporting:indicators"),
 ]
 
-# The final report PDF against WeasyPrint rendering static HTML of the same page count.
-PDF_FUNCTION = "reporting.reports.render_final_report_pdf"
+# The final report PDF, built as the worker builds it, against WeasyPrint rendering the same
+# report's HTML already written out: the floor is WeasyPrint's own cost for those pages.
+PDF_FUNCTION = "reporting.exports.narrative_report"

@@ -28,3 +28,25 @@ def test_the_pdf_measurement_says_when_its_function_is_missing(monkeypatch):
     monkeypatch.setattr(targets, "PDF_FUNCTION", "reporting.no_such_module.render")
 
     assert measure.measure_pdf()["skipped"] == "not available"
+
+
+def test_a_page_is_measured_as_a_named_user_or_one_found_in_the_data():
+    named = targets.PageTarget("list", "participants:citizen_list", user="skala-controller")
+    found = targets.PageTarget("grid", "participants:hours_week", user=lambda: "skala-aktoer-7")
+
+    assert named.username() == "skala-controller"
+    assert found.username() == "skala-aktoer-7"
+
+
+@pytest.mark.django_db
+def test_the_bench_floor_is_a_signed_in_page_of_the_bench_settings_only(client, settings):
+    from tests.factories.partnerships import UserFactory
+
+    assert client.get("/bench/floor/").status_code == 404  # not in the app's own URLs
+    settings.ROOT_URLCONF = "tests.bench.urls"
+    user = UserFactory()
+    assert client.get("/bench/floor/").status_code == 302  # signed out: to the sign-in page
+    client.force_login(user)
+    response = client.get("/bench/floor/")
+    assert response.status_code == 200
+    assert user.username in response.content.decode()

@@ -1,0 +1,83 @@
+"""One PDF measurement of `make bench` in a process of its own, so its peak memory is its own.
+
+    python -m tests.bench.pdf report OUT.html   the final report as the worker builds it; the
+                                                 HTML it rendered is written to OUT.html
+    python -m tests.bench.pdf floor IN.html     WeasyPrint alone on that HTML, same options
+
+Prints one JSON object: seconds, pages, peak RSS and its rise over the process's start.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+import django
+
+django.setup()
+
+from pypdf import PdfReader  # noqa: E402
+from weasyprint import HTML  # noqa: E402
+
+from reporting import pdf as pdf_module  # noqa: E402
+from reporting.models import ReportKind  # noqa: E402
+from reporting.selectors import ReportParams  # noqa: E402
+
+from . import targets  # noqa: E402
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+
+
+def build_report(html_out: Path) -> bytes:
+    """The final report through the same builder the worker runs; its HTML saved on the way."""
+    module_name, _, function = targets.PDF_FUNCTION.rpartition(".")
+    builder = getattr(__import__(module_name, fromlist=[function]), function)(ReportKind.FINAL)
+    render = pdf_module.render_to_string
+
+    def keep(*args, **kwargs):
+        html = render(*args, **kwargs)
+        html_out.write_text(html, encoding="utf-8")
+        return html
+
+    pdf_module.render_to_string = keep
+    return builder(ReportParams(), "pdf", lambda percent: None).content
+
+
+def render_floor(html_in: Path) -> bytes:
+    document = HTML(
+        string=html_in.read_text(encoding="utf-8"),
+        url_fetcher=pdf_module.StaticOnlyFetcher(),
+        base_url=None,
+    )
+    return document.write_pdf(pdf_variant="pdf/ua-1", custom_metadata=False)
+
+
+def main(mode: str, path: str) -> None:
+    start_rss = rss_mb()
+    started = time.perf_counter()
+    content = build_report(Path(path)) if mode == "report" else render_floor(Path(path))
+    seconds = time.perf_counter() - started
+    peak = peak_rss_mb()
+    result = {
+        "seconds": round(seconds, 3),
+        "pages": len(PdfReader(io.BytesIO(content)).pages),
+        "bytes": len(content),
+        "peak_rss_mb": round(peak, 1),
+        "rise_mb": round(peak - start_rss, 1),
+    }
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])

@@ -1,0 +1,5 @@
+"""`make bench`'s server: the test settings with the bench's floor page added to the URLs."""
+
+from siv.settings_test import *  # noqa: F403
+
+ROOT_URLCONF = "tests.bench.urls"
