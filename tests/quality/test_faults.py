@@ -1,16 +1,37 @@
 """What users see when a service is down: pages keep answering without Redis, a job fails
-cleanly and works again once Redis is back; without the database a friendly 503 page."""
+cleanly and works again once Redis is back; without the database a friendly 503 page, and
+pages come back by themselves once the database does. A worker killed mid-report costs a
+retry, never a lost or doubled report."""
 
+import hashlib
+import os
 import shutil
+import signal
+import time
+import uuid
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import caches
-from django.test import override_settings
+from django.test import Client, override_settings
 from kombu.exceptions import OperationalError as BrokerError
+from pypdf import PdfReader
 
+from reporting import services, tasks
+from reporting.models import JobStatus, ReportArtifact, ReportFormat, ReportJob, ReportKind
+from reporting.selectors import ReportParams
 from siv.celery import app as celery_app
 
-from .servers import RedisServer, django_server, get
+from .servers import (
+    RedisServer,
+    TcpProxy,
+    celery_worker,
+    child_pids,
+    database_url,
+    django_server,
+    get,
+    gunicorn_server,
+)
 
 TASK = "siv.tasks.purge_audit_log"
 
@@ -78,3 +99,152 @@ def test_without_the_database_pages_answer_the_friendly_503_page():
         assert status == 503, f"{name}: {status}\n{body[:500]}"
         assert "SIV er midlertidigt utilgængelig" in body, name
         assert "Traceback" not in body and "OperationalError" not in body, name
+
+
+@pytest.fixture
+def postgres_only():
+    if django_settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip("the servers share the test database, which needs PostgreSQL")
+
+
+# --- A worker killed mid-report ---------------------------------------------------------------
+
+POLL = 0.05  # seconds: a final report builds in a few seconds; RUNNING must not slip by
+
+
+def watch_job(job_id: int, until: set[str], seen: list[str], timeout: float) -> ReportJob:
+    """Poll the job until its status is one of `until`; every status change goes to `seen`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        job = ReportJob.objects.get(pk=job_id)
+        if not seen or seen[-1] != job.status:
+            seen.append(job.status)
+        if job.status in until:
+            return job
+        if time.monotonic() > deadline:
+            pytest.fail(f"job {job_id} never reached {sorted(until)}; statuses seen: {seen}")
+        time.sleep(POLL)
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_report_finishes_the_job_exactly_once(
+    postgres_only, personas, private_redis, tmp_path, monkeypatch
+):
+    queue = f"test-faults-{uuid.uuid4().hex[:8]}"
+    # A private media folder: every file in it is this job's.
+    var_dir = tmp_path / "var"
+    media = var_dir / "test-media"
+    log_path = tmp_path / "worker.log"
+    env = {
+        "DATABASE_URL": database_url(),
+        "REDIS_URL": private_redis.url,
+        "SIV_VAR_DIR": str(var_dir),
+    }
+
+    def send(job_id: int) -> None:
+        with celery_app.connection_for_write(private_redis.url) as connection:
+            tasks.run_report_job.apply_async((job_id,), queue=queue, connection=connection)
+
+    # job_create() queues through .delay() on commit; here .delay() goes to the test's queue.
+    monkeypatch.setattr(tasks.run_report_job, "delay", send)
+
+    seen: list[str] = []
+    with celery_worker(env, queue, log_path) as worker:
+        job = services.job_create(
+            by=personas.controller,
+            kind=ReportKind.FINAL,
+            fmt=ReportFormat.PDF,
+            params=ReportParams(),
+        )
+        first_run = watch_job(job.pk, {JobStatus.RUNNING, JobStatus.DONE}, seen, timeout=30)
+        assert first_run.status == JobStatus.RUNNING, "the job was done before it could be killed"
+        pool = child_pids(worker.pid)
+        assert len(pool) == 1, f"one pool child expected, found {pool}"
+        os.kill(pool[0], signal.SIGKILL)
+
+        job = watch_job(job.pk, {JobStatus.DONE, JobStatus.FAILED}, seen, timeout=45)
+        assert worker.poll() is None, "the worker itself must survive the loss of its child"
+    log = log_path.read_text(errors="replace")
+
+    assert JobStatus.FAILED not in seen, f"statuses seen: {seen}\n{log[-3000:]}"
+    assert f"Report job {job.pk} failed" not in log, log[-3000:]
+    assert job.status == JobStatus.DONE, job.error
+    # The message came back and ran again: the second run stamped its own start.
+    assert job.started_at > first_run.started_at, "the killed run was not redelivered"
+
+    artifacts = list(ReportArtifact.objects.filter(job=job))
+    assert len(artifacts) == 1
+    artifact = artifacts[0]
+    files = sorted(path for path in media.rglob("*") if path.is_file())
+    assert files == [media / artifact.file.name], files
+    content = files[0].read_bytes()
+    assert len(content) == artifact.size
+    assert hashlib.sha256(content).hexdigest() == artifact.sha256
+    reader = PdfReader(files[0])
+    assert len(reader.pages) >= 1
+    assert "Slutrapport" in "".join(page.extract_text() for page in reader.pages)
+
+
+# --- The database restarted -------------------------------------------------------------------
+
+UNAVAILABLE = "SIV er midlertidigt utilgængelig"
+
+
+def assert_unavailable(name: str, answer: tuple[int, str]) -> None:
+    status, body = answer
+    assert status == 503, f"{name}: {status}\n{body[:500]}"
+    assert UNAVAILABLE in body, name
+    assert "Traceback" not in body and "OperationalError" not in body, name
+
+
+@pytest.fixture
+def database_proxy(postgres_only):
+    db = django_settings.DATABASES["default"]
+    proxy = TcpProxy((db.get("HOST") or "127.0.0.1", int(db.get("PORT") or 5432)))
+    proxy.start()
+    yield proxy
+    proxy.stop()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_a_database_restart_pages_recover_without_restarting_the_app(
+    personas, database_proxy
+):
+    # A committed session row, which the server reads through the proxy.
+    client = Client()
+    client.force_login(personas.caseworker)
+    cookie_name = django_settings.SESSION_COOKIE_NAME
+    signed_in = {"Cookie": f"{cookie_name}={client.cookies[cookie_name].value}"}
+    env = {"DATABASE_URL": database_url(port=database_proxy.port), "DB_CONN_MAX_AGE": "60"}
+
+    # One thread, hence one persistent connection: whether the first request after a
+    # restart meets a dead connection does not depend on which thread takes it.
+    with gunicorn_server(env, threads=1) as server:
+        start_page = f"{server.url}/"
+        status, body = get(start_page, signed_in)
+        assert status == 200, body[:500]
+        assert database_proxy.open_connections >= 1, "no persistent connection to cut"
+        workers = child_pids(server.process.pid)
+        assert workers, "gunicorn has no worker process"
+
+        database_proxy.stop()
+        assert_unavailable("signed-in start page", get(start_page, signed_in))
+        assert_unavailable("health", get(f"{server.url}/health/"))
+
+        database_proxy.start()
+        status, body = get(start_page, signed_in)
+        assert status == 200, f"not back after the database came back: {status}\n{body[:500]}"
+
+        # A restart between two requests leaves the server holding a dead persistent
+        # connection; CONN_HEALTH_CHECKS replaces it before the first query, so even the
+        # first request after the restart answers.
+        connections_before = database_proxy.accepted
+        database_proxy.stop()
+        database_proxy.start()
+        status, body = get(start_page, signed_in)
+        assert status == 200, f"first request after a restart: {status}\n{body[:500]}"
+        assert database_proxy.accepted > connections_before, "the server did not reconnect"
+
+        assert server.process.poll() is None
+        assert child_pids(server.process.pid) == workers, "gunicorn restarted its worker"
