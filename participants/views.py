@@ -353,7 +353,11 @@ def hours_week(request):
     if not has_role(request.user, Role.EMPLOYMENT_ACTOR):
         raise Http404
     monday = _parse_week(request.POST.get("uge") or request.GET.get("uge"))
-    grid = selectors.actor_week_grid(user=request.user, week=monday)
+    # A page of citizens at a time: a large actor's whole week would be thousands of fields.
+    page_number = request.POST.get("side") or request.GET.get("side")
+    grid = selectors.actor_week_grid(
+        user=request.user, week=monday, page=page_number, per_page=PAGE_SIZE
+    )
     editable = [row for row in grid.rows if row.editable]
     values = {
         (row.citizen.pk, kind): _format_hours(row.hours.get(kind))
@@ -378,7 +382,9 @@ def hours_week(request):
             messages.success(
                 request, _("Timerne for uge %(week)s er gemt.") % {"week": monday.isocalendar()[1]}
             )
-            return redirect(f"{reverse('participants:hours_week')}?uge={grid.label}")
+            return redirect(
+                f"{reverse('participants:hours_week')}?uge={grid.label}&side={grid.page.number}"
+            )
     rows = [
         {
             "citizen": row.citizen,
@@ -401,6 +407,7 @@ def hours_week(request):
         "participants/hours_week.html",
         {
             "grid": rows,
+            "page": grid.page,
             "kinds": grid.kinds,
             "monday": monday,
             "sunday": monday + timedelta(days=6),

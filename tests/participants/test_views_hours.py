@@ -1,4 +1,4 @@
-"""The weekly hours grid: one form for all the actor's citizens, all or nothing."""
+"""The weekly hours grid: one form per page of the actor's citizens, all or nothing."""
 
 from datetime import date
 from decimal import Decimal
@@ -106,13 +106,34 @@ class TestHoursGrid:
             )
             with CaptureQueriesContext(connection) as get_queries:
                 assert client.get(URL, {"uge": WEEK}).status_code == 200
-            data = {"uge": WEEK, **{cell(c): "9" for c in citizens}}
+            # Every cell is refused, so the page shown (whichever citizens it holds) fails.
+            data_bad = {"uge": WEEK, **{cell(c): "99" for c in citizens}}
             with CaptureQueriesContext(connection) as bad_post:
-                data_bad = {**data, cell(citizens[0]): "99"}
                 assert client.post(URL, data_bad).status_code == 200
             return len(get_queries), len(bad_post)
 
         assert measure(10) == measure(190)
+
+    def test_a_large_week_is_shown_and_saved_a_page_of_50_citizens_at_a_time(
+        self, client, personas
+    ):
+        citizens = [
+            citizen_in(personas.own, personas.cluster, last_name=f"Borger{n:03d}")
+            for n in range(60)
+        ]
+        client.force_login(personas.actor)
+
+        first = client.get(URL, {"uge": WEEK}).content.decode()
+        second = client.get(URL, {"uge": WEEK, "side": "2"}).content.decode()
+        assert cell(citizens[49]) in first and cell(citizens[50]) not in first
+        assert cell(citizens[50]) in second and cell(citizens[0]) not in second
+        assert "Side 2 af 2" in second and "60 rækker" in first
+
+        data = {"uge": WEEK, "side": "2", **{cell(c): "4" for c in citizens[50:]}}
+        response = client.post(URL, data)
+        assert response.status_code == 302
+        assert response["Location"].endswith(f"uge={WEEK}&side=2")
+        assert HoursEntry.objects.count() == 10  # page 2's citizens only; page 1 untouched
 
 
 def test_the_weekly_grid_links_to_the_hours_upload(client, personas):
