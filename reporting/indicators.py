@@ -107,12 +107,46 @@ class IndicatorRow:
     target: int | None
 
 
+@dataclass(frozen=True)
+class Grouping:
+    """Figures split by region or cluster in one pass: each table's path to the group's key."""
+
+    citizen: str
+    company: str
+    camp: str
+    target: str
+
+
+BY_REGION = Grouping(
+    citizen="municipality__region__name",
+    company="municipality__region__name",
+    camp="cluster__memberships__municipality__region__name",
+    target="region__name",
+)
+BY_CLUSTER = Grouping(
+    citizen="cluster__number",
+    company="enrolled_cluster__number",
+    camp="cluster__number",
+    target="cluster__number",
+)
+
+
+def _counts(queryset, key: str | None, **aggregates) -> dict:
+    """aggregate() over the whole queryset (under the key None), or one result per group."""
+    if key is None:
+        return {None: queryset.aggregate(**aggregates)}
+    return {row.pop(key): row for row in queryset.order_by().values(key).annotate(**aggregates)}
+
+
 def _days(expression) -> ExpressionWrapper:
     return ExpressionWrapper(expression, output_field=DurationField())
 
 
-def citizen_counts(scope: Scope, start: date | None, end: date) -> dict[str, int]:
-    """P01–P08 in two queries: the visited citizens, and the exits that count as of the end.
+def citizen_counts(
+    scope: Scope, start: date | None, end: date, key: str | None = None
+) -> dict[object, dict[str, int]]:
+    """P01–P08 in two queries: the visited citizens, and the exits that count as of the end;
+    per value of `key` (a path from the citizen), or for the whole scope under None.
 
     Every citizen who has left has exactly one such exit, so the statuses are counted over
     exit rows (one per citizen) and P07 is the rest of P01.
@@ -134,13 +168,16 @@ def citizen_counts(scope: Scope, start: date | None, end: date) -> dict[str, int
         followed_up_on__lte=end,
         status__in=EMPLOYED_STATUSES,
     )
-    counts = gone.annotate(
+    exits = gone.annotate(
         employed_2y=Exists(employed_2y),
         phase1_days=phase1_days,
         phase1_days_net=_days(
             F("phase1_days") - Coalesce(Subquery(_pause_days_in_phase1()), Value(timedelta(0)))
         ),
-    ).aggregate(
+    )
+    counts = _counts(
+        exits,
+        key and f"citizen__{key}",
         left=Count("pk"),
         P02=Count("pk", filter=early_success | phase1_complete),
         P03=Count("pk", filter=Q(status__in=EMPLOYED_STATUSES)),
@@ -156,9 +193,15 @@ def citizen_counts(scope: Scope, start: date | None, end: date) -> dict[str, int
         ),
         P08=Count("pk", filter=Q(employed_2y=True)),
     )
-    visited_count = visited.count()
-    left = counts.pop("left")
-    return {"P01": visited_count, **counts, "P07": visited_count - left}
+    result = {}
+    for group, visited_count in _counts(visited, key, P01=Count("pk")).items():
+        figures = counts.get(group) or dict.fromkeys(CITIZEN_EXIT_CODES, 0)
+        left = figures.pop("left", 0)
+        result[group] = {"P01": visited_count["P01"], **figures, "P07": visited_count["P01"] - left}
+    return result
+
+
+CITIZEN_EXIT_CODES = ("left", "P02", "P03", "P04", "P05", "P06", "P06a", "P08")
 
 
 def _pause_days_in_phase1():
@@ -182,25 +225,44 @@ def _pause_days_in_phase1():
     )
 
 
-def company_counts(scope: Scope, start: date | None, end: date) -> dict[str, int]:
+def company_counts(
+    scope: Scope, start: date | None, end: date, key: str | None = None
+) -> dict[object, dict[str, int]]:
     companies = (
         Company.objects.enrolled()
         .filter(scope.companies())
         .filter(Q(entry_year__isnull=True) | Q(entry_year__lte=end.year))
         .with_growth()
     )
-    return companies.aggregate(
+    return _counts(
+        companies,
+        key,
         C01=Count("pk"),
         C02=Count("pk", filter=Q(has_growth=True, entry_year__lte=end.year - 2)),
         C03=Count("pk", filter=Q(status=CompanyStatus.DROPPED_OUT, dropped_out_on__lte=end)),
     )
 
 
-def camp_count(scope: Scope, start: date | None, end: date) -> int:
+def camp_counts(
+    scope: Scope, start: date | None, end: date, key: str | None = None
+) -> dict[object, dict[str, int]]:
     camps = Camp.objects.held(until=end).filter(scope.camps())
     if start is not None:
         camps = camps.filter(date__gte=start)
-    return camps.values("pk").distinct().count()
+    # A camp is counted once per group, however many of the group's municipalities it joins.
+    return _counts(camps, key, C04=Count("pk", distinct=True))
+
+
+def _rows(values: dict[str, int], targets: dict[str, int]) -> list[IndicatorRow]:
+    return [
+        IndicatorRow(
+            code=c.value,
+            label=str(c.label),
+            value=values.get(c.value, 0),
+            target=targets.get(c.value),
+        )
+        for c in IndicatorCode
+    ]
 
 
 def compute(
@@ -213,14 +275,40 @@ def compute(
     scope = scope or Scope()
     end = end or timezone.localdate()
     values = {
-        **citizen_counts(scope, start, end),
-        **company_counts(scope, start, end),
-        "C04": camp_count(scope, start, end),
+        **citizen_counts(scope, start, end)[None],
+        **company_counts(scope, start, end)[None],
+        **camp_counts(scope, start, end)[None],
     }
     targets = dict(IndicatorTarget.objects.filter(scope.targets()).values_list("code", "value"))
-    return [
-        IndicatorRow(
-            code=c.value, label=str(c.label), value=values[c.value], target=targets.get(c.value)
-        )
-        for c in IndicatorCode
+    return _rows(values, targets)
+
+
+def compute_by(
+    grouping: Grouping,
+    keys: list,
+    *,
+    scope: Scope | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> dict[object, list[IndicatorRow]]:
+    """The indicator table for each key (region name or cluster number), counted in one pass
+    per table rather than once per key: the same figures compute() gives for each one."""
+    scope = scope or Scope()
+    end = end or timezone.localdate()
+    parts = [
+        citizen_counts(scope, start, end, grouping.citizen),
+        company_counts(scope, start, end, grouping.company),
+        camp_counts(scope, start, end, grouping.camp),
     ]
+    targets: dict[object, dict[str, int]] = {}
+    for key, code, value in IndicatorTarget.objects.filter(
+        **{f"{grouping.target}__in": keys}
+    ).values_list(grouping.target, "code", "value"):
+        targets.setdefault(key, {})[code] = value
+    return {
+        key: _rows(
+            {code: n for part in parts for code, n in part.get(key, {}).items()},
+            targets.get(key, {}),
+        )
+        for key in keys
+    }

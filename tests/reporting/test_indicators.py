@@ -12,15 +12,16 @@ from hypothesis import strategies as st
 from participants.importer import read_directory, run_import
 from participants.models import ExitStatus, NotAvailableReason
 from partnerships.models import Municipality
-from reporting.indicators import Scope, compute
+from reporting.indicators import BY_CLUSTER, BY_REGION, Scope, compute, compute_by
 from reporting.models import IndicatorTarget
+from tests.factories.accelerator import CampFactory
 from tests.factories.participants import (
     CitizenFactory,
     ExitFormFactory,
     PauseFactory,
     VisitationFactory,
 )
-from tests.factories.partnerships import ClusterFactory
+from tests.factories.partnerships import ClusterFactory, ClusterMembershipFactory
 
 pytestmark = pytest.mark.django_db
 SAMPLE = Path(__file__).resolve().parents[1] / "participants" / "legacy_sample"
@@ -196,3 +197,40 @@ def test_p03_to_p07_always_add_up_to_p01(people, end_offset):
     assert sum(table[k] for k in ("P03", "P04", "P05", "P06", "P07")) == table["P01"]
     assert table["P06a"] <= table["P06"]
     assert table["P02"] <= table["P01"] - table["P07"]
+
+
+def test_per_region_and_per_cluster_in_one_pass_equal_one_computation_per_scope(imported):
+    from partnerships.models import Cluster, Region
+
+    # A camp of a cluster that spans two regions counts once in each of them.
+    cluster = Cluster.objects.order_by("number").first()
+    for name in ("Køge", "Aarhus"):
+        ClusterMembershipFactory(cluster=cluster, municipality=Municipality.objects.get(name=name))
+    CampFactory(cluster=cluster, date=date(2020, 5, 1))
+    IndicatorTarget.objects.create(
+        region=Region.objects.get(name="Region Sjælland"), code="P01", value=9
+    )
+    regions = list(Region.objects.order_by("name").values_list("name", flat=True))
+    clusters = list(Cluster.objects.order_by("number").values_list("number", flat=True))
+    end = date(2024, 12, 31)
+
+    by_region = compute_by(BY_REGION, regions, end=end)
+    by_cluster = compute_by(BY_CLUSTER, clusters, end=end)
+
+    assert by_region == {name: compute(scope=Scope(region=name), end=end) for name in regions}
+    assert by_cluster == {n: compute(scope=Scope(cluster=n), end=end) for n in clusters}
+    assert sum(rows[0].value for rows in by_region.values()) == values(end=end)["P01"] > 0
+    assert {r.code: r.target for r in by_region["Region Sjælland"]}["P01"] == 9
+    assert sum({r.code: r.value for r in rows}["C04"] for rows in by_region.values()) == 2
+
+
+def test_the_grouped_computation_takes_the_same_queries_for_any_number_of_groups():
+    def count(keys) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            compute_by(BY_CLUSTER, keys)
+        return len(ctx.captured_queries)
+
+    for number in range(1, 6):
+        ClusterFactory(number=number)
+    build(20)
+    assert count([1]) == count([1, 2, 3, 4, 5]) <= 6
