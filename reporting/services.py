@@ -217,7 +217,21 @@ def _store(job: ReportJob, built: exports.Built) -> ReportArtifact:
         # Another run of the same job stored its artifact first: keep that one.
         default_storage.delete(name)
         return ReportArtifact.objects.get(job=job)
+    _remove_leftovers(job.pk, keep=name)
     return artifact
+
+
+def _remove_leftovers(job_id: int, *, keep: str) -> None:
+    """Once a job's artifact is stored, any other file in its folder is an earlier run's that
+    was stopped (a worker killed) between writing its file and recording it."""
+    folder = f"reports/{job_id}"
+    try:
+        _folders, files = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for filename in files:
+        if f"{folder}/{filename}" != keep:
+            default_storage.delete(f"{folder}/{filename}")
 
 
 def artifact_downloaded(*, artifact: ReportArtifact, by: User) -> None:

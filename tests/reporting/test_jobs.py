@@ -77,6 +77,23 @@ def test_running_a_job_twice_keeps_one_artifact(programme):
     assert len(first.sha256) == 64
 
 
+def test_a_file_left_by_a_run_killed_before_recording_it_is_removed(programme):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    job = services.job_create(
+        by=None, kind="indicators", fmt="csv", params=ReportParams(), queue=False
+    )
+    default_storage.save(f"reports/{job.pk}/indikatorer.csv", ContentFile(b"half"))
+
+    artifact = services.run_job(job.pk)
+
+    _folders, files = default_storage.listdir(f"reports/{job.pk}")
+    assert [f"reports/{job.pk}/{name}" for name in files] == [artifact.file.name]
+    with artifact.file.open("rb") as handle:
+        assert handle.read() != b"half"
+
+
 def test_the_database_refuses_a_second_artifact_for_a_job():
     artifact = ReportArtifactFactory()
     with pytest.raises(IntegrityError):
