@@ -36,7 +36,13 @@ def rss_mb() -> float:
 
 
 def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+    """This program's peak RSS (VmHWM). Not getrusage's ru_maxrss, which also counts the
+    parent's memory copied into the child before exec (the bench's parent holds a lot)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
+    raise RuntimeError("no VmHWM in /proc/self/status")
 
 
 def build_report(html_out: Path) -> bytes:
