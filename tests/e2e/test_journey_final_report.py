@@ -3,8 +3,6 @@ watches its progress until it downloads. A real Celery worker builds it (no eage
 
 import io
 import os
-import subprocess
-import sys
 import uuid
 
 import pytest
@@ -15,6 +13,7 @@ from pypdf import PdfReader
 from reporting import tasks
 from reporting.models import FINAL_HEADINGS
 from siv.celery import app as celery_app
+from tests.quality.servers import celery_worker, database_url
 
 from .axe import assert_accessible
 from .conftest import save_screenshot, sign_in
@@ -24,64 +23,25 @@ pytestmark = pytest.mark.e2e
 REDIS = os.environ.get("SIV_E2E_REDIS_URL", "redis://127.0.0.1:6379/7")
 
 
-def _database_url() -> str:
-    """The live server's test database, for the worker process."""
-    db = settings.DATABASES["default"]
-    user = db.get("USER") or "postgres"
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    host = db.get("HOST") or "127.0.0.1"
-    port = db.get("PORT") or 5432
-    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
-
-
 @pytest.fixture
-def report_worker(monkeypatch):
+def report_worker(monkeypatch, tmp_path):
     """A real worker on its own queue; the app's `.delay()` sends there. Always stopped."""
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         pytest.skip("the worker shares the test database, which needs PostgreSQL")
     queue = f"e2e-reports-{uuid.uuid4().hex[:8]}"
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "siv",
-            "worker",
-            "--pool=solo",
-            "-Q",
-            queue,
-            "--loglevel=WARNING",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=settings.BASE_DIR,
-        env={
-            **os.environ,
-            "DATABASE_URL": _database_url(),
-            "REDIS_URL": REDIS,
-            "SIV_FIELD_KEY": settings.SIV_FIELD_KEY,
-            "DJANGO_SETTINGS_MODULE": "siv.settings_test",
-        },
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    env = {
+        "DATABASE_URL": database_url(),
+        "REDIS_URL": REDIS,
+        "SIV_FIELD_KEY": settings.SIV_FIELD_KEY,
+    }
 
     def send(job_id):
         with celery_app.connection_for_write(REDIS) as connection:
             tasks.run_report_job.apply_async((job_id,), queue=queue, connection=connection)
 
     monkeypatch.setattr(tasks.run_report_job, "delay", send)
-    try:
+    with celery_worker(env, queue, tmp_path / "worker.log", pool="solo"):
         yield queue
-    finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
 
 
 def test_the_controller_starts_the_final_report_and_downloads_the_pdf(

@@ -259,11 +259,15 @@ def celery_worker(
     log_path: Path,
     settings_module: str = "siv.settings_test",
     *,
+    pool: str = "prefork",
     concurrency: int = 1,
 ) -> Iterator[subprocess.Popen]:
-    """A real Celery worker with a prefork pool (so its tasks run in child processes that a
-    test can kill), consuming only `queue`; its output goes to log_path."""
+    """A real Celery worker consuming only `queue`; its output goes to log_path. The prefork
+    pool runs tasks in child processes that a test can kill; solo runs them in the worker."""
     full_env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings_module, **env}
+    pool_options = [f"--pool={pool}"]
+    if pool == "prefork":
+        pool_options.append(f"--concurrency={concurrency}")
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             [
@@ -273,8 +277,7 @@ def celery_worker(
                 "-A",
                 "siv",
                 "worker",
-                "--pool=prefork",
-                f"--concurrency={concurrency}",
+                *pool_options,
                 "-Q",
                 queue,
                 "--loglevel=WARNING",

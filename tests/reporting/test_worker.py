@@ -1,11 +1,8 @@
 """A real Celery worker on Redis runs one export end to end (no eager mode)."""
 
 import os
-import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
@@ -14,61 +11,19 @@ from django.urls import reverse
 from reporting import tasks
 from reporting.models import JobStatus, ReportArtifact, ReportJob
 from siv.celery import app as celery_app
+from tests.quality.servers import celery_worker, database_url
 
 REDIS = os.environ.get("SIV_TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _database_url() -> str:
-    db = django_settings.DATABASES["default"]
-    user = db.get("USER") or "postgres"
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    host = db.get("HOST") or "127.0.0.1"
-    port = db.get("PORT") or 5432
-    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
 
 
 @pytest.fixture
-def worker_queue():
+def worker_queue(tmp_path):
     if django_settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         pytest.skip("the worker shares the test database, which needs PostgreSQL")
     queue = f"test-reports-{uuid.uuid4().hex[:8]}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "REDIS_URL": REDIS,
-        "DJANGO_SETTINGS_MODULE": "siv.settings_test",
-    }
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "siv",
-            "worker",
-            "--pool=solo",
-            "-Q",
-            queue,
-            "--loglevel=WARNING",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
+    env = {"DATABASE_URL": database_url(), "REDIS_URL": REDIS}
+    with celery_worker(env, queue, tmp_path / "worker.log", pool="solo"):
         yield queue
-    finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
 
 
 @pytest.mark.worker
