@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Cluster, Municipality, Organisation, OrganisationKind
+from siv.forms import Select
 
 from .models import Phase
 from .selectors_screens import citizen_search
@@ -19,23 +20,32 @@ class CitizenFilter(django_filters.FilterSet):
         choices=[("active", _("Aktive")), ("exited", _("Ophørte"))],
         method="filter_status",
         empty_label=_("Alle"),
+        widget=Select,
     )
     phase = django_filters.ChoiceFilter(
         label=_("Fase"),
         choices=[(str(value), label) for value, label in Phase.choices],
         method="filter_phase",
         empty_label=_("Alle faser"),
+        widget=Select,
     )
     municipality = django_filters.ModelChoiceFilter(
-        label=_("Kommune"), queryset=Municipality.objects.none(), empty_label=_("Alle kommuner")
+        label=_("Kommune"),
+        queryset=Municipality.objects.none(),
+        empty_label=_("Alle kommuner"),
+        widget=Select,
     )
     employment_actor = django_filters.ModelChoiceFilter(
         label=_("Beskæftigelsesaktør"),
         queryset=Organisation.objects.filter(kind=OrganisationKind.EMPLOYMENT_ACTOR),
         empty_label=_("Alle aktører"),
+        widget=Select,
     )
     cluster = django_filters.ModelChoiceFilter(
-        label=_("Klynge"), queryset=Cluster.objects.all(), empty_label=_("Alle klynger")
+        label=_("Klynge"),
+        queryset=Cluster.objects.all(),
+        empty_label=_("Alle klynger"),
+        widget=Select,
     )
     overdue = django_filters.BooleanFilter(
         label=_("Kun visitationer over 4 uger"),
