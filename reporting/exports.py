@@ -237,7 +237,7 @@ def report_context(kind: str, params: ReportParams, progress: Progress) -> dict:
     funnel = selectors.funnel(params)
     clusters = selectors.status_per_cluster(params)
     progress(50)
-    statement = selectors.hours_statement(params)
+    statement = selectors.hours_statement(params, by_month_only=True)
     camps = list(selectors.camps_held(params))
     companies = selectors.company_status(params)
     progress(70)

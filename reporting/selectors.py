@@ -279,16 +279,24 @@ WITH citizen_kind AS (
     JOIN participants_citizen c ON c.id = k.citizen_id
     LEFT JOIN dated d ON d.valid_from <= k.month AND (d.until IS NULL OR k.month < d.until)
 )
+{select}
+"""
+# (month, municipality, benefit, kind, hours, eligible, amount, citizens) per group.
+_BY_GROUP = """
 SELECT v.month, mu.name, v.benefit, v.kind, SUM(v.hours),
        COALESCE(SUM(v.eligible), 0), COALESCE(SUM(v.eligible * v.rate), 0), COUNT(*)
 FROM valued v JOIN partnerships_municipality mu ON mu.id = v.municipality_id
 GROUP BY v.month, mu.name, v.benefit, v.kind
 ORDER BY v.month, mu.name, v.benefit, v.kind
 """
+# (month, hours, eligible, amount) per month.
+_BY_MONTH = """
+SELECT v.month, SUM(v.hours), COALESCE(SUM(v.eligible), 0), COALESCE(SUM(v.eligible * v.rate), 0)
+FROM valued v GROUP BY v.month ORDER BY v.month
+"""
 
 
-def _hours_statement_rows(params: ReportParams) -> list[tuple]:
-    """(month, municipality, benefit, kind, hours, eligible, amount, citizens) per group."""
+def _hours_statement_rows(params: ReportParams, select: str) -> list[tuple]:
     scope = params.scope.citizens()
     citizens_sql, citizens_params = "TRUE", []
     if scope:  # the whole programme needs no filter on the millions of hour rows
@@ -301,6 +309,7 @@ def _hours_statement_rows(params: ReportParams) -> list[tuple]:
         month=_MONTH_SQL[vendor].format("h.week_start"),
         least=_LEAST_SQL[vendor],
         citizens=citizens_sql,
+        select=select,
     )
     start = params.start or date.min
     with transaction.atomic(), connection.cursor() as cursor:
@@ -316,39 +325,18 @@ def _decimal(value) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
-def hours_statement(params: ReportParams) -> HoursStatement:
+def hours_statement(params: ReportParams, *, by_month_only: bool = False) -> HoursStatement:
     """Hours per month by kind, municipality and benefit type, valued at the dated rate.
 
     A week's hours belong to the month of its Monday. The monthly cap applies per citizen
     across all kinds: each kind keeps its share of the capped month (one citizen, one cap).
+    With `by_month_only` the database sums the months alone (what a report's chart and table
+    show), with the same figures and no rows per group.
     """
     statement = HoursStatement()
     months: dict[date, dict] = {}
-    for (
-        month,
-        municipality,
-        benefit,
-        kind,
-        hours,
-        eligible,
-        amount,
-        citizens,
-    ) in _hours_statement_rows(params):
-        month = date.fromisoformat(month) if isinstance(month, str) else month
-        hours, eligible, amount = _decimal(hours), _decimal(eligible), _decimal(amount)
-        statement.rows.append(
-            {
-                "month": month,
-                "municipality": municipality,
-                "benefit": Benefit(benefit).label,
-                "kind": HoursKind(kind).label,
-                "kind_code": kind,
-                "citizens": citizens,
-                "hours": hours,
-                "eligible": eligible.quantize(MONEY, ROUND_HALF_UP),
-                "amount": amount.quantize(MONEY, ROUND_HALF_UP),
-            }
-        )
+
+    def add(month, hours: Decimal, eligible: Decimal, amount: Decimal) -> None:
         statement.total_hours += hours
         statement.eligible_hours += eligible
         statement.amount += amount
@@ -357,6 +345,29 @@ def hours_statement(params: ReportParams) -> HoursStatement:
         )
         summary["hours"] += hours
         summary["amount"] += amount
+
+    if by_month_only:
+        for month, hours, eligible, amount in _hours_statement_rows(params, _BY_MONTH):
+            add(_month(month), _decimal(hours), _decimal(eligible), _decimal(amount))
+    else:
+        for row in _hours_statement_rows(params, _BY_GROUP):
+            month, municipality, benefit, kind, hours, eligible, amount, citizens = row
+            month, hours = _month(month), _decimal(hours)
+            eligible, amount = _decimal(eligible), _decimal(amount)
+            statement.rows.append(
+                {
+                    "month": month,
+                    "municipality": municipality,
+                    "benefit": Benefit(benefit).label,
+                    "kind": HoursKind(kind).label,
+                    "kind_code": kind,
+                    "citizens": citizens,
+                    "hours": hours,
+                    "eligible": eligible.quantize(MONEY, ROUND_HALF_UP),
+                    "amount": amount.quantize(MONEY, ROUND_HALF_UP),
+                }
+            )
+            add(month, hours, eligible, amount)
     # Totals are rounded once, from the exact sums, so they never drift by an øre.
     statement.eligible_hours = statement.eligible_hours.quantize(MONEY, ROUND_HALF_UP)
     statement.amount = statement.amount.quantize(MONEY, ROUND_HALF_UP)
@@ -364,6 +375,11 @@ def hours_statement(params: ReportParams) -> HoursStatement:
         summary["amount"] = summary["amount"].quantize(MONEY, ROUND_HALF_UP)
     statement.by_month = list(months.values())
     return statement
+
+
+def _month(value) -> date:
+    """SQLite answers the month as text."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 # --- Narrative, settings, jobs ----------------------------------------------------------------

@@ -70,3 +70,22 @@ def test_hours_are_grouped_by_month_municipality_and_benefit(programme):
     assert (date(2024, 2, 1), "Køge", "Kontanthjælp", "training") in keys
     assert (date(2024, 2, 1), "Næstved", "Ressourceforløbsydelse", "training") in keys
     assert [m["hours"] for m in statement.by_month] == [Decimal("15"), Decimal("20")]
+
+
+def test_the_months_alone_carry_the_same_figures_as_the_full_statement(programme):
+    CoFinancingRate.objects.create(
+        valid_from=date(2024, 3, 1), hourly_rate=Decimal("300"), monthly_cap_hours=Decimal("30")
+    )
+    _citizen_with_march_hours("45", [HoursKind.TRAINING] * 3 + [HoursKind.PRACTICE])
+    params = ReportParams(end=date(2024, 12, 31))
+
+    full = hours_statement(params)
+    months = hours_statement(params, by_month_only=True)
+
+    assert len(full.by_month) > 1 and months.rows == []
+    assert months.by_month == full.by_month
+    assert (months.total_hours, months.eligible_hours, months.amount) == (
+        full.total_hours,
+        full.eligible_hours,
+        full.amount,
+    )
