@@ -44,7 +44,8 @@ class Select(forms.Select):
     cost 40 ms a page through the templates). Grouped choices go the template way."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        choices = list(self.choices)
+        # iter(): a model field's choices would answer list()'s length hint with a COUNT.
+        choices = tuple(iter(self.choices))
         if any(isinstance(label, (list, tuple)) for _value, label in choices):
             return super().render(name, value, attrs, renderer)
         selected = set(self.format_value(value))

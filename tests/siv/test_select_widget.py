@@ -37,6 +37,14 @@ def test_a_model_choice_field_selects_the_chosen_row():
     )
 
 
+@pytest.mark.django_db
+def test_a_model_choice_field_costs_one_query(django_assert_num_queries):
+    field = forms.ModelChoiceField(Municipality.objects.order_by("name"), widget=Select)
+
+    with django_assert_num_queries(1):
+        field.widget.render("kommune", None)
+
+
 def test_grouped_choices_are_rendered_by_djangos_template():
     grouped = [("Sjælland", [("1", "Køge"), ("2", "Stevns")])]
 
