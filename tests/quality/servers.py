@@ -111,8 +111,9 @@ def gunicorn_server(
         ],
         cwd=settings.BASE_DIR,
         env=full_env,
+        # Nothing reads its log: a pipe would fill under load and stall the server.
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
         pass_fds=(listener.fileno(),),
     )
     listener.close()  # gunicorn has its own copy; it listens once it is ready
