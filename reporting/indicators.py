@@ -175,33 +175,30 @@ def citizen_counts(
             F("phase1_days") - Coalesce(Subquery(_pause_days_in_phase1()), Value(timedelta(0)))
         ),
     )
-    counts = _counts(
-        exits,
-        key and f"citizen__{key}",
-        left=Count("pk"),
-        P02=Count("pk", filter=early_success | phase1_complete),
-        P03=Count("pk", filter=Q(status__in=EMPLOYED_STATUSES)),
-        P04=Count("pk", filter=Q(status=ExitStatus.EDUCATION)),
-        P05=Count("pk", filter=Q(status=ExitStatus.UNEMPLOYED)),
-        P06=Count("pk", filter=Q(status=ExitStatus.NOT_AVAILABLE)),
-        P06a=Count(
+    exit_figures = {
+        "left": Count("pk"),
+        "P02": Count("pk", filter=early_success | phase1_complete),
+        "P03": Count("pk", filter=Q(status__in=EMPLOYED_STATUSES)),
+        "P04": Count("pk", filter=Q(status=ExitStatus.EDUCATION)),
+        "P05": Count("pk", filter=Q(status=ExitStatus.UNEMPLOYED)),
+        "P06": Count("pk", filter=Q(status=ExitStatus.NOT_AVAILABLE)),
+        "P06a": Count(
             "pk",
             filter=Q(
                 status=ExitStatus.NOT_AVAILABLE,
                 not_available_reason=NotAvailableReason.DECEASED,
             ),
         ),
-        P08=Count("pk", filter=Q(employed_2y=True)),
-    )
+        "P08": Count("pk", filter=Q(employed_2y=True)),
+    }
+    counts = _counts(exits, key and f"citizen__{key}", **exit_figures)
     result = {}
     for group, visited_count in _counts(visited, key, P01=Count("pk")).items():
-        figures = counts.get(group) or dict.fromkeys(CITIZEN_EXIT_CODES, 0)
-        left = figures.pop("left", 0)
+        # A group whose visited citizens have none left has no exit row: all zeros.
+        figures = counts.get(group) or dict.fromkeys(exit_figures, 0)
+        left = figures.pop("left")
         result[group] = {"P01": visited_count["P01"], **figures, "P07": visited_count["P01"] - left}
     return result
-
-
-CITIZEN_EXIT_CODES = ("left", "P02", "P03", "P04", "P05", "P06", "P06a", "P08")
 
 
 def _pause_days_in_phase1():
