@@ -265,11 +265,9 @@ def measure_indicators() -> dict:
 
 
 def _pdf_child(mode: str, path: str) -> dict:
-    env = {**os.environ}
     result = subprocess.run(
         [sys.executable, "-m", "tests.bench.pdf", mode, path],
         cwd=settings.BASE_DIR,
-        env=env,
         capture_output=True,
         text=True,
     )

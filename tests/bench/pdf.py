@@ -14,6 +14,7 @@ import json
 import resource
 import sys
 import time
+from importlib import import_module
 from pathlib import Path
 
 import django
@@ -48,7 +49,7 @@ def peak_rss_mb() -> float:
 def build_report(html_out: Path) -> bytes:
     """The final report through the same builder the worker runs; its HTML saved on the way."""
     module_name, _, function = targets.PDF_FUNCTION.rpartition(".")
-    builder = getattr(__import__(module_name, fromlist=[function]), function)(ReportKind.FINAL)
+    builder = getattr(import_module(module_name), function)(ReportKind.FINAL)
     render = pdf_module.render_to_string
 
     def keep(*args, **kwargs):
