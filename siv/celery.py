@@ -23,7 +23,7 @@ def _ensure_queue_folders() -> None:
 
     options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {})
     if str(getattr(settings, "CELERY_BROKER_URL", "")).startswith("filesystem://"):
-        for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+        for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
             if options.get(key):
                 Path(options[key]).mkdir(parents=True, exist_ok=True)
 

@@ -251,6 +251,9 @@ if not REDIS_URL:
         "data_folder_in": str(_queue_dir / "queue"),
         "data_folder_out": str(_queue_dir / "queue"),
         "processed_folder": str(_queue_dir / "processed"),
+        # The broadcast exchanges (worker remote control) live beside the queue, not in
+        # whatever folder the worker was started from.
+        "control_folder": str(_queue_dir / "control"),
         "store_processed": False,
     }
 else:

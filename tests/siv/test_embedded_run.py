@@ -124,6 +124,9 @@ def test_a_real_worker_on_the_filesystem_transport_purges_the_audit_log(embedded
 
     log_path = directory / "worker.log"
     log = log_path.open("wb")
+    elsewhere = directory / "started-from"  # the worker writes nothing where it was started
+    elsewhere.mkdir()
+    env = {**env, "PYTHONPATH": str(BASE_DIR)}
     worker = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "celery"),
@@ -136,7 +139,7 @@ def test_a_real_worker_on_the_filesystem_transport_purges_the_audit_log(embedded
             "--without-gossip",
             "--without-mingle",
         ],
-        cwd=BASE_DIR,
+        cwd=elsewhere,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -165,6 +168,8 @@ def test_a_real_worker_on_the_filesystem_transport_purges_the_audit_log(embedded
             ).fetchone()[0]
         assert left == 0
         assert "succeeded" in log_path.read_text()
+        assert list(elsewhere.iterdir()) == []
+        assert (directory / "celery" / "control" / "celery.pidbox.exchange").exists()
     finally:
         _stop(worker)
         log.close()
