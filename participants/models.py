@@ -901,6 +901,36 @@ class HoursEntry(models.Model):
         return f"{year}-W{week:02d}"
 
 
+class HoursMonth(models.Model):
+    """One citizen's hours of one kind in one calendar month: the sum of their weekly rows,
+    beside the citizen's month total across kinds (the monthly cap applies to that total).
+
+    A week belongs to the month of its Monday. The database keeps this table (triggers on
+    participants_hoursentry, created in migration 0004), whatever writes the weekly rows:
+    the grid, an upload, the API, an import or a bulk COPY. The hours statement reads whole
+    months from here instead of the millions of weekly rows.
+    """
+
+    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    kind = models.CharField(max_length=20, choices=HoursKind.choices)
+    hours = models.DecimalField(max_digits=9, decimal_places=2)
+    entries = models.PositiveIntegerField()
+    month_total = models.DecimalField(max_digits=9, decimal_places=2)
+
+    objects = CitizenRecordQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["citizen", "month", "kind"], name="uniq_hours_month_citizen_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.citizen_id} {self.month:%Y-%m} {self.kind}"
+
+
 # --- Placements and competence courses -----------------------------------------------------
 
 

@@ -7,9 +7,10 @@ here is the rest of what a report shows (funnel, hours statement, camps, company
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.db import connection, transaction
 from django.db.models import (
     Count,
@@ -248,80 +249,112 @@ class HoursStatement:
     amount: Decimal = Decimal("0")
 
 
-# The first day of a date's month, and the smaller of two numbers, in each database's words.
+# The first day of a date's month, in each database's words.
 _MONTH_SQL = {
     "postgresql": "CAST(date_trunc('month', {}) AS date)",
     "sqlite": "date({}, 'start of month')",
 }
-_LEAST_SQL = {"postgresql": "LEAST", "sqlite": "MIN"}
 
-# One pass over the hour rows, summed first per citizen, month and kind (one row per citizen
-# in each group, so COUNT(*) counts citizens); each citizen's month total once (the cap is
-# per citizen and month across kinds); the dated rates as periods, joined by month. The
-# cap is multiplied by 1.0 so that SQLite divides as decimals, not as integers.
+# The hours per citizen, month and kind, each with the citizen's month total across kinds
+# (the cap is per citizen and month): the months the period covers whole come from the
+# monthly roll-up (participants.HoursMonth), the weeks of a month it cuts from the weekly
+# rows. Each kind keeps its share of a month over the cap of the rate dated for it; a month
+# with no dated rate has no eligible hours. The rate is one per month, so the sums are
+# valued once per group, not once per row. One row per citizen in each group, so COUNT(*)
+# counts citizens.
 _HOURS_STATEMENT_SQL = """
-WITH citizen_kind AS (
+WITH cut AS (
     SELECT h.citizen_id, {month} AS month, h.kind, SUM(h.hours) AS hours
     FROM participants_hoursentry h
-    WHERE h.week_start <= %s AND h.week_start >= %s AND {citizens}
+    WHERE ((h.week_start >= %s AND h.week_start < %s)
+           OR (h.week_start >= %s AND h.week_start <= %s))
+      AND {week_citizens}
     GROUP BY h.citizen_id, {month}, h.kind
-), citizen_month AS (
-    SELECT citizen_id, month, SUM(hours) AS total FROM citizen_kind GROUP BY citizen_id, month
+), citizen_kind AS (
+    SELECT r.citizen_id, r.month, r.kind, r.hours, r.month_total AS total
+    FROM participants_hoursmonth r
+    WHERE r.month >= %s AND r.month < %s AND {month_citizens}
+    UNION ALL
+    SELECT citizen_id, month, kind, hours,
+           SUM(hours) OVER (PARTITION BY citizen_id, month) AS total
+    FROM cut
 ), dated AS (
     SELECT valid_from, LEAD(valid_from) OVER (ORDER BY valid_from) AS until,
            monthly_cap_hours AS cap, hourly_rate AS rate
     FROM reporting_cofinancingrate
 ), valued AS (
-    SELECT k.month, c.municipality_id, c.benefit, k.kind, k.hours,
-           k.hours * {least}(1, 1.0 * d.cap / NULLIF(cm.total, 0)) AS eligible, d.rate
+    SELECT k.month, k.citizen_id, k.kind, k.hours, d.rate,
+           CASE WHEN k.total <= d.cap THEN k.hours ELSE k.hours * d.cap / k.total END
+               AS eligible
     FROM citizen_kind k
-    JOIN citizen_month cm ON cm.citizen_id = k.citizen_id AND cm.month = k.month
-    JOIN participants_citizen c ON c.id = k.citizen_id
     LEFT JOIN dated d ON d.valid_from <= k.month AND (d.until IS NULL OR k.month < d.until)
 )
 {select}
 """
 # (month, municipality, benefit, kind, hours, eligible, amount, citizens) per group.
 _BY_GROUP = """
-SELECT v.month, mu.name, v.benefit, v.kind, SUM(v.hours),
-       COALESCE(SUM(v.eligible), 0), COALESCE(SUM(v.eligible * v.rate), 0), COUNT(*)
-FROM valued v JOIN partnerships_municipality mu ON mu.id = v.municipality_id
-GROUP BY v.month, mu.name, v.benefit, v.kind
-ORDER BY v.month, mu.name, v.benefit, v.kind
+SELECT g.month, mu.name, g.benefit, g.kind, g.hours, g.eligible, g.amount, g.citizens
+FROM (
+    SELECT v.month, c.municipality_id, c.benefit, v.kind, SUM(v.hours) AS hours,
+           COALESCE(SUM(v.eligible), 0) AS eligible,
+           COALESCE(SUM(v.eligible) * v.rate, 0) AS amount, COUNT(*) AS citizens
+    FROM valued v JOIN participants_citizen c ON c.id = v.citizen_id
+    GROUP BY v.month, c.municipality_id, c.benefit, v.kind, v.rate
+) g
+JOIN partnerships_municipality mu ON mu.id = g.municipality_id
+ORDER BY g.month, mu.name, g.benefit, g.kind
 """
 # (month, hours, eligible, amount) per month.
 _BY_MONTH = """
-SELECT v.month, SUM(v.hours), COALESCE(SUM(v.eligible), 0), COALESCE(SUM(v.eligible * v.rate), 0)
-FROM valued v GROUP BY v.month ORDER BY v.month
+SELECT v.month, SUM(v.hours), COALESCE(SUM(v.eligible), 0), COALESCE(SUM(v.eligible) * v.rate, 0)
+FROM valued v GROUP BY v.month, v.rate ORDER BY v.month
 """
+
+
+def _whole_months(start: date, end: date) -> tuple[date, date]:
+    """The first day of the first month inside [start, end], and of the month after the last
+    (the same day twice when no month lies wholly inside)."""
+    first = start if start.day == 1 else start.replace(day=1) + relativedelta(months=1)
+    after_last = (end + timedelta(days=1)).replace(day=1)
+    return first, max(first, after_last)
 
 
 def _hours_statement_rows(params: ReportParams, select: str) -> list[tuple]:
     scope = params.scope.citizens()
-    citizens_sql, citizens_params = "TRUE", []
+    month_citizens, week_citizens, scope_params = "TRUE", "TRUE", []
     if scope:  # the whole programme needs no filter on the millions of hour rows
-        subquery, citizens_params = (
-            Citizen.objects.filter(scope).values("pk").query.sql_with_params()
-        )
-        citizens_sql = f"h.citizen_id IN ({subquery})"
+        subquery, scope_params = Citizen.objects.filter(scope).values("pk").query.sql_with_params()
+        month_citizens = f"r.citizen_id IN ({subquery})"
+        week_citizens = f"h.citizen_id IN ({subquery})"
     vendor = connection.vendor
     sql = _HOURS_STATEMENT_SQL.format(
         month=_MONTH_SQL[vendor].format("h.week_start"),
-        least=_LEAST_SQL[vendor],
-        citizens=citizens_sql,
+        month_citizens=month_citizens,
+        week_citizens=week_citizens,
         select=select,
     )
-    start = params.start or date.min
+    start, end = params.start or date(1, 1, 1), params.period_end
+    whole_from, whole_until = _whole_months(start, end)
     with transaction.atomic(), connection.cursor() as cursor:
         if vendor == "postgresql":
-            # Millions of hour rows at national scale: group in memory, not on disk.
+            # A million citizen-months at national scale: group in memory, not on disk.
             cursor.execute("SET LOCAL work_mem = '256MB'")
-        cursor.execute(sql, [params.period_end, start, *citizens_params])
+        cursor.execute(
+            sql,
+            [
+                # The weeks before the first whole month (the period's own end, when shorter)
+                # and after the last one.
+                *(start, min(whole_from, end + timedelta(days=1)), whole_until, end),
+                *scope_params,
+                *(whole_from, whole_until, *scope_params),
+            ],
+        )
         return cursor.fetchall()
 
 
 def _decimal(value) -> Decimal:
-    """SQLite answers sums as floats: read them back as the decimals they print as."""
+    """SQLite answers sums as floats: read them back as the decimals they print as (hours,
+    which are whole hundredths, rounded back to them)."""
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
@@ -348,18 +381,24 @@ def hours_statement(params: ReportParams, *, by_month_only: bool = False) -> Hou
 
     if by_month_only:
         for month, hours, eligible, amount in _hours_statement_rows(params, _BY_MONTH):
-            add(_month(month), _decimal(hours), _decimal(eligible), _decimal(amount))
+            add(
+                _month(month),
+                _decimal(hours).quantize(MONEY, ROUND_HALF_UP),
+                _decimal(eligible),
+                _decimal(amount),
+            )
     else:
+        benefits, kinds = dict(Benefit.choices), dict(HoursKind.choices)
         for row in _hours_statement_rows(params, _BY_GROUP):
             month, municipality, benefit, kind, hours, eligible, amount, citizens = row
-            month, hours = _month(month), _decimal(hours)
+            month, hours = _month(month), _decimal(hours).quantize(MONEY, ROUND_HALF_UP)
             eligible, amount = _decimal(eligible), _decimal(amount)
             statement.rows.append(
                 {
                     "month": month,
                     "municipality": municipality,
-                    "benefit": Benefit(benefit).label,
-                    "kind": HoursKind(kind).label,
+                    "benefit": benefits[benefit],
+                    "kind": kinds[kind],
                     "kind_code": kind,
                     "citizens": citizens,
                     "hours": hours,

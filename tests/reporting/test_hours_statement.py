@@ -1,9 +1,11 @@
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
-from participants.models import HoursKind
+from participants.models import HoursEntry, HoursKind
 from reporting.models import CoFinancingRate
 from reporting.selectors import ReportParams, hours_statement
 from tests.factories.participants import CitizenFactory, HoursEntryFactory, VisitationFactory
@@ -89,3 +91,51 @@ def test_the_months_alone_carry_the_same_figures_as_the_full_statement(programme
         full.eligible_hours,
         full.amount,
     )
+
+
+CAP, RATE = Decimal("160.33"), Decimal("250")
+WEEKS = [date(2024, 1, 1) + timedelta(weeks=n) for n in range(18)]  # January to April
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    weeks=st.lists(
+        st.tuples(
+            st.integers(0, 1),
+            st.sampled_from(WEEKS),
+            st.sampled_from([HoursKind.TRAINING, HoursKind.PRACTICE]),
+            st.decimals(min_value=0, max_value=60, places=2),
+        ),
+        max_size=20,
+        unique_by=lambda row: row[:3],
+    ),
+    start=st.one_of(st.none(), st.dates(date(2023, 12, 20), date(2024, 5, 10))),
+    days=st.integers(0, 140),
+)
+# A period of a few days inside one month, before the week's Monday: no whole month at all.
+@example(
+    weeks=[(0, date(2024, 2, 5), HoursKind.TRAINING, Decimal(5))], start=date(2024, 2, 2), days=0
+)
+def test_any_period_counts_exactly_the_weeks_whose_monday_lies_in_it(weeks, start, days):
+    """Whole months come from the monthly roll-up and the cut months from the weekly rows:
+    whatever the period, the figures are those of its weeks alone."""
+    HoursEntry.objects.all().delete()  # the examples share one transaction
+    citizens = [CitizenFactory(), CitizenFactory()]
+    for who, week, kind, hours in weeks:
+        HoursEntryFactory(citizen=citizens[who], week_start=week, kind=kind, hours=hours)
+    end = (start or date(2024, 1, 1)) + timedelta(days=days)
+
+    inside = [w for w in weeks if (start is None or w[1] >= start) and w[1] <= end]
+    months: dict[tuple, Decimal] = {}
+    for who, week, _kind, hours in inside:
+        key = (who, week.replace(day=1))
+        months[key] = months.get(key, Decimal(0)) + hours
+    eligible = sum((min(total, CAP) for total in months.values()), Decimal(0))
+
+    statement = hours_statement(ReportParams(start=start, end=end))
+    assert statement.total_hours == sum((w[3] for w in inside), Decimal(0))
+    assert statement.eligible_hours == eligible.quantize(Decimal("0.01"), ROUND_HALF_UP)
+    assert statement.amount == (eligible * RATE).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    assert [m["month"] for m in statement.by_month] == sorted({m for _who, m in months})

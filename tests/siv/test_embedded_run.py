@@ -173,3 +173,30 @@ def test_a_real_worker_on_the_filesystem_transport_purges_the_audit_log(embedded
     finally:
         _stop(worker)
         log.close()
+
+
+def test_the_monthly_hours_and_the_statement_hold_on_the_embedded_database(tmp_path):
+    """The roll-up's triggers and the statement's SQL have a SQLite form: their tests pass
+    on it too (the rest of the suite runs on PostgreSQL)."""
+    env = _env(tmp_path, tmp_path / "unused.sqlite3")
+    env.pop("PYTEST_XDIST_WORKER", None)
+    env["DJANGO_SETTINGS_MODULE"] = "siv.settings_test"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests/participants/test_hours_month.py",
+            "tests/reporting/test_hours_statement.py",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert " passed" in result.stdout and "skipped" not in result.stdout
