@@ -255,59 +255,73 @@ _MONTH_SQL = {
     "sqlite": "date({}, 'start of month')",
 }
 
-# The hours per citizen, month and kind, each with the citizen's month total across kinds
-# (the cap is per citizen and month): the months the period covers whole come from the
-# monthly roll-up (participants.HoursMonth), the weeks of a month it cuts from the weekly
-# rows. Each kind keeps its share of a month over the cap of the rate dated for it; a month
-# with no dated rate has no eligible hours. The rate is one per month, so the sums are
-# valued once per group, not once per row. One row per citizen in each group, so COUNT(*)
-# counts citizens.
-_HOURS_STATEMENT_SQL = """
-WITH cut AS (
-    SELECT h.citizen_id, {month} AS month, h.kind, SUM(h.hours) AS hours
-    FROM participants_hoursentry h
-    WHERE ((h.week_start >= %s AND h.week_start < %s)
-           OR (h.week_start >= %s AND h.week_start <= %s))
-      AND {week_citizens}
-    GROUP BY h.citizen_id, {month}, h.kind
-), citizen_kind AS (
-    SELECT r.citizen_id, r.month, r.kind, r.hours, r.month_total AS total
-    FROM participants_hoursmonth r
-    WHERE r.month >= %s AND r.month < %s AND {month_citizens}
-    UNION ALL
+# The hours per citizen, month and kind come from two parts that never share a month: the
+# months the period covers whole from the monthly roll-up (participants.HoursMonth), the
+# weeks of a month it cuts from the weekly rows. Each row carries the citizen's month total
+# across kinds: the cap is per citizen and month, and each kind keeps its share of a month
+# over the cap of the rate dated for it (a month with no dated rate has no eligible hours).
+# The rate is one per month, so sums are valued once per group, not once per row. The
+# shares are multiplied by 1.0 so that SQLite divides as decimals, not as integers.
+_CUT = """
+cut AS (
     SELECT citizen_id, month, kind, hours,
-           SUM(hours) OVER (PARTITION BY citizen_id, month) AS total
-    FROM cut
+           SUM(hours) OVER (PARTITION BY citizen_id, month) AS month_total
+    FROM (
+        SELECT h.citizen_id, {month} AS month, h.kind, SUM(h.hours) AS hours
+        FROM participants_hoursentry h
+        WHERE ((h.week_start >= %s AND h.week_start < %s)
+               OR (h.week_start >= %s AND h.week_start <= %s))
+          AND {week_citizens}
+        GROUP BY h.citizen_id, {month}, h.kind
+    ) weeks
+), whole AS (
+    SELECT k.citizen_id, k.month, k.kind, k.hours, k.month_total
+    FROM participants_hoursmonth k
+    WHERE k.month >= %s AND k.month < %s AND {month_citizens}
 ), dated AS (
     SELECT valid_from, LEAD(valid_from) OVER (ORDER BY valid_from) AS until,
            monthly_cap_hours AS cap, hourly_rate AS rate
     FROM reporting_cofinancingrate
-), valued AS (
-    SELECT k.month, k.citizen_id, k.kind, k.hours, d.rate,
-           CASE WHEN k.total <= d.cap THEN k.hours ELSE k.hours * d.cap / k.total END
-               AS eligible
-    FROM citizen_kind k
+)"""
+
+# (month, municipality, benefit, kind, hours, eligible, amount, citizens) per group; one
+# row per citizen, month and kind, so COUNT(*) counts citizens.
+_BY_GROUP = """
+WITH {cut}, valued AS (
+    SELECT k.month, c.municipality_id, c.benefit, k.kind, k.hours, d.rate,
+           CASE WHEN k.month_total <= d.cap THEN k.hours
+                ELSE 1.0 * k.hours * d.cap / k.month_total END AS eligible
+    FROM (SELECT * FROM whole UNION ALL SELECT * FROM cut) k
+    JOIN participants_citizen c ON c.id = k.citizen_id
     LEFT JOIN dated d ON d.valid_from <= k.month AND (d.until IS NULL OR k.month < d.until)
 )
-{select}
-"""
-# (month, municipality, benefit, kind, hours, eligible, amount, citizens) per group.
-_BY_GROUP = """
 SELECT g.month, mu.name, g.benefit, g.kind, g.hours, g.eligible, g.amount, g.citizens
 FROM (
-    SELECT v.month, c.municipality_id, c.benefit, v.kind, SUM(v.hours) AS hours,
-           COALESCE(SUM(v.eligible), 0) AS eligible,
-           COALESCE(SUM(v.eligible) * v.rate, 0) AS amount, COUNT(*) AS citizens
-    FROM valued v JOIN participants_citizen c ON c.id = v.citizen_id
-    GROUP BY v.month, c.municipality_id, c.benefit, v.kind, v.rate
+    SELECT month, municipality_id, benefit, kind, SUM(hours) AS hours,
+           COALESCE(SUM(eligible), 0) AS eligible,
+           COALESCE(SUM(eligible) * rate, 0) AS amount, COUNT(*) AS citizens
+    FROM valued GROUP BY month, municipality_id, benefit, kind, rate
 ) g
 JOIN partnerships_municipality mu ON mu.id = g.municipality_id
 ORDER BY g.month, mu.name, g.benefit, g.kind
 """
-# (month, hours, eligible, amount) per month.
+# (month, hours, eligible, amount) per month. Rows with the same month total have the same
+# share under the cap, so each part is summed per month and month total first: thousands
+# of sums to cap, not a million rows.
 _BY_MONTH = """
-SELECT v.month, SUM(v.hours), COALESCE(SUM(v.eligible), 0), COALESCE(SUM(v.eligible) * v.rate, 0)
-FROM valued v GROUP BY v.month, v.rate ORDER BY v.month
+WITH {cut}, summed AS (
+    SELECT month, month_total, SUM(hours) AS hours FROM cut GROUP BY month, month_total
+    UNION ALL
+    SELECT month, month_total, SUM(hours) AS hours FROM whole GROUP BY month, month_total
+), valued AS (
+    SELECT s.month, s.hours, d.rate,
+           CASE WHEN s.month_total <= d.cap THEN s.hours
+                ELSE 1.0 * s.hours * d.cap / s.month_total END AS eligible
+    FROM summed s
+    LEFT JOIN dated d ON d.valid_from <= s.month AND (d.until IS NULL OR s.month < d.until)
+)
+SELECT month, SUM(hours), COALESCE(SUM(eligible), 0), COALESCE(SUM(eligible) * rate, 0)
+FROM valued GROUP BY month, rate ORDER BY month
 """
 
 
@@ -319,20 +333,20 @@ def _whole_months(start: date, end: date) -> tuple[date, date]:
     return first, max(first, after_last)
 
 
-def _hours_statement_rows(params: ReportParams, select: str) -> list[tuple]:
+def _hours_statement_rows(params: ReportParams, sql: str) -> list[tuple]:
     scope = params.scope.citizens()
     month_citizens, week_citizens, scope_params = "TRUE", "TRUE", []
     if scope:  # the whole programme needs no filter on the millions of hour rows
         subquery, scope_params = Citizen.objects.filter(scope).values("pk").query.sql_with_params()
-        month_citizens = f"r.citizen_id IN ({subquery})"
+        month_citizens = f"k.citizen_id IN ({subquery})"
         week_citizens = f"h.citizen_id IN ({subquery})"
     vendor = connection.vendor
-    sql = _HOURS_STATEMENT_SQL.format(
+    cut = _CUT.format(
         month=_MONTH_SQL[vendor].format("h.week_start"),
         month_citizens=month_citizens,
         week_citizens=week_citizens,
-        select=select,
     )
+    sql = sql.format(cut=cut)
     start, end = params.start or date(1, 1, 1), params.period_end
     whole_from, whole_until = _whole_months(start, end)
     with transaction.atomic(), connection.cursor() as cursor:
