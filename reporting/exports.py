@@ -232,10 +232,9 @@ def esf_indicators(params: ReportParams, fmt: str, progress: Progress) -> Built:
 def report_context(kind: str, params: ReportParams, progress: Progress) -> dict:
     start = params.start or date(params.period_end.year, 1, 1)
     sections = selectors.narrative_texts(kind=kind, start=start, end=params.period_end)
-    indicator_rows = selectors.indicator_table(params)
+    indicator_rows, clusters = selectors.indicators_and_clusters(params)
     progress(30)
     funnel = selectors.funnel(params)
-    clusters = selectors.status_per_cluster(params)
     progress(50)
     statement = selectors.hours_statement(params, by_month_only=True)
     camps = list(selectors.camps_held(params))

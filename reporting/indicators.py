@@ -20,7 +20,6 @@ from django.db.models import (
     Count,
     DateField,
     DurationField,
-    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -162,14 +161,14 @@ def citizen_counts(
         phase1_days_net__gte=full_phase1,
     )
     early_success = Q(status__in=[*EMPLOYED_STATUSES, ExitStatus.EDUCATION])
+    # The exits followed up as employed after two years: one set, looked up by hash (not
+    # one subquery per exit row).
     employed_2y = FollowUp.objects.filter(
-        exit=OuterRef("pk"),
         kind=FollowUpKind.TWO_YEARS,
         followed_up_on__lte=end,
         status__in=EMPLOYED_STATUSES,
     )
     exits = gone.annotate(
-        employed_2y=Exists(employed_2y),
         phase1_days=phase1_days,
         phase1_days_net=_days(
             F("phase1_days") - Coalesce(Subquery(_pause_days_in_phase1()), Value(timedelta(0)))
@@ -189,7 +188,7 @@ def citizen_counts(
                 not_available_reason=NotAvailableReason.DECEASED,
             ),
         ),
-        "P08": Count("pk", filter=Q(employed_2y=True)),
+        "P08": Count("pk", filter=Q(pk__in=employed_2y.values("exit_id"))),
     }
     counts = _counts(exits, key and f"citizen__{key}", **exit_figures)
     result = {}
@@ -280,23 +279,15 @@ def compute(
     return _rows(values, targets)
 
 
-def compute_by(
-    grouping: Grouping,
-    keys: list,
-    *,
-    scope: Scope | None = None,
-    start: date | None = None,
-    end: date | None = None,
-) -> dict[object, list[IndicatorRow]]:
-    """The indicator table for each key (region name or cluster number), counted in one pass
-    per table rather than once per key: the same figures compute() gives for each one."""
-    scope = scope or Scope()
-    end = end or timezone.localdate()
-    parts = [
+def _grouped_parts(grouping: Grouping, scope: Scope, start, end) -> list[dict]:
+    return [
         citizen_counts(scope, start, end, grouping.citizen),
         company_counts(scope, start, end, grouping.company),
         camp_counts(scope, start, end, grouping.camp),
     ]
+
+
+def _rows_by_key(grouping: Grouping, keys: list, parts: list[dict]) -> dict:
     targets: dict[object, dict[str, int]] = {}
     for key, code, value in IndicatorTarget.objects.filter(
         **{f"{grouping.target}__in": keys}
@@ -309,3 +300,40 @@ def compute_by(
         )
         for key in keys
     }
+
+
+def compute_by(
+    grouping: Grouping,
+    keys: list,
+    *,
+    scope: Scope | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> dict[object, list[IndicatorRow]]:
+    """The indicator table for each key (region name or cluster number), counted in one pass
+    per table rather than once per key: the same figures compute() gives for each one."""
+    scope = scope or Scope()
+    end = end or timezone.localdate()
+    return _rows_by_key(grouping, keys, _grouped_parts(grouping, scope, start, end))
+
+
+def compute_with_clusters(
+    clusters: list,
+    *,
+    scope: Scope | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> tuple[list[IndicatorRow], dict[object, list[IndicatorRow]]]:
+    """compute() and compute_by(BY_CLUSTER) from one pass. Every citizen, company and camp
+    has at most one cluster, so the clusters (with the group of those without one) split
+    the scope, and each figure of the whole is the sum of the groups' figures."""
+    scope = scope or Scope()
+    end = end or timezone.localdate()
+    parts = _grouped_parts(BY_CLUSTER, scope, start, end)
+    whole: dict[str, int] = {}
+    for part in parts:
+        for figures in part.values():
+            for code, n in figures.items():
+                whole[code] = whole.get(code, 0) + n
+    targets = dict(IndicatorTarget.objects.filter(scope.targets()).values_list("code", "value"))
+    return _rows(whole, targets), _rows_by_key(BY_CLUSTER, clusters, parts)

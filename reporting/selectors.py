@@ -131,17 +131,20 @@ def indicator_table(params: ReportParams) -> list[indicators.IndicatorRow]:
 def indicator_breakdown(params: ReportParams) -> dict:
     """The indicators in total and, for the whole programme, per region and per cluster.
 
-    The regions and the clusters are each counted in one pass (indicators.compute_by): a
-    constant number of queries, whatever the number of citizens, regions or clusters.
+    The clusters and the whole are counted in one pass, the regions in another
+    (indicators.compute_with_clusters, compute_by): a constant number of queries, whatever
+    the number of citizens, regions or clusters.
     """
-    columns = [("I alt", indicator_table(params))]
-    if not (params.region or params.cluster or params.municipality):
+    if params.region or params.cluster or params.municipality:
+        columns = [("I alt", indicator_table(params))]
+    else:
         period = {"start": params.start, "end": params.end}
+        clusters = list(Cluster.objects.order_by("number").values_list("number", flat=True))
+        whole, by_cluster = indicators.compute_with_clusters(clusters, **period)
         regions = list(Region.objects.order_by("name").values_list("name", flat=True))
         by_region = indicators.compute_by(indicators.BY_REGION, regions, **period)
+        columns = [("I alt", whole)]
         columns += [(name, by_region[name]) for name in regions]
-        clusters = list(Cluster.objects.order_by("number").values_list("number", flat=True))
-        by_cluster = indicators.compute_by(indicators.BY_CLUSTER, clusters, **period)
         columns += [(f"Klynge {number}", by_cluster[number]) for number in clusters]
     return {
         "headers": [name for name, _rows in columns],
@@ -202,16 +205,16 @@ def funnel(params: ReportParams) -> list[dict]:
     return [{"key": key, "label": label, "value": counts[key]} for key, label in labels.items()]
 
 
-def status_per_cluster(params: ReportParams) -> list[dict]:
-    """Each cluster's indicator figures (the one computation, grouped by cluster)."""
+def indicators_and_clusters(params: ReportParams) -> tuple[list, list[dict]]:
+    """The indicator table and each cluster's figures (a report's status per cluster),
+    counted in one pass."""
     clusters = list(Cluster.objects.order_by("number").values_list("number", flat=True))
     if params.cluster:
         clusters = [number for number in clusters if number == params.cluster]
-    scope = indicators.Scope(region=params.region, municipality=params.municipality)
-    by_cluster = indicators.compute_by(
-        indicators.BY_CLUSTER, clusters, scope=scope, start=params.start, end=params.end
+    whole, by_cluster = indicators.compute_with_clusters(
+        clusters, scope=params.scope, start=params.start, end=params.end
     )
-    return [
+    return whole, [
         {"cluster": number, **{row.code: row.value for row in by_cluster[number]}}
         for number in clusters
     ]

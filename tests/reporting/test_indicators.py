@@ -12,7 +12,14 @@ from hypothesis import strategies as st
 from participants.importer import read_directory, run_import
 from participants.models import ExitStatus, NotAvailableReason
 from partnerships.models import Municipality
-from reporting.indicators import BY_CLUSTER, BY_REGION, Scope, compute, compute_by
+from reporting.indicators import (
+    BY_CLUSTER,
+    BY_REGION,
+    Scope,
+    compute,
+    compute_by,
+    compute_with_clusters,
+)
 from reporting.models import IndicatorTarget
 from tests.factories.accelerator import CampFactory
 from tests.factories.participants import (
@@ -222,6 +229,31 @@ def test_per_region_and_per_cluster_in_one_pass_equal_one_computation_per_scope(
     assert sum(rows[0].value for rows in by_region.values()) == values(end=end)["P01"] > 0
     assert {r.code: r.target for r in by_region["Region Sjælland"]}["P01"] == 9
     assert sum({r.code: r.value for r in rows}["C04"] for rows in by_region.values()) == 2
+
+
+def test_the_whole_and_its_clusters_from_one_pass_equal_the_separate_computations(imported):
+    from partnerships.models import Cluster
+
+    cluster = Cluster.objects.order_by("number").first()
+    CampFactory(cluster=cluster, date=date(2020, 5, 1))
+    IndicatorTarget.objects.create(code="P01", value=40)
+    IndicatorTarget.objects.create(cluster=cluster, code="P03", value=7)
+    clusters = list(Cluster.objects.order_by("number").values_list("number", flat=True))
+    end = date(2024, 12, 31)
+    scopes = [
+        Scope(),
+        Scope(region="Region Sjælland"),
+        Scope(municipality="Køge"),
+        Scope(cluster=cluster.number),
+    ]
+    for scope in scopes:
+        whole, by_cluster = compute_with_clusters(clusters, scope=scope, end=end)
+        assert whole == compute(scope=scope, end=end), scope
+        assert by_cluster == compute_by(BY_CLUSTER, clusters, scope=scope, end=end), scope
+    whole, by_cluster = compute_with_clusters(clusters, end=end)
+    assert {r.code: r.target for r in whole}["P01"] == 40
+    assert {r.code: r.target for r in by_cluster[cluster.number]}["P03"] == 7
+    assert whole[0].value == sum(rows[0].value for rows in by_cluster.values()) > 0
 
 
 def test_the_grouped_computation_takes_the_same_queries_for_any_number_of_groups():
