@@ -1,7 +1,12 @@
-"""Start-page panels: key figures and the funnel for the reporting roles."""
+"""Start-page panels: key figures and the funnel for the reporting roles.
+
+The figures count the whole programme (or a municipality), so the panel arrives after the
+page: it asks for them (reporting:start_figures) once the start page has loaded.
+"""
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from . import charts, selectors
@@ -9,7 +14,7 @@ from . import charts, selectors
 KPI_CODES = ("P01", "P03", "P07", "C01")
 
 
-def _figures(params: selectors.ReportParams) -> dict:
+def figures(params: selectors.ReportParams) -> dict:
     rows = selectors.indicator_table(params)
     funnel = selectors.funnel(params)
     return {
@@ -22,9 +27,9 @@ def _figures(params: selectors.ReportParams) -> dict:
 
 
 def programme(request) -> dict:
-    return _figures(selectors.ReportParams())
+    return {"figures_url": reverse("reporting:start_figures")}
 
 
 def municipality(request) -> dict:
     params = selectors.params_for_user(request.user, selectors.ReportParams())
-    return {"municipality": params.municipality, **_figures(params)}
+    return {"municipality": params.municipality, "figures_url": reverse("reporting:start_figures")}

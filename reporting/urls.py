@@ -7,6 +7,7 @@ urlpatterns = [
     path("rapporter/indikatorer/", views.indicators, name="indicators"),
     path("rapporter/indikatorer/maal/", views.targets, name="targets"),
     path("rapporter/esf/", views.esf_indicators, name="esf"),
+    path("rapporter/startside-tal/", views.start_figures, name="start_figures"),
     path("rapporter/timer/", views.hours, name="hours"),
     path(
         "rapporter/projektredegoerelse/",

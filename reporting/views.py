@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from partnerships.models import Cluster, Municipality, Region
 from siv.access import get_for_user_or_404
 
-from . import charts, esf, selectors, services
+from . import charts, esf, panels, selectors, services
 from .forms import JobForm, NarrativeForm, ProjectSettingsForm, ScopeForm, TargetsForm
 from .models import HEADINGS, ReportArtifact, ReportKind
 
@@ -42,6 +42,13 @@ def indicators(request):
             "kind": ReportKind.INDICATORS,
         },
     )
+
+
+def start_figures(request):
+    """The start page's key figures: the whole programme for a controller or an admin, their
+    own municipality for a municipal lead (the panel asks for them once the page is shown)."""
+    params = selectors.params_for_user(request.user, selectors.ReportParams())
+    return render(request, "reporting/panels/_kpis.html", {"panel": panels.figures(params)})
 
 
 def esf_indicators(request):

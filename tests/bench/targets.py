@@ -61,6 +61,8 @@ _an_actor = _busiest("skala-aktoer-", "employment_actor_id")
 
 PAGES: list[PageTarget] = [
     PageTarget("start page", "home"),
+    # The start page's key figures, which its panel asks for once the page is shown.
+    PageTarget("start page figures (programme)", "reporting:start_figures"),
     PageTarget("partnership list", "partnerships:partnership_list"),
     PageTarget(
         "partnership detail",

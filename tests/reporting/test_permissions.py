@@ -25,6 +25,7 @@ def foreign_artifact(p):
 CASES = [
     Case("reporting:indicators", READERS),
     Case("reporting:esf", READERS),
+    Case("reporting:start_figures", READERS),
     Case("reporting:hours", READERS),
     Case("reporting:job_list", READERS),
     Case("reporting:job_create", READERS),

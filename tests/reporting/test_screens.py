@@ -89,14 +89,25 @@ def test_project_settings_are_saved(signed_in, personas):
 
 
 def test_the_start_page_shows_the_programme_panel_to_the_controller(signed_in, personas, programme):
-    body = signed_in(personas.controller).get("/").content.decode()
+    client = signed_in(personas.controller)
+    body = client.get("/").content.decode()
     assert "Programmet i tal" in body
-    assert "<svg" in body
+    # The figures arrive after the page, from the panel's own request.
+    figures_url = reverse("reporting:start_figures")
+    assert f'hx-get="{figures_url}" hx-trigger="load"' in body
+    figures = client.get(figures_url)
+    kpis = {kpi.code: kpi.value for kpi in figures.context["panel"]["kpis"]}
+    assert kpis == {"P01": 4, "P03": 1, "P07": 2, "C01": 0}
+    assert "Tilmeldte deltagere" in figures.content.decode()
+    assert "<svg" in figures.content.decode()
 
 
 def test_the_start_page_shows_the_municipal_panel_to_the_lead(signed_in, personas, programme):
-    body = signed_in(personas.lead).get("/").content.decode()
-    assert "Køge i tal" in body
+    client = signed_in(personas.lead)
+    assert "Køge i tal" in client.get("/").content.decode()
+    own = client.get(reverse("reporting:start_figures"), {"municipality": "Næstved"})
+    # Køge's three citizens, not Næstved's, whatever the request asks for.
+    assert {k.code: k.value for k in own.context["panel"]["kpis"]}["P01"] == 3
 
 
 def test_a_municipal_lead_sees_only_their_municipalitys_hours(signed_in, personas, programme):
