@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Cluster, Municipality, User
+from siv.forms import Select
 from siv.roles import Role
 
 from .models import Company, CompanyRole, CompanyStatus
@@ -19,16 +20,23 @@ class PersonFilter(django_filters.ModelChoiceFilter):
 
 
 class CompanyFilter(django_filters.FilterSet):
-    role = django_filters.ChoiceFilter(label=_("Rolle"), choices=CompanyRole.choices)
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=CompanyStatus.choices)
+    role = django_filters.ChoiceFilter(widget=Select, label=_("Rolle"), choices=CompanyRole.choices)
+    status = django_filters.ChoiceFilter(
+        widget=Select, label=_("Status"), choices=CompanyStatus.choices
+    )
     municipality = django_filters.ModelChoiceFilter(
+        widget=Select,
         label=_("Kommune"),
         queryset=Municipality.objects.filter(companies__isnull=False).distinct(),
     )
     cluster = django_filters.ModelChoiceFilter(
-        label=_("Klynge"), field_name="enrolled_cluster", queryset=Cluster.objects.all()
+        widget=Select,
+        label=_("Klynge"),
+        field_name="enrolled_cluster",
+        queryset=Cluster.objects.all(),
     )
     developer = PersonFilter(
+        widget=Select,
         label=_("Forretningsudvikler"),
         field_name="business_developer",
         queryset=User.objects.filter(role=Role.BUSINESS_DEVELOPER),

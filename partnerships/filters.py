@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from siv.forms import Select
 from siv.roles import Role
 
 from .models import (
@@ -18,9 +19,13 @@ from .models import (
 
 class PartnershipFilter(django_filters.FilterSet):
     cluster = django_filters.ModelChoiceFilter(
-        label=_("Klynge"), queryset=Cluster.objects.all(), empty_label=_("Alle klynger")
+        widget=Select,
+        label=_("Klynge"),
+        queryset=Cluster.objects.all(),
+        empty_label=_("Alle klynger"),
     )
     region = django_filters.ModelChoiceFilter(
+        widget=Select,
         label=_("Region"),
         field_name="municipality__region",
         queryset=Region.objects.all(),
@@ -35,7 +40,10 @@ class PartnershipFilter(django_filters.FilterSet):
 
 class OrganisationFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
-        label=_("Type"), choices=OrganisationKind.choices, empty_label=_("Alle typer")
+        widget=Select,
+        label=_("Type"),
+        choices=OrganisationKind.choices,
+        empty_label=_("Alle typer"),
     )
     name = django_filters.CharFilter(label=_("Navn"), lookup_expr="icontains")
 
@@ -47,6 +55,7 @@ class OrganisationFilter(django_filters.FilterSet):
 class SteeringMeetingFilter(django_filters.FilterSet):
     year = django_filters.NumberFilter(label=_("År"), field_name="date", lookup_expr="year")
     municipality = django_filters.ModelChoiceFilter(
+        widget=Select,
         label=_("Repræsenteret kommune"),
         field_name="attending_municipalities",
         queryset=Municipality.objects.filter(memberships__isnull=False).distinct(),
@@ -61,14 +70,16 @@ class SteeringMeetingFilter(django_filters.FilterSet):
 class UserFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(label=_("Søg"), method="filter_search")
     role = django_filters.ChoiceFilter(
-        label=_("Rolle"), choices=Role.choices, empty_label=_("Alle roller")
+        widget=Select, label=_("Rolle"), choices=Role.choices, empty_label=_("Alle roller")
     )
     organisation = django_filters.ModelChoiceFilter(
+        widget=Select,
         label=_("Organisation"),
         queryset=Organisation.objects.all(),
         empty_label=_("Alle organisationer"),
     )
     status = django_filters.ChoiceFilter(
+        widget=Select,
         label=_("Status"),
         choices=[("active", _("Aktive")), ("inactive", _("Deaktiverede"))],
         empty_label=_("Alle"),

@@ -2,12 +2,16 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from siv.forms import Select
+
 from .models import AuditAction, AuditEntry
 
 
 class AuditEntryFilter(django_filters.FilterSet):
     actor_username = django_filters.CharFilter(label=_("Bruger"), lookup_expr="iexact")
-    action = django_filters.ChoiceFilter(label=_("Handling"), choices=AuditAction.choices)
+    action = django_filters.ChoiceFilter(
+        widget=Select, label=_("Handling"), choices=AuditAction.choices
+    )
     object_label = django_filters.CharFilter(label=_("Objekt"), lookup_expr="icontains")
     object_id = django_filters.CharFilter(label=_("Objekt-id"))
     after = django_filters.DateFilter(

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -44,8 +45,7 @@ class Select(forms.Select):
     cost 40 ms a page through the templates). Grouped choices go the template way."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        # iter(): a model field's choices would answer list()'s length hint with a COUNT.
-        choices = tuple(iter(self.choices))
+        choices = self._choice_pairs()
         if any(isinstance(label, (list, tuple)) for _value, label in choices):
             return super().render(name, value, attrs, renderer)
         selected = set(self.format_value(value))
@@ -59,3 +59,13 @@ class Select(forms.Select):
         )
         final_attrs = {"name": name, **self.build_attrs(self.attrs, attrs)}
         return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
+
+    def _choice_pairs(self) -> tuple:
+        """A model field's options in one plain query. Django would walk its queryset with
+        iterator(): on PostgreSQL a server-side cursor (declare, fetch, close) for a few
+        dozen rows, and list() would first ask for a COUNT."""
+        if isinstance(self.choices, ModelChoiceIterator):
+            field = self.choices.field
+            empty = [("", field.empty_label)] if field.empty_label is not None else []
+            return (*empty, *(self.choices.choice(obj) for obj in field.queryset.all()))
+        return tuple(iter(self.choices))
