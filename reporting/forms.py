@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Cluster, Municipality, Region
+from siv.forms import Select
 
 from .models import FORMATS, HEADINGS, IndicatorCode, ProjectSettings, ReportFormat, ReportKind
 from .selectors import ReportParams, may_choose_scope, may_write
@@ -23,19 +24,25 @@ class ScopeForm(forms.Form):
     """Where and when: region, cluster or municipality, and a period. All optional."""
 
     region = forms.ModelChoiceField(
-        Region.objects.order_by("name"), label=_("Region"), required=False, to_field_name="name"
+        Region.objects.order_by("name"),
+        label=_("Region"),
+        required=False,
+        to_field_name="name",
+        widget=Select,
     )
     cluster = forms.ModelChoiceField(
         Cluster.objects.order_by("number"),
         label=_("Klynge"),
         required=False,
         to_field_name="number",
+        widget=Select,
     )
     municipality = forms.ModelChoiceField(
         Municipality.objects.order_by("name"),
         label=_("Kommune"),
         required=False,
         to_field_name="name",
+        widget=Select,
     )
     start = forms.DateField(label=_("Fra"), required=False, widget=DATE_WIDGET)
     end = forms.DateField(label=_("Til"), required=False, widget=DATE_WIDGET)
