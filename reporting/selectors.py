@@ -183,18 +183,16 @@ def _visited_citizens(params: ReportParams):
 def funnel(params: ReportParams) -> list[dict]:
     """Visited → phase 1 → phase 2 → employed, over distinct citizens, in one query."""
     end = params.period_end
-    employed_exit = ExitForm.objects.filter(
-        citizen=OuterRef("pk"), exit_date__lte=end, status__in=EMPLOYED_STATUSES
-    )
-    counts = (
-        _visited_citizens(params)
-        .annotate(employed_exit=Exists(employed_exit))
-        .aggregate(
-            visited=Count("pk"),
-            phase1=Count("pk", filter=Q(phase1_start__lte=end)),
-            phase2=Count("pk", filter=Q(phase2_start__lte=end)),
-            employed=Count("pk", filter=Q(phase3_start__lte=end) | Q(employed_exit=True)),
-        )
+    # The citizens who left for a job: one set, looked up by hash (not a subquery per row).
+    employed_exit = ExitForm.objects.filter(exit_date__lte=end, status__in=EMPLOYED_STATUSES)
+    counts = _visited_citizens(params).aggregate(
+        visited=Count("pk"),
+        phase1=Count("pk", filter=Q(phase1_start__lte=end)),
+        phase2=Count("pk", filter=Q(phase2_start__lte=end)),
+        employed=Count(
+            "pk",
+            filter=Q(phase3_start__lte=end) | Q(pk__in=employed_exit.values("citizen_id")),
+        ),
     )
     labels = {
         "visited": "Visiteret",
