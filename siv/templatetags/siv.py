@@ -1,7 +1,11 @@
 from decimal import ROUND_HALF_UP, Decimal
 
-from django import template
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+from django import forms, template
 from django.utils.formats import number_format
+from django.utils.html import format_html
+
+from siv.forms import Select
 
 register = template.Library()
 
@@ -22,3 +26,46 @@ def dkk(value) -> str:
         return ""
     amount = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     return f"{number_format(amount, 2, force_grouping=True)} kr."
+
+
+# The widgets a list filter uses, and the Bootstrap class crispy's template gives each.
+_FILTER_WIDGETS = {
+    forms.TextInput: "form-control",
+    forms.DateInput: "form-control",
+    forms.NumberInput: "form-control",
+    forms.Select: "form-select",
+    Select: "form-select",
+    forms.CheckboxInput: "form-check-input",
+}
+
+
+@register.filter
+def filter_field(field) -> str:
+    """A list filter's field as crispy's `as_crispy_field` renders it, built in Python: the
+    same label, widget and classes, without a dozen nested templates per field. A field with
+    errors, help text, a required mark or another widget goes through crispy itself."""
+    widget = field.field.widget
+    bootstrap = _FILTER_WIDGETS.get(type(widget))
+    if bootstrap is None or field.errors or field.help_text or field.field.required:
+        return as_crispy_field(field)
+    own = widget.__class__.__name__.lower()
+    classes = widget.attrs.get("class", "").split()
+    classes += [c for c in (own, bootstrap) if c not in classes]
+    rendered = field.as_widget(attrs={"class": " ".join(classes)})
+    if isinstance(widget, forms.CheckboxInput):
+        return format_html(
+            '<div class="mb-3"><div id="div_{}" class="form-check">{}'
+            '<label for="{}" class="form-check-label">{}</label></div></div>',
+            field.auto_id,
+            rendered,
+            field.id_for_label,
+            field.label,
+        )
+    label = (
+        format_html(
+            '<label for="{}" class="form-label">{}</label>', field.id_for_label, field.label
+        )
+        if field.label
+        else ""
+    )
+    return format_html('<div id="div_{}" class="mb-3">{}{}</div>', field.auto_id, label, rendered)
