@@ -9,7 +9,9 @@ BLOCKING_IMPACTS = frozenset({"serious", "critical"})
 
 
 def axe_violations(page) -> list[dict]:
-    """Every axe violation on the page as it is now."""
+    """Every axe violation on the page as it is now (once it has loaded: a check right
+    after a click could otherwise meet a document still being replaced)."""
+    page.wait_for_load_state("load")
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         # Loaded from the app's own origin: the page's CSP (script-src 'self') stays on,
         # so the test also proves the page works under it.

@@ -66,9 +66,13 @@ def test_every_roles_main_pages_pass_axe(page, demo, request):
             expect(panel.locator("[aria-busy]")).to_have_count(0)
         check(f"{username} start")
         for menu, heading, detail in pages:
+            before = page.url
             page.get_by_role("navigation", name="Hovedmenu").get_by_role(
                 "link", name=menu, exact=True
             ).click()
+            # Every menu entry is another page: wait for it, not for the one being left.
+            page.wait_for_url(lambda url, before=before: url != before)
+            page.wait_for_load_state()
             if heading:
                 expect(page.get_by_role("heading", name=heading, level=1)).to_be_visible()
             check(f"{username} {menu}")
