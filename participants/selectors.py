@@ -43,10 +43,8 @@ from .models import (
     FollowUp,
     HoursEntry,
     HoursKind,
-    Pause,
     Phase,
     Placement,
-    ProgressAssessment,
     Screening,
     Visitation,
     VisitationStatus,
@@ -134,7 +132,8 @@ class TimelineEvent:
 
 
 def citizen_timeline(*, citizen: Citizen, user: Any) -> list[TimelineEvent]:
-    """Every event of a citizen's track, newest first (one query per kind of record)."""
+    """Every event of a citizen's track, newest first (one query per kind of record, none
+    for the kinds the caller has prefetched on the citizen)."""
     events: list[TimelineEvent] = []
     for phase, start in (
         (1, citizen.phase1_start),
@@ -143,7 +142,7 @@ def citizen_timeline(*, citizen: Citizen, user: Any) -> list[TimelineEvent]:
     ):
         if start:
             events.append(TimelineEvent(start, "phase", Phase(phase).label))
-    for v in Visitation.objects.filter(citizen=citizen):
+    for v in citizen.visitations.all():
         events.append(TimelineEvent(v.proposed_on, "visitation", _("Visitation foreslået"), v))
         if v.reviewed_at:
             title = (
@@ -156,9 +155,9 @@ def citizen_timeline(*, citizen: Citizen, user: Any) -> list[TimelineEvent]:
             events.append(TimelineEvent(v.match_meeting_date, "match", _("Matchmøde"), v))
     for s in Screening.objects.filter(citizen=citizen):
         events.append(TimelineEvent(s.screened_on, "screening", _("Screening"), s))
-    for a in ProgressAssessment.objects.filter(citizen=citizen):
+    for a in citizen.assessments.all():
         events.append(TimelineEvent(a.assessed_on, "assessment", _("Progressionsvurdering"), a))
-    for p in Pause.objects.filter(citizen=citizen):
+    for p in citizen.pauses.all():
         events.append(
             TimelineEvent(
                 p.start, "pause", _("Pause: %(reason)s") % {"reason": p.get_reason_display()}, p
@@ -178,7 +177,7 @@ def citizen_timeline(*, citizen: Citizen, user: Any) -> list[TimelineEvent]:
             )
     for c in CompetenceCourse.objects.filter(citizen=citizen):
         events.append(TimelineEvent(c.start, "course", f"{c.get_kind_display()}: {c.title}", c))
-    for e in ExitForm.objects.filter(citizen=citizen):
+    for e in citizen.exits.all():
         events.append(
             TimelineEvent(
                 e.exit_date, "exit", _("Ophør: %(status)s") % {"status": e.get_status_display()}, e
