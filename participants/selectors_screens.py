@@ -14,13 +14,12 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from django.db.models import (
     Exists,
+    F,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Sum,
 )
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,8 +34,8 @@ from .models import (
     ExitForm,
     FollowUp,
     FollowUpKind,
-    HoursEntry,
     HoursKind,
+    HoursMonth,
     Phase,
     Placement,
     PlacementStep,
@@ -139,12 +138,11 @@ def citizen_page(*, user: Any, pk: int) -> Citizen:
 
 
 def hours_by_month(citizen: Citizen) -> list[dict]:
-    """Hours per month and kind, summed in the database: one row per month."""
+    """Hours per month and kind, from the monthly roll-up the database keeps: one row per
+    month."""
     rows = (
-        HoursEntry.objects.filter(citizen=citizen)
-        .annotate(month=TruncMonth("week_start"))
-        .values("month", "kind")
-        .annotate(total=Sum("hours"))
+        HoursMonth.objects.filter(citizen=citizen)
+        .values("month", "kind", total=F("hours"))
         .order_by("month", "kind")
     )
     months: dict[date, dict] = {}
