@@ -111,10 +111,18 @@ def params_for_user(user, params: ReportParams) -> ReportParams:
     return params
 
 
+def _region_names() -> list[str]:
+    return list(Region.objects.order_by("name").values_list("name", flat=True))
+
+
+def _cluster_numbers() -> list[int]:
+    return list(Cluster.objects.order_by("number").values_list("number", flat=True))
+
+
 def scope_choices() -> dict:
     return {
-        "regions": list(Region.objects.order_by("name").values_list("name", flat=True)),
-        "clusters": list(Cluster.objects.order_by("number").values_list("number", flat=True)),
+        "regions": _region_names(),
+        "clusters": _cluster_numbers(),
         "municipalities": list(
             Municipality.objects.order_by("name").values_list("name", flat=True)
         ),
@@ -139,9 +147,9 @@ def indicator_breakdown(params: ReportParams) -> dict:
         columns = [("I alt", indicator_table(params))]
     else:
         period = {"start": params.start, "end": params.end}
-        clusters = list(Cluster.objects.order_by("number").values_list("number", flat=True))
+        clusters = _cluster_numbers()
         whole, by_cluster = indicators.compute_with_clusters(clusters, **period)
-        regions = list(Region.objects.order_by("name").values_list("name", flat=True))
+        regions = _region_names()
         by_region = indicators.compute_by(indicators.BY_REGION, regions, **period)
         columns = [("I alt", whole)]
         columns += [(name, by_region[name]) for name in regions]
@@ -206,7 +214,7 @@ def funnel(params: ReportParams) -> list[dict]:
 def indicators_and_clusters(params: ReportParams) -> tuple[list, list[dict]]:
     """The indicator table and each cluster's figures (a report's status per cluster),
     counted in one pass."""
-    clusters = list(Cluster.objects.order_by("number").values_list("number", flat=True))
+    clusters = _cluster_numbers()
     if params.cluster:
         clusters = [number for number in clusters if number == params.cluster]
     whole, by_cluster = indicators.compute_with_clusters(
@@ -368,9 +376,14 @@ def _hours_statement_rows(params: ReportParams, sql: str) -> list[tuple]:
 
 
 def _decimal(value) -> Decimal:
-    """SQLite answers sums as floats: read them back as the decimals they print as (hours,
-    which are whole hundredths, rounded back to them)."""
+    """SQLite answers sums as floats: read them back as the decimals they print as."""
     return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def _hours(value) -> Decimal:
+    """A sum of hours, which are whole hundredths: rounded back to them (SQLite's float sums
+    can miss by a hair)."""
+    return _decimal(value).quantize(MONEY, ROUND_HALF_UP)
 
 
 def hours_statement(params: ReportParams, *, by_month_only: bool = False) -> HoursStatement:
@@ -398,7 +411,7 @@ def hours_statement(params: ReportParams, *, by_month_only: bool = False) -> Hou
         for month, hours, eligible, amount in _hours_statement_rows(params, _BY_MONTH):
             add(
                 _month(month),
-                _decimal(hours).quantize(MONEY, ROUND_HALF_UP),
+                _hours(hours),
                 _decimal(eligible),
                 _decimal(amount),
             )
@@ -406,7 +419,7 @@ def hours_statement(params: ReportParams, *, by_month_only: bool = False) -> Hou
         benefits, kinds = dict(Benefit.choices), dict(HoursKind.choices)
         for row in _hours_statement_rows(params, _BY_GROUP):
             month, municipality, benefit, kind, hours, eligible, amount, citizens = row
-            month, hours = _month(month), _decimal(hours).quantize(MONEY, ROUND_HALF_UP)
+            month, hours = _month(month), _hours(hours)
             eligible, amount = _decimal(eligible), _decimal(amount)
             statement.rows.append(
                 {
