@@ -3,6 +3,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.utils import timezone
 
 from accelerator.models import Camp, Company, CompanyFinancial
@@ -94,3 +95,18 @@ def test_it_refuses_to_seed_over_existing_citizens():
     with pytest.raises(CommandError, match="--clear"):
         seed()
     assert "nothing seeded" in seed("--if-empty")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's visibility map")
+def test_outside_a_transaction_the_tables_are_left_vacuumed_so_counts_read_an_index():
+    seed()
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relallvisible, relpages FROM pg_class WHERE relname = %s",
+            [Citizen._meta.db_table],
+        )
+        all_visible, pages = cursor.fetchone()
+    assert pages > 0
+    assert all_visible == pages
