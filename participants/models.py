@@ -244,31 +244,36 @@ class CitizenQuerySet(ScopedQuerySet):
         # Business developers and company contacts never see citizens.
         return self.none()
 
-    def with_last_exit(self, as_of: date | None = None) -> CitizenQuerySet:
+    def with_last_exit(self, as_of: date | None = None, *, select: bool = True) -> CitizenQuerySet:
         """Annotate the exit that counts as of a day (the last one; later exits ignored).
 
         exit_id, exit_date, exit_status, exit_reason, and `reentered`: visited again (an
         accepted visitation) after that exit, so active again as the same participant.
+        With select=False only exit_date and reentered, as aliases: a filter or another
+        expression can use them (left_q()), and the database computes them only there.
         """
         day = as_of or timezone.localdate()
         exits = ExitForm.objects.filter(citizen=OuterRef("pk"), exit_date__lte=day).order_by(
             "-exit_date", "-pk"
         )
+        reentered = Exists(
+            Visitation.objects.filter(
+                citizen=OuterRef("pk"),
+                status=VisitationStatus.ACCEPTED,
+                proposed_on__gt=OuterRef("exit_date"),
+                proposed_on__lte=day,
+            )
+        )
+        if not select:
+            return self.alias(exit_date=Subquery(exits.values("exit_date")[:1])).alias(
+                reentered=reentered
+            )
         return self.annotate(
             exit_id=Subquery(exits.values("pk")[:1]),
             exit_date=Subquery(exits.values("exit_date")[:1]),
             exit_status=Subquery(exits.values("status")[:1]),
             exit_reason=Subquery(exits.values("not_available_reason")[:1]),
-        ).annotate(
-            reentered=Exists(
-                Visitation.objects.filter(
-                    citizen=OuterRef("pk"),
-                    status=VisitationStatus.ACCEPTED,
-                    proposed_on__gt=OuterRef("exit_date"),
-                    proposed_on__lte=day,
-                )
-            ),
-        )
+        ).annotate(reentered=reentered)
 
     @staticmethod
     def left_q() -> Q:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -52,15 +53,29 @@ from .models import (
 )
 from .services import hours_week_errors
 
+# What citizen_list() computes only where a filter, an ordering or `show` asks for it.
+CITIZEN_LIST_EXTRAS = (
+    "pending_since",
+    "days_waited",
+    "hours_this_week",
+    "revisitation_from",
+    "revisitation_overdue",
+)
 
-def citizen_list(*, user: Any, as_of: date | None = None) -> QuerySet[Citizen]:
-    """The user's citizens with current phase, days waited, hours this week and overdue flags.
 
-    One query, whatever the number of citizens. Annotations:
-    `phase` (Phase value; exited citizens keep their last phase), `is_active`,
+def citizen_list(
+    *, user: Any, as_of: date | None = None, show: Iterable[str] = ()
+) -> QuerySet[Citizen]:
+    """The user's citizens as the list shows them: `phase` (Phase value; exited citizens keep
+    their last phase), `is_active` and `visitation_overdue`, with municipality, cluster and
+    employment actor. One query, whatever the number of citizens.
+
+    Also known to the query, for filters and orderings, and selected when named in `show`:
     `pending_since` (date of a visitation awaiting review), `days_waited` (timedelta),
-    `visitation_overdue`, `hours_this_week` (Decimal), `revisitation_deadline`,
-    `revisitation_overdue`.
+    `hours_this_week` (Decimal), `revisitation_from` (an early exit awaiting its
+    re-visitation), `revisitation_overdue`; and `exit_date`, `reentered` (with_last_exit()).
+    The database computes each only where it is used: the list's page of 50 rows costs
+    three lookups per row, not a dozen.
     """
     today = as_of or timezone.localdate()
     monday = week_monday(today)
@@ -76,10 +91,34 @@ def citizen_list(*, user: Any, as_of: date | None = None) -> QuerySet[Citizen]:
     open_early_exit = ExitForm.objects.filter(
         citizen=OuterRef("pk"), early=True, revisitation__isnull=True, exit_date__lte=today
     ).order_by("-exit_date")
-    return (
+    citizens = (
         Citizen.objects.for_user(user)
-        .with_last_exit(today)
-        .select_related("municipality", "cluster", "employment_actor", "caseworker")
+        .with_last_exit(today, select=False)
+        .select_related("municipality", "cluster", "employment_actor")
+        .alias(
+            # Scalar subqueries (first row), which PostgreSQL evaluates per row shown; an
+            # EXISTS here would be planned as a hashed scan of the whole table.
+            pending_since=Subquery(pending.values("proposed_on")[:1]),
+            hours_this_week=Coalesce(
+                Subquery(week_hours),
+                Value(Decimal("0")),
+                output_field=DecimalField(max_digits=6, decimal_places=2),
+            ),
+            revisitation_from=Subquery(open_early_exit.values("exit_date")[:1]),
+        )
+        .alias(
+            days_waited=ExpressionWrapper(
+                Value(today, output_field=DateField()) - F("pending_since"),
+                output_field=DurationField(),
+            ),
+            revisitation_overdue=Case(
+                When(
+                    revisitation_from__lt=today - timedelta(days=REVISITATION_DEADLINE_DAYS),
+                    then=Value(True),
+                ),
+                default=Value(False),
+            ),
+        )
         .annotate(
             phase=Case(
                 When(phase3_start__lte=today, then=Value(Phase.EMPLOYMENT)),
@@ -92,19 +131,6 @@ def citizen_list(*, user: Any, as_of: date | None = None) -> QuerySet[Citizen]:
                 When(Citizen.objects.left_q(), then=Value(False)),
                 default=Value(True),
             ),
-            pending_since=Subquery(pending.values("proposed_on")[:1]),
-            hours_this_week=Coalesce(
-                Subquery(week_hours),
-                Value(Decimal("0")),
-                output_field=DecimalField(max_digits=6, decimal_places=2),
-            ),
-            revisitation_from=Subquery(open_early_exit.values("exit_date")[:1]),
-        )
-        .annotate(
-            days_waited=ExpressionWrapper(
-                Value(today, output_field=DateField()) - F("pending_since"),
-                output_field=DurationField(),
-            ),
             visitation_overdue=Case(
                 When(
                     pending_since__lt=today - timedelta(days=VISITATION_DEADLINE_DAYS),
@@ -112,15 +138,12 @@ def citizen_list(*, user: Any, as_of: date | None = None) -> QuerySet[Citizen]:
                 ),
                 default=Value(False),
             ),
-            revisitation_overdue=Case(
-                When(
-                    revisitation_from__lt=today - timedelta(days=REVISITATION_DEADLINE_DAYS),
-                    then=Value(True),
-                ),
-                default=Value(False),
-            ),
         )
     )
+    unknown = set(show) - set(CITIZEN_LIST_EXTRAS)
+    if unknown:
+        raise ValueError(f"citizen_list() cannot show {sorted(unknown)}")
+    return citizens.annotate(**{name: F(name) for name in show}) if show else citizens
 
 
 @dataclass(frozen=True)

@@ -298,7 +298,7 @@ def visitations_for(*, user: Any, status: str = "") -> QuerySet[Visitation]:
 def overdue_visitations(*, user: Any) -> QuerySet[Citizen]:
     """Citizens whose visitation has waited more than 4 weeks for a decision."""
     return (
-        selectors.citizen_list(user=user)
+        selectors.citizen_list(user=user, show=["days_waited"])
         .filter(visitation_overdue=True)
         .order_by("pending_since", "pk")
     )
@@ -307,7 +307,7 @@ def overdue_visitations(*, user: Any) -> QuerySet[Citizen]:
 def revisitations_due(*, user: Any) -> QuerySet[Citizen]:
     """Citizens who left early and whose slot still waits for a re-visitation."""
     return (
-        selectors.citizen_list(user=user)
+        selectors.citizen_list(user=user, show=["revisitation_from"])
         .filter(revisitation_from__isnull=False)
         .order_by("revisitation_from", "pk")
     )

@@ -76,12 +76,14 @@ def citizen_list(request):
     if not has_role(request.user, *CITIZEN_READERS):
         raise Http404
     visibility = screens.visibility_for(request.user)
-    citizens = selectors.citizen_list(user=request.user)
     citizen_filter = CitizenFilter(
         request.GET or None,
-        queryset=citizens.order_by("last_name", "first_name", "pk"),
+        queryset=selectors.citizen_list(user=request.user).order_by(
+            "last_name", "first_name", "pk"
+        ),
         visibility=visibility,
-        citizens=citizens,
+        # The plain scope (not the list's annotated query) for the municipalities offered.
+        citizens=Citizen.objects.for_user(request.user),
     )
     criteria = {k: v for k, v in request.GET.items() if k != "side"}
     if criteria:

@@ -1,4 +1,6 @@
 from django import template
+from django.utils.html import conditional_escape, format_html
+from django.utils.translation import gettext as _
 
 from participants.models import HoursKind, Phase
 
@@ -19,3 +21,40 @@ def hours_kind_label(value) -> str:
         return HoursKind(value).label
     except ValueError:
         return ""
+
+
+# The citizen and their track as every screen shows them: tags, not included templates, as
+# they are rendered once per row of the longest tables.
+
+PHASE_BADGE_CLASS = {
+    Phase.EMPLOYMENT: "text-bg-success",
+    Phase.PLACEMENT: "text-bg-info",
+    Phase.TRAINING: "text-bg-primary",
+}
+
+
+@register.simple_tag
+def citizen_identity(citizen, visibility) -> str:
+    """The name, or the pseudonym for the roles that may not see it; the masked CPR beside
+    it for the roles that may see that."""
+    shown = visibility.label(citizen)
+    if visibility.show_masked_cpr:
+        return format_html(
+            '{} <span class="text-body-secondary small font-monospace">{}</span>',
+            shown,
+            citizen.cpr_masked,
+        )
+    return conditional_escape(shown)
+
+
+@register.simple_tag
+def status_badge(active: bool) -> str:
+    if active:
+        return format_html('<span class="badge text-bg-success">{}</span>', _("Aktiv"))
+    return format_html('<span class="badge text-bg-dark">{}</span>', _("Ophørt"))
+
+
+@register.simple_tag
+def phase_badge(phase) -> str:
+    css = PHASE_BADGE_CLASS.get(phase, "text-bg-secondary")
+    return format_html('<span class="badge {}">{}</span>', css, phase_label(phase))

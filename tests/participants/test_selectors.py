@@ -38,7 +38,8 @@ def test_the_citizen_list_is_annotated_and_scoped(personas):
     ExitFormFactory(citizen=left, exit_date=today - timedelta(days=40), early=True)
     citizen_in(personas.foreign, personas.cluster)
 
-    rows = {c.pk: c for c in selectors.citizen_list(user=personas.caseworker)}
+    shown = selectors.CITIZEN_LIST_EXTRAS
+    rows = {c.pk: c for c in selectors.citizen_list(user=personas.caseworker, show=shown)}
     assert set(rows) == {on_track.pk, waiting.pk, left.pk}
     assert rows[on_track.pk].phase == Phase.TRAINING
     assert rows[on_track.pk].hours_this_week == Decimal("7.50")
@@ -115,3 +116,8 @@ def test_the_timeline_holds_every_event_and_hides_sensitive_notes_from_the_lead(
     assert "note" not in lead_kinds
     events = selectors.citizen_timeline(citizen=citizen, user=personas.caseworker)
     assert events == sorted(events, key=lambda e: e.day, reverse=True)
+
+
+def test_the_citizen_list_refuses_to_show_what_it_does_not_know(personas):
+    with pytest.raises(ValueError, match="cpr"):
+        selectors.citizen_list(user=personas.caseworker, show=["cpr"])

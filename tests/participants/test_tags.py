@@ -1,0 +1,44 @@
+from datetime import date
+
+import pytest
+from django.template import Context, Template
+
+from participants.models import Phase
+from participants.selectors_screens import Visibility
+from tests.factories.participants import CitizenFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def render(source: str, **context) -> str:
+    return Template("{% load participants_tags %}" + source).render(Context(context))
+
+
+def visibility(*, name: bool, cpr: bool) -> Visibility:
+    return Visibility(
+        show_name=name, show_masked_cpr=cpr, can_reveal_cpr=False, sensitive_notes=False
+    )
+
+
+def test_the_identity_is_the_name_with_the_masked_cpr_or_the_pseudonym_alone():
+    citizen = CitizenFactory(first_name="<b>Ann</b>", last_name="Berg", birth_date=date(1990, 4, 2))
+    tag = "{% citizen_identity citizen visibility %}"
+
+    caseworker = render(tag, citizen=citizen, visibility=visibility(name=True, cpr=True))
+    assert caseworker == (
+        '&lt;b&gt;Ann&lt;/b&gt; Berg <span class="text-body-secondary small font-monospace">'
+        "020490-XXXX</span>"
+    )
+    actor = render(tag, citizen=citizen, visibility=visibility(name=True, cpr=False))
+    assert actor == "&lt;b&gt;Ann&lt;/b&gt; Berg"
+    controller = render(tag, citizen=citizen, visibility=visibility(name=False, cpr=False))
+    assert controller == f"D-{citizen.pk:06d}"
+
+
+def test_the_badges_name_the_status_and_the_phase():
+    assert render("{% status_badge True %}") == '<span class="badge text-bg-success">Aktiv</span>'
+    assert render("{% status_badge False %}") == '<span class="badge text-bg-dark">Ophørt</span>'
+    assert render("{% phase_badge phase %}", phase=Phase.PLACEMENT) == (
+        '<span class="badge text-bg-info">Fase 2 – virksomhedsindslusning</span>'
+    )
+    assert render("{% phase_badge 0 %}") == '<span class="badge text-bg-secondary">Visiteret</span>'
