@@ -16,11 +16,11 @@ from django.db.models import (
     DateField,
     DecimalField,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -262,9 +262,18 @@ def actor_week_grid(
     sunday = monday + timedelta(days=6)
     in_week = (
         Citizen.objects.for_user(user, write=True)
-        .with_last_exit(sunday)
         .filter(phase1_start__lte=sunday)
-        .filter(Q(exit_date__isnull=True) | Q(exit_date__gte=monday) | Q(reentered=True))
+        # Not gone before the week: an anti-join, however many citizens the actor has.
+        .exclude(
+            Exists(
+                ExitForm.objects.last_as_of(sunday).filter(
+                    citizen=OuterRef("pk"), exit_date__lt=monday
+                )
+            )
+        )
+        # The exit that counts, looked up for the rows shown only (the count leaves it out).
+        .with_last_exit(sunday, select=False)
+        .annotate(last_exit_date=F("exit_date"), last_reentered=F("reentered"))
         .order_by("last_name", "first_name", "pk")
     )
     shown = None
@@ -284,7 +293,7 @@ def actor_week_grid(
             errors=hours_week_errors(
                 week=monday,
                 phase1_start=c.phase1_start,
-                last_exit=None if c.reentered else c.exit_date,
+                last_exit=None if c.last_reentered else c.last_exit_date,
             ),
         )
         for c in citizens

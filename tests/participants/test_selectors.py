@@ -121,3 +121,26 @@ def test_the_timeline_holds_every_event_and_hides_sensitive_notes_from_the_lead(
 def test_the_citizen_list_refuses_to_show_what_it_does_not_know(personas):
     with pytest.raises(ValueError, match="cpr"):
         selectors.citizen_list(user=personas.caseworker, show=["cpr"])
+
+
+def test_the_week_grid_keeps_a_citizen_leaving_in_the_week_or_back_after_leaving(personas):
+    week = date(2024, 3, 4)
+    start = date(2024, 1, 8)
+    leaving = citizen_in(personas.own, personas.cluster, phase1_start=start)
+    ExitFormFactory(citizen=leaving, exit_date=date(2024, 2, 1))
+    ExitFormFactory(citizen=leaving, exit_date=date(2024, 3, 6))  # the last: in the week
+    back = citizen_in(personas.own, personas.cluster, phase1_start=start)
+    ExitFormFactory(citizen=back, exit_date=date(2024, 2, 1))
+    VisitationFactory(citizen=back, status="accepted", proposed_on=date(2024, 2, 20))
+    gone = citizen_in(personas.own, personas.cluster, phase1_start=start)
+    ExitFormFactory(citizen=gone, exit_date=date(2024, 2, 1))
+    VisitationFactory(citizen=gone, status="accepted", proposed_on=date(2024, 3, 11))  # later
+    leaves_later = citizen_in(personas.own, personas.cluster, phase1_start=start)
+    ExitFormFactory(citizen=leaves_later, exit_date=date(2024, 3, 20))
+
+    grid = selectors.actor_week_grid(user=personas.actor, week=week, per_page=10)
+
+    rows = {row.citizen.pk: row for row in grid.rows}
+    assert set(rows) == {leaving.pk, back.pk, leaves_later.pk}
+    assert grid.page.paginator.count == 3
+    assert rows[back.pk].editable and rows[leaves_later.pk].editable
