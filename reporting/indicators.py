@@ -130,11 +130,37 @@ BY_CLUSTER = Grouping(
 )
 
 
-def _counts(queryset, key: str | None, **aggregates) -> dict:
-    """aggregate() over the whole queryset (under the key None), or one result per group."""
+Key = str | tuple[str, ...] | None
+
+
+def _counts(queryset, key: Key, **aggregates) -> dict:
+    """aggregate() over the whole queryset (under the key None), or one result per group: per
+    value of one path, or per combination of values of several (a tuple of paths)."""
     if key is None:
         return {None: queryset.aggregate(**aggregates)}
+    if isinstance(key, tuple):
+        rows = queryset.order_by().values(*key).annotate(**aggregates)
+        return {tuple(row.pop(path) for path in key): row for row in rows}
     return {row.pop(key): row for row in queryset.order_by().values(key).annotate(**aggregates)}
+
+
+def _prefixed(prefix: str, key: Key) -> Key:
+    if key is None:
+        return None
+    if isinstance(key, tuple):
+        return tuple(f"{prefix}{path}" for path in key)
+    return f"{prefix}{key}"
+
+
+def _fold(part: dict, position: int | None) -> dict:
+    """Figures counted per (region, cluster) pair summed per region (position 0), per cluster
+    (1) or for the whole (None)."""
+    folded: dict = {}
+    for pair, figures in part.items():
+        group = folded.setdefault(None if position is None else pair[position], {})
+        for code, n in figures.items():
+            group[code] = group.get(code, 0) + n
+    return folded
 
 
 def _days(expression) -> ExpressionWrapper:
@@ -142,7 +168,7 @@ def _days(expression) -> ExpressionWrapper:
 
 
 def citizen_counts(
-    scope: Scope, start: date | None, end: date, key: str | None = None
+    scope: Scope, start: date | None, end: date, key: Key = None
 ) -> dict[object, dict[str, int]]:
     """P01–P08 in two queries: the visited citizens, and the exits that count as of the end;
     per value of `key` (a path from the citizen), or for the whole scope under None.
@@ -190,7 +216,7 @@ def citizen_counts(
         ),
         "P08": Count("pk", filter=Q(pk__in=employed_2y.values("exit_id"))),
     }
-    counts = _counts(exits, key and f"citizen__{key}", **exit_figures)
+    counts = _counts(exits, _prefixed("citizen__", key), **exit_figures)
     result = {}
     for group, visited_count in _counts(visited, key, P01=Count("pk")).items():
         # A group whose visited citizens have none left has no exit row: all zeros.
@@ -222,7 +248,7 @@ def _pause_days_in_phase1():
 
 
 def company_counts(
-    scope: Scope, start: date | None, end: date, key: str | None = None
+    scope: Scope, start: date | None, end: date, key: Key = None
 ) -> dict[object, dict[str, int]]:
     companies = (
         Company.objects.enrolled()
@@ -337,3 +363,43 @@ def compute_with_clusters(
                 whole[code] = whole.get(code, 0) + n
     targets = dict(IndicatorTarget.objects.filter(scope.targets()).values_list("code", "value"))
     return _rows(whole, targets), _rows_by_key(BY_CLUSTER, clusters, parts)
+
+
+def compute_regions_and_clusters(
+    regions: list,
+    clusters: list,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+) -> tuple[list[IndicatorRow], dict[object, list[IndicatorRow]], dict[object, list[IndicatorRow]]]:
+    """The whole programme, each region and each cluster: compute(), compute_by(BY_REGION)
+    and compute_by(BY_CLUSTER) from one pass over the citizens and one over the companies.
+
+    A citizen or a company has one municipality (so one region) and at most one cluster, so
+    they are counted once per (region, cluster) pair and the pairs summed three ways. A camp
+    belongs to one cluster but may join municipalities of several regions (it counts once in
+    each), so camps are counted per region and per cluster, and the whole from the clusters.
+    """
+    scope = Scope()
+    end = end or timezone.localdate()
+    pair = (BY_REGION.citizen, BY_CLUSTER.citizen)
+    people = citizen_counts(scope, start, end, pair)
+    firms = company_counts(scope, start, end, (BY_REGION.company, BY_CLUSTER.company))
+    camps_by_cluster = camp_counts(scope, start, end, BY_CLUSTER.camp)
+    region_parts = [
+        _fold(people, 0),
+        _fold(firms, 0),
+        camp_counts(scope, start, end, BY_REGION.camp),
+    ]
+    cluster_parts = [_fold(people, 1), _fold(firms, 1), camps_by_cluster]
+    whole = {
+        **_fold(people, None).get(None, {}),
+        **_fold(firms, None).get(None, {}),
+        **_fold(camps_by_cluster, None).get(None, {}),
+    }
+    targets = dict(IndicatorTarget.objects.filter(scope.targets()).values_list("code", "value"))
+    return (
+        _rows(whole, targets),
+        _rows_by_key(BY_REGION, regions, region_parts),
+        _rows_by_key(BY_CLUSTER, clusters, cluster_parts),
+    )

@@ -139,18 +139,18 @@ def indicator_table(params: ReportParams) -> list[indicators.IndicatorRow]:
 def indicator_breakdown(params: ReportParams) -> dict:
     """The indicators in total and, for the whole programme, per region and per cluster.
 
-    The clusters and the whole are counted in one pass, the regions in another
-    (indicators.compute_with_clusters, compute_by): a constant number of queries, whatever
-    the number of citizens, regions or clusters.
+    The whole, the regions and the clusters are counted in one pass
+    (indicators.compute_regions_and_clusters): a constant number of queries, whatever the
+    number of citizens, regions or clusters.
     """
     if params.region or params.cluster or params.municipality:
         columns = [("I alt", indicator_table(params))]
     else:
-        period = {"start": params.start, "end": params.end}
         clusters = _cluster_numbers()
-        whole, by_cluster = indicators.compute_with_clusters(clusters, **period)
         regions = _region_names()
-        by_region = indicators.compute_by(indicators.BY_REGION, regions, **period)
+        whole, by_region, by_cluster = indicators.compute_regions_and_clusters(
+            regions, clusters, start=params.start, end=params.end
+        )
         columns = [("I alt", whole)]
         columns += [(name, by_region[name]) for name in regions]
         columns += [(f"Klynge {number}", by_cluster[number]) for number in clusters]

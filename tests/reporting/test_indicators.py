@@ -18,6 +18,7 @@ from reporting.indicators import (
     Scope,
     compute,
     compute_by,
+    compute_regions_and_clusters,
     compute_with_clusters,
 )
 from reporting.models import IndicatorTarget
@@ -254,6 +255,35 @@ def test_the_whole_and_its_clusters_from_one_pass_equal_the_separate_computation
     assert {r.code: r.target for r in whole}["P01"] == 40
     assert {r.code: r.target for r in by_cluster[cluster.number]}["P03"] == 7
     assert whole[0].value == sum(rows[0].value for rows in by_cluster.values()) > 0
+
+
+def test_the_whole_its_regions_and_its_clusters_from_one_pass_equal_the_separate_ones(imported):
+    from partnerships.models import Cluster, Region
+
+    # A camp of a cluster that spans two regions counts once in each, and once in the whole.
+    cluster = Cluster.objects.order_by("number").first()
+    for name in ("Køge", "Aarhus"):
+        ClusterMembershipFactory(cluster=cluster, municipality=Municipality.objects.get(name=name))
+    CampFactory(cluster=cluster, date=date(2020, 5, 1))
+    IndicatorTarget.objects.create(code="P01", value=40)
+    IndicatorTarget.objects.create(
+        region=Region.objects.get(name="Region Sjælland"), code="P01", value=9
+    )
+    IndicatorTarget.objects.create(cluster=cluster, code="P03", value=7)
+    regions = list(Region.objects.order_by("name").values_list("name", flat=True))
+    clusters = list(Cluster.objects.order_by("number").values_list("number", flat=True))
+    for period in (
+        {"start": date(2023, 1, 1), "end": date(2023, 12, 31)},
+        {"end": date(2024, 12, 31)},
+    ):
+        whole, by_region, by_cluster = compute_regions_and_clusters(regions, clusters, **period)
+
+        assert whole == compute(**period)
+        assert by_region == compute_by(BY_REGION, regions, **period)
+        assert by_cluster == compute_by(BY_CLUSTER, clusters, **period)
+    assert {r.code: r.value for r in whole}["C04"] >= 1
+    assert {r.code: r.target for r in whole}["P01"] == 40
+    assert {r.code: r.target for r in by_region["Region Sjælland"]}["P01"] == 9
 
 
 def test_the_grouped_computation_takes_the_same_queries_for_any_number_of_groups():
