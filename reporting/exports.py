@@ -105,7 +105,7 @@ def _common(params: ReportParams, title: str) -> dict:
 
 
 def indicators(params: ReportParams, fmt: str, progress: Progress) -> Built:
-    rows = selectors.indicator_table(params)
+    rows, funnel = selectors.indicators_with_funnel(params)
     progress(60)
     stem = _stem("indikatorskema", params)
     if fmt == ReportFormat.CSV:
@@ -126,7 +126,7 @@ def indicators(params: ReportParams, fmt: str, progress: Progress) -> Built:
         "rows": rows,
         "funnel_chart": charts.bar_chart(
             "Tragt: visiteret, fase 1, fase 2, i beskæftigelse",
-            [(s["label"], s["value"]) for s in selectors.funnel(params)],
+            [(s["label"], s["value"]) for s in funnel],
         ),
     }
     pdf = render_pdf("reporting/pdf/indicators.html", context, title="Indikatorskema")
@@ -232,9 +232,7 @@ def esf_indicators(params: ReportParams, fmt: str, progress: Progress) -> Built:
 def report_context(kind: str, params: ReportParams, progress: Progress) -> dict:
     start = params.start or date(params.period_end.year, 1, 1)
     sections = selectors.narrative_texts(kind=kind, start=start, end=params.period_end)
-    indicator_rows, clusters = selectors.indicators_and_clusters(params)
-    progress(30)
-    funnel = selectors.funnel(params)
+    indicator_rows, clusters, funnel = selectors.indicators_and_clusters(params)
     progress(50)
     statement = selectors.hours_statement(params, by_month_only=True)
     camps = list(selectors.camps_held(params))

@@ -168,7 +168,7 @@ def _days(expression) -> ExpressionWrapper:
 
 
 def citizen_counts(
-    scope: Scope, start: date | None, end: date, key: Key = None
+    scope: Scope, start: date | None, end: date, key: Key = None, *, funnel: bool = False
 ) -> dict[object, dict[str, int]]:
     """P01–P08 in two queries: the visited citizens, and the exits that count as of the end;
     per value of `key` (a path from the citizen), or for the whole scope under None.
@@ -218,12 +218,30 @@ def citizen_counts(
     }
     counts = _counts(exits, _prefixed("citizen__", key), **exit_figures)
     result = {}
-    for group, visited_count in _counts(visited, key, P01=Count("pk")).items():
+    visited_figures = {"P01": Count("pk"), **(_funnel_figures(end) if funnel else {})}
+    for group, visited_counts in _counts(visited, key, **visited_figures).items():
         # A group whose visited citizens have none left has no exit row: all zeros.
         figures = counts.get(group) or dict.fromkeys(exit_figures, 0)
         left = figures.pop("left")
-        result[group] = {"P01": visited_count["P01"], **figures, "P07": visited_count["P01"] - left}
+        result[group] = {**visited_counts, **figures, "P07": visited_counts["P01"] - left}
     return result
+
+
+# The report's funnel over the citizens P01 counts: visited → phase 1 → phase 2 → employed.
+FUNNEL_STEPS = ("P01", "phase1", "phase2", "employed")
+
+
+def _funnel_figures(end: date) -> dict:
+    # The citizens who left for a job: one set, looked up by hash (not a subquery per row).
+    employed_exit = ExitForm.objects.filter(exit_date__lte=end, status__in=EMPLOYED_STATUSES)
+    return {
+        "phase1": Count("pk", filter=Q(phase1_start__lte=end)),
+        "phase2": Count("pk", filter=Q(phase2_start__lte=end)),
+        "employed": Count(
+            "pk",
+            filter=Q(phase3_start__lte=end) | Q(pk__in=employed_exit.values("citizen_id")),
+        ),
+    }
 
 
 def _pause_days_in_phase1():
@@ -343,63 +361,64 @@ def compute_by(
     return _rows_by_key(grouping, keys, _grouped_parts(grouping, scope, start, end))
 
 
-def compute_with_clusters(
-    clusters: list,
+@dataclass(frozen=True)
+class Breakdown:
+    """The indicator table of a scope, the tables of the regions and clusters asked for, and
+    the funnel of the scope (FUNNEL_STEPS: how many citizens reached each step)."""
+
+    whole: list[IndicatorRow]
+    by_region: dict[object, list[IndicatorRow]]
+    by_cluster: dict[object, list[IndicatorRow]]
+    funnel: dict[str, int]
+
+
+def breakdown(
     *,
     scope: Scope | None = None,
     start: date | None = None,
     end: date | None = None,
-) -> tuple[list[IndicatorRow], dict[object, list[IndicatorRow]]]:
-    """compute() and compute_by(BY_CLUSTER) from one pass. Every citizen, company and camp
-    has at most one cluster, so the clusters (with the group of those without one) split
-    the scope, and each figure of the whole is the sum of the groups' figures."""
-    scope = scope or Scope()
-    end = end or timezone.localdate()
-    parts = _grouped_parts(BY_CLUSTER, scope, start, end)
-    whole: dict[str, int] = {}
-    for part in parts:
-        for figures in part.values():
-            for code, n in figures.items():
-                whole[code] = whole.get(code, 0) + n
-    targets = dict(IndicatorTarget.objects.filter(scope.targets()).values_list("code", "value"))
-    return _rows(whole, targets), _rows_by_key(BY_CLUSTER, clusters, parts)
-
-
-def compute_regions_and_clusters(
-    regions: list,
-    clusters: list,
-    *,
-    start: date | None = None,
-    end: date | None = None,
-) -> tuple[list[IndicatorRow], dict[object, list[IndicatorRow]], dict[object, list[IndicatorRow]]]:
-    """The whole programme, each region and each cluster: compute(), compute_by(BY_REGION)
-    and compute_by(BY_CLUSTER) from one pass over the citizens and one over the companies.
+    regions: list | None = None,
+    clusters: list | None = None,
+) -> Breakdown:
+    """compute(), compute_by(BY_REGION, regions) and compute_by(BY_CLUSTER, clusters) and the
+    funnel, from one pass over the citizens and one over the companies.
 
     A citizen or a company has one municipality (so one region) and at most one cluster, so
-    they are counted once per (region, cluster) pair and the pairs summed three ways. A camp
-    belongs to one cluster but may join municipalities of several regions (it counts once in
-    each), so camps are counted per region and per cluster, and the whole from the clusters.
+    each is counted once in its (region, cluster) group and the groups are summed each way
+    asked for. A camp belongs to one cluster but may join municipalities of several regions
+    (it counts once in each), so camps are counted for the whole and per grouping.
     """
-    scope = Scope()
+    scope = scope or Scope()
     end = end or timezone.localdate()
-    pair = (BY_REGION.citizen, BY_CLUSTER.citizen)
-    people = citizen_counts(scope, start, end, pair)
-    firms = company_counts(scope, start, end, (BY_REGION.company, BY_CLUSTER.company))
-    camps_by_cluster = camp_counts(scope, start, end, BY_CLUSTER.camp)
-    region_parts = [
-        _fold(people, 0),
-        _fold(firms, 0),
-        camp_counts(scope, start, end, BY_REGION.camp),
+    groupings = [
+        grouping
+        for grouping, keys in ((BY_REGION, regions), (BY_CLUSTER, clusters))
+        if keys is not None
     ]
-    cluster_parts = [_fold(people, 1), _fold(firms, 1), camps_by_cluster]
+
+    def key(path: str) -> Key:
+        return tuple(getattr(g, path) for g in groupings) or None
+
+    people = citizen_counts(scope, start, end, key("citizen"), funnel=True)
+    firms = company_counts(scope, start, end, key("company"))
     whole = {
         **_fold(people, None).get(None, {}),
         **_fold(firms, None).get(None, {}),
-        **_fold(camps_by_cluster, None).get(None, {}),
+        **camp_counts(scope, start, end)[None],
     }
+    split = {}
+    for position, grouping in enumerate(groupings):
+        parts = [
+            _fold(people, position),
+            _fold(firms, position),
+            camp_counts(scope, start, end, grouping.camp),
+        ]
+        keys = regions if grouping is BY_REGION else clusters
+        split[grouping] = _rows_by_key(grouping, keys, parts)
     targets = dict(IndicatorTarget.objects.filter(scope.targets()).values_list("code", "value"))
-    return (
-        _rows(whole, targets),
-        _rows_by_key(BY_REGION, regions, region_parts),
-        _rows_by_key(BY_CLUSTER, clusters, cluster_parts),
+    return Breakdown(
+        whole=_rows(whole, targets),
+        by_region=split.get(BY_REGION, {}),
+        by_cluster=split.get(BY_CLUSTER, {}),
+        funnel={step: whole.get(step, 0) for step in FUNNEL_STEPS},
     )

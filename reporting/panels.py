@@ -15,8 +15,7 @@ KPI_CODES = ("P01", "P03", "P07", "C01")
 
 
 def figures(params: selectors.ReportParams) -> dict:
-    rows = selectors.indicator_table(params)
-    funnel = selectors.funnel(params)
+    rows, funnel = selectors.indicators_with_funnel(params)
     return {
         "kpis": [row for row in rows if row.code in KPI_CODES],
         "funnel_chart": charts.bar_chart(

@@ -14,8 +14,6 @@ from dateutil.relativedelta import relativedelta
 from django.db import connection, transaction
 from django.db.models import (
     Count,
-    Exists,
-    OuterRef,
     Q,
 )
 from django.http import Http404
@@ -23,13 +21,9 @@ from django.utils import timezone
 
 from accelerator.models import Camp, Company, CompanyStatus
 from participants.models import (
-    EMPLOYED_STATUSES,
     Benefit,
     Citizen,
-    ExitForm,
     HoursKind,
-    Visitation,
-    VisitationStatus,
 )
 from partnerships.models import Cluster, Municipality, Region
 from siv.access import has_role
@@ -132,28 +126,25 @@ def scope_choices() -> dict:
 # --- Indicators -------------------------------------------------------------------------------
 
 
-def indicator_table(params: ReportParams) -> list[indicators.IndicatorRow]:
-    return indicators.compute(scope=params.scope, start=params.start, end=params.end)
-
-
 def indicator_breakdown(params: ReportParams) -> dict:
-    """The indicators in total and, for the whole programme, per region and per cluster.
+    """The indicators in total and, for the whole programme, per region and per cluster, with
+    the funnel of the scope.
 
-    The whole, the regions and the clusters are counted in one pass
-    (indicators.compute_regions_and_clusters): a constant number of queries, whatever the
-    number of citizens, regions or clusters.
+    The whole, the regions, the clusters and the funnel are counted in one pass
+    (indicators.breakdown): a constant number of queries, whatever the number of citizens,
+    regions or clusters.
     """
+    period = {"start": params.start, "end": params.end}
     if params.region or params.cluster or params.municipality:
-        columns = [("I alt", indicator_table(params))]
+        counted = indicators.breakdown(scope=params.scope, **period)
+        columns = [("I alt", counted.whole)]
     else:
         clusters = _cluster_numbers()
         regions = _region_names()
-        whole, by_region, by_cluster = indicators.compute_regions_and_clusters(
-            regions, clusters, start=params.start, end=params.end
-        )
-        columns = [("I alt", whole)]
-        columns += [(name, by_region[name]) for name in regions]
-        columns += [(f"Klynge {number}", by_cluster[number]) for number in clusters]
+        counted = indicators.breakdown(regions=regions, clusters=clusters, **period)
+        columns = [("I alt", counted.whole)]
+        columns += [(name, counted.by_region[name]) for name in regions]
+        columns += [(f"Klynge {number}", counted.by_cluster[number]) for number in clusters]
     return {
         "headers": [name for name, _rows in columns],
         "rows": [
@@ -165,6 +156,7 @@ def indicator_breakdown(params: ReportParams) -> dict:
             }
             for i, row in enumerate(columns[0][1])
         ],
+        "funnel": funnel_steps(counted.funnel),
     }
 
 
@@ -179,51 +171,43 @@ def targets_for(*, region=None, cluster=None, municipality=None) -> dict[str, in
 # --- Funnel, status, camps, companies ---------------------------------------------------------
 
 
-def _visited_citizens(params: ReportParams):
-    visits = Visitation.objects.filter(
-        citizen=OuterRef("pk"), status=VisitationStatus.ACCEPTED, proposed_on__lte=params.period_end
-    )
-    if params.start:
-        visits = visits.filter(proposed_on__gte=params.start)
-    return Citizen.objects.filter(params.scope.citizens()).filter(Exists(visits))
+FUNNEL_LABELS = {
+    "P01": ("visited", "Visiteret"),
+    "phase1": ("phase1", "Fase 1"),
+    "phase2": ("phase2", "Fase 2"),
+    "employed": ("employed", "I beskæftigelse"),
+}
 
 
-def funnel(params: ReportParams) -> list[dict]:
-    """Visited → phase 1 → phase 2 → employed, over distinct citizens, in one query."""
-    end = params.period_end
-    # The citizens who left for a job: one set, looked up by hash (not a subquery per row).
-    employed_exit = ExitForm.objects.filter(exit_date__lte=end, status__in=EMPLOYED_STATUSES)
-    counts = _visited_citizens(params).aggregate(
-        visited=Count("pk"),
-        phase1=Count("pk", filter=Q(phase1_start__lte=end)),
-        phase2=Count("pk", filter=Q(phase2_start__lte=end)),
-        employed=Count(
-            "pk",
-            filter=Q(phase3_start__lte=end) | Q(pk__in=employed_exit.values("citizen_id")),
-        ),
-    )
-    labels = {
-        "visited": "Visiteret",
-        "phase1": "Fase 1",
-        "phase2": "Fase 2",
-        "employed": "I beskæftigelse",
-    }
-    return [{"key": key, "label": label, "value": counts[key]} for key, label in labels.items()]
+def funnel_steps(counts: dict[str, int]) -> list[dict]:
+    """A breakdown's funnel as the charts show it: visited → phase 1 → phase 2 → employed,
+    over distinct citizens."""
+    return [
+        {"key": key, "label": label, "value": counts[step]}
+        for step, (key, label) in FUNNEL_LABELS.items()
+    ]
 
 
-def indicators_and_clusters(params: ReportParams) -> tuple[list, list[dict]]:
-    """The indicator table and each cluster's figures (a report's status per cluster),
-    counted in one pass."""
+def indicators_with_funnel(params: ReportParams) -> tuple[list, list[dict]]:
+    """The indicator table of the scope and its funnel, counted in one pass."""
+    counted = indicators.breakdown(scope=params.scope, start=params.start, end=params.end)
+    return counted.whole, funnel_steps(counted.funnel)
+
+
+def indicators_and_clusters(params: ReportParams) -> tuple[list, list[dict], list[dict]]:
+    """The indicator table, each cluster's figures (a report's status per cluster) and the
+    funnel, counted in one pass."""
     clusters = _cluster_numbers()
     if params.cluster:
         clusters = [number for number in clusters if number == params.cluster]
-    whole, by_cluster = indicators.compute_with_clusters(
-        clusters, scope=params.scope, start=params.start, end=params.end
+    counted = indicators.breakdown(
+        scope=params.scope, start=params.start, end=params.end, clusters=clusters
     )
-    return whole, [
-        {"cluster": number, **{row.code: row.value for row in by_cluster[number]}}
+    by_cluster = [
+        {"cluster": number, **{row.code: row.value for row in counted.by_cluster[number]}}
         for number in clusters
     ]
+    return counted.whole, by_cluster, funnel_steps(counted.funnel)
 
 
 def camps_held(params: ReportParams):

@@ -25,17 +25,17 @@ def _scope(request) -> tuple[ScopeForm, selectors.ReportParams]:
 
 def indicators(request):
     form, params = _scope(request)
-    funnel = selectors.funnel(params)
+    breakdown = selectors.indicator_breakdown(params)
     return render(
         request,
         "reporting/indicators.html",
         {
             "form": form,
             "params": params,
-            "breakdown": selectors.indicator_breakdown(params),
+            "breakdown": breakdown,
             "funnel_chart": charts.bar_chart(
                 _("Tragt: visiteret, fase 1, fase 2, i beskæftigelse"),
-                [(step["label"], step["value"]) for step in funnel],
+                [(step["label"], step["value"]) for step in breakdown["funnel"]],
             ),
             "export_query": request.GET.urlencode(),
             "formats": ("xlsx", "csv", "pdf"),

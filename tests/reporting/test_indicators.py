@@ -18,8 +18,7 @@ from reporting.indicators import (
     Scope,
     compute,
     compute_by,
-    compute_regions_and_clusters,
-    compute_with_clusters,
+    breakdown,
 )
 from reporting.models import IndicatorTarget
 from tests.factories.accelerator import CampFactory
@@ -248,10 +247,12 @@ def test_the_whole_and_its_clusters_from_one_pass_equal_the_separate_computation
         Scope(cluster=cluster.number),
     ]
     for scope in scopes:
-        whole, by_cluster = compute_with_clusters(clusters, scope=scope, end=end)
+        counted = breakdown(clusters=clusters, scope=scope, end=end)
+        whole, by_cluster = counted.whole, counted.by_cluster
         assert whole == compute(scope=scope, end=end), scope
         assert by_cluster == compute_by(BY_CLUSTER, clusters, scope=scope, end=end), scope
-    whole, by_cluster = compute_with_clusters(clusters, end=end)
+    counted = breakdown(clusters=clusters, end=end)
+    whole, by_cluster = counted.whole, counted.by_cluster
     assert {r.code: r.target for r in whole}["P01"] == 40
     assert {r.code: r.target for r in by_cluster[cluster.number]}["P03"] == 7
     assert whole[0].value == sum(rows[0].value for rows in by_cluster.values()) > 0
@@ -276,7 +277,8 @@ def test_the_whole_its_regions_and_its_clusters_from_one_pass_equal_the_separate
         {"start": date(2023, 1, 1), "end": date(2023, 12, 31)},
         {"end": date(2024, 12, 31)},
     ):
-        whole, by_region, by_cluster = compute_regions_and_clusters(regions, clusters, **period)
+        counted = breakdown(regions=regions, clusters=clusters, **period)
+        whole, by_region, by_cluster = counted.whole, counted.by_region, counted.by_cluster
 
         assert whole == compute(**period)
         assert by_region == compute_by(BY_REGION, regions, **period)
@@ -296,3 +298,32 @@ def test_the_grouped_computation_takes_the_same_queries_for_any_number_of_groups
         ClusterFactory(number=number)
     build(20)
     assert count([1]) == count([1, 2, 3, 4, 5]) <= 6
+
+
+def test_the_funnel_counts_the_visited_citizens_reaching_each_step():
+    end = date(2024, 6, 30)
+    start = date(2024, 1, 1)
+
+    def visited(on=date(2024, 1, 10), **fields):
+        citizen = CitizenFactory(**fields)
+        VisitationFactory(citizen=citizen, proposed_on=on)
+        return citizen
+
+    visited(phase1_start=None)
+    visited(phase1_start=date(2024, 2, 1))
+    visited(phase1_start=date(2024, 2, 1), phase2_start=date(2024, 5, 1))
+    visited(
+        phase1_start=date(2024, 1, 15), phase2_start=date(2024, 4, 1), phase3_start=date(2024, 6, 1)
+    )
+    left_for_a_job = visited(phase1_start=date(2024, 1, 15))
+    ExitFormFactory(
+        citizen=left_for_a_job, exit_date=date(2024, 3, 1), status=ExitStatus.EMPLOYED_ORDINARY
+    )
+    visited(phase1_start=date(2024, 7, 1))  # phase 1 only after the period
+    visited(on=date(2024, 8, 1))  # visited after the period: not counted at all
+    visited(on=date(2023, 6, 1), phase1_start=date(2023, 7, 1))  # before the period's start
+
+    expected = {"P01": 6, "phase1": 4, "phase2": 2, "employed": 2}
+    assert breakdown(start=start, end=end).funnel == expected
+    assert breakdown(start=start, end=end, clusters=[1, 2]).funnel == expected
+    assert breakdown(end=end).funnel == {"P01": 7, "phase1": 5, "phase2": 2, "employed": 2}
