@@ -154,9 +154,12 @@ class TimelineEvent:
     obj: Any = None
 
 
-def citizen_timeline(*, citizen: Citizen, user: Any) -> list[TimelineEvent]:
+def citizen_timeline(
+    *, citizen: Citizen, user: Any, placements: list[Placement] | None = None
+) -> list[TimelineEvent]:
     """Every event of a citizen's track, newest first (one query per kind of record, none
-    for the kinds the caller has prefetched on the citizen)."""
+    for the kinds the caller has prefetched on the citizen, nor for the placements when the
+    caller has read them)."""
     events: list[TimelineEvent] = []
     for phase, start in (
         (1, citizen.phase1_start),
@@ -188,7 +191,9 @@ def citizen_timeline(*, citizen: Citizen, user: Any) -> list[TimelineEvent]:
         )
         if p.end:
             events.append(TimelineEvent(p.end, "pause", _("Pause slut"), p))
-    for p in Placement.objects.filter(citizen=citizen).select_related("company"):
+    if placements is None:
+        placements = list(Placement.objects.filter(citizen=citizen).select_related("company"))
+    for p in placements:
         events.append(
             TimelineEvent(p.start, "placement", f"{p.get_kind_display()}: {p.company}", p)
         )

@@ -189,8 +189,9 @@ def track_summary(citizen: Citizen, as_of: date | None = None) -> dict:
 
 
 def placements_for_page(citizen: Citizen, as_of: date | None = None) -> list[Placement]:
-    """The citizen's placements (two queries), each with `hours_now` and `checkpoints`: the
-    13/26/52-week retention checkpoints of a paid placement with a status for the screen."""
+    """The citizen's placements (two queries), each with `hour_steps` (in date order),
+    `hours_now` and `checkpoints`: the 13/26/52-week retention checkpoints of a paid placement
+    with a status for the screen."""
     today = as_of or timezone.localdate()
     placements = list(
         Placement.objects.filter(citizen=citizen)
@@ -200,8 +201,9 @@ def placements_for_page(citizen: Citizen, as_of: date | None = None) -> list[Pla
     steps = _steps_by_placement(citizen)
     for placement in placements:
         day = min(today, placement.end or today)
+        placement.hour_steps = steps.get(placement.pk, [])
         placement.hours_now = placement.hours_per_week
-        for step in steps.get(placement.pk, []):
+        for step in placement.hour_steps:
             if step.from_date <= day:
                 placement.hours_now = step.hours_per_week
         placement.checkpoints = [
@@ -212,7 +214,8 @@ def placements_for_page(citizen: Citizen, as_of: date | None = None) -> list[Pla
 
 
 def _steps_by_placement(citizen: Citizen) -> dict[int, list[PlacementStep]]:
-    """Every hour step of the citizen's placements, by placement, in date order (one query)."""
+    """Every hour step of the citizen's placements, by placement, in date order (one query,
+    made also when there are none: the page's queries do not depend on the records)."""
     steps: dict[int, list[PlacementStep]] = defaultdict(list)
     for step in PlacementStep.objects.filter(placement__citizen=citizen).order_by("from_date"):
         steps[step.placement_id].append(step)
@@ -347,18 +350,20 @@ def citizens_missing_hours(*, user: Any, week: date) -> QuerySet[Citizen]:
     )
 
 
-def timeline_for_page(*, citizen: Citizen, user: Any, months: list[dict]) -> list[dict]:
-    """The timeline of participants.selectors with hours per month and placement steps."""
+def timeline_for_page(
+    *, citizen: Citizen, user: Any, months: list[dict], placements: list[Placement]
+) -> list[dict]:
+    """The timeline of participants.selectors with hours per month and placement steps, from
+    the months and the placements (placements_for_page) the page has already read."""
     events = [
         {"day": e.day, "kind": e.kind, "title": e.title, "obj": e.obj}
-        for e in selectors.citizen_timeline(citizen=citizen, user=user)
+        for e in selectors.citizen_timeline(citizen=citizen, user=user, placements=placements)
     ]
     events.extend(
         {"day": m["month"], "kind": "hours", "title": _("Timer i måneden"), "obj": m}
         for m in months
     )
-    steps = _steps_by_placement(citizen)
     for event in events:
         if event["kind"] == "placement":
-            event["steps"] = steps.get(event["obj"].pk, [])
+            event["steps"] = event["obj"].hour_steps
     return sorted(events, key=lambda e: e["day"], reverse=True)

@@ -102,16 +102,19 @@ def citizen_detail(request, pk: int):
     citizen = screens.citizen_page(user=request.user, pk=pk)
     services.citizen_record_viewed(citizen=citizen, by=request.user)
     months = screens.hours_by_month(citizen)
+    placements = screens.placements_for_page(citizen)
     assessments = list(citizen.assessments.all())
     context = {
         "citizen": citizen,
         "visibility": screens.visibility_for(request.user),
         "summary": screens.track_summary(citizen),
-        "events": screens.timeline_for_page(citizen=citizen, user=request.user, months=months),
+        "events": screens.timeline_for_page(
+            citizen=citizen, user=request.user, months=months, placements=placements
+        ),
         "months": months,
         "hour_kinds": HoursKind.choices,
         "chart": screens.assessment_chart(assessments),
-        "placements": screens.placements_for_page(citizen),
+        "placements": placements,
         "can_export_lookups": has_role(request.user, Role.CASEWORKER),
         "can_write": Citizen.objects.for_user(request.user, write=True)
         .filter(pk=citizen.pk)

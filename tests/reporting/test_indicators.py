@@ -16,9 +16,9 @@ from reporting.indicators import (
     BY_CLUSTER,
     BY_REGION,
     Scope,
+    breakdown,
     compute,
     compute_by,
-    breakdown,
 )
 from reporting.models import IndicatorTarget
 from tests.factories.accelerator import CampFactory
