@@ -77,6 +77,9 @@ def citizen_list(
     The database computes each only where it is used: the list's page of 50 rows costs
     three lookups per row, not a dozen.
     """
+    unknown = set(show) - set(CITIZEN_LIST_EXTRAS)
+    if unknown:
+        raise ValueError(f"citizen_list() cannot show {sorted(unknown)}")
     today = as_of or timezone.localdate()
     monday = week_monday(today)
     pending = Visitation.objects.filter(
@@ -140,9 +143,6 @@ def citizen_list(
             ),
         )
     )
-    unknown = set(show) - set(CITIZEN_LIST_EXTRAS)
-    if unknown:
-        raise ValueError(f"citizen_list() cannot show {sorted(unknown)}")
     return citizens.annotate(**{name: F(name) for name in show}) if show else citizens
 
 
@@ -278,7 +278,7 @@ def actor_week_grid(
         )
         # The exit that counts, looked up for the rows shown only (the count leaves it out).
         .with_last_exit(sunday, select=False)
-        .annotate(last_exit_date=F("exit_date"), last_reentered=F("reentered"))
+        .annotate(exit_date=F("exit_date"), reentered=F("reentered"))
         .order_by("last_name", "first_name", "pk")
     )
     shown = None
@@ -298,7 +298,7 @@ def actor_week_grid(
             errors=hours_week_errors(
                 week=monday,
                 phase1_start=c.phase1_start,
-                last_exit=None if c.last_reentered else c.last_exit_date,
+                last_exit=None if c.reentered else c.exit_date,
             ),
         )
         for c in citizens
