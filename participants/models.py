@@ -913,7 +913,8 @@ class HoursMonth(models.Model):
     A week belongs to the month of its Monday. The database keeps this table (triggers on
     participants_hoursentry, created in migration 0004), whatever writes the weekly rows:
     the grid, an upload, the API, an import or a bulk COPY. The hours statement reads whole
-    months from here instead of the millions of weekly rows.
+    months from here instead of the millions of weekly rows. On PostgreSQL two statements
+    writing one citizen's hours take turns (a lock per citizen, migration 0005).
     """
 
     citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="+")

@@ -152,3 +152,96 @@ def test_any_sequence_of_writes_leaves_the_months_equal_to_the_weeks(writes):
         assert rolled_up() == from_the_weeks()
     HoursEntry.objects.filter(citizen=citizen).delete()
     assert not HoursMonth.objects.filter(citizen=citizen).exists()
+
+
+# --- Two writers at once (PostgreSQL's statement trigger) ------------------------------------
+
+
+def _session():
+    """A second connection of its own to the test database, as another request would have."""
+    import psycopg
+
+    return psycopg.connect(**connection.get_connection_params())
+
+
+def _waits_for_a_lock(session, seconds: float = 10) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s",
+                [session.info.backend_pid],
+            )
+            if cursor.fetchone() == ("Lock",):
+                return True
+        time.sleep(0.02)
+    return False
+
+
+_ADD = (
+    "UPDATE participants_hoursentry SET hours = hours + 1"
+    " WHERE citizen_id = %s AND kind = %s AND week_start >= %s AND week_start <= %s"
+)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the statement trigger")
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_of_one_citizens_hours_take_turns_instead_of_deadlocking():
+    import threading
+
+    citizen = CitizenFactory()
+    march, april = date(2024, 3, 4), date(2024, 4, 1)
+    for week in (march, april):
+        for kind in KINDS:
+            HoursEntryFactory(citizen=citizen, week_start=week, kind=kind, hours=Decimal(10))
+    grid, upload = _session(), _session()
+    failures = []
+
+    # The grid saves April's practice hours and its request goes on (the transaction is open).
+    grid.execute(_ADD, [citizen.pk, HoursKind.PRACTICE, april, april])
+
+    def upload_training():  # March and April's training hours, in one statement
+        try:
+            upload.execute(_ADD, [citizen.pk, HoursKind.TRAINING, march, april])
+            upload.commit()
+        except Exception as error:  # noqa: BLE001 - the test reports what the writer met
+            failures.append(error)
+            upload.rollback()
+
+    thread = threading.Thread(target=upload_training)
+    thread.start()
+    try:
+        assert _waits_for_a_lock(upload)
+        # The grid then saves March's practice hours: the upload, waiting, must hold nothing
+        # of the citizen's months that the grid needs.
+        grid.execute(_ADD, [citizen.pk, HoursKind.PRACTICE, march, march])
+        grid.commit()
+    finally:
+        thread.join(timeout=30)
+        grid.close()
+        upload.close()
+    assert failures == []
+    assert rolled_up() == from_the_weeks()
+    assert set(HoursEntry.objects.values_list("hours", flat=True)) == {Decimal(11)}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the statement trigger")
+@pytest.mark.django_db(transaction=True)
+def test_writers_of_different_citizens_never_wait_for_each_other():
+    one, other = CitizenFactory.create_batch(2)
+    week = date(2024, 3, 4)
+    for citizen in (one, other):
+        HoursEntryFactory(citizen=citizen, week_start=week, hours=Decimal(10))
+    first, second = _session(), _session()
+    try:
+        first.execute(_ADD, [one.pk, HoursKind.TRAINING, week, week])
+        second.execute("SET lock_timeout = '2s'")
+        second.execute(_ADD, [other.pk, HoursKind.TRAINING, week, week])
+        second.commit()
+        first.commit()
+    finally:
+        first.close()
+        second.close()
+    assert rolled_up() == from_the_weeks()
