@@ -5,10 +5,14 @@ from django.db import migrations
 # Two statements writing the same citizen's hours at once (the weekly grid saved while an
 # upload runs) could each hold some of the citizen's month rows and wait for the other's:
 # the upsert locks the kinds it writes, the month total then every kind of those months. The
-# roll-up now first takes a transaction lock per citizen it touches, in citizen order, so
-# writers of one citizen's hours take turns and writers of different citizens never wait.
+# roll-up now first takes transaction locks on the citizens it touches, in order, so writers
+# of one citizen's hours take turns. A lock stands for a share of the citizens (their id
+# modulo LOCK_SHARES): a COPY of 50,000 citizens' weeks takes 256 locks, not 50,000 (which
+# would exhaust PostgreSQL's lock table); two writers of different citizens wait for each
+# other only when their citizens share a lock, 1 in 256, and then only for a statement.
 # (Two-key advisory locks: a key space of their own, apart from the ledger's one-key lock.)
 LOCK_NAMESPACE = 4_730_001
+LOCK_SHARES = 256
 
 _INITIAL = importlib.import_module("participants.migrations.0004_hours_month").POSTGRESQL
 _FUNCTION_END = "$$;\nCREATE TRIGGER"
@@ -20,17 +24,21 @@ BEGIN
 _AFTER = f"""DECLARE
     citizens bigint[] := '{{}}';
     months date[] := '{{}}';
-    writing bigint[] := '{{}}';
-    citizen bigint;
+    shares integer[] := '{{}}';
+    share integer;
 BEGIN
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        SELECT writing || array_agg(citizen_id) INTO writing FROM new_rows;
+        SELECT shares || array_agg(s) INTO shares
+        FROM (SELECT DISTINCT CAST(mod(citizen_id, {LOCK_SHARES}) AS integer) AS s
+              FROM new_rows) written;
     END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        SELECT writing || array_agg(citizen_id) INTO writing FROM old_rows;
+        SELECT shares || array_agg(s) INTO shares
+        FROM (SELECT DISTINCT CAST(mod(citizen_id, {LOCK_SHARES}) AS integer) AS s
+              FROM old_rows) written;
     END IF;
-    FOR citizen IN SELECT DISTINCT c FROM unnest(writing) AS c WHERE c IS NOT NULL ORDER BY 1 LOOP
-        PERFORM pg_advisory_xact_lock({LOCK_NAMESPACE}, CAST(mod(citizen, 2147483647) AS integer));
+    FOR share IN SELECT DISTINCT s FROM unnest(shares) AS s WHERE s IS NOT NULL ORDER BY 1 LOOP
+        PERFORM pg_advisory_xact_lock({LOCK_NAMESPACE}, share);
     END LOOP;
 """
 

@@ -1,5 +1,6 @@
 """The monthly roll-up of the weekly hours follows every kind of write to them."""
 
+import importlib
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -180,6 +181,9 @@ def _waits_for_a_lock(session, seconds: float = 10) -> bool:
     return False
 
 
+LOCK_SHARES = importlib.import_module(
+    "participants.migrations.0005_hours_month_citizen_lock"
+).LOCK_SHARES
 _ADD = (
     "UPDATE participants_hoursentry SET hours = hours + 1"
     " WHERE citizen_id = %s AND kind = %s AND week_start >= %s AND week_start <= %s"
@@ -227,19 +231,41 @@ def test_two_writers_of_one_citizens_hours_take_turns_instead_of_deadlocking():
     assert set(HoursEntry.objects.values_list("hours", flat=True)) == {Decimal(11)}
 
 
+def _advisory_locks(session) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = %s",
+            [session.info.backend_pid],
+        )
+        return cursor.fetchone()[0]
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the statement trigger")
 @pytest.mark.django_db(transaction=True)
-def test_writers_of_different_citizens_never_wait_for_each_other():
-    one, other = CitizenFactory.create_batch(2)
+def test_writers_of_other_citizens_go_on_and_a_bulk_write_takes_a_bounded_number_of_locks():
+    citizens = CitizenFactory.create_batch(300)
+    one, other = citizens[:2]
     week = date(2024, 3, 4)
     for citizen in (one, other):
         HoursEntryFactory(citizen=citizen, week_start=week, hours=Decimal(10))
     first, second = _session(), _session()
     try:
         first.execute(_ADD, [one.pk, HoursKind.TRAINING, week, week])
+        assert _advisory_locks(first) == 1
         second.execute("SET lock_timeout = '2s'")
         second.execute(_ADD, [other.pk, HoursKind.TRAINING, week, week])
         second.commit()
+        first.commit()
+        # One statement over 300 citizens' weeks (a COPY writes 50,000 citizens'): a lock
+        # per share of the citizens, never one per citizen, or PostgreSQL's lock table
+        # runs out.
+        first.execute(
+            "INSERT INTO participants_hoursentry"
+            " (citizen_id, week_start, iso_year, iso_week, kind, hours, updated_at)"
+            " SELECT id, %s, 2024, 15, %s, 5, now() FROM participants_citizen",
+            [date(2024, 4, 8), HoursKind.TRAINING],
+        )
+        assert _advisory_locks(first) == LOCK_SHARES
         first.commit()
     finally:
         first.close()
