@@ -170,9 +170,11 @@ AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = "SIV"
 
-# Sessions: 30 minutes idle (renewed on every request), 12 hours absolute.
+# Sessions: 30 minutes idle, 12 hours absolute. The idle limit is the stored session's
+# expiry, renewed by SessionLimitsMiddleware when it is a minute old (not every request).
 SESSION_COOKIE_AGE = envint("SIV_SESSION_IDLE_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SIV_SESSION_RENEW_SECONDS = envint("SIV_SESSION_RENEW_SECONDS", 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SIV_SESSION_ABSOLUTE_SECONDS = envint("SIV_SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True

@@ -47,8 +47,11 @@ def manage(url: str, *args: str) -> str:
         env=env,
         capture_output=True,
         text=True,
-        check=True,
     )
+    if result.returncode:
+        # The command's own error, not just its exit status: the bench is run by hand.
+        sys.stderr.write(result.stderr)
+        result.check_returncode()
     return result.stdout
 
 

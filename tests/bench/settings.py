@@ -3,3 +3,5 @@
 from siv.settings_test import *  # noqa: F403
 
 ROOT_URLCONF = "tests.bench.urls"
+# Sessions renewed as in production (the tests renew them on every request).
+SIV_SESSION_RENEW_SECONDS = 60

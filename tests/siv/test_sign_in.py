@@ -1,8 +1,16 @@
+from datetime import timedelta
+
 import pytest
+from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from siv.middleware import SessionLimitsMiddleware
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "demo-adgang-2026"
@@ -52,6 +60,45 @@ def test_a_session_ends_after_the_absolute_limit(client, personas):
     response = client.get(reverse("home"))
     assert response.status_code == 302
     assert "expired=1" in response["Location"]
+
+
+def _session_writes(client, url) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith(("UPDATE", "INSERT")) and "session" in q["sql"]
+    ]
+
+
+@override_settings(SIV_SESSION_RENEW_SECONDS=60)
+def test_a_session_is_renewed_once_a_minute_not_on_every_page(client, personas):
+    sign_in(client, "koege-aktoer")
+    home = reverse("home")
+    client.get(home)
+    assert _session_writes(client, home) == []
+
+    # A minute later the next page renews the 30-minute idle limit from now.
+    session = client.session
+    session[SessionLimitsMiddleware.RENEWED] -= 61
+    session.save()
+    Session.objects.filter(pk=session.session_key).update(
+        expire_date=timezone.now() + timedelta(minutes=5)
+    )
+    assert len(_session_writes(client, home)) == 1
+    expires = Session.objects.get(pk=session.session_key).expire_date
+    assert expires > timezone.now() + timedelta(minutes=29)
+
+
+def test_a_session_idle_past_its_limit_is_signed_out(client, personas):
+    sign_in(client, "koege-aktoer")
+    assert client.get(reverse("home")).status_code == 200
+    Session.objects.filter(pk=client.session.session_key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
 def test_pages_are_not_cached_and_carry_the_security_headers(client, personas):
