@@ -4,7 +4,8 @@
                                                  HTML it rendered is written to OUT.html
     python -m tests.bench.pdf floor IN.html     WeasyPrint alone on that HTML, same options
 
-Prints one JSON object: seconds, pages, peak RSS and its rise over the process's start.
+Prints one JSON object: seconds, pages, peak RSS and its rise over the process's start (for
+the report, a worker's start: the builders imported and the template engine built).
 """
 
 from __future__ import annotations
@@ -46,10 +47,23 @@ def peak_rss_mb() -> float:
     raise RuntimeError("no VmHWM in /proc/self/status")
 
 
+def builder():
+    module_name, _, function = targets.PDF_FUNCTION.rpartition(".")
+    return getattr(import_module(module_name), function)(ReportKind.FINAL)
+
+
+def as_a_worker_starts() -> None:
+    """What a worker has done before its first task: the tasks' modules imported (the
+    report builders among them) and the template engine built (siv.celery's worker_init)."""
+    from siv.celery import _load_the_template_engine
+
+    builder()
+    _load_the_template_engine()
+
+
 def build_report(html_out: Path) -> bytes:
     """The final report through the same builder the worker runs; its HTML saved on the way."""
-    module_name, _, function = targets.PDF_FUNCTION.rpartition(".")
-    builder = getattr(import_module(module_name), function)(ReportKind.FINAL)
+    build = builder()
     render = pdf_module.render_to_string
 
     def keep(*args, **kwargs):
@@ -58,7 +72,7 @@ def build_report(html_out: Path) -> bytes:
         return html
 
     pdf_module.render_to_string = keep
-    return builder(ReportParams(), "pdf", lambda percent: None).content
+    return build(ReportParams(), "pdf", lambda percent: None).content
 
 
 def render_floor(html_in: Path) -> bytes:
@@ -71,6 +85,8 @@ def render_floor(html_in: Path) -> bytes:
 
 
 def main(mode: str, path: str) -> None:
+    if mode == "report":
+        as_a_worker_starts()
     start_rss = rss_mb()
     started = time.perf_counter()
     content = build_report(Path(path)) if mode == "report" else render_floor(Path(path))

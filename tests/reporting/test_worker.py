@@ -57,3 +57,13 @@ def test_a_real_worker_builds_the_artifact_of_an_ordered_export(
         assert handle.read(2) == b"PK"
     body = client.get(reverse("reporting:job_progress", args=[job.pk])).content.decode()
     assert artifact.filename in body
+
+
+def test_a_starting_worker_builds_the_template_engine_before_its_processes_fork():
+    """So that no process's first report waits for every app's template tags to load."""
+    from celery.signals import worker_init
+    from django.template import engines
+
+    engines._engines.pop("django", None)
+    worker_init.send(sender=None)
+    assert "django" in engines._engines
