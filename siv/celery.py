@@ -34,9 +34,7 @@ app.on_after_configure.connect(lambda sender, **kwargs: _ensure_queue_folders(),
 
 @worker_init.connect(weak=False)
 def _load_the_template_engine(**kwargs) -> None:
-    """Before the worker starts its processes, Django's template engine is built: building
-    it imports every installed app's template tags (a fifth of a second), which each
-    process's first report would otherwise wait for. The processes inherit it."""
-    from django.template import engines
+    """Built before the worker starts its processes, which inherit it (siv.warm)."""
+    from siv.warm import build_template_engine
 
-    engines["django"]
+    build_template_engine()

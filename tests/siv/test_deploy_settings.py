@@ -39,3 +39,15 @@ def test_docker_compose_runs_the_production_shape():
         environment = services[name]["environment"]
         assert environment["DATABASE_URL"].startswith("postgres://")
         assert environment["REDIS_URL"].startswith("redis://")
+
+
+def test_a_web_process_builds_the_template_engine_as_it_loads_the_app():
+    import importlib
+
+    from django.template import engines
+
+    import siv.wsgi
+
+    engines._engines.pop("django", None)
+    importlib.reload(siv.wsgi)
+    assert "django" in engines._engines
