@@ -279,7 +279,7 @@ cut AS (
 
 # (month, municipality, benefit, kind, hours, eligible, amount, citizens) per group; one
 # row per citizen, month and kind, so COUNT(*) counts citizens.
-_BY_GROUP = """
+_GROUPED = """
 WITH {cut}, valued AS (
     SELECT k.month, c.municipality_id, c.benefit, k.kind, k.hours, d.rate,
            CASE WHEN k.month_total <= d.cap THEN k.hours
@@ -287,16 +287,35 @@ WITH {cut}, valued AS (
     FROM (SELECT * FROM whole UNION ALL SELECT * FROM cut) k
     JOIN participants_citizen c ON c.id = k.citizen_id
     LEFT JOIN dated d ON d.valid_from <= k.month AND (d.until IS NULL OR k.month < d.until)
+), grouped AS (
+    SELECT g.month, mu.name AS municipality, g.benefit, g.kind, g.hours, g.eligible, g.amount,
+           g.citizens
+    FROM (
+        SELECT month, municipality_id, benefit, kind, SUM(hours) AS hours,
+               COALESCE(SUM(eligible), 0) AS eligible,
+               COALESCE(SUM(eligible) * rate, 0) AS amount, COUNT(*) AS citizens
+        FROM valued GROUP BY month, municipality_id, benefit, kind, rate
+    ) g
+    JOIN partnerships_municipality mu ON mu.id = g.municipality_id
+)"""
+_BY_GROUP = """{grouped}
+SELECT month, municipality, benefit, kind, hours, eligible, amount, citizens FROM grouped
+ORDER BY month, municipality, benefit, kind
+"""
+# One page of the groups (part 0, rows n > %s and n <= %s in the statement's order) and,
+# from the same groups, each month's sums and number of groups (part 1): the screen's page,
+# chart and totals from one pass over the hours, however many groups the period has.
+_PAGE = """{grouped}, numbered AS (
+    SELECT grouped.*,
+           ROW_NUMBER() OVER (ORDER BY month, municipality, benefit, kind) AS n
+    FROM grouped
 )
-SELECT g.month, mu.name, g.benefit, g.kind, g.hours, g.eligible, g.amount, g.citizens
-FROM (
-    SELECT month, municipality_id, benefit, kind, SUM(hours) AS hours,
-           COALESCE(SUM(eligible), 0) AS eligible,
-           COALESCE(SUM(eligible) * rate, 0) AS amount, COUNT(*) AS citizens
-    FROM valued GROUP BY month, municipality_id, benefit, kind, rate
-) g
-JOIN partnerships_municipality mu ON mu.id = g.municipality_id
-ORDER BY g.month, mu.name, g.benefit, g.kind
+SELECT 0 AS part, month, municipality, benefit, kind, hours, eligible, amount, citizens, n
+FROM numbered WHERE n > %s AND n <= %s
+UNION ALL
+SELECT 1, month, NULL, NULL, NULL, SUM(hours), SUM(eligible), SUM(amount), COUNT(*), NULL
+FROM grouped GROUP BY month
+ORDER BY 1, 2, 10
 """
 # (month, hours, eligible, amount) per month. Rows with the same month total have the same
 # share under the cap, so each part is summed per month and month total first: thousands
@@ -326,7 +345,7 @@ def _whole_months(start: date, end: date) -> tuple[date, date]:
     return first, max(first, after_last)
 
 
-def _hours_statement_rows(params: ReportParams, sql: str) -> list[tuple]:
+def _hours_statement_rows(params: ReportParams, sql: str, extra: tuple = ()) -> list[tuple]:
     scope = params.scope.citizens()
     month_citizens, week_citizens, scope_params = "TRUE", "TRUE", []
     if scope:  # the whole programme needs no filter on the millions of hour rows
@@ -339,7 +358,7 @@ def _hours_statement_rows(params: ReportParams, sql: str) -> list[tuple]:
         month_citizens=month_citizens,
         week_citizens=week_citizens,
     )
-    sql = sql.format(cut=cut)
+    sql = sql.format(grouped=_GROUPED, cut="{cut}").format(cut=cut)
     start, end = params.start or date(1, 1, 1), params.period_end
     whole_from, whole_until = _whole_months(start, end)
     with transaction.atomic(), connection.cursor() as cursor:
@@ -354,6 +373,7 @@ def _hours_statement_rows(params: ReportParams, sql: str) -> list[tuple]:
                 *(start, min(whole_from, end + timedelta(days=1)), whole_until, end),
                 *scope_params,
                 *(whole_from, whole_until, *scope_params),
+                *extra,
             ],
         )
         return cursor.fetchall()
@@ -378,54 +398,80 @@ def hours_statement(params: ReportParams, *, by_month_only: bool = False) -> Hou
     With `by_month_only` the database sums the months alone (what a report's chart and table
     show), with the same figures and no rows per group.
     """
+    if by_month_only:
+        return _with_months(HoursStatement(), _hours_statement_rows(params, _BY_MONTH))
     statement = HoursStatement()
-    months: dict[date, dict] = {}
+    months: dict = {}
+    for row in _hours_statement_rows(params, _BY_GROUP):
+        statement.rows.append(_group(row))
+        month = months.setdefault(_month(row[0]), [Decimal(0)] * 3)
+        for n, value in enumerate(row[4:7]):
+            month[n] += _decimal(value)
+    return _with_months(statement, [(month, *sums) for month, sums in months.items()])
 
-    def add(month, hours: Decimal, eligible: Decimal, amount: Decimal) -> None:
+
+def _with_months(statement: HoursStatement, months) -> HoursStatement:
+    """The statement's months and totals from each month's (month, hours, eligible, amount)
+    exact sums: totals are rounded once, from the exact sums, so they never drift by an øre."""
+    for month, hours, eligible, amount in months:
+        hours, eligible, amount = _hours(hours), _decimal(eligible), _decimal(amount)
         statement.total_hours += hours
         statement.eligible_hours += eligible
         statement.amount += amount
-        summary = months.setdefault(
-            month, {"month": month, "hours": Decimal(0), "amount": Decimal(0)}
+        statement.by_month.append(
+            {
+                "month": _month(month),
+                "hours": hours,
+                "amount": amount.quantize(MONEY, ROUND_HALF_UP),
+            }
         )
-        summary["hours"] += hours
-        summary["amount"] += amount
-
-    if by_month_only:
-        for month, hours, eligible, amount in _hours_statement_rows(params, _BY_MONTH):
-            add(
-                _month(month),
-                _hours(hours),
-                _decimal(eligible),
-                _decimal(amount),
-            )
-    else:
-        benefits, kinds = dict(Benefit.choices), dict(HoursKind.choices)
-        for row in _hours_statement_rows(params, _BY_GROUP):
-            month, municipality, benefit, kind, hours, eligible, amount, citizens = row
-            month, hours = _month(month), _hours(hours)
-            eligible, amount = _decimal(eligible), _decimal(amount)
-            statement.rows.append(
-                {
-                    "month": month,
-                    "municipality": municipality,
-                    "benefit": benefits[benefit],
-                    "kind": kinds[kind],
-                    "kind_code": kind,
-                    "citizens": citizens,
-                    "hours": hours,
-                    "eligible": eligible.quantize(MONEY, ROUND_HALF_UP),
-                    "amount": amount.quantize(MONEY, ROUND_HALF_UP),
-                }
-            )
-            add(month, hours, eligible, amount)
-    # Totals are rounded once, from the exact sums, so they never drift by an øre.
     statement.eligible_hours = statement.eligible_hours.quantize(MONEY, ROUND_HALF_UP)
     statement.amount = statement.amount.quantize(MONEY, ROUND_HALF_UP)
-    for summary in months.values():
-        summary["amount"] = summary["amount"].quantize(MONEY, ROUND_HALF_UP)
-    statement.by_month = list(months.values())
     return statement
+
+
+def _group(row: tuple) -> dict:
+    """One group of the statement (month, municipality, benefit type, kind) as it is shown."""
+    month, municipality, benefit, kind, hours, eligible, amount, citizens = row
+    return {
+        "month": _month(month),
+        "municipality": municipality,
+        "benefit": Benefit(benefit).label,
+        "kind": HoursKind(kind).label,
+        "kind_code": kind,
+        "citizens": citizens,
+        "hours": _hours(hours),
+        "eligible": _decimal(eligible).quantize(MONEY, ROUND_HALF_UP),
+        "amount": _decimal(amount).quantize(MONEY, ROUND_HALF_UP),
+    }
+
+
+@dataclass
+class HoursPage:
+    """A page of the hours statement's groups, with the whole statement's months and totals
+    (`statement.rows` holds the page's groups only) and the number of groups."""
+
+    statement: HoursStatement
+    count: int
+    number: int
+
+
+def hours_statement_page(params: ReportParams, number: int, per_page: int) -> HoursPage:
+    """The statement's page `number` (the last page when the number is past it), its months
+    and totals summed by the database: what the hours screen shows, whatever the period."""
+    number = max(number, 1)
+    while True:
+        start = (number - 1) * per_page
+        rows = _hours_statement_rows(params, _PAGE, (start, start + per_page))
+        months = [row[1:] for row in rows if row[0] == 1]
+        count = sum(month[-2] for month in months)
+        last = max(1, -(-count // per_page))
+        if number <= last:
+            break
+        number = last
+    statement = HoursStatement(rows=[_group(row[1:9]) for row in rows if row[0] == 0])
+    _with_months(statement, [(m[0], *m[4:7]) for m in months])
+    return HoursPage(statement=statement, count=count, number=number)
 
 
 def _month(value) -> date:

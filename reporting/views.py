@@ -68,10 +68,32 @@ def esf_indicators(request):
     )
 
 
+HOURS_PAGE_SIZE = 100
+
+
+class _Counted:
+    """One page's rows standing in for all of them, for Django's Paginator: its length is
+    the number of groups the database counted, and the page's slice is the rows it sent."""
+
+    def __init__(self, rows: list, count: int):
+        self.rows, self.count = rows, count
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, _page_slice) -> list:
+        return self.rows
+
+
 def hours(request):
     form, params = _scope(request)
-    statement = selectors.hours_statement(params)
-    page = Paginator(statement.rows, 100).get_page(request.GET.get("side"))
+    try:
+        number = int(request.GET.get("side") or 1)
+    except ValueError:
+        number = 1
+    found = selectors.hours_statement_page(params, number, HOURS_PAGE_SIZE)
+    statement = found.statement
+    page = Paginator(_Counted(statement.rows, found.count), HOURS_PAGE_SIZE).get_page(found.number)
     return render(
         request,
         "reporting/hours.html",

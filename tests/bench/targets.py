@@ -75,6 +75,8 @@ PAGES: list[PageTarget] = [
     PageTarget("citizen page", "participants:citizen_detail", _first("participants.Citizen")),
     PageTarget("weekly hours grid (actor)", "participants:hours_week", user=_an_actor),
     PageTarget("indicator screen", "reporting:indicators"),
+    # The co-financing statement of the whole programme and every month: the largest page.
+    PageTarget("hours statement (programme)", "reporting:hours"),
 ]
 
 # The final report PDF, built as the worker builds it, against WeasyPrint rendering the same

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from participants.models import HoursEntry, HoursKind
 from reporting.models import CoFinancingRate
-from reporting.selectors import ReportParams, hours_statement
+from reporting.selectors import ReportParams, hours_statement, hours_statement_page
 from tests.factories.participants import CitizenFactory, HoursEntryFactory, VisitationFactory
 
 pytestmark = pytest.mark.django_db
@@ -74,12 +74,18 @@ def test_hours_are_grouped_by_month_municipality_and_benefit(programme):
     assert [m["hours"] for m in statement.by_month] == [Decimal("15"), Decimal("20")]
 
 
-def test_the_months_alone_carry_the_same_figures_as_the_full_statement(programme):
+@pytest.fixture
+def capped_programme(programme):
+    """The programme, with a lower cap from March and a citizen over it that month."""
     CoFinancingRate.objects.create(
         valid_from=date(2024, 3, 1), hourly_rate=Decimal("300"), monthly_cap_hours=Decimal("30")
     )
     _citizen_with_march_hours("45", [HoursKind.TRAINING] * 3 + [HoursKind.PRACTICE])
-    params = ReportParams(end=date(2024, 12, 31))
+    return ReportParams(end=date(2024, 12, 31))
+
+
+def test_the_months_alone_carry_the_same_figures_as_the_full_statement(capped_programme):
+    params = capped_programme
 
     full = hours_statement(params)
     months = hours_statement(params, by_month_only=True)
@@ -91,6 +97,37 @@ def test_the_months_alone_carry_the_same_figures_as_the_full_statement(programme
         full.eligible_hours,
         full.amount,
     )
+
+
+def test_a_page_of_the_statement_has_its_groups_and_the_whole_statements_months(
+    capped_programme,
+):
+    params = capped_programme
+    full = hours_statement(params)
+    assert len(full.rows) > 4
+
+    pages = [hours_statement_page(params, number, per_page=2) for number in (1, 2, 3)]
+    assert [row for page in pages for row in page.statement.rows] == full.rows[:6]
+    for page in pages:
+        assert page.count == len(full.rows)
+        assert page.statement.by_month == full.by_month
+        assert (page.statement.total_hours, page.statement.amount) == (
+            full.total_hours,
+            full.amount,
+        )
+        assert page.statement.eligible_hours == full.eligible_hours
+
+    # Past the last page: the last page; before the first: the first.
+    last = -(-len(full.rows) // 2)
+    beyond = hours_statement_page(params, 99, per_page=2)
+    assert (beyond.number, beyond.statement.rows) == (last, full.rows[2 * (last - 1) :])
+    assert hours_statement_page(params, 0, per_page=2).statement.rows == full.rows[:2]
+
+
+def test_an_empty_period_has_one_empty_page():
+    page = hours_statement_page(ReportParams(end=date(2024, 12, 31)), 3, per_page=100)
+    assert (page.number, page.count, page.statement.rows, page.statement.by_month) == (1, 0, [], [])
+    assert page.statement.total_hours == 0
 
 
 CAP, RATE = Decimal("160.33"), Decimal("250")

@@ -115,3 +115,38 @@ def test_a_municipal_lead_sees_only_their_municipalitys_hours(signed_in, persona
     municipalities = {row["municipality"] for row in response.context["statement"].rows}
     assert municipalities == {"Køge"}
     assert "region" not in response.context["form"].fields
+
+
+def test_the_hours_screen_pages_its_groups_with_a_constant_number_of_queries(
+    signed_in, personas, programme, monkeypatch
+):
+    from reporting import views
+
+    client = signed_in(personas.controller)
+    url = reverse("reporting:hours")
+    full = client.get(url, {"end": "2024-12-31"})
+    groups = full.context["page"].paginator.count
+    assert groups >= 3 and len(full.context["statement"].rows) == groups
+
+    monkeypatch.setattr(views, "HOURS_PAGE_SIZE", 2)
+    with CaptureQueriesContext(connection) as first:
+        response = client.get(url, {"end": "2024-12-31"})
+    page = response.context["page"]
+    assert (page.number, page.paginator.count, len(page.object_list)) == (1, groups, 2)
+    assert response.context["statement"].total_hours == full.context["statement"].total_hours
+    body = response.content.decode()
+    assert f"{groups} rækker" in body and "Næste" in body
+
+    with CaptureQueriesContext(connection) as last:
+        response = client.get(url, {"end": "2024-12-31", "side": "999"})
+    page = response.context["page"]
+    assert page.number == page.paginator.num_pages and not page.has_next()
+    assert [r["month"] for r in page.object_list] == [
+        r["month"] for r in full.context["statement"].rows[2 * (page.number - 1) :]
+    ]
+
+    # One statement query for a page; a page past the end asks once more, for the last.
+    def statements(queries):
+        return sum("numbered AS" in q["sql"] for q in queries.captured_queries)
+
+    assert (statements(first), statements(last)) == (1, 2)

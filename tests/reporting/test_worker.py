@@ -64,6 +64,9 @@ def test_a_starting_worker_builds_the_template_engine_before_its_processes_fork(
     from celery.signals import worker_init
     from django.template import engines
 
+    from siv.celery import _load_the_template_engine
+
+    assert any(receiver is _load_the_template_engine for _key, receiver in worker_init.receivers)
     engines._engines.pop("django", None)
-    worker_init.send(sender=None)
+    _load_the_template_engine()
     assert "django" in engines._engines
