@@ -1,5 +1,6 @@
 from django import template
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from participants.models import HoursKind, Phase
@@ -61,28 +62,24 @@ def phase_badge(phase) -> str:
 
 
 @register.simple_tag
-def hours_cell(cell: dict, disabled: bool) -> str:
-    """One field of the weekly hours grid (a citizen's hours of one kind): its hidden label,
-    the input, and its errors tied to it for screen readers. A tag, as a page has 150."""
-    name = cell["name"]
-    invalid = ""
-    feedback = ""
+def hours_cells(cells: list[dict], disabled: bool) -> str:
+    """A row of the weekly hours grid: a cell per kind, each with its hidden label, the input,
+    and its errors tied to it for screen readers. One tag per row, built with plain escaping
+    (a page has 250 fields: format_html per field was a third of the page's time)."""
+    off = " disabled" if disabled else ""
+    return mark_safe("".join(_hours_cell(cell, off) for cell in cells))  # noqa: S308 - escaped
+
+
+def _hours_cell(cell: dict, disabled: str) -> str:
+    name = escape(cell["name"])
+    invalid = feedback = ""
     if cell["errors"]:
-        invalid = format_html(' aria-invalid="true" aria-describedby="{}-fejl"', name)
-        feedback = format_html(
-            '<div class="invalid-feedback" id="{}-fejl">{}</div>', name, " ".join(cell["errors"])
-        )
-    return format_html(
-        '<label class="visually-hidden" for="{}">{}</label>'
-        '<input class="form-control form-control-sm text-end{}" type="text" inputmode="decimal"'
-        ' id="{}" name="{}" value="{}" size="5"{}{}>{}',
-        name,
-        cell["label"],
-        " is-invalid" if cell["errors"] else "",
-        name,
-        name,
-        cell["value"],
-        " disabled" if disabled else "",
-        invalid,
-        feedback,
+        invalid = f' aria-invalid="true" aria-describedby="{name}-fejl"'
+        messages = escape(" ".join(cell["errors"]))
+        feedback = f'<div class="invalid-feedback" id="{name}-fejl">{messages}</div>'
+    return (
+        f'<td><label class="visually-hidden" for="{name}">{escape(cell["label"])}</label>'
+        f'<input class="form-control form-control-sm text-end{" is-invalid" if invalid else ""}"'
+        f' type="text" inputmode="decimal" id="{name}" name="{name}"'
+        f' value="{escape(cell["value"])}" size="5"{disabled}{invalid}>{feedback}</td>'
     )

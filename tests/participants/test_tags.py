@@ -5,6 +5,7 @@ from django.template import Context, Template
 
 from participants.models import Phase
 from participants.selectors_screens import Visibility
+from participants.templatetags.participants_tags import hours_cells
 from tests.factories.participants import CitizenFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,3 +43,22 @@ def test_the_badges_name_the_status_and_the_phase():
         '<span class="badge text-bg-info">Fase 2 – virksomhedsindslusning</span>'
     )
     assert render("{% phase_badge 0 %}") == '<span class="badge text-bg-secondary">Visiteret</span>'
+
+
+def test_a_row_of_the_hours_grid_escapes_what_was_typed_and_ties_errors_to_their_field():
+    cells = [
+        {"name": "h-7-training", "label": "Træning", "value": '12"><b>', "errors": []},
+        {"name": "h-7-paid", "label": "Løn & job", "value": "x", "errors": ["Ikke et <tal>"]},
+    ]
+    html = hours_cells(cells, disabled=False)
+    assert html.count("<td>") == 2 and "disabled" not in html
+    assert 'value="12&quot;&gt;&lt;b&gt;"' in html and "<b>" not in html
+    assert '<label class="visually-hidden" for="h-7-paid">Løn &amp; job</label>' in html
+    assert (
+        'class="form-control form-control-sm text-end is-invalid" type="text" inputmode="decimal"'
+        ' id="h-7-paid" name="h-7-paid" value="x" size="5"'
+        ' aria-invalid="true" aria-describedby="h-7-paid-fejl">'
+    ) in html
+    assert '<div class="invalid-feedback" id="h-7-paid-fejl">Ikke et &lt;tal&gt;</div>' in html
+    assert html.count("is-invalid") == 1
+    assert hours_cells(cells, disabled=True).count(" disabled") == 2
