@@ -25,7 +25,7 @@ class CompanyFilter(django_filters.FilterSet):
         widget=Select, label=_("Status"), choices=CompanyStatus.choices
     )
     municipality = django_filters.ModelChoiceFilter(
-        widget=Select,
+        widget=Select(label_field="name"),
         label=_("Kommune"),
         queryset=Municipality.objects.filter(companies__isnull=False).distinct(),
     )

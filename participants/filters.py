@@ -33,13 +33,13 @@ class CitizenFilter(django_filters.FilterSet):
         label=_("Kommune"),
         queryset=Municipality.objects.none(),
         empty_label=_("Alle kommuner"),
-        widget=Select,
+        widget=Select(label_field="name"),
     )
     employment_actor = django_filters.ModelChoiceFilter(
         label=_("Beskæftigelsesaktør"),
         queryset=Organisation.objects.filter(kind=OrganisationKind.EMPLOYMENT_ACTOR),
         empty_label=_("Alle aktører"),
-        widget=Select,
+        widget=Select(label_field="name"),
     )
     cluster = django_filters.ModelChoiceFilter(
         label=_("Klynge"),

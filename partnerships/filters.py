@@ -55,7 +55,7 @@ class OrganisationFilter(django_filters.FilterSet):
 class SteeringMeetingFilter(django_filters.FilterSet):
     year = django_filters.NumberFilter(label=_("År"), field_name="date", lookup_expr="year")
     municipality = django_filters.ModelChoiceFilter(
-        widget=Select,
+        widget=Select(label_field="name"),
         label=_("Repræsenteret kommune"),
         field_name="attending_municipalities",
         queryset=Municipality.objects.filter(memberships__isnull=False).distinct(),
@@ -73,7 +73,7 @@ class UserFilter(django_filters.FilterSet):
         widget=Select, label=_("Rolle"), choices=Role.choices, empty_label=_("Alle roller")
     )
     organisation = django_filters.ModelChoiceFilter(
-        widget=Select,
+        widget=Select(label_field="name"),
         label=_("Organisation"),
         queryset=Organisation.objects.all(),
         empty_label=_("Alle organisationer"),

@@ -28,7 +28,7 @@ class ScopeForm(forms.Form):
         label=_("Region"),
         required=False,
         to_field_name="name",
-        widget=Select,
+        widget=Select(label_field="name"),
     )
     cluster = forms.ModelChoiceField(
         Cluster.objects.order_by("number"),
@@ -42,7 +42,7 @@ class ScopeForm(forms.Form):
         label=_("Kommune"),
         required=False,
         to_field_name="name",
-        widget=Select,
+        widget=Select(label_field="name"),
     )
     start = forms.DateField(label=_("Fra"), required=False, widget=DATE_WIDGET)
     end = forms.DateField(label=_("Til"), required=False, widget=DATE_WIDGET)

@@ -44,6 +44,11 @@ class Select(forms.Select):
     same elements, attributes and selection (a filter's hundred municipalities and actors
     cost 40 ms a page through the templates). Grouped choices go the template way."""
 
+    def __init__(self, attrs=None, choices=(), *, label_field: str = ""):
+        super().__init__(attrs, choices)
+        # The model field the options' labels are (the model's str()): read as plain values.
+        self.label_field = label_field
+
     def render(self, name, value, attrs=None, renderer=None):
         choices = self._choice_pairs()
         if any(isinstance(label, (list, tuple)) for _value, label in choices):
@@ -67,5 +72,9 @@ class Select(forms.Select):
         if isinstance(self.choices, ModelChoiceIterator):
             field = self.choices.field
             empty = [("", field.empty_label)] if field.empty_label is not None else []
+            if self.label_field:
+                # No model instances: the values and labels as the database has them.
+                values = field.queryset.values_list(field.to_field_name or "pk", self.label_field)
+                return (*empty, *values)
             return (*empty, *(self.choices.choice(obj) for obj in field.queryset.all()))
         return tuple(iter(self.choices))

@@ -53,3 +53,20 @@ def test_grouped_choices_are_rendered_by_djangos_template():
     html = Select(choices=grouped).render("x", "2")
 
     assert '<optgroup label="Sjælland">' in html and '<option value="2" selected>' in html
+
+
+@pytest.mark.django_db
+def test_labels_read_as_plain_values_render_the_same_options(django_assert_num_queries):
+    """With label_field the options come from one values query, no model instances."""
+    rows = Municipality.objects.order_by("name")
+    plain = forms.ModelChoiceField(rows, widget=Select(label_field="name"), empty_label="Alle")
+    usual = forms.ModelChoiceField(rows, widget=Select, empty_label="Alle")
+    koege = Municipality.objects.get(name="Køge")
+
+    with django_assert_num_queries(1) as queries:
+        html = plain.widget.render("kommune", str(koege.pk), {"id": "id_kommune"})
+    assert '"partnerships_municipality"."code"' not in queries.captured_queries[0]["sql"]
+    assert f'<option value="{koege.pk}" selected>Køge</option>' in html
+    assert parse_html(html) == parse_html(
+        usual.widget.render("kommune", str(koege.pk), {"id": "id_kommune"})
+    )
