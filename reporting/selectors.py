@@ -267,7 +267,7 @@ cut AS (
           AND {week_citizens}
         GROUP BY h.citizen_id, {month}, h.kind
     ) weeks
-), whole AS (
+), whole AS NOT MATERIALIZED (
     SELECT k.citizen_id, k.month, k.kind, k.hours, k.month_total
     FROM participants_hoursmonth k
     WHERE k.month >= %s AND k.month < %s AND {month_citizens}
@@ -277,26 +277,48 @@ cut AS (
     FROM reporting_cofinancingrate
 )"""
 
-# (month, municipality, benefit, kind, hours, eligible, amount, citizens) per group; one
-# row per citizen, month and kind, so COUNT(*) counts citizens.
+# (month, municipality, benefit, kind, hours, eligible, amount, citizens) per group, where
+# citizens counts the citizen-months of the group's kind. The whole months are summed per
+# group first, and the share above the cap taken off for the few citizen-months over it
+# (read apart, so that the million rows are summed, not valued one by one); the cut months'
+# few rows are valued as they are. The two never share a month.
 _GROUPED = """
-WITH {cut}, valued AS (
-    SELECT k.month, c.municipality_id, c.benefit, k.kind, k.hours, d.rate,
-           CASE WHEN k.month_total <= d.cap THEN k.hours
-                ELSE 1.0 * k.hours * d.cap / k.month_total END AS eligible
-    FROM (SELECT * FROM whole UNION ALL SELECT * FROM cut) k
+WITH {cut}, whole_groups AS (
+    SELECT k.month, c.municipality_id, c.benefit, k.kind, SUM(k.hours) AS hours,
+           COUNT(*) AS citizens
+    FROM whole k JOIN participants_citizen c ON c.id = k.citizen_id
+    GROUP BY k.month, c.municipality_id, c.benefit, k.kind
+), over_cap AS (
+    SELECT k.month, c.municipality_id, c.benefit, k.kind,
+           SUM(k.hours - 1.0 * k.hours * d.cap / k.month_total) AS over
+    FROM whole k
+    JOIN dated d ON d.valid_from <= k.month AND (d.until IS NULL OR k.month < d.until)
+    JOIN participants_citizen c ON c.id = k.citizen_id
+    WHERE k.month_total > d.cap
+      AND k.month_total > (SELECT MIN(monthly_cap_hours) FROM reporting_cofinancingrate)
+    GROUP BY k.month, c.municipality_id, c.benefit, k.kind
+), parts AS (
+    SELECT w.month, w.municipality_id, w.benefit, w.kind, w.hours, w.citizens,
+           w.hours - COALESCE(o.over, 0) AS capped
+    FROM whole_groups w
+    LEFT JOIN over_cap o ON o.month = w.month AND o.municipality_id = w.municipality_id
+         AND o.benefit = w.benefit AND o.kind = w.kind
+    UNION ALL
+    SELECT k.month, c.municipality_id, c.benefit, k.kind, SUM(k.hours), COUNT(*),
+           SUM(CASE WHEN k.month_total <= d.cap THEN k.hours
+                    ELSE 1.0 * k.hours * d.cap / k.month_total END)
+    FROM cut k
     JOIN participants_citizen c ON c.id = k.citizen_id
     LEFT JOIN dated d ON d.valid_from <= k.month AND (d.until IS NULL OR k.month < d.until)
+    GROUP BY k.month, c.municipality_id, c.benefit, k.kind
 ), grouped AS (
-    SELECT g.month, mu.name AS municipality, g.benefit, g.kind, g.hours, g.eligible, g.amount,
-           g.citizens
-    FROM (
-        SELECT month, municipality_id, benefit, kind, SUM(hours) AS hours,
-               COALESCE(SUM(eligible), 0) AS eligible,
-               COALESCE(SUM(eligible) * rate, 0) AS amount, COUNT(*) AS citizens
-        FROM valued GROUP BY month, municipality_id, benefit, kind, rate
-    ) g
-    JOIN partnerships_municipality mu ON mu.id = g.municipality_id
+    SELECT p.month, mu.name AS municipality, p.benefit, p.kind, p.hours,
+           CASE WHEN d.rate IS NULL THEN 0 ELSE p.capped END AS eligible,
+           CASE WHEN d.rate IS NULL THEN 0 ELSE p.capped * d.rate END AS amount,
+           p.citizens
+    FROM parts p
+    JOIN partnerships_municipality mu ON mu.id = p.municipality_id
+    LEFT JOIN dated d ON d.valid_from <= p.month AND (d.until IS NULL OR p.month < d.until)
 )"""
 _BY_GROUP = """{grouped}
 SELECT month, municipality, benefit, kind, hours, eligible, amount, citizens FROM grouped
