@@ -54,6 +54,26 @@ def test_a_citizens_month_is_capped_across_kinds_as_one_person():
     assert all(row["citizens"] == 1 for row in statement.rows)
 
 
+def test_in_one_group_only_the_citizen_over_the_cap_loses_hours():
+    over = _citizen_with_march_hours("45")  # 180 hours in March
+    under = _citizen_with_march_hours("10")  # 40 hours, same municipality, benefit and kind
+    assert (over.municipality_id, over.benefit) == (under.municipality_id, under.benefit)
+    (row,) = hours_statement(MARCH).rows
+    assert (row["citizens"], row["hours"], row["eligible"]) == (2, Decimal(220), Decimal("200.33"))
+    assert row["amount"] == Decimal("50082.50")
+
+
+def test_a_month_before_any_dated_rate_has_hours_but_nothing_eligible():
+    citizen = CitizenFactory()
+    for week in range(4):  # March 2017: the seeded rate is dated 2018
+        HoursEntryFactory(
+            citizen=citizen, week_start=date(2017, 3, 6) + timedelta(weeks=week), hours=50
+        )
+    statement = hours_statement(ReportParams(start=date(2017, 3, 1), end=date(2017, 3, 31)))
+    assert (statement.total_hours, statement.eligible_hours, statement.amount) == (200, 0, 0)
+    assert [row["eligible"] for row in statement.rows] == [Decimal("0.00")]
+
+
 def test_a_newer_dated_rate_applies_from_its_date():
     CoFinancingRate.objects.create(
         valid_from=date(2024, 3, 1), hourly_rate=Decimal("300"), monthly_cap_hours=Decimal("30")
