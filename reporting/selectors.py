@@ -277,12 +277,15 @@ cut AS (
     FROM reporting_cofinancingrate
 )"""
 
-# (month, municipality, benefit, kind, hours, eligible, amount, citizens) per group, where
-# citizens counts the citizen-months of the group's kind. The whole months are summed per
-# group first, and the share above the cap taken off for the few citizen-months over it
-# (read apart, so that the million rows are summed, not valued one by one); the cut months'
-# few rows are valued as they are. The two never share a month.
-_GROUPED = """
+# The statement's groups, (month, municipality, benefit, kind, hours, eligible, amount,
+# citizens), where citizens counts the citizen-months of the group's kind. The whole months
+# are summed per group first, and the share above the cap taken off for the few
+# citizen-months over it (read apart, so that the million rows are summed, not valued one by
+# one); the cut months' few rows are valued as they are. The two never share a month.
+# The query answers the groups numbered n > %s and n <= %s in the statement's order (part 0)
+# and each month's sums and number of groups, from all of them (part 1): a page of the screen
+# with its chart and totals, or every group for an export, from one pass over the hours.
+_GROUPS = """
 WITH {cut}, whole_groups AS (
     SELECT k.month, c.municipality_id, c.benefit, k.kind, SUM(k.hours) AS hours,
            COUNT(*) AS citizens
@@ -319,15 +322,7 @@ WITH {cut}, whole_groups AS (
     FROM parts p
     JOIN partnerships_municipality mu ON mu.id = p.municipality_id
     LEFT JOIN dated d ON d.valid_from <= p.month AND (d.until IS NULL OR p.month < d.until)
-)"""
-_BY_GROUP = """{grouped}
-SELECT month, municipality, benefit, kind, hours, eligible, amount, citizens FROM grouped
-ORDER BY month, municipality, benefit, kind
-"""
-# One page of the groups (part 0, rows n > %s and n <= %s in the statement's order) and,
-# from the same groups, each month's sums and number of groups (part 1): the screen's page,
-# chart and totals from one pass over the hours, however many groups the period has.
-_PAGE = """{grouped}, numbered AS (
+), numbered AS (
     SELECT grouped.*,
            ROW_NUMBER() OVER (ORDER BY month, municipality, benefit, kind) AS n
     FROM grouped
@@ -380,7 +375,7 @@ def _hours_statement_rows(params: ReportParams, sql: str, extra: tuple = ()) -> 
         month_citizens=month_citizens,
         week_citizens=week_citizens,
     )
-    sql = sql.format(grouped=_GROUPED, cut="{cut}").format(cut=cut)
+    sql = sql.format(cut=cut)
     start, end = params.start or date(1, 1, 1), params.period_end
     whole_from, whole_until = _whole_months(start, end)
     with transaction.atomic(), connection.cursor() as cursor:
@@ -412,6 +407,10 @@ def _hours(value) -> Decimal:
     return _decimal(value).quantize(MONEY, ROUND_HALF_UP)
 
 
+# Past the number of groups any statement has: the upper bound of "every group".
+EVERY_GROUP = 2**62
+
+
 def hours_statement(params: ReportParams, *, by_month_only: bool = False) -> HoursStatement:
     """Hours per month by kind, municipality and benefit type, valued at the dated rate.
 
@@ -422,14 +421,7 @@ def hours_statement(params: ReportParams, *, by_month_only: bool = False) -> Hou
     """
     if by_month_only:
         return _with_months(HoursStatement(), _hours_statement_rows(params, _BY_MONTH))
-    statement = HoursStatement()
-    months: dict = {}
-    for row in _hours_statement_rows(params, _BY_GROUP):
-        statement.rows.append(_group(row))
-        month = months.setdefault(_month(row[0]), [Decimal(0)] * 3)
-        for n, value in enumerate(row[4:7]):
-            month[n] += _decimal(value)
-    return _with_months(statement, [(month, *sums) for month, sums in months.items()])
+    return _numbered_groups(params, 0, EVERY_GROUP)[0]
 
 
 def _with_months(statement: HoursStatement, months) -> HoursStatement:
@@ -483,17 +475,21 @@ def hours_statement_page(params: ReportParams, number: int, per_page: int) -> Ho
     and totals summed by the database: what the hours screen shows, whatever the period."""
     number = max(number, 1)
     while True:
-        start = (number - 1) * per_page
-        rows = _hours_statement_rows(params, _PAGE, (start, start + per_page))
-        months = [row[1:] for row in rows if row[0] == 1]
-        count = sum(month[-2] for month in months)
+        first = (number - 1) * per_page
+        statement, count = _numbered_groups(params, first, first + per_page)
         last = max(1, -(-count // per_page))
         if number <= last:
-            break
+            return HoursPage(statement=statement, count=count, number=number)
         number = last
+
+
+def _numbered_groups(params: ReportParams, first: int, last: int) -> tuple[HoursStatement, int]:
+    """The statement holding the groups numbered first + 1 to last in its order, with the
+    months and totals of all of them; and the number of groups."""
+    rows = _hours_statement_rows(params, _GROUPS, (first, last))
     statement = HoursStatement(rows=[_group(row[1:9]) for row in rows if row[0] == 0])
-    _with_months(statement, [(m[0], *m[4:7]) for m in months])
-    return HoursPage(statement=statement, count=count, number=number)
+    months = [(row[1], *row[5:8]) for row in rows if row[0] == 1]
+    return _with_months(statement, months), sum(row[8] for row in rows if row[0] == 1)
 
 
 def _month(value) -> date:
