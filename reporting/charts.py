@@ -8,11 +8,14 @@ from decimal import Decimal
 from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_noop
 
 WIDTH = 640
 BAR_HEIGHT = 26
 GAP = 10
 LABEL_WIDTH = 170
+# The funnel's title: the screens show it translated, the Danish documents as it is written.
+FUNNEL_TITLE = gettext_noop("Tragt: visiteret, fase 1, fase 2, i beskæftigelse")
 
 
 def _number(value) -> str:
@@ -60,3 +63,8 @@ def bar_chart(title: str, items: Sequence[tuple[str, int | Decimal]]) -> SafeStr
         title,
         mark_safe("".join(bars)),  # noqa: S308 - built from format_html above
     )
+
+
+def funnel_chart(steps: Sequence[dict], title: str = FUNNEL_TITLE) -> SafeString:
+    """The funnel (selectors.funnel_steps): a bar per step, from visited to employed."""
+    return bar_chart(title, [(step["label"], step["value"]) for step in steps])

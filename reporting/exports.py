@@ -124,10 +124,7 @@ def indicators(params: ReportParams, fmt: str, progress: Progress) -> Built:
     context = {
         **_common(params, "Indikatorskema"),
         "rows": rows,
-        "funnel_chart": charts.bar_chart(
-            "Tragt: visiteret, fase 1, fase 2, i beskæftigelse",
-            [(s["label"], s["value"]) for s in funnel],
-        ),
+        "funnel_chart": charts.funnel_chart(funnel),
     }
     pdf = render_pdf("reporting/pdf/indicators.html", context, title="Indikatorskema")
     return Built(f"{stem}.pdf", pdf, CONTENT_TYPES[ReportFormat.PDF])
@@ -246,10 +243,7 @@ def report_context(kind: str, params: ReportParams, progress: Progress) -> dict:
         "hours": statement,
         "camps": camps,
         "companies": companies,
-        "funnel_chart": charts.bar_chart(
-            "Tragt: visiteret, fase 1, fase 2, i beskæftigelse",
-            [(s["label"], s["value"]) for s in funnel],
-        ),
+        "funnel_chart": charts.funnel_chart(funnel),
         "cluster_chart": charts.bar_chart(
             "Stadig aktive pr. klynge",
             [(f"Klynge {c['cluster']}", c["P07"]) for c in clusters],

@@ -18,10 +18,7 @@ def figures(params: selectors.ReportParams) -> dict:
     rows, funnel = selectors.indicators_with_funnel(params)
     return {
         "kpis": [row for row in rows if row.code in KPI_CODES],
-        "funnel_chart": charts.bar_chart(
-            _("Tragt: visiteret, fase 1, fase 2, i beskæftigelse"),
-            [(step["label"], step["value"]) for step in funnel],
-        ),
+        "funnel_chart": charts.funnel_chart(funnel, _(charts.FUNNEL_TITLE)),
     }
 
 

@@ -172,20 +172,17 @@ def targets_for(*, region=None, cluster=None, municipality=None) -> dict[str, in
 
 
 FUNNEL_LABELS = {
-    "P01": ("visited", "Visiteret"),
-    "phase1": ("phase1", "Fase 1"),
-    "phase2": ("phase2", "Fase 2"),
-    "employed": ("employed", "I beskæftigelse"),
+    "P01": "Visiteret",
+    "phase1": "Fase 1",
+    "phase2": "Fase 2",
+    "employed": "I beskæftigelse",
 }
 
 
 def funnel_steps(counts: dict[str, int]) -> list[dict]:
     """A breakdown's funnel as the charts show it: visited → phase 1 → phase 2 → employed,
     over distinct citizens."""
-    return [
-        {"key": key, "label": label, "value": counts[step]}
-        for step, (key, label) in FUNNEL_LABELS.items()
-    ]
+    return [{"label": label, "value": counts[step]} for step, label in FUNNEL_LABELS.items()]
 
 
 def indicators_with_funnel(params: ReportParams) -> tuple[list, list[dict]]:

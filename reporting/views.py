@@ -33,10 +33,7 @@ def indicators(request):
             "form": form,
             "params": params,
             "breakdown": breakdown,
-            "funnel_chart": charts.bar_chart(
-                _("Tragt: visiteret, fase 1, fase 2, i beskæftigelse"),
-                [(step["label"], step["value"]) for step in breakdown["funnel"]],
-            ),
+            "funnel_chart": charts.funnel_chart(breakdown["funnel"], _(charts.FUNNEL_TITLE)),
             "export_query": request.GET.urlencode(),
             "formats": ("xlsx", "csv", "pdf"),
             "kind": ReportKind.INDICATORS,
