@@ -914,7 +914,7 @@ class HoursMonth(models.Model):
     participants_hoursentry, created in migration 0004), whatever writes the weekly rows:
     the grid, an upload, the API, an import or a bulk COPY. The hours statement reads whole
     months from here instead of the millions of weekly rows. On PostgreSQL two statements
-    writing one citizen's hours take turns (a lock per citizen, migration 0005).
+    writing one citizen's hours take turns (a lock per share of the citizens, migration 0005).
     """
 
     citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="+")

@@ -55,10 +55,10 @@ def builder():
 def as_a_worker_starts() -> None:
     """What a worker has done before its first task: the tasks' modules imported (the
     report builders among them) and the template engine built (siv.celery's worker_init)."""
-    from siv.celery import _load_the_template_engine
+    from siv.warm import build_template_engine
 
     builder()
-    _load_the_template_engine()
+    build_template_engine()
 
 
 def build_report(html_out: Path) -> bytes:
