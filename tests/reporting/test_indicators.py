@@ -206,14 +206,24 @@ def test_p03_to_p07_always_add_up_to_p01(people, end_offset):
     assert table["P02"] <= table["P01"] - table["P07"]
 
 
-def test_per_region_and_per_cluster_in_one_pass_equal_one_computation_per_scope(imported):
-    from partnerships.models import Cluster, Region
+@pytest.fixture
+def camp_across_regions(imported):
+    """The first cluster, with a camp and municipalities in two regions (Køge, Aarhus): the
+    camp counts once in each region, and once in the whole."""
+    from partnerships.models import Cluster
 
-    # A camp of a cluster that spans two regions counts once in each of them.
     cluster = Cluster.objects.order_by("number").first()
     for name in ("Køge", "Aarhus"):
         ClusterMembershipFactory(cluster=cluster, municipality=Municipality.objects.get(name=name))
     CampFactory(cluster=cluster, date=date(2020, 5, 1))
+    return cluster
+
+
+def test_per_region_and_per_cluster_in_one_pass_equal_one_computation_per_scope(
+    camp_across_regions,
+):
+    from partnerships.models import Cluster, Region
+
     IndicatorTarget.objects.create(
         region=Region.objects.get(name="Region Sjælland"), code="P01", value=9
     )
@@ -258,14 +268,12 @@ def test_the_whole_and_its_clusters_from_one_pass_equal_the_separate_computation
     assert whole[0].value == sum(rows[0].value for rows in by_cluster.values()) > 0
 
 
-def test_the_whole_its_regions_and_its_clusters_from_one_pass_equal_the_separate_ones(imported):
+def test_the_whole_its_regions_and_its_clusters_from_one_pass_equal_the_separate_ones(
+    camp_across_regions,
+):
     from partnerships.models import Cluster, Region
 
-    # A camp of a cluster that spans two regions counts once in each, and once in the whole.
-    cluster = Cluster.objects.order_by("number").first()
-    for name in ("Køge", "Aarhus"):
-        ClusterMembershipFactory(cluster=cluster, municipality=Municipality.objects.get(name=name))
-    CampFactory(cluster=cluster, date=date(2020, 5, 1))
+    cluster = camp_across_regions
     IndicatorTarget.objects.create(code="P01", value=40)
     IndicatorTarget.objects.create(
         region=Region.objects.get(name="Region Sjælland"), code="P01", value=9
