@@ -280,6 +280,14 @@ class CitizenQuerySet(ScopedQuerySet):
         """For querysets from with_last_exit(): the citizen has left (as of that day)."""
         return Q(exit_date__isnull=False, reentered=False)
 
+    def with_exit_as_of(self, day: date, alias: str = "exit_as_of") -> CitizenQuerySet:
+        """Join each citizen to the exit that counts as of a day, as `alias` (the rule of
+        ExitForm.objects.last_as_of()): a LEFT JOIN, so `alias` is null for a citizen who has
+        not left. A citizen has at most one such exit (one exit a day), so each citizen
+        stays one row and the citizens and their exits are counted in one pass."""
+        counting = exit_counts(day, prefix="exits__", row=alias)
+        return self.annotate(**{alias: models.FilteredRelation("exits", condition=counting)})
+
     def visited(self, *, start: date | None = None, end: date | None = None) -> CitizenQuerySet:
         """Citizens with an accepted visitation dated in [start, end] (P01)."""
         visits = Visitation.objects.filter(citizen=OuterRef("pk"), status=VisitationStatus.ACCEPTED)
@@ -308,16 +316,26 @@ class ExitFormQuerySet(CitizenRecordQuerySet):
         The same rule as Citizen.with_last_exit() plus left_q(), written as NOT EXISTS so the
         database answers it with anti-joins over the table instead of a lookup per citizen.
         """
-        later_exit = ExitForm.objects.filter(
-            citizen=OuterRef("citizen"), exit_date__gt=OuterRef("exit_date"), exit_date__lte=day
-        )
-        reentry = Visitation.objects.filter(
-            citizen=OuterRef("citizen"),
-            status=VisitationStatus.ACCEPTED,
-            proposed_on__gt=OuterRef("exit_date"),
-            proposed_on__lte=day,
-        )
-        return self.filter(exit_date__lte=day).exclude(Exists(later_exit)).exclude(Exists(reentry))
+        return self.filter(exit_counts(day))
+
+
+def exit_counts(day: date, prefix: str = "", row: str = "") -> Q:
+    """The exit rows (reached through `prefix` in a filter, named `row` in a subquery's outer
+    reference) that count as of a day: the last one dated up to it, unless an accepted
+    visitation after it (up to the day) made the citizen active again."""
+    here = f"{row}__" if row else ""
+    later_exit = ExitForm.objects.filter(
+        citizen=OuterRef(f"{here}citizen"),
+        exit_date__gt=OuterRef(f"{here}exit_date"),
+        exit_date__lte=day,
+    )
+    reentry = Visitation.objects.filter(
+        citizen=OuterRef(f"{here}citizen"),
+        status=VisitationStatus.ACCEPTED,
+        proposed_on__gt=OuterRef(f"{here}exit_date"),
+        proposed_on__lte=day,
+    )
+    return Q(**{f"{prefix}exit_date__lte": day}) & ~Exists(later_exit) & ~Exists(reentry)
 
 
 class FollowUpQuerySet(CitizenRecordQuerySet):

@@ -1,7 +1,7 @@
 """THE indicator computation (DOMAIN.md "Programme indicators").
 
 The command, the screen, the exports and the API all call `compute()`. It counts distinct
-citizens in the database, in a constant number of queries (two for citizens, one for
+citizens in the database, in a constant number of queries (one for citizens, one for
 companies, one for camps, one for targets), whatever the number of citizens. The queries are
 set-based (joins and anti-joins, no lookup per citizen), so their cost grows with the rows
 and stays close to a hand-written aggregate (`make bench` compares the two).
@@ -144,14 +144,6 @@ def _counts(queryset, key: Key, **aggregates) -> dict:
     return {row.pop(key): row for row in queryset.order_by().values(key).annotate(**aggregates)}
 
 
-def _prefixed(prefix: str, key: Key) -> Key:
-    if key is None:
-        return None
-    if isinstance(key, tuple):
-        return tuple(f"{prefix}{path}" for path in key)
-    return f"{prefix}{key}"
-
-
 def _fold(part: dict, position: int | None) -> dict:
     """Figures counted per (region, cluster) pair summed per region (position 0), per cluster
     (1) or for the whole (None)."""
@@ -170,23 +162,31 @@ def _days(expression) -> ExpressionWrapper:
 def citizen_counts(
     scope: Scope, start: date | None, end: date, key: Key = None, *, funnel: bool = False
 ) -> dict[object, dict[str, int]]:
-    """P01–P08 in two queries: the visited citizens, and the exits that count as of the end;
-    per value of `key` (a path from the citizen), or for the whole scope under None.
+    """P01–P08 in one query over the visited citizens, each joined to the exit that counts as
+    of the end (Citizen.with_exit_as_of: at most one, null while the citizen is active); per
+    value of `key` (a path from the citizen), or for the whole scope under None.
 
-    Every citizen who has left has exactly one such exit, so the statuses are counted over
-    exit rows (one per citizen) and P07 is the rest of P01.
+    P02–P06a and P08 count the citizens with such an exit, and P07 is the rest of P01.
     """
-    visited = Citizen.objects.filter(scope.citizens()).visited(start=start, end=end)
-    gone = ExitForm.objects.last_as_of(end).filter(citizen__in=visited.values("pk"))
-    phase1_days = _days(F("exit_date") - F("citizen__phase1_start"))
+    gone = "gone"
+    visited = (
+        Citizen.objects.filter(scope.citizens())
+        .visited(start=start, end=end)
+        .with_exit_as_of(end, gone)
+    )
+    exit_date = F(f"{gone}__exit_date")
+    status = f"{gone}__status"
+    phase1_days = _days(exit_date - F("phase1_start"))
     full_phase1 = Value(timedelta(days=PHASE_DAYS))
-    # Pause days are summed only where they can decide (phase 1 long enough without them).
-    phase1_complete = Q(citizen__phase2_start__lte=F("exit_date")) | Q(
-        citizen__phase1_start__isnull=False,
+    # Pause days are summed only where they can decide: for a citizen who has left, whose
+    # phase 1 is long enough without them (the database stops at the first false condition).
+    phase1_complete = Q(phase2_start__lte=exit_date) | Q(
+        **{f"{gone}__pk__isnull": False},
+        phase1_start__isnull=False,
         phase1_days__gte=full_phase1,
         phase1_days_net__gte=full_phase1,
     )
-    early_success = Q(status__in=[*EMPLOYED_STATUSES, ExitStatus.EDUCATION])
+    early_success = Q(**{f"{status}__in": [*EMPLOYED_STATUSES, ExitStatus.EDUCATION]})
     # The exits followed up as employed after two years: one set, looked up by hash (not
     # one subquery per exit row).
     employed_2y = FollowUp.objects.filter(
@@ -194,36 +194,38 @@ def citizen_counts(
         followed_up_on__lte=end,
         status__in=EMPLOYED_STATUSES,
     )
-    exits = gone.annotate(
+    citizens = visited.annotate(
         phase1_days=phase1_days,
         phase1_days_net=_days(
-            F("phase1_days") - Coalesce(Subquery(_pause_days_in_phase1()), Value(timedelta(0)))
+            F("phase1_days")
+            - Coalesce(Subquery(_pause_days_in_phase1(f"{gone}__exit_date")), Value(timedelta(0)))
         ),
     )
-    exit_figures = {
-        "left": Count("pk"),
-        "P02": Count("pk", filter=early_success | phase1_complete),
-        "P03": Count("pk", filter=Q(status__in=EMPLOYED_STATUSES)),
-        "P04": Count("pk", filter=Q(status=ExitStatus.EDUCATION)),
-        "P05": Count("pk", filter=Q(status=ExitStatus.UNEMPLOYED)),
-        "P06": Count("pk", filter=Q(status=ExitStatus.NOT_AVAILABLE)),
+    left = f"{gone}__pk"
+    figures = {
+        "P01": Count("pk"),
+        **(_funnel_figures(end) if funnel else {}),
+        "left": Count(left),
+        "P02": Count(left, filter=early_success | phase1_complete),
+        "P03": Count(left, filter=Q(**{f"{status}__in": EMPLOYED_STATUSES})),
+        "P04": Count(left, filter=Q(**{status: ExitStatus.EDUCATION})),
+        "P05": Count(left, filter=Q(**{status: ExitStatus.UNEMPLOYED})),
+        "P06": Count(left, filter=Q(**{status: ExitStatus.NOT_AVAILABLE})),
         "P06a": Count(
-            "pk",
+            left,
             filter=Q(
-                status=ExitStatus.NOT_AVAILABLE,
-                not_available_reason=NotAvailableReason.DECEASED,
+                **{
+                    status: ExitStatus.NOT_AVAILABLE,
+                    f"{gone}__not_available_reason": NotAvailableReason.DECEASED,
+                }
             ),
         ),
-        "P08": Count("pk", filter=Q(pk__in=employed_2y.values("exit_id"))),
+        "P08": Count(left, filter=Q(**{f"{left}__in": employed_2y.values("exit_id")})),
     }
-    counts = _counts(exits, _prefixed("citizen__", key), **exit_figures)
     result = {}
-    visited_figures = {"P01": Count("pk"), **(_funnel_figures(end) if funnel else {})}
-    for group, visited_counts in _counts(visited, key, **visited_figures).items():
-        # A group whose visited citizens have none left has no exit row: all zeros.
-        figures = counts.get(group) or dict.fromkeys(exit_figures, 0)
-        left = figures.pop("left")
-        result[group] = {**visited_counts, **figures, "P07": visited_counts["P01"] - left}
+    for group, counts in _counts(citizens, key, **figures).items():
+        counts["P07"] = counts["P01"] - counts.pop("left")
+        result[group] = counts
     return result
 
 
@@ -244,10 +246,11 @@ def _funnel_figures(end: date) -> dict:
     }
 
 
-def _pause_days_in_phase1():
-    """Sum of the pause days inside [phase 1 start, exit) of the outer exit's citizen."""
-    p1 = OuterRef("citizen__phase1_start")
-    exit_date = OuterRef("exit_date")
+def _pause_days_in_phase1(exit_path: str):
+    """Sum of the pause days inside [phase 1 start, exit) of the outer citizen, whose exit's
+    date is at `exit_path`."""
+    p1 = OuterRef("phase1_start")
+    exit_date = OuterRef(exit_path)
     pause_end_excl = Cast(
         ExpressionWrapper(F("end") + Value(ONE_DAY), output_field=DateField()),
         output_field=DateField(),
@@ -256,7 +259,7 @@ def _pause_days_in_phase1():
         Least(Coalesce(pause_end_excl, exit_date), exit_date) - Greatest(F("start"), p1)
     )
     return (
-        Pause.objects.filter(citizen=OuterRef("citizen"), start__lt=exit_date)
+        Pause.objects.filter(citizen=OuterRef("pk"), start__lt=exit_date)
         .filter(Q(end__isnull=True) | Q(end__gte=p1))
         .order_by()
         .values("citizen")
