@@ -950,6 +950,12 @@ class HoursMonth(models.Model):
                 fields=["citizen", "month", "kind"], name="uniq_hours_month_citizen_kind"
             ),
         ]
+        indexes = [
+            # A period's months without reading the others; the few citizen-months over the
+            # monthly cap without reading the rest.
+            models.Index(fields=["month"], name="hours_month_month_idx"),
+            models.Index(fields=["month_total"], name="hours_month_total_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.citizen_id} {self.month:%Y-%m} {self.kind}"

@@ -86,6 +86,12 @@ class ReportParams:
         return ", ".join(p for p in parts if p) or "Hele programmet"
 
 
+def half_year_start(day: date) -> date:
+    """The first day of the half-year a day falls in (1 January or 1 July): the ESF reports
+    are made per half-year."""
+    return date(day.year, 1 if day.month <= 6 else 7, 1)
+
+
 def require_reader(user) -> None:
     if not has_role(user, *READERS):
         raise Http404

@@ -16,9 +16,15 @@ from .forms import JobForm, NarrativeForm, ProjectSettingsForm, ScopeForm, Targe
 from .models import HEADINGS, ReportArtifact, ReportKind
 
 
-def _scope(request) -> tuple[ScopeForm, selectors.ReportParams]:
+def _scope(request, default_start: date | None = None) -> tuple[ScopeForm, selectors.ReportParams]:
+    """The scope and period asked for. With `default_start`, a request that names no period
+    (a first visit, a page link) counts from that day; a cleared "Fra" counts from the start."""
     selectors.require_reader(request.user)
-    form = ScopeForm(request.GET or None, user=request.user)
+    data = request.GET or None
+    if default_start and "start" not in request.GET and "end" not in request.GET:
+        data = request.GET.copy()
+        data["start"] = default_start.isoformat()
+    form = ScopeForm(data, user=request.user)
     params = form.params() if form.is_bound else selectors.ReportParams()
     return form, selectors.params_for_user(request.user, params)
 
@@ -83,7 +89,9 @@ class _Counted:
 
 
 def hours(request):
-    form, params = _scope(request)
+    # The current half-year (a reporting period) unless another period is chosen: a
+    # statement of every month of the programme is one cleared date away.
+    form, params = _scope(request, default_start=selectors.half_year_start(timezone.localdate()))
     try:
         number = int(request.GET.get("side") or 1)
     except ValueError:

@@ -136,7 +136,10 @@ def resolve(target: targets.PageTarget) -> str | None:
     """The page's path, or None when its URL name (or the data it shows) is not there."""
     try:
         kwargs = target.kwargs()
-        return reverse(target.url_name, kwargs=kwargs) if kwargs is not None else None
+        if kwargs is None:
+            return None
+        path = reverse(target.url_name, kwargs=kwargs)
+        return f"{path}?{target.query}" if target.query else path
     except NoReverseMatch:
         return None
 

@@ -18,6 +18,7 @@ class PageTarget:
     kwargs: Callable[[], dict | None] = field(default=lambda: {})
     # A username, or a function that finds one in the seeded data.
     user: str | Callable[[], str] = "skala-controller"
+    query: str = ""  # the query string, without "?"
 
     def username(self) -> str:
         return self.user() if callable(self.user) else self.user
@@ -75,8 +76,10 @@ PAGES: list[PageTarget] = [
     PageTarget("citizen page", "participants:citizen_detail", _first("participants.Citizen")),
     PageTarget("weekly hours grid (actor)", "participants:hours_week", user=_an_actor),
     PageTarget("indicator screen", "reporting:indicators"),
-    # The co-financing statement of the whole programme and every month: the largest page.
-    PageTarget("hours statement (programme)", "reporting:hours"),
+    # The co-financing statement as it opens (the current half-year), and of every month of
+    # the whole programme (the "Fra" date cleared): the largest page.
+    PageTarget("hours statement (this half-year)", "reporting:hours"),
+    PageTarget("hours statement (whole programme)", "reporting:hours", query="start=&end="),
 ]
 
 # The final report PDF, built as the worker builds it, against WeasyPrint rendering the same

@@ -1,4 +1,5 @@
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -115,6 +116,44 @@ def test_a_municipal_lead_sees_only_their_municipalitys_hours(signed_in, persona
     municipalities = {row["municipality"] for row in response.context["statement"].rows}
     assert municipalities == {"Køge"}
     assert "region" not in response.context["form"].fields
+
+
+def test_the_hours_screen_shows_the_current_half_year_unless_a_period_is_chosen(
+    signed_in, personas, programme, monkeypatch
+):
+    from django.utils import timezone
+
+    from participants.models import HoursKind
+    from tests.factories.participants import HoursEntryFactory
+
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: date(2026, 12, 1))
+    first = date(2026, 7, 1)
+    monday = date(2026, 7, 6)  # the first week of the half-year
+    citizen = CitizenFactory(municipality=personas.own.municipality, cluster=personas.cluster)
+    HoursEntryFactory(citizen=citizen, week_start=monday, kind=HoursKind.PAID, hours=Decimal(7))
+    client = signed_in(personas.controller)
+    url = reverse("reporting:hours")
+
+    response = client.get(url)
+    assert response.context["params"].start == first
+    assert response.context["statement"].total_hours == Decimal("7.00")
+    assert f'value="{first.isoformat()}"' in response.content.decode()  # the "Fra" shown
+    # A page link keeps the default; the export buttons carry the period shown.
+    assert client.get(url, {"side": "2"}).context["params"].start == first
+    assert f'name="start" value="{first.isoformat()}"' in response.content.decode()
+
+    # A cleared "Fra": every month of the programme (the fixture's 2024 hours as well).
+    whole = client.get(url, {"start": "", "end": ""})
+    assert whole.context["params"].start is None
+    assert whole.context["statement"].total_hours == Decimal("35.00") + Decimal("7.00")
+
+
+def test_a_half_year_starts_on_1_january_or_1_july():
+    from reporting.selectors import half_year_start
+
+    assert half_year_start(date(2026, 6, 30)) == date(2026, 1, 1)
+    assert half_year_start(date(2026, 7, 1)) == date(2026, 7, 1)
+    assert half_year_start(date(2026, 12, 31)) == date(2026, 7, 1)
 
 
 def test_the_hours_screen_pages_its_groups_with_a_constant_number_of_queries(
