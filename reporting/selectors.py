@@ -285,9 +285,10 @@ cut AS (
 # are summed per group first, and the share above the cap taken off for the few
 # citizen-months over it (read apart, so that the million rows are summed, not valued one by
 # one); the cut months' few rows are valued as they are. The two never share a month.
-# The query answers the groups numbered n > %s and n <= %s in the statement's order (part 0)
-# and each month's sums and number of groups, from all of them (part 1): a page of the screen
-# with its chart and totals, or every group for an export, from one pass over the hours.
+# The query answers %s groups after the first %s in the statement's order (part 0; the
+# database keeps the page's rows while it reads, it does not sort them all) and each
+# month's sums and number of groups, from all of them (part 1): a page of the screen with
+# its chart and totals, or every group for an export, from one pass over the hours.
 _GROUPS = """
 WITH {cut}, whole_groups AS (
     SELECT k.month, c.municipality_id, c.benefit, k.kind, SUM(k.hours) AS hours,
@@ -325,17 +326,15 @@ WITH {cut}, whole_groups AS (
     FROM parts p
     JOIN partnerships_municipality mu ON mu.id = p.municipality_id
     LEFT JOIN dated d ON d.valid_from <= p.month AND (d.until IS NULL OR p.month < d.until)
-), numbered AS (
-    SELECT grouped.*,
-           ROW_NUMBER() OVER (ORDER BY month, municipality, benefit, kind) AS n
-    FROM grouped
+), page AS (
+    SELECT * FROM grouped ORDER BY month, municipality, benefit, kind LIMIT %s OFFSET %s
 )
-SELECT 0 AS part, month, municipality, benefit, kind, hours, eligible, amount, citizens, n
-FROM numbered WHERE n > %s AND n <= %s
+SELECT 0 AS part, month, municipality, benefit, kind, hours, eligible, amount, citizens
+FROM page
 UNION ALL
-SELECT 1, month, NULL, NULL, NULL, SUM(hours), SUM(eligible), SUM(amount), COUNT(*), NULL
+SELECT 1, month, NULL, NULL, NULL, SUM(hours), SUM(eligible), SUM(amount), COUNT(*)
 FROM grouped GROUP BY month
-ORDER BY 1, 2, 10
+ORDER BY 1, 2, 3, 4, 5
 """
 # (month, hours, eligible, amount) per month. Rows with the same month total have the same
 # share under the cap, so each part is summed per month and month total first: thousands
@@ -489,7 +488,7 @@ def hours_statement_page(params: ReportParams, number: int, per_page: int) -> Ho
 def _numbered_groups(params: ReportParams, first: int, last: int) -> tuple[HoursStatement, int]:
     """The statement holding the groups numbered first + 1 to last in its order, with the
     months and totals of all of them; and the number of groups."""
-    rows = _hours_statement_rows(params, _GROUPS, (first, last))
+    rows = _hours_statement_rows(params, _GROUPS, (last - first, first))
     statement = HoursStatement(rows=[_group(row[1:9]) for row in rows if row[0] == 0])
     months = [(row[1], *row[5:8]) for row in rows if row[0] == 1]
     return _with_months(statement, months), sum(row[8] for row in rows if row[0] == 1)

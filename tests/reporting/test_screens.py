@@ -186,6 +186,6 @@ def test_the_hours_screen_pages_its_groups_with_a_constant_number_of_queries(
 
     # One statement query for a page; a page past the end asks once more, for the last.
     def statements(queries):
-        return sum("numbered AS" in q["sql"] for q in queries.captured_queries)
+        return sum("page AS" in q["sql"] for q in queries.captured_queries)
 
     assert (statements(first), statements(last)) == (1, 2)
