@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 
 from reporting import services
 from reporting.indicators import compute
-from reporting.selectors import ReportParams
+from reporting.selectors import ReportParams, hours_statement
 
 pytestmark = pytest.mark.django_db
 PARAMS = ReportParams(end=date(2024, 12, 31))
@@ -52,6 +52,16 @@ def test_hours_xlsx_has_money_and_hour_formats(programme):
     assert last[7].value == 8750
     assert last[7].number_format == '#,##0.00 "kr."'
     assert sheet.cell(5, 1).value.date() == date(2024, 1, 1)
+    assert sheet.cell(5, 1).number_format == "mm.yyyy"
+    assert sheet.cell(5, 6).number_format == "#,##0.00"
+    assert sheet.freeze_panes == "A5"  # the header stays in view
+    assert all(c.font.bold for c in last)
+    # One row per group of the statement, between the header and the total.
+    groups = hours_statement(PARAMS).rows
+    assert sheet.max_row == 4 + len(groups) + 1
+    assert [
+        row[1] for row in sheet.iter_rows(min_row=5, max_row=4 + len(groups), values_only=True)
+    ] == [g["municipality"] for g in groups]
 
 
 def test_esf_csv_lists_every_indicator_by_gender(programme):
