@@ -24,7 +24,7 @@ from partnerships.models import Cluster, Municipality, Region, User
 from siv import audit
 from siv.models import AuditAction
 
-from . import exports, indicators
+from . import exports, indicators, selectors
 from .models import (
     FORMATS,
     HEADINGS,
@@ -34,6 +34,7 @@ from .models import (
     JobStatus,
     ProjectSettings,
     ReportArtifact,
+    ReportFormat,
     ReportJob,
     ReportKind,
     ReportNarrative,
@@ -142,6 +143,9 @@ def job_create(
     kind = ReportKind(kind)
     if fmt not in FORMATS[kind]:
         raise ValidationError({"format": f"{kind.label} kan ikke dannes som {fmt}."})
+    if kind == ReportKind.HOURS and fmt == ReportFormat.PDF:
+        # Told now, not after a worker has laid out thousands of pages.
+        exports.check_hours_pdf(selectors.hours_statement_page(params, 1, 1).count)
     with transaction.atomic():
         job = ReportJob(kind=kind, format=fmt, params=params.to_json(), created_by=by)
         job.full_clean()
@@ -184,15 +188,19 @@ def run_job(job_id: int) -> ReportArtifact | None:
             built = exports.BUILDERS[job.kind](
                 params, job.format, lambda percent: _set_progress(job_id, percent)
             )
+    except ValidationError as exc:
+        # The data asked for cannot be made in this format: the user is told why.
+        return _failed(job_id, " ".join(exc.messages))
     except Exception as exc:
         log.exception("Report job %s failed", job_id)
-        ReportJob.objects.filter(pk=job_id).update(
-            status=JobStatus.FAILED,
-            error=f"{type(exc).__name__}: {exc}"[:2000],
-            finished_at=timezone.now(),
-        )
-        return None
+        return _failed(job_id, f"{type(exc).__name__}: {exc}")
     return _store(job, built)
+
+
+def _failed(job_id: int, error: str) -> None:
+    ReportJob.objects.filter(pk=job_id).update(
+        status=JobStatus.FAILED, error=error[:2000], finished_at=timezone.now()
+    )
 
 
 def _store(job: ReportJob, built: exports.Built) -> ReportArtifact:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from partnerships.models import Cluster, Municipality, Region
 from siv.access import get_for_user_or_404
 
-from . import charts, esf, panels, selectors, services
+from . import charts, esf, exports, panels, selectors, services
 from .forms import JobForm, NarrativeForm, ProjectSettingsForm, ScopeForm, TargetsForm
 from .models import HEADINGS, ReportArtifact, ReportKind
 
@@ -99,6 +99,7 @@ def hours(request):
     found = selectors.hours_statement_page(params, number, HOURS_PAGE_SIZE)
     statement = found.statement
     page = Paginator(_Counted(statement.rows, found.count), HOURS_PAGE_SIZE).get_page(found.number)
+    pdf_fits = found.count <= exports.HOURS_PDF_MAX_GROUPS
     return render(
         request,
         "reporting/hours.html",
@@ -112,7 +113,10 @@ def hours(request):
                 [(m["month"].strftime("%m.%Y"), m["hours"]) for m in statement.by_month],
             ),
             "export_query": request.GET.urlencode(),
-            "formats": ("xlsx", "pdf"),
+            # A statement longer than a PDF can hold is offered as a spreadsheet only.
+            "formats": ("xlsx", "pdf") if pdf_fits else ("xlsx",),
+            "pdf_too_long": not pdf_fits,
+            "pdf_most": exports.HOURS_PDF_MAX_GROUPS,
             "kind": ReportKind.HOURS,
         },
     )

@@ -64,6 +64,40 @@ def test_a_format_the_report_does_not_come_in_is_a_form_error(signed_in, persona
     assert not ReportJob.objects.exists()
 
 
+HOURS_TO_2024 = {"kind": "hours", "end": "2024-12-31"}  # the fixture's four groups
+
+
+def test_a_hours_pdf_longer_than_a_pdf_can_hold_is_refused_before_it_is_queued(
+    signed_in, personas, programme, monkeypatch
+):
+    monkeypatch.setattr("reporting.exports.HOURS_PDF_MAX_GROUPS", 3)
+    client = signed_in(personas.controller)
+    response = client.post(reverse("reporting:job_create"), {**HOURS_TO_2024, "format": "pdf"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Timeopgørelsen har 4 rækker, og en PDF kan højst rumme 3." in body
+    assert "dan den som XLSX" in body
+    assert not ReportJob.objects.exists()
+    # The same statement as a spreadsheet, and a PDF that fits, are made.
+    for fmt, most in (("xlsx", 3), ("pdf", 4)):
+        monkeypatch.setattr("reporting.exports.HOURS_PDF_MAX_GROUPS", most)
+        response = client.post(reverse("reporting:job_create"), {**HOURS_TO_2024, "format": fmt})
+        assert response.status_code == 302
+    assert ReportJob.objects.count() == 2
+
+
+def test_a_hours_pdf_grown_too_long_since_it_was_ordered_fails_with_a_plain_reason(
+    programme, monkeypatch
+):
+    params = ReportParams(end=date(2024, 12, 31))
+    job = services.job_create(by=None, kind="hours", fmt="pdf", params=params, queue=False)
+    monkeypatch.setattr("reporting.exports.HOURS_PDF_MAX_GROUPS", 3)
+    assert services.run_job(job.pk) is None
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    assert job.error.startswith("Timeopgørelsen har 4 rækker")  # no exception class name
+
+
 def test_running_a_job_twice_keeps_one_artifact(programme):
     job = services.job_create(
         by=None, kind="indicators", fmt="csv", params=ReportParams(), queue=False

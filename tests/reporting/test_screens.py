@@ -148,6 +148,21 @@ def test_the_hours_screen_shows_the_current_half_year_unless_a_period_is_chosen(
     assert whole.context["statement"].total_hours == Decimal("35.00") + Decimal("7.00")
 
 
+def test_the_hours_screen_offers_a_pdf_only_of_a_statement_a_pdf_can_hold(
+    signed_in, personas, programme, monkeypatch
+):
+    client = signed_in(personas.controller)
+    url = reverse("reporting:hours")
+    fits = client.get(url, {"end": "2024-12-31"}).content.decode()
+    assert 'value="pdf"' in fits and 'value="xlsx"' in fits
+    assert "flere rækker, end en PDF kan rumme" not in fits
+
+    monkeypatch.setattr("reporting.exports.HOURS_PDF_MAX_GROUPS", 3)  # the fixture has 4
+    too_long = client.get(url, {"end": "2024-12-31"}).content.decode()
+    assert 'value="pdf"' not in too_long and 'value="xlsx"' in too_long
+    assert "flere rækker, end en PDF kan rumme (højst 3)" in too_long
+
+
 def test_a_half_year_starts_on_1_january_or_1_july():
     from reporting.selectors import half_year_start
 
