@@ -105,6 +105,8 @@ def _read_csv(content: bytes) -> list[list[str]]:
 
 
 def _read_xlsx(content: bytes) -> list[list[str]]:
+    from xml.etree.ElementTree import ParseError
+
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -117,7 +119,17 @@ def _read_xlsx(content: bytes) -> list[list[str]]:
             if len(rows) > MAX_ROWS + 1:
                 break
         workbook.close()
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, IndexError):
+    except (
+        zipfile.BadZipFile,
+        InvalidFileException,
+        KeyError,
+        ValueError,
+        OSError,
+        IndexError,
+        # A sheet that is not well-formed XML, or whose entities would expand past expat's
+        # limit (a "billion laughs"): a damaged or hostile file, not a server error.
+        ParseError,
+    ):
         raise UploadUnreadable(_("Filen kunne ikke læses som et XLSX-regneark.")) from None
     return rows
 

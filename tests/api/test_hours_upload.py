@@ -2,6 +2,7 @@
 with the CPR masked, a foreign citizen reported as unknown, and then all or nothing."""
 
 import io
+import zipfile
 from datetime import date
 from decimal import Decimal
 
@@ -118,11 +119,36 @@ def test_an_xlsx_file_works_like_a_csv_file(personas, citizens, signed_in):
     assert HoursEntry.objects.get().hours == Decimal("6.50")
 
 
+def _xlsx_with_sheet(sheet_xml: str) -> SimpleUploadedFile:
+    """A real workbook whose first sheet's XML is replaced (a damaged or hostile file)."""
+    source = zipfile.ZipFile(io.BytesIO(_xlsx((OWN_CPR, "2024-W03", "training", 6)).read()))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = sheet_xml.encode()
+            target.writestr(item, content)
+    return SimpleUploadedFile("timer.xlsx", buffer.getvalue())
+
+
+# A billion laughs: ten levels of ten entities each, a gigabyte once expanded.
+ENTITY_BOMB = (
+    '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol0 "lol">'
+    + "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10))
+    + ']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row>'
+    "</sheetData></worksheet>"
+)
+
+
 @pytest.mark.parametrize(
     ("upload", "message"),
     [
         (_csv("150385-1234,2024-W03,træning,5", encoding="latin-1"), "ikke UTF-8-kodet"),
         (SimpleUploadedFile("timer.xlsx", b"PK\x03\x04 not really"), "XLSX-regneark"),
+        (_xlsx_with_sheet("<worksheet><sheetData><row>"), "XLSX-regneark"),
+        (_xlsx_with_sheet(ENTITY_BOMB), "XLSX-regneark"),
         (SimpleUploadedFile("timer.pdf", b"%PDF-1.4"), "CSV- eller XLSX-fil"),
         (SimpleUploadedFile("timer.csv", b"a,b\n1,2\n"), "mangler kolonnen"),
         (SimpleUploadedFile("timer.csv", b""), "tom"),
