@@ -97,11 +97,15 @@ class _Sheet:
         self.sheet.append(cells)
 
     def add(self, values: list, *, bold: bool = False) -> None:
-        """A row of values, each in its column's number format."""
+        """A row of values, each number and date in its column's number format."""
         cells = []
         for column, value in enumerate(values, start=1):
+            styled = bold or (column in self.formats and not isinstance(value, str | None))
+            if not styled:
+                cells.append(value)  # a plain value is written as it is, with no cell object
+                continue
             cell = WriteOnlyCell(self.sheet, value=value)
-            if column in self.formats and value is not None and not isinstance(value, str):
+            if column in self.formats and not isinstance(value, str | None):
                 cell.number_format = self.formats[column]
             if bold:
                 cell.font = Font(bold=True)

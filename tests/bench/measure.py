@@ -303,6 +303,35 @@ def measure_pdf(repeat: int = 3) -> dict:
     }
 
 
+def _xlsx_child(mode: str, path: str) -> dict:
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.bench.xlsx", mode, path],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(result.stderr.strip().splitlines()[-1])
+    return json.loads(result.stdout)
+
+
+def measure_xlsx(repeat: int = 2) -> dict:
+    """The hours statement of the whole programme as XLSX, the largest export (time, peak
+    memory), against openpyxl writing the same rows' values alone; fresh processes, best of
+    `repeat`."""
+    with tempfile.TemporaryDirectory() as folder:
+        rows = str(Path(folder) / "rows.pickle")
+        export = min((_xlsx_child("export", rows) for _ in range(repeat)), key=_seconds)
+        floor = min((_xlsx_child("floor", rows) for _ in range(repeat)), key=_seconds)
+    return {
+        "export": export,
+        "openpyxl_floor": floor,
+        "ratio_seconds": ratio(export["seconds"], floor["seconds"]),
+        "ratio_peak_rss": ratio(export["peak_rss_mb"], floor["peak_rss_mb"]),
+        "same_rows": export["rows"] == floor["rows"],
+    }
+
+
 def _seconds(figures: dict) -> float:
     return figures["seconds"]
 
@@ -367,6 +396,7 @@ def main() -> None:
     result["seed_scale_vs_copy"] = copy_floor(seeding)
     result["indicators_vs_hand_sql"] = measure_indicators()
     result["final_report_pdf_vs_weasyprint"] = measure_pdf()
+    result["hours_xlsx_vs_openpyxl"] = measure_xlsx()
     env = {"DATABASE_URL": os.environ["DATABASE_URL"], "DB_CONN_MAX_AGE": "60"}
     with django_server(env, "tests.bench.settings", workers=2, threads=16) as base:
         health, floor, pages = measure_pages(base)

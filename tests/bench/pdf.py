@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import json
-import resource
 import sys
 import time
 from importlib import import_module
@@ -30,21 +29,7 @@ from reporting.models import ReportKind  # noqa: E402
 from reporting.selectors import ReportParams  # noqa: E402
 
 from . import targets  # noqa: E402
-
-
-def rss_mb() -> float:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
-
-
-def peak_rss_mb() -> float:
-    """This program's peak RSS (VmHWM). Not getrusage's ru_maxrss, which also counts the
-    parent's memory copied into the child before exec (the bench's parent holds a lot)."""
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024  # kB
-    raise RuntimeError("no VmHWM in /proc/self/status")
+from .memory import peak_rss_mb, rss_mb  # noqa: E402
 
 
 def builder():

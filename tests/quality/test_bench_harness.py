@@ -1,5 +1,7 @@
 """The benchmark's own arithmetic and honesty; the bench itself never runs in the suite."""
 
+import io
+
 import pytest
 
 from tests.bench import measure, targets
@@ -50,3 +52,27 @@ def test_the_bench_floor_is_a_signed_in_page_of_the_bench_settings_only(client, 
     response = client.get("/bench/floor/")
     assert response.status_code == 200
     assert user.username in response.content.decode()
+
+
+def test_a_page_target_may_carry_a_query_string():
+    target = targets.PageTarget("x", "reporting:hours", query="start=&end=")
+    assert measure.resolve(target) == "/rapporter/timer/?start=&end="
+
+
+@pytest.mark.django_db
+def test_the_xlsx_floor_writes_the_rows_the_export_wrote(tmp_path):
+    from openpyxl import load_workbook
+
+    from participants.models import HoursKind
+    from tests.bench import xlsx
+    from tests.factories.participants import HoursEntryFactory
+
+    HoursEntryFactory(kind=HoursKind.PAID, hours=7)
+    HoursEntryFactory(kind=HoursKind.TRAINING, hours=3)
+    rows = tmp_path / "rows.pickle"
+    exported, written = xlsx.build_export(rows)
+    floor, floored = xlsx.write_floor(rows)
+    assert written == floored == 2
+    sheet = load_workbook(io.BytesIO(exported)).active
+    assert sheet.max_row == 4 + written + 1  # title, scope, blank, header; the total
+    assert load_workbook(io.BytesIO(floor)).active.max_row == written
