@@ -209,6 +209,20 @@ def check_hours_pdf(groups: int) -> None:
         )
 
 
+def hours_row(group: dict) -> list:
+    """A group of the statement as a spreadsheet row (HOURS_HEADER's columns)."""
+    return [
+        group["month"],
+        group["municipality"],
+        str(group["benefit"]),
+        str(group["kind"]),
+        group["citizens"],
+        group["hours"],
+        group["eligible"],
+        group["amount"],
+    ]
+
+
 def hours(params: ReportParams, fmt: str, progress: Progress) -> Built:
     statement = selectors.hours_statement(params)
     if fmt == ReportFormat.PDF:
@@ -229,19 +243,8 @@ def hours(params: ReportParams, fmt: str, progress: Progress) -> Built:
                 8: MONEY_FORMAT,
             },
         )
-        for r in statement.rows:
-            sheet.add(
-                [
-                    r["month"],
-                    r["municipality"],
-                    str(r["benefit"]),
-                    str(r["kind"]),
-                    r["citizens"],
-                    r["hours"],
-                    r["eligible"],
-                    r["amount"],
-                ]
-            )
+        for group in statement.rows:
+            sheet.add(hours_row(group))
         sheet.add(
             [
                 "I alt",

@@ -270,9 +270,10 @@ def measure_indicators() -> dict:
     }
 
 
-def _pdf_child(mode: str, path: str) -> dict:
+def _child(module: str, mode: str, path: str) -> dict:
+    """One measurement in a fresh process (python -m MODULE MODE PATH), its JSON answer."""
     result = subprocess.run(
-        [sys.executable, "-m", "tests.bench.pdf", mode, path],
+        [sys.executable, "-m", module, mode, path],
         cwd=settings.BASE_DIR,
         capture_output=True,
         text=True,
@@ -280,6 +281,11 @@ def _pdf_child(mode: str, path: str) -> dict:
     if result.returncode != 0:
         raise RuntimeError(result.stderr.strip().splitlines()[-1])
     return json.loads(result.stdout)
+
+
+def _best(module: str, mode: str, path: str, repeat: int) -> dict:
+    """The fastest of `repeat` runs of a measurement, each in a fresh process."""
+    return min((_child(module, mode, path) for _ in range(repeat)), key=_seconds)
 
 
 def measure_pdf(repeat: int = 3) -> dict:
@@ -292,8 +298,8 @@ def measure_pdf(repeat: int = 3) -> dict:
         return {**SKIPPED, "function": targets.PDF_FUNCTION}
     with tempfile.TemporaryDirectory() as folder:
         html = str(Path(folder) / "report.html")
-        report = min((_pdf_child("report", html) for _ in range(repeat)), key=_seconds)
-        floor = min((_pdf_child("floor", html) for _ in range(repeat)), key=_seconds)
+        report = _best("tests.bench.pdf", "report", html, repeat)
+        floor = _best("tests.bench.pdf", "floor", html, repeat)
     return {
         "report": report,
         "weasyprint_floor": floor,
@@ -303,26 +309,14 @@ def measure_pdf(repeat: int = 3) -> dict:
     }
 
 
-def _xlsx_child(mode: str, path: str) -> dict:
-    result = subprocess.run(
-        [sys.executable, "-m", "tests.bench.xlsx", mode, path],
-        cwd=settings.BASE_DIR,
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(result.stderr.strip().splitlines()[-1])
-    return json.loads(result.stdout)
-
-
 def measure_xlsx(repeat: int = 2) -> dict:
     """The hours statement of the whole programme as XLSX, the largest export (time, peak
     memory), against openpyxl writing the same rows' values alone; fresh processes, best of
     `repeat`."""
     with tempfile.TemporaryDirectory() as folder:
         rows = str(Path(folder) / "rows.pickle")
-        export = min((_xlsx_child("export", rows) for _ in range(repeat)), key=_seconds)
-        floor = min((_xlsx_child("floor", rows) for _ in range(repeat)), key=_seconds)
+        export = _best("tests.bench.xlsx", "export", rows, repeat)
+        floor = _best("tests.bench.xlsx", "floor", rows, repeat)
     return {
         "export": export,
         "openpyxl_floor": floor,

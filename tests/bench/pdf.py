@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import json
 import sys
-import time
 from importlib import import_module
 from pathlib import Path
 
@@ -29,7 +28,7 @@ from reporting.models import ReportKind  # noqa: E402
 from reporting.selectors import ReportParams  # noqa: E402
 
 from . import targets  # noqa: E402
-from .memory import peak_rss_mb, rss_mb  # noqa: E402
+from .memory import measured  # noqa: E402
 
 
 def builder():
@@ -72,17 +71,13 @@ def render_floor(html_in: Path) -> bytes:
 def main(mode: str, path: str) -> None:
     if mode == "report":
         as_a_worker_starts()
-    start_rss = rss_mb()
-    started = time.perf_counter()
-    content = build_report(Path(path)) if mode == "report" else render_floor(Path(path))
-    seconds = time.perf_counter() - started
-    peak = peak_rss_mb()
+    content, figures = measured(
+        lambda: build_report(Path(path)) if mode == "report" else render_floor(Path(path))
+    )
     result = {
-        "seconds": round(seconds, 3),
         "pages": len(PdfReader(io.BytesIO(content)).pages),
         "bytes": len(content),
-        "peak_rss_mb": round(peak, 1),
-        "rise_mb": round(peak - start_rss, 1),
+        **figures,
     }
     print(json.dumps(result))
 

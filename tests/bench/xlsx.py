@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import pickle
 import sys
-import time
 from io import BytesIO
 from pathlib import Path
 
@@ -29,21 +28,7 @@ from reporting import exports, selectors  # noqa: E402
 from reporting.models import ReportFormat, ReportKind  # noqa: E402
 from reporting.selectors import ReportParams  # noqa: E402
 
-from .memory import peak_rss_mb, rss_mb  # noqa: E402
-
-
-def _values(group: dict) -> list:
-    """A group's cells as the builder writes them (dates, decimals, integers and text)."""
-    return [
-        group["month"],
-        group["municipality"],
-        str(group["benefit"]),
-        str(group["kind"]),
-        group["citizens"],
-        group["hours"],
-        group["eligible"],
-        group["amount"],
-    ]
+from .memory import measured  # noqa: E402
 
 
 def build_export(rows_out: Path) -> tuple[bytes, int]:
@@ -53,7 +38,7 @@ def build_export(rows_out: Path) -> tuple[bytes, int]:
 
     def keep(*args, **kwargs):
         statement = statement_of(*args, **kwargs)
-        written.extend(_values(group) for group in statement.rows)
+        written.extend(exports.hours_row(group) for group in statement.rows)
         return statement
 
     selectors.hours_statement = keep
@@ -78,18 +63,10 @@ def write_floor(rows_in: Path) -> tuple[bytes, int]:
 
 
 def main(mode: str, path: str) -> None:
-    start_rss = rss_mb()
-    started = time.perf_counter()
-    content, rows = (build_export if mode == "export" else write_floor)(Path(path))
-    seconds = time.perf_counter() - started
-    peak = peak_rss_mb()
-    result = {
-        "seconds": round(seconds, 3),
-        "rows": rows,
-        "bytes": len(content),
-        "peak_rss_mb": round(peak, 1),
-        "rise_mb": round(peak - start_rss, 1),
-    }
+    (content, rows), figures = measured(
+        lambda: (build_export if mode == "export" else write_floor)(Path(path))
+    )
+    result = {"rows": rows, "bytes": len(content), **figures}
     print(json.dumps(result))
 
 
