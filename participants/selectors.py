@@ -21,13 +21,15 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Sum,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -311,7 +313,11 @@ class SlotRow:
     membership: ClusterMembership
     slots: int
     active: int
+    # The early exits awaiting a re-visitation: the most urgent first, at most the page's
+    # number of them (`waiting` and `overdue` count them all).
     waiting_exits: list[ExitForm]
+    waiting: int
+    overdue: int
     today: date
 
     @property
@@ -321,6 +327,11 @@ class SlotRow:
     @property
     def overdue_exits(self) -> list[ExitForm]:
         return [e for e in self.waiting_exits if e.revisitation_deadline < self.today]
+
+    @property
+    def more(self) -> int:
+        """Waiting exits not shown."""
+        return self.waiting - len(self.waiting_exits)
 
 
 def _memberships_for(user: Any) -> QuerySet[ClusterMembership]:
@@ -332,43 +343,80 @@ def _memberships_for(user: Any) -> QuerySet[ClusterMembership]:
     return memberships.none()
 
 
-def revisitation_overview(*, user: Any, as_of: date | None = None) -> list[SlotRow]:
-    """Slots per municipality membership: taken, open, and early exits awaiting re-visitation.
+# The early exits shown per slot on the overview of several municipalities.
+REVISITATION_ROWS = 10
 
-    Two queries: memberships with their active-citizen counts, and the early exits without
-    a re-visitation.
+
+def revisitation_overview(
+    *,
+    user: Any,
+    as_of: date | None = None,
+    municipality_id: int | None = None,
+    per_slot: int | None = None,
+) -> list[SlotRow]:
+    """Slots per municipality membership: taken, open, and early exits awaiting re-visitation,
+    of every municipality the user sees or of one. Over several municipalities each slot
+    shows its `per_slot` most urgent exits (all with None); one municipality shows all.
+
+    Four queries, whatever the number of citizens and exits: the memberships, the active
+    citizens per slot, the waiting and overdue exits per slot, and the exits shown.
     """
     today = as_of or timezone.localdate()
-    active = (
-        Citizen.objects.visited(end=today)
-        .with_last_exit(today)
-        .filter(municipality=OuterRef("municipality"), cluster=OuterRef("cluster"))
-        .exclude(Citizen.objects.left_q())
-        .values("municipality")
+    memberships = _memberships_for(user)
+    if municipality_id is not None:
+        memberships = memberships.filter(municipality_id=municipality_id)
+    memberships = list(memberships.order_by("municipality__name", "cluster__number"))
+    municipalities = {m.municipality_id for m in memberships}
+    if len(municipalities) <= 1:
+        per_slot = None  # one municipality's own list: every exit, as its caseworkers need
+    slot = ("municipality_id", "cluster_id")
+    active = {
+        (row["municipality_id"], row["cluster_id"]): row["n"]
+        for row in Citizen.objects.filter(municipality__in=municipalities)
+        .visited(end=today)
+        .with_exit_as_of(today, "gone")
+        .filter(gone__isnull=True)
+        .values(*slot)
         .annotate(n=Count("pk"))
-        .values("n")
-    )
-    memberships = list(
-        _memberships_for(user).annotate(
-            active=Coalesce(Subquery(active, output_field=IntegerField()), Value(0))
-        )
-    )
+    }
     waiting = ExitForm.objects.filter(
         early=True,
         revisitation__isnull=True,
         exit_date__lte=today,
-        citizen__municipality__in=[m.municipality_id for m in memberships],
-    ).select_related("citizen")
-    by_slot: dict[tuple[int, int], list[ExitForm]] = defaultdict(list)
-    for exit_form in waiting.order_by("exit_date"):
-        by_slot[(exit_form.citizen.municipality_id, exit_form.citizen.cluster_id)].append(exit_form)
-    return [
-        SlotRow(
-            membership=m,
-            slots=m.slots,
-            active=m.active,
-            waiting_exits=by_slot.get((m.municipality_id, m.cluster_id), []),
-            today=today,
+        citizen__municipality__in=municipalities,
+    )
+    overdue_before = today - timedelta(days=REVISITATION_DEADLINE_DAYS)
+    counts = {
+        (row["citizen__municipality_id"], row["citizen__cluster_id"]): row
+        for row in waiting.values("citizen__municipality_id", "citizen__cluster_id").annotate(
+            waiting=Count("pk"), overdue=Count("pk", filter=Q(exit_date__lt=overdue_before))
         )
-        for m in memberships
-    ]
+    }
+    shown = waiting.select_related("citizen").order_by("exit_date", "pk")
+    if per_slot is not None:
+        shown = shown.annotate(
+            place=Window(
+                RowNumber(),
+                partition_by=[F("citizen__municipality_id"), F("citizen__cluster_id")],
+                order_by=[F("exit_date").asc(), F("pk").asc()],
+            )
+        ).filter(place__lte=per_slot)
+    by_slot: dict[tuple[int, int], list[ExitForm]] = defaultdict(list)
+    for exit_form in shown:
+        by_slot[(exit_form.citizen.municipality_id, exit_form.citizen.cluster_id)].append(exit_form)
+    rows = []
+    for m in memberships:
+        key = (m.municipality_id, m.cluster_id)
+        count = counts.get(key, {})
+        rows.append(
+            SlotRow(
+                membership=m,
+                slots=m.slots,
+                active=active.get(key, 0),
+                waiting_exits=by_slot.get(key, []),
+                waiting=count.get("waiting", 0),
+                overdue=count.get("overdue", 0),
+                today=today,
+            )
+        )
+    return rows

@@ -324,11 +324,27 @@ def revisitation_overview(request):
         request.user, Role.CASEWORKER, Role.MUNICIPAL_LEAD, Role.CONTROLLER, Role.ADMIN
     ):
         raise Http404
+    # Every municipality the user sees, each slot's most urgent exits; or one municipality
+    # (?kommune=<id>) with all of them.
+    one = request.GET.get("kommune")
+    if one is None:
+        rows = selectors.revisitation_overview(
+            user=request.user, per_slot=selectors.REVISITATION_ROWS
+        )
+    else:
+        if not one.isdigit():
+            raise Http404
+        rows = selectors.revisitation_overview(
+            user=request.user, municipality_id=int(one), per_slot=None
+        )
+        if not rows:  # not a municipality with slots that this user sees
+            raise Http404
     return render(
         request,
         "participants/revisitation_overview.html",
         {
-            "rows": selectors.revisitation_overview(user=request.user),
+            "rows": rows,
+            "one_municipality": one is not None,
             "can_propose": has_role(request.user, Role.CASEWORKER),
             "visibility": screens.visibility_for(request.user),
         },

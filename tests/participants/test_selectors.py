@@ -95,12 +95,41 @@ def test_the_revisitation_overview_shows_open_slots_and_overdue_exits(personas):
     overdue = ExitFormFactory(citizen=leaver, exit_date=today - timedelta(days=29), early=True)
     with CaptureQueriesContext(connection) as ctx:
         rows = selectors.revisitation_overview(user=personas.caseworker)
-    assert len(ctx.captured_queries) == 2
+    assert len(ctx.captured_queries) == 4
     (row,) = rows
     assert (row.slots, row.active, row.open_slots) == (12, 3, 9)
     assert row.overdue_exits == [overdue]
+    assert (row.waiting, row.overdue, row.more) == (1, 1, 0)
     assert selectors.revisitation_overview(user=personas.developer) == []
     assert len(selectors.revisitation_overview(user=personas.controller)) == 2
+
+
+def test_the_revisitation_overview_shows_each_slots_most_urgent_exits_in_constant_queries(
+    personas,
+):
+    today = timezone.localdate()
+
+    def early_exits(n, days_ago):
+        for i in range(n):
+            leaver = citizen_in(personas.own, personas.cluster, phase1_start=today - timedelta(90))
+            ExitFormFactory(citizen=leaver, exit_date=today - timedelta(days_ago + i), early=True)
+
+    early_exits(2, 1)
+    with CaptureQueriesContext(connection) as few:
+        selectors.revisitation_overview(user=personas.controller, per_slot=3)
+    early_exits(5, 40)  # older, so more urgent: past their four weeks
+    with CaptureQueriesContext(connection) as many:
+        rows = selectors.revisitation_overview(user=personas.controller, per_slot=3)
+    assert len(many.captured_queries) == len(few.captured_queries) == 4
+    (own,) = [r for r in rows if r.membership.municipality_id == personas.own.municipality.pk]
+    assert (own.waiting, own.overdue, len(own.waiting_exits), own.more) == (7, 5, 3, 4)
+    assert [e.exit_date for e in own.waiting_exits] == [
+        today - timedelta(days=d) for d in (44, 43, 42)
+    ]
+    (alone,) = selectors.revisitation_overview(
+        user=personas.controller, municipality_id=personas.own.municipality.pk, per_slot=None
+    )
+    assert (len(alone.waiting_exits), alone.more) == (7, 0)
 
 
 def test_the_timeline_holds_every_event_and_hides_sensitive_notes_from_the_lead(personas):

@@ -186,3 +186,42 @@ def test_revisitation_overview_shows_open_slots_and_overdue_deadlines(client, pe
     assert "11 ledige" in html
     assert "Tidlig" in html
     assert "Overskredet" in html
+
+
+@pytest.mark.django_db
+def test_revisitation_overview_links_a_long_list_to_its_municipality_alone(
+    client, personas, monkeypatch
+):
+    monkeypatch.setattr("participants.selectors.REVISITATION_ROWS", 1)
+    today = timezone.localdate()
+    for days in (40, 50):
+        left = citizen_in(personas.own, personas.cluster)
+        ExitFormFactory(citizen=left, exit_date=today - timedelta(days=days), early=True)
+    older, newer = (f"{today - timedelta(days=d):%d.%m.%Y}" for d in (50, 40))
+    url = reverse("participants:revisitation_overview")
+
+    # The programme's overview: each slot's most urgent exit, and a link to the rest.
+    client.force_login(personas.controller)
+    html = client.get(url).content.decode()
+    assert older in html and newer not in html
+    assert "Viser de 1 ældste af 2 tidlige ophør." in html
+    assert "2 frister overskredet" in html
+    municipality = personas.own.municipality.pk
+    assert f'href="?kommune={municipality}"' in html
+    alone = client.get(url, {"kommune": municipality}).content.decode()
+    assert older in alone and newer in alone and "Næstved" not in alone
+    assert "Viser de" not in alone
+
+    # A caseworker's overview is their own municipality's: every exit.
+    client.force_login(personas.caseworker)
+    own = client.get(url).content.decode()
+    assert older in own and newer in own and "Viser de" not in own
+
+
+@pytest.mark.django_db
+def test_revisitation_overview_of_a_foreign_or_unknown_municipality_is_not_found(client, personas):
+    client.force_login(personas.caseworker)  # Køge's caseworker
+    url = reverse("participants:revisitation_overview")
+    assert client.get(url, {"kommune": personas.foreign.municipality.pk}).status_code == 404
+    assert client.get(url, {"kommune": "abc"}).status_code == 404
+    assert client.get(url, {"kommune": personas.own.municipality.pk}).status_code == 200
