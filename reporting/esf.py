@@ -17,11 +17,11 @@ from django.db.models import (
     DateField,
     Exists,
     ExpressionWrapper,
+    F,
+    FilteredRelation,
     IntegerField,
-    Min,
     OuterRef,
     Q,
-    Subquery,
 )
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.utils import timezone
@@ -136,32 +136,44 @@ def _yyyymmdd(field: str) -> ExpressionWrapper:
 
 
 def participants(scope: Scope, start: date | None, end: date):
-    """One row per citizen with an accepted visitation in the period, annotated for ESF."""
+    """One row per citizen with an accepted visitation in the period, annotated for ESF.
+
+    The first accepted visitation and the last exit up to the end are joined (at most one
+    each per citizen), and the 6-month follow-ups are looked up by hash in one set each: the
+    indicators' conditions read columns, not a subquery per citizen and condition.
+    """
     visits = Visitation.objects.filter(
         citizen=OuterRef("pk"), status=VisitationStatus.ACCEPTED, proposed_on__lte=end
     )
     if start is not None:
         visits = visits.filter(proposed_on__gte=start)
-    first_entry = (
-        Visitation.objects.filter(citizen=OuterRef("pk"), status=VisitationStatus.ACCEPTED)
-        .values("citizen")
-        .annotate(first=Min("proposed_on"))
-        .values("first")
+    accepted = Q(visitations__status=VisitationStatus.ACCEPTED)
+    earlier = Visitation.objects.filter(
+        citizen=OuterRef("first_visit__citizen"), status=VisitationStatus.ACCEPTED
+    ).filter(
+        Q(proposed_on__lt=OuterRef("first_visit__proposed_on"))
+        | Q(proposed_on=OuterRef("first_visit__proposed_on"), pk__lt=OuterRef("first_visit__pk"))
     )
-    exits = ExitForm.objects.filter(citizen=OuterRef("pk"), exit_date__lte=end).order_by(
-        "-exit_date", "-pk"
+    later_exit = ExitForm.objects.filter(
+        citizen=OuterRef("last_exit__citizen"),
+        exit_date__gt=OuterRef("last_exit__exit_date"),
+        exit_date__lte=end,
     )
-    six_months = FollowUp.objects.filter(
-        exit_id=OuterRef("exit_id"), kind=FollowUpKind.SIX_MONTHS, followed_up_on__lte=end
-    ).order_by("-followed_up_on", "-pk")
+    six_months = FollowUp.objects.filter(kind=FollowUpKind.SIX_MONTHS, followed_up_on__lte=end)
     return (
         Citizen.objects.filter(scope.citizens())
         .filter(Exists(visits))
         .annotate(
-            entry_date=Subquery(first_entry[:1]),
-            exit_id=Subquery(exits.values("pk")[:1]),
-            exit_date=Subquery(exits.values("exit_date")[:1]),
-            exit_status=Subquery(exits.values("status")[:1]),
+            first_visit=FilteredRelation("visitations", condition=accepted & ~Exists(earlier)),
+            last_exit=FilteredRelation(
+                "exits", condition=Q(exits__exit_date__lte=end) & ~Exists(later_exit)
+            ),
+        )
+        .annotate(
+            entry_date=F("first_visit__proposed_on"),
+            exit_id=F("last_exit__pk"),
+            exit_date=F("last_exit__exit_date"),
+            exit_status=F("last_exit__status"),
         )
         .annotate(
             age_code=ExpressionWrapper(
@@ -181,8 +193,10 @@ def participants(scope: Scope, start: date | None, end: date):
                     )
                 )
             ),
-            employed_6m=Exists(six_months.filter(status__in=EMPLOYED_STATUSES)),
-            improved_6m=Exists(six_months.filter(improved_situation=True)),
+            employed_6m=Q(
+                exit_id__in=six_months.filter(status__in=EMPLOYED_STATUSES).values("exit_id")
+            ),
+            improved_6m=Q(exit_id__in=six_months.filter(improved_situation=True).values("exit_id")),
         )
     )
 

@@ -76,6 +76,9 @@ PAGES: list[PageTarget] = [
     PageTarget("citizen page", "participants:citizen_detail", _first("participants.Citizen")),
     PageTarget("weekly hours grid (actor)", "participants:hours_week", user=_an_actor),
     PageTarget("indicator screen", "reporting:indicators"),
+    PageTarget("ESF indicators", "reporting:esf"),
+    # Every municipality's slots and the early exits awaiting a re-visitation.
+    PageTarget("re-visitation overview (programme)", "participants:revisitation_overview"),
     # The co-financing statement as it opens (the current half-year), and of every month of
     # the whole programme (the "Fra" date cleared): the largest page.
     PageTarget("hours statement (this half-year)", "reporting:hours"),

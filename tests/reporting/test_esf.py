@@ -66,3 +66,22 @@ def test_a_citizen_who_reenters_is_one_participant_with_the_last_exit():
 
 def test_scope_limits_the_participants(programme):
     assert _table(scope=Scope(municipality="Næstved"))["D00"].total == 1
+
+
+def test_two_accepted_visitations_on_one_day_are_one_participant_aged_at_the_first():
+    # 55 on the day of the first entry: over 54; under 25 never.
+    citizen = CitizenFactory(gender=Gender.FEMALE, birth_date=date(1969, 1, 2))
+    VisitationFactory(citizen=citizen, proposed_on=date(2024, 1, 2))
+    VisitationFactory(citizen=citizen, proposed_on=date(2024, 1, 2))
+    VisitationFactory(citizen=citizen, proposed_on=date(2024, 9, 2))
+    table = _table()
+    assert table["D00"].by_gender["F"] == 1
+    assert table["O07"].by_gender["F"] == 1
+    assert table["O06"].by_gender["F"] == 0
+
+
+def test_a_participant_a_day_short_of_55_at_entry_is_not_over_54():
+    citizen = CitizenFactory(gender=Gender.MALE, birth_date=date(1969, 1, 3))
+    VisitationFactory(citizen=citizen, proposed_on=date(2024, 1, 2))
+    table = _table()
+    assert (table["D00"].total, table["O07"].total) == (1, 0)
