@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Cluster, Municipality, Organisation, OrganisationKind
@@ -66,7 +67,9 @@ class CitizenFilter(django_filters.FilterSet):
         return citizen_search(queryset, text=value, visibility=self.visibility)
 
     def filter_status(self, queryset, name, value):
-        return queryset.filter(is_active=(value == "active"))
+        # The list's own `is_active` is worked out per row shown; a filter over every
+        # citizen asks the database for the set of those who left, in one pass.
+        return queryset.left_as_of(timezone.localdate(), left=(value == "exited"))
 
     def filter_phase(self, queryset, name, value):
         return queryset.filter(phase=int(value))

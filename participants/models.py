@@ -288,6 +288,13 @@ class CitizenQuerySet(ScopedQuerySet):
         counting = exit_counts(day, prefix="exits__", row=alias)
         return self.annotate(**{alias: models.FilteredRelation("exits", condition=counting)})
 
+    def left_as_of(self, day: date, *, left: bool = True) -> CitizenQuerySet:
+        """The citizens who have left as of a day (an exit that counts, ExitForm.last_as_of),
+        or with left=False those who have not: one set-based pass (a hashed semi- or
+        anti-join), for filtering a whole list rather than a lookup per row."""
+        exited = Exists(ExitForm.objects.last_as_of(day).filter(citizen=OuterRef("pk")))
+        return self.filter(exited if left else ~exited)
+
     def visited(self, *, start: date | None = None, end: date | None = None) -> CitizenQuerySet:
         """Citizens with an accepted visitation dated in [start, end] (P01)."""
         visits = Visitation.objects.filter(citizen=OuterRef("pk"), status=VisitationStatus.ACCEPTED)

@@ -23,6 +23,7 @@ from tests.factories.participants import (
     PlacementStepFactory,
     ProgressAssessmentFactory,
     ScreeningFactory,
+    VisitationFactory,
 )
 
 from .helpers import citizen_in
@@ -95,6 +96,23 @@ class TestCitizenList:
         assert "Ophørt" in html
         html = client.get(LIST, {"status": "active", "phase": "1"}).content.decode()
         assert "Qvist-Hansen" in html and "Zbyszko" not in html
+
+    def test_the_status_filter_follows_the_exit_that_counts(self, client, personas):
+        today = date.today()
+        back = citizen_in(personas.own, personas.cluster, first_name="Ib", last_name="Ydun")
+        ExitFormFactory(citizen=back, exit_date=today - timedelta(days=60))
+        VisitationFactory(citizen=back, proposed_on=today - timedelta(days=10))  # re-entered
+        soon = citizen_in(personas.own, personas.cluster, first_name="Eva", last_name="Xylo")
+        ExitFormFactory(citizen=soon, exit_date=today + timedelta(days=5))  # not yet
+        gone = citizen_in(personas.own, personas.cluster, first_name="Aksel", last_name="Wulf")
+        ExitFormFactory(citizen=gone, exit_date=today - timedelta(days=90))
+        ExitFormFactory(citizen=gone, exit_date=today - timedelta(days=30))  # left twice
+        client.force_login(personas.caseworker)
+        exited = client.get(LIST, {"status": "exited"}).content.decode()
+        active = client.get(LIST, {"status": "active"}).content.decode()
+        assert "Wulf" in exited and "Ydun" not in exited and "Xylo" not in exited
+        assert "Ydun" in active and "Xylo" in active and "Wulf" not in active
+        assert exited.count("Wulf") == 1  # one row for the citizen who left twice
 
     def test_the_list_is_paginated(self, client, personas):
         CitizenFactory.create_batch(
