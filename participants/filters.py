@@ -75,4 +75,4 @@ class CitizenFilter(django_filters.FilterSet):
         return queryset.filter(phase=int(value))
 
     def filter_overdue(self, queryset, name, value):
-        return queryset.filter(visitation_overdue=True) if value else queryset
+        return queryset.visitation_overdue_as_of(timezone.localdate()) if value else queryset

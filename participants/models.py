@@ -295,6 +295,16 @@ class CitizenQuerySet(ScopedQuerySet):
         exited = Exists(ExitForm.objects.last_as_of(day).filter(citizen=OuterRef("pk")))
         return self.filter(exited if left else ~exited)
 
+    def visitation_overdue_as_of(self, day: date) -> CitizenQuerySet:
+        """The citizens with a proposed visitation waiting past its deadline on a day (the
+        list's `visitation_overdue`), as one set-based pass for filtering a whole list."""
+        late = Visitation.objects.filter(
+            citizen=OuterRef("pk"),
+            status=VisitationStatus.PROPOSED,
+            proposed_on__lt=day - timedelta(days=VISITATION_DEADLINE_DAYS),
+        )
+        return self.filter(Exists(late))
+
     def visited(self, *, start: date | None = None, end: date | None = None) -> CitizenQuerySet:
         """Citizens with an accepted visitation dated in [start, end] (P01)."""
         visits = Visitation.objects.filter(citizen=OuterRef("pk"), status=VisitationStatus.ACCEPTED)

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from participants.models import ExitStatus
+from participants.models import ExitStatus, VisitationStatus
 from siv.models import AuditAction, AuditEntry
 from tests.factories.participants import (
     CaseNoteFactory,
@@ -113,6 +113,23 @@ class TestCitizenList:
         assert "Wulf" in exited and "Ydun" not in exited and "Xylo" not in exited
         assert "Ydun" in active and "Xylo" in active and "Wulf" not in active
         assert exited.count("Wulf") == 1  # one row for the citizen who left twice
+
+    def test_the_overdue_filter_shows_visitations_waiting_past_their_deadline(
+        self, client, personas
+    ):
+        today = date.today()
+        for last_name, days in (("Vejle", 29), ("Ulfborg", 27)):
+            citizen = CitizenFactory(
+                municipality=personas.own.municipality, first_name="Ny", last_name=last_name
+            )
+            VisitationFactory(
+                citizen=citizen,
+                status=VisitationStatus.PROPOSED,
+                proposed_on=today - timedelta(days=days),
+            )
+        client.force_login(personas.caseworker)
+        html = client.get(LIST, {"overdue": "true"}).content.decode()
+        assert "Vejle" in html and "Ulfborg" not in html
 
     def test_the_list_is_paginated(self, client, personas):
         CitizenFactory.create_batch(
