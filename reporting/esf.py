@@ -13,17 +13,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import (
+    BooleanField,
     Count,
     DateField,
     Exists,
     ExpressionWrapper,
     F,
     FilteredRelation,
-    IntegerField,
+    Func,
     OuterRef,
     Q,
 )
-from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -55,9 +55,45 @@ IN_EDUCATION = LEFT & Q(exit_status=ExitStatus.EDUCATION)
 QUALIFIED = LEFT & Q(qualified=True)
 
 
+class AgeAtLeast(Func):
+    """A participant at least `years` old at entry: born on or before the day `years` years
+    before the entry date (a 29 February birthday falls on 1 March in other years).
+
+    PostgreSQL compares the dates (29 February less a year is 28 February, which orders the
+    same); other databases compare them as yyyymmdd numbers. Either is one comparison per
+    row, where date parts cost six extractions per row and condition.
+    """
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, years: int):
+        super().__init__(F("birth_date"), F("entry_date"))
+        self.years = int(years)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (born, born_params), (entry, entry_params) = (
+            compiler.compile(e) for e in self.get_source_expressions()
+        )
+        return (
+            f"CAST(strftime('%%Y%%m%%d', {born}) AS INTEGER) <= "
+            f"CAST(strftime('%%Y%%m%%d', {entry}) AS INTEGER) - {self.years * 10000}",
+            [*born_params, *entry_params],
+        )
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        (born, born_params), (entry, entry_params) = (
+            compiler.compile(e) for e in self.get_source_expressions()
+        )
+        return (
+            f"{born} <= CAST({entry} - make_interval(years => {self.years}) AS date)",
+            [*born_params, *entry_params],
+        )
+
+
 def _age_over(years: int) -> Q:
-    """Age at entry >= years, from date parts as yyyymmdd numbers (works on every database)."""
-    return Q(age_code__gte=years * 10000)
+    """Age at entry >= years."""
+    return Q(AgeAtLeast(years))
 
 
 OVER_54 = _age_over(55)
@@ -128,13 +164,6 @@ class EsfRow:
     total: int
 
 
-def _yyyymmdd(field: str) -> ExpressionWrapper:
-    return ExpressionWrapper(
-        ExtractYear(field) * 10000 + ExtractMonth(field) * 100 + ExtractDay(field),
-        output_field=IntegerField(),
-    )
-
-
 def participants(scope: Scope, start: date | None, end: date):
     """One row per citizen with an accepted visitation in the period, annotated for ESF.
 
@@ -176,9 +205,6 @@ def participants(scope: Scope, start: date | None, end: date):
             exit_status=F("last_exit__status"),
         )
         .annotate(
-            age_code=ExpressionWrapper(
-                _yyyymmdd("entry_date") - _yyyymmdd("birth_date"), output_field=IntegerField()
-            ),
             qualified=Exists(
                 CompetenceCourse.objects.filter(
                     citizen=OuterRef("pk"),

@@ -85,3 +85,18 @@ def test_a_participant_a_day_short_of_55_at_entry_is_not_over_54():
     VisitationFactory(citizen=citizen, proposed_on=date(2024, 1, 2))
     table = _table()
     assert (table["D00"].total, table["O07"].total) == (1, 0)
+
+
+@pytest.mark.parametrize(
+    ("born", "entered", "over_54"),
+    [
+        (date(1969, 2, 28), date(2024, 2, 29), True),  # entry on a leap day
+        (date(1969, 3, 1), date(2024, 2, 29), False),
+        (date(1968, 2, 29), date(2023, 2, 28), False),  # a leap-day birthday, a common year
+        (date(1968, 2, 29), date(2023, 3, 1), True),
+    ],
+)
+def test_age_at_entry_around_29_february(born, entered, over_54):
+    citizen = CitizenFactory(gender=Gender.OTHER, birth_date=born)
+    VisitationFactory(citizen=citizen, proposed_on=entered)
+    assert _table()["O07"].total == int(over_54)
