@@ -344,7 +344,7 @@ def _memberships_for(user: Any) -> QuerySet[ClusterMembership]:
 
 
 # The early exits shown per slot on the overview of several municipalities.
-REVISITATION_ROWS = 10
+REVISITATION_ROWS = 5
 
 
 def revisitation_overview(
@@ -358,8 +358,8 @@ def revisitation_overview(
     of every municipality the user sees or of one. Over several municipalities each slot
     shows its `per_slot` most urgent exits (all with None); one municipality shows all.
 
-    Four queries, whatever the number of citizens and exits: the memberships, the active
-    citizens per slot, the waiting and overdue exits per slot, and the exits shown.
+    Three queries, whatever the number of citizens and exits: the memberships, the active
+    citizens per slot, and the exits shown with their slots' numbers of waiting and overdue.
     """
     today = as_of or timezone.localdate()
     memberships = _memberships_for(user)
@@ -374,48 +374,50 @@ def revisitation_overview(
         (row["municipality_id"], row["cluster_id"]): row["n"]
         for row in Citizen.objects.filter(municipality__in=municipalities)
         .visited(end=today)
-        .with_exit_as_of(today, "gone")
-        .filter(gone__isnull=True)
+        .left_as_of(today, left=False)
         .values(*slot)
         .annotate(n=Count("pk"))
     }
-    waiting = ExitForm.objects.filter(
-        early=True,
-        revisitation__isnull=True,
-        exit_date__lte=today,
-        citizen__municipality__in=municipalities,
-    )
+    # The waiting exits, each with its slot's numbers of waiting and overdue exits, and its
+    # place in the slot (the oldest first); over several municipalities only the first few.
+    in_slot = [F("citizen__municipality_id"), F("citizen__cluster_id")]
     overdue_before = today - timedelta(days=REVISITATION_DEADLINE_DAYS)
-    counts = {
-        (row["citizen__municipality_id"], row["citizen__cluster_id"]): row
-        for row in waiting.values("citizen__municipality_id", "citizen__cluster_id").annotate(
-            waiting=Count("pk"), overdue=Count("pk", filter=Q(exit_date__lt=overdue_before))
+    shown = (
+        ExitForm.objects.filter(
+            early=True,
+            revisitation__isnull=True,
+            exit_date__lte=today,
+            citizen__municipality__in=municipalities,
         )
-    }
-    shown = waiting.select_related("citizen").order_by("exit_date", "pk")
-    if per_slot is not None:
-        shown = shown.annotate(
+        .select_related("citizen")
+        .annotate(
+            slot_waiting=Window(Count("pk"), partition_by=in_slot),
+            slot_overdue=Window(
+                Count("pk", filter=Q(exit_date__lt=overdue_before)), partition_by=in_slot
+            ),
             place=Window(
-                RowNumber(),
-                partition_by=[F("citizen__municipality_id"), F("citizen__cluster_id")],
-                order_by=[F("exit_date").asc(), F("pk").asc()],
-            )
-        ).filter(place__lte=per_slot)
+                RowNumber(), partition_by=in_slot, order_by=[F("exit_date").asc(), F("pk").asc()]
+            ),
+        )
+        .order_by("exit_date", "pk")
+    )
+    if per_slot is not None:
+        shown = shown.filter(place__lte=per_slot)
     by_slot: dict[tuple[int, int], list[ExitForm]] = defaultdict(list)
     for exit_form in shown:
         by_slot[(exit_form.citizen.municipality_id, exit_form.citizen.cluster_id)].append(exit_form)
     rows = []
     for m in memberships:
         key = (m.municipality_id, m.cluster_id)
-        count = counts.get(key, {})
+        exits = by_slot.get(key, [])
         rows.append(
             SlotRow(
                 membership=m,
                 slots=m.slots,
                 active=active.get(key, 0),
-                waiting_exits=by_slot.get(key, []),
-                waiting=count.get("waiting", 0),
-                overdue=count.get("overdue", 0),
+                waiting_exits=exits,
+                waiting=exits[0].slot_waiting if exits else 0,
+                overdue=exits[0].slot_overdue if exits else 0,
                 today=today,
             )
         )
