@@ -344,7 +344,7 @@ def _memberships_for(user: Any) -> QuerySet[ClusterMembership]:
 
 
 # The early exits shown per slot on the overview of several municipalities.
-REVISITATION_ROWS = 5
+REVISITATION_ROWS = 3
 
 
 def revisitation_overview(
