@@ -149,6 +149,8 @@ ENTITY_BOMB = (
         (SimpleUploadedFile("timer.xlsx", b"PK\x03\x04 not really"), "XLSX-regneark"),
         (_xlsx_with_sheet("<worksheet><sheetData><row>"), "XLSX-regneark"),
         (_xlsx_with_sheet(ENTITY_BOMB), "XLSX-regneark"),
+        # Any entity declaration, even a small one (openpyxl reads through defusedxml).
+        (_xlsx_with_sheet(ENTITY_BOMB.replace("lol9;", "lol0;")), "XLSX-regneark"),
         (SimpleUploadedFile("timer.pdf", b"%PDF-1.4"), "CSV- eller XLSX-fil"),
         (SimpleUploadedFile("timer.csv", b"a,b\n1,2\n"), "mangler kolonnen"),
         (SimpleUploadedFile("timer.csv", b""), "tom"),
@@ -172,3 +174,9 @@ def test_a_nine_digit_cpr_from_a_spreadsheet_gets_its_leading_zero_back(personas
     citizen_in(personas.own, personas.cluster, cpr="050390-1234", phase1_start=date(2024, 1, 8))
     response = _upload(signed_in(personas.actor), _xlsx((503901234, "2024-W03", "paid", 3)))
     assert response.context["preview"].ok
+
+
+def test_uploaded_workbooks_are_read_through_defusedxml():
+    import openpyxl
+
+    assert openpyxl.DEFUSEDXML
