@@ -280,12 +280,15 @@ class CitizenQuerySet(ScopedQuerySet):
         """For querysets from with_last_exit(): the citizen has left (as of that day)."""
         return Q(exit_date__isnull=False, reentered=False)
 
-    def with_exit_as_of(self, day: date, alias: str = "exit_as_of") -> CitizenQuerySet:
+    def with_exit_as_of(
+        self, day: date, alias: str = "exit_as_of", *, reentry_cancels: bool = True
+    ) -> CitizenQuerySet:
         """Join each citizen to the exit that counts as of a day, as `alias` (the rule of
-        ExitForm.objects.last_as_of()): a LEFT JOIN, so `alias` is null for a citizen who has
-        not left. A citizen has at most one such exit (one exit a day), so each citizen
-        stays one row and the citizens and their exits are counted in one pass."""
-        counting = exit_counts(day, prefix="exits__", row=alias)
+        ExitForm.objects.last_as_of(); with reentry_cancels=False the last exit up to the
+        day, whatever came after it): a LEFT JOIN, so `alias` is null for a citizen without
+        one. A citizen has at most one such exit (one exit a day), so each citizen stays one
+        row and the citizens and their exits are counted in one pass."""
+        counting = exit_counts(day, prefix="exits__", row=alias, reentry_cancels=reentry_cancels)
         return self.annotate(**{alias: models.FilteredRelation("exits", condition=counting)})
 
     def left_as_of(self, day: date, *, left: bool = True) -> CitizenQuerySet:
@@ -336,23 +339,28 @@ class ExitFormQuerySet(CitizenRecordQuerySet):
         return self.filter(exit_counts(day))
 
 
-def exit_counts(day: date, prefix: str = "", row: str = "") -> Q:
+def exit_counts(day: date, prefix: str = "", row: str = "", *, reentry_cancels: bool = True) -> Q:
     """The exit rows (reached through `prefix` in a filter, named `row` in a subquery's outer
     reference) that count as of a day: the last one dated up to it, unless an accepted
-    visitation after it (up to the day) made the citizen active again."""
+    visitation after it (up to the day) made the citizen active again. With
+    reentry_cancels=False, the last one dated up to it (the ESF rule: exit data come from
+    the last exit)."""
     here = f"{row}__" if row else ""
     later_exit = ExitForm.objects.filter(
         citizen=OuterRef(f"{here}citizen"),
         exit_date__gt=OuterRef(f"{here}exit_date"),
         exit_date__lte=day,
     )
+    last = Q(**{f"{prefix}exit_date__lte": day}) & ~Exists(later_exit)
+    if not reentry_cancels:
+        return last
     reentry = Visitation.objects.filter(
         citizen=OuterRef(f"{here}citizen"),
         status=VisitationStatus.ACCEPTED,
         proposed_on__gt=OuterRef(f"{here}exit_date"),
         proposed_on__lte=day,
     )
-    return Q(**{f"{prefix}exit_date__lte": day}) & ~Exists(later_exit) & ~Exists(reentry)
+    return last & ~Exists(reentry)
 
 
 class FollowUpQuerySet(CitizenRecordQuerySet):

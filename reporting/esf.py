@@ -32,7 +32,6 @@ from participants.models import (
     Citizen,
     CompetenceCourse,
     EntryStatus,
-    ExitForm,
     ExitStatus,
     FollowUp,
     FollowUpKind,
@@ -183,21 +182,14 @@ def participants(scope: Scope, start: date | None, end: date):
         Q(proposed_on__lt=OuterRef("first_visit__proposed_on"))
         | Q(proposed_on=OuterRef("first_visit__proposed_on"), pk__lt=OuterRef("first_visit__pk"))
     )
-    later_exit = ExitForm.objects.filter(
-        citizen=OuterRef("last_exit__citizen"),
-        exit_date__gt=OuterRef("last_exit__exit_date"),
-        exit_date__lte=end,
-    )
     six_months = FollowUp.objects.filter(kind=FollowUpKind.SIX_MONTHS, followed_up_on__lte=end)
     return (
         Citizen.objects.filter(scope.citizens())
         .filter(Exists(visits))
         .annotate(
-            first_visit=FilteredRelation("visitations", condition=accepted & ~Exists(earlier)),
-            last_exit=FilteredRelation(
-                "exits", condition=Q(exits__exit_date__lte=end) & ~Exists(later_exit)
-            ),
+            first_visit=FilteredRelation("visitations", condition=accepted & ~Exists(earlier))
         )
+        .with_exit_as_of(end, "last_exit", reentry_cancels=False)
         .annotate(
             entry_date=F("first_visit__proposed_on"),
             exit_id=F("last_exit__pk"),
