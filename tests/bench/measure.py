@@ -288,6 +288,23 @@ def _best(module: str, mode: str, path: str, repeat: int) -> dict:
     return min((_child(module, mode, path) for _ in range(repeat)), key=_seconds)
 
 
+def _against_floor(module: str, file_name: str, names: tuple[str, str], same: str, repeat: int):
+    """A measurement (mode `names[0]`, which writes the file its floor reads) and its floor
+    (mode "floor"), each the best of `repeat` fresh processes, with their ratios and whether
+    the two made the same `same` (pages, rows)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = str(Path(folder) / file_name)
+        measured = _best(module, names[0], path, repeat)
+        floor = _best(module, "floor", path, repeat)
+    return {
+        names[0]: measured,
+        names[1]: floor,
+        "ratio_seconds": ratio(measured["seconds"], floor["seconds"]),
+        "ratio_peak_rss": ratio(measured["peak_rss_mb"], floor["peak_rss_mb"]),
+        f"same_{same}": measured[same] == floor[same],
+    }
+
+
 def measure_pdf(repeat: int = 3) -> dict:
     """The final report PDF (time, peak memory) against WeasyPrint on the same HTML; each
     run in a fresh process, best of `repeat`."""
@@ -296,34 +313,16 @@ def measure_pdf(repeat: int = 3) -> dict:
         getattr(import_module(module_name), function)
     except (ImportError, AttributeError):
         return {**SKIPPED, "function": targets.PDF_FUNCTION}
-    with tempfile.TemporaryDirectory() as folder:
-        html = str(Path(folder) / "report.html")
-        report = _best("tests.bench.pdf", "report", html, repeat)
-        floor = _best("tests.bench.pdf", "floor", html, repeat)
-    return {
-        "report": report,
-        "weasyprint_floor": floor,
-        "ratio_seconds": ratio(report["seconds"], floor["seconds"]),
-        "ratio_peak_rss": ratio(report["peak_rss_mb"], floor["peak_rss_mb"]),
-        "same_pages": report["pages"] == floor["pages"],
-    }
+    names = ("report", "weasyprint_floor")
+    return _against_floor("tests.bench.pdf", "report.html", names, "pages", repeat)
 
 
 def measure_xlsx(repeat: int = 2) -> dict:
     """The hours statement of the whole programme as XLSX, the largest export (time, peak
     memory), against openpyxl writing the same rows' values alone; fresh processes, best of
     `repeat`."""
-    with tempfile.TemporaryDirectory() as folder:
-        rows = str(Path(folder) / "rows.pickle")
-        export = _best("tests.bench.xlsx", "export", rows, repeat)
-        floor = _best("tests.bench.xlsx", "floor", rows, repeat)
-    return {
-        "export": export,
-        "openpyxl_floor": floor,
-        "ratio_seconds": ratio(export["seconds"], floor["seconds"]),
-        "ratio_peak_rss": ratio(export["peak_rss_mb"], floor["peak_rss_mb"]),
-        "same_rows": export["rows"] == floor["rows"],
-    }
+    names = ("export", "openpyxl_floor")
+    return _against_floor("tests.bench.xlsx", "rows.pickle", names, "rows", repeat)
 
 
 def _seconds(figures: dict) -> float:
