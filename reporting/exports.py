@@ -80,35 +80,29 @@ class _Sheet:
             self.sheet.column_dimensions[get_column_letter(i)].width = width
         self.sheet.freeze_panes = "A5"
         self.formats = formats
-        self._plain([title], Font(bold=True, size=14))
-        self._plain([f"{params.describe()} · {_period(params)}"])
+        self._row([title], font=Font(bold=True, size=14))
+        self._row([f"{params.describe()} · {_period(params)}"])
         self.sheet.append([])
-        self._plain(header, Font(bold=True), Alignment(wrap_text=True, vertical="top"))
+        self._row(header, font=Font(bold=True), alignment=Alignment(wrap_text=True, vertical="top"))
 
-    def _plain(self, values: list, font: Font | None = None, alignment=None) -> None:
+    def add(self, values: list, *, bold: bool = False) -> None:
+        """A row of values, each number and date in its column's number format."""
+        self._row(values, font=Font(bold=True) if bold else None, formats=self.formats)
+
+    def _row(self, values: list, *, font=None, alignment=None, formats=None) -> None:
         cells = []
-        for value in values:
+        for column, value in enumerate(values, start=1):
+            number_format = None if isinstance(value, str | None) else (formats or {}).get(column)
+            if font is None and alignment is None and number_format is None:
+                cells.append(value)  # a plain value is written as it is, with no cell object
+                continue
             cell = WriteOnlyCell(self.sheet, value=value)
+            if number_format is not None:
+                cell.number_format = number_format
             if font is not None:
                 cell.font = font
             if alignment is not None:
                 cell.alignment = alignment
-            cells.append(cell)
-        self.sheet.append(cells)
-
-    def add(self, values: list, *, bold: bool = False) -> None:
-        """A row of values, each number and date in its column's number format."""
-        cells = []
-        for column, value in enumerate(values, start=1):
-            styled = bold or (column in self.formats and not isinstance(value, str | None))
-            if not styled:
-                cells.append(value)  # a plain value is written as it is, with no cell object
-                continue
-            cell = WriteOnlyCell(self.sheet, value=value)
-            if column in self.formats and not isinstance(value, str | None):
-                cell.number_format = self.formats[column]
-            if bold:
-                cell.font = Font(bold=True)
             cells.append(cell)
         self.sheet.append(cells)
 
@@ -192,9 +186,13 @@ HOURS_HEADER = [
 HOURS_PDF_MAX_GROUPS = 1000
 
 
+def hours_pdf_fits(groups: int) -> bool:
+    return groups <= HOURS_PDF_MAX_GROUPS
+
+
 def check_hours_pdf(groups: int) -> None:
     """A hours statement of this many groups can be made as a PDF, or a clear error."""
-    if groups > HOURS_PDF_MAX_GROUPS:
+    if not hours_pdf_fits(groups):
         raise ValidationError(
             _(
                 "Timeopgørelsen har %(groups)s rækker, og en PDF kan højst rumme %(most)s. "

@@ -99,7 +99,7 @@ def hours(request):
     found = selectors.hours_statement_page(params, number, HOURS_PAGE_SIZE)
     statement = found.statement
     page = Paginator(_Counted(statement.rows, found.count), HOURS_PAGE_SIZE).get_page(found.number)
-    pdf_fits = found.count <= exports.HOURS_PDF_MAX_GROUPS
+    pdf_fits = exports.hours_pdf_fits(found.count)
     return render(
         request,
         "reporting/hours.html",
