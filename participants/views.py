@@ -327,18 +327,15 @@ def revisitation_overview(request):
     # Every municipality the user sees, each slot's most urgent exits; or one municipality
     # (?kommune=<id>) with all of them.
     one = request.GET.get("kommune")
-    if one is None:
-        rows = selectors.revisitation_overview(
-            user=request.user, per_slot=selectors.REVISITATION_ROWS
-        )
-    else:
-        if not one.isdigit():
-            raise Http404
-        rows = selectors.revisitation_overview(
-            user=request.user, municipality_id=int(one), per_slot=None
-        )
-        if not rows:  # not a municipality with slots that this user sees
-            raise Http404
+    if one is not None and not one.isdigit():
+        raise Http404
+    rows = selectors.revisitation_overview(
+        user=request.user,
+        municipality_id=int(one) if one is not None else None,
+        per_slot=selectors.REVISITATION_ROWS,  # one municipality shows every exit
+    )
+    if one is not None and not rows:  # not a municipality with slots that this user sees
+        raise Http404
     return render(
         request,
         "participants/revisitation_overview.html",
