@@ -3,11 +3,10 @@ SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
-PG_URL ?= postgres://postgres@127.0.0.1:5432/siv
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint fmt migrate seed worker messages bench backup restore clean
+.PHONY: run test lint fmt migrate seed worker messages bench backup restore db-stop clean
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -16,8 +15,9 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	@touch $@
 
-# The app with demo data at http://127.0.0.1:8000 on the embedded defaults (SQLite and
-# Celery's filesystem transport): a real worker and beat run beside the web server.
+# The app with demo data at http://127.0.0.1:8000 on the embedded defaults (a private
+# PostgreSQL cluster in var/pgdata and Celery's filesystem transport): a real worker and beat
+# run beside the web server.
 run: export DEBUG ?= 1
 run: export SIV_DEMO ?= 1
 run: export SIV_REQUIRE_2FA ?= 0
@@ -32,8 +32,8 @@ run: $(VENV)/.installed
 	echo "SIV: http://$(HOST):$(PORT)/  (worker log: var/log/worker.log)"; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-# The full suite against PostgreSQL (DATABASE_URL overrides), with lint and migration checks.
-test: export DATABASE_URL ?= $(PG_URL)
+# The full suite, with lint and migration checks, on the embedded PostgreSQL (DATABASE_URL
+# names another). The tests start Redis when it is installed and not running.
 test: export REDIS_URL ?= redis://127.0.0.1:6379/0
 test: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
@@ -56,17 +56,21 @@ messages: $(VENV)/.installed
 worker: $(VENV)/.installed
 	$(VENV)/bin/celery -A siv worker --beat --loglevel=INFO
 
-clean:
-	rm -rf var db.sqlite3 staticfiles
+# Stops the embedded PostgreSQL (the next command starts it again).
+db-stop: $(VENV)/.installed
+	$(PY) -c "from siv.embedded_db import stop; from pathlib import Path; stop(Path('var/pgdata'))"
 
-# Benchmarks against PostgreSQL (database siv_bench; created, migrated and seeded when empty).
+clean: db-stop
+	rm -rf var staticfiles
+
+# Benchmarks (databases siv_bench_<size> in the embedded PostgreSQL, or on BENCH_DATABASE_URL;
+# created, migrated and seeded when empty).
 # One JSON document on stdout. The full national scale: BENCH_SIZES=1000,10000,50000 make bench
-bench: export BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/siv_bench
 bench: export BENCH_SIZES ?= 1000,10000
 bench: $(VENV)/.installed
 	@$(PY) -m tests.bench.run
 
-# A backup of the database DATABASE_URL names (pg_dump custom format; a file copy on SQLite)
+# A backup of the database DATABASE_URL names, else of the embedded one (pg_dump custom format)
 # in var/backups/siv-YYYYmmdd-HHMM.dump; `make restore FILE=var/backups/…` puts one back.
 backup: $(VENV)/.installed
 	$(PY) scripts/dbbackup.py backup --dir var/backups

@@ -151,10 +151,9 @@ def _version_save(
 
 
 def _lock_ledger() -> None:
-    """Serialise ledger appends (PostgreSQL; SQLite's IMMEDIATE transactions already do)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LEDGER_LOCK_ID])
+    """Serialise ledger appends: a transaction lock that the next append waits for."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LEDGER_LOCK_ID])
 
 
 def _content(entry: LedgerEntry) -> dict:

@@ -245,30 +245,24 @@ class HoursStatement:
     amount: Decimal = Decimal("0")
 
 
-# The first day of a date's month, in each database's words.
-_MONTH_SQL = {
-    "postgresql": "CAST(date_trunc('month', {}) AS date)",
-    "sqlite": "date({}, 'start of month')",
-}
-
 # The hours per citizen, month and kind come from two parts that never share a month: the
 # months the period covers whole from the monthly roll-up (participants.HoursMonth), the
 # weeks of a month it cuts from the weekly rows. Each row carries the citizen's month total
 # across kinds: the cap is per citizen and month, and each kind keeps its share of a month
 # over the cap of the rate dated for it (a month with no dated rate has no eligible hours).
-# The rate is one per month, so sums are valued once per group, not once per row. The
-# shares are multiplied by 1.0 so that SQLite divides as decimals, not as integers.
+# The rate is one per month, so sums are valued once per group, not once per row.
 _CUT = """
 cut AS (
     SELECT citizen_id, month, kind, hours,
            SUM(hours) OVER (PARTITION BY citizen_id, month) AS month_total
     FROM (
-        SELECT h.citizen_id, {month} AS month, h.kind, SUM(h.hours) AS hours
+        SELECT h.citizen_id, CAST(date_trunc('month', h.week_start) AS date) AS month, h.kind,
+               SUM(h.hours) AS hours
         FROM participants_hoursentry h
         WHERE ((h.week_start >= %s AND h.week_start < %s)
                OR (h.week_start >= %s AND h.week_start <= %s))
           AND {week_citizens}
-        GROUP BY h.citizen_id, {month}, h.kind
+        GROUP BY 1, 2, 3
     ) weeks
 ), whole AS NOT MATERIALIZED (
     SELECT k.citizen_id, k.month, k.kind, k.hours, k.month_total
@@ -297,7 +291,7 @@ WITH {cut}, whole_groups AS (
     GROUP BY k.month, c.municipality_id, c.benefit, k.kind
 ), over_cap AS (
     SELECT k.month, c.municipality_id, c.benefit, k.kind,
-           SUM(k.hours - 1.0 * k.hours * d.cap / k.month_total) AS over
+           SUM(k.hours - k.hours * d.cap / k.month_total) AS over
     FROM whole k
     JOIN dated d ON d.valid_from <= k.month AND (d.until IS NULL OR k.month < d.until)
     JOIN participants_citizen c ON c.id = k.citizen_id
@@ -313,7 +307,7 @@ WITH {cut}, whole_groups AS (
     UNION ALL
     SELECT k.month, c.municipality_id, c.benefit, k.kind, SUM(k.hours), COUNT(*),
            SUM(CASE WHEN k.month_total <= d.cap THEN k.hours
-                    ELSE 1.0 * k.hours * d.cap / k.month_total END)
+                    ELSE k.hours * d.cap / k.month_total END)
     FROM cut k
     JOIN participants_citizen c ON c.id = k.citizen_id
     LEFT JOIN dated d ON d.valid_from <= k.month AND (d.until IS NULL OR k.month < d.until)
@@ -347,7 +341,7 @@ WITH {cut}, summed AS (
 ), valued AS (
     SELECT s.month, s.hours, d.rate,
            CASE WHEN s.month_total <= d.cap THEN s.hours
-                ELSE 1.0 * s.hours * d.cap / s.month_total END AS eligible
+                ELSE s.hours * d.cap / s.month_total END AS eligible
     FROM summed s
     LEFT JOIN dated d ON d.valid_from <= s.month AND (d.until IS NULL OR s.month < d.until)
 )
@@ -371,19 +365,13 @@ def _hours_statement_rows(params: ReportParams, sql: str, extra: tuple = ()) -> 
         subquery, scope_params = Citizen.objects.filter(scope).values("pk").query.sql_with_params()
         month_citizens = f"k.citizen_id IN ({subquery})"
         week_citizens = f"h.citizen_id IN ({subquery})"
-    vendor = connection.vendor
-    cut = _CUT.format(
-        month=_MONTH_SQL[vendor].format("h.week_start"),
-        month_citizens=month_citizens,
-        week_citizens=week_citizens,
-    )
+    cut = _CUT.format(month_citizens=month_citizens, week_citizens=week_citizens)
     sql = sql.format(cut=cut)
     start, end = params.start or date(1, 1, 1), params.period_end
     whole_from, whole_until = _whole_months(start, end)
     with transaction.atomic(), connection.cursor() as cursor:
-        if vendor == "postgresql":
-            # A million citizen-months at national scale: group in memory, not on disk.
-            cursor.execute("SET LOCAL work_mem = '256MB'")
+        # A million citizen-months at national scale: group in memory, not on disk.
+        cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute(
             sql,
             [
@@ -398,15 +386,9 @@ def _hours_statement_rows(params: ReportParams, sql: str, extra: tuple = ()) -> 
         return cursor.fetchall()
 
 
-def _decimal(value) -> Decimal:
-    """SQLite answers sums as floats: read them back as the decimals they print as."""
-    return value if isinstance(value, Decimal) else Decimal(str(value))
-
-
-def _hours(value) -> Decimal:
-    """A sum of hours, which are whole hundredths: rounded back to them (SQLite's float sums
-    can miss by a hair)."""
-    return _decimal(value).quantize(MONEY, ROUND_HALF_UP)
+def _hours(value: Decimal) -> Decimal:
+    """A sum of hours or of money, to whole hundredths."""
+    return value.quantize(MONEY, ROUND_HALF_UP)
 
 
 # Past the number of groups any statement has: the upper bound of "every group".
@@ -430,13 +412,13 @@ def _with_months(statement: HoursStatement, months) -> HoursStatement:
     """The statement's months and totals from each month's (month, hours, eligible, amount)
     exact sums: totals are rounded once, from the exact sums, so they never drift by an øre."""
     for month, hours, eligible, amount in months:
-        hours, eligible, amount = _hours(hours), _decimal(eligible), _decimal(amount)
+        hours, eligible, amount = _hours(hours), Decimal(eligible), Decimal(amount)
         statement.total_hours += hours
         statement.eligible_hours += eligible
         statement.amount += amount
         statement.by_month.append(
             {
-                "month": _month(month),
+                "month": month,
                 "hours": hours,
                 "amount": amount.quantize(MONEY, ROUND_HALF_UP),
             }
@@ -450,15 +432,15 @@ def _group(row: tuple) -> dict:
     """One group of the statement (month, municipality, benefit type, kind) as it is shown."""
     month, municipality, benefit, kind, hours, eligible, amount, citizens = row
     return {
-        "month": _month(month),
+        "month": month,
         "municipality": municipality,
         "benefit": Benefit(benefit).label,
         "kind": HoursKind(kind).label,
         "kind_code": kind,
         "citizens": citizens,
         "hours": _hours(hours),
-        "eligible": _decimal(eligible).quantize(MONEY, ROUND_HALF_UP),
-        "amount": _decimal(amount).quantize(MONEY, ROUND_HALF_UP),
+        "eligible": _hours(eligible),
+        "amount": _hours(amount),
     }
 
 
@@ -492,11 +474,6 @@ def _numbered_groups(params: ReportParams, first: int, last: int) -> tuple[Hours
     statement = HoursStatement(rows=[_group(row[1:9]) for row in rows if row[0] == 0])
     months = [(row[1], *row[5:8]) for row in rows if row[0] == 1]
     return _with_months(statement, months), sum(row[8] for row in rows if row[0] == 1)
-
-
-def _month(value) -> date:
-    """SQLite answers the month as text."""
-    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 # --- Narrative, settings, jobs ----------------------------------------------------------------

@@ -1,8 +1,8 @@
 """SIV settings, read from the environment with safe defaults.
 
-Without any environment the app runs on the embedded defaults: a SQLite file, an in-process
-cache and Celery over kombu's filesystem transport. Production sets DATABASE_URL (PostgreSQL),
-REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and leaves DEBUG off.
+Without any environment the app runs on the embedded defaults: a private PostgreSQL cluster
+in var/pgdata, an in-process cache and Celery over kombu's filesystem transport. Production
+sets DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and leaves DEBUG off.
 """
 
 import os
@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -113,21 +114,26 @@ TEMPLATES = [
     }
 ]
 
+# DATABASE_URL names the PostgreSQL database; without it, the embedded cluster in var/pgdata
+# (siv/embedded_db.py), started when it is not running.
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+if not DATABASE_URL:
+    from . import embedded_db
+
+    DATABASE_URL = embedded_db.database_url(VAR_DIR / "pgdata")
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=envint("DB_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
+        DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60), conn_health_checks=True
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Every query here reads indexed rows or aggregates some ten thousand of them: compiling
-    # it with JIT costs more than it saves (45 ms of a 230 ms indicator query at 50,000
-    # citizens), so it is off for the app's sessions.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("SIV runs on PostgreSQL only: DATABASE_URL must be postgres://…")
+# PostgreSQL with the flush that passes the append-only guards (siv/postgresql/base.py).
+DATABASES["default"]["ENGINE"] = "siv.postgresql"
+# Every query here reads indexed rows or aggregates some ten thousand of them: compiling it
+# with JIT costs more than it saves (45 ms of a 230 ms indicator query at 50,000 citizens),
+# so it is off for the app's sessions.
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

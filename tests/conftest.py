@@ -1,7 +1,17 @@
+import os
+
 import pytest
 
 from .personas import make_personas
+from .quality.servers import ensure_redis
 from .reference_data import restore_after_flush
+
+
+def pytest_configure(config):
+    """The Redis the settings name (the cache, the worker tests' broker) runs before any test
+    does; with pytest-xdist the controlling process starts it, before its workers."""
+    if os.environ.get("REDIS_URL") and not os.environ.get("PYTEST_XDIST_WORKER"):
+        ensure_redis(os.environ["REDIS_URL"])
 
 
 @pytest.fixture

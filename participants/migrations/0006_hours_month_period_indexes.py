@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('participants', '0005_hours_month_citizen_lock'),
+        ('participants', '0004_squashed_0005_hours_month'),
     ]
 
     operations = [

@@ -1,9 +1,10 @@
 """`make bench`: one JSON document with every figure beside its floor, measured in one run.
 
 For each size in BENCH_SIZES (default 1000,10000) a PostgreSQL database <BENCH_DATABASE_URL
-name>_<size> is created, migrated and seeded with seed_scale when it holds no citizens, then
-measured in a child process (tests/bench/measure.py) that talks to a real gunicorn server on
-loopback. BENCH_RESEED=1 seeds again (and so measures seed_scale against COPY each time).
+name>_<size> (without BENCH_DATABASE_URL, siv_bench_<size> in the embedded cluster) is
+created, migrated and seeded with seed_scale when it holds no citizens, then measured in a
+child process (tests/bench/measure.py) that talks to a real gunicorn server on loopback.
+BENCH_RESEED=1 seeds again (and so measures seed_scale against COPY each time).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 
 from scripts.dbbackup import libpq_url as libpq
+from siv import embedded_db
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 SETTINGS = "tests.bench.settings"  # the test settings (plain HTTP) plus the floor page
@@ -85,7 +87,9 @@ def _table_timings(output: str) -> dict:
 
 
 def main() -> int:
-    base = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/siv_bench")
+    base = os.environ.get("BENCH_DATABASE_URL") or embedded_db.url(
+        embedded_db.socket_dir(Path(os.environ.get("SIV_VAR_DIR", "var")) / "pgdata"), "siv_bench"
+    )
     sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "1000,10000").split(",") if s]
     reseed = os.environ.get("BENCH_RESEED", "") in {"1", "true", "yes"}
     base_name = urlsplit(base).path.lstrip("/")

@@ -26,8 +26,6 @@ REDIS = os.environ.get("SIV_E2E_REDIS_URL", "redis://127.0.0.1:6379/7")
 @pytest.fixture
 def report_worker(monkeypatch, tmp_path):
     """A real worker on its own queue; the app's `.delay()` sends there. Always stopped."""
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-        pytest.skip("the worker shares the test database, which needs PostgreSQL")
     queue = f"e2e-reports-{uuid.uuid4().hex[:8]}"
     env = {
         "DATABASE_URL": database_url(),

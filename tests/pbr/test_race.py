@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from participants.models import PlacementKind
 from pbr import services
@@ -14,10 +14,7 @@ from tests.factories.pbr import make_contract
 
 from .conftest import JOB_START
 
-pytestmark = [
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs two real connections"),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_two_workers_detecting_at_once_accrue_each_outcome_once():

@@ -8,10 +8,12 @@ import http.client
 import os
 import random
 import selectors
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -154,6 +156,43 @@ def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, str]:
         connection.close()
 
 
+def ensure_redis(url: str) -> None:
+    """Start the Redis server that `url` names (on this machine) when it does not answer:
+    `make test` needs no service running beforehand. It keeps nothing on disk and runs on
+    after the tests, as a service would."""
+    parts = urllib.parse.urlsplit(url)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 6379
+    client = redis.Redis(host=host, port=port, socket_connect_timeout=1)
+    try:
+        try:
+            client.ping()
+            return
+        except redis.ConnectionError:
+            pass
+        if shutil.which("redis-server") is None:
+            raise RuntimeError(f"Redis does not answer at {host}:{port} and is not installed")
+        subprocess.run(
+            [
+                "redis-server",
+                *("--daemonize", "yes", "--bind", host, "--port", str(port)),
+                *("--save", "", "--appendonly", "no", "--dir", tempfile.gettempdir()),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+    finally:
+        client.close()
+
+
 class RedisServer:
     """A private redis-server on its own port, in a temporary directory."""
 
@@ -223,15 +262,29 @@ class RedisServer:
             self.process = None
 
 
-def database_url(host: str | None = None, port: int | None = None) -> str:
-    """The URL of the test database, for a server or worker in another process; host and
-    port replace the real ones (to go through a TcpProxy)."""
+def database_url(
+    port: int | None = None, name: str | None = None, user: str | None = None
+) -> str:
+    """The URL of the test database (or of another on its server, or as another role), for a
+    server or worker in another process; with a port, through a TcpProxy on that loopback
+    port instead."""
     db = settings.DATABASES["default"]
-    user = db.get("USER") or "postgres"
+    user = user or db.get("USER") or "postgres"
     password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    host = host or db.get("HOST") or "127.0.0.1"
-    port = port or db.get("PORT") or 5432
-    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
+    if port:
+        host = "127.0.0.1"
+    else:
+        # A Unix socket's folder (the embedded cluster) is the host, percent-encoded.
+        host = urllib.parse.quote(db.get("HOST") or "127.0.0.1", safe="")
+        port = db.get("PORT") or (None if host.startswith("%2F") else 5432)
+    return f"postgres://{user}{password}@{host}{f':{port}' if port else ''}/{name or db['NAME']}"
+
+
+def database_address() -> str | tuple[str, int]:
+    """Where the test database listens: its Unix socket's path, or (host, port)."""
+    db = settings.DATABASES["default"]
+    host, port = db.get("HOST") or "127.0.0.1", int(db.get("PORT") or 5432)
+    return f"{host}/.s.PGSQL.{port}" if host.startswith("/") else (host, port)
 
 
 def child_pids(pid: int) -> list[int]:
@@ -307,13 +360,14 @@ def celery_worker(
 
 
 class TcpProxy:
-    """A TCP relay, in a thread of the test process, from a loopback port to `upstream`.
+    """A TCP relay, in a thread of the test process, from a loopback port to `upstream`
+    (a (host, port) pair, or the path of a Unix socket).
 
     stop() closes the listening socket and every relayed connection, as a database restart
     does to its clients; start() listens again on the same port, like the restarted server.
     """
 
-    def __init__(self, upstream: tuple[str, int]):
+    def __init__(self, upstream: str | tuple[str, int]):
         self.upstream = upstream
         self.port: int | None = None  # chosen on the first start, kept on every restart
         self.accepted = 0
@@ -371,7 +425,12 @@ class TcpProxy:
     def _accept(self, listener: socket.socket, selector: selectors.BaseSelector) -> None:
         client, _address = listener.accept()
         try:
-            upstream = socket.create_connection(self.upstream, timeout=5)
+            if isinstance(self.upstream, str):
+                upstream = socket.socket(socket.AF_UNIX)
+                upstream.settimeout(5)
+                upstream.connect(self.upstream)
+            else:
+                upstream = socket.create_connection(self.upstream, timeout=5)
         except OSError:
             client.close()  # the client sees the unreachable upstream as a closed connection
             return

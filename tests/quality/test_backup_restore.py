@@ -2,7 +2,6 @@
 
 import io
 import os
-import sqlite3
 import subprocess
 import sys
 from datetime import datetime
@@ -14,15 +13,10 @@ from django.core.management import call_command
 from django.db import connection
 
 from scripts import dbbackup
+from tests.quality.servers import database_url
 from tests.reference_data import ensure_reference_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def postgres_url(name: str) -> str:
-    db = connection.settings_dict
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}"
 
 
 def row_counts(cursor) -> dict[str, int]:
@@ -48,15 +42,14 @@ def indicator_csv(url: str) -> str:
     return result.stdout
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_dump needs PostgreSQL")
 def test_a_postgres_dump_restores_into_an_empty_database_with_the_same_data(tmp_path):
     import psycopg
 
     ensure_reference_data()
     call_command("seed_scale", "--participants", "60", "--weeks", "8", stdout=io.StringIO())
-    source = postgres_url(connection.settings_dict["NAME"])
+    source = database_url(name=connection.settings_dict["NAME"])
     target_name = f"{connection.settings_dict['NAME']}_restored"
-    admin = dbbackup.libpq_url(postgres_url("postgres"))
+    admin = dbbackup.libpq_url(database_url(name="postgres"))
     with psycopg.connect(admin, autocommit=True) as pg:
         pg.execute(f'DROP DATABASE IF EXISTS "{target_name}"')
         pg.execute(f'CREATE DATABASE "{target_name}"')
@@ -64,32 +57,15 @@ def test_a_postgres_dump_restores_into_an_empty_database_with_the_same_data(tmp_
         dump = dbbackup.backup(source, tmp_path, now=datetime(2026, 11, 23, 12, 30))
         assert dump.name == "siv-20261123-1230.dump"
 
-        dbbackup.restore(postgres_url(target_name), dump)
+        dbbackup.restore(database_url(name=target_name), dump)
 
         with connection.cursor() as cursor:
             expected = row_counts(cursor)
-        with psycopg.connect(dbbackup.libpq_url(postgres_url(target_name))) as restored:
+        with psycopg.connect(dbbackup.libpq_url(database_url(name=target_name))) as restored:
             with restored.cursor() as cursor:
                 assert row_counts(cursor) == expected
         assert expected["participants_hoursentry"] > 0
-        assert indicator_csv(postgres_url(target_name)) == indicator_csv(source)
+        assert indicator_csv(database_url(name=target_name)) == indicator_csv(source)
     finally:
         with psycopg.connect(admin, autocommit=True) as pg:
             pg.execute(f'DROP DATABASE IF EXISTS "{target_name}" WITH (FORCE)')
-
-
-def test_an_sqlite_backup_is_a_consistent_copy_that_restores(tmp_path):
-    database = tmp_path / "siv.sqlite3"
-    with sqlite3.connect(database) as db:
-        db.execute("CREATE TABLE t (id integer primary key, name text)")
-        db.executemany("INSERT INTO t (name) VALUES (?)", [("Køge",), ("Stevns",)])
-    url = f"sqlite:///{database}"
-
-    backup = dbbackup.backup(url, tmp_path / "backups", now=datetime(2026, 1, 2, 3, 4))
-    with sqlite3.connect(database) as db:
-        db.execute("DELETE FROM t")
-    dbbackup.restore(url, backup)
-
-    assert backup.name == "siv-20260102-0304.sqlite3"
-    with sqlite3.connect(database) as db:
-        assert [r[0] for r in db.execute("SELECT name FROM t ORDER BY id")] == ["Køge", "Stevns"]

