@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from .models import AuditAction, AuditEntry
@@ -103,8 +103,10 @@ def purge_expired(*, months: int, now=None) -> int:
     """Delete log rows older than `months` (never fewer than six). Returns how many."""
     months = max(MINIMUM_RETENTION_MONTHS, months)
     cutoff = (now or timezone.now()) - timedelta(days=round(months * 30.44))
-    with transaction.atomic():
-        deleted, _ = AuditEntry.objects.filter(at__lt=cutoff).delete()
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The database's own purge (siv/migrations/0004): the runtime role may not DELETE.
+        cursor.execute("SELECT siv_purge_audit(%s)", [cutoff])
+        (deleted,) = cursor.fetchone()
         if deleted:
             record(AuditAction.PURGE, label="revisionslog", details={"deleted": deleted})
     return deleted

@@ -37,8 +37,22 @@ def test_docker_compose_runs_the_production_shape():
     assert "beat" in services["beat"]["command"]
     for name in ("web", "worker", "beat"):
         environment = services[name]["environment"]
-        assert environment["DATABASE_URL"].startswith("postgres://")
+        # The runtime role, which may only append to the audit log and the ledger.
+        assert environment["DATABASE_URL"].startswith("postgres://siv_app:")
         assert environment["REDIS_URL"].startswith("redis://")
+        assert services[name]["depends_on"]["migrate"] == {
+            "condition": "service_completed_successfully"
+        }
+    # The owner migrates, then grants the runtime role its rights.
+    migrate = services["migrate"]
+    assert migrate["environment"]["DATABASE_URL"].startswith("postgres://siv:")
+    assert "migrate" in migrate["command"][-1]
+    assert "grant_runtime_role siv_app" in migrate["command"][-1]
+    # The PostgreSQL of the embedded default and of the backups' pg_dump: one version.
+    assert services["db"]["image"] == "postgres:18"
+    init = ROOT / "scripts" / "db-init" / "10-runtime-role.sh"
+    assert "./scripts/db-init:/docker-entrypoint-initdb.d:ro" in services["db"]["volumes"]
+    assert "CREATE ROLE siv_app LOGIN" in init.read_text()
 
 
 def test_a_web_process_builds_the_template_engine_as_it_loads_the_app():
