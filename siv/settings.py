@@ -69,8 +69,11 @@ INSTALLED_APPS = [
     "pbr",
     "reporting",
     "siv_api",
-    "scale",
 ]
+# The demo programme and the bench's synthetic data (seed_demo, seed_scale), never in
+# production; the test settings install it too.
+if SIV_DEMO:
+    INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

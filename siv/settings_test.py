@@ -4,7 +4,11 @@ import os
 from urllib.parse import urlsplit
 
 from .settings import *  # noqa: F403
-from .settings import CACHES, REDIS_URL, VAR_DIR
+from .settings import CACHES, INSTALLED_APPS, REDIS_URL, VAR_DIR
+
+# The demo app (seed_demo, seed_scale) for the tests that seed with it, and for the bench.
+if "demo" not in INSTALLED_APPS:
+    INSTALLED_APPS = [*INSTALLED_APPS, "demo"]
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECURE_SSL_REDIRECT = False

@@ -1,4 +1,5 @@
-"""`make bench`'s server: the test settings with the bench's floor page added to the URLs."""
+"""`make bench`'s server: the test settings (the demo app and its seed_scale included) with
+the bench's floor page added to the URLs."""
 
 from siv.settings_test import *  # noqa: F403
 

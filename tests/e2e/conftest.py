@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from demo.partnerships import DEMO_PASSWORD
 from tests.reference_data import ensure_reference_data
 
 CHROMIUM = "/usr/bin/chromium"
@@ -25,7 +26,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 ARTIFACTS = settings.BASE_DIR / "test-artifacts" / "e2e"
-DEMO_PASSWORD = "siv-demo-2026"
 
 # Every e2e test writes through a real server, so it needs a real transaction. The flush
 # after each one empties the migrated reference data too; the seeding fixtures put the
@@ -102,10 +102,11 @@ def demo(transactional_db):
 def demo_people(transactional_db):
     """Only the demo's partnerships part: one user per role (password siv-demo-2026),
     organisations and partnerships. A fraction of seed_demo's time."""
-    from partnerships import demo as partnerships_demo
+    from demo import partnerships
+    from demo.context import DemoContext
 
     ensure_reference_data()
-    partnerships_demo.seed({"stdout": io.StringIO()})
+    partnerships.seed(DemoContext())
 
 
 def sign_in(page, username: str, password: str = DEMO_PASSWORD) -> None:
@@ -132,10 +133,10 @@ def signed_in_page(page, demo_people):
 def demo_companies(transactional_db):
     """The demo's people and its accelerator part (companies, programmes, camps), without
     citizens: for journeys through companies and camps."""
-    from accelerator import demo as accelerator_demo
-    from partnerships import demo as partnerships_demo
+    from demo import accelerator, partnerships
+    from demo.context import DemoContext
 
     ensure_reference_data()
-    context = {"stdout": io.StringIO()}
-    partnerships_demo.seed(context)
-    accelerator_demo.seed(context)
+    context = DemoContext()
+    partnerships.seed(context)
+    accelerator.seed(context)

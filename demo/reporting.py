@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from .models import IndicatorTarget, ProjectSettings, ReportNarrative
+from demo.context import DemoContext
+from reporting.models import IndicatorTarget, ProjectSettings, ReportNarrative
 
 TARGETS = {"P01": 400, "P02": 300, "P03": 120, "C01": 20, "C04": 24}
 TEXTS = {
@@ -15,7 +16,7 @@ TEXTS = {
 }
 
 
-def seed(context: dict) -> None:
+def seed(context: DemoContext) -> None:
     if not ProjectSettings.objects.exists():
         ProjectSettings.objects.create(
             name="Social inklusion gennem Vækstpartnerskaber",

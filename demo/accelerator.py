@@ -5,9 +5,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from siv.roles import Role
-
-from .models import (
+from accelerator.models import (
     BootCampInvitation,
     Buddy,
     Camp,
@@ -28,6 +26,8 @@ from .models import (
     Programme,
     ProgrammeSlot,
 )
+from demo.context import DemoContext
+from siv.roles import Role
 
 # name: (cvr, municipality, cluster, role, size, industry)
 COMPANIES = {
@@ -73,15 +73,15 @@ CAMPS = [
 ]
 
 
-def _company(name, context) -> Company:
+def _company(name: str, context: DemoContext) -> Company:
     cvr, muni, cluster_no, role, size, industry = COMPANIES[name]
     company, created = Company.objects.get_or_create(
         cvr=cvr,
-        defaults={"name": name, "municipality": context["municipalities"][muni]},
+        defaults={"name": name, "municipality": context.municipalities[muni]},
     )
-    developer = context["users"][Role.BUSINESS_DEVELOPER]
+    developer = context.users[Role.BUSINESS_DEVELOPER]
     company.name = name
-    company.organisation = context["companies"].get(name)
+    company.organisation = context.company_organisations.get(name)
     company.role = role
     company.size = size
     company.industry = industry
@@ -89,7 +89,7 @@ def _company(name, context) -> Company:
     company.address = "Hovedgaden 1"
     company.business_developer = developer if name != "Holstebro Cykler ApS" else None
     if cluster_no and company.slot_id is None:
-        cluster = context["clusters"][cluster_no]
+        cluster = context.clusters[cluster_no]
         company.slot = ProgrammeSlot.objects.create(
             cluster=cluster, municipality=company.municipality
         )
@@ -100,9 +100,9 @@ def _company(name, context) -> Company:
     return company
 
 
-def seed(context: dict) -> None:
-    clusters = context["clusters"]
-    developer = context["users"][Role.BUSINESS_DEVELOPER]
+def seed(context: DemoContext) -> None:
+    clusters = context.clusters
+    developer = context.users[Role.BUSINESS_DEVELOPER]
     for cluster in clusters.values():
         Programme.objects.get_or_create(
             cluster=cluster, defaults={"start": date(cluster.start_year, 9, 1)}
@@ -179,7 +179,7 @@ def seed(context: dict) -> None:
             },
         )
 
-    staff = [context["users"][Role.CASEWORKER], context["users"][Role.MUNICIPAL_LEAD]]
+    staff = [context.users[Role.CASEWORKER], context.users[Role.MUNICIPAL_LEAD]]
     for cluster_no, theme, title, when in CAMPS:
         camp, _ = Camp.objects.get_or_create(
             cluster=clusters[cluster_no],
@@ -211,7 +211,7 @@ def seed(context: dict) -> None:
     )
 
     campaign, _ = Campaign.objects.get_or_create(
-        municipality=context["municipalities"]["Køge"],
+        municipality=context.municipalities["Køge"],
         cluster=clusters[1],
         title="Rekruttering Køge 2019",
         defaults={
@@ -225,4 +225,4 @@ def seed(context: dict) -> None:
         company=green,
         defaults={"invited_on": date(2019, 4, 1), "attended": True, "selected": True},
     )
-    context["accelerator_companies"] = companies
+    context.companies = companies

@@ -3,7 +3,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from partnerships.demo import DEMO_PASSWORD
+from demo.partnerships import DEMO_PASSWORD
 from partnerships.models import User
 
 pytestmark = pytest.mark.django_db

@@ -4,9 +4,8 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from siv.roles import Role
-
-from .models import (
+from demo.context import DemoContext
+from partnerships.models import (
     EVALUATION_QUESTIONS,
     Answer,
     Cluster,
@@ -21,6 +20,7 @@ from .models import (
     SteeringGroupMeeting,
     User,
 )
+from siv.roles import Role
 
 DEMO_PASSWORD = "siv-demo-2026"
 
@@ -67,7 +67,7 @@ def _user(username, role, first, last, organisation, municipality=None):
     return user
 
 
-def seed(context: dict) -> None:
+def seed(context: DemoContext) -> None:
     munis = {
         m.name: m
         for m in Municipality.objects.filter(
@@ -185,17 +185,13 @@ def seed(context: dict) -> None:
         ),
         Role.ADMIN: _user("admin", Role.ADMIN, "Ida", "Admin", fund),
     }
-    context.update(
-        municipalities=munis,
-        clusters=clusters,
-        fund=fund,
-        jobcentres=jobcentres,
-        actors=actors,
-        companies=companies,
-        partnerships=partnerships,
-        users=users,
-    )
-    context.setdefault("report", []).extend(
+    context.municipalities = munis
+    context.clusters = clusters
+    context.actors = actors
+    context.company_organisations = companies
+    context.partnerships = partnerships
+    context.users = users
+    context.report.extend(
         [f"Demo password for every user: {DEMO_PASSWORD}"]
         + [f"  {user.username:<14} {Role(role).label}" for role, user in users.items()]
     )

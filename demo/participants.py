@@ -9,11 +9,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from accelerator.models import Company, CompanyRole
-from siv.roles import Role
-
-from . import services
-from .models import (
+from demo.context import DemoContext
+from participants import services
+from participants.models import (
     Citizen,
     ExitStatus,
     FollowUpKind,
@@ -23,14 +21,8 @@ from .models import (
     PlacementKind,
     week_monday,
 )
+from siv.roles import Role
 
-# The demo companies (same CVR numbers as the accelerator's demo; created when missing).
-COMPANY_CVRS = {
-    "Grøn Vask ApS": ("35740015", CompanyRole.ACCELERATOR),
-    "Café Åen ApS": ("35740023", CompanyRole.ACCELERATOR),
-    "Holstebro Cykler ApS": ("35740031", CompanyRole.ACCELERATOR),
-    "Stevns Køkken ApS": ("35740058", CompanyRole.SUPPORT),
-}
 ACTOR_FOR = {
     "Køge": "Stevns Beskæftigelse",
     "Stevns": "Stevns Beskæftigelse",
@@ -121,41 +113,17 @@ def fake_cpr(index: int) -> str:
     return f"{birth:%d%m%y}-{index + 1:04d}"
 
 
-def _companies(context: dict) -> dict[str, Company]:
-    companies = {}
-    orgs = context.get("companies", {})
-    for name, (cvr, role) in COMPANY_CVRS.items():
-        org = orgs.get(name)
-        company, _created = Company.objects.get_or_create(
-            cvr=cvr,
-            defaults={
-                "name": name,
-                "municipality": org.municipality if org else context["municipalities"]["Køge"],
-                "organisation": org if org and not hasattr(org, "company") else None,
-                "role": role,
-                "enrolled_cluster": (
-                    context["clusters"][1 if name == "Grøn Vask ApS" else 2]
-                    if role == CompanyRole.ACCELERATOR
-                    else None
-                ),
-                "entry_year": 2019 if name == "Grøn Vask ApS" else 2020,
-            },
-        )
-        companies[name] = company
-    return companies
-
-
-def _seed_citizen(index: int, row: tuple, context: dict, companies: dict, today: date) -> None:
+def _seed_citizen(index: int, row: tuple, context: DemoContext, today: date) -> None:
     first, last, gender, muni_name, scenario = row
     cpr = fake_cpr(index)
     if services.citizen_find_by_cpr(cpr=cpr) is not None:
         return
     plan = SCENARIOS[scenario]
-    users = context["users"]
+    users = context.users
     caseworker = users[Role.CASEWORKER] if muni_name == "Køge" else None
     by = caseworker or users[Role.ADMIN]
-    actor = context["actors"][ACTOR_FOR[muni_name]]
-    partnership = context["partnerships"][muni_name]
+    actor = context.actors[ACTOR_FOR[muni_name]]
+    partnership = context.partnerships[muni_name]
 
     def ago(days: int) -> date:
         return today - timedelta(days=days)
@@ -235,7 +203,7 @@ def _seed_citizen(index: int, row: tuple, context: dict, companies: dict, today:
             citizen=citizen,
             by=by,
             kind=plan["placement"],
-            company=companies[COMPANY_FOR[muni_name]],
+            company=context.companies[COMPANY_FOR[muni_name]],
             start=ago(plan.get("p3") or plan["p2"]),
             hours_per_week=Decimal("12"),
             buddy="Kollega med buddy-uddannelse",
@@ -276,9 +244,9 @@ def _seed_citizen(index: int, row: tuple, context: dict, companies: dict, today:
             )
 
 
-def _seed_hours(context: dict, today: date) -> None:
+def _seed_hours(context: DemoContext, today: date) -> None:
     """Six recent weeks of hours for every citizen on track, logged by their actor."""
-    users = context["users"]
+    users = context.users
     stevns_actor = users[Role.EMPLOYMENT_ACTOR]
     citizens = list(
         Citizen.objects.filter(phase1_start__isnull=False).with_last_exit(today).order_by("pk")
@@ -307,14 +275,13 @@ def _seed_hours(context: dict, today: date) -> None:
             services.hours_save_week(actor=by, week=monday, rows=rows)
 
 
-def seed(context: dict) -> None:
+def seed(context: DemoContext) -> None:
     today = timezone.localdate()
-    companies = _companies(context)
     before = Citizen.objects.count()
     for index, row in enumerate(CITIZENS):
-        _seed_citizen(index, row, context, companies, today)
+        _seed_citizen(index, row, context, today)
     if Citizen.objects.count() > before:
         _seed_hours(context, today)
-    context.setdefault("report", []).append(
+    context.report.append(
         f"Participants: {Citizen.objects.count()} citizens (CPR numbers are fake)."
     )

@@ -8,10 +8,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from demo.context import DemoContext
+from pbr import services
+from pbr.models import Contract, LedgerEntry
 from siv.roles import Role
-
-from . import services
-from .models import Contract, LedgerEntry
 
 TERMS = {
     "tariff_job_started": Decimal("15000.00"),
@@ -26,20 +26,18 @@ TERMS = {
 }
 
 
-def seed(context: dict) -> None:
-    controller = context.get("users", {}).get(Role.CONTROLLER)
-    partnerships = context.get("partnerships", {})
+def seed(context: DemoContext) -> None:
+    controller = context.users[Role.CONTROLLER]
     start = date(timezone.localdate().year - 4, 1, 1)
-    for name, municipality in context.get("municipalities", {}).items():
-        partnership = partnerships.get(name)
-        cluster = partnership.cluster if partnership else next(iter(context["clusters"].values()))
+    for name, municipality in context.municipalities.items():
+        cluster = context.partnerships[name].cluster
         if Contract.objects.filter(municipality=municipality, cluster=cluster).exists():
             continue
         services.contract_create(
             municipality=municipality, cluster=cluster, by=controller, valid_from=start, **TERMS
         )
     report = services.detect_outcomes(by=controller)
-    context.setdefault("report", []).append(
+    context.report.append(
         f"PbR: {Contract.objects.count()} contracts, {len(report.accrued)} outcomes accrued, "
         f"{LedgerEntry.objects.count()} ledger entries."
     )

@@ -5,8 +5,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from demo.scale import seed as scale_seed
 from participants.models import Citizen
-from scale import seed as scale_seed
 
 
 class Command(BaseCommand):
