@@ -147,19 +147,15 @@ def clear() -> None:
 
 
 def _empty(*tables: type[models.Model]) -> None:
-    """Empty the weekly hours and their monthly roll-up together: on PostgreSQL with one
-    TRUNCATE, so the roll-up's triggers do not subtract millions of rows one month at a time."""
-    if connection.vendor == "postgresql":
-        names = ", ".join(connection.ops.quote_name(t._meta.db_table) for t in tables)
-        with connection.cursor() as cursor:
-            # Deferred foreign-key checks of rows written earlier in this transaction would
-            # block the TRUNCATE: run them now.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(f"TRUNCATE {names}")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-    else:
-        for table in tables:
-            table.objects.all()._raw_delete(connection.alias)
+    """Empty the weekly hours and their monthly roll-up together in one TRUNCATE, so the
+    roll-up's triggers do not subtract millions of rows one month at a time."""
+    names = ", ".join(connection.ops.quote_name(t._meta.db_table) for t in tables)
+    with connection.cursor() as cursor:
+        # Deferred foreign-key checks of rows written earlier in this transaction would
+        # block the TRUNCATE: run them now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f"TRUNCATE {names}")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def seed(options: Options) -> Timings:

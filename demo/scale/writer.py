@@ -1,4 +1,4 @@
-"""Fast bulk writes of plain row tuples: PostgreSQL COPY, or batched INSERTs elsewhere.
+"""Fast bulk writes of plain row tuples with PostgreSQL COPY.
 
 Rows carry their own primary keys, so child rows can point at parents without reading them
 back; `reset_sequences` moves the id sequences past them afterwards.
@@ -9,14 +9,10 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
 
 from django.core.management.color import no_style
 from django.db import connection, models
 from django.db.models.fields import NOT_PROVIDED
-
-BATCH = 5000
 
 
 @dataclass
@@ -66,13 +62,7 @@ def _default(model_field) -> object:
 
 
 def write(table: Table, rows: Iterable[Sequence]) -> int:
-    """Write rows (tuples in `table.columns` order); the number written."""
-    if connection.vendor == "postgresql":
-        return _copy(table, rows)
-    return _insert(table, rows)
-
-
-def _copy(table: Table, rows: Iterable[Sequence]) -> int:
+    """COPY rows (tuples in `table.columns` order) into the table; the number written."""
     quote = connection.ops.quote_name
     columns = ", ".join(quote(c) for c in table.columns)
     count = 0
@@ -83,38 +73,6 @@ def _copy(table: Table, rows: Iterable[Sequence]) -> int:
                 copy.write_row(row)
                 count += 1
     return count
-
-
-def _insert(table: Table, rows: Iterable[Sequence]) -> int:
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(c) for c in table.columns)
-    placeholders = ", ".join(["%s"] * len(table.columns))
-    # Names come from model metadata, never from input.
-    sql = f"INSERT INTO {quote(table.name)} ({columns}) VALUES ({placeholders})"  # noqa: S608
-    count = 0
-    batch: list[Sequence] = []
-    with connection.cursor() as cursor:
-        for row in rows:
-            batch.append(tuple(_adapt(value) for value in row))
-            if len(batch) >= BATCH:
-                cursor.executemany(sql, batch)
-                count += len(batch)
-                batch = []
-        if batch:
-            cursor.executemany(sql, batch)
-            count += len(batch)
-    return count
-
-
-def _adapt(value: object) -> object:
-    """What the DB-API driver takes: Django's own adaptation for the embedded database."""
-    if isinstance(value, datetime):
-        return connection.ops.adapt_datetimefield_value(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
 
 
 def next_id(model: type[models.Model]) -> int:
@@ -135,8 +93,6 @@ def analyze(tables: Iterable[str]) -> None:
     own time: fresh planner statistics (until then PostgreSQL plans as if the tables were
     nearly empty) and, outside a transaction, the visibility map VACUUM sets, without which a
     count reads every row from the heap instead of answering from an index."""
-    if connection.vendor != "postgresql":
-        return
     command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
     with connection.cursor() as cursor:
         for name in tables:

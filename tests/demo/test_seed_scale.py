@@ -98,7 +98,6 @@ def test_it_refuses_to_seed_over_existing_citizens():
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's visibility map")
 def test_outside_a_transaction_the_tables_are_left_vacuumed_so_counts_read_an_index():
     seed()
 
