@@ -347,6 +347,8 @@ class LedgerEntry(models.Model):
     )
     prev_hash = models.CharField(max_length=64, unique=True, editable=False)
     hash = models.CharField(max_length=64, unique=True, editable=False)
+    # The head (seq, hash) under the ledger key, which the database does not hold (pbr/seal.py).
+    seal = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     objects = LedgerQuerySet.as_manager()
 

@@ -35,6 +35,7 @@ from partnerships.models import Cluster, Municipality, User
 from siv import audit
 from siv.models import AuditAction
 
+from . import seal
 from .models import (
     GENESIS_HASH,
     RETENTION_KINDS,
@@ -183,8 +184,11 @@ def ledger_append(*, idempotency_key: str, by: User | None = None, **fields: Any
         candidate.prev_hash = last.hash if last else GENESIS_HASH
         candidate.created_at = timezone.now()
         candidate.hash = candidate.compute_hash()
+        candidate.seal = seal.seal(candidate.seq, candidate.hash)
         candidate.full_clean(validate_unique=False, validate_constraints=False)
         candidate.save()
+        head = seal.Head(candidate.seq, candidate.hash, candidate.seal)
+        transaction.on_commit(lambda: seal.append_head(head))
         audit.record(
             AuditAction.CREATE,
             actor=by,
@@ -314,14 +318,64 @@ def payment_register(
     )
 
 
-def ledger_verify() -> LedgerEntry | None:
-    """Walk the chain in order; the first row that does not verify, or None."""
-    previous = GENESIS_HASH
+@dataclass
+class LedgerCheck:
+    """What `verify_ledger` found: the chain, the entries' seals and the head log."""
+
+    entries: int = 0
+    # The first entry whose content, link to the one before, or seal does not verify.
+    broken: LedgerEntry | None = None
+    # Entries the head log has seen that the ledger no longer holds (cut short, truncated,
+    # or an older backup restored).
+    missing: int = 0
+    # The newest entry the head log has seen; the entries after it (committed a moment
+    # before a crash, say) are not yet in it.
+    logged_up_to: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def intact(self) -> bool:
+        return self.broken is None and not self.problems
+
+
+def ledger_verify() -> LedgerCheck:
+    """Walk the chain in order, check each entry's seal, and hold the ledger against the
+    heads logged outside the database (pbr/seal.py)."""
+    check = LedgerCheck()
+    previous, hashes = GENESIS_HASH, {}
     for entry in LedgerEntry.objects.order_by("seq").iterator(chunk_size=2000):
-        if entry.prev_hash != previous or entry.compute_hash() != entry.hash:
-            return entry
+        check.entries += 1
+        hashes[entry.seq] = entry.hash
+        if check.broken is None and (
+            entry.prev_hash != previous
+            or entry.compute_hash() != entry.hash
+            or not seal.is_sealed(entry.seq, entry.hash, entry.seal)
+        ):
+            check.broken = entry
         previous = entry.hash
-    return None
+    if check.broken is not None:
+        check.problems.append(
+            f"Ledger entry #{check.broken.seq} (id {check.broken.pk}) does not verify: its "
+            "content, its link to the previous entry or its seal has changed."
+        )
+    heads = seal.read_heads()
+    if check.entries and not heads:
+        check.problems.append(f"The head log {seal.head_log()} is missing or empty.")
+    last = max(hashes, default=0)
+    for head in heads:
+        if not seal.is_sealed(head.seq, head.hash, head.seal):
+            check.problems.append(f"The head log's line for #{head.seq} has no valid seal.")
+        elif head.seq > last:
+            check.missing = max(check.missing, head.seq - last)
+        elif hashes.get(head.seq) != head.hash:
+            check.problems.append(f"Ledger entry #{head.seq} is not the one the head log saw.")
+        check.logged_up_to = max(check.logged_up_to, head.seq)
+    if check.missing:
+        check.problems.append(
+            f"{check.missing} {'entry' if check.missing == 1 else 'entries'} missing: the head "
+            f"log has seen #{check.logged_up_to}, the ledger ends at #{last}."
+        )
+    return check
 
 
 # --- Outcome detection ---------------------------------------------------------------------

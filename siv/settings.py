@@ -331,6 +331,14 @@ SPECTACULAR_SETTINGS = {
 # The key that encrypts CPR numbers at rest and keys their search hash. Production sets it.
 SIV_FIELD_KEY = os.environ.get("SIV_FIELD_KEY", "")
 
+# The key that seals the ledger's heads, and the log of sealed heads outside the database
+# (pbr/seal.py), in the media folder that backups carry. Production sets the key.
+SIV_LEDGER_KEY = os.environ.get("SIV_LEDGER_KEY", "")
+SIV_LEDGER_HEAD_LOG = os.environ.get(
+    "SIV_LEDGER_HEAD_LOG",
+    str(Path(STORAGES["default"]["OPTIONS"]["location"]) / "ledger" / "heads.log"),
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

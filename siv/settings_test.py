@@ -27,6 +27,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 SIV_FIELD_KEY = "test-field-key-0123456789abcdef0123456789abcdef"
+SIV_LEDGER_KEY = "test-ledger-key-0123456789abcdef0123456789abcdef"
+# Each test gets a head log of its own (tests/conftest.py); servers started by a test, this.
+SIV_LEDGER_HEAD_LOG = str(VAR_DIR / "test-media" / "ledger" / "heads.log")
 
 # Each pytest-xdist process keeps its cache in a Redis database of its own: clearing the
 # cache (the API tests reset their throttle counts) must not clear another process's.

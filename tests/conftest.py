@@ -14,6 +14,13 @@ def pytest_configure(config):
         ensure_redis(os.environ["REDIS_URL"])
 
 
+@pytest.fixture(autouse=True)
+def ledger_head_log(settings, tmp_path):
+    """The ledger's head log outside the database: one per test, as each has its ledger."""
+    settings.SIV_LEDGER_HEAD_LOG = str(tmp_path / "ledger-heads.log")
+    return tmp_path / "ledger-heads.log"
+
+
 @pytest.fixture
 def personas(db):
     return make_personas()

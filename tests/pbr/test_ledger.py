@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.test import TestCase
 
 from pbr import services
 from pbr.models import GENESIS_HASH, AppendOnlyError, EntryKind, LedgerEntry
@@ -18,13 +19,25 @@ def contract(db):
 
 
 def pay(contract, key="bank-2025-001", amount="1000.00", booked_on=date(2025, 3, 1)):
-    return services.payment_register(
-        contract=contract,
-        by=None,
-        amount=Decimal(amount),
-        booked_on=booked_on,
-        idempotency_key=key,
-    )
+    """A payment booked and committed (its head goes to the head log on commit)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return services.payment_register(
+            contract=contract,
+            by=None,
+            amount=Decimal(amount),
+            booked_on=booked_on,
+            idempotency_key=key,
+        )
+
+
+def behind_the_triggers(*statements: str) -> None:
+    """What a database superuser can do: switch the guards off and change the table."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        for statement in statements:
+            cursor.execute(statement)
+        cursor.execute("SET LOCAL session_replication_role = origin")
 
 
 def test_each_entry_holds_the_hash_of_the_one_before(contract):
@@ -33,7 +46,7 @@ def test_each_entry_holds_the_hash_of_the_one_before(contract):
     assert first.prev_hash == GENESIS_HASH
     assert second.prev_hash == first.hash
     assert second.seq == first.seq + 1
-    assert services.ledger_verify() is None
+    assert services.ledger_verify().intact
 
 
 def test_the_same_key_with_the_same_content_returns_the_first_entry(contract):
@@ -116,7 +129,66 @@ def test_verify_ledger_passes_an_intact_chain(contract):
     pay(contract, key="b")
     out = StringIO()
     call_command("verify_ledger", stdout=out)
-    assert "2 entries, chain intact" in out.getvalue()
+    assert out.getvalue().strip() == (
+        "Ledger verified: 2 entries, chain intact, every seal valid; the head log has seen #2."
+    )
+
+
+def test_verify_ledger_counts_the_newest_entries_deleted_behind_the_triggers(contract):
+    for key in "abc":
+        pay(contract, key=key)
+    behind_the_triggers("DELETE FROM pbr_ledgerentry WHERE seq = 3")
+    assert services.ledger_verify().broken is None  # what is left is a valid chain
+    with pytest.raises(CommandError, match="1 entry missing: the head log has seen #3"):
+        call_command("verify_ledger")
+
+
+def test_verify_ledger_catches_a_truncated_ledger(contract):
+    for key in "abc":
+        pay(contract, key=key)
+    behind_the_triggers("TRUNCATE pbr_ledgerentry")
+    with pytest.raises(CommandError, match="3 entries missing: .* the ledger ends at #0"):
+        call_command("verify_ledger")
+
+
+def test_verify_ledger_catches_a_chain_rewritten_without_the_key(contract):
+    """A superuser who changes an amount and hashes the chain again cannot seal it again."""
+    pay(contract, key="a")
+    second = pay(contract, key="b", amount="50.00")
+    behind_the_triggers(f"UPDATE pbr_ledgerentry SET amount = -5 WHERE id = {second.pk}")
+    second.refresh_from_db()
+    new_hash = second.compute_hash()
+    behind_the_triggers(f"UPDATE pbr_ledgerentry SET hash = '{new_hash}' WHERE id = {second.pk}")
+    check = services.ledger_verify()
+    assert check.broken.pk == second.pk
+    assert "Ledger entry #2 is not the one the head log saw." in check.problems
+
+
+def test_verify_ledger_refuses_a_forged_head_log_and_a_missing_one(contract, ledger_head_log):
+    pay(contract, key="a")
+    with ledger_head_log.open("a") as log:
+        log.write(f"9 {'0' * 64} {'f' * 64}\n")
+    with pytest.raises(CommandError, match="line for #9 has no valid seal"):
+        call_command("verify_ledger")
+    ledger_head_log.unlink()
+    with pytest.raises(CommandError, match="head log .* is missing or empty"):
+        call_command("verify_ledger")
+
+
+def test_an_entry_rolled_back_never_reaches_the_head_log(contract, ledger_head_log):
+    pay(contract, key="a")
+    with pytest.raises(RuntimeError), TestCase.captureOnCommitCallbacks(execute=True):
+        with transaction.atomic():
+            services.payment_register(
+                contract=contract,
+                by=None,
+                amount=Decimal("5"),
+                booked_on=date(2025, 3, 2),
+                idempotency_key="b",
+            )
+            raise RuntimeError("the request failed after booking")
+    assert len(ledger_head_log.read_text().splitlines()) == 1
+    assert services.ledger_verify().intact
 
 
 def test_verify_ledger_names_a_row_inserted_with_a_wrong_previous_hash(contract):
@@ -143,12 +215,8 @@ def test_verify_ledger_detects_a_tampered_past_row(contract):
     second = pay(contract, key="b", amount="50.00")
     pay(contract, key="c")
     table = LedgerEntry._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER pbr_ledgerentry_append_only")
-        cursor.execute(f"UPDATE {table} SET amount = -5 WHERE id = %s", [second.pk])
-        cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER pbr_ledgerentry_append_only")
-    assert services.ledger_verify().pk == second.pk
+    behind_the_triggers(f"UPDATE {table} SET amount = -5 WHERE id = {second.pk}")
+    assert services.ledger_verify().broken.pk == second.pk
     with pytest.raises(CommandError, match=f"#{second.seq} "):
         call_command("verify_ledger")
 

@@ -262,9 +262,7 @@ class RedisServer:
             self.process = None
 
 
-def database_url(
-    port: int | None = None, name: str | None = None, user: str | None = None
-) -> str:
+def database_url(port: int | None = None, name: str | None = None, user: str | None = None) -> str:
     """The URL of the test database (or of another on its server, or as another role), for a
     server or worker in another process; with a port, through a TcpProxy on that loopback
     port instead."""
