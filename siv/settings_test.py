@@ -3,8 +3,14 @@
 import os
 from urllib.parse import urlsplit
 
-from .settings import *  # noqa: F403
-from .settings import CACHES, INSTALLED_APPS, REDIS_URL, VAR_DIR
+# The secrets production must set (siv/settings.py), fixed for the tests and the servers and
+# workers they start.
+os.environ.setdefault("SECRET_KEY", "test-secret-key-0123456789abcdef0123456789abcdef")
+os.environ.setdefault("SIV_FIELD_KEY", "test-field-key-0123456789abcdef0123456789abcdef")
+os.environ.setdefault("SIV_LEDGER_KEY", "test-ledger-key-0123456789abcdef0123456789abcdef")
+
+from .settings import *  # noqa: E402, F403
+from .settings import CACHES, INSTALLED_APPS, REDIS_URL, VAR_DIR  # noqa: E402
 
 # The demo app (seed_demo, seed_scale) for the tests that seed with it, and for the bench.
 if "demo" not in INSTALLED_APPS:
@@ -26,8 +32,6 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-SIV_FIELD_KEY = "test-field-key-0123456789abcdef0123456789abcdef"
-SIV_LEDGER_KEY = "test-ledger-key-0123456789abcdef0123456789abcdef"
 # Each test gets a head log of its own (tests/conftest.py); servers started by a test, this.
 SIV_LEDGER_HEAD_LOG = str(VAR_DIR / "test-media" / "ledger" / "heads.log")
 

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import yaml
 
+from tests.quality.servers import database_url
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -16,6 +18,7 @@ def test_check_deploy_passes_with_production_settings():
         "SECRET_KEY": "t3Zq-8vWm!pL2xR7cNa5Ke9hYu4JdB6sGf1oQw0iVzXyE3rTn-Lm4Pq",
         "ALLOWED_HOSTS": "siv.example.dk",
         "SIV_FIELD_KEY": "k" * 48,
+        "SIV_LEDGER_KEY": "l" * 48,
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -26,6 +29,46 @@ def test_check_deploy_passes_with_production_settings():
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _manage_check(var_dir, **env) -> subprocess.CompletedProcess:
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"SECRET_KEY", "SIV_FIELD_KEY", "SIV_LEDGER_KEY", "DEBUG"}
+    }
+    environment |= {
+        "DJANGO_SETTINGS_MODULE": "siv.settings",
+        "SIV_VAR_DIR": str(var_dir),
+        # The test database's server, not a cluster of the temporary var folder's own.
+        "DATABASE_URL": database_url(),
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_refuses_to_start_without_its_secrets(tmp_path):
+    result = _manage_check(tmp_path, DEBUG="0", SECRET_KEY="x" * 50)
+    assert result.returncode != 0
+    assert "SIV_FIELD_KEY, SIV_LEDGER_KEY must be set" in result.stderr
+    assert not (tmp_path / "keys").exists()
+
+
+def test_the_demo_keeps_generated_secrets_of_its_own(tmp_path):
+    assert _manage_check(tmp_path, DEBUG="1").returncode == 0
+    keys = {path.name: path.read_text() for path in (tmp_path / "keys").iterdir()}
+    assert set(keys) == {"secret_key", "siv_field_key", "siv_ledger_key"}
+    assert len(set(keys.values())) == 3 and all(len(key) >= 64 for key in keys.values())
+    assert all((tmp_path / "keys" / name).stat().st_mode & 0o077 == 0 for name in keys)
+    assert _manage_check(tmp_path, DEBUG="1").returncode == 0
+    assert {path.name: path.read_text() for path in (tmp_path / "keys").iterdir()} == keys
 
 
 def test_docker_compose_runs_the_production_shape():
