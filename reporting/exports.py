@@ -45,7 +45,7 @@ class Built:
 
 def render_pdf(template: str, context: dict, *, title: str) -> bytes:
     # WeasyPrint parses its stylesheets on import: load it with the first PDF, not at startup.
-    from .pdf import render_pdf as render
+    from siv.pdf import render_pdf as render
 
     return render(template, context, title=title)
 
@@ -57,6 +57,15 @@ def _period(params: ReportParams) -> str:
 
 def _stem(kind: str, params: ReportParams) -> str:
     return f"{kind}-{params.period_end:%Y%m%d}"
+
+
+# A text beginning with one of these is taken for a formula by spreadsheet programs: an
+# export carrying what a user typed must never run it (formula injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _formula_like(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_START)
 
 
 class _Sheet:
@@ -93,10 +102,13 @@ class _Sheet:
         cells = []
         for column, value in enumerate(values, start=1):
             number_format = None if isinstance(value, str | None) else (formats or {}).get(column)
-            if font is None and alignment is None and number_format is None:
+            text = _formula_like(value)
+            if font is None and alignment is None and number_format is None and not text:
                 cells.append(value)  # a plain value is written as it is, with no cell object
                 continue
             cell = WriteOnlyCell(self.sheet, value=value)
+            if text:
+                cell.data_type = "s"  # stored as the text it is, never as a formula
             if number_format is not None:
                 cell.number_format = number_format
             if font is not None:
@@ -116,7 +128,10 @@ def _csv(header: list[str], rows: list[list]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
-    writer.writerows(rows)
+    # CSV has no cell types: a leading apostrophe keeps a formula-like text a text.
+    writer.writerows(
+        [f"'{value}" if _formula_like(value) else value for value in row] for row in rows
+    )
     # A byte-order mark so spreadsheet programs read the Danish letters right.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 

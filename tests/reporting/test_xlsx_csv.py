@@ -69,3 +69,17 @@ def test_esf_csv_lists_every_indicator_by_gender(programme):
     rows = list(csv.reader(io.StringIO(content)))
     assert rows[0] == ["Kode", "Indikator", "Kvinder", "Mænd", "Andet", "I alt"]
     assert rows[1][0] == "D00" and rows[1][-1] == "4"
+
+
+@pytest.mark.parametrize("typed", ['=HYPERLINK("http://x")', "+1+2", "-1+2", "@SUM(A1)"])
+def test_a_text_that_looks_like_a_formula_stays_a_text_in_xlsx_and_csv(typed):
+    from reporting import exports
+
+    sheet = exports._Sheet("Titel", PARAMS, ["Navn", "Tal"], [20, 10], {2: "#,##0"})
+    sheet.add([typed, -5])
+    cells = list(load_workbook(io.BytesIO(sheet.content())).active.iter_rows(min_row=5))[0]
+    assert (cells[0].value, cells[0].data_type) == (typed, "s")
+    assert (cells[1].value, cells[1].data_type) == (-5, "n")  # a number stays a number
+
+    rows = list(csv.reader(io.StringIO(exports._csv(["Navn", "Tal"], [[typed, -5]]).decode())))
+    assert rows[1] == [f"'{typed}", "-5"]
