@@ -24,7 +24,6 @@ from .forms import (
     WhatIfForm,
 )
 from .models import BenefitRate, Contract, EntryKind, LedgerEntry, SavingBand
-from .pdf import render_pdf
 
 LEDGER_PAGE = 50
 
@@ -225,9 +224,12 @@ def invoice_pdf(request, pk: int):
         pk=pk,
     )
     lines = selectors.invoice_lines(invoice)
+    from siv.pdf import render_pdf  # heavy import, only for the PDF
+
     pdf = render_pdf(
         "pbr/invoice_pdf.html",
         {"invoice": invoice, "lines": lines, "total": selectors.totals(lines)["accrued"]},
+        title=_("Faktura %(seq)s") % {"seq": invoice.seq},
     )
     audit.record_export(
         actor=request.user, what=invoice.audit_label, details={"format": "pdf", "entry": invoice.pk}

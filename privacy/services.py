@@ -10,8 +10,8 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from participants import gdpr
 from participants.models import Citizen
@@ -77,10 +77,13 @@ def citizen_export(*, citizen: Citizen, by: User, fmt: str) -> bytes:
     if fmt == "json":
         content = json.dumps(data, ensure_ascii=False, indent=2).encode()
     else:
-        from weasyprint import HTML  # heavy import, only for the PDF
+        from siv.pdf import render_pdf  # heavy import, only for the PDF
 
-        html = render_to_string("privacy/export.html", {"data": data, "citizen": citizen})
-        content = HTML(string=html).write_pdf()
+        content = render_pdf(
+            "privacy/export.html",
+            {"data": data, "citizen": citizen},
+            title=_("Indsigt i egne oplysninger"),
+        )
     with transaction.atomic():
         audit.record(
             AuditAction.EXPORT,

@@ -1,7 +1,9 @@
-"""PDF rendering with WeasyPrint: A4, tagged (PDF/UA-1), fonts embedded, no network.
+"""PDF rendering with WeasyPrint, for every PDF of the app (reports, invoices, the art. 15
+insight): A4, tagged (PDF/UA-1), fonts embedded, no network.
 
-The url_fetcher serves the app's own static files only; any other URL (http, https, file
-outside static) is refused, so a report can never reach out to the network.
+The url_fetcher serves the app's own static files only; any other URL (http, https, a file
+outside static) is refused, so a PDF can never reach out to the network or read the disk.
+A template names a static file as `{{ static_base }}path` or through `{% static %}`.
 """
 
 from __future__ import annotations
@@ -30,7 +32,12 @@ def static_path(url: str) -> str:
     path = ""
     if url.startswith(STATIC_PREFIX):
         path = url[len(STATIC_PREFIX) :]
-    elif parsed.scheme == "" and parsed.path.startswith(settings.STATIC_URL):
+    elif (
+        parsed.scheme in ("", "file")
+        and not parsed.netloc
+        and parsed.path.startswith(settings.STATIC_URL)
+    ):
+        # `{% static %}` gives /static/…, which the base URL makes file:///static/….
         path = parsed.path[len(settings.STATIC_URL) :]
     if not path or ".." in path.split("/"):
         raise RefusedURL(f"Refused URL in PDF: {url[:100]}")
@@ -67,5 +74,5 @@ def long_lived_objects_frozen():
 def render_pdf(template: str, context: dict, *, title: str) -> bytes:
     html = render_to_string(template, {**context, "title": title, "static_base": STATIC_PREFIX})
     with long_lived_objects_frozen():
-        document = HTML(string=html, url_fetcher=StaticOnlyFetcher(), base_url=None)
+        document = HTML(string=html, url_fetcher=StaticOnlyFetcher(), base_url="file:///")
         return document.write_pdf(pdf_variant="pdf/ua-1", custom_metadata=False)

@@ -23,9 +23,9 @@ django.setup()
 from pypdf import PdfReader  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 
-from reporting import pdf as pdf_module  # noqa: E402
 from reporting.models import ReportKind  # noqa: E402
 from reporting.selectors import ReportParams  # noqa: E402
+from siv import pdf as pdf_module  # noqa: E402
 
 from . import targets  # noqa: E402
 from .memory import measured  # noqa: E402

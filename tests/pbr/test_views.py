@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from participants.models import HoursKind
 from pbr import selectors, services
 from pbr.models import Contract, LedgerEntry, Outcome
-from pbr.pdf import RefusedResource, static_file_for
+from siv.pdf import RefusedURL, static_path
 from tests.factories.participants import CitizenFactory, HoursEntryFactory
 from tests.factories.pbr import make_contract
 
@@ -130,15 +130,15 @@ def test_the_invoice_pdf_lists_outcomes_with_evidence_dates_in_danish_formats(
 
 
 def test_the_pdf_fetches_only_the_apps_own_static_files():
-    assert static_file_for("file:///static/pbr/invoice.css").endswith("invoice.css")
+    assert static_path("file:///static/pbr/invoice.css").endswith("invoice.css")
     for url in (
         "https://example.com/x.css",
         "file:///etc/passwd",
         "file:///static/../siv/settings.py",
         "http://127.0.0.1/static/pbr/invoice.css",
     ):
-        with pytest.raises(RefusedResource):
-            static_file_for(url)
+        with pytest.raises(RefusedURL):
+            static_path(url)
 
 
 def test_detect_queues_the_job_after_the_transaction(

@@ -1,9 +1,11 @@
 """A caseworker exports a citizen's full record on request (art. 15), as JSON or PDF, and
 records the legal basis; every export is logged without its content."""
 
+import io
 import json
 
 from django.urls import reverse
+from pypdf import PdfReader
 
 from siv.models import AuditAction, AuditEntry
 from tests.api.conftest import citizen_in
@@ -34,6 +36,10 @@ def test_the_pdf_export_is_a_pdf(personas, signed_in):
     )
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
+    # Rendered as every PDF of the app is (siv/pdf.py): tagged, titled, static files only.
+    reader = PdfReader(io.BytesIO(response.content))
+    assert reader.metadata.title == "Indsigt i egne oplysninger"
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
 
 
 def test_an_unknown_format_is_not_found(personas, signed_in):

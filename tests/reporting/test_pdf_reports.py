@@ -9,8 +9,8 @@ from pypdf import PdfReader
 
 from reporting import services
 from reporting.models import FINAL_HEADINGS, PROGRESS_HEADINGS, ReportNarrative
-from reporting.pdf import RefusedURL, StaticOnlyFetcher, render_pdf
 from reporting.selectors import ReportParams
+from siv.pdf import RefusedURL, StaticOnlyFetcher, render_pdf
 
 pytestmark = pytest.mark.django_db
 PERIOD = ReportParams(start=date(2024, 1, 1), end=date(2024, 12, 31))
