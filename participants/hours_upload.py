@@ -32,6 +32,11 @@ from .services import HoursRow, HoursWeekInvalid, hours_save_week, parse_hours
 COLUMNS = ("cpr", "week", "kind", "hours")
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
+# An XLSX is a zip: a file of a few kilobytes can unpack to gigabytes (its sheet or its
+# shared strings) or declare a sheet 16,384 columns wide, which openpyxl would fill with
+# empty cells. A real upload of MAX_ROWS rows unpacks to a small part of this, in 4 columns.
+MAX_UNPACKED_BYTES = 25 * 1024 * 1024
+MAX_COLUMNS = 26
 
 
 class UploadUnreadable(ValueError):
@@ -110,11 +115,23 @@ def _read_xlsx(content: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    unreadable = UploadUnreadable(_("Filen kunne ikke læses som et XLSX-regneark."))
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            # The sizes the archive declares; reading a member never goes past its own.
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile:
+        raise unreadable from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise UploadUnreadable(
+            _("Regnearket fylder for meget, når det pakkes ud (højst %(mb)s MB).")
+            % {"mb": MAX_UNPACKED_BYTES // (1024 * 1024)}
+        )
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
         rows = []
-        for row in sheet.iter_rows(values_only=True):
+        for row in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True):
             rows.append([_cell(v) for v in row])
             if len(rows) > MAX_ROWS + 1:
                 break
@@ -130,7 +147,7 @@ def _read_xlsx(content: bytes) -> list[list[str]]:
         # limit (a "billion laughs"): a damaged or hostile file, not a server error.
         ParseError,
     ):
-        raise UploadUnreadable(_("Filen kunne ikke læses som et XLSX-regneark.")) from None
+        raise unreadable from None
     return rows
 
 

@@ -180,3 +180,50 @@ def test_uploaded_workbooks_are_read_through_defusedxml():
     import openpyxl
 
     assert openpyxl.DEFUSEDXML
+
+
+def _xlsx_with(member: str, xml: str) -> bytes:
+    """A real workbook with one member's XML replaced."""
+    source = zipfile.ZipFile(io.BytesIO(_xlsx((OWN_CPR, "2024-W03", "training", 6)).read()))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = xml.encode() if item.filename == member else source.read(item.filename)
+            target.writestr(item.filename, content)
+    return buffer.getvalue()
+
+
+def test_a_workbook_that_unpacks_past_the_limit_is_refused_unread(personas, signed_in):
+    # A sheet of 30 MB, under 100 KB packed.
+    bomb = _xlsx_with(
+        "xl/worksheets/sheet1.xml",
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"<sheetData>{' ' * 30_000_000}</sheetData></worksheet>",
+    )
+    assert len(bomb) < 100_000
+    with pytest.raises(hours_upload.UploadUnreadable, match="fylder for meget"):
+        hours_upload.read_upload("timer.xlsx", bomb)
+    response = _upload(signed_in(personas.actor), SimpleUploadedFile("timer.xlsx", bomb))
+    assert "Regnearket fylder for meget, når det pakkes ud (højst 25 MB)." in (
+        response.content.decode()
+    )
+
+
+def test_a_sheet_declared_16384_columns_wide_is_read_in_its_first_columns(personas, citizens):
+    sheet = (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<dimension ref="A1:XFD5002"/><sheetData>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>cpr</t></is></c>'
+        '<c r="B1" t="inlineStr"><is><t>week</t></is></c>'
+        '<c r="C1" t="inlineStr"><is><t>kind</t></is></c>'
+        '<c r="D1" t="inlineStr"><is><t>hours</t></is></c></row>'
+        f'<row r="2"><c r="A2" t="inlineStr"><is><t>{OWN_CPR}</t></is></c>'
+        '<c r="B2" t="inlineStr"><is><t>2024-W03</t></is></c>'
+        '<c r="C2" t="inlineStr"><is><t>training</t></is></c><c r="D2"><v>6</v></c></row>'
+        "</sheetData></worksheet>"
+    )
+    content = _xlsx_with("xl/worksheets/sheet1.xml", sheet)
+    assert hours_upload._read_xlsx(content)[1][:4] == [OWN_CPR, "2024-W03", "training", "6"]
+    assert max(len(row) for row in hours_upload._read_xlsx(content)) <= hours_upload.MAX_COLUMNS
+    [(line, row)] = hours_upload.read_upload("timer.xlsx", content)
+    assert (line, row["hours"]) == (2, "6")
