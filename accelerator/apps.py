@@ -8,29 +8,32 @@ class AcceleratorConfig(AppConfig):
 
     def ready(self) -> None:
         from siv.registry import register_nav, register_panel
-        from siv.roles import MUNICIPAL_ROLES, Role
 
         from . import selectors
 
         register_nav(
-            _("Virksomheder"), "accelerator:company_list", set(Role), order=60, icon="building"
+            _("Virksomheder"),
+            "accelerator:company_list",
+            "companies.view",
+            order=60,
+            icon="building",
         )
         register_nav(
             _("Camps"),
             "accelerator:camp_list",
-            {Role.BUSINESS_DEVELOPER, Role.CONTROLLER, Role.ADMIN, *MUNICIPAL_ROLES},
+            "programme.view",
             order=65,
             icon="people",
         )
         register_panel(
             "accelerator/panels/developer.html",
-            {Role.BUSINESS_DEVELOPER},
+            "start.developer",
             lambda request: selectors.developer_panel(user=request.user),
             order=20,
         )
         register_panel(
             "accelerator/panels/company_contact.html",
-            {Role.COMPANY_CONTACT},
+            "start.company_contact",
             lambda request: selectors.company_contact_panel(user=request.user),
             order=20,
         )

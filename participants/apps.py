@@ -9,44 +9,38 @@ class ParticipantsConfig(AppConfig):
     def ready(self) -> None:
         from accelerator.registry import register_company_section
         from siv.registry import register_nav, register_panel
-        from siv.roles import Role
 
         from . import company_outcomes, panels
 
-        readers = {
-            Role.CASEWORKER,
-            Role.MUNICIPAL_LEAD,
-            Role.EMPLOYMENT_ACTOR,
-            Role.CONTROLLER,
-            Role.ADMIN,
-        }
-        register_nav(_("Deltagere"), "participants:citizen_list", readers, order=20, icon="people")
         register_nav(
-            _("Timer"), "participants:hours_week", {Role.EMPLOYMENT_ACTOR}, order=22, icon="clock"
+            _("Deltagere"), "participants:citizen_list", "citizens.view", order=20, icon="people"
+        )
+        register_nav(
+            _("Timer"), "participants:hours_week", "hours.actor_week", order=22, icon="clock"
         )
         register_nav(
             _("Visitationer"),
             "participants:visitation_list",
-            readers,
+            "citizens.view",
             order=24,
             icon="person-check",
         )
         register_nav(
             _("Genvisitation"),
             "participants:revisitation_overview",
-            {Role.CASEWORKER, Role.MUNICIPAL_LEAD, Role.CONTROLLER, Role.ADMIN},
+            "revisitations.view",
             order=26,
             icon="arrow-repeat",
         )
         register_panel(
             "participants/panels/actor.html",
-            {Role.EMPLOYMENT_ACTOR},
+            "start.actor",
             panels.actor_panel,
             order=20,
         )
         register_panel(
             "participants/panels/caseworker.html",
-            {Role.CASEWORKER},
+            "start.caseworker",
             panels.caseworker_panel,
             order=20,
         )

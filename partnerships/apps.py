@@ -8,52 +8,58 @@ class PartnershipsConfig(AppConfig):
 
     def ready(self) -> None:
         from siv.registry import register_nav, register_panel
-        from siv.roles import MUNICIPAL_ROLES, Role
 
         from . import panels
-        from .models import PROGRAMME_WRITERS, STEERING_READERS
 
         register_nav(
             _("Partnerskaber"),
             "partnerships:partnership_list",
-            set(Role),
+            "partnerships.view",
             order=50,
             icon="diagram-3",
         )
-        register_nav(_("Klynger"), "partnerships:cluster_list", set(Role), order=55, icon="grid")
+        register_nav(
+            _("Klynger"), "partnerships:cluster_list", "partnerships.view", order=55, icon="grid"
+        )
         register_nav(
             _("Styregruppe"),
             "partnerships:steering_list",
-            STEERING_READERS,
+            "steering.view",
             order=60,
             icon="people",
         )
         register_nav(
             _("Organisationer"),
             "partnerships:organisation_list",
-            PROGRAMME_WRITERS,
+            "partnerships.manage",
             order=65,
             icon="building",
         )
         register_nav(
-            _("Brugere"), "partnerships:user_list", {Role.ADMIN}, order=90, icon="person-gear"
+            _("Brugere"), "partnerships:user_list", "users.manage", order=90, icon="person-gear"
         )
 
         register_panel(
-            "partnerships/panels/municipality.html", MUNICIPAL_ROLES, panels.municipality, order=10
+            "partnerships/panels/municipality.html",
+            "start.municipality",
+            panels.municipality,
+            order=10,
         )
         register_panel(
             "partnerships/panels/partner.html",
-            {Role.EMPLOYMENT_ACTOR, Role.COMPANY_CONTACT},
+            "start.partner",
             panels.partner,
             order=10,
         )
         register_panel(
             "partnerships/panels/steering.html",
-            STEERING_READERS,
+            "steering.view",
             panels.steering,
             order=20,
         )
         register_panel(
-            "partnerships/panels/administration.html", {Role.ADMIN}, panels.administration, order=5
+            "partnerships/panels/administration.html",
+            "start.administration",
+            panels.administration,
+            order=5,
         )

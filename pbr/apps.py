@@ -25,13 +25,13 @@ class PbrConfig(AppConfig):
 
     def ready(self) -> None:
         from siv.registry import register_nav, register_panel
-        from siv.roles import Role
 
-        readers = {Role.CONTROLLER, Role.ADMIN, Role.MUNICIPAL_LEAD}
-        register_nav(_("Resultatbetaling"), "pbr:overview", readers, order=70, icon="cash-coin")
+        register_nav(
+            _("Resultatbetaling"), "pbr:overview", "ledger.view", order=70, icon="cash-coin"
+        )
         register_panel(
             "pbr/panels/ledger_totals.html",
-            {Role.CONTROLLER, Role.MUNICIPAL_LEAD},
+            "start.ledger",
             _panel_context,
             order=40,
         )

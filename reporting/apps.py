@@ -8,12 +8,11 @@ class ReportingConfig(AppConfig):
 
     def ready(self) -> None:
         from siv.registry import register_nav, register_panel
-        from siv.roles import Role
 
         from . import panels
 
-        readers = {Role.CONTROLLER, Role.ADMIN, Role.MUNICIPAL_LEAD}
-        writers = {Role.CONTROLLER, Role.ADMIN}
+        readers = "reports.view"
+        writers = "reports.write"
         register_nav(_("Indikatorskema"), "reporting:indicators", readers, order=70, icon="table")
         register_nav(_("Timeopgørelse"), "reporting:hours", readers, order=71, icon="clock")
         register_nav(_("ESF-indikatorer"), "reporting:esf", readers, order=72, icon="people")
@@ -32,10 +31,12 @@ class ReportingConfig(AppConfig):
             icon="journal-check",
         )
         register_nav(_("Eksporter"), "reporting:job_list", readers, order=75, icon="download")
-        register_panel("reporting/panels/programme.html", writers, panels.programme, order=20)
+        register_panel(
+            "reporting/panels/programme.html", "start.programme_reports", panels.programme, order=20
+        )
         register_panel(
             "reporting/panels/municipality.html",
-            {Role.MUNICIPAL_LEAD},
+            "start.municipality_reports",
             panels.municipality,
             order=20,
         )

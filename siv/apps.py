@@ -8,12 +8,5 @@ class SivConfig(AppConfig):
 
     def ready(self) -> None:
         from .registry import register_nav
-        from .roles import Role
 
-        register_nav(
-            _("Revisionslog"),
-            "audit_log",
-            {Role.ADMIN, Role.CONTROLLER},
-            order=900,
-            icon="journal-text",
-        )
+        register_nav(_("Revisionslog"), "audit_log", "audit.view", order=900, icon="journal-text")

@@ -6,6 +6,7 @@ from django.utils.formats import number_format
 from django.utils.html import format_html
 
 from siv.forms import Select
+from siv.permissions import has_perm
 
 register = template.Library()
 
@@ -17,6 +18,12 @@ def query_replace(context, **kwargs) -> str:
     for key, value in kwargs.items():
         query[key] = value
     return query.urlencode()
+
+
+@register.filter
+def may(user, permission: str) -> bool:
+    """`{% if user|may:"hours.write" %}`: the user holds the named permission."""
+    return has_perm(user, permission)
 
 
 @register.filter
