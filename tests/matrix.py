@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import reverse
 
+from siv.permissions import roles_with
 from siv.roles import Role
 
 from .personas import Personas
@@ -22,20 +23,25 @@ SEES_ALL = frozenset({Role.CONTROLLER, Role.ADMIN})
 
 @dataclass(frozen=True)
 class Case:
-    """A URL and who may open it.
+    """A URL and the permission (siv/permissions.py) that opens it.
 
     `own(personas)` / `foreign(personas)` return the reverse() args for an object in the own
-    and the foreign world (foreign None: the URL has no object). `roles` get 200 on the own
-    object; `foreign_roles` get 200 on the foreign one; everybody else gets 404; signed out,
-    a redirect to the login page.
+    and the foreign world (foreign None: the URL has no object). The roles holding the
+    permission get 200 on the own object; those of them in `foreign_roles` get 200 on the
+    foreign one; everybody else gets 404; signed out, a redirect to the login page. A page
+    that every signed-in user may open (the start page) names no permission.
     """
 
     url_name: str
-    roles: frozenset[str]
+    permission: str | None
     own: Callable[[Personas], dict | list | None] = lambda p: None
     foreign: Callable[[Personas], dict | list | None] | None = None
     foreign_roles: frozenset[str] = field(default=SEES_ALL)
     status_ok: int = 200
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return ALL_ROLES if self.permission is None else roles_with(self.permission)
 
     def url(self, args) -> str:
         if args is None:

@@ -1,4 +1,3 @@
-from partnerships.models import PROGRAMME_WRITERS, STEERING_READERS
 from siv.roles import Role
 from tests.factories.partnerships import (
     CollaborationEvaluationFactory,
@@ -6,9 +5,8 @@ from tests.factories.partnerships import (
     PartnershipMeetingFactory,
     SteeringGroupMeetingFactory,
 )
-from tests.matrix import ALL_ROLES, Case, run_matrix
+from tests.matrix import Case, run_matrix
 
-ADMIN = frozenset({Role.ADMIN})
 PARTNERSHIP_READERS_ABROAD = frozenset({Role.CONTROLLER, Role.ADMIN, Role.BUSINESS_DEVELOPER})
 
 
@@ -54,106 +52,116 @@ def steering_meeting(p):
 
 CASES = [
     # Clusters: programme structure, read by everybody, edited by the programme writers.
-    Case("partnerships:cluster_list", ALL_ROLES),
-    Case("partnerships:cluster_detail", ALL_ROLES, own=cluster),
-    Case("partnerships:cluster_create", PROGRAMME_WRITERS),
-    Case("partnerships:cluster_edit", PROGRAMME_WRITERS, own=cluster),
-    Case("partnerships:membership_create", PROGRAMME_WRITERS, own=cluster),
-    Case("partnerships:membership_edit", PROGRAMME_WRITERS, own=membership),
+    Case("partnerships:cluster_list", "partnerships.view"),
+    Case("partnerships:cluster_detail", "partnerships.view", own=cluster),
+    Case("partnerships:cluster_create", "partnerships.manage"),
+    Case("partnerships:cluster_edit", "partnerships.manage", own=cluster),
+    Case("partnerships:membership_create", "partnerships.manage", own=cluster),
+    Case("partnerships:membership_edit", "partnerships.manage", own=membership),
     # Organisations
-    Case("partnerships:organisation_list", PROGRAMME_WRITERS),
-    Case("partnerships:organisation_create", PROGRAMME_WRITERS),
+    Case("partnerships:organisation_list", "partnerships.manage"),
+    Case("partnerships:organisation_create", "partnerships.manage"),
     Case(
         "partnerships:organisation_edit",
-        PROGRAMME_WRITERS,
+        "partnerships.manage",
         own=lambda p: [p.own.actor_org.pk],
         foreign=lambda p: [p.foreign.actor_org.pk],
     ),
     # Growth partnerships
-    Case("partnerships:partnership_list", ALL_ROLES),
+    Case("partnerships:partnership_list", "partnerships.view"),
     Case(
         "partnerships:partnership_detail",
-        ALL_ROLES,
+        "partnerships.view",
         own=own_partnership,
         foreign=foreign_partnership,
         foreign_roles=PARTNERSHIP_READERS_ABROAD,
     ),
-    Case("partnerships:partnership_create", PROGRAMME_WRITERS),
+    Case("partnerships:partnership_create", "partnerships.manage"),
     Case(
         "partnerships:partnership_edit",
-        PROGRAMME_WRITERS,
+        "partnerships.manage",
         own=own_partnership,
         foreign=foreign_partnership,
     ),
     Case(
         "partnerships:plan_entry_edit",
-        PROGRAMME_WRITERS,
+        "partnerships.manage",
         own=own_partnership,
         foreign=foreign_partnership,
     ),
     Case(
         "partnerships:meeting_create",
-        PROGRAMME_WRITERS,
+        "partnerships.manage",
         own=own_partnership,
         foreign=foreign_partnership,
     ),
     Case(
         "partnerships:meeting_edit",
-        PROGRAMME_WRITERS,
+        "partnerships.manage",
         own=lambda p: _meeting(p.own, p.cluster),
         foreign=lambda p: _meeting(p.foreign, p.cluster),
     ),
     Case(
         "partnerships:meeting_delete",
-        PROGRAMME_WRITERS,
+        "partnerships.manage",
         own=lambda p: _meeting(p.own, p.cluster),
         foreign=lambda p: _meeting(p.foreign, p.cluster),
     ),
     Case(
         "partnerships:evaluation_create",
-        PROGRAMME_WRITERS,
+        "partnerships.manage",
         own=own_partnership,
         foreign=foreign_partnership,
     ),
     Case(
         "partnerships:evaluation_detail",
-        ALL_ROLES,
+        "partnerships.view",
         own=lambda p: _evaluation(p.own, p.cluster),
         foreign=lambda p: _evaluation(p.foreign, p.cluster),
         foreign_roles=PARTNERSHIP_READERS_ABROAD,
     ),
     Case(
         "partnerships:evaluation_edit",
-        PROGRAMME_WRITERS,
+        "partnerships.manage",
         own=lambda p: _evaluation(p.own, p.cluster),
         foreign=lambda p: _evaluation(p.foreign, p.cluster),
     ),
     # Steering group
-    Case("partnerships:steering_list", STEERING_READERS),
-    Case("partnerships:steering_detail", STEERING_READERS, own=steering_meeting),
-    Case("partnerships:steering_create", PROGRAMME_WRITERS),
-    Case("partnerships:steering_edit", PROGRAMME_WRITERS, own=steering_meeting),
-    Case("partnerships:steering_delete", PROGRAMME_WRITERS, own=steering_meeting),
+    Case("partnerships:steering_list", "steering.view"),
+    Case("partnerships:steering_detail", "steering.view", own=steering_meeting),
+    Case("partnerships:steering_create", "partnerships.manage"),
+    Case("partnerships:steering_edit", "partnerships.manage", own=steering_meeting),
+    Case("partnerships:steering_delete", "partnerships.manage", own=steering_meeting),
     # Users: the administrator's alone. The actions are POST only (GET: 405 for the admin).
-    Case("partnerships:user_list", ADMIN),
-    Case("partnerships:user_create", ADMIN),
+    Case("partnerships:user_list", "users.manage"),
+    Case("partnerships:user_create", "users.manage"),
     Case(
         "partnerships:user_detail",
-        ADMIN,
+        "users.manage",
         own=lambda p: [p.caseworker.pk],
         foreign=lambda p: [p.foreign[Role.CASEWORKER].pk],
     ),
     Case(
         "partnerships:user_edit",
-        ADMIN,
+        "users.manage",
         own=lambda p: [p.caseworker.pk],
         foreign=lambda p: [p.foreign[Role.CASEWORKER].pk],
     ),
-    Case("partnerships:user_set_active", ADMIN, own=lambda p: [p.caseworker.pk], status_ok=405),
-    Case("partnerships:user_reset_lockout", ADMIN, own=lambda p: [p.caseworker.pk], status_ok=405),
+    Case(
+        "partnerships:user_set_active",
+        "users.manage",
+        own=lambda p: [p.caseworker.pk],
+        status_ok=405,
+    ),
+    Case(
+        "partnerships:user_reset_lockout",
+        "users.manage",
+        own=lambda p: [p.caseworker.pk],
+        status_ok=405,
+    ),
     Case(
         "partnerships:user_reset_second_factor",
-        ADMIN,
+        "users.manage",
         own=lambda p: [p.caseworker.pk],
         status_ok=405,
     ),

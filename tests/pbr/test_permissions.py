@@ -3,12 +3,8 @@ from decimal import Decimal
 
 from pbr import services
 from pbr.models import Contract, Outcome
-from siv.roles import Role
 from tests.factories.pbr import make_contract
 from tests.matrix import Case, run_matrix
-
-READERS = frozenset({Role.CONTROLLER, Role.ADMIN, Role.MUNICIPAL_LEAD})
-WRITERS = frozenset({Role.CONTROLLER})
 
 
 def _contract(p, world):
@@ -56,24 +52,24 @@ def _invoice(p, world):
 
 
 CASES = [
-    Case("pbr:overview", READERS, own=lambda p: (_contract(p, p.own), None)[1]),
-    Case("pbr:ledger", READERS),
-    Case("pbr:contract_list", READERS),
-    Case("pbr:rates", READERS),
-    Case("pbr:detect", WRITERS),
-    Case("pbr:contract_create", WRITERS),
-    Case("pbr:rate_create", WRITERS),
-    Case("pbr:band_create", WRITERS),
-    Case("pbr:statement", READERS, own=own_municipality, foreign=foreign_municipality),
-    Case("pbr:business_case", READERS, own=own_municipality, foreign=foreign_municipality),
-    Case("pbr:what_if", READERS, own=own_municipality, foreign=foreign_municipality),
-    Case("pbr:contract_detail", READERS, own=own_contract, foreign=foreign_contract),
-    Case("pbr:version_create", WRITERS, own=own_contract, foreign=foreign_contract),
-    Case("pbr:invoice_create", WRITERS, own=own_contract, foreign=foreign_contract),
-    Case("pbr:payment_create", WRITERS, own=own_contract, foreign=foreign_contract),
+    Case("pbr:overview", "ledger.view", own=lambda p: (_contract(p, p.own), None)[1]),
+    Case("pbr:ledger", "ledger.view"),
+    Case("pbr:contract_list", "ledger.view"),
+    Case("pbr:rates", "ledger.view"),
+    Case("pbr:detect", "ledger.write"),
+    Case("pbr:contract_create", "ledger.write"),
+    Case("pbr:rate_create", "ledger.write"),
+    Case("pbr:band_create", "ledger.write"),
+    Case("pbr:statement", "ledger.view", own=own_municipality, foreign=foreign_municipality),
+    Case("pbr:business_case", "ledger.view", own=own_municipality, foreign=foreign_municipality),
+    Case("pbr:what_if", "ledger.view", own=own_municipality, foreign=foreign_municipality),
+    Case("pbr:contract_detail", "ledger.view", own=own_contract, foreign=foreign_contract),
+    Case("pbr:version_create", "ledger.write", own=own_contract, foreign=foreign_contract),
+    Case("pbr:invoice_create", "ledger.write", own=own_contract, foreign=foreign_contract),
+    Case("pbr:payment_create", "ledger.write", own=own_contract, foreign=foreign_contract),
     Case(
         "pbr:invoice_pdf",
-        READERS,
+        "ledger.view",
         own=lambda p: _invoice(p, p.own),
         foreign=lambda p: _invoice(p, p.foreign),
     ),

@@ -1,4 +1,3 @@
-from siv.roles import Role
 from tests.api.conftest import citizen_in
 from tests.matrix import Case, run_matrix
 
@@ -11,13 +10,11 @@ def _foreign(p):
     return [citizen_in(p.foreign, p.cluster).pk]
 
 
-CASEWORKER = frozenset({Role.CASEWORKER})
-
 CASES = [
-    Case("privacy:citizen_privacy", CASEWORKER, own=_own, foreign=_foreign),
+    Case("privacy:citizen_privacy", "privacy.manage", own=_own, foreign=_foreign),
     Case(
         "privacy:citizen_export",
-        CASEWORKER,
+        "privacy.manage",
         own=lambda p: [*_own(p), "json"],
         foreign=lambda p: [*_foreign(p), "json"],
     ),

@@ -2,9 +2,6 @@ from siv.roles import Role
 from tests.factories.reporting import ReportArtifactFactory, ReportJobFactory
 from tests.matrix import Case, run_matrix
 
-READERS = frozenset({Role.CONTROLLER, Role.ADMIN, Role.MUNICIPAL_LEAD})
-WRITERS = frozenset({Role.CONTROLLER, Role.ADMIN})
-
 
 def own_job(p):
     return [ReportJobFactory(created_by=p.lead).pk]
@@ -23,19 +20,19 @@ def foreign_artifact(p):
 
 
 CASES = [
-    Case("reporting:indicators", READERS),
-    Case("reporting:esf", READERS),
-    Case("reporting:start_figures", READERS),
-    Case("reporting:hours", READERS),
-    Case("reporting:job_list", READERS),
-    Case("reporting:job_create", READERS),
-    Case("reporting:targets", WRITERS),
-    Case("reporting:project_settings", WRITERS),
-    Case("reporting:report_texts_progress", WRITERS),
-    Case("reporting:report_texts_final", WRITERS),
-    Case("reporting:job_detail", READERS, own=own_job, foreign=foreign_job),
-    Case("reporting:job_progress", READERS, own=own_job, foreign=foreign_job),
-    Case("reporting:artifact_download", READERS, own=own_artifact, foreign=foreign_artifact),
+    Case("reporting:indicators", "reports.view"),
+    Case("reporting:esf", "reports.view"),
+    Case("reporting:start_figures", "reports.view"),
+    Case("reporting:hours", "reports.view"),
+    Case("reporting:job_list", "reports.view"),
+    Case("reporting:job_create", "reports.view"),
+    Case("reporting:targets", "reports.write"),
+    Case("reporting:project_settings", "reports.write"),
+    Case("reporting:report_texts_progress", "reports.write"),
+    Case("reporting:report_texts_final", "reports.write"),
+    Case("reporting:job_detail", "reports.view", own=own_job, foreign=foreign_job),
+    Case("reporting:job_progress", "reports.view", own=own_job, foreign=foreign_job),
+    Case("reporting:artifact_download", "reports.view", own=own_artifact, foreign=foreign_artifact),
 ]
 
 test_permission, test_signed_out_is_sent_to_login = run_matrix(CASES)
