@@ -15,8 +15,8 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from partnerships.models import Cluster, ClusterMembership, User
-from siv.access import has_role
-from siv.roles import MUNICIPAL_ROLES, Role
+from siv.permissions import has_perm
+from siv.roles import MUNICIPAL_ROLES
 
 from .models import (
     Camp,
@@ -34,29 +34,11 @@ from .models import (
 MILESTONE_HORIZON_DAYS = 30
 
 
-def may_manage_companies(user) -> bool:
-    """Creating companies and assigning business developers is the fund's office work."""
-    return has_role(user, Role.CONTROLLER, Role.ADMIN)
-
-
-def may_run_recruitment(user) -> bool:
-    """The fund runs campaigns, boot camps and camps."""
-    return has_role(user, Role.CONTROLLER, Role.ADMIN, Role.BUSINESS_DEVELOPER)
-
-
-def may_see_camps(user) -> bool:
-    """Camps and programmes: the fund and the municipalities in the clusters."""
-    return has_role(user, Role.CONTROLLER, Role.ADMIN, Role.BUSINESS_DEVELOPER, *MUNICIPAL_ROLES)
-
-
-may_see_programmes = may_see_camps
-
-
 def clusters_for_user(user) -> QuerySet[Cluster]:
     """The clusters whose programme the user may follow."""
-    if may_run_recruitment(user):
+    if has_perm(user, "recruitment.run"):
         return Cluster.objects.all()
-    if has_role(user, *MUNICIPAL_ROLES):
+    if has_perm(user, "programme.view"):  # the municipalities: their own clusters
         return Cluster.objects.filter(memberships__municipality=user.municipality_id).distinct()
     return Cluster.objects.none()
 

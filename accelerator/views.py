@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from siv import audit
 from siv.access import get_for_user_or_404
 from siv.forms import add_validation_error
+from siv.permissions import has_perm, permission_required
 
 from . import charts, forms, selectors, services
 from .filters import CompanyFilter
@@ -77,14 +78,12 @@ def company_list(request):
         {
             "filter": company_filter,
             "page": page,
-            "may_create": selectors.may_manage_companies(request.user),
         },
     )
 
 
+@permission_required("companies.manage")
 def company_create(request):
-    if not selectors.may_manage_companies(request.user):
-        raise Http404
     form = forms.CompanyForm(request.POST or None, may_assign_developer=True)
     company = _saved(request, form, partial(services.company_create, by=request.user))
     if company is not None:
@@ -151,7 +150,7 @@ def company_edit(request, pk: int):
     form = forms.CompanyForm(
         request.POST or None,
         instance=company,
-        may_assign_developer=selectors.may_manage_companies(request.user),
+        may_assign_developer=has_perm(request.user, "companies.manage"),
     )
     save = partial(services.company_update, company=company, by=request.user)
     if _saved(request, form, save, instance=company):
@@ -335,9 +334,8 @@ def company_record_edit(request, pk: int, kind: str, item_pk: int):
 # Programmes and recruitment ----------------------------------------------------------------
 
 
+@permission_required("programme.view")
 def programme_list(request):
-    if not selectors.may_see_programmes(request.user):
-        raise Http404
     return render(
         request,
         "accelerator/programme_list.html",
@@ -345,12 +343,13 @@ def programme_list(request):
     )
 
 
+@permission_required("programme.view")
 def programme_detail(request, cluster_pk: int):
     cluster = selectors.clusters_for_user(request.user).filter(pk=cluster_pk).first()
     if cluster is None:
         raise Http404
     programme = Programme.objects.filter(cluster=cluster).first()
-    can_write = selectors.may_manage_companies(request.user)
+    can_write = has_perm(request.user, "companies.manage")
     form = forms.ProgrammeStartForm(
         request.POST or None, initial={"start": programme.start if programme else None}
     )
@@ -380,22 +379,20 @@ def programme_detail(request, cluster_pk: int):
     )
 
 
+@permission_required("programme.view")
 def campaign_list(request):
-    if not selectors.may_see_programmes(request.user):
-        raise Http404
     page = Paginator(selectors.campaign_list(user=request.user), PAGE_SIZE).get_page(
         request.GET.get("side")
     )
     return render(
         request,
         "accelerator/campaign_list.html",
-        {"page": page, "may_create": selectors.may_run_recruitment(request.user)},
+        {"page": page},
     )
 
 
+@permission_required("recruitment.run")
 def campaign_create(request):
-    if not selectors.may_run_recruitment(request.user):
-        raise Http404
     form = forms.CampaignForm(request.POST or None)
     campaign = _saved(
         request, form, lambda **data: services.campaign_create(by=request.user, **data)
@@ -470,22 +467,20 @@ def campaign_attendance(request, pk: int):
 # Camps -------------------------------------------------------------------------------------
 
 
+@permission_required("programme.view")
 def camp_list(request):
-    if not selectors.may_see_camps(request.user):
-        raise Http404
     page = Paginator(selectors.camp_list(user=request.user), PAGE_SIZE).get_page(
         request.GET.get("side")
     )
     return render(
         request,
         "accelerator/camp_list.html",
-        {"page": page, "may_create": selectors.may_run_recruitment(request.user)},
+        {"page": page},
     )
 
 
+@permission_required("recruitment.run")
 def camp_create(request):
-    if not selectors.may_run_recruitment(request.user):
-        raise Http404
     form = forms.CampForm(request.POST or None)
     camp = _saved(request, form, lambda **data: services.camp_create(by=request.user, **data))
     if camp:

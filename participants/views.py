@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from siv import audit
-from siv.access import get_for_user_or_404, has_role
+from siv.access import get_for_user_or_404
 from siv.forms import add_validation_error
-from siv.roles import Role
+from siv.permissions import permission_required
 
 from . import selectors, services, services_screens
 from . import selectors_screens as screens
@@ -55,13 +55,6 @@ from .models import (
     week_monday,
 )
 
-CITIZEN_READERS = (
-    Role.CASEWORKER,
-    Role.MUNICIPAL_LEAD,
-    Role.EMPLOYMENT_ACTOR,
-    Role.CONTROLLER,
-    Role.ADMIN,
-)
 PAGE_SIZE = 50
 
 
@@ -72,9 +65,8 @@ def _citizen_url(citizen: Citizen) -> str:
 # --- Citizen list and page -----------------------------------------------------------------
 
 
+@permission_required("citizens.view")
 def citizen_list(request):
-    if not has_role(request.user, *CITIZEN_READERS):
-        raise Http404
     visibility = screens.visibility_for(request.user)
     citizen_filter = CitizenFilter(
         request.GET or None,
@@ -115,7 +107,6 @@ def citizen_detail(request, pk: int):
         "hour_kinds": HoursKind.choices,
         "chart": screens.assessment_chart(assessments),
         "placements": placements,
-        "can_export_lookups": has_role(request.user, Role.CASEWORKER),
         "can_write": Citizen.objects.for_user(request.user, write=True)
         .filter(pk=citizen.pk)
         .exists(),
@@ -123,6 +114,7 @@ def citizen_detail(request, pk: int):
     return render(request, "participants/citizen_detail.html", context)
 
 
+@permission_required("citizens.write")
 def citizen_edit(request, pk: int):
     citizen = _writable_citizen(request, pk)
     form = CitizenEditForm(
@@ -143,9 +135,8 @@ def citizen_edit(request, pk: int):
     )
 
 
+@permission_required("citizens.cpr_reveal")
 def citizen_cpr_reveal(request, pk: int):
-    if not has_role(request.user, Role.CASEWORKER, Role.EMPLOYMENT_ACTOR):
-        raise Http404
     citizen = get_for_user_or_404(Citizen, request.user, pk=pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -163,9 +154,8 @@ def citizen_cpr_reveal(request, pk: int):
     return response
 
 
+@permission_required("citizens.lookups_export")
 def citizen_lookups_export(request, pk: int):
-    if not has_role(request.user, Role.CASEWORKER):
-        raise Http404
     citizen = get_for_user_or_404(Citizen, request.user, pk=pk)
     rows = services_screens.lookups_export(citizen=citizen, by=request.user)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -187,9 +177,8 @@ def citizen_lookups_export(request, pk: int):
 # --- Visitation in dialogue ----------------------------------------------------------------
 
 
+@permission_required("citizens.view")
 def visitation_list(request):
-    if not has_role(request.user, *CITIZEN_READERS):
-        raise Http404
     status = request.GET.get("status", VisitationStatus.PROPOSED)
     if status not in VisitationStatus.values:
         status = ""
@@ -203,16 +192,12 @@ def visitation_list(request):
             "status": status,
             "statuses": VisitationStatus.choices,
             "visibility": screens.visibility_for(request.user),
-            "can_propose": has_role(request.user, Role.CASEWORKER),
-            "can_review": has_role(request.user, Role.EMPLOYMENT_ACTOR),
-            "can_meet": has_role(request.user, Role.CASEWORKER, Role.EMPLOYMENT_ACTOR),
         },
     )
 
 
+@permission_required("visitations.propose")
 def visitation_propose(request):
-    if not has_role(request.user, Role.CASEWORKER):
-        raise Http404
     form = VisitationProposeForm(
         request.POST or None,
         user=request.user,
@@ -247,9 +232,8 @@ def _visitation(request, pk: int) -> Visitation:
     )
 
 
+@permission_required("visitations.review")
 def visitation_review(request, pk: int):
-    if not has_role(request.user, Role.EMPLOYMENT_ACTOR):
-        raise Http404
     visitation = _visitation(request, pk)
     form = VisitationReviewForm(
         request.POST or None, initial={"realistic_20_hours": visitation.realistic_20_hours}
@@ -284,9 +268,8 @@ def visitation_review(request, pk: int):
     )
 
 
+@permission_required("visitations.match_meeting")
 def visitation_match_meeting(request, pk: int):
-    if not has_role(request.user, Role.CASEWORKER, Role.EMPLOYMENT_ACTOR):
-        raise Http404
     visitation = _visitation(request, pk)
     form = MatchMeetingForm(
         request.POST or None,
@@ -319,11 +302,8 @@ def visitation_match_meeting(request, pk: int):
     )
 
 
+@permission_required("revisitations.view")
 def revisitation_overview(request):
-    if not has_role(
-        request.user, Role.CASEWORKER, Role.MUNICIPAL_LEAD, Role.CONTROLLER, Role.ADMIN
-    ):
-        raise Http404
     # Every municipality the user sees, each slot's most urgent exits; or one municipality
     # (?kommune=<id>) with all of them.
     one = request.GET.get("kommune")
@@ -342,7 +322,6 @@ def revisitation_overview(request):
         {
             "rows": rows,
             "one_municipality": one is not None,
-            "can_propose": has_role(request.user, Role.CASEWORKER),
             "visibility": screens.visibility_for(request.user),
         },
     )
@@ -367,9 +346,8 @@ def _week_label(monday: date) -> str:
     return f"{year}-W{week:02d}"
 
 
+@permission_required("hours.actor_week")
 def hours_week(request):
-    if not has_role(request.user, Role.EMPLOYMENT_ACTOR):
-        raise Http404
     monday = _parse_week(request.POST.get("uge") or request.GET.get("uge"))
     # A page of citizens at a time: a large actor's whole week would be thousands of fields.
     page_number = request.POST.get("side") or request.GET.get("side")
@@ -526,6 +504,7 @@ TRACK_FORMS = {
 }
 
 
+@permission_required("citizens.write")
 def track_form(request, pk: int, kind: str):
     spec = TRACK_FORMS[kind]
     citizen = _writable_citizen(request, pk)
@@ -553,6 +532,7 @@ def track_form(request, pk: int, kind: str):
     )
 
 
+@permission_required("citizens.write")
 def pause_end(request, pk: int, pause_pk: int):
     pause = get_for_user_or_404(
         Pause.objects.select_related("citizen"),
@@ -582,6 +562,7 @@ def pause_end(request, pk: int, pause_pk: int):
     )
 
 
+@permission_required("citizens.write")
 def placement_add(request, pk: int):
     citizen = _writable_citizen(request, pk)
     form = PlacementForm(request.POST or None)
@@ -618,6 +599,7 @@ def _writable_placement(request, pk: int, placement_pk: int) -> Placement:
     )
 
 
+@permission_required("citizens.write")
 def placement_edit(request, pk: int, placement_pk: int):
     placement = _writable_placement(request, pk, placement_pk)
     form = PlacementEditForm(request.POST or None, placement=placement)
@@ -652,6 +634,7 @@ def placement_edit(request, pk: int, placement_pk: int):
     )
 
 
+@permission_required("citizens.write")
 def placement_retention(request, pk: int, placement_pk: int, weeks: int):
     placement = _writable_placement(request, pk, placement_pk)
     if weeks not in RETENTION_WEEKS or not placement.is_paid:

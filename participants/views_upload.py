@@ -7,13 +7,12 @@ import secrets
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from siv.access import has_role
-from siv.roles import Role
+from siv.permissions import permission_required
 
 from . import hours_upload
 from .models import Citizen, HoursKind
@@ -43,13 +42,8 @@ class HoursUploadForm(forms.Form):
         return upload
 
 
-def _gate(request) -> None:
-    if not has_role(request.user, Role.EMPLOYMENT_ACTOR):
-        raise Http404
-
-
+@permission_required("hours.actor_week")
 def hours_upload_view(request):
-    _gate(request)
     form = HoursUploadForm(request.POST or None, request.FILES or None)
     preview = None
     confirm_token = ""
@@ -80,8 +74,8 @@ def _rows_to_show(user, preview) -> list[tuple]:
     return [(r, citizens.get(r.citizen_id), HoursKind(r.kind).label) for r in preview.rows]
 
 
+@permission_required("hours.actor_week")
 def hours_upload_confirm(request):
-    _gate(request)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     stored = request.session.pop(SESSION_KEY, None)

@@ -1,7 +1,7 @@
 """Partnerships' screens: thin views over selectors (reads) and services (writes).
 
 Objects come through the scoping querysets (foreign ones answer 404); pages that only some
-roles have at all are gated with `has_role`, which also answers 404.
+roles have at all are gated with `permission_required`, which also answers 404.
 """
 
 from __future__ import annotations
@@ -12,16 +12,16 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from siv import audit
-from siv.access import get_for_user_or_404, has_role
+from siv.access import get_for_user_or_404
 from siv.forms import add_validation_error
 from siv.models import AuditAction
-from siv.roles import Role
+from siv.permissions import permission_required, require_perm
 
 from . import selectors, services
 from .filters import OrganisationFilter, PartnershipFilter, SteeringMeetingFilter, UserFilter
@@ -39,8 +39,6 @@ from .forms import (
 )
 from .models import (
     EVALUATION_QUESTIONS,
-    PROGRAMME_WRITERS,
-    STEERING_READERS,
     Answer,
     Cluster,
     CollaborationEvaluation,
@@ -51,11 +49,6 @@ from .models import (
 )
 
 PAGE_SIZE = 50
-
-
-def _require(user, roles) -> None:
-    if not has_role(user, *roles):
-        raise Http404
 
 
 def _page(request, queryset):
@@ -95,7 +88,6 @@ def cluster_list(request):
         "partnerships/cluster_list.html",
         {
             "page": _page(request, selectors.cluster_list(user=request.user)),
-            "can_edit": has_role(request.user, *PROGRAMME_WRITERS),
         },
     )
 
@@ -114,8 +106,8 @@ def cluster_detail(request, pk: int):
     )
 
 
+@permission_required("partnerships.manage")
 def cluster_edit(request, pk: int | None = None):
-    _require(request.user, PROGRAMME_WRITERS)
     cluster = get_for_user_or_404(Cluster, request.user, write=True, pk=pk) if pk else None
     form = ClusterForm(request.POST or None, instance=cluster)
     saved = _saved(
@@ -138,8 +130,8 @@ def cluster_edit(request, pk: int | None = None):
     )
 
 
+@permission_required("partnerships.manage")
 def membership_edit(request, pk: int, membership_pk: int | None = None):
-    _require(request.user, PROGRAMME_WRITERS)
     cluster = get_for_user_or_404(Cluster, request.user, write=True, pk=pk)
     membership = get_object_or_404(cluster.memberships, pk=membership_pk) if membership_pk else None
     form = MembershipForm(request.POST or None, instance=membership, cluster=cluster)
@@ -169,8 +161,8 @@ def membership_edit(request, pk: int, membership_pk: int | None = None):
 # Organisations
 
 
+@permission_required("partnerships.manage")
 def organisation_list(request):
-    _require(request.user, PROGRAMME_WRITERS)
     org_filter = OrganisationFilter(
         request.GET or None, queryset=selectors.organisation_list(user=request.user)
     )
@@ -181,8 +173,8 @@ def organisation_list(request):
     )
 
 
+@permission_required("partnerships.manage")
 def organisation_edit(request, pk: int | None = None):
-    _require(request.user, PROGRAMME_WRITERS)
     organisation = (
         get_for_user_or_404(Organisation, request.user, write=True, pk=pk) if pk else None
     )
@@ -216,7 +208,6 @@ def partnership_list(request):
         {
             "filter": partnership_filter,
             "page": _page(request, partnership_filter.qs),
-            "can_edit": has_role(request.user, *PROGRAMME_WRITERS),
         },
     )
 
@@ -240,8 +231,8 @@ def partnership_detail(request, pk: int):
     )
 
 
+@permission_required("partnerships.manage")
 def partnership_edit(request, pk: int | None = None):
-    _require(request.user, PROGRAMME_WRITERS)
     partnership = _writable_partnership(request, pk) if pk else None
     form = GrowthPartnershipForm(request.POST or None, instance=partnership)
     saved = _saved(
@@ -393,8 +384,8 @@ def evaluation_edit(request, pk: int, evaluation_pk: int | None = None):
 # Steering group
 
 
+@permission_required("steering.view")
 def steering_list(request):
-    _require(request.user, STEERING_READERS)
     meeting_filter = SteeringMeetingFilter(
         request.GET or None, queryset=selectors.steering_meeting_list(user=request.user)
     )
@@ -404,7 +395,6 @@ def steering_list(request):
         {
             "filter": meeting_filter,
             "page": _page(request, meeting_filter.qs),
-            "can_edit": has_role(request.user, *PROGRAMME_WRITERS),
         },
     )
 
@@ -423,8 +413,8 @@ def steering_detail(request, pk: int):
     )
 
 
+@permission_required("partnerships.manage")
 def steering_edit(request, pk: int | None = None):
-    _require(request.user, PROGRAMME_WRITERS)
     meeting = (
         get_for_user_or_404(SteeringGroupMeeting, request.user, write=True, pk=pk) if pk else None
     )
@@ -449,8 +439,8 @@ def steering_edit(request, pk: int | None = None):
     )
 
 
+@permission_required("partnerships.manage")
 def steering_delete(request, pk: int):
-    _require(request.user, PROGRAMME_WRITERS)
     meeting = get_for_user_or_404(SteeringGroupMeeting, request.user, write=True, pk=pk)
     if request.method == "POST":
         services.steering_meeting_delete(by=request.user, meeting=meeting)
@@ -470,16 +460,14 @@ def steering_delete(request, pk: int):
 
 # Users (administrator only)
 
-ADMINS = frozenset({Role.ADMIN})
-
 
 def _user_for_admin(request, pk: int) -> User:
-    _require(request.user, ADMINS)
+    require_perm(request.user, "users.manage")
     return get_for_user_or_404(User, request.user, write=True, pk=pk)
 
 
+@permission_required("users.manage")
 def user_list(request):
-    _require(request.user, ADMINS)
     user_filter = UserFilter(request.GET or None, queryset=selectors.user_list(user=request.user))
     criteria = {k: v for k, v in request.GET.items() if k != "side"}
     if criteria:
@@ -491,8 +479,8 @@ def user_list(request):
     )
 
 
+@permission_required("users.manage")
 def user_detail(request, pk: int):
-    _require(request.user, ADMINS)
     person = get_for_user_or_404(selectors.user_list(user=request.user), request.user, pk=pk)
     audit.record(AuditAction.VIEW, actor=request.user, obj=person)
     return render(
@@ -502,8 +490,8 @@ def user_detail(request, pk: int):
     )
 
 
+@permission_required("users.manage")
 def user_create(request):
-    _require(request.user, ADMINS)
     form = UserCreateForm(request.POST or None)
     saved = _saved(request, form, lambda data: services.user_create(by=request.user, **data))
     if saved:

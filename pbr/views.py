@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from siv import audit
 from siv.access import get_for_user_or_404
+from siv.permissions import permission_required
 
 from . import selectors, services, tasks
 from .forms import (
@@ -28,14 +29,8 @@ from .models import BenefitRate, Contract, EntryKind, LedgerEntry, SavingBand
 LEDGER_PAGE = 50
 
 
-def _gate(user, *, write: bool = False) -> None:
-    """Nobody outside the controller, admin and municipal lead roles sees the ledger."""
-    if Contract.objects.all().for_user(user, write=write).query.is_empty():
-        raise Http404
-
-
+@permission_required("ledger.view")
 def overview(request):
-    _gate(request.user)
     entries = LedgerEntry.objects.for_user(request.user)
     return render(
         request,
@@ -47,8 +42,8 @@ def overview(request):
     )
 
 
+@permission_required("ledger.view")
 def ledger(request):
-    _gate(request.user)
     ledger_filter = LedgerFilter(
         request.GET or None,
         queryset=selectors.ledger_for(request.user),
@@ -81,21 +76,17 @@ def statement(request, pk: int):
     )
 
 
+@permission_required("ledger.view")
 def contract_list(request):
-    _gate(request.user)
     return render(
         request,
         "pbr/contract_list.html",
-        {"contracts": selectors.contracts_for(request.user), "can_write": _can_write(request)},
+        {"contracts": selectors.contracts_for(request.user)},
     )
 
 
-def _can_write(request) -> bool:
-    return not Contract.objects.all().for_user(request.user, write=True).query.is_empty()
-
-
+@permission_required("ledger.write")
 def contract_create(request):
-    _gate(request.user, write=True)
     form = ContractForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -130,7 +121,6 @@ def contract_detail(request, pk: int):
             "versions": contract.versions.all(),
             "page": page,
             "totals": selectors.totals(contract.entries.all()),
-            "can_write": _can_write(request),
         },
     )
 
@@ -239,8 +229,8 @@ def invoice_pdf(request, pk: int):
     return response
 
 
+@permission_required("ledger.write")
 def detect(request):
-    _gate(request.user, write=True)
     if request.method == "POST":
         user_id = request.user.pk
         transaction.on_commit(lambda: tasks.detect_outcomes.delay(user_id=user_id))
@@ -300,15 +290,14 @@ def what_if(request, pk: int):
     )
 
 
+@permission_required("ledger.view")
 def rates(request):
-    _gate(request.user)
     return render(
         request,
         "pbr/rates.html",
         {
             "rates": BenefitRate.objects.for_user(request.user),
             "bands": SavingBand.objects.for_user(request.user),
-            "can_write": _can_write(request),
         },
     )
 
@@ -325,8 +314,8 @@ def band_create(request):
     )
 
 
+@permission_required("ledger.write")
 def _assumption_create(request, form_class, service, title):
-    _gate(request.user, write=True)
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

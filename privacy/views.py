@@ -8,21 +8,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from participants.models import Citizen
-from siv.access import get_for_user_or_404, has_role
-from siv.roles import Role
+from siv.access import get_for_user_or_404
+from siv.permissions import permission_required
 
 from . import services
 from .forms import ConsentRecordForm
 
 
 def _citizen(request, pk: int) -> Citizen:
-    if not has_role(request.user, Role.CASEWORKER):
-        raise Http404
     return get_for_user_or_404(
         Citizen.objects.select_related("municipality"), request.user, write=True, pk=pk
     )
 
 
+@permission_required("privacy.manage")
 def citizen_privacy(request, pk: int):
     citizen = _citizen(request, pk)
     form = ConsentRecordForm(request.POST or None)
@@ -38,6 +37,7 @@ def citizen_privacy(request, pk: int):
 
 
 @require_GET
+@permission_required("privacy.manage")
 def citizen_export(request, pk: int, fmt: str):
     if fmt not in ("json", "pdf"):
         raise Http404

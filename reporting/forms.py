@@ -5,9 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Cluster, Municipality, Region
 from siv.forms import Select
+from siv.permissions import has_perm
 
 from .models import FORMATS, HEADINGS, IndicatorCode, ProjectSettings, ReportFormat, ReportKind
-from .selectors import ReportParams, may_choose_scope, may_write
+from .selectors import ReportParams
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -49,7 +50,7 @@ class ScopeForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if user is not None and not may_choose_scope(user):
+        if user is not None and not has_perm(user, "reports.programme"):
             for name in ("region", "cluster", "municipality"):
                 del self.fields[name]
         _style(self)
@@ -78,7 +79,7 @@ class JobForm(ScopeForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        if user is not None and not may_write(user):
+        if user is not None and not has_perm(user, "reports.write"):
             self.fields["kind"].choices = [
                 c for c in ReportKind.choices if c[0] not in (ReportKind.PROGRESS, ReportKind.FINAL)
             ]

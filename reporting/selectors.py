@@ -16,7 +16,6 @@ from django.db.models import (
     Count,
     Q,
 )
-from django.http import Http404
 from django.utils import timezone
 
 from accelerator.models import Camp, Company, CompanyStatus
@@ -26,8 +25,7 @@ from participants.models import (
     HoursKind,
 )
 from partnerships.models import Cluster, Municipality, Region
-from siv.access import has_role
-from siv.roles import Role
+from siv.permissions import has_perm, require_perm
 
 from . import indicators
 from .models import (
@@ -40,8 +38,6 @@ from .models import (
     ReportNarrative,
 )
 
-READERS = (Role.CONTROLLER, Role.ADMIN, Role.MUNICIPAL_LEAD)
-WRITERS = (Role.CONTROLLER, Role.ADMIN)
 MONEY = Decimal("0.01")
 
 
@@ -92,20 +88,10 @@ def half_year_start(day: date) -> date:
     return date(day.year, 1 if day.month <= 6 else 7, 1)
 
 
-def require_reader(user) -> None:
-    if not has_role(user, *READERS):
-        raise Http404
-
-
-def require_writer(user) -> None:
-    if not has_role(user, *WRITERS):
-        raise Http404
-
-
 def params_for_user(user, params: ReportParams) -> ReportParams:
     """A municipal lead sees their own municipality only, whatever was asked for."""
-    require_reader(user)
-    if user.role == Role.MUNICIPAL_LEAD:
+    require_perm(user, "reports.view")
+    if not has_perm(user, "reports.programme"):
         municipality = user.municipality.name if user.municipality_id else "\u2205"
         return ReportParams(municipality=municipality, start=params.start, end=params.end)
     return params
@@ -510,12 +496,3 @@ def jobs_for(user):
 
 def artifacts_for(user):
     return ReportArtifact.objects.for_user(user).select_related("job", "created_by")
-
-
-def may_choose_scope(user) -> bool:
-    """Controllers and admins pick any scope; a municipal lead is held to their own."""
-    return has_role(user, *WRITERS)
-
-
-def may_write(user) -> bool:
-    return has_role(user, *WRITERS)

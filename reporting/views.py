@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from partnerships.models import Cluster, Municipality, Region
 from siv.access import get_for_user_or_404
+from siv.permissions import permission_required, require_perm
 
 from . import charts, esf, exports, panels, selectors, services
 from .forms import JobForm, NarrativeForm, ProjectSettingsForm, ScopeForm, TargetsForm
@@ -19,7 +20,7 @@ from .models import HEADINGS, ReportArtifact, ReportKind
 def _scope(request, default_start: date | None = None) -> tuple[ScopeForm, selectors.ReportParams]:
     """The scope and period asked for. With `default_start`, a request that names no period
     (a first visit, a page link) counts from that day; a cleared "Fra" counts from the start."""
-    selectors.require_reader(request.user)
+    require_perm(request.user, "reports.view")
     data = request.GET or None
     if default_start and "start" not in request.GET and "end" not in request.GET:
         data = request.GET.copy()
@@ -122,8 +123,8 @@ def hours(request):
     )
 
 
+@permission_required("reports.write")
 def targets(request):
-    selectors.require_writer(request.user)
     scope = {
         "region": Region.objects.filter(name=request.GET.get("region")).first(),
         "cluster": Cluster.objects.filter(number=request.GET.get("cluster") or None).first(),
@@ -148,8 +149,8 @@ def targets(request):
     )
 
 
+@permission_required("reports.write")
 def report_texts(request, kind: str):
-    selectors.require_writer(request.user)
     if kind not in HEADINGS:
         raise Http404
     today = timezone.localdate()
@@ -196,8 +197,8 @@ def report_texts(request, kind: str):
     )
 
 
+@permission_required("reports.write")
 def project_settings(request):
-    selectors.require_writer(request.user)
     form = ProjectSettingsForm(request.POST or None, instance=selectors.project_settings())
     if request.method == "POST" and form.is_valid():
         services.project_settings_save(by=request.user, **form.cleaned_data)
@@ -206,8 +207,8 @@ def project_settings(request):
     return render(request, "reporting/project_settings.html", {"form": form})
 
 
+@permission_required("reports.view")
 def job_create(request):
-    selectors.require_reader(request.user)
     if request.method == "POST":
         form = JobForm(request.POST, user=request.user)
     else:
@@ -228,8 +229,8 @@ def job_create(request):
     return render(request, "reporting/job_create.html", {"form": form})
 
 
+@permission_required("reports.view")
 def job_list(request):
-    selectors.require_reader(request.user)
     page = Paginator(selectors.jobs_for(request.user), 25).get_page(request.GET.get("side"))
     return render(request, "reporting/job_list.html", {"page": page})
 

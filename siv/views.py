@@ -9,7 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -27,8 +27,8 @@ from .filters import AuditEntryFilter
 from .forms import SignInForm, TokenForm
 from .middleware import SessionLimitsMiddleware
 from .models import AuditAction, AuditEntry
+from .permissions import permission_required
 from .registry import panels_for
-from .roles import Role
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -131,9 +131,8 @@ def home(request):
     return render(request, "siv/home.html", {"panels": panels, "has_role": has_role(user)})
 
 
+@permission_required("audit.view")
 def audit_log(request):
-    if not has_role(request.user, Role.ADMIN, Role.CONTROLLER):
-        raise Http404
     entries = AuditEntry.objects.for_user(request.user)
     log_filter = AuditEntryFilter(request.GET or None, queryset=entries)
     if request.GET:

@@ -20,12 +20,7 @@ from participants.models import (
     Placement,
     PlacementKind,
 )
-from siv.roles import Role
-
-# Roles that work with citizens by name (the screens show them name and masked CPR).
-PERSONAL_ROLES = frozenset(
-    {Role.CASEWORKER, Role.MUNICIPAL_LEAD, Role.EMPLOYMENT_ACTOR, Role.ADMIN}
-)
+from siv.permissions import has_perm
 
 
 class CitizenSerializer(serializers.ModelSerializer):
@@ -62,7 +57,7 @@ class CitizenSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         request = self.context.get("request")
-        if request is None or request.user.role not in PERSONAL_ROLES:
+        if request is None or not has_perm(request.user, "citizens.name"):
             data.update(first_name=None, last_name=None, cpr_masked=None)
         return data
 

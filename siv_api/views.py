@@ -11,11 +11,11 @@ from datetime import date
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -32,19 +32,9 @@ from reporting.indicators import Scope, compute
 from siv import audit
 from siv.access import get_for_user_or_404
 from siv.models import AuditAction
-from siv.roles import Role
+from siv.permissions import HasPermission
 
 from . import serializers as s
-
-ALL_ROLES = frozenset(Role)
-CITIZEN_ROLES = frozenset(
-    {Role.CASEWORKER, Role.MUNICIPAL_LEAD, Role.EMPLOYMENT_ACTOR, Role.CONTROLLER, Role.ADMIN}
-)
-HOURS_WRITE_ROLES = frozenset({Role.EMPLOYMENT_ACTOR, Role.CASEWORKER, Role.ADMIN})
-CAMP_ROLES = frozenset(
-    {Role.CASEWORKER, Role.MUNICIPAL_LEAD, Role.BUSINESS_DEVELOPER, Role.CONTROLLER, Role.ADMIN}
-)
-INDICATOR_ROLES = frozenset({Role.CONTROLLER, Role.ADMIN})
 
 
 def parse_iso_week(value: str) -> date:
@@ -58,23 +48,19 @@ def parse_iso_week(value: str) -> date:
         ) from None
 
 
-class RoleGateMixin:
+class PermissionGateMixin:
     """Token requests authenticate inside the view, so the sign-in middleware lets them in;
-    the role gate answers 404 to roles without business here."""
+    `HasPermission` answers 404 to roles without the view's `permission`."""
 
-    roles: frozenset[str] = ALL_ROLES
+    permission: str
+    permission_classes = [IsAuthenticated, HasPermission]
 
     @classmethod
     def as_view(cls, *args, **kwargs):
         return login_not_required(super().as_view(*args, **kwargs))
 
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        if getattr(request.user, "role", "") not in self.roles:
-            raise Http404
 
-
-class ScopedReadViewSet(RoleGateMixin, viewsets.ReadOnlyModelViewSet):
+class ScopedReadViewSet(PermissionGateMixin, viewsets.ReadOnlyModelViewSet):
     """List and detail of a scoped model. `personal` records are audited on every read."""
 
     model: type
@@ -113,7 +99,7 @@ class CitizenViewSet(ScopedReadViewSet):
     """Participants in the user's scope; masked CPR for named roles, never the full number."""
 
     model = Citizen
-    roles = CITIZEN_ROLES
+    permission = "citizens.view"
     personal = True
     serializer_class = s.CitizenSerializer
 
@@ -126,7 +112,7 @@ class CitizenViewSet(ScopedReadViewSet):
 
 class HoursViewSet(ScopedReadViewSet):
     model = HoursEntry
-    roles = CITIZEN_ROLES
+    permission = "citizens.view"
     personal = True
     serializer_class = s.HoursEntrySerializer
     criteria = ("page", "week", "citizen")
@@ -151,11 +137,11 @@ class HoursViewSet(ScopedReadViewSet):
         return entries
 
 
-class HoursWeekView(RoleGateMixin, APIView):
+class HoursWeekView(PermissionGateMixin, APIView):
     """The whole week for many citizens at once, all or nothing; the same body twice
     changes nothing. A row with hours null removes that entry."""
 
-    roles = HOURS_WRITE_ROLES
+    permission = "hours.write"
 
     @extend_schema(
         request=s.HoursWeekSerializer,
@@ -191,13 +177,8 @@ class ServiceCreateMixin(mixins.CreateModelMixin):
     """POST validates the body (ids in the user's write scope), then calls the service,
     which validates again, saves and writes the audit row."""
 
-    write_roles: frozenset[str] = frozenset()
+    write_permission: str
     create_serializer_class: type[serializers.Serializer]
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        if request.method == "POST" and request.user.role not in self.write_roles:
-            raise Http404
 
     def get_serializer_class(self):
         if self.action == "create":
@@ -226,8 +207,8 @@ class ServiceCreateMixin(mixins.CreateModelMixin):
 )
 class PlacementViewSet(ServiceCreateMixin, ScopedReadViewSet):
     model = Placement
-    roles = CITIZEN_ROLES | {Role.COMPANY_CONTACT}
-    write_roles = HOURS_WRITE_ROLES
+    permission = "placements.view"
+    write_permission = "citizens.write"
     personal = True
     serializer_class = s.PlacementSerializer
     create_serializer_class = s.PlacementCreateSerializer
@@ -241,8 +222,8 @@ class PlacementViewSet(ServiceCreateMixin, ScopedReadViewSet):
 )
 class ExitViewSet(ServiceCreateMixin, ScopedReadViewSet):
     model = ExitForm
-    roles = CITIZEN_ROLES
-    write_roles = HOURS_WRITE_ROLES
+    permission = "citizens.view"
+    write_permission = "citizens.write"
     personal = True
     serializer_class = s.ExitFormSerializer
     create_serializer_class = s.ExitCreateSerializer
@@ -253,6 +234,7 @@ class ExitViewSet(ServiceCreateMixin, ScopedReadViewSet):
 
 class CompanyViewSet(ScopedReadViewSet):
     model = Company
+    permission = "companies.view"
     serializer_class = s.CompanySerializer
 
     def get_queryset(self):
@@ -261,7 +243,7 @@ class CompanyViewSet(ScopedReadViewSet):
 
 class CampViewSet(ScopedReadViewSet):
     model = Camp
-    roles = CAMP_ROLES
+    permission = "programme.view"
     serializer_class = s.CampSerializer
 
     def get_queryset(self):
@@ -273,10 +255,10 @@ class CampViewSet(ScopedReadViewSet):
         )
 
 
-class IndicatorView(RoleGateMixin, APIView):
+class IndicatorView(PermissionGateMixin, APIView):
     """The indicator table (reporting.indicators.compute), as the command prints it."""
 
-    roles = INDICATOR_ROLES
+    permission = "reports.programme"
 
     @extend_schema(
         parameters=[s.IndicatorQuerySerializer],
