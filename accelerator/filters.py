@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Cluster, Municipality, User
 from siv.forms import Select
-from siv.roles import Role
+from siv.permissions import roles_with
 
 from .models import Company, CompanyRole, CompanyStatus
 
@@ -39,7 +39,7 @@ class CompanyFilter(django_filters.FilterSet):
         widget=Select,
         label=_("Forretningsudvikler"),
         field_name="business_developer",
-        queryset=User.objects.filter(role=Role.BUSINESS_DEVELOPER),
+        queryset=User.objects.filter(role__in=roles_with("companies.developer")),
     )
     name = django_filters.CharFilter(label=_("Navn eller CVR"), method="filter_name")
 

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Cluster, Organisation, OrganisationKind, User
-from siv.roles import Role
+from siv.permissions import roles_with
 
 from .models import (
     Buddy,
@@ -46,7 +46,7 @@ class CompanyForm(forms.ModelForm):
             del self.fields["business_developer"]
         else:
             self.fields["business_developer"].queryset = User.objects.filter(
-                role=Role.BUSINESS_DEVELOPER, is_active=True
+                role__in=roles_with("companies.developer"), is_active=True
             )
 
 

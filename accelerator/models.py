@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Cluster, Municipality, Organisation
 from siv.access import ScopedQuerySet
+from siv.permissions import has_perm
 from siv.roles import MUNICIPAL_ROLES, Role
 
 CVR_WEIGHTS = (2, 7, 6, 5, 4, 3, 2, 1)
@@ -272,7 +273,7 @@ class ClusterScopedQuerySet(ScopedQuerySet):
     cluster_field = "cluster"
 
     def scoped(self, user, *, write):
-        if user.role in (Role.ADMIN, Role.CONTROLLER, Role.BUSINESS_DEVELOPER):
+        if has_perm(user, "recruitment.run"):
             return self.all()
         if write:
             return self.none()
@@ -493,7 +494,7 @@ class Programme(models.Model):
 
 class CampaignQuerySet(ScopedQuerySet):
     def scoped(self, user, *, write):
-        if user.role in (Role.ADMIN, Role.CONTROLLER, Role.BUSINESS_DEVELOPER):
+        if has_perm(user, "recruitment.run"):
             return self.all()
         if write:
             return self.none()

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accelerator.models import Company, CompanyStatus
 from partnerships.models import Cluster, GrowthPartnership, Organisation, OrganisationKind, User
-from siv.roles import Role
+from siv.permissions import roles_with
 
 from . import cpr as cpr_lib
 from .models import (
@@ -203,7 +203,9 @@ class CitizenEditForm(forms.Form):
             ).order_by("name")
         if "caseworker" in self.fields:
             self.fields["caseworker"].queryset = User.objects.filter(
-                role=Role.CASEWORKER, municipality_id=citizen.municipality_id, is_active=True
+                role__in=roles_with("citizens.caseworker"),
+                municipality_id=citizen.municipality_id,
+                is_active=True,
             ).order_by("first_name", "last_name", "username")
 
     GROUPS = (

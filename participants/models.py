@@ -28,7 +28,8 @@ from partnerships.models import (
     OrganisationKind,
 )
 from siv.access import ScopedQuerySet
-from siv.roles import SENSITIVE_NOTE_ROLES, Role
+from siv.permissions import has_perm, roles_with
+from siv.roles import Role
 
 from . import cpr as cpr_lib
 
@@ -384,7 +385,7 @@ class PlacementQuerySet(CitizenRecordQuerySet):
 class CaseNoteQuerySet(CitizenRecordQuerySet):
     def scoped(self, user, *, write):
         notes = super().scoped(user, write=write)
-        if user.role not in SENSITIVE_NOTE_ROLES:
+        if not has_perm(user, "citizens.sensitive_notes"):
             notes = notes.filter(sensitive=False)
         return notes
 
@@ -539,7 +540,7 @@ class Citizen(models.Model):
             self.employment_actor.kind != OrganisationKind.EMPLOYMENT_ACTOR
         ):
             errors["employment_actor"] = _("Vælg en beskæftigelsesaktør.")
-        if self.caseworker_id and self.caseworker.role != Role.CASEWORKER:
+        if self.caseworker_id and self.caseworker.role not in roles_with("citizens.caseworker"):
             errors["caseworker"] = _("Vælg en sagsbehandler.")
         if self.phase2_start and not self.phase1_start:
             errors["phase2_start"] = _("Fase 2 kan ikke starte før fase 1.")

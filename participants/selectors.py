@@ -34,7 +34,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partnerships.models import ClusterMembership
-from siv.roles import Role
+from siv.permissions import PROGRAMME_MANAGERS
+from siv.roles import MUNICIPAL_ROLES
 
 from .models import (
     REVISITATION_DEADLINE_DAYS,
@@ -336,9 +337,9 @@ class SlotRow:
 
 def _memberships_for(user: Any) -> QuerySet[ClusterMembership]:
     memberships = ClusterMembership.objects.select_related("cluster", "municipality")
-    if user.role in (Role.ADMIN, Role.CONTROLLER):
+    if user.role in PROGRAMME_MANAGERS:
         return memberships
-    if user.role in (Role.CASEWORKER, Role.MUNICIPAL_LEAD):
+    if user.role in MUNICIPAL_ROLES:
         return memberships.filter(municipality_id=user.municipality_id)
     return memberships.none()
 

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from siv.access import get_for_user_or_404
-from siv.roles import CPR_ROLES, SENSITIVE_NOTE_ROLES, Role
+from siv.permissions import has_perm
 
 from . import cpr as cpr_lib
 from . import selectors
@@ -60,13 +60,11 @@ class Visibility:
 
 
 def visibility_for(user: Any) -> Visibility:
-    role = getattr(user, "role", "")
     return Visibility(
-        # The fund's controller sees pseudonyms only.
-        show_name=role != Role.CONTROLLER,
-        show_masked_cpr=role in CPR_ROLES or role == Role.ADMIN,
-        can_reveal_cpr=role in CPR_ROLES,
-        sensitive_notes=role in SENSITIVE_NOTE_ROLES,
+        show_name=has_perm(user, "citizens.name"),
+        show_masked_cpr=has_perm(user, "citizens.cpr_masked"),
+        can_reveal_cpr=has_perm(user, "citizens.cpr_reveal"),
+        sensitive_notes=has_perm(user, "citizens.sensitive_notes"),
     )
 
 
@@ -77,9 +75,9 @@ ASSIGNMENT_FIELDS = ("employment_actor", "caseworker")
 
 def citizen_edit_fields(user: Any) -> tuple[str, ...]:
     """The citizen fields a role may change on the edit screen (never the CPR number)."""
-    if getattr(user, "role", "") == Role.EMPLOYMENT_ACTOR:
-        return tuple(f for f in CITIZEN_EDIT_FIELDS if f not in ASSIGNMENT_FIELDS)
-    return CITIZEN_EDIT_FIELDS
+    if has_perm(user, "citizens.assign"):
+        return CITIZEN_EDIT_FIELDS
+    return tuple(f for f in CITIZEN_EDIT_FIELDS if f not in ASSIGNMENT_FIELDS)
 
 
 # --- Citizen list search ---

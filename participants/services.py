@@ -19,7 +19,7 @@ from accelerator.models import Company, CompanyStatus
 from partnerships.models import User
 from siv import audit
 from siv.models import AuditAction
-from siv.roles import CPR_ROLES
+from siv.permissions import has_perm
 
 from . import cpr as cpr_lib
 from .models import (
@@ -134,7 +134,10 @@ def citizen_record_viewed(*, citizen: Citizen, by: User, purpose: str = "") -> N
 
 def cpr_reveal(*, citizen: Citizen, by: User, purpose: str = "") -> str:
     """The full CPR number for the roles that may see it, with a REVEAL row in the log."""
-    allowed = by.role in CPR_ROLES and Citizen.objects.for_user(by).filter(pk=citizen.pk).exists()
+    allowed = (
+        has_perm(by, "citizens.cpr_reveal")
+        and Citizen.objects.for_user(by).filter(pk=citizen.pk).exists()
+    )
     if not allowed:
         raise PermissionDenied(_("Du har ikke adgang til at se CPR-nummeret."))
     with transaction.atomic():

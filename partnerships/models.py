@@ -11,12 +11,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from siv.access import ScopedQuerySet
+from siv.permissions import has_perm
 from siv.roles import FUND_ROLES, MUNICIPAL_ROLES, Role
-
-# Who configures the programme (clusters, organisations, partnerships, steering group).
-PROGRAMME_WRITERS = frozenset({Role.ADMIN, Role.CONTROLLER})
-# Who reads the steering group's meetings and minutes.
-STEERING_READERS = PROGRAMME_WRITERS | {Role.BUSINESS_DEVELOPER, Role.MUNICIPAL_LEAD}
 
 
 class Region(models.Model):
@@ -48,10 +44,11 @@ class Municipality(models.Model):
 
 
 class ProgrammeQuerySet(ScopedQuerySet):
-    """Programme structure (clusters, slots): every role reads it, the programme writers edit."""
+    """Programme structure (clusters, slots): every role reads it, the programme managers
+    edit."""
 
     def scoped(self, user, *, write):
-        if write and user.role not in PROGRAMME_WRITERS:
+        if write and not has_perm(user, "partnerships.manage"):
             return self.none()
         return self.all()
 
@@ -112,7 +109,7 @@ class OrganisationKind(models.TextChoices):
 class OrganisationQuerySet(ScopedQuerySet):
     def scoped(self, user, *, write):
         if write:
-            return self.all() if user.role in PROGRAMME_WRITERS else self.none()
+            return self.all() if has_perm(user, "partnerships.manage") else self.none()
         # Names of partner organisations are not personal data: every role may see them.
         return self.all()
 
@@ -149,7 +146,7 @@ class Organisation(models.Model):
 
 class UserQuerySet(ScopedQuerySet):
     def scoped(self, user, *, write):
-        if user.role == Role.ADMIN:
+        if has_perm(user, "users.manage"):
             return self.all()
         if write:
             return self.none()  # roles and organisations are the administrator's to change
@@ -216,7 +213,7 @@ class User(AbstractUser):
 class GrowthPartnershipQuerySet(ScopedQuerySet):
     def scoped(self, user, *, write):
         role = user.role
-        if role in PROGRAMME_WRITERS:
+        if has_perm(user, "partnerships.manage"):
             return self.all()
         if write:
             return self.none()
@@ -324,11 +321,11 @@ class PartnershipMeeting(models.Model):
 
 class SteeringMeetingQuerySet(ScopedQuerySet):
     def scoped(self, user, *, write):
-        if user.role in PROGRAMME_WRITERS:
+        if has_perm(user, "partnerships.manage"):
             return self.all()
         if write:
             return self.none()
-        if user.role in STEERING_READERS:
+        if has_perm(user, "steering.view"):
             return self.all()
         return self.none()
 

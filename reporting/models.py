@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Cluster, Municipality, Region
 from siv.access import ScopedQuerySet
-from siv.roles import Role
+from siv.permissions import has_perm
 
 
 class IndicatorCode(models.TextChoices):
@@ -34,7 +34,7 @@ class IndicatorCode(models.TextChoices):
 
 class IndicatorTargetQuerySet(ScopedQuerySet):
     def scoped(self, user, *, write):
-        if user.role in (Role.ADMIN, Role.CONTROLLER):
+        if has_perm(user, "reports.write"):
             return self.all()
         # Targets are programme figures, not personal data: readable by every role.
         return self.none() if write else self.all()
@@ -102,7 +102,7 @@ class IndicatorTarget(models.Model):
 
 class ProjectSettingsQuerySet(ScopedQuerySet):
     def scoped(self, user, *, write):
-        if user.role in (Role.ADMIN, Role.CONTROLLER):
+        if has_perm(user, "reports.write"):
             return self.all()
         return self.none() if write else self.all()
 
@@ -186,7 +186,7 @@ HEADINGS = {ReportKind.PROGRESS: PROGRESS_HEADINGS, ReportKind.FINAL: FINAL_HEAD
 
 class NarrativeQuerySet(ScopedQuerySet):
     def scoped(self, user, *, write):
-        if user.role in (Role.ADMIN, Role.CONTROLLER):
+        if has_perm(user, "reports.write"):
             return self.all()
         return self.none()
 
@@ -258,9 +258,9 @@ def _danish_date(iso: str | None) -> str:
 
 class ReportJobQuerySet(ScopedQuerySet):
     def scoped(self, user, *, write):
-        if user.role in (Role.ADMIN, Role.CONTROLLER):
+        if has_perm(user, "reports.programme"):
             return self.all()
-        if user.role == Role.MUNICIPAL_LEAD:
+        if has_perm(user, "reports.view"):  # the municipal lead: their own exports
             return self.filter(created_by=user)
         return self.none()
 

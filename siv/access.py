@@ -18,13 +18,11 @@ from .roles import Role
 M = TypeVar("M", bound=models.Model)
 
 
-def has_role(user: Any, *roles: str) -> bool:
-    """True for an active, signed-in user holding one of the roles."""
+def has_role(user: Any) -> bool:
+    """True for an active, signed-in user with a role. Which pages and actions the role opens
+    is siv/permissions.py's table; which rows it sees, the model's `scoped()`."""
     return bool(
-        getattr(user, "is_authenticated", False)
-        and user.is_active
-        and getattr(user, "role", "")
-        and (not roles or user.role in roles)
+        getattr(user, "is_authenticated", False) and user.is_active and getattr(user, "role", "")
     )
 
 

@@ -16,6 +16,3 @@ class Role(models.TextChoices):
 
 MUNICIPAL_ROLES = frozenset({Role.CASEWORKER, Role.MUNICIPAL_LEAD})
 FUND_ROLES = frozenset({Role.BUSINESS_DEVELOPER, Role.CONTROLLER})
-# Roles that may see a citizen's CPR number and sensitive (health) notes.
-CPR_ROLES = frozenset({Role.CASEWORKER, Role.EMPLOYMENT_ACTOR})
-SENSITIVE_NOTE_ROLES = CPR_ROLES
