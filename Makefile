@@ -38,7 +38,7 @@ test: export REDIS_URL ?= redis://127.0.0.1:6379/0
 test: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=siv.settings_test $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
@@ -50,8 +50,8 @@ fmt: $(VENV)/.installed
 	$(VENV)/bin/ruff format .
 
 messages: $(VENV)/.installed
-	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=static --ignore=staticfiles --ignore=tests
-	$(PY) manage.py compilemessages --ignore=.venv
+	DJANGO_SETTINGS_MODULE=siv.settings_test $(PY) manage.py makemessages -l en --ignore=.venv --ignore=static --ignore=staticfiles --ignore=tests
+	DJANGO_SETTINGS_MODULE=siv.settings_test $(PY) manage.py compilemessages --ignore=.venv
 
 worker: $(VENV)/.installed
 	$(VENV)/bin/celery -A siv worker --beat --loglevel=INFO
