@@ -35,41 +35,17 @@ from .models import (
     ProgrammeSlot,
 )
 
-
-def _snapshot(obj: models.Model) -> dict[str, Any]:
-    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
-
-
-def _save_new(obj: models.Model, *, by: User, details: dict | None = None) -> models.Model:
-    obj.full_clean()
-    obj.save()
-    audit.record(AuditAction.CREATE, actor=by, obj=obj, details=details)
-    return obj
-
-
-def _save_changes(obj: models.Model, before: dict[str, Any], *, by: User) -> models.Model:
-    obj.full_clean()
-    obj.save()
-    changed = audit.changed_fields(before, _snapshot(obj))
-    if changed:
-        audit.record(AuditAction.CHANGE, actor=by, obj=obj, details={"fields": changed})
-    return obj
-
-
 # Companies ---------------------------------------------------------------------------------
 
 
 @transaction.atomic
 def company_create(*, by: User, **fields: Any) -> Company:
-    return _save_new(Company(**fields), by=by)
+    return audit.save_and_record(Company(), by=by, changes=fields)
 
 
 @transaction.atomic
 def company_update(*, company: Company, by: User, **fields: Any) -> Company:
-    before = _snapshot(company)
-    for name, value in fields.items():
-        setattr(company, name, value)
-    return _save_changes(company, before, by=by)
+    return audit.save_and_record(company, by=by, changes=fields)
 
 
 @transaction.atomic
@@ -82,11 +58,15 @@ def company_drop_out(*, company: Company, date: datetime.date, reason: str, by: 
         raise ValidationError(_("Virksomheden er allerede frafaldet."))
     if not reason.strip():
         raise ValidationError({"reason": _("Angiv en årsag til frafaldet.")})
-    before = _snapshot(company)
-    company.status = CompanyStatus.DROPPED_OUT
-    company.dropped_out_on = date
-    company.dropout_reason = reason.strip()
-    return _save_changes(company, before, by=by)
+    return audit.save_and_record(
+        company,
+        by=by,
+        changes={
+            "status": CompanyStatus.DROPPED_OUT,
+            "dropped_out_on": date,
+            "dropout_reason": reason.strip(),
+        },
+    )
 
 
 # Programme and slots -----------------------------------------------------------------------
@@ -148,16 +128,17 @@ def company_enrol(
             cluster=cluster, municipality_id=company.municipality_id
         )
 
-    before = _snapshot(company)
-    company.slot = slot
-    company.enrolled_cluster = cluster
-    if company.entry_year is None:
-        company.entry_year = cluster.start_year
-    _save_changes(company, before, by=by)
+    audit.save_and_record(
+        company,
+        by=by,
+        changes={
+            "slot": slot,
+            "enrolled_cluster": cluster,
+            "entry_year": cluster.start_year if company.entry_year is None else company.entry_year,
+        },
+    )
     if invitation is not None:
-        invitation.selected = True
-        invitation.save(update_fields=["selected"])
-        audit.record(AuditAction.CHANGE, actor=by, obj=invitation, details={"fields": ["selected"]})
+        audit.save_and_record(invitation, by=by, changes={"selected": True})
     return company
 
 
@@ -180,11 +161,9 @@ def _shared_slot(*, company: Company, share_with: Company, cluster: Cluster) -> 
 @transaction.atomic
 def programme_set_start(*, cluster: Cluster, start: datetime.date, by: User) -> Programme:
     programme = Programme.objects.filter(cluster=cluster).first()
-    if programme is None:
-        return _save_new(Programme(cluster=cluster, start=start), by=by)
-    before = _snapshot(programme)
-    programme.start = start
-    return _save_changes(programme, before, by=by)
+    return audit.save_and_record(
+        programme or Programme(cluster=cluster), by=by, changes={"start": start}
+    )
 
 
 # Records on a company ----------------------------------------------------------------------
@@ -209,22 +188,19 @@ def financial_set(
     _lock(company)
     existing = CompanyFinancial.objects.filter(company=company, year=year).first()
     values = {"revenue": revenue, "ebitda": ebitda, "full_time_employees": full_time_employees}
-    if existing is None:
-        return _save_new(CompanyFinancial(company=company, year=year, **values), by=by)
-    before = _snapshot(existing)
-    for name, value in values.items():
-        setattr(existing, name, value)
-    return _save_changes(existing, before, by=by)
+    return audit.save_and_record(
+        existing or CompanyFinancial(company=company, year=year), by=by, changes=values
+    )
 
 
 @transaction.atomic
 def contact_add(*, company: Company, by: User, **fields: Any) -> CompanyContact:
-    return _save_new(CompanyContact(company=company, **fields), by=by)
+    return audit.save_and_record(CompanyContact(company=company), by=by, changes=fields)
 
 
 @transaction.atomic
 def buddy_add(*, company: Company, by: User, **fields: Any) -> Buddy:
-    return _save_new(Buddy(company=company, **fields), by=by)
+    return audit.save_and_record(Buddy(company=company), by=by, changes=fields)
 
 
 @transaction.atomic
@@ -241,32 +217,26 @@ def milestone_set(
     _lock(company)
     existing = Milestone.objects.filter(company=company, kind=kind).first()
     values = {"due_on": due_on, "done_on": done_on, "note": note}
-    if existing is None:
-        return _save_new(Milestone(company=company, kind=kind, **values), by=by)
-    before = _snapshot(existing)
-    for name, value in values.items():
-        setattr(existing, name, value)
-    return _save_changes(existing, before, by=by)
+    return audit.save_and_record(
+        existing or Milestone(company=company, kind=kind), by=by, changes=values
+    )
 
 
 @transaction.atomic
 def commitment_add(*, company: Company, by: User, **fields: Any) -> JobCommitment:
-    return _save_new(JobCommitment(company=company, **fields), by=by)
+    return audit.save_and_record(JobCommitment(company=company), by=by, changes=fields)
 
 
 @transaction.atomic
 def session_add(*, company: Company, by: User, **fields: Any) -> DevelopmentSession:
     fields.setdefault("developer", company.business_developer or by)
-    return _save_new(DevelopmentSession(company=company, **fields), by=by)
+    return audit.save_and_record(DevelopmentSession(company=company), by=by, changes=fields)
 
 
 @transaction.atomic
 def record_update(*, obj: models.Model, by: User, **fields: Any) -> models.Model:
     """Correct a row on a company (a contact, a buddy's training date, a commitment …)."""
-    before = _snapshot(obj)
-    for name, value in fields.items():
-        setattr(obj, name, value)
-    return _save_changes(obj, before, by=by)
+    return audit.save_and_record(obj, by=by, changes=fields)
 
 
 @transaction.atomic
@@ -280,7 +250,7 @@ def record_delete(*, obj: models.Model, by: User) -> None:
 
 @transaction.atomic
 def campaign_create(*, by: User, **fields: Any) -> Campaign:
-    return _save_new(Campaign(**fields), by=by)
+    return audit.save_and_record(Campaign(), by=by, changes=fields)
 
 
 @transaction.atomic
@@ -289,8 +259,10 @@ def campaign_invite(
 ) -> BootCampInvitation:
     if BootCampInvitation.objects.filter(campaign=campaign, company=company).exists():
         raise ValidationError(_("Virksomheden er allerede inviteret til denne boot camp."))
-    return _save_new(
-        BootCampInvitation(campaign=campaign, company=company, invited_on=invited_on), by=by
+    return audit.save_and_record(
+        BootCampInvitation(campaign=campaign, company=company),
+        by=by,
+        changes={"invited_on": invited_on},
     )
 
 
@@ -321,15 +293,12 @@ def boot_camp_register_attendance(
 
 @transaction.atomic
 def camp_create(*, by: User, **fields: Any) -> Camp:
-    return _save_new(Camp(**fields), by=by)
+    return audit.save_and_record(Camp(), by=by, changes=fields)
 
 
 @transaction.atomic
 def camp_update(*, camp: Camp, by: User, **fields: Any) -> Camp:
-    before = _snapshot(camp)
-    for name, value in fields.items():
-        setattr(camp, name, value)
-    return _save_changes(camp, before, by=by)
+    return audit.save_and_record(camp, by=by, changes=fields)
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 
 from .models import (
+    PROFILE_FIELDS,
     CaseNote,
     Citizen,
     CompetenceCourse,
@@ -84,13 +85,7 @@ CITIZEN_EXPORT_FIELDS = (
     "email",
     "address",
     "birth_date",
-    "target_group",
-    "benefit",
-    "isced",
-    "entry_status",
-    "migrant",
-    "disability",
-    "other_disadvantaged",
+    *PROFILE_FIELDS,
     "phase1_start",
     "phase2_start",
     "phase3_start",

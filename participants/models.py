@@ -393,6 +393,18 @@ class CaseNoteQuerySet(CitizenRecordQuerySet):
 # --- Citizen -------------------------------------------------------------------------------
 
 
+# The citizen's situation as the ESF start form asks it: personal data beyond the name.
+PROFILE_FIELDS = (
+    "target_group",
+    "benefit",
+    "isced",
+    "entry_status",
+    "migrant",
+    "disability",
+    "other_disadvantaged",
+)
+
+
 class Citizen(models.Model):
     """One participant per CPR number, also across re-entries."""
 
@@ -465,6 +477,9 @@ class Citizen(models.Model):
     updated_at = models.DateTimeField(_("ændret"), auto_now=True)
 
     objects = CitizenQuerySet.as_manager()
+
+    # The audit log names these fields when they change but keeps their values out.
+    audit_private_fields = ("gender", *PROFILE_FIELDS)
 
     class Meta:
         verbose_name = _("deltager")

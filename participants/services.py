@@ -25,6 +25,7 @@ from . import cpr as cpr_lib
 from .models import (
     MAX_HOURS_PER_KIND,
     MAX_HOURS_PER_WEEK,
+    PROFILE_FIELDS,
     CaseNote,
     Citizen,
     CompetenceCourse,
@@ -49,13 +50,7 @@ CITIZEN_FIELDS = (
     "phone",
     "email",
     "address",
-    "target_group",
-    "benefit",
-    "isced",
-    "entry_status",
-    "migrant",
-    "disability",
-    "other_disadvantaged",
+    *PROFILE_FIELDS,
     "municipality",
     "cluster",
     "partnership",
@@ -77,27 +72,10 @@ PLACEMENT_FIELDS = (
 )
 
 
-def _snapshot(obj, fields: Iterable[str]) -> dict[str, Any]:
-    return {f: getattr(obj, obj._meta.get_field(f).attname) for f in fields}
-
-
-def _set_fields(obj, allowed: Iterable[str], values: Mapping[str, Any]) -> list[str]:
+def _check_fields(allowed: Iterable[str], values: Mapping[str, Any]) -> None:
     unknown = set(values) - set(allowed)
     if unknown:
         raise TypeError(f"Unknown fields: {sorted(unknown)}")
-    before = _snapshot(obj, values)
-    for name, value in values.items():
-        setattr(obj, name, value)
-    return audit.changed_fields(before, _snapshot(obj, values))
-
-
-def _save(obj, *, by: User | None, action: str, details: Mapping[str, Any]):
-    """Validate, save and log one record in one transaction."""
-    obj.full_clean()
-    with transaction.atomic():
-        obj.save()
-        audit.record(action, actor=by, obj=obj, details=details)
-    return obj
 
 
 # --- Citizens ------------------------------------------------------------------------------
@@ -105,20 +83,20 @@ def _save(obj, *, by: User | None, action: str, details: Mapping[str, Any]):
 
 def citizen_create(*, by: User | None, cpr: str, **fields: Any) -> Citizen:
     parsed = cpr_lib.parse(cpr)
+    _check_fields(CITIZEN_FIELDS, fields)
     citizen = Citizen()
-    _set_fields(citizen, CITIZEN_FIELDS, fields)
     citizen.set_cpr(parsed.digits)
     if Citizen.objects.filter(cpr_hash=citizen.cpr_hash).exists():
         raise ValidationError(
             {"cpr": _("Der findes allerede en deltager med dette CPR-nummer.")},
             code="cpr_exists",
         )
-    return _save(citizen, by=by, action=AuditAction.CREATE, details={"fields": sorted(fields)})
+    return audit.save_and_record(citizen, by=by, changes=fields)
 
 
 def citizen_update(*, citizen: Citizen, by: User | None, **fields: Any) -> Citizen:
-    changed = _set_fields(citizen, CITIZEN_FIELDS, fields)
-    return _save(citizen, by=by, action=AuditAction.CHANGE, details={"fields": changed})
+    _check_fields(CITIZEN_FIELDS, fields)
+    return audit.save_and_record(citizen, by=by, changes=fields)
 
 
 def citizen_find_by_cpr(*, cpr: str) -> Citizen | None:
@@ -157,24 +135,22 @@ def visitation_propose(
     realistic_20_hours: bool | None = None,
     replaces_exit: ExitForm | None = None,
 ) -> Visitation:
-    visitation = Visitation(
-        citizen=citizen,
-        proposed_on=proposed_on or timezone.localdate(),
-        proposed_by=by,
-        partnership=partnership or citizen.partnership,
-        realistic_20_hours=realistic_20_hours,
-        replaces_exit=replaces_exit,
-    )
     if replaces_exit is not None and not replaces_exit.early:
         raise ValidationError(
             {"replaces_exit": _("Kun et tidligt ophør giver en plads til genvisitation.")}
         )
     if citizen.visitations.filter(status=VisitationStatus.PROPOSED).exists():
         raise ValidationError(_("Deltageren har allerede en visitation, der afventer vurdering."))
-    return _save(
-        visitation,
+    return audit.save_and_record(
+        Visitation(citizen=citizen),
         by=by,
-        action=AuditAction.CREATE,
+        changes={
+            "proposed_on": proposed_on or timezone.localdate(),
+            "proposed_by": by,
+            "partnership": partnership or citizen.partnership,
+            "realistic_20_hours": realistic_20_hours,
+            "replaces_exit": replaces_exit,
+        },
         details={"citizen": citizen.pk, "replaces_exit": getattr(replaces_exit, "pk", None)},
     )
 
@@ -185,6 +161,7 @@ def _review(
     status: str,
     reason: str = "",
     reviewed_on: date | None = None,
+    changes: Mapping[str, Any] | None = None,
 ) -> Visitation:
     if visitation.status != VisitationStatus.PROPOSED:
         raise ValidationError(_("Visitationen er allerede vurderet."))
@@ -193,16 +170,24 @@ def _review(
         raise ValidationError(
             {"reviewed_at": _("Vurderingen skal ligge mellem visitationsdatoen og i dag.")}
         )
-    visitation.status = status
-    visitation.rejection_reason = reason
-    visitation.reviewed_by = by
     # A decision taken earlier (registered afterwards, or in the demo) keeps its own day.
-    visitation.reviewed_at = (
+    reviewed_at = (
         timezone.now()
         if reviewed_on is None or reviewed_on == today
         else timezone.make_aware(datetime.combine(reviewed_on, time(12)))
     )
-    return _save(visitation, by=by, action=AuditAction.CHANGE, details={"status": status})
+    return audit.save_and_record(
+        visitation,
+        by=by,
+        changes={
+            **(changes or {}),
+            "status": status,
+            "rejection_reason": reason,
+            "reviewed_by": by,
+            "reviewed_at": reviewed_at,
+        },
+        details={"status": status},
+    )
 
 
 def visitation_accept(
@@ -212,9 +197,13 @@ def visitation_accept(
     realistic_20_hours: bool | None = None,
     reviewed_on: date | None = None,
 ) -> Visitation:
-    if realistic_20_hours is not None:
-        visitation.realistic_20_hours = realistic_20_hours
-    return _review(visitation, by, VisitationStatus.ACCEPTED, reviewed_on=reviewed_on)
+    return _review(
+        visitation,
+        by,
+        VisitationStatus.ACCEPTED,
+        reviewed_on=reviewed_on,
+        changes={} if realistic_20_hours is None else {"realistic_20_hours": realistic_20_hours},
+    )
 
 
 def visitation_reject(
@@ -236,15 +225,15 @@ def visitation_match_meeting(
     notes: str = "",
     start_on: date | None = None,
 ) -> Visitation:
-    visitation.match_meeting_date = meeting_date
-    visitation.match_meeting_participants = participants
-    visitation.match_meeting_notes = notes
-    visitation.start_on = start_on
-    return _save(
+    return audit.save_and_record(
         visitation,
         by=by,
-        action=AuditAction.CHANGE,
-        details={"fields": ["match_meeting", "start_on"]},
+        changes={
+            "match_meeting_date": meeting_date,
+            "match_meeting_participants": participants,
+            "match_meeting_notes": notes,
+            "start_on": start_on,
+        },
     )
 
 
@@ -257,10 +246,7 @@ def track_start_phase(*, citizen: Citizen, by: User | None, phase: int, start: d
         raise ValidationError(_("Ukendt fase."))
     if phase == 1 and not citizen.visitations.filter(status=VisitationStatus.ACCEPTED).exists():
         raise ValidationError(_("Forløbet kan først starte, når visitationen er godkendt."))
-    setattr(citizen, f"phase{phase}_start", start)
-    return _save(
-        citizen, by=by, action=AuditAction.CHANGE, details={"fields": [f"phase{phase}_start"]}
-    )
+    return audit.save_and_record(citizen, by=by, changes={f"phase{phase}_start": start})
 
 
 def pause_add(
@@ -272,13 +258,16 @@ def pause_add(
     end: date | None = None,
     note: str = "",
 ) -> Pause:
-    pause = Pause(citizen=citizen, start=start, end=end, reason=reason, note=note)
-    return _save(pause, by=by, action=AuditAction.CREATE, details={"citizen": citizen.pk})
+    return audit.save_and_record(
+        Pause(citizen=citizen),
+        by=by,
+        changes={"start": start, "end": end, "reason": reason, "note": note},
+        details={"citizen": citizen.pk},
+    )
 
 
 def pause_end(*, pause: Pause, by: User | None, end: date) -> Pause:
-    pause.end = end
-    return _save(pause, by=by, action=AuditAction.CHANGE, details={"fields": ["end"]})
+    return audit.save_and_record(pause, by=by, changes={"end": end})
 
 
 # --- Screening and progress ----------------------------------------------------------------
@@ -294,25 +283,30 @@ def screening_register(
     barrier_notes: str = "",
     wishes: str = "",
 ) -> Screening:
-    screening = Screening(
-        citizen=citizen,
-        screened_by=by,
-        screened_on=screened_on,
-        functional_level=functional_level,
-        barriers=list(barriers),
-        barrier_notes=barrier_notes,
-        wishes=wishes,
+    return audit.save_and_record(
+        Screening(citizen=citizen),
+        by=by,
+        changes={
+            "screened_by": by,
+            "screened_on": screened_on,
+            "functional_level": functional_level,
+            "barriers": list(barriers),
+            "barrier_notes": barrier_notes,
+            "wishes": wishes,
+        },
+        details={"citizen": citizen.pk},
     )
-    return _save(screening, by=by, action=AuditAction.CREATE, details={"citizen": citizen.pk})
 
 
 def assessment_register(
     *, citizen: Citizen, by: User | None, assessed_on: date, note: str = "", **scores: int
 ) -> ProgressAssessment:
-    assessment = ProgressAssessment(
-        citizen=citizen, assessed_by=by, assessed_on=assessed_on, note=note, **scores
+    return audit.save_and_record(
+        ProgressAssessment(citizen=citizen),
+        by=by,
+        changes={"assessed_by": by, "assessed_on": assessed_on, "note": note, **scores},
+        details={"citizen": citizen.pk},
     )
-    return _save(assessment, by=by, action=AuditAction.CREATE, details={"citizen": citizen.pk})
 
 
 # --- Hours ---------------------------------------------------------------------------------
@@ -474,21 +468,18 @@ def hours_save_week(
 def placement_create(
     *, citizen: Citizen, by: User | None, steps: Iterable[tuple[date, Decimal]] = (), **fields
 ) -> Placement:
-    placement = Placement(citizen=citizen)
-    _set_fields(placement, PLACEMENT_FIELDS, fields)
-    placement.full_clean()
+    _check_fields(PLACEMENT_FIELDS, fields)
     with transaction.atomic():
-        placement.save()
+        placement = audit.save_and_record(
+            Placement(citizen=citizen),
+            by=by,
+            changes=fields,
+            details={"citizen": citizen.pk, "company": getattr(fields.get("company"), "pk", None)},
+        )
         for from_date, hours in steps:
             step = PlacementStep(placement=placement, from_date=from_date, hours_per_week=hours)
             step.full_clean()
             step.save()
-        audit.record(
-            AuditAction.CREATE,
-            actor=by,
-            obj=placement,
-            details={"citizen": citizen.pk, "company": placement.company_id},
-        )
     return placement
 
 
@@ -510,27 +501,35 @@ def placement_update(
     """Change a placement and, when `plan` is given, replace its hour steps: all or nothing.
 
     The steps (kept or new) must lie inside the placement's possibly new dates."""
-    changed = _set_fields(placement, PLACEMENT_FIELDS, fields)
-    placement.full_clean()
+    _check_fields(PLACEMENT_FIELDS, fields)
     old_plan = {s.from_date: s.hours_per_week for s in placement.steps.all()}
     steps = list(old_plan.items()) if plan is None else list(plan)
-    _check_plan(placement, steps)
     new_plan = dict(steps)
-    for day, hours in new_plan.items():
-        PlacementStep(placement=placement, from_date=day, hours_per_week=hours).full_clean(
-            exclude=["placement"], validate_unique=False
-        )
     with transaction.atomic():
-        placement.save()
+        # Validated after the placement (its errors come first); a bad plan undoes the save.
+        audit.save_and_record(
+            placement,
+            by=by,
+            changes=fields,
+            related={"steps": (_plan_log(old_plan), _plan_log(new_plan))},
+        )
+        _check_plan(placement, steps)
+        for day, hours in new_plan.items():
+            PlacementStep(placement=placement, from_date=day, hours_per_week=hours).full_clean(
+                exclude=["placement"], validate_unique=False
+            )
         if new_plan != old_plan:
             placement.steps.all().delete()
             PlacementStep.objects.bulk_create(
                 PlacementStep(placement=placement, from_date=day, hours_per_week=hours)
                 for day, hours in sorted(new_plan.items())
             )
-            changed = sorted([*changed, "steps"])
-        audit.record(AuditAction.CHANGE, actor=by, obj=placement, details={"fields": changed})
     return placement
+
+
+def _plan_log(plan: Mapping[date, Decimal]) -> dict[str, str]:
+    """An hour plan as the audit log shows it: {"2026-03-02": "20.00"}."""
+    return {day.isoformat(): f"{hours:.2f}" for day, hours in sorted(plan.items())}
 
 
 def placement_step_set(
@@ -538,13 +537,18 @@ def placement_step_set(
 ) -> PlacementStep:
     step = PlacementStep.objects.filter(placement=placement, from_date=from_date).first()
     step = step or PlacementStep(placement=placement, from_date=from_date)
+    old_plan = {} if step.pk is None else {from_date: step.hours_per_week}
     step.hours_per_week = hours_per_week
     step.full_clean()
     if step.from_date < placement.start or (placement.end and step.from_date > placement.end):
         raise ValidationError({"from_date": _("Trinnet skal ligge inden for placeringen.")})
     with transaction.atomic():
         step.save()
-        audit.record(AuditAction.CHANGE, actor=by, obj=placement, details={"fields": ["steps"]})
+        audit.save_and_record(
+            placement,
+            by=by,
+            related={"steps": (_plan_log(old_plan), _plan_log({from_date: step.hours_per_week}))},
+        )
     return step
 
 
@@ -572,17 +576,9 @@ def placement_confirm_retention(
             _("Placeringen sluttede før %(weeks)s uger; fastholdelsen kan ikke bekræftes.")
             % {"weeks": weeks}
         )
-    setattr(placement, f"retained_{weeks}_confirmed_on", confirmed_on)
-    placement.full_clean()
-    with transaction.atomic():
-        placement.save()
-        audit.record(
-            AuditAction.CHANGE,
-            actor=by,
-            obj=placement,
-            details={"fields": [f"retained_{weeks}_confirmed_on"]},
-        )
-    return placement
+    return audit.save_and_record(
+        placement, by=by, changes={f"retained_{weeks}_confirmed_on": confirmed_on}
+    )
 
 
 def placement_move_to_company(
@@ -595,34 +591,29 @@ def placement_move_to_company(
         raise ValidationError({"company": _("Virksomheden er faldet fra programmet.")})
     if on <= placement.start or (placement.end and on > placement.end):
         raise ValidationError({"on": _("Flyttedatoen skal ligge inden for placeringen.")})
-    moved = Placement(
-        citizen=placement.citizen,
-        kind=placement.kind,
-        company=company,
-        start=on,
-        end=placement.end,
-        hours_per_week=placement.hours_on(on),
-        buddy="",
-        support_person=placement.support_person,
-        vitas_reference=placement.vitas_reference,
-        moved_from=placement,
-    )
+    changes = {
+        "kind": placement.kind,
+        "company": company,
+        "start": on,
+        "end": placement.end,
+        "hours_per_week": placement.hours_on(on),
+        "buddy": "",
+        "support_person": placement.support_person,
+        "vitas_reference": placement.vitas_reference,
+        "moved_from": placement,
+    }
     with transaction.atomic():
-        placement.end = on - timedelta(days=1)
-        placement.full_clean()
-        placement.save()
-        moved.full_clean()
-        moved.save()
+        audit.save_and_record(placement, by=by, changes={"end": on - timedelta(days=1)})
+        moved = audit.save_and_record(
+            Placement(citizen=placement.citizen),
+            by=by,
+            changes=changes,
+            details={"moved_from": placement.pk, "company": company.pk},
+        )
         for step in placement.steps.filter(from_date__gt=on):
             PlacementStep.objects.create(
                 placement=moved, from_date=step.from_date, hours_per_week=step.hours_per_week
             )
-        audit.record(
-            AuditAction.CREATE,
-            actor=by,
-            obj=moved,
-            details={"moved_from": placement.pk, "company": company.pk},
-        )
     return moved
 
 
@@ -639,8 +630,9 @@ def company_placements_move(
 
 
 def course_register(*, citizen: Citizen, by: User | None, **fields) -> CompetenceCourse:
-    course = CompetenceCourse(citizen=citizen, **fields)
-    return _save(course, by=by, action=AuditAction.CREATE, details={"citizen": citizen.pk})
+    return audit.save_and_record(
+        CompetenceCourse(citizen=citizen), by=by, changes=fields, details={"citizen": citizen.pk}
+    )
 
 
 # --- Exit, follow-up, notes ----------------------------------------------------------------
@@ -656,16 +648,6 @@ def exit_register(
     early: bool = False,
     note: str = "",
 ) -> ExitForm:
-    exit_form = ExitForm(
-        citizen=citizen,
-        exit_date=exit_date,
-        status=status,
-        not_available_reason=not_available_reason,
-        early=early,
-        note=note,
-        registered_by=by,
-    )
-    exit_form.full_clean()
     start = citizen.phase1_start
     accepted = citizen.visitations.filter(status=VisitationStatus.ACCEPTED)
     if start is None and not accepted.exists():
@@ -677,15 +659,19 @@ def exit_register(
         raise ValidationError(_("Deltageren er allerede registreret som ophørt."))
     if citizen.hours.filter(week_start__gt=exit_date, hours__gt=0).exists():
         raise ValidationError({"exit_date": _("Der er registreret timer efter ophørsdatoen.")})
-    with transaction.atomic():
-        exit_form.save()
-        audit.record(
-            AuditAction.CREATE,
-            actor=by,
-            obj=exit_form,
-            details={"citizen": citizen.pk, "status": status, "early": early},
-        )
-    return exit_form
+    return audit.save_and_record(
+        ExitForm(citizen=citizen),
+        by=by,
+        changes={
+            "exit_date": exit_date,
+            "status": status,
+            "not_available_reason": not_available_reason,
+            "early": early,
+            "note": note,
+            "registered_by": by,
+        },
+        details={"citizen": citizen.pk, "status": status, "early": early},
+    )
 
 
 def followup_register(
@@ -701,25 +687,24 @@ def followup_register(
     follow_up = FollowUp.objects.filter(exit=exit, kind=kind).first() or FollowUp(
         exit=exit, kind=kind
     )
-    created = follow_up.pk is None
-    follow_up.followed_up_on = followed_up_on
-    follow_up.status = status
-    follow_up.not_available_reason = not_available_reason
-    follow_up.improved_situation = improved_situation
-    follow_up.registered_by = by
-    return _save(
+    return audit.save_and_record(
         follow_up,
         by=by,
-        action=AuditAction.CREATE if created else AuditAction.CHANGE,
+        changes={
+            "followed_up_on": followed_up_on,
+            "status": status,
+            "not_available_reason": not_available_reason,
+            "improved_situation": improved_situation,
+            "registered_by": by,
+        },
         details={"citizen": exit.citizen_id, "kind": kind, "status": status},
     )
 
 
 def note_add(*, citizen: Citizen, by: User | None, text: str, sensitive: bool = False) -> CaseNote:
-    note = CaseNote(citizen=citizen, written_by=by, text=text, sensitive=sensitive)
-    return _save(
-        note,
+    return audit.save_and_record(
+        CaseNote(citizen=citizen),
         by=by,
-        action=AuditAction.CREATE,
+        changes={"written_by": by, "text": text, "sensitive": sensitive},
         details={"citizen": citizen.pk, "sensitive": sensitive},
     )

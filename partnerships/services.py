@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any, TypeVar
 
 from axes.utils import reset as axes_reset
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -30,52 +29,6 @@ from .models import (
     User,
 )
 
-M = TypeVar("M", bound=models.Model)
-
-
-def _snapshot(obj: models.Model, fields: Iterable[str], m2m: Iterable[str] = ()) -> dict:
-    # attname: a foreign key's id, which an unsaved object may not have yet.
-    values = {name: getattr(obj, obj._meta.get_field(name).attname) for name in fields}
-    if obj.pk is not None:
-        for name in m2m:
-            values[name] = sorted(getattr(obj, name).values_list("pk", flat=True))
-    return values
-
-
-def _write(
-    obj: M,
-    *,
-    by: User,
-    fields: Mapping[str, Any],
-    m2m: Mapping[str, Iterable[models.Model]] | None = None,
-) -> M:
-    """Set fields (and many-to-many sets), validate, save, and log the changed field names.
-
-    The caller holds the transaction. Nothing is logged when nothing changed.
-    """
-    m2m = dict(m2m or {})
-    creating = obj.pk is None
-    # Compare with the stored row: a bound ModelForm has already changed `obj` in memory.
-    stored = None if creating else type(obj)._default_manager.filter(pk=obj.pk).first()
-    before = _snapshot(stored, fields, m2m) if stored is not None else {}
-    for name, value in fields.items():
-        setattr(obj, name, value)
-    obj.full_clean()
-    obj.save()
-    for name, values in m2m.items():
-        getattr(obj, name).set(values)
-    after = _snapshot(obj, fields, m2m)
-    changed = sorted(after) if creating else audit.changed_fields(before, after)
-    if creating or changed:
-        audit.record(
-            AuditAction.CREATE if creating else AuditAction.CHANGE,
-            actor=by,
-            obj=obj,
-            details={"fields": changed},
-        )
-    return obj
-
-
 # Clusters and their municipalities
 
 
@@ -83,7 +36,9 @@ def _write(
 def cluster_save(
     *, by: User, number: int, start_year: int, cluster: Cluster | None = None
 ) -> Cluster:
-    return _write(cluster or Cluster(), by=by, fields={"number": number, "start_year": start_year})
+    return audit.save_and_record(
+        cluster or Cluster(), by=by, changes={"number": number, "start_year": start_year}
+    )
 
 
 @transaction.atomic
@@ -96,10 +51,10 @@ def membership_save(
     declaration_signed: date | None,
     membership: ClusterMembership | None = None,
 ) -> ClusterMembership:
-    return _write(
+    return audit.save_and_record(
         membership or ClusterMembership(cluster=cluster),
         by=by,
-        fields={
+        changes={
             "municipality": municipality,
             "slots": slots,
             "declaration_signed": declaration_signed,
@@ -119,10 +74,10 @@ def organisation_save(
     municipality: Municipality | None,
     organisation: Organisation | None = None,
 ) -> Organisation:
-    return _write(
+    return audit.save_and_record(
         organisation or Organisation(),
         by=by,
-        fields={"kind": kind, "name": name, "municipality": municipality},
+        changes={"kind": kind, "name": name, "municipality": municipality},
     )
 
 
@@ -143,10 +98,10 @@ def partnership_save(
     single_point_of_contact: Organisation | None = None,
     partnership: GrowthPartnership | None = None,
 ) -> GrowthPartnership:
-    return _write(
+    return audit.save_and_record(
         partnership or GrowthPartnership(),
         by=by,
-        fields={
+        changes={
             "name": name,
             "municipality": municipality,
             "cluster": cluster,
@@ -172,7 +127,7 @@ def plan_entry_save(
     entry = PartnerPlanEntry.objects.filter(
         partnership=partnership, organisation=organisation
     ).first() or PartnerPlanEntry(partnership=partnership, organisation=organisation)
-    return _write(entry, by=by, fields={"needs": needs, "wishes": wishes})
+    return audit.save_and_record(entry, by=by, changes={"needs": needs, "wishes": wishes})
 
 
 @transaction.atomic
@@ -184,10 +139,10 @@ def partnership_meeting_save(
     notes: str,
     meeting: PartnershipMeeting | None = None,
 ) -> PartnershipMeeting:
-    return _write(
+    return audit.save_and_record(
         meeting or PartnershipMeeting(partnership=partnership),
         by=by,
-        fields={"date": date, "notes": notes},
+        changes={"date": date, "notes": notes},
     )
 
 
@@ -211,10 +166,10 @@ def steering_meeting_save(
     attending_municipalities: Iterable[Municipality],
     meeting: SteeringGroupMeeting | None = None,
 ) -> SteeringGroupMeeting:
-    return _write(
+    return audit.save_and_record(
         meeting or SteeringGroupMeeting(),
         by=by,
-        fields={"date": date, "place": place, "attendees": attendees, "minutes": minutes},
+        changes={"date": date, "place": place, "attendees": attendees, "minutes": minutes},
         m2m={"attending_municipalities": list(attending_municipalities)},
     )
 
@@ -238,10 +193,10 @@ def evaluation_save(
     answers: Mapping[str, Mapping[str, str]],
     evaluation: CollaborationEvaluation | None = None,
 ) -> CollaborationEvaluation:
-    return _write(
+    return audit.save_and_record(
         evaluation or CollaborationEvaluation(partnership=partnership),
         by=by,
-        fields={"organisation": organisation, "year": year, "answers": dict(answers)},
+        changes={"organisation": organisation, "year": year, "answers": dict(answers)},
     )
 
 
@@ -268,10 +223,10 @@ def user_create(
         user.set_password(password)
     else:
         user.set_unusable_password()
-    return _write(
+    return audit.save_and_record(
         user,
         by=by,
-        fields={
+        changes={
             "username": username,
             "first_name": first_name,
             "last_name": last_name,
@@ -298,10 +253,10 @@ def user_update(
     phone: str = "",
 ) -> User:
     """A changed role takes effect on the user's next request: roles are read per request."""
-    return _write(
+    return audit.save_and_record(
         user,
         by=by,
-        fields={
+        changes={
             "first_name": first_name,
             "last_name": last_name,
             "email": email,
@@ -330,7 +285,7 @@ def user_set_active(*, by: User, user: User, active: bool) -> User:
     """Deactivating signs the user out everywhere at once; accounts are never deleted."""
     if not active and user.pk == by.pk:
         raise ValidationError(_("Du kan ikke deaktivere dig selv."))
-    user = _write(user, by=by, fields={"is_active": active})
+    user = audit.save_and_record(user, by=by, changes={"is_active": active})
     if not active:
         ended = end_sessions(user)
         audit.record(AuditAction.CHANGE, actor=by, obj=user, details={"sessions_ended": ended})

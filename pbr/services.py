@@ -33,7 +33,6 @@ from participants.models import (
 )
 from partnerships.models import Cluster, Municipality, User
 from siv import audit
-from siv.models import AuditAction
 
 from . import seal
 from .models import (
@@ -100,14 +99,15 @@ def contract_create(
     **terms: Any,
 ) -> Contract:
     with transaction.atomic():
-        contract = Contract(
-            municipality=municipality,
-            cluster=cluster,
-            name=name or f"{municipality.name}, klynge {cluster.number}",
+        contract = audit.save_and_record(
+            Contract(),
+            by=by,
+            changes={
+                "municipality": municipality,
+                "cluster": cluster,
+                "name": name or f"{municipality.name}, klynge {cluster.number}",
+            },
         )
-        contract.full_clean()
-        contract.save()
-        audit.record(AuditAction.CREATE, actor=by, obj=contract)
         _version_save(contract=contract, by=by, valid_from=valid_from, terms=terms)
     return contract
 
@@ -139,13 +139,12 @@ def _version_save(
     unknown = set(terms) - set(VERSION_TERMS)
     if unknown:
         raise TypeError(f"Unknown contract terms: {sorted(unknown)}")
-    version = ContractVersion(contract=contract, valid_from=valid_from, created_by=by, **terms)
-    version.full_clean()
-    version.save()
-    audit.record(
-        AuditAction.CREATE, actor=by, obj=version, details={"valid_from": valid_from.isoformat()}
+    return audit.save_and_record(
+        ContractVersion(contract=contract),
+        by=by,
+        changes={"valid_from": valid_from, "created_by": by, **terms},
+        details={"valid_from": valid_from.isoformat()},
     )
-    return version
 
 
 # --- The ledger ----------------------------------------------------------------------------
@@ -185,17 +184,16 @@ def ledger_append(*, idempotency_key: str, by: User | None = None, **fields: Any
         candidate.created_at = timezone.now()
         candidate.hash = candidate.compute_hash()
         candidate.seal = seal.seal(candidate.seq, candidate.hash)
-        candidate.full_clean(validate_unique=False, validate_constraints=False)
-        candidate.save()
         head = seal.Head(candidate.seq, candidate.hash, candidate.seal)
         transaction.on_commit(lambda: seal.append_head(head))
-        audit.record(
-            AuditAction.CREATE,
-            actor=by,
-            obj=candidate,
+        # The lock and the key lookup above stand in for the unique checks.
+        return audit.save_and_record(
+            candidate,
+            by=by,
             details={"kind": candidate.kind, "amount": str(candidate.amount)},
+            validate_unique=False,
+            validate_constraints=False,
         )
-    return candidate
 
 
 def _net_accrued(**lookup: Any) -> Decimal:
@@ -606,19 +604,22 @@ def detect_contract(
                     achieved_on=item.achieved_on,
                     evidence=item.evidence,
                 )
-                outcome.full_clean(validate_constraints=False)
-                outcome.save()
-                audit.record(AuditAction.CREATE, actor=by, obj=outcome)
+                audit.save_and_record(outcome, by=by, validate_constraints=False)
             elif outcome.accruals > outcome.reversals:
                 continue
             else:
                 # Held again after a reversal: a new round, on the new evidence.
-                Outcome.objects.filter(pk=outcome.pk).update(
-                    status=OutcomeStatus.ACCRUED,
-                    achieved_on=item.achieved_on,
-                    evidence=item.evidence,
+                audit.save_and_record(
+                    outcome,
+                    by=by,
+                    changes={
+                        "status": OutcomeStatus.ACCRUED,
+                        "achieved_on": item.achieved_on,
+                        "evidence": item.evidence,
+                    },
+                    validate_unique=False,
+                    validate_constraints=False,
                 )
-                outcome.achieved_on = item.achieved_on
             entry = ledger_accrue(outcome=outcome, by=by)
             if entry is not None:
                 report.accrued.append(entry)
@@ -630,8 +631,14 @@ def detect_contract(
             ).first()
             if open_accrual is not None:
                 report.reversed.append(ledger_reverse(entry=open_accrual, by=by))
-            Outcome.objects.filter(pk=outcome.pk).update(status=OutcomeStatus.REVERSED)
-            audit.record(AuditAction.CHANGE, actor=by, obj=outcome, details={"status": "reversed"})
+            audit.save_and_record(
+                outcome,
+                by=by,
+                changes={"status": OutcomeStatus.REVERSED},
+                details={"status": "reversed"},
+                validate_unique=False,
+                validate_constraints=False,
+            )
     return report
 
 
@@ -656,20 +663,18 @@ def detect_outcomes(
 def benefit_rate_add(
     *, by: User | None, benefit: str, valid_from: date, weekly_rate: Decimal
 ) -> BenefitRate:
-    with transaction.atomic():
-        rate = BenefitRate(benefit=benefit, valid_from=valid_from, weekly_rate=weekly_rate)
-        rate.full_clean()
-        rate.save()
-        audit.record(AuditAction.CREATE, actor=by, obj=rate)
-    return rate
+    return audit.save_and_record(
+        BenefitRate(),
+        by=by,
+        changes={"benefit": benefit, "valid_from": valid_from, "weekly_rate": weekly_rate},
+    )
 
 
 def saving_band_add(
     *, by: User | None, valid_from: date, min_hours: Decimal, share_saved: Decimal
 ) -> SavingBand:
-    with transaction.atomic():
-        band = SavingBand(valid_from=valid_from, min_hours=min_hours, share_saved=share_saved)
-        band.full_clean()
-        band.save()
-        audit.record(AuditAction.CREATE, actor=by, obj=band)
-    return band
+    return audit.save_and_record(
+        SavingBand(),
+        by=by,
+        changes={"valid_from": valid_from, "min_hours": min_hours, "share_saved": share_saved},
+    )

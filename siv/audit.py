@@ -1,16 +1,21 @@
-"""Writing the audit log. Services call `record()` inside the transaction of the change.
+"""Writing the audit log. Services write a record with `save_and_record()`, which validates,
+saves and logs it in one transaction; other events (a view, a search, an export) call
+`record()` inside the transaction of what they do.
 
-Only ids, field names and search criteria go in; never CPR numbers or citizens' names.
+Only ids, field names, search criteria and the before/after of fields that hold no free text
+go in; never CPR numbers or citizens' names.
 """
 
 from __future__ import annotations
 
 import contextvars
+import json
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.utils import timezone
 
@@ -20,6 +25,10 @@ from .models import AuditAction, AuditEntry
 current_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("siv_ip", default=None)
 
 MINIMUM_RETENTION_MONTHS = 6
+# Fields whose values may be free text (a name, a CPR number in a note): logged by name only.
+FREE_TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)
+
+M = TypeVar("M", bound=models.Model)
 
 
 def label_for(obj: models.Model) -> str:
@@ -69,8 +78,99 @@ def record(
     )
 
 
-def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
-    return sorted(k for k in after if before.get(k) != after.get(k))
+def _logs_value(model: type[models.Model], name: str) -> bool:
+    """Whether the log may hold the field's value, not only its name.
+
+    Free text is never logged (choices are not free text), nor what the model lists in
+    `audit_private_fields` (e.g. a citizen's disability).
+    """
+    if name in getattr(model, "audit_private_fields", ()):
+        return False
+    field = model._meta.get_field(name)
+    if field.is_relation:
+        return True
+    return bool(field.choices) or not isinstance(field, FREE_TEXT_FIELDS)
+
+
+def _as_json(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Dates, decimals and the like as the JSON column stores them."""
+    return json.loads(json.dumps(dict(values), cls=DjangoJSONEncoder))
+
+
+def save_and_record(
+    obj: M,
+    *,
+    by: Any,
+    changes: Mapping[str, Any] | None = None,
+    m2m: Mapping[str, Iterable[models.Model]] | None = None,
+    related: Mapping[str, tuple[Any, Any]] | None = None,
+    details: Mapping[str, Any] | None = None,
+    validate_unique: bool = True,
+    validate_constraints: bool = True,
+) -> M:
+    """Set `changes` on `obj`, validate it, save what changed and log it, in one transaction.
+
+    A new record is saved whole and logged as created, with the values given. A stored one
+    is compared with its row in the database (a bound ModelForm has already changed `obj` in
+    memory): only the changed fields are written, and the row logs each one's before and
+    after. Nothing is written or logged when nothing changed, and nothing at all when
+    validation fails. `m2m` sets many-to-many relations after the save; `related` is the
+    (before, after) of what the caller changes beside the row (a placement's hour plan), to
+    be logged with it. `details` are added to the log row.
+    """
+    model = type(obj)
+    changes = dict(changes or {})
+    m2m = {name: sorted(o.pk for o in objs) for name, objs in (m2m or {}).items()}
+    related = {name: pair for name, pair in (related or {}).items() if pair[0] != pair[1]}
+    creating = obj._state.adding
+    for name, value in changes.items():
+        setattr(obj, name, value)
+    obj.full_clean(validate_unique=validate_unique, validate_constraints=validate_constraints)
+    attnames = {name: model._meta.get_field(name).attname for name in changes}
+    after = {name: getattr(obj, attname) for name, attname in attnames.items()}
+    before: dict[str, Any] = {}
+    if not creating:
+        if attnames:
+            stored = model._default_manager.filter(pk=obj.pk).values(*attnames.values()).first()
+            before = {name: (stored or {}).get(attname) for name, attname in attnames.items()}
+        for name in m2m:
+            before[name] = sorted(getattr(obj, name).values_list("pk", flat=True))
+    after.update(m2m)
+    changed = sorted(
+        name for name in after if creating or name not in before or before[name] != after[name]
+    )
+    for name, (old, new) in related.items():
+        before[name], after[name] = old, new
+    fields = sorted({*changed, *related})
+    if not creating and not fields:
+        return obj
+    with transaction.atomic():
+        if creating:
+            obj.save()
+        else:
+            row_fields = [attnames[name] for name in changed if name in attnames]
+            if row_fields:
+                auto_now = [
+                    f.attname for f in model._meta.concrete_fields if getattr(f, "auto_now", False)
+                ]
+                obj.save(update_fields=[*row_fields, *auto_now])
+        for name, pks in m2m.items():
+            if creating or name in changed:
+                getattr(obj, name).set(pks)
+        log: dict[str, Any] = dict(details or {})
+        if fields:
+            shown = [name for name in fields if name in related or _logs_value(model, name)]
+            log["fields"] = fields
+            if not creating:
+                log["before"] = _as_json({name: before[name] for name in shown})
+            log["after"] = _as_json({name: after[name] for name in shown})
+        record(
+            AuditAction.CREATE if creating else AuditAction.CHANGE,
+            actor=by,
+            obj=obj,
+            details=log,
+        )
+    return obj
 
 
 def record_search(*, actor: Any, model: type[models.Model], criteria: Mapping[str, Any]) -> None:

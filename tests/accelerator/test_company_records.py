@@ -156,7 +156,9 @@ def test_a_buddy_trained_later_gets_the_date_and_a_contact_can_be_removed(person
     buddy.refresh_from_db()
     assert buddy.trained_on == datetime.date(2020, 2, 20)
     assert AuditEntry.objects.about(buddy).get(action=AuditAction.CHANGE).details == {
-        "fields": ["trained_on"]
+        "fields": ["trained_on"],
+        "before": {"trained_on": None},
+        "after": {"trained_on": "2020-02-20"},
     }
 
     delete = reverse("accelerator:company_contacts_edit", args=[company.pk, contact.pk])

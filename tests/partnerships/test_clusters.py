@@ -36,6 +36,7 @@ def test_the_controller_creates_a_cluster_and_adds_a_municipality_with_slots(cli
 
 def test_changing_slots_logs_only_the_changed_field(client, personas):
     membership = ClusterMembership.objects.get(municipality=personas.own.municipality)
+    slots_before = membership.slots
     client.force_login(personas.admin)
     client.post(
         reverse("partnerships:membership_edit", args=[personas.cluster.pk, membership.pk]),
@@ -44,7 +45,11 @@ def test_changing_slots_logs_only_the_changed_field(client, personas):
     membership.refresh_from_db()
     assert membership.slots == 20
     entry = AuditEntry.objects.filter(action=AuditAction.CHANGE).latest("at")
-    assert entry.details == {"fields": ["slots"]}
+    assert entry.details == {
+        "fields": ["slots"],
+        "before": {"slots": slots_before},
+        "after": {"slots": 20},
+    }
 
 
 def test_a_municipality_cannot_be_in_a_cluster_twice(client, personas):

@@ -23,7 +23,10 @@ def test_the_admin_creates_an_employment_actor(client, personas):
     assert response.status_code == 302
     organisation = Organisation.objects.get(name="Vejen Frem")
     entry = AuditEntry.objects.get(action=AuditAction.CREATE, object_id=str(organisation.pk))
-    assert entry.details == {"fields": ["kind", "municipality", "name"]}
+    assert entry.details == {
+        "fields": ["kind", "municipality", "name"],
+        "after": {"kind": OrganisationKind.EMPLOYMENT_ACTOR, "municipality": None},
+    }
 
 
 def test_a_jobcentre_needs_a_municipality(client, personas):

@@ -60,6 +60,7 @@ def test_the_controller_creates_a_partnership_with_partners(client, personas):
 
 
 def test_editing_partners_logs_the_changed_fields(client, personas, partnership):
+    partners_before = sorted(partnership.partners.values_list("pk", flat=True))
     client.force_login(personas.controller)
     client.post(
         reverse("partnerships:partnership_edit", args=[partnership.pk]),
@@ -73,7 +74,12 @@ def test_editing_partners_logs_the_changed_fields(client, personas, partnership)
         },
     )
     entry = AuditEntry.objects.filter(action=AuditAction.CHANGE).latest("at")
-    assert entry.details == {"fields": ["jobcentre_contact", "partners"]}
+    # The contact is free text: named, its value kept out of the log.
+    assert entry.details == {
+        "fields": ["jobcentre_contact", "partners"],
+        "before": {"partners": partners_before},
+        "after": {"partners": [personas.own.actor_org.pk]},
+    }
 
 
 def test_a_caseworker_sees_their_municipalitys_partnership_without_edit_links(

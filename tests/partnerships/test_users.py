@@ -111,7 +111,11 @@ def test_revoking_a_role_on_the_admin_screen_takes_effect_on_the_next_request(cl
     )
     assert controller.get(reverse("audit_log")).status_code == 404
     entry = AuditEntry.objects.filter(action=AuditAction.CHANGE).latest("at")
-    assert entry.details == {"fields": ["role"]}
+    assert entry.details == {
+        "fields": ["role"],
+        "before": {"role": "controller"},
+        "after": {"role": ""},
+    }
 
 
 def test_deactivating_a_user_ends_their_sessions_at_once(client, personas):
