@@ -8,25 +8,18 @@ from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Cluster, Municipality
 
-from .models import BenefitRate, ContractVersion, EntryKind, LedgerEntry, OutcomeKind, SavingBand
+from .models import (
+    VERSION_TERMS,
+    BenefitRate,
+    ContractVersion,
+    EntryKind,
+    LedgerEntry,
+    OutcomeKind,
+    SavingBand,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-TERM_FIELDS = [
-    "valid_from",
-    "valid_until",
-    "tariff_job_started",
-    "tariff_retained_13",
-    "tariff_retained_26",
-    "tariff_retained_52",
-    "tariff_ebitda_growth",
-    "fixed_part",
-    "cap_total",
-    "cap_per_citizen",
-    "count_practice",
-    "deadweight_share",
-    "min_hours_per_week",
-    "retention_mode",
-]
+TERM_FIELDS = ["valid_from", *VERSION_TERMS]
 
 
 class ContractVersionForm(forms.ModelForm):

@@ -121,6 +121,24 @@ class Contract(models.Model):
         return version
 
 
+# A version's terms: what a new version carries over from the one before unless changed.
+VERSION_TERMS = (
+    "valid_until",
+    "tariff_job_started",
+    "tariff_retained_13",
+    "tariff_retained_26",
+    "tariff_retained_52",
+    "tariff_ebitda_growth",
+    "fixed_part",
+    "cap_total",
+    "cap_per_citizen",
+    "count_practice",
+    "deadweight_share",
+    "min_hours_per_week",
+    "retention_mode",
+)
+
+
 class ContractVersion(models.Model):
     """The contract's terms from a date. A change is a new version, never an edit."""
 

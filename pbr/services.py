@@ -38,6 +38,7 @@ from . import seal
 from .models import (
     GENESIS_HASH,
     RETENTION_KINDS,
+    VERSION_TERMS,
     BenefitRate,
     Contract,
     ContractVersion,
@@ -64,21 +65,6 @@ CONTENT_FIELDS = (
     "cycle",
     "amount",
     "memo",
-)
-VERSION_TERMS = (
-    "valid_until",
-    "tariff_job_started",
-    "tariff_retained_13",
-    "tariff_retained_26",
-    "tariff_retained_52",
-    "tariff_ebitda_growth",
-    "fixed_part",
-    "cap_total",
-    "cap_per_citizen",
-    "count_practice",
-    "deadweight_share",
-    "min_hours_per_week",
-    "retention_mode",
 )
 
 
