@@ -25,8 +25,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from . import cpr as cpr_lib
-from .importer import _week
-from .models import Citizen, HoursKind
+from .models import Citizen, HoursKind, parse_iso_week
 from .services import HoursRow, HoursWeekInvalid, hours_save_week, parse_hours
 
 COLUMNS = ("cpr", "week", "kind", "hours")
@@ -216,7 +215,7 @@ def preview(*, user: Any, rows: list[tuple[int, dict[str, str]]]) -> Preview:
             problem("cpr", exc.messages[0])
             digits = ""
         try:
-            week = _week(values["week"])
+            week = parse_iso_week(values["week"])
         except ValueError as exc:
             problem("week", str(exc))
         if values["kind"] not in HoursKind.values:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -61,6 +60,7 @@ from .models import (
     TargetGroup,
     Visitation,
     VisitationStatus,
+    parse_iso_week,
 )
 from .services import hours_week_errors, parse_hours
 
@@ -98,7 +98,6 @@ FILES: dict[str, tuple[str, ...]] = {
 }
 # The legacy files write 'deceased' as an exit status; SIV records it as a reason.
 LEGACY_STATUSES = (*ExitStatus.values, NotAvailableReason.DECEASED)
-WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
 @dataclass(frozen=True)
@@ -206,16 +205,6 @@ def _decimal(value: str) -> Decimal:
     if not number.is_finite() or abs(number) >= Decimal("1e13"):
         raise ValueError(_("Skal være et tal med punktum som decimaltegn."))
     return number.quantize(Decimal("0.01"))
-
-
-def _week(value: str) -> date:
-    match = WEEK_RE.match(value)
-    if match:
-        try:
-            return date.fromisocalendar(int(match[1]), int(match[2]), 1)
-        except ValueError:
-            pass
-    raise ValueError(_("Ugen skal skrives som ISO-uge, fx 2020-W07."))
 
 
 def _text(max_length: int) -> Callable[[str], str]:
@@ -376,7 +365,7 @@ def validate(files: Mapping[str, str | bytes]) -> tuple[_Plan, list[RowError], d
     seen_hours: set[tuple[str, date, str]] = set()
     for row in _rows("hours.csv", files.get("hours.csv"), errors):
         person = citizen_dates(row)
-        week = row.get("week", _week)
+        week = row.get("week", parse_iso_week)
         kind = row.get("kind", _choice(HoursKind.values))
         hours = row.get("hours", _hours)
         if person is not None and week is not None:

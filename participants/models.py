@@ -7,6 +7,7 @@ citizen, so a row is visible exactly when its citizen is.
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -224,6 +225,29 @@ FOLLOW_UP_OFFSETS = {
 
 def week_monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
+
+
+# ISO weeks are written `2024-W07`. The years are bounded so that the weeks on either side of
+# any week still exist in the calendar.
+ISO_WEEK_RE = re.compile(r"(\d{4})-W(\d{1,2})", re.IGNORECASE)
+ISO_WEEK_YEARS = range(1900, 3000)
+
+
+def iso_week_label(day: date) -> str:
+    """The ISO week `day` lies in, written `2024-W07`."""
+    year, week, _day = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def parse_iso_week(text: str) -> date:
+    """The Monday of the ISO week written `2024-W07`; a ValueError in Danish if it is none."""
+    match = ISO_WEEK_RE.fullmatch(text.strip())
+    if match and int(match[1]) in ISO_WEEK_YEARS:
+        try:
+            return date.fromisocalendar(int(match[1]), int(match[2]), 1)
+        except ValueError:
+            pass  # a week number the year does not have
+    raise ValueError(_("Ugen skal skrives som ISO-uge, fx 2024-W07."))
 
 
 # --- Scoping -------------------------------------------------------------------------------
@@ -951,7 +975,7 @@ class HoursEntry(models.Model):
         indexes = [models.Index(fields=["week_start", "citizen"])]
 
     def __str__(self) -> str:
-        return f"{self.citizen.audit_label} {self.iso_year}-W{self.iso_week:02d} {self.kind}"
+        return f"{self.citizen.audit_label} {iso_week_label(self.week_start)} {self.kind}"
 
     def save(self, *args, **kwargs):
         # Derived, not typed: the ISO year/week of the Monday.
@@ -961,8 +985,7 @@ class HoursEntry(models.Model):
 
     @property
     def week_label(self) -> str:
-        year, week, _day = self.week_start.isocalendar()
-        return f"{year}-W{week:02d}"
+        return iso_week_label(self.week_start)
 
 
 class HoursMonth(models.Model):

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from . import selectors_screens as screens
-from .models import REVISITATION_DEADLINE_DAYS, VisitationStatus, week_monday
+from .models import REVISITATION_DEADLINE_DAYS, VisitationStatus, iso_week_label, week_monday
 
 PANEL_ROWS = 5
 
@@ -19,7 +19,7 @@ def actor_panel(request) -> dict:
     proposals = screens.visitations_for(user=user, status=VisitationStatus.PROPOSED)
     return {
         "last_week": last_week,
-        "last_week_label": "{}-W{:02d}".format(*last_week.isocalendar()[:2]),
+        "last_week_label": iso_week_label(last_week),
         "missing_count": missing.count(),
         "missing": list(missing[:PANEL_ROWS]),
         "proposal_count": proposals.count(),

@@ -52,6 +52,7 @@ from .models import (
     Screening,
     Visitation,
     VisitationStatus,
+    iso_week_label,
     week_monday,
 )
 from .services import hours_week_errors
@@ -249,8 +250,7 @@ class WeekGrid:
 
     @property
     def label(self) -> str:
-        year, week, _day = self.week_start.isocalendar()
-        return f"{year}-W{week:02d}"
+        return iso_week_label(self.week_start)
 
     @property
     def totals(self) -> dict[str, Decimal]:

@@ -40,6 +40,7 @@ from .models import (
     Screening,
     Visitation,
     VisitationStatus,
+    iso_week_label,
     week_monday,
 )
 
@@ -452,12 +453,12 @@ def hours_save_week(
             entry.save()
             saved.append(entry)
             changes["saved"] += 1
-        year, number, _day = monday.isocalendar()
+        label = iso_week_label(monday)
         audit.record(
             AuditAction.CHANGE,
             actor=actor,
-            label=f"Timer {year}-W{number:02d}",
-            details={"week": f"{year}-W{number:02d}", "citizens": sorted(citizens), **changes},
+            label=f"Timer {label}",
+            details={"week": label, "citizens": sorted(citizens), **changes},
         )
     return saved
 

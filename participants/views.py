@@ -52,6 +52,8 @@ from .models import (
     Placement,
     Visitation,
     VisitationStatus,
+    iso_week_label,
+    parse_iso_week,
     week_monday,
 )
 
@@ -331,19 +333,13 @@ def revisitation_overview(request):
 
 
 def _parse_week(value: str | None) -> date:
-    today = timezone.localdate()
+    """The week asked for; this week when none, or none that exists, is asked for."""
     if value:
         try:
-            year, week = value.upper().split("-W")
-            return date.fromisocalendar(int(year), int(week), 1)
+            return parse_iso_week(value)
         except ValueError:
             pass
-    return week_monday(today)
-
-
-def _week_label(monday: date) -> str:
-    year, week, _day = monday.isocalendar()
-    return f"{year}-W{week:02d}"
+    return week_monday(timezone.localdate())
 
 
 @permission_required("hours.actor_week")
@@ -409,8 +405,8 @@ def hours_week(request):
             "sunday": monday + timedelta(days=6),
             "week": grid.label,
             "week_number": monday.isocalendar()[1],
-            "previous": _week_label(monday - timedelta(days=7)),
-            "next": _week_label(monday + timedelta(days=7)),
+            "previous": iso_week_label(monday - timedelta(days=7)),
+            "next": iso_week_label(monday + timedelta(days=7)),
             "visibility": screens.visibility_for(request.user),
         },
     )

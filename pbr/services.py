@@ -29,6 +29,7 @@ from participants.models import (
     HoursKind,
     Placement,
     PlacementKind,
+    iso_week_label,
     week_monday,
 )
 from partnerships.models import Cluster, Municipality, User
@@ -434,7 +435,7 @@ def _evidence(weeks: Iterable[tuple[date, Week]]) -> dict:
         "placements": sorted(placements),
         "hours": sorted(hours),
         "dates": sorted(d.isoformat() for d in dates),
-        "weeks": [f"{m.isocalendar()[0]}-W{m.isocalendar()[1]:02d}" for m in mondays],
+        "weeks": [iso_week_label(m) for m in mondays],
     }
 
 

@@ -20,7 +20,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accelerator.models import Camp, Company
-from participants.models import Citizen, ExitForm, HoursEntry, Placement
+from participants.models import (
+    Citizen,
+    ExitForm,
+    HoursEntry,
+    Placement,
+    iso_week_label,
+    parse_iso_week,
+)
 from participants.services import (
     HoursWeekInvalid,
     citizen_record_viewed,
@@ -37,15 +44,12 @@ from siv.permissions import HasPermission
 from . import serializers as s
 
 
-def parse_iso_week(value: str) -> date:
+def iso_week_or_400(value: str) -> date:
     """The Monday of an ISO week written `2024-W07`, or a 400 in Danish."""
     try:
-        year, week = value.split("-W")
-        return date.fromisocalendar(int(year), int(week), 1)
-    except (ValueError, TypeError):
-        raise serializers.ValidationError(
-            {"iso_week": _("Ugen skal skrives som ISO-uge, fx 2024-W07.")}
-        ) from None
+        return parse_iso_week(value)
+    except ValueError as error:
+        raise serializers.ValidationError({"iso_week": str(error)}) from None
 
 
 class PermissionGateMixin:
@@ -129,7 +133,7 @@ class HoursViewSet(ScopedReadViewSet):
     def get_queryset(self):
         entries = super().get_queryset().order_by("week_start", "citizen_id", "kind")
         if week := self.request.GET.get("week"):
-            entries = entries.filter(week_start=parse_iso_week(week))
+            entries = entries.filter(week_start=iso_week_or_400(week))
         if citizen := self.request.GET.get("citizen"):
             if not citizen.isdigit():
                 raise serializers.ValidationError({"citizen": _("Angiv et deltager-id.")})
@@ -153,7 +157,7 @@ class HoursWeekView(PermissionGateMixin, APIView):
         ],
     )
     def put(self, request, iso_week: str):
-        monday = parse_iso_week(iso_week)
+        monday = iso_week_or_400(iso_week)
         body = s.HoursWeekSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
@@ -168,8 +172,7 @@ class HoursWeekView(PermissionGateMixin, APIView):
             return Response({"rows": errors}, status=status.HTTP_400_BAD_REQUEST)
         except DjangoValidationError as exc:
             return Response({"detail": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
-        year, week, _day = monday.isocalendar()
-        result = {"week": f"{year}-W{week:02d}", "entries": entries}
+        result = {"week": iso_week_label(monday), "entries": entries}
         return Response(s.HoursWeekResultSerializer(result).data)
 
 

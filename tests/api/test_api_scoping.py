@@ -125,6 +125,14 @@ def test_a_malformed_week_is_a_400(personas, world_data, api_as):
     assert api_as(personas.actor).put(url, _body(citizen), format="json").status_code == 400
 
 
+def test_a_week_at_the_end_of_the_calendar_is_a_400_not_a_crash(personas, world_data, api_as):
+    url = reverse("siv_api:hours_week", args=["9999-W52"])
+    citizen = world_data["own"]["citizen"]
+    response = api_as(personas.actor).put(url, _body(citizen), format="json")
+    assert response.status_code == 400
+    assert "ISO-uge" in response.content.decode()
+
+
 def test_indicators_come_from_the_indicator_computation(personas, world_data, api_as):
     rows = api_as(personas.controller).get(reverse("siv_api:indicators")).json()
     assert rows == [
