@@ -569,9 +569,6 @@ class Citizen(models.Model):
     def cpr_masked(self) -> str:
         return f"{self.birth_date:%d%m%y}-XXXX" if self.birth_date else "XXXXXX-XXXX"
 
-    def age_on(self, day: date) -> int:
-        return relativedelta(day, self.birth_date).years
-
     def clean(self) -> None:
         super().clean()
         errors: dict[str, str] = {}
@@ -1257,10 +1254,6 @@ class ExitForm(models.Model):
     def clean(self) -> None:
         super().clean()
         _status_reason_clean(self.status, self.not_available_reason)
-
-    @property
-    def is_employed(self) -> bool:
-        return self.status in EMPLOYED_STATUSES
 
     @property
     def revisitation_deadline(self) -> date | None:

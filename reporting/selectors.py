@@ -24,7 +24,7 @@ from participants.models import (
     Citizen,
     HoursKind,
 )
-from partnerships.models import Cluster, Municipality, Region
+from partnerships.models import Cluster, Region
 from siv.permissions import has_perm, require_perm
 
 from . import indicators
@@ -32,7 +32,6 @@ from .models import (
     HEADINGS,
     IndicatorTarget,
     ProjectSettings,
-    ReportArtifact,
     ReportJob,
     ReportKind,
     ReportNarrative,
@@ -103,16 +102,6 @@ def _region_names() -> list[str]:
 
 def _cluster_numbers() -> list[int]:
     return list(Cluster.objects.order_by("number").values_list("number", flat=True))
-
-
-def scope_choices() -> dict:
-    return {
-        "regions": _region_names(),
-        "clusters": _cluster_numbers(),
-        "municipalities": list(
-            Municipality.objects.order_by("name").values_list("name", flat=True)
-        ),
-    }
 
 
 # --- Indicators -------------------------------------------------------------------------------
@@ -492,7 +481,3 @@ def narrative_texts(*, kind: str, start: date, end: date) -> list[dict]:
 
 def jobs_for(user):
     return ReportJob.objects.for_user(user).select_related("created_by", "artifact")
-
-
-def artifacts_for(user):
-    return ReportArtifact.objects.for_user(user).select_related("job", "created_by")

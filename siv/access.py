@@ -13,8 +13,6 @@ from typing import Any, Self, TypeVar
 from django.db import models
 from django.http import Http404
 
-from .roles import Role
-
 M = TypeVar("M", bound=models.Model)
 
 
@@ -34,10 +32,6 @@ class ScopedQuerySet(models.QuerySet):
 
     def scoped(self, user: Any, *, write: bool) -> Self:  # pragma: no cover - contract
         raise NotImplementedError(f"{type(self).__name__} must define scoped()")
-
-    @staticmethod
-    def role_of(user: Any) -> Role:
-        return Role(user.role)
 
 
 def get_for_user_or_404(
