@@ -31,24 +31,18 @@ def consent_record(
     recorded_on: date | None = None,
     note: str = "",
 ) -> ConsentRecord:
-    record = ConsentRecord(
-        citizen=citizen,
-        legal_basis=legal_basis,
-        consent_given=consent_given,
-        recorded_on=recorded_on or timezone.localdate(),
-        note=note,
-        recorded_by=by,
+    return audit.save_and_record(
+        ConsentRecord(citizen=citizen),
+        by=by,
+        changes={
+            "legal_basis": legal_basis,
+            "consent_given": consent_given,
+            "recorded_on": recorded_on or timezone.localdate(),
+            "note": note,
+            "recorded_by": by,
+        },
+        details={"citizen": citizen.pk, "legal_basis": legal_basis},
     )
-    record.full_clean()
-    with transaction.atomic():
-        record.save()
-        audit.record(
-            AuditAction.CREATE,
-            actor=by,
-            obj=record,
-            details={"citizen": citizen.pk, "legal_basis": legal_basis},
-        )
-    return record
 
 
 # --- Access request (art. 15) --------------------------------------------------------------

@@ -92,19 +92,7 @@ def targets_save(
 def project_settings_save(*, by: User, **fields: Any) -> ProjectSettings:
     with transaction.atomic():
         settings = ProjectSettings.objects.select_for_update().order_by("pk").first()
-        created = settings is None
-        settings = settings or ProjectSettings()
-        for name, value in fields.items():
-            setattr(settings, name, value)
-        settings.full_clean()
-        settings.save()
-        audit.record(
-            AuditAction.CREATE if created else AuditAction.CHANGE,
-            actor=by,
-            obj=settings,
-            details={"fields": sorted(fields)},
-        )
-    return settings
+        return audit.save_and_record(settings or ProjectSettings(), by=by, changes=fields)
 
 
 def narrative_save(

@@ -6,7 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from reporting.models import IndicatorTarget, ReportNarrative
+from reporting.models import IndicatorTarget, ProjectSettings, ReportNarrative
+from siv.models import AuditAction, AuditEntry
 from tests.factories.participants import CitizenFactory, ExitFormFactory, VisitationFactory
 
 pytestmark = pytest.mark.django_db
@@ -87,6 +88,26 @@ def test_project_settings_are_saved(signed_in, personas):
         },
     )
     assert "Projektperioden skal starte før den slutter." in response.content.decode()
+
+
+def test_changed_project_settings_are_logged_with_before_and_after(signed_in, personas):
+    client = signed_in(personas.controller)
+    url = reverse("reporting:project_settings")
+    data = {
+        "name": "SIV",
+        "journal_number": "SFNPO-18-0012",
+        "project_start": "2019-01-01",
+        "project_end": "2022-12-31",
+    }
+    client.post(url, data)
+    client.post(url, {**data, "project_end": "2023-06-30"})
+    entry = AuditEntry.objects.about(ProjectSettings.objects.get()).latest("at")
+    assert entry.action == AuditAction.CHANGE
+    assert entry.details == {
+        "fields": ["project_end"],
+        "before": {"project_end": "2022-12-31"},
+        "after": {"project_end": "2023-06-30"},
+    }
 
 
 def test_the_start_page_shows_the_programme_panel_to_the_controller(signed_in, personas, programme):
