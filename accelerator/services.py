@@ -40,12 +40,12 @@ from .models import (
 
 @transaction.atomic
 def company_create(*, by: User, **fields: Any) -> Company:
-    return audit.save_and_record(Company(), by=by, changes=fields)
+    return audit.save_and_record(obj=Company(), by=by, changes=fields)
 
 
 @transaction.atomic
 def company_update(*, company: Company, by: User, **fields: Any) -> Company:
-    return audit.save_and_record(company, by=by, changes=fields)
+    return audit.save_and_record(obj=company, by=by, changes=fields)
 
 
 @transaction.atomic
@@ -59,7 +59,7 @@ def company_drop_out(*, company: Company, date: datetime.date, reason: str, by: 
     if not reason.strip():
         raise ValidationError({"reason": _("Angiv en årsag til frafaldet.")})
     return audit.save_and_record(
-        company,
+        obj=company,
         by=by,
         changes={
             "status": CompanyStatus.DROPPED_OUT,
@@ -129,7 +129,7 @@ def company_enrol(
         )
 
     audit.save_and_record(
-        company,
+        obj=company,
         by=by,
         changes={
             "slot": slot,
@@ -138,7 +138,7 @@ def company_enrol(
         },
     )
     if invitation is not None:
-        audit.save_and_record(invitation, by=by, changes={"selected": True})
+        audit.save_and_record(obj=invitation, by=by, changes={"selected": True})
     return company
 
 
@@ -162,7 +162,7 @@ def _shared_slot(*, company: Company, share_with: Company, cluster: Cluster) -> 
 def programme_set_start(*, cluster: Cluster, start: datetime.date, by: User) -> Programme:
     programme = Programme.objects.filter(cluster=cluster).first()
     return audit.save_and_record(
-        programme or Programme(cluster=cluster), by=by, changes={"start": start}
+        obj=programme or Programme(cluster=cluster), by=by, changes={"start": start}
     )
 
 
@@ -189,18 +189,18 @@ def financial_set(
     existing = CompanyFinancial.objects.filter(company=company, year=year).first()
     values = {"revenue": revenue, "ebitda": ebitda, "full_time_employees": full_time_employees}
     return audit.save_and_record(
-        existing or CompanyFinancial(company=company, year=year), by=by, changes=values
+        obj=existing or CompanyFinancial(company=company, year=year), by=by, changes=values
     )
 
 
 @transaction.atomic
 def contact_add(*, company: Company, by: User, **fields: Any) -> CompanyContact:
-    return audit.save_and_record(CompanyContact(company=company), by=by, changes=fields)
+    return audit.save_and_record(obj=CompanyContact(company=company), by=by, changes=fields)
 
 
 @transaction.atomic
 def buddy_add(*, company: Company, by: User, **fields: Any) -> Buddy:
-    return audit.save_and_record(Buddy(company=company), by=by, changes=fields)
+    return audit.save_and_record(obj=Buddy(company=company), by=by, changes=fields)
 
 
 @transaction.atomic
@@ -218,25 +218,25 @@ def milestone_set(
     existing = Milestone.objects.filter(company=company, kind=kind).first()
     values = {"due_on": due_on, "done_on": done_on, "note": note}
     return audit.save_and_record(
-        existing or Milestone(company=company, kind=kind), by=by, changes=values
+        obj=existing or Milestone(company=company, kind=kind), by=by, changes=values
     )
 
 
 @transaction.atomic
 def commitment_add(*, company: Company, by: User, **fields: Any) -> JobCommitment:
-    return audit.save_and_record(JobCommitment(company=company), by=by, changes=fields)
+    return audit.save_and_record(obj=JobCommitment(company=company), by=by, changes=fields)
 
 
 @transaction.atomic
 def session_add(*, company: Company, by: User, **fields: Any) -> DevelopmentSession:
     fields.setdefault("developer", company.business_developer or by)
-    return audit.save_and_record(DevelopmentSession(company=company), by=by, changes=fields)
+    return audit.save_and_record(obj=DevelopmentSession(company=company), by=by, changes=fields)
 
 
 @transaction.atomic
 def record_update(*, obj: models.Model, by: User, **fields: Any) -> models.Model:
     """Correct a row on a company (a contact, a buddy's training date, a commitment …)."""
-    return audit.save_and_record(obj, by=by, changes=fields)
+    return audit.save_and_record(obj=obj, by=by, changes=fields)
 
 
 @transaction.atomic
@@ -250,7 +250,7 @@ def record_delete(*, obj: models.Model, by: User) -> None:
 
 @transaction.atomic
 def campaign_create(*, by: User, **fields: Any) -> Campaign:
-    return audit.save_and_record(Campaign(), by=by, changes=fields)
+    return audit.save_and_record(obj=Campaign(), by=by, changes=fields)
 
 
 @transaction.atomic
@@ -260,7 +260,7 @@ def campaign_invite(
     if BootCampInvitation.objects.filter(campaign=campaign, company=company).exists():
         raise ValidationError(_("Virksomheden er allerede inviteret til denne boot camp."))
     return audit.save_and_record(
-        BootCampInvitation(campaign=campaign, company=company),
+        obj=BootCampInvitation(campaign=campaign, company=company),
         by=by,
         changes={"invited_on": invited_on},
     )
@@ -293,12 +293,12 @@ def boot_camp_register_attendance(
 
 @transaction.atomic
 def camp_create(*, by: User, **fields: Any) -> Camp:
-    return audit.save_and_record(Camp(), by=by, changes=fields)
+    return audit.save_and_record(obj=Camp(), by=by, changes=fields)
 
 
 @transaction.atomic
 def camp_update(*, camp: Camp, by: User, **fields: Any) -> Camp:
-    return audit.save_and_record(camp, by=by, changes=fields)
+    return audit.save_and_record(obj=camp, by=by, changes=fields)
 
 
 @transaction.atomic

@@ -1,5 +1,7 @@
 """Every write on a citizen's track: validate, change and write the audit row in one
-transaction. Audit details hold ids and field names only, never CPR numbers or names."""
+transaction (siv.audit.save_and_record). Audit details hold ids, field names and the before and
+after of fields that are neither free text nor the citizen's profile; never CPR numbers or
+names."""
 
 from __future__ import annotations
 
@@ -92,12 +94,12 @@ def citizen_create(*, by: User | None, cpr: str, **fields: Any) -> Citizen:
             {"cpr": _("Der findes allerede en deltager med dette CPR-nummer.")},
             code="cpr_exists",
         )
-    return audit.save_and_record(citizen, by=by, changes=fields)
+    return audit.save_and_record(obj=citizen, by=by, changes=fields)
 
 
 def citizen_update(*, citizen: Citizen, by: User | None, **fields: Any) -> Citizen:
     _check_fields(CITIZEN_FIELDS, fields)
-    return audit.save_and_record(citizen, by=by, changes=fields)
+    return audit.save_and_record(obj=citizen, by=by, changes=fields)
 
 
 def citizen_find_by_cpr(*, cpr: str) -> Citizen | None:
@@ -143,7 +145,7 @@ def visitation_propose(
     if citizen.visitations.filter(status=VisitationStatus.PROPOSED).exists():
         raise ValidationError(_("Deltageren har allerede en visitation, der afventer vurdering."))
     return audit.save_and_record(
-        Visitation(citizen=citizen),
+        obj=Visitation(citizen=citizen),
         by=by,
         changes={
             "proposed_on": proposed_on or timezone.localdate(),
@@ -178,7 +180,7 @@ def _review(
         else timezone.make_aware(datetime.combine(reviewed_on, time(12)))
     )
     return audit.save_and_record(
-        visitation,
+        obj=visitation,
         by=by,
         changes={
             **(changes or {}),
@@ -227,7 +229,7 @@ def visitation_match_meeting(
     start_on: date | None = None,
 ) -> Visitation:
     return audit.save_and_record(
-        visitation,
+        obj=visitation,
         by=by,
         changes={
             "match_meeting_date": meeting_date,
@@ -247,7 +249,7 @@ def track_start_phase(*, citizen: Citizen, by: User | None, phase: int, start: d
         raise ValidationError(_("Ukendt fase."))
     if phase == 1 and not citizen.visitations.filter(status=VisitationStatus.ACCEPTED).exists():
         raise ValidationError(_("Forløbet kan først starte, når visitationen er godkendt."))
-    return audit.save_and_record(citizen, by=by, changes={f"phase{phase}_start": start})
+    return audit.save_and_record(obj=citizen, by=by, changes={f"phase{phase}_start": start})
 
 
 def pause_add(
@@ -260,7 +262,7 @@ def pause_add(
     note: str = "",
 ) -> Pause:
     return audit.save_and_record(
-        Pause(citizen=citizen),
+        obj=Pause(citizen=citizen),
         by=by,
         changes={"start": start, "end": end, "reason": reason, "note": note},
         details={"citizen": citizen.pk},
@@ -268,7 +270,7 @@ def pause_add(
 
 
 def pause_end(*, pause: Pause, by: User | None, end: date) -> Pause:
-    return audit.save_and_record(pause, by=by, changes={"end": end})
+    return audit.save_and_record(obj=pause, by=by, changes={"end": end})
 
 
 # --- Screening and progress ----------------------------------------------------------------
@@ -285,7 +287,7 @@ def screening_register(
     wishes: str = "",
 ) -> Screening:
     return audit.save_and_record(
-        Screening(citizen=citizen),
+        obj=Screening(citizen=citizen),
         by=by,
         changes={
             "screened_by": by,
@@ -303,7 +305,7 @@ def assessment_register(
     *, citizen: Citizen, by: User | None, assessed_on: date, note: str = "", **scores: int
 ) -> ProgressAssessment:
     return audit.save_and_record(
-        ProgressAssessment(citizen=citizen),
+        obj=ProgressAssessment(citizen=citizen),
         by=by,
         changes={"assessed_by": by, "assessed_on": assessed_on, "note": note, **scores},
         details={"citizen": citizen.pk},
@@ -472,7 +474,7 @@ def placement_create(
     _check_fields(PLACEMENT_FIELDS, fields)
     with transaction.atomic():
         placement = audit.save_and_record(
-            Placement(citizen=citizen),
+            obj=Placement(citizen=citizen),
             by=by,
             changes=fields,
             details={"citizen": citizen.pk, "company": getattr(fields.get("company"), "pk", None)},
@@ -509,7 +511,7 @@ def placement_update(
     with transaction.atomic():
         # Validated after the placement (its errors come first); a bad plan undoes the save.
         audit.save_and_record(
-            placement,
+            obj=placement,
             by=by,
             changes=fields,
             related={"steps": (_plan_log(old_plan), _plan_log(new_plan))},
@@ -546,7 +548,7 @@ def placement_step_set(
     with transaction.atomic():
         step.save()
         audit.save_and_record(
-            placement,
+            obj=placement,
             by=by,
             related={"steps": (_plan_log(old_plan), _plan_log({from_date: step.hours_per_week}))},
         )
@@ -578,7 +580,7 @@ def placement_confirm_retention(
             % {"weeks": weeks}
         )
     return audit.save_and_record(
-        placement, by=by, changes={f"retained_{weeks}_confirmed_on": confirmed_on}
+        obj=placement, by=by, changes={f"retained_{weeks}_confirmed_on": confirmed_on}
     )
 
 
@@ -604,9 +606,9 @@ def placement_move_to_company(
         "moved_from": placement,
     }
     with transaction.atomic():
-        audit.save_and_record(placement, by=by, changes={"end": on - timedelta(days=1)})
+        audit.save_and_record(obj=placement, by=by, changes={"end": on - timedelta(days=1)})
         moved = audit.save_and_record(
-            Placement(citizen=placement.citizen),
+            obj=Placement(citizen=placement.citizen),
             by=by,
             changes=changes,
             details={"moved_from": placement.pk, "company": company.pk},
@@ -632,7 +634,10 @@ def company_placements_move(
 
 def course_register(*, citizen: Citizen, by: User | None, **fields) -> CompetenceCourse:
     return audit.save_and_record(
-        CompetenceCourse(citizen=citizen), by=by, changes=fields, details={"citizen": citizen.pk}
+        obj=CompetenceCourse(citizen=citizen),
+        by=by,
+        changes=fields,
+        details={"citizen": citizen.pk},
     )
 
 
@@ -661,7 +666,7 @@ def exit_register(
     if citizen.hours.filter(week_start__gt=exit_date, hours__gt=0).exists():
         raise ValidationError({"exit_date": _("Der er registreret timer efter ophørsdatoen.")})
     return audit.save_and_record(
-        ExitForm(citizen=citizen),
+        obj=ExitForm(citizen=citizen),
         by=by,
         changes={
             "exit_date": exit_date,
@@ -689,7 +694,7 @@ def followup_register(
         exit=exit, kind=kind
     )
     return audit.save_and_record(
-        follow_up,
+        obj=follow_up,
         by=by,
         changes={
             "followed_up_on": followed_up_on,
@@ -704,7 +709,7 @@ def followup_register(
 
 def note_add(*, citizen: Citizen, by: User | None, text: str, sensitive: bool = False) -> CaseNote:
     return audit.save_and_record(
-        CaseNote(citizen=citizen),
+        obj=CaseNote(citizen=citizen),
         by=by,
         changes={"written_by": by, "text": text, "sensitive": sensitive},
         details={"citizen": citizen.pk, "sensitive": sensitive},

@@ -37,7 +37,7 @@ def cluster_save(
     *, by: User, number: int, start_year: int, cluster: Cluster | None = None
 ) -> Cluster:
     return audit.save_and_record(
-        cluster or Cluster(), by=by, changes={"number": number, "start_year": start_year}
+        obj=cluster or Cluster(), by=by, changes={"number": number, "start_year": start_year}
     )
 
 
@@ -52,7 +52,7 @@ def membership_save(
     membership: ClusterMembership | None = None,
 ) -> ClusterMembership:
     return audit.save_and_record(
-        membership or ClusterMembership(cluster=cluster),
+        obj=membership or ClusterMembership(cluster=cluster),
         by=by,
         changes={
             "municipality": municipality,
@@ -75,7 +75,7 @@ def organisation_save(
     organisation: Organisation | None = None,
 ) -> Organisation:
     return audit.save_and_record(
-        organisation or Organisation(),
+        obj=organisation or Organisation(),
         by=by,
         changes={"kind": kind, "name": name, "municipality": municipality},
     )
@@ -99,7 +99,7 @@ def partnership_save(
     partnership: GrowthPartnership | None = None,
 ) -> GrowthPartnership:
     return audit.save_and_record(
-        partnership or GrowthPartnership(),
+        obj=partnership or GrowthPartnership(),
         by=by,
         changes={
             "name": name,
@@ -127,7 +127,7 @@ def plan_entry_save(
     entry = PartnerPlanEntry.objects.filter(
         partnership=partnership, organisation=organisation
     ).first() or PartnerPlanEntry(partnership=partnership, organisation=organisation)
-    return audit.save_and_record(entry, by=by, changes={"needs": needs, "wishes": wishes})
+    return audit.save_and_record(obj=entry, by=by, changes={"needs": needs, "wishes": wishes})
 
 
 @transaction.atomic
@@ -140,7 +140,7 @@ def partnership_meeting_save(
     meeting: PartnershipMeeting | None = None,
 ) -> PartnershipMeeting:
     return audit.save_and_record(
-        meeting or PartnershipMeeting(partnership=partnership),
+        obj=meeting or PartnershipMeeting(partnership=partnership),
         by=by,
         changes={"date": date, "notes": notes},
     )
@@ -167,7 +167,7 @@ def steering_meeting_save(
     meeting: SteeringGroupMeeting | None = None,
 ) -> SteeringGroupMeeting:
     return audit.save_and_record(
-        meeting or SteeringGroupMeeting(),
+        obj=meeting or SteeringGroupMeeting(),
         by=by,
         changes={"date": date, "place": place, "attendees": attendees, "minutes": minutes},
         m2m={"attending_municipalities": list(attending_municipalities)},
@@ -194,7 +194,7 @@ def evaluation_save(
     evaluation: CollaborationEvaluation | None = None,
 ) -> CollaborationEvaluation:
     return audit.save_and_record(
-        evaluation or CollaborationEvaluation(partnership=partnership),
+        obj=evaluation or CollaborationEvaluation(partnership=partnership),
         by=by,
         changes={"organisation": organisation, "year": year, "answers": dict(answers)},
     )
@@ -224,7 +224,7 @@ def user_create(
     else:
         user.set_unusable_password()
     return audit.save_and_record(
-        user,
+        obj=user,
         by=by,
         changes={
             "username": username,
@@ -254,7 +254,7 @@ def user_update(
 ) -> User:
     """A changed role takes effect on the user's next request: roles are read per request."""
     return audit.save_and_record(
-        user,
+        obj=user,
         by=by,
         changes={
             "first_name": first_name,
@@ -285,7 +285,7 @@ def user_set_active(*, by: User, user: User, active: bool) -> User:
     """Deactivating signs the user out everywhere at once; accounts are never deleted."""
     if not active and user.pk == by.pk:
         raise ValidationError(_("Du kan ikke deaktivere dig selv."))
-    user = audit.save_and_record(user, by=by, changes={"is_active": active})
+    user = audit.save_and_record(obj=user, by=by, changes={"is_active": active})
     if not active:
         ended = end_sessions(user)
         audit.record(AuditAction.CHANGE, actor=by, obj=user, details={"sessions_ended": ended})

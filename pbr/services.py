@@ -87,7 +87,7 @@ def contract_create(
 ) -> Contract:
     with transaction.atomic():
         contract = audit.save_and_record(
-            Contract(),
+            obj=Contract(),
             by=by,
             changes={
                 "municipality": municipality,
@@ -127,7 +127,7 @@ def _version_save(
     if unknown:
         raise TypeError(f"Unknown contract terms: {sorted(unknown)}")
     return audit.save_and_record(
-        ContractVersion(contract=contract),
+        obj=ContractVersion(contract=contract),
         by=by,
         changes={"valid_from": valid_from, "created_by": by, **terms},
         details={"valid_from": valid_from.isoformat()},
@@ -175,7 +175,7 @@ def ledger_append(*, idempotency_key: str, by: User | None = None, **fields: Any
         transaction.on_commit(lambda: seal.append_head(head))
         # The lock and the key lookup above stand in for the unique checks.
         return audit.save_and_record(
-            candidate,
+            obj=candidate,
             by=by,
             details={"kind": candidate.kind, "amount": str(candidate.amount)},
             validate_unique=False,
@@ -591,13 +591,13 @@ def detect_contract(
                     achieved_on=item.achieved_on,
                     evidence=item.evidence,
                 )
-                audit.save_and_record(outcome, by=by, validate_constraints=False)
+                audit.save_and_record(obj=outcome, by=by, validate_constraints=False)
             elif outcome.accruals > outcome.reversals:
                 continue
             else:
                 # Held again after a reversal: a new round, on the new evidence.
                 audit.save_and_record(
-                    outcome,
+                    obj=outcome,
                     by=by,
                     changes={
                         "status": OutcomeStatus.ACCRUED,
@@ -619,7 +619,7 @@ def detect_contract(
             if open_accrual is not None:
                 report.reversed.append(ledger_reverse(entry=open_accrual, by=by))
             audit.save_and_record(
-                outcome,
+                obj=outcome,
                 by=by,
                 changes={"status": OutcomeStatus.REVERSED},
                 details={"status": "reversed"},
@@ -651,7 +651,7 @@ def benefit_rate_add(
     *, by: User | None, benefit: str, valid_from: date, weekly_rate: Decimal
 ) -> BenefitRate:
     return audit.save_and_record(
-        BenefitRate(),
+        obj=BenefitRate(),
         by=by,
         changes={"benefit": benefit, "valid_from": valid_from, "weekly_rate": weekly_rate},
     )
@@ -661,7 +661,7 @@ def saving_band_add(
     *, by: User | None, valid_from: date, min_hours: Decimal, share_saved: Decimal
 ) -> SavingBand:
     return audit.save_and_record(
-        SavingBand(),
+        obj=SavingBand(),
         by=by,
         changes={"valid_from": valid_from, "min_hours": min_hours, "share_saved": share_saved},
     )

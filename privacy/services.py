@@ -32,7 +32,7 @@ def consent_record(
     note: str = "",
 ) -> ConsentRecord:
     return audit.save_and_record(
-        ConsentRecord(citizen=citizen),
+        obj=ConsentRecord(citizen=citizen),
         by=by,
         changes={
             "legal_basis": legal_basis,

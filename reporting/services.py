@@ -92,7 +92,7 @@ def targets_save(
 def project_settings_save(*, by: User, **fields: Any) -> ProjectSettings:
     with transaction.atomic():
         settings = ProjectSettings.objects.select_for_update().order_by("pk").first()
-        return audit.save_and_record(settings or ProjectSettings(), by=by, changes=fields)
+        return audit.save_and_record(obj=settings or ProjectSettings(), by=by, changes=fields)
 
 
 def narrative_save(

@@ -1,4 +1,4 @@
-"""Writing the audit log. Services write a record with `save_and_record()`, which validates,
+"""Writing the audit log. Services write a record with `save_and_record(obj=)`, which validates,
 saves and logs it in one transaction; other events (a view, a search, an export) call
 `record()` inside the transaction of what they do.
 
@@ -98,8 +98,8 @@ def _as_json(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def save_and_record(
-    obj: M,
     *,
+    obj: M,
     by: Any,
     changes: Mapping[str, Any] | None = None,
     m2m: Mapping[str, Iterable[models.Model]] | None = None,

@@ -23,7 +23,7 @@ def organisation():
 
 def test_a_new_record_is_saved_whole_and_logged_as_created_with_its_values(personas):
     organisation = audit.save_and_record(
-        Organisation(),
+        obj=Organisation(),
         by=personas.admin,
         changes={
             "kind": OrganisationKind.COMPANY,
@@ -49,7 +49,7 @@ def test_an_update_writes_only_the_changed_fields(personas, organisation):
     Organisation.objects.filter(pk=organisation.pk).update(name="Testvask og Rens ApS")
 
     audit.save_and_record(
-        stale, by=personas.admin, changes={"municipality": municipality("Stevns")}
+        obj=stale, by=personas.admin, changes={"municipality": municipality("Stevns")}
     )
 
     organisation.refresh_from_db()
@@ -62,7 +62,7 @@ def test_the_change_row_carries_the_before_and_after_of_the_changed_fields(perso
     membership = ClusterMembership.objects.get(municipality=personas.own.municipality)
     before = membership.slots
     audit.save_and_record(
-        membership,
+        obj=membership,
         by=personas.admin,
         changes={"slots": before + 3, "declaration_signed": membership.declaration_signed},
     )
@@ -78,14 +78,14 @@ def test_a_form_that_changed_the_object_in_memory_is_compared_with_the_stored_ro
     personas, organisation
 ):
     organisation.name = "Nyt navn ApS"  # as a bound ModelForm does while validating
-    audit.save_and_record(organisation, by=personas.admin, changes={"name": "Nyt navn ApS"})
+    audit.save_and_record(obj=organisation, by=personas.admin, changes={"name": "Nyt navn ApS"})
     assert Organisation.objects.get(pk=organisation.pk).name == "Nyt navn ApS"
     assert AuditEntry.objects.about(organisation).get().details["fields"] == ["name"]
 
 
 def test_nothing_is_written_or_logged_when_nothing_changed(personas, organisation):
     audit.save_and_record(
-        organisation,
+        obj=organisation,
         by=personas.admin,
         changes={"name": organisation.name, "kind": organisation.kind},
     )
@@ -95,7 +95,7 @@ def test_nothing_is_written_or_logged_when_nothing_changed(personas, organisatio
 def test_nothing_is_written_or_logged_when_validation_fails(personas, organisation):
     with pytest.raises(ValidationError) as error:
         audit.save_and_record(
-            organisation,
+            obj=organisation,
             by=personas.admin,
             changes={"name": "", "municipality": municipality("Stevns")},
         )
@@ -108,7 +108,7 @@ def test_nothing_is_written_or_logged_when_validation_fails(personas, organisati
 def test_a_new_record_that_fails_validation_is_not_saved(personas):
     with pytest.raises(ValidationError):
         audit.save_and_record(
-            Organisation(), by=personas.admin, changes={"kind": "nonsense", "name": "X"}
+            obj=Organisation(), by=personas.admin, changes={"kind": "nonsense", "name": "X"}
         )
     assert not Organisation.objects.filter(name="X").exists()
     assert not AuditEntry.objects.exists()
@@ -117,7 +117,7 @@ def test_a_new_record_that_fails_validation_is_not_saved(personas):
 def test_free_text_and_private_fields_are_named_but_their_values_kept_out(personas):
     citizen = CitizenFactory(municipality=personas.own.municipality)
     audit.save_and_record(
-        citizen,
+        obj=citizen,
         by=personas.caseworker,
         changes={
             "first_name": "Anders-Peter",
@@ -143,7 +143,7 @@ def test_a_changed_many_to_many_set_is_logged_by_ids(personas):
     )
     before = sorted(partnership.partners.values_list("pk", flat=True))
     audit.save_and_record(
-        partnership, by=personas.controller, m2m={"partners": [personas.own.actor_org]}
+        obj=partnership, by=personas.controller, m2m={"partners": [personas.own.actor_org]}
     )
     assert list(partnership.partners.all()) == [personas.own.actor_org]
     assert AuditEntry.objects.about(partnership).get().details == {
@@ -155,12 +155,12 @@ def test_a_changed_many_to_many_set_is_logged_by_ids(personas):
 
 def test_a_change_beside_the_row_is_logged_without_touching_the_row(personas, organisation):
     audit.save_and_record(
-        organisation, by=personas.admin, related={"contacts": (["a"], ["a", "b"])}
+        obj=organisation, by=personas.admin, related={"contacts": (["a"], ["a", "b"])}
     )
     assert AuditEntry.objects.about(organisation).get().details == {
         "fields": ["contacts"],
         "before": {"contacts": ["a"]},
         "after": {"contacts": ["a", "b"]},
     }
-    audit.save_and_record(organisation, by=personas.admin, related={"contacts": (["a"], ["a"])})
+    audit.save_and_record(obj=organisation, by=personas.admin, related={"contacts": (["a"], ["a"])})
     assert AuditEntry.objects.about(organisation).count() == 1
