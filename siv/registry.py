@@ -1,7 +1,9 @@
 """Extension points that let each app add to the shared layout without siv knowing it.
 
-Apps register in their AppConfig.ready(): menu entries and start-page panels, each shown to
-the users holding its permission (siv/permissions.py).
+Apps register in their AppConfig.ready(): menu entries, start-page panels and links from
+another app's record page (a citizen's page linking to its privacy page), each shown to the
+users holding its permission (siv/permissions.py). A lower app's page shows the links that
+higher apps registered for it, without importing them.
 """
 
 from collections.abc import Callable
@@ -30,8 +32,21 @@ class Panel:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class RecordLink:
+    """A link from a record's page (a model, by its label) to a page of another app that
+    takes the record's id."""
+
+    model: str
+    label: Any
+    url_name: str
+    permission: str
+    icon: str = ""
+
+
 NAV: list[NavItem] = []
 PANELS: list[Panel] = []
+RECORD_LINKS: list[RecordLink] = []
 
 
 def register_nav(
@@ -46,6 +61,20 @@ def register_panel(template: str, permission: str, context=None, *, order: int =
     roles_with(permission)
     PANELS.append(Panel(template, permission, context or (lambda request: {}), order))
     PANELS.sort(key=lambda panel: panel.order)
+
+
+def register_record_link(
+    model: str, label, url_name: str, permission: str, *, icon: str = ""
+) -> None:
+    roles_with(permission)
+    RECORD_LINKS.append(RecordLink(model, label, url_name, permission, icon))
+
+
+def record_links_for(user, obj) -> list[RecordLink]:
+    label = obj._meta.label_lower
+    return [
+        link for link in RECORD_LINKS if link.model == label and has_perm(user, link.permission)
+    ]
 
 
 def nav_for(user) -> list[NavItem]:

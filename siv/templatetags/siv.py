@@ -2,9 +2,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms, template
+from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.html import format_html
 
+from siv import registry
 from siv.forms import Select
 from siv.permissions import has_perm
 
@@ -18,6 +20,16 @@ def query_replace(context, **kwargs) -> str:
     for key, value in kwargs.items():
         query[key] = value
     return query.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def record_links(context, obj) -> list[dict]:
+    """The links other apps registered for this record's page, as the user may follow them:
+    `{% record_links citizen as links %}`."""
+    return [
+        {"label": link.label, "url": reverse(link.url_name, args=[obj.pk]), "icon": link.icon}
+        for link in registry.record_links_for(context["request"].user, obj)
+    ]
 
 
 @register.filter
