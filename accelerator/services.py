@@ -239,10 +239,8 @@ def record_update(*, obj: models.Model, by: User, **fields: Any) -> models.Model
     return audit.save_and_record(obj=obj, by=by, changes=fields)
 
 
-@transaction.atomic
 def record_delete(*, obj: models.Model, by: User) -> None:
-    audit.record(AuditAction.DELETE, actor=by, obj=obj, details={"company": obj.company_id})
-    obj.delete()
+    audit.delete_and_record(obj=obj, by=by, details={"company": obj.company_id})
 
 
 # Recruitment -------------------------------------------------------------------------------

@@ -198,6 +198,10 @@ class EvaluationForm(forms.ModelForm):
             super()._post_clean()
 
 
+# What an administrator edits of a user; the username only when creating one.
+USER_FIELDS = ["first_name", "last_name", "email", "phone", "role", "organisation", "municipality"]
+
+
 class UserCreateForm(forms.ModelForm):
     password = forms.CharField(
         label=_("Startadgangskode"),
@@ -209,16 +213,7 @@ class UserCreateForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = [
-            "username",
-            "first_name",
-            "last_name",
-            "email",
-            "phone",
-            "role",
-            "organisation",
-            "municipality",
-        ]
+        fields = ["username", *USER_FIELDS]
 
     def clean_password(self):
         password = self.cleaned_data["password"]
@@ -236,12 +231,4 @@ class UserCreateForm(forms.ModelForm):
 class UserUpdateForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = [
-            "first_name",
-            "last_name",
-            "email",
-            "phone",
-            "role",
-            "organisation",
-            "municipality",
-        ]
+        fields = USER_FIELDS

@@ -146,10 +146,8 @@ def partnership_meeting_save(
     )
 
 
-@transaction.atomic
 def partnership_meeting_delete(*, by: User, meeting: PartnershipMeeting) -> None:
-    audit.record(AuditAction.DELETE, actor=by, obj=meeting, details={"date": str(meeting.date)})
-    meeting.delete()
+    audit.delete_and_record(obj=meeting, by=by, details={"date": str(meeting.date)})
 
 
 # Steering group
@@ -174,10 +172,8 @@ def steering_meeting_save(
     )
 
 
-@transaction.atomic
 def steering_meeting_delete(*, by: User, meeting: SteeringGroupMeeting) -> None:
-    audit.record(AuditAction.DELETE, actor=by, obj=meeting, details={"date": str(meeting.date)})
-    meeting.delete()
+    audit.delete_and_record(obj=meeting, by=by, details={"date": str(meeting.date)})
 
 
 # Collaboration-agreement evaluations

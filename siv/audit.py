@@ -173,6 +173,16 @@ def save_and_record(
     return obj
 
 
+def delete_and_record(
+    *, obj: models.Model, by: Any, details: Mapping[str, Any] | None = None
+) -> None:
+    """Delete a record and log it, in one transaction; the row names what was deleted by its
+    label, which is written before the record is gone."""
+    with transaction.atomic():
+        record(AuditAction.DELETE, actor=by, obj=obj, details=details)
+        obj.delete()
+
+
 def record_search(*, actor: Any, model: type[models.Model], criteria: Mapping[str, Any]) -> None:
     """Log a search with its criteria (empty criteria are left out)."""
     cleaned = {k: str(v) for k, v in criteria.items() if v not in (None, "", [], ())}

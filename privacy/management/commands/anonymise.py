@@ -1,15 +1,7 @@
-from datetime import date
-
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from privacy.services import anonymise_cutoff, anonymise_exited
-
-
-def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"Not a date (YYYY-MM-DD): {value}") from None
+from siv.commands import date_argument
 
 
 class Command(BaseCommand):
@@ -19,7 +11,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--exited-before", dest="exited_before", type=_date)
+        parser.add_argument("--exited-before", dest="exited_before", type=date_argument)
 
     def handle(self, *args, exited_before, **options):
         run = anonymise_exited(exited_before=exited_before or anonymise_cutoff())

@@ -1,16 +1,9 @@
 import csv
-from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
 from reporting.indicators import Scope, compute
-
-
-def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"Not a date (YYYY-MM-DD): {value}") from None
+from siv.commands import date_argument
 
 
 class Command(BaseCommand):
@@ -20,8 +13,8 @@ class Command(BaseCommand):
         parser.add_argument("--region", default="")
         parser.add_argument("--cluster", type=int)
         parser.add_argument("--municipality", default="")
-        parser.add_argument("--from", dest="start", type=_date)
-        parser.add_argument("--to", dest="end", type=_date)
+        parser.add_argument("--from", dest="start", type=date_argument)
+        parser.add_argument("--to", dest="end", type=date_argument)
         parser.add_argument("--format", choices=["csv"], default="csv")
 
     def handle(self, *args, region, cluster, municipality, start, end, **options):

@@ -1,6 +1,5 @@
 """`manage.py report KIND --out PATH`: the same job code as the screens, run in-process."""
 
-from datetime import date
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -9,13 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from reporting import services
 from reporting.models import FORMATS, ReportKind
 from reporting.selectors import ReportParams
-
-
-def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"Not a date (YYYY-MM-DD): {value}") from None
+from siv.commands import date_argument
 
 
 class Command(BaseCommand):
@@ -28,8 +21,8 @@ class Command(BaseCommand):
         parser.add_argument("--region", default="")
         parser.add_argument("--cluster", type=int)
         parser.add_argument("--municipality", default="")
-        parser.add_argument("--from", dest="start", type=_date)
-        parser.add_argument("--to", dest="end", type=_date)
+        parser.add_argument("--from", dest="start", type=date_argument)
+        parser.add_argument("--to", dest="end", type=date_argument)
 
     def handle(self, *args, kind, out, format, region, cluster, municipality, start, end, **kw):
         if start and end and start > end:
