@@ -288,6 +288,12 @@ class ReportJob(models.Model):
     created_at = models.DateTimeField(_("bestilt"), default=timezone.now)
     started_at = models.DateTimeField(_("startet"), null=True, blank=True)
     finished_at = models.DateTimeField(_("afsluttet"), null=True, blank=True)
+    # The job's life beside its status (reporting/services.py, "Jobs that survive faults"):
+    # when its message last went to the queue (empty: the queue could not be reached), how
+    # many runs have started, and the last sign of life of the run under way.
+    sent_at = models.DateTimeField(_("sendt til køen"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("forsøg"), default=0)
+    heartbeat_at = models.DateTimeField(_("sidste livstegn"), null=True, blank=True)
 
     objects = ReportJobQuerySet.as_manager()
 
@@ -319,6 +325,11 @@ class ReportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    @property
+    def is_retrying(self) -> bool:
+        """A run was lost (a worker or the queue stopped) and the job is tried again."""
+        return not self.is_finished and self.attempts > 0 and self.status == JobStatus.QUEUED
 
 
 class ReportArtifactQuerySet(ScopedQuerySet):

@@ -10,15 +10,21 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
+import time
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, connections, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from partnerships.models import Cluster, Municipality, Region, User
 from siv import audit
@@ -146,18 +152,83 @@ def job_create(
             details={"kind": kind.value, "format": fmt, "params": job.params},
         )
         if queue:
-            from .tasks import run_report_job
-
-            transaction.on_commit(lambda: run_report_job.delay(job.pk))
+            transaction.on_commit(lambda: job_send(job.pk))
     return job
 
 
+# --- A job's life -----------------------------------------------------------------------------
+#
+# queued → running → done | failed, kept in the database beside the queue's message, so that
+# no fault leaves a job stuck: a job whose message the queue lost (or that was ordered while
+# the queue was down) is sent again by the sweep; a running job shows a sign of life every
+# SIV_JOB_HEARTBEAT_SECONDS, and one silent for SIV_JOB_STALE_SECONDS lost its worker: the
+# sweep queues it again ("prøver igen"), or after SIV_JOB_MAX_ATTEMPTS runs fails it with the
+# reason. Running a job again is safe: its one artifact is written once.
+
+# What the queue answers when it cannot be reached.
+BROKER_ERRORS = (KombuOperationalError, ConnectionError, OSError)
+
+
+def job_send(job_id: int) -> bool:
+    """Put the job's message on the queue; False (the job stays queued, for the sweep to
+    send) when the queue cannot be reached."""
+    from .tasks import run_report_job
+
+    try:
+        run_report_job.delay(job_id)
+    except BROKER_ERRORS:
+        log.warning("Report job %s kept for the sweep: the queue did not answer", job_id)
+        return False
+    ReportJob.objects.filter(pk=job_id).update(sent_at=timezone.now())
+    return True
+
+
 def _set_progress(job_id: int, percent: int) -> None:
-    ReportJob.objects.filter(pk=job_id).update(progress=min(99, max(0, percent)))
+    ReportJob.objects.filter(pk=job_id).update(
+        progress=min(99, max(0, percent)), heartbeat_at=timezone.now()
+    )
 
 
-def run_job(job_id: int) -> ReportArtifact | None:
-    """Build a job's file and store it. Idempotent; a failed build marks the job failed."""
+class _Heartbeat:
+    """A thread that stamps the running job's sign of life, on a connection of its own,
+    while the build (which may not report progress for a while) goes on."""
+
+    def __init__(self, job_id: int):
+        self.job_id = job_id
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name=f"job-{job_id}-heartbeat")
+
+    def _beat(self) -> None:
+        try:
+            while not self.stop.wait(settings.SIV_JOB_HEARTBEAT_SECONDS):
+                try:
+                    ReportJob.objects.filter(pk=self.job_id).update(heartbeat_at=timezone.now())
+                except DatabaseError:
+                    connections.close_all()  # the next beat opens a fresh connection
+        finally:
+            connections.close_all()
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join()
+
+
+def _stale_before():
+    return timezone.now() - timedelta(seconds=settings.SIV_JOB_STALE_SECONDS)
+
+
+class JobBusy(Exception):
+    """Another run of the job shows signs of life: ask again once it could have gone silent
+    (a message delivered again after its worker was killed meets the dead run's last beat)."""
+
+
+def _claim(job_id: int) -> tuple[ReportJob | None, ReportArtifact | None]:
+    """The job, marked running for this run; or (None, its artifact) when there is nothing to
+    run: it is done or failed. JobBusy while another run of it shows signs of life."""
     with transaction.atomic():
         job = ReportJob.objects.select_for_update().get(pk=job_id)
         existing = ReportArtifact.objects.filter(job=job).first()
@@ -165,36 +236,72 @@ def run_job(job_id: int) -> ReportArtifact | None:
             if job.status != JobStatus.DONE:
                 job.status, job.progress = JobStatus.DONE, 100
                 job.save(update_fields=["status", "progress"])
-            return existing
+            return None, existing
+        if job.status == JobStatus.FAILED:
+            return None, None
+        beat = job.heartbeat_at
+        if job.status == JobStatus.RUNNING and beat is not None and beat >= _stale_before():
+            raise JobBusy(job_id)
+        now = timezone.now()
         job.status, job.progress, job.error = JobStatus.RUNNING, 5, ""
-        job.started_at = timezone.now()
-        job.save(update_fields=["status", "progress", "error", "started_at"])
+        job.started_at, job.heartbeat_at, job.attempts = now, now, job.attempts + 1
+        job.save(
+            update_fields=["status", "progress", "error", "started_at", "heartbeat_at", "attempts"]
+        )
+        return job, None
 
+
+def run_job(job_id: int) -> ReportArtifact | None:
+    """Build a job's file and store it. Idempotent; a failed build marks the job failed."""
+    job, existing = _claim(job_id)
+    if job is None:
+        return existing
     params = ReportParams.from_json(job.params)
     try:
-        with translation.override("da"):
+        with _Heartbeat(job_id), translation.override("da"):
             built = exports.BUILDERS[job.kind](
                 params, job.format, lambda percent: _set_progress(job_id, percent)
             )
+        return _store(job, built)
     except ValidationError as exc:
         # The data asked for cannot be made in this format: the user is told why.
         return _failed(job_id, " ".join(exc.messages))
     except Exception as exc:
         log.exception("Report job %s failed", job_id)
         return _failed(job_id, f"{type(exc).__name__}: {exc}")
-    return _store(job, built)
+
+
+def _with_fresh_connection(step, attempts: int = 3):
+    """Run a database step; after a database error (a connection cut, a restart) close the
+    connection and try again on a new one, a little later."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return step()
+        except IntegrityError:
+            raise
+        except DatabaseError:
+            connection.close()
+            if attempt == attempts:
+                raise
+            time.sleep(attempt)
 
 
 def _failed(job_id: int, error: str) -> None:
-    ReportJob.objects.filter(pk=job_id).update(
-        status=JobStatus.FAILED, error=error[:2000], finished_at=timezone.now()
+    """Mark the job failed, on a new connection if the one that failed is dead."""
+    _with_fresh_connection(
+        lambda: ReportJob.objects.filter(pk=job_id).update(
+            status=JobStatus.FAILED, error=error[:2000], finished_at=timezone.now()
+        )
     )
 
 
 def _store(job: ReportJob, built: exports.Built) -> ReportArtifact:
+    """Write the file, then record it; if the record cannot be written the file goes too, and
+    a file left by a run that died between the two is removed by the sweep."""
     digest = hashlib.sha256(built.content).hexdigest()
     name = default_storage.save(f"reports/{job.pk}/{built.filename}", ContentFile(built.content))
-    try:
+
+    def record() -> ReportArtifact:
         with transaction.atomic():
             artifact = ReportArtifact.objects.create(
                 job=job,
@@ -209,10 +316,17 @@ def _store(job: ReportJob, built: exports.Built) -> ReportArtifact:
             ReportJob.objects.filter(pk=job.pk).update(
                 status=JobStatus.DONE, progress=100, error="", finished_at=timezone.now()
             )
+        return artifact
+
+    try:
+        artifact = _with_fresh_connection(record)
     except IntegrityError:
         # Another run of the same job stored its artifact first: keep that one.
         default_storage.delete(name)
         return ReportArtifact.objects.get(job=job)
+    except DatabaseError:
+        default_storage.delete(name)
+        raise
     _remove_leftovers(job.pk, keep=name)
     return artifact
 
@@ -228,6 +342,61 @@ def _remove_leftovers(job_id: int, *, keep: str) -> None:
     for filename in files:
         if f"{folder}/{filename}" != keep:
             default_storage.delete(f"{folder}/{filename}")
+
+
+def jobs_sweep() -> dict:
+    """The beat's round over the jobs: send again what the queue lost or never got, run again
+    (or fail, with the reason) what lost its worker, and remove files no job recorded."""
+    now = timezone.now()
+    stale = _stale_before()
+    counts = {"sent": 0, "requeued": 0, "failed": 0, "files_removed": 0}
+    resend_before = now - timedelta(seconds=settings.SIV_JOB_RESEND_SECONDS)
+    lost = ReportJob.objects.filter(status=JobStatus.QUEUED).filter(
+        Q(sent_at__isnull=True) | Q(sent_at__lt=resend_before)
+    )
+    for job_id in lost.values_list("pk", flat=True):
+        counts["sent"] += job_send(job_id)
+    silent = ReportJob.objects.filter(status=JobStatus.RUNNING).filter(
+        Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True, started_at__lt=stale)
+    )
+    for job_id in silent.values_list("pk", flat=True):
+        with transaction.atomic():
+            job = ReportJob.objects.select_for_update().get(pk=job_id)
+            if job.status != JobStatus.RUNNING or (job.heartbeat_at and job.heartbeat_at >= stale):
+                continue
+            if job.attempts >= settings.SIV_JOB_MAX_ATTEMPTS:
+                job.status, job.finished_at = JobStatus.FAILED, now
+                job.error = _(
+                    "Jobbet blev afbrudt %(n)s gange (arbejdsprocessen stoppede) og er opgivet. "
+                    "Bestil rapporten igen."
+                ) % {"n": job.attempts}
+                job.save(update_fields=["status", "finished_at", "error"])
+                counts["failed"] += 1
+                continue
+            job.status, job.progress, job.sent_at = JobStatus.QUEUED, 0, None
+            job.save(update_fields=["status", "progress", "sent_at"])
+        counts["requeued"] += 1
+        job_send(job_id)
+    counts["files_removed"] = _remove_unrecorded_files(older_than=stale)
+    return counts
+
+
+def _remove_unrecorded_files(*, older_than) -> int:
+    """Files under reports/ that no artifact records, left by a run that died between
+    writing its file and recording it (given time to finish that step)."""
+    try:
+        folders, _files = default_storage.listdir("reports")
+    except FileNotFoundError:
+        return 0
+    recorded = set(ReportArtifact.objects.values_list("file", flat=True))
+    removed = 0
+    for folder in folders:
+        for filename in default_storage.listdir(f"reports/{folder}")[1]:
+            name = f"reports/{folder}/{filename}"
+            if name not in recorded and default_storage.get_modified_time(name) < older_than:
+                default_storage.delete(name)
+                removed += 1
+    return removed
 
 
 def artifact_downloaded(*, artifact: ReportArtifact, by: User) -> None:

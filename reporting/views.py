@@ -225,6 +225,15 @@ def job_create(request):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
+            job.refresh_from_db(fields=["sent_at"])
+            if job.sent_at is None:
+                messages.warning(
+                    request,
+                    _(
+                        "Jobkøen svarer ikke lige nu. Bestillingen er gemt, og rapporten "
+                        "dannes, så snart køen er tilbage."
+                    ),
+                )
             return redirect("reporting:job_detail", job.pk)
     return render(request, "reporting/job_create.html", {"form": form})
 

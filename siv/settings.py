@@ -298,6 +298,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = envint("SIV_TASK_TIME_LIMIT", 15 * 60)
+# Report jobs (reporting/services.py): a running job shows a sign of life this often; one
+# silent for the stale limit lost its worker and is run again, at most this many times in
+# all; a queued job whose message has not been taken for the resend limit is sent again
+# (the queue lost it). kombu's visibility timeout (above) stays over the task time limit.
+SIV_JOB_HEARTBEAT_SECONDS = envint("SIV_JOB_HEARTBEAT_SECONDS", 10)
+SIV_JOB_STALE_SECONDS = envint("SIV_JOB_STALE_SECONDS", 60)
+SIV_JOB_MAX_ATTEMPTS = envint("SIV_JOB_MAX_ATTEMPTS", 3)
+SIV_JOB_RESEND_SECONDS = envint("SIV_JOB_RESEND_SECONDS", 5 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -306,6 +314,10 @@ CELERY_BEAT_SCHEDULE = {
     "audit-retention": {
         "task": "siv.tasks.purge_audit_log",
         "schedule": crontab(hour=2, minute=15),
+    },
+    "report-jobs-sweep": {
+        "task": "reporting.tasks.sweep_report_jobs",
+        "schedule": 60.0,
     },
     "monthly-indicator-snapshot": {
         "task": "reporting.tasks.take_indicator_snapshot",
@@ -330,10 +342,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
-    "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
-    ],
+    "DEFAULT_THROTTLE_CLASSES": ["siv.throttles.AnonThrottle", "siv.throttles.UserThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("SIV_API_RATE_ANON", "20/minute"),
         "user": os.environ.get("SIV_API_RATE_USER", "1200/hour"),

@@ -249,3 +249,19 @@ def test_camp_attendance_lists_the_companies_and_counts_the_staff(
     row = next(r for r in response.json()["results"] if r["id"] == camp.pk)
     assert row["attending_companies"] == [company.pk]
     assert row["attending_staff"] == 1
+
+
+def test_the_api_answers_while_the_cache_that_counts_its_rate_is_down(api_as, personas):
+    """The throttles count in this process while Redis is away, not a 500 on every call."""
+    from django.test import override_settings
+
+    down = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # the discard port: nothing answers there
+        }
+    }
+    client = api_as(personas.caseworker)
+    with override_settings(CACHES=down):
+        response = client.get("/api/participants/")
+    assert response.status_code == 200

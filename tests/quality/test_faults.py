@@ -135,6 +135,10 @@ def test_a_worker_killed_mid_report_finishes_the_job_exactly_once(
         "DATABASE_URL": database_url(),
         "REDIS_URL": private_redis.url,
         "SIV_VAR_DIR": str(var_dir),
+        # The redelivered message meets the killed run's last sign of life: it asks again
+        # once that run has been silent for the stale limit.
+        "SIV_JOB_HEARTBEAT_SECONDS": "1",
+        "SIV_JOB_STALE_SECONDS": "3",
     }
 
     def send(job_id: int) -> None:
@@ -242,3 +246,45 @@ def test_after_a_database_restart_pages_recover_without_restarting_the_app(
 
         assert server.process.poll() is None
         assert child_pids(server.process.pid) == workers, "gunicorn restarted its worker"
+
+
+# --- The broker down ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_broker_down_an_order_is_kept_and_the_api_answers(personas):
+    """A real server whose REDIS_URL names a Redis that does not answer (the broker and the
+    cache): ordering a report is kept and the user told, and the API answers, never a 500."""
+    import requests
+
+    from siv_api.services import token_issue
+
+    client = Client()
+    client.force_login(personas.controller)
+    cookie = django_settings.SESSION_COOKIE_NAME
+    token = token_issue(user=personas.caseworker).key
+    env = {"DATABASE_URL": database_url(), "REDIS_URL": "redis://127.0.0.1:9/0"}
+    with gunicorn_server(env) as server, requests.Session() as browser:
+        browser.cookies.set(cookie, client.cookies[cookie].value)
+        form = browser.get(f"{server.url}/rapporter/eksport/", timeout=30)
+        assert form.status_code == 200
+        ordered = browser.post(
+            f"{server.url}/rapporter/eksport/",
+            data={
+                "kind": "indicators",
+                "format": "csv",
+                "csrfmiddlewaretoken": browser.cookies["csrftoken"],
+            },
+            headers={"Referer": f"{server.url}/rapporter/eksport/"},
+            timeout=60,
+        )
+        api = requests.get(
+            f"{server.url}/api/participants/",
+            headers={"Authorization": f"Token {token}"},
+            timeout=30,
+        )
+    assert ordered.status_code == 200, ordered.text[:500]
+    assert "Jobkøen svarer ikke lige nu. Bestillingen er gemt" in ordered.text
+    job = ReportJob.objects.get()
+    assert (job.status, job.sent_at) == (JobStatus.QUEUED, None)
+    assert api.status_code == 200, api.text[:500]
