@@ -20,7 +20,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import DatabaseError, IntegrityError, connection, connections, transaction
+from django.db import (
+    DatabaseError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    connection,
+    connections,
+    transaction,
+)
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -184,8 +192,10 @@ def job_send(job_id: int) -> bool:
 
 
 def _set_progress(job_id: int, percent: int) -> None:
-    ReportJob.objects.filter(pk=job_id).update(
-        progress=min(99, max(0, percent)), heartbeat_at=timezone.now()
+    _with_fresh_connection(
+        lambda: ReportJob.objects.filter(pk=job_id).update(
+            progress=min(99, max(0, percent)), heartbeat_at=timezone.now()
+        )
     )
 
 
@@ -259,8 +269,10 @@ def run_job(job_id: int) -> ReportArtifact | None:
     params = ReportParams.from_json(job.params)
     try:
         with _Heartbeat(job_id), translation.override("da"):
-            built = exports.BUILDERS[job.kind](
-                params, job.format, lambda percent: _set_progress(job_id, percent)
+            built = _with_fresh_connection(
+                lambda: exports.BUILDERS[job.kind](
+                    params, job.format, lambda percent: _set_progress(job_id, percent)
+                )
             )
         return _store(job, built)
     except ValidationError as exc:
@@ -272,14 +284,12 @@ def run_job(job_id: int) -> ReportArtifact | None:
 
 
 def _with_fresh_connection(step, attempts: int = 3):
-    """Run a database step; after a database error (a connection cut, a restart) close the
-    connection and try again on a new one, a little later."""
+    """Run a step that reads or writes the database; after a lost connection (cut, or the
+    server restarting) close it and try the step again on a new one, a little later."""
     for attempt in range(1, attempts + 1):
         try:
             return step()
-        except IntegrityError:
-            raise
-        except DatabaseError:
+        except (OperationalError, InterfaceError):
             connection.close()
             if attempt == attempts:
                 raise

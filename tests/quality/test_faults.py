@@ -288,3 +288,130 @@ def test_with_the_broker_down_an_order_is_kept_and_the_api_answers(personas):
     job = ReportJob.objects.get()
     assert (job.status, job.sent_at) == (JobStatus.QUEUED, None)
     assert api.status_code == 200, api.text[:500]
+
+
+# --- The whole worker killed, Redis emptied: the sweep finishes every job ---------------------
+
+
+def _queue_to(monkeypatch, redis_url: str) -> str:
+    """The app's .delay() (job_create and the sweep) sends to a queue of the test's own."""
+    queue = f"test-sweep-{uuid.uuid4().hex[:8]}"
+
+    def send(job_id: int) -> None:
+        with celery_app.connection_for_write(redis_url) as connection:
+            tasks.run_report_job.apply_async((job_id,), queue=queue, connection=connection)
+
+    monkeypatch.setattr(tasks.run_report_job, "delay", send)
+    return queue
+
+
+def _worker_env(redis_url: str, var_dir) -> dict[str, str]:
+    return {
+        "DATABASE_URL": database_url(),
+        "REDIS_URL": redis_url,
+        "SIV_VAR_DIR": str(var_dir),
+        "SIV_JOB_HEARTBEAT_SECONDS": "1",
+        "SIV_JOB_STALE_SECONDS": "3",
+    }
+
+
+def _sweep_until_done(job_ids: list[int], timeout: float = 90) -> list[ReportJob]:
+    """The beat's sweep, every second, until every job is done or failed."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        services.jobs_sweep()
+        jobs = list(ReportJob.objects.filter(pk__in=job_ids).order_by("pk"))
+        if all(job.is_finished for job in jobs):
+            return jobs
+        time.sleep(1)
+    pytest.fail(f"not finished: {[(job.pk, job.status) for job in jobs]}")
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_outright_mid_job_is_replaced_and_the_job_done_once(
+    personas, private_redis, tmp_path, monkeypatch, settings
+):
+    """kill -9 of the whole worker: its message stays unacknowledged in Redis for the
+    visibility timeout (an hour); the job's silence tells the sweep within seconds."""
+    settings.SIV_JOB_STALE_SECONDS = 3
+    queue = _queue_to(monkeypatch, private_redis.url)
+    env = _worker_env(private_redis.url, tmp_path / "var")
+    seen: list[str] = []
+    with celery_worker(env, queue, tmp_path / "first.log") as worker:
+        job = services.job_create(
+            by=personas.controller,
+            kind=ReportKind.FINAL,
+            fmt=ReportFormat.PDF,
+            params=ReportParams(),
+        )
+        first = watch_job(job.pk, {JobStatus.RUNNING, JobStatus.DONE}, seen, timeout=30)
+        assert first.status == JobStatus.RUNNING, "the job was done before it could be killed"
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()
+    with celery_worker(env, queue, tmp_path / "second.log"):
+        [job] = _sweep_until_done([job.pk])
+    assert job.status == JobStatus.DONE, job.error
+    assert job.attempts == 2
+    media = tmp_path / "var" / "test-media"
+    files = sorted(path for path in media.rglob("*") if path.is_file())
+    assert [artifact.file.name for artifact in ReportArtifact.objects.filter(job=job)] == [
+        str(files[0].relative_to(media))
+    ] and len(files) == 1
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_jobs_queued_when_redis_restarts_empty_are_sent_again_and_done(
+    personas, private_redis, tmp_path, monkeypatch, settings
+):
+    settings.SIV_JOB_RESEND_SECONDS = 0
+    queue = _queue_to(monkeypatch, private_redis.url)
+    jobs = [
+        services.job_create(
+            by=personas.controller,
+            kind=ReportKind.INDICATORS,
+            fmt=ReportFormat.CSV,
+            params=ReportParams(),
+        )
+        for _ in range(3)
+    ]
+    assert all(job.sent_at for job in ReportJob.objects.all())
+    private_redis.stop()  # it keeps nothing on disk: the three messages are gone
+    private_redis.start()
+    with celery_worker(_worker_env(private_redis.url, tmp_path / "var"), queue, tmp_path / "w.log"):
+        finished = _sweep_until_done([job.pk for job in jobs])
+    assert [job.status for job in finished] == [JobStatus.DONE] * 3
+    assert ReportArtifact.objects.count() == 3
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_the_database_connections_cut_mid_job_leave_no_stuck_job_and_no_orphan_file(
+    personas, private_redis, tmp_path, monkeypatch
+):
+    from django.db import connection
+
+    queue = _queue_to(monkeypatch, private_redis.url)
+    env = _worker_env(private_redis.url, tmp_path / "var")
+    seen: list[str] = []
+    with celery_worker(env, queue, tmp_path / "w.log"):
+        job = services.job_create(
+            by=personas.controller,
+            kind=ReportKind.FINAL,
+            fmt=ReportFormat.PDF,
+            params=ReportParams(),
+        )
+        watch_job(job.pk, {JobStatus.RUNNING, JobStatus.DONE}, seen, timeout=30)
+        with connection.cursor() as cursor:  # every connection of the worker, as a restart
+            cursor.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            assert cursor.fetchone()[0] >= 1
+        job = watch_job(job.pk, {JobStatus.DONE, JobStatus.FAILED}, seen, timeout=60)
+    log = (tmp_path / "w.log").read_text(errors="replace")
+    assert job.status == JobStatus.DONE, f"{job.error}\n{log[-3000:]}"
+    media = tmp_path / "var" / "test-media"
+    files = [path for path in media.rglob("*") if path.is_file()]
+    assert [str(path.relative_to(media)) for path in files] == [job.artifact.file.name]
