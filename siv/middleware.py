@@ -65,6 +65,11 @@ class SessionLimitsMiddleware:
         return self.get_response(request)
 
 
+def second_factor_passed(user) -> bool:
+    """The user's session passed the TOTP check, or the deployment does not ask for one."""
+    return not settings.SIV_REQUIRE_2FA or user.is_verified()
+
+
 SECOND_FACTOR_EXEMPT = {"login", "logout", "otp_verify", "otp_setup", "set_language", "health"}
 
 
@@ -78,10 +83,8 @@ class RequireSecondFactorMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if not settings.SIV_REQUIRE_2FA:
-            return None
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or user.is_verified():
+        if user is None or not user.is_authenticated or second_factor_passed(user):
             return None
         match = request.resolver_match
         if match and match.url_name in SECOND_FACTOR_EXEMPT:

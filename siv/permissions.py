@@ -88,6 +88,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "start.ledger": frozenset({Role.CONTROLLER, Role.MUNICIPAL_LEAD}),
     "start.programme_reports": PROGRAMME_MANAGERS,
     "start.municipality_reports": frozenset({Role.MUNICIPAL_LEAD}),
+    # --- The API: a user's own tokens ---
+    "api.tokens": EVERYONE,
 }
 
 

@@ -83,7 +83,6 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "csp",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "siv",
     "partnerships",
@@ -333,9 +332,12 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# API tokens expire this many days after they are issued.
+SIV_API_TOKEN_DAYS = envint("SIV_API_TOKEN_DAYS", 90)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "siv_api.authentication.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

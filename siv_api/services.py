@@ -1,27 +1,73 @@
-"""Writes of the API itself: issuing tokens. Everything else goes through the apps' services."""
+"""Writes of the API itself: issuing, revoking and using tokens. Everything else goes through
+the apps' services."""
 
 from __future__ import annotations
 
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import transaction
-from rest_framework.authtoken.models import Token
+from django.utils import timezone
 
 from partnerships.models import User
 from siv import audit
-from siv.models import AuditAction
+
+from .models import ApiToken, token_digest
+
+# A token's last use is written at most this often: a busy client costs one write a minute.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
-def token_issue(*, user: User, by: User | None = None, rotate: bool = False) -> Token:
-    """The user's API token (created when missing; a new key when `rotate`)."""
+@dataclass(frozen=True)
+class IssuedToken:
+    """A new token and its key, `prefix.secret`: the only time the key is known in clear."""
+
+    token: ApiToken
+    key: str
+
+
+def split_key(key: str) -> tuple[str, str] | None:
+    prefix, dot, secret = key.partition(".")
+    if not dot or not prefix or not secret:
+        return None
+    return prefix, secret
+
+
+def token_issue(*, user: User, by: User | None = None, rotate: bool = False) -> IssuedToken:
+    """A new API token for the user, valid SIV_API_TOKEN_DAYS; `rotate` revokes the others."""
+    prefix, secret = secrets.token_hex(4), secrets.token_urlsafe(32)
+    now = timezone.now()
     with transaction.atomic():
         if rotate:
-            Token.objects.filter(user=user).delete()
-        token, created = Token.objects.get_or_create(user=user)
-        if created:
-            audit.record(
-                AuditAction.CREATE,
-                actor=by,
-                obj=user,
-                label=f"API-nøgle til bruger #{user.pk}",
-                details={"token_for": user.pk, "rotated": rotate},
-            )
-    return token
+            for old in ApiToken.objects.filter(user=user).usable():
+                token_revoke(token=old, by=by)
+        token = audit.save_and_record(
+            obj=ApiToken(user=user),
+            by=by,
+            changes={
+                "prefix": prefix,
+                "digest": token_digest(secret),
+                "created": now,
+                "expires": now + timedelta(days=settings.SIV_API_TOKEN_DAYS),
+            },
+            details={"token_for": user.pk, "rotated": rotate},
+        )
+    return IssuedToken(token=token, key=f"{prefix}.{secret}")
+
+
+def token_revoke(*, token: ApiToken, by: User | None) -> ApiToken:
+    """Revoke a token from now on; revoking a revoked token changes nothing."""
+    if token.revoked is not None:
+        return token
+    return audit.save_and_record(obj=token, by=by, changes={"revoked": timezone.now()})
+
+
+def token_used(*, token: ApiToken) -> None:
+    """Note a request made with the token, unless one was noted within the last minute."""
+    now = timezone.now()
+    if token.last_used is not None and now - token.last_used < LAST_USED_RESOLUTION:
+        return
+    ApiToken.objects.filter(pk=token.pk).update(last_used=now)
+    token.last_used = now

@@ -14,6 +14,8 @@ router.register("companies", views.CompanyViewSet, basename="company")
 router.register("camps", views.CampViewSet, basename="camp")
 
 urlpatterns = [
+    path("noegler/", views.tokens, name="tokens"),
+    path("noegler/<int:pk>/tilbagekald/", views.token_revoke_view, name="token_revoke"),
     path("hours/week/<str:iso_week>/", views.HoursWeekView.as_view(), name="hours_week"),
     path("indicators/", views.IndicatorView.as_view(), name="indicators"),
     path("", include(router.urls)),

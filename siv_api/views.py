@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -38,10 +42,13 @@ from participants.services import (
 from reporting.indicators import Scope, compute
 from siv import audit
 from siv.access import get_for_user_or_404
+from siv.middleware import second_factor_passed
 from siv.models import AuditAction
-from siv.permissions import HasPermission
+from siv.permissions import HasPermission, permission_required
 
 from . import serializers as s
+from .models import ApiToken
+from .services import token_issue, token_revoke
 
 
 def iso_week_or_400(value: str) -> date:
@@ -286,3 +293,39 @@ class IndicatorView(PermissionGateMixin, APIView):
             details={k: str(v) for k, v in data.items()},
         )
         return Response(s.IndicatorRowSerializer(rows, many=True).data)
+
+
+# --- The user's own API tokens (pages, signed in with a session) ---
+
+
+@permission_required("api.tokens")
+def tokens(request):
+    """The user's tokens; a POST issues a new one, whose key this answer shows once.
+
+    Issuing needs a session that passed the second factor where the deployment asks for one
+    (the middleware already sends other sessions to the code; this keeps it so)."""
+    issued = None
+    if request.method == "POST":
+        if not second_factor_passed(request.user):
+            return redirect("otp_verify")
+        issued = token_issue(user=request.user, by=request.user)
+    return render(
+        request,
+        "siv_api/tokens.html",
+        {
+            "tokens": ApiToken.objects.filter(user=request.user),
+            "issued": issued,
+            "days": settings.SIV_API_TOKEN_DAYS,
+        },
+    )
+
+
+@permission_required("api.tokens")
+@require_POST
+def token_revoke_view(request, pk: int):
+    token = get_object_or_404(ApiToken.objects.filter(user=request.user), pk=pk)
+    token_revoke(token=token, by=request.user)
+    messages.success(
+        request, _("API-nøglen %(prefix)s er tilbagekaldt.") % {"prefix": token.prefix}
+    )
+    return redirect("siv_api:tokens")

@@ -4,14 +4,11 @@ personal records are audited."""
 
 import json
 from decimal import Decimal
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from participants.models import HoursEntry
 from reporting.indicators import compute
@@ -147,20 +144,6 @@ def test_requests_beyond_the_rate_are_throttled(personas, world_data, api_as, mo
     client = api_as(personas.actor)
     codes = [client.get(reverse("siv_api:company-list")).status_code for _ in range(3)]
     assert codes == [200, 200, 429]
-
-
-@pytest.mark.django_db
-def test_the_token_command_prints_a_stable_key_and_rotates_on_request(personas):
-    out = StringIO()
-    call_command("api_token", personas.actor.username, stdout=out)
-    key = out.getvalue().strip()
-    assert Token.objects.get(user=personas.actor).key == key
-    again = StringIO()
-    call_command("api_token", personas.actor.username, stdout=again)
-    assert again.getvalue().strip() == key
-    rotated = StringIO()
-    call_command("api_token", personas.actor.username, "--rotate", stdout=rotated)
-    assert rotated.getvalue().strip() != key
 
 
 def test_invented_query_parameters_never_reach_the_log(personas, world_data, api_as):

@@ -5,11 +5,16 @@ from siv_api.services import token_issue
 
 
 class Command(BaseCommand):
-    help = "Print the API token of a user (created when missing; --rotate makes a new one)."
+    help = (
+        "Issue a new API token for a user and print its key: the only time it is shown "
+        "(--rotate also revokes the user's other tokens)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("username")
-        parser.add_argument("--rotate", action="store_true", help="Replace the existing token.")
+        parser.add_argument(
+            "--rotate", action="store_true", help="Revoke the user's existing tokens."
+        )
 
     def handle(self, *args, username, rotate, **options):
         user = get_user_model().objects.filter(username=username, is_active=True).first()
