@@ -199,6 +199,12 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Beside the per-account lockout, a throttle per client address that slows and never locks:
+# more than SIV_SIGNIN_ADDRESS_FAILURES failed sign-ins from one address within the window
+# refuse that address's sign-in attempts (HTTP 429) for SIV_SIGNIN_ADDRESS_WAIT_SECONDS.
+SIV_SIGNIN_ADDRESS_FAILURES = envint("SIV_SIGNIN_ADDRESS_FAILURES", 30)
+SIV_SIGNIN_ADDRESS_WINDOW_SECONDS = envint("SIV_SIGNIN_ADDRESS_WINDOW_SECONDS", 10 * 60)
+SIV_SIGNIN_ADDRESS_WAIT_SECONDS = envint("SIV_SIGNIN_ADDRESS_WAIT_SECONDS", 10 * 60)
 
 OTP_TOTP_ISSUER = "SIV"
 

@@ -21,11 +21,11 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import audit
+from . import audit, throttle
 from .access import has_role
 from .filters import AuditEntryFilter
 from .forms import SignInForm, TokenForm
-from .middleware import SessionLimitsMiddleware
+from .middleware import SessionLimitsMiddleware, client_ip
 from .models import AuditAction, AuditEntry
 from .permissions import permission_required
 from .registry import panels_for
@@ -37,6 +37,17 @@ class SignInView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
+    def post(self, request, *args, **kwargs):
+        if throttle.address_must_wait(client_ip(request)):
+            self._record_failure(reason="address_throttled")
+            wait = settings.SIV_SIGNIN_ADDRESS_WAIT_SECONDS
+            response = render(
+                request, "registration/throttled.html", {"minutes": wait // 60}, status=429
+            )
+            response["Retry-After"] = str(wait)
+            return response
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
         response = super().form_valid(form)  # login() gives the session a new id
         self.request.session[SessionLimitsMiddleware.KEY] = time.time()
@@ -47,12 +58,16 @@ class SignInView(auth_views.LoginView):
         return response
 
     def form_invalid(self, form):
+        self._record_failure(reason="invalid_credentials")
+        throttle.note_failure(client_ip(self.request))
+        return super().form_invalid(form)
+
+    def _record_failure(self, *, reason: str) -> None:
         audit.record(
             AuditAction.LOGIN_FAILED,
-            username=(form.data.get("username") or "")[:150],
-            details={"reason": "invalid_credentials"},
+            username=(self.request.POST.get("username") or "")[:150],
+            details={"reason": reason},
         )
-        return super().form_invalid(form)
 
 
 def _safe_next(request) -> str:
