@@ -67,4 +67,9 @@ urlpatterns = [
         views.user_reset_second_factor,
         name="user_reset_second_factor",
     ),
+    path(
+        "brugere/<int:pk>/tilmeldingskode/",
+        views.user_enrolment_code,
+        name="user_enrolment_code",
+    ),
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from siv import audit
 from siv.access import get_for_user_or_404
+from siv.enrolment import enrolment_code_issue
 from siv.forms import add_validation_error
 from siv.models import AuditAction
 from siv.permissions import permission_required, require_perm
@@ -553,3 +555,16 @@ def user_reset_second_factor(request, pk: int):
         return _("Totrinsbekræftelsen er nulstillet; brugeren sætter den op ved næste login.")
 
     return _user_action(request, pk, reset)
+
+
+def user_enrolment_code(request, pk: int):
+    """Issue a one-time code with which the user sets up a second factor; shown this once."""
+    person = _user_for_admin(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    code = enrolment_code_issue(user=person, by=request.user)
+    return render(
+        request,
+        "partnerships/user_enrolment_code.html",
+        {"person": person, "code": code, "hours": settings.SIV_ENROLMENT_CODE_HOURS},
+    )

@@ -26,6 +26,15 @@ class TokenForm(forms.Form):
     )
 
 
+class EnrolmentCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Tilmeldingskode"),
+        max_length=20,
+        help_text=_("Koden fra din administrator, fx ABCDE-FGH23."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}),
+    )
+
+
 def add_validation_error(form: forms.Form, exc: ValidationError) -> None:
     """Show a service's ValidationError on the form (on its field when it names one), so a
     rule broken in a service is a message to the user, never a 500."""

@@ -85,3 +85,31 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.object_label}"
+
+
+class EnrolmentCode(models.Model):
+    """A one-time code an administrator issues so a user can set up a second factor where
+    one is required: the password alone does not enrol a device. Stored as a digest."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("bruger"),
+        on_delete=models.CASCADE,
+        related_name="enrolment_codes",
+    )
+    digest = models.CharField(_("SHA-256 af koden"), max_length=64)
+    created = models.DateTimeField(_("oprettet"), default=timezone.now)
+    expires = models.DateTimeField(_("udløber"))
+    used = models.DateTimeField(_("brugt"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tilmeldingskode")
+        verbose_name_plural = _("tilmeldingskoder")
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} #{self.pk}"
+
+    @property
+    def audit_label(self) -> str:
+        return f"Tilmeldingskode til bruger #{self.user_id}"

@@ -207,6 +207,9 @@ SIV_SIGNIN_ADDRESS_WINDOW_SECONDS = envint("SIV_SIGNIN_ADDRESS_WINDOW_SECONDS", 
 SIV_SIGNIN_ADDRESS_WAIT_SECONDS = envint("SIV_SIGNIN_ADDRESS_WAIT_SECONDS", 10 * 60)
 
 OTP_TOTP_ISSUER = "SIV"
+# Where 2FA is required, a user without a device enrols one only with a code from an
+# administrator, valid this many hours.
+SIV_ENROLMENT_CODE_HOURS = envint("SIV_ENROLMENT_CODE_HOURS", 72)
 
 # Sessions: 30 minutes idle, 12 hours absolute. The idle limit is the stored session's
 # expiry, renewed by SessionLimitsMiddleware when it is a minute old (not every request).

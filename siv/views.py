@@ -13,7 +13,7 @@ from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
@@ -23,8 +23,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import audit, throttle
 from .access import has_role
+from .enrolment import enrolment_code_redeem
 from .filters import AuditEntryFilter
-from .forms import SignInForm, TokenForm
+from .forms import EnrolmentCodeForm, SignInForm, TokenForm
 from .middleware import SessionLimitsMiddleware, client_ip
 from .models import AuditAction, AuditEntry
 from .permissions import permission_required
@@ -93,9 +94,15 @@ def otp_verify(request):
     return render(request, "registration/otp_verify.html", {"form": form})
 
 
+# The session's note that its user gave a valid enrolment code (siv/enrolment.py).
+ENROLMENT_PASSED = "siv_enrolment_passed_for"
+
+
 def otp_setup(request):
     if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
         return redirect("otp_verify")
+    if settings.SIV_REQUIRE_2FA and request.session.get(ENROLMENT_PASSED) != request.user.pk:
+        return _enrolment_code(request)
     device, _created = TOTPDevice.objects.get_or_create(
         user=request.user, confirmed=False, defaults={"name": "SIV"}
     )
@@ -105,6 +112,7 @@ def otp_setup(request):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
+            request.session.pop(ENROLMENT_PASSED, None)
             messages.success(request, _("Totrinsbekræftelse er sat op."))
             return redirect(_safe_next(request))
         form.add_error("token", _("Koden passer ikke. Tjek at telefonens ur går rigtigt."))
@@ -115,6 +123,24 @@ def otp_setup(request):
         "registration/otp_setup.html",
         {"form": form, "secret": secret, "qr_data_uri": qr.svg_data_uri(scale=4)},
     )
+
+
+def _enrolment_code(request):
+    """The step before the set-up where 2FA is required: the administrator's one-time code.
+    Only then is a device (and its secret) made, fresh, for this session to confirm."""
+    form = EnrolmentCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if enrolment_code_redeem(user=request.user, code=form.cleaned_data["code"]):
+            TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
+            request.session[ENROLMENT_PASSED] = request.user.pk
+            return redirect(f"{reverse('otp_setup')}?{urlencode({'next': _safe_next(request)})}")
+        audit.record(
+            AuditAction.LOGIN_FAILED, actor=request.user, details={"reason": "enrolment_code"}
+        )
+        form.add_error(
+            "code", _("Koden er forkert, brugt eller udløbet. Bed din administrator om en ny.")
+        )
+    return render(request, "registration/otp_enrolment_code.html", {"form": form})
 
 
 def sign_out(request):

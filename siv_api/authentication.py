@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
-from .models import ApiToken, token_digest
+from siv.hashing import secret_digest
+
+from .models import ApiToken
 from .services import split_key, token_used
 
 
@@ -26,7 +28,7 @@ class HashedTokenAuthentication(TokenAuthentication):
             raise refused
         prefix, secret = parts
         token = ApiToken.objects.usable().select_related("user").filter(prefix=prefix).first()
-        if token is None or not hmac.compare_digest(token.digest, token_digest(secret)):
+        if token is None or not hmac.compare_digest(token.digest, secret_digest(secret)):
             raise refused
         if not token.user.is_active:
             raise refused

@@ -165,6 +165,12 @@ CASES = [
         own=lambda p: [p.caseworker.pk],
         status_ok=405,
     ),
+    Case(
+        "partnerships:user_enrolment_code",
+        "users.manage",
+        own=lambda p: [p.caseworker.pk],
+        status_ok=405,
+    ),
 ]
 
 test_permission, test_signed_out_is_sent_to_login = run_matrix(CASES)

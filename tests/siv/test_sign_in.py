@@ -10,6 +10,7 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from siv.enrolment import enrolment_code_issue
 from siv.middleware import SessionLimitsMiddleware
 
 pytestmark = pytest.mark.django_db
@@ -117,6 +118,9 @@ def test_with_production_settings_a_new_user_must_set_up_a_second_factor(client,
     assert response.status_code == 302 and reverse("otp_setup") in response["Location"]
     # Without the second factor, no page but the set-up is reachable.
     assert client.get(reverse("home"))["Location"] == reverse("otp_verify")
+    # The set-up first asks for the administrator's enrolment code.
+    code = enrolment_code_issue(user=personas.actor, by=personas.admin)
+    client.post(reverse("otp_setup"), {"code": code})
     setup = client.get(reverse("otp_setup"))
     assert setup.status_code == 200
     device = TOTPDevice.objects.get(user=personas.actor)

@@ -1,0 +1,62 @@
+"""Enrolment codes for the second factor: where SIV_REQUIRE_2FA holds, a user without a TOTP
+device sets one up only with a one-time code from an administrator, so a stolen password
+alone cannot enrol the thief's phone."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from . import audit
+from .hashing import secret_digest
+from .models import EnrolmentCode
+
+# No 0/O or 1/I/L: the code is read aloud or copied from a note.
+ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+LENGTH = 10
+
+
+def _digest(code: str) -> str:
+    return secret_digest(code.replace("-", "").replace(" ", "").upper())
+
+
+def enrolment_code_issue(*, user: Any, by: Any) -> str:
+    """A new code for the user, valid SIV_ENROLMENT_CODE_HOURS; earlier unused codes lapse.
+    Returns the code, the only time it is known in clear."""
+    code = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+    now = timezone.now()
+    with transaction.atomic():
+        for old in EnrolmentCode.objects.filter(user=user, used__isnull=True, expires__gt=now):
+            audit.save_and_record(obj=old, by=by, changes={"expires": now})
+        audit.save_and_record(
+            obj=EnrolmentCode(user=user),
+            by=by,
+            changes={
+                "digest": _digest(code),
+                "created": now,
+                "expires": now + timedelta(hours=settings.SIV_ENROLMENT_CODE_HOURS),
+            },
+            details={"code_for": user.pk},
+        )
+    return f"{code[:5]}-{code[5:]}"
+
+
+def enrolment_code_redeem(*, user: Any, code: str) -> bool:
+    """Use the user's valid code, once. False when the code is wrong, used or expired."""
+    now = timezone.now()
+    with transaction.atomic():
+        candidates = EnrolmentCode.objects.select_for_update().filter(
+            user=user, used__isnull=True, expires__gt=now
+        )
+        digest = _digest(code)
+        for candidate in candidates:
+            if hmac.compare_digest(candidate.digest, digest):
+                audit.save_and_record(obj=candidate, by=user, changes={"used": now})
+                return True
+    return False
