@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import audit
 from .hashing import secret_digest
@@ -48,7 +49,8 @@ def enrolment_code_issue(*, user: Any, by: Any) -> str:
 
 
 def enrolment_code_redeem(*, user: Any, code: str) -> bool:
-    """Use the user's valid code, once. False when the code is wrong, used or expired."""
+    """Use the user's valid code, once, and drop any unconfirmed device, so the set-up makes
+    one with a fresh secret. False when the code is wrong, used or expired."""
     now = timezone.now()
     with transaction.atomic():
         candidates = EnrolmentCode.objects.select_for_update().filter(
@@ -58,5 +60,6 @@ def enrolment_code_redeem(*, user: Any, code: str) -> bool:
         for candidate in candidates:
             if hmac.compare_digest(candidate.digest, digest):
                 audit.save_and_record(obj=candidate, by=user, changes={"used": now})
+                TOTPDevice.objects.filter(user=user, confirmed=False).delete()
                 return True
     return False

@@ -131,7 +131,6 @@ def _enrolment_code(request):
     form = EnrolmentCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if enrolment_code_redeem(user=request.user, code=form.cleaned_data["code"]):
-            TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
             request.session[ENROLMENT_PASSED] = request.user.pk
             return redirect(f"{reverse('otp_setup')}?{urlencode({'next': _safe_next(request)})}")
         audit.record(

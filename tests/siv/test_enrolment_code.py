@@ -59,10 +59,13 @@ def test_a_wrong_code_is_refused_and_logged(client, personas):
 
 @override_settings(SIV_REQUIRE_2FA=True)
 def test_the_administrators_code_enrols_a_device_once(client, personas):
+    # A device left unconfirmed (its secret once shown) is replaced by one with a new secret.
+    stale = TOTPDevice.objects.create(user=personas.actor, name="SIV", confirmed=False)
     code = enrolment_code_issue(user=personas.actor, by=personas.admin)
     sign_in(client)
     response = client.post(SETUP, {"code": code.lower().replace("-", " ")})
     assert response.status_code == 302 and response["Location"].startswith(SETUP)
+    assert not TOTPDevice.objects.filter(pk=stale.pk).exists()
     assert client.get(SETUP).context["secret"]
     assert confirm_device(client, personas.actor).confirmed
     assert client.get(reverse("home")).status_code == 200
