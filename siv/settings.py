@@ -353,7 +353,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
-    "DEFAULT_THROTTLE_CLASSES": ["siv.throttles.AnonThrottle", "siv.throttles.UserThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["siv.throttle.AnonThrottle", "siv.throttle.UserThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("SIV_API_RATE_ANON", "20/minute"),
         "user": os.environ.get("SIV_API_RATE_USER", "1200/hour"),

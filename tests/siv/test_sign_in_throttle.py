@@ -68,3 +68,21 @@ def test_the_address_may_try_again_when_the_wait_is_over(client, personas):
     assert sign_in(client, "koege-aktoer").status_code == 429
     time.sleep(1.2)
     assert sign_in(client, "koege-aktoer").status_code == 302
+
+
+def test_with_redis_down_sign_in_answers_and_the_address_limit_still_holds(client, personas):
+    """The counters fall back to this process's memory while Redis does not answer."""
+    from siv.cache import resilient_cache
+
+    resilient_cache.local.clear()
+    down = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # the discard port: nothing answers there
+        }
+    }
+    with override_settings(CACHES=down, SIV_SIGNIN_ADDRESS_FAILURES=2):
+        fail_from(client, NOISY, 3)
+        assert sign_in(client, personas.caseworker.username).status_code == 429
+        assert sign_in(client, personas.caseworker.username, address=QUIET).status_code == 302
+    resilient_cache.local.clear()
