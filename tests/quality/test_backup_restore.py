@@ -53,11 +53,26 @@ def test_a_postgres_dump_restores_into_an_empty_database_with_the_same_data(tmp_
     with psycopg.connect(admin, autocommit=True) as pg:
         pg.execute(f'DROP DATABASE IF EXISTS "{target_name}"')
         pg.execute(f'CREATE DATABASE "{target_name}"')
+    # The media folder: a report file and the ledger's head log.
+    media = tmp_path / "media"
+    (media / "reports" / "7").mkdir(parents=True)
+    (media / "reports" / "7" / "indikatorer.csv").write_bytes(b"code,value\nP01,4\n")
+    (media / "ledger").mkdir()
+    (media / "ledger" / "heads.log").write_text("1 aa ss\n")
+    restored_media = tmp_path / "elsewhere"
+    (restored_media / "ledger").mkdir(parents=True)
+    (restored_media / "ledger" / "heads.log").write_text("1 aa ss\n2 bb tt\n")
     try:
-        dump = dbbackup.backup(source, tmp_path, now=datetime(2026, 11, 23, 12, 30))
+        dump = dbbackup.backup(source, tmp_path, media=media, now=datetime(2026, 11, 23, 12, 30))
         assert dump.name == "siv-20261123-1230.dump"
+        assert (tmp_path / "siv-20261123-1230.media.tar.gz").exists()
 
-        dbbackup.restore(database_url(name=target_name), dump)
+        dbbackup.restore(database_url(name=target_name), dump, media=restored_media)
+        assert (restored_media / "reports" / "7" / "indikatorer.csv").read_bytes() == (
+            media / "reports" / "7" / "indikatorer.csv"
+        ).read_bytes()
+        # The live head log, newer than the backup's, stays: verify_ledger compares with it.
+        assert (restored_media / "ledger" / "heads.log").read_text() == "1 aa ss\n2 bb tt\n"
 
         with connection.cursor() as cursor:
             expected = row_counts(cursor)
