@@ -162,3 +162,15 @@ def test_the_sweep_removes_old_files_no_job_recorded(programme, monkeypatch, set
     settings.SIV_JOB_STALE_SECONDS = -60
     assert services.jobs_sweep()["files_removed"] == 1
     assert not default_storage.exists(stray) and default_storage.exists(kept)
+
+
+def test_the_queue_hands_a_message_back_only_after_the_task_could_have_finished(settings):
+    """Redis gives an unacknowledged message to another worker after the visibility
+    timeout: it must be longer than any run of a report, or a live run gets a twin."""
+    from reporting import tasks
+
+    options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    if "visibility_timeout" not in options:
+        pytest.skip("the filesystem transport has no visibility timeout")
+    assert options["visibility_timeout"] > tasks.run_report_job.time_limit
+    assert settings.SIV_JOB_STALE_SECONDS > 2 * settings.SIV_JOB_HEARTBEAT_SECONDS
