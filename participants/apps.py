@@ -10,7 +10,8 @@ class ParticipantsConfig(AppConfig):
         from accelerator.registry import register_company_section
         from siv.registry import register_nav, register_panel
 
-        from . import company_outcomes, panels
+        from . import panels
+        from .placements import selectors as placement_selectors
 
         register_nav(
             _("Deltagere"), "participants:citizen_list", "citizens.view", order=20, icon="people"
@@ -45,5 +46,5 @@ class ParticipantsConfig(AppConfig):
             order=20,
         )
         register_company_section(
-            "participants/company/outcomes.html", company_outcomes.company_section, order=20
+            "participants/company/outcomes.html", placement_selectors.company_section, order=20
         )

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .hours import views as hours_views
 
 app_name = "participants"
 urlpatterns = [
@@ -63,4 +64,6 @@ urlpatterns = [
     ),
     path("genvisitation/", views.revisitation_overview, name="revisitation_overview"),
     path("timer/", views.hours_week, name="hours_week"),
+    path("timer/upload/", hours_views.hours_upload_view, name="hours_upload"),
+    path("timer/upload/bekraeft/", hours_views.hours_upload_confirm, name="hours_upload_confirm"),
 ]

@@ -24,7 +24,6 @@ from siv.permissions import permission_required
 
 from . import selectors, services, services_screens
 from . import selectors_screens as screens
-from .filters import CitizenFilter
 from .forms import (
     AssessmentForm,
     CitizenEditForm,
@@ -56,6 +55,7 @@ from .models import (
     parse_iso_week,
     week_monday,
 )
+from .track.filters import CitizenFilter
 
 PAGE_SIZE = 50
 

@@ -4,22 +4,34 @@ and the anonymisation of citizens some years after they left."""
 from __future__ import annotations
 
 import json
+import secrets
 from datetime import date
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from participants import gdpr
-from participants.models import Citizen
+from participants.models import (
+    CaseNote,
+    Citizen,
+    ExitForm,
+    Pause,
+    Placement,
+    ProgressAssessment,
+    Screening,
+    Visitation,
+)
 from partnerships.models import User
 from siv import audit
 from siv.models import AuditAction
 
+from . import selectors
 from .models import AnonymisationRun, ConsentRecord
+from .selectors import ANONYMISED_CPR_PREFIX, ANONYMISED_NAME
 
 
 def consent_record(
@@ -49,7 +61,7 @@ def consent_record(
 
 
 def citizen_export_data(*, citizen: Citizen) -> dict[str, Any]:
-    data = gdpr.citizen_record(citizen)
+    data = selectors.citizen_record(citizen)
     data["retsgrundlag"] = [
         {
             "legal_basis": str(c.get_legal_basis_display()),
@@ -102,9 +114,11 @@ def anonymise_exited(
 ) -> AnonymisationRun:
     """Anonymise every citizen who left before the day (and has not re-entered)."""
     with transaction.atomic():
-        citizens = list(gdpr.citizens_exited_before(exited_before).select_for_update(of=("self",)))
+        citizens = list(
+            selectors.citizens_exited_before(exited_before).select_for_update(of=("self",))
+        )
         for citizen in citizens:
-            gdpr.citizen_scrub(citizen)
+            citizen_scrub(citizen)
             ConsentRecord.objects.filter(citizen=citizen).update(note="")
             audit.record(
                 AuditAction.ANONYMISE,
@@ -124,3 +138,40 @@ def anonymise_due(*, today: date | None = None) -> AnonymisationRun:
     return anonymise_exited(
         exited_before=anonymise_cutoff(today), source=AnonymisationRun.Source.SCHEDULE
     )
+
+
+def citizen_scrub(citizen: Citizen) -> None:
+    """Remove CPR number, names, contact data and free text; keep what the statistics count.
+
+    The CPR ciphertext and hash become a random unique token (the hash stays unique and
+    matches no real number); the birth date keeps only its year (for age bands). Dates,
+    phases, hours, placements, exits and follow-ups stay, so the indicators do not change.
+    The caller runs this inside a transaction and writes the audit row.
+    """
+    token = secrets.token_hex(32)
+    birth = citizen.birth_date
+    Citizen.objects.filter(pk=citizen.pk).update(
+        cpr_encrypted=f"{ANONYMISED_CPR_PREFIX}{token}",
+        cpr_hash=token,
+        birth_date=date(birth.year, 7, 1) if birth else birth,
+        first_name=ANONYMISED_NAME,
+        last_name="",
+        phone="",
+        email="",
+        address="",
+    )
+    mine = Q(citizen=citizen)
+    CaseNote.objects.filter(mine).delete()
+    Visitation.objects.filter(mine).update(
+        rejection_reason=models.Case(
+            models.When(status="rejected", then=models.Value(ANONYMISED_NAME)),
+            default=models.Value(""),
+        ),
+        match_meeting_participants="",
+        match_meeting_notes="",
+    )
+    Screening.objects.filter(mine).update(barrier_notes="", wishes="")
+    ProgressAssessment.objects.filter(mine).update(note="")
+    Pause.objects.filter(mine).update(note="")
+    Placement.objects.filter(mine).update(buddy="", support_person="", vitas_reference="")
+    ExitForm.objects.filter(mine).update(note="")

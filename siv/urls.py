@@ -16,7 +16,6 @@ urlpatterns = [
     path("", include("partnerships.urls")),
     path("", include("accelerator.urls")),
     path("", include("participants.urls")),
-    path("", include("participants.urls_upload")),
     path("", include("privacy.urls")),
     path("", include("pbr.urls")),
     path("", include("reporting.urls")),

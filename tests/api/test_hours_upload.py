@@ -11,12 +11,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from participants import hours_upload
+from participants.hours import upload as hours_upload
 from participants.models import HoursEntry
 from tests.api.conftest import citizen_in
 
-UPLOAD = reverse("hours_upload:upload")
-CONFIRM = reverse("hours_upload:confirm")
+UPLOAD = reverse("participants:hours_upload")
+CONFIRM = reverse("participants:hours_upload_confirm")
 OWN_CPR = "150385-1234"
 FOREIGN_CPR = "020291-2345"
 

@@ -9,13 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accelerator.models import Company
-from participants.company_outcomes import (
+from participants.models import PlacementKind
+from participants.placements.selectors import (
     CommitmentStatus,
     commitment_outcomes,
     company_counts,
     placement_counts,
 )
-from participants.models import PlacementKind
 from tests.accelerator.conftest import foreign_company, own_company
 from tests.factories.accelerator import JobCommitmentFactory
 from tests.factories.participants import CitizenFactory, PlacementFactory, PlacementStepFactory

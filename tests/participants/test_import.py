@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accelerator.models import Company, CompanyFinancial, CompanyStatus
-from participants.importer import read_directory, run_import
+from participants.importer.services import read_directory, run_import
 from participants.models import (
     Citizen,
     ExitForm,

@@ -141,4 +141,4 @@ def test_the_weekly_grid_links_to_the_hours_upload(client, personas):
 
     client.force_login(personas.actor)
     response = client.get(_reverse("participants:hours_week"))
-    assert _reverse("hours_upload:upload") in response.content.decode()
+    assert _reverse("participants:hours_upload") in response.content.decode()

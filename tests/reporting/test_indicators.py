@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from participants.importer import read_directory, run_import
+from participants.importer.services import read_directory, run_import
 from participants.models import ExitStatus, NotAvailableReason
 from partnerships.models import Municipality
 from reporting.indicators import (

@@ -4,7 +4,7 @@ import pytest
 from django.test.html import parse_html
 
 from accelerator.filters import CompanyFilter
-from participants.filters import CitizenFilter
+from participants.track.filters import CitizenFilter
 from partnerships.filters import (
     OrganisationFilter,
     PartnershipFilter,

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from participants.importer import read_directory, run_import
+from participants.importer.services import read_directory, run_import
 
 
 class Command(BaseCommand):

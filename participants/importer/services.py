@@ -30,19 +30,8 @@ from accelerator.models import (
     CompanyStatus,
     cvr_is_valid,
 )
-from partnerships.models import (
-    Cluster,
-    ClusterMembership,
-    GrowthPartnership,
-    Municipality,
-    Organisation,
-    OrganisationKind,
-)
-from siv import audit
-from siv.models import AuditAction
-
-from . import cpr as cpr_lib
-from .models import (
+from participants import cpr as cpr_lib
+from participants.models import (
     FOLLOW_UP_OFFSETS,
     MAX_HOURS_PER_WEEK,
     Benefit,
@@ -62,7 +51,17 @@ from .models import (
     VisitationStatus,
     parse_iso_week,
 )
-from .services import hours_week_errors, parse_hours
+from participants.services import hours_week_errors, parse_hours
+from partnerships.models import (
+    Cluster,
+    ClusterMembership,
+    GrowthPartnership,
+    Municipality,
+    Organisation,
+    OrganisationKind,
+)
+from siv import audit
+from siv.models import AuditAction
 
 FILES: dict[str, tuple[str, ...]] = {
     "companies.csv": (

@@ -1,20 +1,18 @@
-"""Data protection on a citizen's own data (GDPR): the full record for an access request
-(art. 15) and the scrub that anonymises a citizen while keeping the statistical record.
+"""Data protection reads on a citizen's own data (GDPR): the full record for an access
+request (art. 15), and which citizens are due for (or already had) the anonymisation.
 
-The privacy app decides *who* and *when* (consent, legal basis, the yearly job, the audit
-rows); this module knows *what* a citizen's personal data are in the participants tables.
+This module knows *what* a citizen's personal data are in the participants tables; the
+services decide *who* and *when* (consent, legal basis, the yearly job, the audit rows).
 """
 
 from __future__ import annotations
 
-import secrets
 from datetime import date
 from typing import Any
 
 from django.db import models
-from django.db.models import Q
 
-from .models import (
+from participants.models import (
     PROFILE_FIELDS,
     CaseNote,
     Citizen,
@@ -136,40 +134,3 @@ def citizens_exited_before(day: date) -> models.QuerySet[Citizen]:
 
 def is_anonymised(citizen: Citizen) -> bool:
     return citizen.cpr_encrypted.startswith(ANONYMISED_CPR_PREFIX)
-
-
-def citizen_scrub(citizen: Citizen) -> None:
-    """Remove CPR number, names, contact data and free text; keep what the statistics count.
-
-    The CPR ciphertext and hash become a random unique token (the hash stays unique and
-    matches no real number); the birth date keeps only its year (for age bands). Dates,
-    phases, hours, placements, exits and follow-ups stay, so the indicators do not change.
-    The caller runs this inside a transaction and writes the audit row.
-    """
-    token = secrets.token_hex(32)
-    birth = citizen.birth_date
-    Citizen.objects.filter(pk=citizen.pk).update(
-        cpr_encrypted=f"{ANONYMISED_CPR_PREFIX}{token}",
-        cpr_hash=token,
-        birth_date=date(birth.year, 7, 1) if birth else birth,
-        first_name=ANONYMISED_NAME,
-        last_name="",
-        phone="",
-        email="",
-        address="",
-    )
-    mine = Q(citizen=citizen)
-    CaseNote.objects.filter(mine).delete()
-    Visitation.objects.filter(mine).update(
-        rejection_reason=models.Case(
-            models.When(status="rejected", then=models.Value(ANONYMISED_NAME)),
-            default=models.Value(""),
-        ),
-        match_meeting_participants="",
-        match_meeting_notes="",
-    )
-    Screening.objects.filter(mine).update(barrier_notes="", wishes="")
-    ProgressAssessment.objects.filter(mine).update(note="")
-    Pause.objects.filter(mine).update(note="")
-    Placement.objects.filter(mine).update(buddy="", support_person="", vitas_reference="")
-    ExitForm.objects.filter(mine).update(note="")

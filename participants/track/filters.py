@@ -7,11 +7,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from participants.models import Phase
+from participants.selectors_screens import citizen_search
 from partnerships.models import Cluster, Municipality, Organisation, OrganisationKind
 from siv.forms import Select
-
-from .models import Phase
-from .selectors_screens import citizen_search
 
 
 class CitizenFilter(django_filters.FilterSet):

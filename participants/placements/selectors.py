@@ -45,8 +45,7 @@ from django.utils.translation import gettext as _
 
 from accelerator import charts
 from accelerator.models import Company, JobCommitment
-
-from .models import PAID_PLACEMENT_KINDS, Placement, PlacementKind, PlacementStep
+from participants.models import PAID_PLACEMENT_KINDS, Placement, PlacementKind, PlacementStep
 
 
 class CommitmentStatus:

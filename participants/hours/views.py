@@ -12,10 +12,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from participants.hours import upload as hours_upload
+from participants.models import Citizen, HoursKind
 from siv.permissions import permission_required
-
-from . import hours_upload
-from .models import Citizen, HoursKind
 
 SESSION_KEY = "siv_hours_upload"
 
@@ -81,13 +80,13 @@ def hours_upload_confirm(request):
     stored = request.session.pop(SESSION_KEY, None)
     if not stored or stored.get("token") != request.POST.get("token"):
         messages.error(request, _("Forhåndsvisningen er udløbet. Vælg filen igen."))
-        return redirect("hours_upload:upload")
+        return redirect("participants:hours_upload")
     rows = hours_upload.Preview.rows_from_session(stored["rows"])
     problems = hours_upload.commit(user=request.user, rows=rows)
     if problems:
         messages.error(
             request, _("Intet blev gemt: timerne er ændret siden forhåndsvisningen. Prøv igen.")
         )
-        return redirect("hours_upload:upload")
+        return redirect("participants:hours_upload")
     messages.success(request, _("%(count)s rækker med timer er gemt.") % {"count": len(rows)})
-    return redirect("hours_upload:upload")
+    return redirect("participants:hours_upload")
