@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from demo.context import DemoContext
-from participants import services
+from participants.hours import services as hours_services
 from participants.models import (
     Citizen,
     ExitStatus,
@@ -21,6 +21,8 @@ from participants.models import (
     PlacementKind,
     week_monday,
 )
+from participants.placements import services as placements_services
+from participants.track import services as track_services
 from siv.roles import Role
 
 ACTOR_FOR = {
@@ -116,7 +118,7 @@ def fake_cpr(index: int) -> str:
 def _seed_citizen(index: int, row: tuple, context: DemoContext, today: date) -> None:
     first, last, gender, muni_name, scenario = row
     cpr = fake_cpr(index)
-    if services.citizen_find_by_cpr(cpr=cpr) is not None:
+    if track_services.citizen_find_by_cpr(cpr=cpr) is not None:
         return
     plan = SCENARIOS[scenario]
     users = context.users
@@ -128,7 +130,7 @@ def _seed_citizen(index: int, row: tuple, context: DemoContext, today: date) -> 
     def ago(days: int) -> date:
         return today - timedelta(days=days)
 
-    citizen = services.citizen_create(
+    citizen = track_services.citizen_create(
         by=by,
         cpr=cpr,
         first_name=first,
@@ -150,18 +152,18 @@ def _seed_citizen(index: int, row: tuple, context: DemoContext, today: date) -> 
         caseworker=caseworker,
     )
     if "p1" not in plan:
-        services.visitation_propose(
+        track_services.visitation_propose(
             citizen=citizen, by=by, proposed_on=ago(plan["proposed"]), realistic_20_hours=True
         )
         return
     reviewed = plan["p1"] + START_AFTER_REVIEW
-    visitation = services.visitation_propose(
+    visitation = track_services.visitation_propose(
         citizen=citizen,
         by=by,
         proposed_on=ago(reviewed + REVIEW_DAYS[index % len(REVIEW_DAYS)]),
         realistic_20_hours=True,
     )
-    services.visitation_match_meeting(
+    track_services.visitation_match_meeting(
         visitation=visitation,
         by=by,
         meeting_date=ago(reviewed),
@@ -169,9 +171,9 @@ def _seed_citizen(index: int, row: tuple, context: DemoContext, today: date) -> 
         notes="Gensidig interesse; start aftalt.",
         start_on=ago(plan["p1"]),
     )
-    services.visitation_accept(visitation=visitation, by=by, reviewed_on=ago(reviewed))
-    services.track_start_phase(citizen=citizen, by=by, phase=1, start=ago(plan["p1"]))
-    services.screening_register(
+    track_services.visitation_accept(visitation=visitation, by=by, reviewed_on=ago(reviewed))
+    track_services.track_start_phase(citizen=citizen, by=by, phase=1, start=ago(plan["p1"]))
+    track_services.screening_register(
         citizen=citizen,
         by=by,
         screened_on=ago(plan["p1"]),
@@ -179,7 +181,7 @@ def _seed_citizen(index: int, row: tuple, context: DemoContext, today: date) -> 
         barriers=[["health"], ["transport", "language"], ["housing", "health"]][index % 3],
         wishes="Praktisk arbejde, gerne køkken eller lager.",
     )
-    services.assessment_register(
+    track_services.assessment_register(
         citizen=citizen,
         by=by,
         assessed_on=ago(max(plan["p1"] - 28, 1)),
@@ -191,15 +193,15 @@ def _seed_citizen(index: int, row: tuple, context: DemoContext, today: date) -> 
     )
     if "pause" in plan:
         start, end = plan["pause"]
-        services.pause_add(
+        track_services.pause_add(
             citizen=citizen, by=by, start=ago(start), end=ago(end), reason=PauseReason.ILLNESS
         )
     if plan.get("p2"):
-        services.track_start_phase(citizen=citizen, by=by, phase=2, start=ago(plan["p2"]))
+        track_services.track_start_phase(citizen=citizen, by=by, phase=2, start=ago(plan["p2"]))
     if plan.get("p3"):
-        services.track_start_phase(citizen=citizen, by=by, phase=3, start=ago(plan["p3"]))
+        track_services.track_start_phase(citizen=citizen, by=by, phase=3, start=ago(plan["p3"]))
     if plan.get("placement"):
-        placement = services.placement_create(
+        placement = placements_services.placement_create(
             citizen=citizen,
             by=by,
             kind=plan["placement"],
@@ -212,12 +214,12 @@ def _seed_citizen(index: int, row: tuple, context: DemoContext, today: date) -> 
         )
         due = placement.start + timedelta(weeks=13)
         if placement.is_paid and due <= today and muni_name == "Køge":
-            services.placement_confirm_retention(
+            placements_services.placement_confirm_retention(
                 placement=placement, by=by, weeks=13, confirmed_on=due + timedelta(days=3)
             )
-    services.note_add(citizen=citizen, by=by, text="Møder stabilt op og tager ansvar.")
+    track_services.note_add(citizen=citizen, by=by, text="Møder stabilt op og tager ansvar.")
     if index % 4 == 0:
-        services.note_add(
+        track_services.note_add(
             citizen=citizen,
             by=by,
             text="Helbredsoplysninger drøftet med egen læge.",
@@ -225,7 +227,7 @@ def _seed_citizen(index: int, row: tuple, context: DemoContext, today: date) -> 
         )
     if "exit" in plan:
         days, status, reason, early = plan["exit"]
-        exit_form = services.exit_register(
+        exit_form = track_services.exit_register(
             citizen=citizen,
             by=by,
             exit_date=ago(days),
@@ -235,7 +237,7 @@ def _seed_citizen(index: int, row: tuple, context: DemoContext, today: date) -> 
         )
         if plan.get("followup"):
             kind = plan["followup"]
-            services.followup_register(
+            track_services.followup_register(
                 exit=exit_form,
                 by=by,
                 kind=kind,
@@ -269,10 +271,11 @@ def _seed_hours(context: DemoContext, today: date) -> None:
                 else users[Role.ADMIN]
             )
             rows_by_actor.setdefault(by, []).extend(
-                services.HoursRow(citizen_id=c.pk, kind=kind, hours=hours) for kind, hours in rows
+                hours_services.HoursRow(citizen_id=c.pk, kind=kind, hours=hours)
+                for kind, hours in rows
             )
         for by, rows in rows_by_actor.items():
-            services.hours_save_week(actor=by, week=monday, rows=rows)
+            hours_services.hours_save_week(actor=by, week=monday, rows=rows)
 
 
 def seed(context: DemoContext) -> None:

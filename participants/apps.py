@@ -11,7 +11,7 @@ class ParticipantsConfig(AppConfig):
         from siv.registry import register_nav, register_panel
 
         from . import panels
-        from .placements import selectors as placement_selectors
+        from .placements import views as placement_views
 
         register_nav(
             _("Deltagere"), "participants:citizen_list", "citizens.view", order=20, icon="people"
@@ -46,5 +46,5 @@ class ParticipantsConfig(AppConfig):
             order=20,
         )
         register_company_section(
-            "participants/company/outcomes.html", placement_selectors.company_section, order=20
+            "participants/company/outcomes.html", placement_views.company_section, order=20
         )

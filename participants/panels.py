@@ -6,8 +6,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from . import selectors_screens as screens
-from .models import REVISITATION_DEADLINE_DAYS, VisitationStatus, iso_week_label, week_monday
+from .common import iso_week_label, week_monday
+from .hours import selectors as hours_selectors
+from .track import selectors as track_selectors
+from .track.models import REVISITATION_DEADLINE_DAYS, VisitationStatus
 
 PANEL_ROWS = 5
 
@@ -15,8 +17,8 @@ PANEL_ROWS = 5
 def actor_panel(request) -> dict:
     user = request.user
     last_week = week_monday(timezone.localdate()) - timedelta(days=7)
-    missing = screens.citizens_missing_hours(user=user, week=last_week)
-    proposals = screens.visitations_for(user=user, status=VisitationStatus.PROPOSED)
+    missing = hours_selectors.citizens_missing_hours(user=user, week=last_week)
+    proposals = track_selectors.visitations_for(user=user, status=VisitationStatus.PROPOSED)
     return {
         "last_week": last_week,
         "last_week_label": iso_week_label(last_week),
@@ -24,22 +26,22 @@ def actor_panel(request) -> dict:
         "missing": list(missing[:PANEL_ROWS]),
         "proposal_count": proposals.count(),
         "proposals": list(proposals[:PANEL_ROWS]),
-        "follow_ups": screens.follow_ups_due(user=user)[:PANEL_ROWS],
-        "visibility": screens.visibility_for(user),
+        "follow_ups": track_selectors.follow_ups_due(user=user)[:PANEL_ROWS],
+        "visibility": track_selectors.visibility_for(user),
     }
 
 
 def caseworker_panel(request) -> dict:
     user = request.user
-    overdue = screens.overdue_visitations(user=user)
+    overdue = track_selectors.overdue_visitations(user=user)
     revisitations = [
         {"citizen": c, "deadline": c.revisitation_from + timedelta(days=REVISITATION_DEADLINE_DAYS)}
-        for c in screens.revisitations_due(user=user)[:PANEL_ROWS]
+        for c in track_selectors.revisitations_due(user=user)[:PANEL_ROWS]
     ]
     return {
         "overdue": list(overdue[:PANEL_ROWS]),
         "overdue_count": overdue.count(),
         "revisitations": revisitations,
-        "follow_ups": screens.follow_ups_due(user=user)[:PANEL_ROWS],
-        "visibility": screens.visibility_for(user),
+        "follow_ups": track_selectors.follow_ups_due(user=user)[:PANEL_ROWS],
+        "visibility": track_selectors.visibility_for(user),
     }

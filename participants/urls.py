@@ -1,69 +1,74 @@
 from django.urls import path
 
-from . import views
 from .hours import views as hours_views
+from .placements import views as placement_views
+from .track import views as track_views
 
 app_name = "participants"
 urlpatterns = [
-    path("deltagere/", views.citizen_list, name="citizen_list"),
-    path("deltagere/<int:pk>/", views.citizen_detail, name="citizen_detail"),
-    path("deltagere/<int:pk>/rediger/", views.citizen_edit, name="citizen_edit"),
-    path("deltagere/<int:pk>/cpr/", views.citizen_cpr_reveal, name="citizen_cpr_reveal"),
+    path("deltagere/", track_views.citizen_list, name="citizen_list"),
+    path("deltagere/<int:pk>/", track_views.citizen_detail, name="citizen_detail"),
+    path("deltagere/<int:pk>/rediger/", track_views.citizen_edit, name="citizen_edit"),
+    path("deltagere/<int:pk>/cpr/", track_views.citizen_cpr_reveal, name="citizen_cpr_reveal"),
     path(
         "deltagere/<int:pk>/opslagslog.csv",
-        views.citizen_lookups_export,
+        track_views.citizen_lookups_export,
         name="citizen_lookups_export",
     ),
-    path("deltagere/<int:pk>/fase/", views.track_form, {"kind": "phase"}, name="phase_start"),
+    path("deltagere/<int:pk>/fase/", track_views.track_form, {"kind": "phase"}, name="phase_start"),
     path(
         "deltagere/<int:pk>/screening/",
-        views.track_form,
+        track_views.track_form,
         {"kind": "screening"},
         name="screening_add",
     ),
     path(
         "deltagere/<int:pk>/vurdering/",
-        views.track_form,
+        track_views.track_form,
         {"kind": "assessment"},
         name="assessment_add",
     ),
-    path("deltagere/<int:pk>/pause/", views.track_form, {"kind": "pause"}, name="pause_add"),
-    path("deltagere/<int:pk>/pause/<int:pause_pk>/slut/", views.pause_end, name="pause_end"),
-    path("deltagere/<int:pk>/placering/", views.placement_add, name="placement_add"),
+    path("deltagere/<int:pk>/pause/", track_views.track_form, {"kind": "pause"}, name="pause_add"),
+    path("deltagere/<int:pk>/pause/<int:pause_pk>/slut/", track_views.pause_end, name="pause_end"),
+    path("deltagere/<int:pk>/placering/", placement_views.placement_add, name="placement_add"),
     path(
         "deltagere/<int:pk>/placering/<int:placement_pk>/",
-        views.placement_edit,
+        placement_views.placement_edit,
         name="placement_edit",
     ),
     path(
         "deltagere/<int:pk>/placering/<int:placement_pk>/fastholdelse/<int:weeks>/",
-        views.placement_retention,
+        placement_views.placement_retention,
         name="placement_retention",
     ),
     path(
         "deltagere/<int:pk>/kompetenceloeft/",
-        views.track_form,
+        track_views.track_form,
         {"kind": "course"},
         name="course_add",
     ),
-    path("deltagere/<int:pk>/slutskema/", views.track_form, {"kind": "exit"}, name="exit_add"),
+    path(
+        "deltagere/<int:pk>/slutskema/", track_views.track_form, {"kind": "exit"}, name="exit_add"
+    ),
     path(
         "deltagere/<int:pk>/opfoelgning/",
-        views.track_form,
+        track_views.track_form,
         {"kind": "followup"},
         name="followup_add",
     ),
-    path("deltagere/<int:pk>/notat/", views.track_form, {"kind": "note"}, name="note_add"),
-    path("visitationer/", views.visitation_list, name="visitation_list"),
-    path("visitationer/ny/", views.visitation_propose, name="visitation_propose"),
-    path("visitationer/<int:pk>/vurdering/", views.visitation_review, name="visitation_review"),
+    path("deltagere/<int:pk>/notat/", track_views.track_form, {"kind": "note"}, name="note_add"),
+    path("visitationer/", track_views.visitation_list, name="visitation_list"),
+    path("visitationer/ny/", track_views.visitation_propose, name="visitation_propose"),
+    path(
+        "visitationer/<int:pk>/vurdering/", track_views.visitation_review, name="visitation_review"
+    ),
     path(
         "visitationer/<int:pk>/matchmoede/",
-        views.visitation_match_meeting,
+        track_views.visitation_match_meeting,
         name="visitation_match_meeting",
     ),
-    path("genvisitation/", views.revisitation_overview, name="revisitation_overview"),
-    path("timer/", views.hours_week, name="hours_week"),
+    path("genvisitation/", track_views.revisitation_overview, name="revisitation_overview"),
+    path("timer/", hours_views.hours_week, name="hours_week"),
     path("timer/upload/", hours_views.hours_upload_view, name="hours_upload"),
     path("timer/upload/bekraeft/", hours_views.hours_upload_confirm, name="hours_upload_confirm"),
 ]

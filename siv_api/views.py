@@ -24,6 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accelerator.models import Camp, Company
+from participants.hours.services import HoursWeekInvalid, hours_save_week
 from participants.models import (
     Citizen,
     ExitForm,
@@ -32,13 +33,8 @@ from participants.models import (
     iso_week_label,
     parse_iso_week,
 )
-from participants.services import (
-    HoursWeekInvalid,
-    citizen_record_viewed,
-    exit_register,
-    hours_save_week,
-    placement_create,
-)
+from participants.placements.services import placement_create
+from participants.track.services import citizen_record_viewed, exit_register
 from reporting.indicators import Scope, compute
 from siv import audit
 from siv.access import get_for_user_or_404

@@ -25,8 +25,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from participants import cpr as cpr_lib
-from participants.models import Citizen, HoursKind, parse_iso_week
-from participants.services import HoursRow, HoursWeekInvalid, hours_save_week, parse_hours
+from participants.common import parse_iso_week
+from participants.track.models import Citizen
+
+from .models import HoursKind
+from .services import HoursRow, HoursWeekInvalid, hours_save_week, parse_hours
 
 COLUMNS = ("cpr", "week", "kind", "hours")
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024

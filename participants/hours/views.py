@@ -1,44 +1,119 @@
-"""Hours upload for employment actors: choose a file, see every row's problem (or the rows
-to save), confirm to save exactly those rows. Other roles get 404."""
+"""The hours screens: the actor's week grid, and the upload for employment actors (choose a
+file, see every row's problem or the rows to save, confirm to save exactly those rows;
+other roles get 404)."""
 
 from __future__ import annotations
 
 import secrets
+from datetime import date, timedelta
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from participants.common import iso_week_label, parse_iso_week, week_monday
 from participants.hours import upload as hours_upload
-from participants.models import Citizen, HoursKind
+from participants.track import selectors as track_selectors
+from participants.track.models import Citizen
+from participants.track.views import PAGE_SIZE
 from siv.permissions import permission_required
 
-SESSION_KEY = "siv_hours_upload"
+from . import selectors, services
+from .forms import HoursUploadForm
+from .models import HoursKind
 
 
-class HoursUploadForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("Fil (CSV eller XLSX)"),
-        help_text=gettext_lazy(
-            "Kolonner: cpr, week, kind, hours – fx 010190-1234, 2024-W07, training, 7,5."
-        ),
+def _parse_week(value: str | None) -> date:
+    """The week asked for; this week when none, or none that exists, is asked for."""
+    if value:
+        try:
+            return parse_iso_week(value)
+        except ValueError:
+            pass
+    return week_monday(timezone.localdate())
+
+
+@permission_required("hours.actor_week")
+def hours_week(request):
+    monday = _parse_week(request.POST.get("uge") or request.GET.get("uge"))
+    # A page of citizens at a time: a large actor's whole week would be thousands of fields.
+    page_number = request.POST.get("side") or request.GET.get("side")
+    grid = selectors.actor_week_grid(
+        user=request.user, week=monday, page=page_number, per_page=PAGE_SIZE
+    )
+    editable = [row for row in grid.rows if row.editable]
+    values = {
+        (row.citizen.pk, kind): _format_hours(row.hours.get(kind))
+        for row in grid.rows
+        for kind, _label in grid.kinds
+    }
+    errors: dict[tuple[int, str], list[str]] = {}
+    if request.method == "POST":
+        cells = []
+        for row in editable:
+            for kind, _label in grid.kinds:
+                key = (row.citizen.pk, kind)
+                values[key] = request.POST.get(f"h-{key[0]}-{kind}", "").strip()
+                cells.append(services.HoursRow(citizen_id=key[0], kind=kind, hours=values[key]))
+        try:
+            services.hours_save_week(actor=request.user, week=monday, rows=cells)
+        except services.HoursWeekInvalid as exc:
+            for index, msgs in exc.row_errors.items():
+                errors[(cells[index].citizen_id, cells[index].kind)] = msgs
+            messages.error(request, _("Ugen er ikke gemt. Ret de markerede felter."))
+        else:
+            messages.success(
+                request, _("Timerne for uge %(week)s er gemt.") % {"week": monday.isocalendar()[1]}
+            )
+            return redirect(
+                f"{reverse('participants:hours_week')}?uge={grid.label}&side={grid.page.number}"
+            )
+    rows = [
+        {
+            "citizen": row.citizen,
+            "reasons": row.errors,
+            "total": row.total,
+            "cells": [
+                {
+                    "name": f"h-{row.citizen.pk}-{kind}",
+                    "label": label,
+                    "value": values[(row.citizen.pk, kind)],
+                    "errors": errors.get((row.citizen.pk, kind), []),
+                }
+                for kind, label in grid.kinds
+            ],
+        }
+        for row in grid.rows
+    ]
+    return render(
+        request,
+        "participants/hours_week.html",
+        {
+            "grid": rows,
+            "page": grid.page,
+            "kinds": grid.kinds,
+            "monday": monday,
+            "sunday": monday + timedelta(days=6),
+            "week": grid.label,
+            "week_number": monday.isocalendar()[1],
+            "previous": iso_week_label(monday - timedelta(days=7)),
+            "next": iso_week_label(monday + timedelta(days=7)),
+            "visibility": track_selectors.visibility_for(request.user),
+        },
     )
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > hours_upload.MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                _("Filen er for stor (højst %(mb)s MB).")
-                % {"mb": hours_upload.MAX_UPLOAD_BYTES // (1024 * 1024)}
-            )
-        try:
-            self.rows = hours_upload.read_upload(upload.name, upload.read())
-        except hours_upload.UploadUnreadable as exc:
-            raise forms.ValidationError(str(exc)) from None
-        return upload
+
+def _format_hours(value) -> str:
+    if value is None:
+        return ""
+    text = f"{value.normalize():f}"
+    return text.replace(".", ",")
+
+
+SESSION_KEY = "siv_hours_upload"
 
 
 @permission_required("hours.actor_week")

@@ -31,9 +31,12 @@ from accelerator.models import (
     cvr_is_valid,
 )
 from participants import cpr as cpr_lib
-from participants.models import (
+from participants.common import parse_iso_week
+from participants.hours.models import MAX_HOURS_PER_WEEK, HoursEntry, HoursKind
+from participants.hours.services import hours_week_errors, parse_hours
+from participants.placements.models import Placement, PlacementKind
+from participants.track.models import (
     FOLLOW_UP_OFFSETS,
-    MAX_HOURS_PER_WEEK,
     Benefit,
     Citizen,
     ExitForm,
@@ -41,17 +44,11 @@ from participants.models import (
     FollowUp,
     FollowUpKind,
     Gender,
-    HoursEntry,
-    HoursKind,
     NotAvailableReason,
-    Placement,
-    PlacementKind,
     TargetGroup,
     Visitation,
     VisitationStatus,
-    parse_iso_week,
 )
-from participants.services import hours_week_errors, parse_hours
 from partnerships.models import (
     Cluster,
     ClusterMembership,

@@ -21,8 +21,10 @@ Rules:
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.db.models import (
@@ -45,7 +47,52 @@ from django.utils.translation import gettext as _
 
 from accelerator import charts
 from accelerator.models import Company, JobCommitment
-from participants.models import PAID_PLACEMENT_KINDS, Placement, PlacementKind, PlacementStep
+from participants.track.models import Citizen
+
+from .models import PAID_PLACEMENT_KINDS, Placement, PlacementKind, PlacementStep
+
+
+def placements_for_page(citizen: Citizen, as_of: date | None = None) -> list[Placement]:
+    """The citizen's placements (two queries), each with `hour_steps` (in date order),
+    `hours_now` and `checkpoints`: the 13/26/52-week retention checkpoints of a paid placement
+    with a status for the screen."""
+    today = as_of or timezone.localdate()
+    placements = list(
+        Placement.objects.filter(citizen=citizen)
+        .select_related("company")
+        .order_by("-start", "-pk")
+    )
+    steps = _steps_by_placement(citizen)
+    for placement in placements:
+        day = min(today, placement.end or today)
+        placement.hour_steps = steps.get(placement.pk, [])
+        placement.hours_now = placement.hours_per_week
+        for step in placement.hour_steps:
+            if step.from_date <= day:
+                placement.hours_now = step.hours_per_week
+        placement.checkpoints = [
+            {**row, "status": _checkpoint_status(row)}
+            for row in placement.retention_checkpoints(today)
+        ]
+    return placements
+
+
+def _steps_by_placement(citizen: Citizen) -> dict[int, list[PlacementStep]]:
+    """Every hour step of the citizen's placements, by placement, in date order (one query,
+    made also when there are none: the page's queries do not depend on the records)."""
+    steps: dict[int, list[PlacementStep]] = defaultdict(list)
+    for step in PlacementStep.objects.filter(placement__citizen=citizen).order_by("from_date"):
+        steps[step.placement_id].append(step)
+    return steps
+
+
+def _checkpoint_status(row: dict) -> str:
+    """confirmed, due (reached, awaiting confirmation), lost (ended before), or pending."""
+    if row["confirmed_on"]:
+        return "confirmed"
+    if row["lost"]:
+        return "lost"
+    return "due" if row["reached"] else "pending"
 
 
 class CommitmentStatus:
@@ -202,19 +249,3 @@ def outcome_chart(company: Company, commitments: list[JobCommitment]) -> charts.
             (_("Ansættelser senest ved fristen"), [c.hires_by_due for c in commitments]),
         ],
     )
-
-
-def company_section(request, company: Company) -> dict[str, Any]:
-    """Context of the company page's "Tilsagn og resultater" section (aggregates only).
-
-    The company page has already fetched the company through the viewer's scope; the
-    figures are counts without personal data, so every role that sees the page sees them.
-    """
-    today = timezone.localdate()
-    commitments = list(commitment_outcomes(company, on=today))
-    return {
-        "counts": company_counts(company, on=today),
-        "commitments": commitments,
-        "chart": outcome_chart(company, commitments),
-        "today": today,
-    }

@@ -3,7 +3,8 @@ from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from participants.models import HoursKind, Phase
+from participants.hours.models import HoursKind
+from participants.track.models import Phase
 
 register = template.Library()
 

@@ -7,10 +7,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from participants.models import Phase
-from participants.selectors_screens import citizen_search
 from partnerships.models import Cluster, Municipality, Organisation, OrganisationKind
 from siv.forms import Select
+
+from .models import Phase
+from .selectors import citizen_search
 
 
 class CitizenFilter(django_filters.FilterSet):

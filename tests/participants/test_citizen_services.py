@@ -3,8 +3,10 @@ from datetime import date
 import pytest
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 
-from participants import cpr, services
+from participants import cpr
+from participants.hours import services as hours_services
 from participants.models import Citizen
+from participants.track import services as track_services
 from siv.models import AuditAction, AuditEntry
 from tests.factories.participants import CitizenFactory
 
@@ -14,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def create(personas, number="150385-1234", **extra):
-    return services.citizen_create(
+    return track_services.citizen_create(
         by=personas.caseworker,
         cpr=number,
         first_name="Ida",
@@ -45,12 +47,14 @@ def test_a_second_citizen_with_the_same_cpr_is_refused_without_echoing_it(person
     assert "findes allerede" in str(exc.value)
     assert "150385" not in str(exc.value)
     assert Citizen.objects.count() == 1
-    assert services.citizen_find_by_cpr(cpr=" 150385-1234 ").last_name == "Hansen"
+    assert track_services.citizen_find_by_cpr(cpr=" 150385-1234 ").last_name == "Hansen"
 
 
 def test_updating_logs_the_changed_field_names(personas):
     citizen = create(personas)
-    services.citizen_update(citizen=citizen, by=personas.caseworker, phone="12345678", gender="F")
+    track_services.citizen_update(
+        citizen=citizen, by=personas.caseworker, phone="12345678", gender="F"
+    )
     entry = AuditEntry.objects.filter(action=AuditAction.CHANGE).get()
     # The phone number is named, never logged.
     assert entry.details == {"fields": ["phone"], "before": {}, "after": {}}
@@ -63,7 +67,7 @@ def test_the_employment_actor_must_be_an_actor_organisation(personas):
 
 def test_reading_a_record_is_logged(personas):
     citizen = citizen_in(personas.own, personas.cluster)
-    services.citizen_record_viewed(citizen=citizen, by=personas.lead)
+    track_services.citizen_record_viewed(citizen=citizen, by=personas.lead)
     assert AuditEntry.objects.filter(action=AuditAction.VIEW, actor=personas.lead).exists()
 
 
@@ -75,11 +79,11 @@ def test_without_a_field_key_no_cpr_number_is_stored(settings):
 
 
 def test_practice_and_paid_hours_in_one_week_are_still_one_citizen(personas):
-    from participants.services import HoursRow
+    from participants.hours.services import HoursRow
     from reporting.indicators import compute
 
     citizen = citizen_in(personas.own, personas.cluster)
-    services.hours_save_week(
+    hours_services.hours_save_week(
         actor=personas.actor,
         week=date(2024, 3, 4),
         rows=[HoursRow(citizen.pk, "practice", "12"), HoursRow(citizen.pk, "paid", "6")],
@@ -92,7 +96,7 @@ def test_practice_and_paid_hours_in_one_week_are_still_one_citizen(personas):
 def test_a_qualification_needs_a_completed_course(personas):
     citizen = CitizenFactory()
     with pytest.raises(ValidationError):
-        services.course_register(
+        track_services.course_register(
             citizen=citizen,
             by=None,
             kind="amu",
@@ -100,7 +104,7 @@ def test_a_qualification_needs_a_completed_course(personas):
             start=date(2024, 5, 6),
             qualification_gained=True,
         )
-    course = services.course_register(
+    course = track_services.course_register(
         citizen=citizen,
         by=None,
         kind="amu",

@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from participants import services
+from participants.hours import services
+from participants.hours.services import HoursRow, HoursWeekInvalid, parse_hours
 from participants.models import HoursEntry
-from participants.services import HoursRow, HoursWeekInvalid, parse_hours
 from siv.models import AuditEntry
 from tests.factories.participants import ExitFormFactory, VisitationFactory
 

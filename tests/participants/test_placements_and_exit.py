@@ -5,7 +5,6 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from accelerator.models import CompanyRole
-from participants import services
 from participants.models import (
     ExitStatus,
     FollowUpKind,
@@ -13,6 +12,8 @@ from participants.models import (
     Placement,
     PlacementKind,
 )
+from participants.placements import services as placements_services
+from participants.track import services as track_services
 from tests.factories.participants import CompanyFactory, HoursEntryFactory
 
 from .helpers import citizen_in
@@ -27,7 +28,7 @@ def citizen(personas):
 
 
 def make_placement(citizen, kind=PlacementKind.LOENTILSKUD, **extra):
-    return services.placement_create(
+    return placements_services.placement_create(
         citizen=citizen,
         by=None,
         kind=kind,
@@ -63,10 +64,10 @@ def test_paid_placements_have_retention_checkpoints_at_13_26_52_weeks(citizen):
 def test_retention_is_confirmed_only_when_due(citizen):
     placement = make_placement(citizen)
     with pytest.raises(ValidationError):
-        services.placement_confirm_retention(
+        placements_services.placement_confirm_retention(
             placement=placement, by=None, weeks=13, confirmed_on=START + timedelta(weeks=12)
         )
-    services.placement_confirm_retention(
+    placements_services.placement_confirm_retention(
         placement=placement, by=None, weeks=13, confirmed_on=START + timedelta(weeks=13)
     )
     assert placement.retained_13_confirmed_on == START + timedelta(weeks=13)
@@ -76,7 +77,7 @@ def test_placements_of_a_dropped_out_company_move_to_a_support_company(citizen):
     placement = make_placement(citizen)
     support = CompanyFactory(cvr="35740058", role=CompanyRole.SUPPORT)
     on = START + timedelta(weeks=6)
-    moved = services.company_placements_move(
+    moved = placements_services.company_placements_move(
         from_company=placement.company, to_company=support, by=None, on=on
     )
     assert len(moved) == 1
@@ -91,10 +92,10 @@ def test_placements_of_a_dropped_out_company_move_to_a_support_company(citizen):
 
 def test_an_exit_to_not_available_needs_a_reason_deceased_is_one(citizen):
     with pytest.raises(ValidationError):
-        services.exit_register(
+        track_services.exit_register(
             citizen=citizen, by=None, exit_date=START, status=ExitStatus.NOT_AVAILABLE
         )
-    exit_form = services.exit_register(
+    exit_form = track_services.exit_register(
         citizen=citizen,
         by=None,
         exit_date=START,
@@ -105,7 +106,7 @@ def test_an_exit_to_not_available_needs_a_reason_deceased_is_one(citizen):
 
 
 def test_an_early_exit_sets_the_revisitation_deadline_4_weeks_later(citizen):
-    exit_form = services.exit_register(
+    exit_form = track_services.exit_register(
         citizen=citizen, by=None, exit_date=START, status=ExitStatus.UNEMPLOYED, early=True
     )
     assert exit_form.revisitation_deadline == START + timedelta(weeks=4)
@@ -114,24 +115,26 @@ def test_an_early_exit_sets_the_revisitation_deadline_4_weeks_later(citizen):
 def test_an_exit_before_hours_already_logged_is_refused(citizen):
     HoursEntryFactory(citizen=citizen, week_start=START + timedelta(weeks=1))
     with pytest.raises(ValidationError, match="timer efter"):
-        services.exit_register(citizen=citizen, by=None, exit_date=START, status="unemployed")
+        track_services.exit_register(citizen=citizen, by=None, exit_date=START, status="unemployed")
 
 
 def test_a_citizen_cannot_leave_twice_without_reentry(citizen):
-    services.exit_register(citizen=citizen, by=None, exit_date=START, status="unemployed")
+    track_services.exit_register(citizen=citizen, by=None, exit_date=START, status="unemployed")
     with pytest.raises(ValidationError, match="allerede"):
-        services.exit_register(
+        track_services.exit_register(
             citizen=citizen, by=None, exit_date=START + timedelta(1), status="education"
         )
 
 
 def test_reentry_keeps_one_participant_and_the_last_exit_counts(citizen, personas):
-    first = services.exit_register(citizen=citizen, by=None, exit_date=START, status="unemployed")
-    again = services.visitation_propose(
+    first = track_services.exit_register(
+        citizen=citizen, by=None, exit_date=START, status="unemployed"
+    )
+    again = track_services.visitation_propose(
         citizen=citizen, by=personas.caseworker, proposed_on=START + timedelta(days=60)
     )
-    services.visitation_accept(visitation=again, by=personas.actor)
-    last = services.exit_register(
+    track_services.visitation_accept(visitation=again, by=personas.actor)
+    last = track_services.exit_register(
         citizen=citizen,
         by=None,
         exit_date=START + timedelta(days=200),
@@ -141,11 +144,11 @@ def test_reentry_keeps_one_participant_and_the_last_exit_counts(citizen, persona
 
 
 def test_follow_ups_are_one_per_kind_and_not_before_the_exit(citizen):
-    exit_form = services.exit_register(
+    exit_form = track_services.exit_register(
         citizen=citizen, by=None, exit_date=START, status="unemployed"
     )
     with pytest.raises(ValidationError):
-        services.followup_register(
+        track_services.followup_register(
             exit=exit_form,
             by=None,
             kind=FollowUpKind.SIX_MONTHS,
@@ -153,10 +156,10 @@ def test_follow_ups_are_one_per_kind_and_not_before_the_exit(citizen):
             status="unemployed",
         )
     due = exit_form.follow_up_due(FollowUpKind.SIX_MONTHS)
-    services.followup_register(
+    track_services.followup_register(
         exit=exit_form, by=None, kind="6m", followed_up_on=due, status="unemployed"
     )
-    again = services.followup_register(
+    again = track_services.followup_register(
         exit=exit_form, by=None, kind="6m", followed_up_on=due, status="employed_small_job"
     )
     assert exit_form.follow_ups.get() == again
@@ -164,5 +167,7 @@ def test_follow_ups_are_one_per_kind_and_not_before_the_exit(citizen):
 
 
 def test_a_note_is_added_with_its_sensitivity(citizen, personas):
-    note = services.note_add(citizen=citizen, by=personas.actor, text="Tandlæge", sensitive=True)
+    note = track_services.note_add(
+        citizen=citizen, by=personas.actor, text="Tandlæge", sensitive=True
+    )
     assert note.sensitive and note.written_by == personas.actor

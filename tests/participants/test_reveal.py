@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from participants import services
+from participants.track import services
 from siv.models import AuditAction, AuditEntry
 
 from .helpers import citizen_in

@@ -6,9 +6,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from participants import selectors, services
+from participants.hours import selectors as hours_selectors
+from participants.hours import services as hours_services
+from participants.hours.services import HoursRow
 from participants.models import Phase
-from participants.services import HoursRow
+from participants.track import selectors as track_selectors
+from participants.track import services as track_services
 from tests.factories.participants import (
     CaseNoteFactory,
     CitizenFactory,
@@ -27,7 +30,7 @@ def test_the_citizen_list_is_annotated_and_scoped(personas):
     today = timezone.localdate()
     monday = today - timedelta(days=today.weekday())
     on_track = citizen_in(personas.own, personas.cluster, phase1_start=today - timedelta(days=90))
-    services.hours_save_week(
+    hours_services.hours_save_week(
         actor=personas.actor, week=today, rows=[HoursRow(on_track.pk, "training", "7,5")]
     )
     waiting = CitizenFactory(
@@ -38,8 +41,8 @@ def test_the_citizen_list_is_annotated_and_scoped(personas):
     ExitFormFactory(citizen=left, exit_date=today - timedelta(days=40), early=True)
     citizen_in(personas.foreign, personas.cluster)
 
-    shown = selectors.CITIZEN_LIST_EXTRAS
-    rows = {c.pk: c for c in selectors.citizen_list(user=personas.caseworker, show=shown)}
+    shown = track_selectors.CITIZEN_LIST_EXTRAS
+    rows = {c.pk: c for c in track_selectors.citizen_list(user=personas.caseworker, show=shown)}
     assert set(rows) == {on_track.pk, waiting.pk, left.pk}
     assert rows[on_track.pk].phase == Phase.TRAINING
     assert rows[on_track.pk].hours_this_week == Decimal("7.50")
@@ -56,11 +59,11 @@ def test_the_citizen_list_takes_one_query_however_many_citizens(personas):
     for _ in range(3):
         citizen_in(personas.own, personas.cluster)
     with CaptureQueriesContext(connection) as few:
-        list(selectors.citizen_list(user=personas.caseworker))
+        list(track_selectors.citizen_list(user=personas.caseworker))
     for _ in range(15):
         citizen_in(personas.own, personas.cluster)
     with CaptureQueriesContext(connection) as many:
-        rows = list(selectors.citizen_list(user=personas.caseworker))
+        rows = list(track_selectors.citizen_list(user=personas.caseworker))
         [(c.municipality.name, c.employment_actor.name, c.cluster.number) for c in rows]
     assert len(few.captured_queries) == len(many.captured_queries) == 1
 
@@ -72,13 +75,13 @@ def test_the_week_grid_lists_the_actors_citizens_on_track_that_week(personas):
     gone = citizen_in(personas.own, personas.cluster, phase1_start=date(2024, 1, 8))
     ExitFormFactory(citizen=gone, exit_date=date(2024, 2, 1))
     citizen_in(personas.foreign, personas.cluster, phase1_start=date(2024, 1, 8))
-    services.hours_save_week(
+    hours_services.hours_save_week(
         actor=personas.actor,
         week=week,
         rows=[HoursRow(a.pk, "practice", "12"), HoursRow(a.pk, "paid", "6")],
     )
     with CaptureQueriesContext(connection) as ctx:
-        grid = selectors.actor_week_grid(user=personas.actor, week=week + timedelta(days=2))
+        grid = hours_selectors.actor_week_grid(user=personas.actor, week=week + timedelta(days=2))
     assert len(ctx.captured_queries) == 2
     assert grid.label == "2024-W10"
     assert [row.citizen.pk for row in grid.rows] == [a.pk]
@@ -94,14 +97,14 @@ def test_the_revisitation_overview_shows_open_slots_and_overdue_exits(personas):
     leaver = citizen_in(personas.own, personas.cluster, phase1_start=today - timedelta(days=90))
     overdue = ExitFormFactory(citizen=leaver, exit_date=today - timedelta(days=29), early=True)
     with CaptureQueriesContext(connection) as ctx:
-        rows = selectors.revisitation_overview(user=personas.caseworker)
+        rows = track_selectors.revisitation_overview(user=personas.caseworker)
     assert len(ctx.captured_queries) == 3
     (row,) = rows
     assert (row.slots, row.active, row.open_slots) == (12, 3, 9)
     assert row.overdue_exits == [overdue]
     assert (row.waiting, row.overdue, row.more) == (1, 1, 0)
-    assert selectors.revisitation_overview(user=personas.developer) == []
-    assert len(selectors.revisitation_overview(user=personas.controller)) == 2
+    assert track_selectors.revisitation_overview(user=personas.developer) == []
+    assert len(track_selectors.revisitation_overview(user=personas.controller)) == 2
 
 
 def test_the_revisitation_overview_shows_each_slots_most_urgent_exits_in_constant_queries(
@@ -116,17 +119,17 @@ def test_the_revisitation_overview_shows_each_slots_most_urgent_exits_in_constan
 
     early_exits(2, 1)
     with CaptureQueriesContext(connection) as few:
-        selectors.revisitation_overview(user=personas.controller, per_slot=3)
+        track_selectors.revisitation_overview(user=personas.controller, per_slot=3)
     early_exits(5, 40)  # older, so more urgent: past their four weeks
     with CaptureQueriesContext(connection) as many:
-        rows = selectors.revisitation_overview(user=personas.controller, per_slot=3)
+        rows = track_selectors.revisitation_overview(user=personas.controller, per_slot=3)
     assert len(many.captured_queries) == len(few.captured_queries) == 3
     (own,) = [r for r in rows if r.membership.municipality_id == personas.own.municipality.pk]
     assert (own.waiting, own.overdue, len(own.waiting_exits), own.more) == (7, 5, 3, 4)
     assert [e.exit_date for e in own.waiting_exits] == [
         today - timedelta(days=d) for d in (44, 43, 42)
     ]
-    (alone,) = selectors.revisitation_overview(
+    (alone,) = track_selectors.revisitation_overview(
         user=personas.controller, municipality_id=personas.own.municipality.pk, per_slot=None
     )
     assert (len(alone.waiting_exits), alone.more) == (7, 0)
@@ -134,22 +137,26 @@ def test_the_revisitation_overview_shows_each_slots_most_urgent_exits_in_constan
 
 def test_the_timeline_holds_every_event_and_hides_sensitive_notes_from_the_lead(personas):
     citizen = citizen_in(personas.own, personas.cluster)
-    services.track_start_phase(citizen=citizen, by=None, phase=2, start=date(2024, 7, 8))
+    track_services.track_start_phase(citizen=citizen, by=None, phase=2, start=date(2024, 7, 8))
     PauseFactory(citizen=citizen)
     PlacementFactory(citizen=citizen, end=date(2024, 12, 1))
     ExitFormFactory(citizen=citizen, exit_date=date(2024, 12, 20))
     CaseNoteFactory(citizen=citizen, sensitive=True)
-    kinds = {e.kind for e in selectors.citizen_timeline(citizen=citizen, user=personas.caseworker)}
+    kinds = {
+        e.kind for e in track_selectors.citizen_timeline(citizen=citizen, user=personas.caseworker)
+    }
     assert kinds == {"phase", "visitation", "pause", "placement", "exit", "note"}
-    lead_kinds = {e.kind for e in selectors.citizen_timeline(citizen=citizen, user=personas.lead)}
+    lead_kinds = {
+        e.kind for e in track_selectors.citizen_timeline(citizen=citizen, user=personas.lead)
+    }
     assert "note" not in lead_kinds
-    events = selectors.citizen_timeline(citizen=citizen, user=personas.caseworker)
+    events = track_selectors.citizen_timeline(citizen=citizen, user=personas.caseworker)
     assert events == sorted(events, key=lambda e: e.day, reverse=True)
 
 
 def test_the_citizen_list_refuses_to_show_what_it_does_not_know(personas):
     with pytest.raises(ValueError, match="cpr"):
-        selectors.citizen_list(user=personas.caseworker, show=["cpr"])
+        track_selectors.citizen_list(user=personas.caseworker, show=["cpr"])
 
 
 def test_the_week_grid_keeps_a_citizen_leaving_in_the_week_or_back_after_leaving(personas):
@@ -167,7 +174,7 @@ def test_the_week_grid_keeps_a_citizen_leaving_in_the_week_or_back_after_leaving
     leaves_later = citizen_in(personas.own, personas.cluster, phase1_start=start)
     ExitFormFactory(citizen=leaves_later, exit_date=date(2024, 3, 20))
 
-    grid = selectors.actor_week_grid(user=personas.actor, week=week, per_page=10)
+    grid = hours_selectors.actor_week_grid(user=personas.actor, week=week, per_page=10)
 
     rows = {row.citizen.pk: row for row in grid.rows}
     assert set(rows) == {leaving.pk, back.pk, leaves_later.pk}

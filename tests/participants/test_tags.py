@@ -4,8 +4,8 @@ import pytest
 from django.template import Context, Template
 
 from participants.models import Phase
-from participants.selectors_screens import Visibility
 from participants.templatetags.participants_tags import hours_cells
+from participants.track.selectors import Visibility
 from tests.factories.participants import CitizenFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,8 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
-from participants import services
 from participants.models import PHASE_DAYS, PauseReason, Phase
+from participants.track import services
 from tests.factories.participants import ExitFormFactory, PauseFactory
 
 from .helpers import citizen_in

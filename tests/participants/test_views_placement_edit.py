@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from participants import services
 from participants.models import PlacementKind, PlacementStep
+from participants.placements import services
 from siv.models import AuditAction, AuditEntry
 from tests.factories.participants import CompanyFactory
 

@@ -192,7 +192,7 @@ def test_revisitation_overview_shows_open_slots_and_overdue_deadlines(client, pe
 def test_revisitation_overview_links_a_long_list_to_its_municipality_alone(
     client, personas, monkeypatch
 ):
-    monkeypatch.setattr("participants.selectors.REVISITATION_ROWS", 1)
+    monkeypatch.setattr("participants.track.selectors.REVISITATION_ROWS", 1)
     today = timezone.localdate()
     for days in (40, 50):
         left = citizen_in(personas.own, personas.cluster)

@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from participants import services
 from participants.models import VisitationStatus
+from participants.track import services
 from siv.models import AuditAction, AuditEntry
 from tests.factories.participants import CitizenFactory, ExitFormFactory
 

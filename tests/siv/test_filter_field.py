@@ -18,11 +18,11 @@ pytestmark = pytest.mark.django_db
 
 
 def filters(personas):
-    from participants import selectors_screens as screens
-    from participants.selectors import citizen_list
+    from participants.track import selectors
+    from participants.track.selectors import citizen_list
 
     citizens = citizen_list(user=personas.controller)
-    visibility = screens.visibility_for(personas.controller)
+    visibility = selectors.visibility_for(personas.controller)
     return [
         lambda data: CitizenFilter(
             data, queryset=citizens, visibility=visibility, citizens=citizens

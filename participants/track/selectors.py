@@ -1,15 +1,16 @@
-"""Scoped, annotated reads for the participants screens. Each runs a fixed number of queries."""
+"""Scoped, annotated reads of citizens and their track: the list, the citizen page, the
+timeline, visitations, re-visitation and follow-ups. Each runs a fixed number of queries."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from dateutil.relativedelta import relativedelta
 from django.db.models import (
     Case,
     Count,
@@ -21,6 +22,7 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -33,11 +35,17 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from participants import cpr as cpr_lib
+from participants.common import week_monday
+from participants.hours.models import HoursEntry
+from participants.placements.models import Placement
 from partnerships.models import ClusterMembership
-from siv.permissions import PROGRAMME_MANAGERS
+from siv.access import get_for_user_or_404
+from siv.permissions import PROGRAMME_MANAGERS, has_perm
 from siv.roles import MUNICIPAL_ROLES
 
 from .models import (
+    ASSESSMENT_DIMENSIONS,
     REVISITATION_DEADLINE_DAYS,
     VISITATION_DEADLINE_DAYS,
     CaseNote,
@@ -45,17 +53,13 @@ from .models import (
     CompetenceCourse,
     ExitForm,
     FollowUp,
-    HoursEntry,
-    HoursKind,
+    FollowUpKind,
     Phase,
-    Placement,
     Screening,
     Visitation,
     VisitationStatus,
-    iso_week_label,
-    week_monday,
 )
-from .services import hours_week_errors
+from .services import CITIZEN_EDIT_FIELDS
 
 # What citizen_list() computes only where a filter, an ordering or `show` asks for it.
 CITIZEN_LIST_EXTRAS = (
@@ -227,89 +231,6 @@ def citizen_timeline(
 
 
 @dataclass
-class WeekGridRow:
-    citizen: Citizen
-    hours: dict[str, Decimal] = field(default_factory=dict)
-    errors: list[str] = field(default_factory=list)  # why hours cannot be logged this week
-
-    @property
-    def total(self) -> Decimal:
-        return sum(self.hours.values(), Decimal("0"))
-
-    @property
-    def editable(self) -> bool:
-        return not self.errors
-
-
-@dataclass
-class WeekGrid:
-    week_start: date
-    kinds: list[tuple[str, str]]
-    rows: list[WeekGridRow]
-    page: Page | None = None  # the page of citizens shown, when the grid is paged
-
-    @property
-    def label(self) -> str:
-        return iso_week_label(self.week_start)
-
-    @property
-    def totals(self) -> dict[str, Decimal]:
-        sums: dict[str, Decimal] = defaultdict(Decimal)
-        for row in self.rows:
-            for kind, hours in row.hours.items():
-                sums[kind] += hours
-        return dict(sums)
-
-
-def actor_week_grid(
-    *, user: Any, week: date, page: int | str | None = None, per_page: int | None = None
-) -> WeekGrid:
-    """The hours grid of one ISO week for the citizens the user may log hours for (2 queries),
-    or one page of them in name order when `per_page` is given (3 queries)."""
-    monday = week_monday(week)
-    sunday = monday + timedelta(days=6)
-    in_week = (
-        Citizen.objects.for_user(user, write=True)
-        .filter(phase1_start__lte=sunday)
-        # Not gone before the week: an anti-join, however many citizens the actor has.
-        .exclude(
-            Exists(
-                ExitForm.objects.last_as_of(sunday).filter(
-                    citizen=OuterRef("pk"), exit_date__lt=monday
-                )
-            )
-        )
-        # The exit that counts, looked up for the rows shown only (the count leaves it out).
-        .with_last_exit(sunday, select=False)
-        .annotate(exit_date=F("exit_date"), reentered=F("reentered"))
-        .order_by("last_name", "first_name", "pk")
-    )
-    shown = None
-    if per_page is None:
-        citizens = list(in_week)
-    else:
-        shown = Paginator(in_week, per_page).get_page(page)
-        citizens = list(shown.object_list)
-    entries = HoursEntry.objects.filter(citizen__in=[c.pk for c in citizens], week_start=monday)
-    by_citizen: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for entry in entries:
-        by_citizen[entry.citizen_id][entry.kind] = entry.hours
-    rows = [
-        WeekGridRow(
-            citizen=c,
-            hours=by_citizen.get(c.pk, {}),
-            errors=hours_week_errors(
-                week=monday,
-                phase1_start=c.phase1_start,
-                last_exit=None if c.reentered else c.exit_date,
-            ),
-        )
-        for c in citizens
-    ]
-    return WeekGrid(week_start=monday, kinds=list(HoursKind.choices), rows=rows, page=shown)
-
-
-@dataclass
 class SlotRow:
     membership: ClusterMembership
     slots: int
@@ -423,3 +344,250 @@ def revisitation_overview(
             )
         )
     return rows
+
+
+# --- What a role sees of a citizen ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Visibility:
+    show_name: bool
+    show_masked_cpr: bool
+    can_reveal_cpr: bool
+    sensitive_notes: bool
+
+    def label(self, citizen: Citizen) -> str:
+        return citizen.full_name if self.show_name else citizen.pseudonym
+
+
+def visibility_for(user: Any) -> Visibility:
+    return Visibility(
+        show_name=has_perm(user, "citizens.name"),
+        show_masked_cpr=has_perm(user, "citizens.cpr_masked"),
+        can_reveal_cpr=has_perm(user, "citizens.cpr_reveal"),
+        sensitive_notes=has_perm(user, "citizens.sensitive_notes"),
+    )
+
+
+# Who a citizen is assigned to is the municipality's decision: an employment actor edits the
+# citizen's data but cannot hand the citizen to another actor or caseworker.
+ASSIGNMENT_FIELDS = ("employment_actor", "caseworker")
+
+
+def citizen_edit_fields(user: Any) -> tuple[str, ...]:
+    """The citizen fields a role may change on the edit screen (never the CPR number)."""
+    if has_perm(user, "citizens.assign"):
+        return CITIZEN_EDIT_FIELDS
+    return tuple(f for f in CITIZEN_EDIT_FIELDS if f not in ASSIGNMENT_FIELDS)
+
+
+# --- Citizen list search ---
+
+
+def citizen_search(queryset: QuerySet[Citizen], *, text: str, visibility: Visibility):
+    """Search by CPR (keyed hash, never a LIKE), by name, or by pseudonym."""
+    text = text.strip()
+    try:
+        parsed = cpr_lib.parse(text)
+    except Exception:  # noqa: BLE001 - anything that is not a CPR number is a name
+        parsed = None
+    if parsed is not None:
+        if not visibility.show_masked_cpr:
+            return queryset.none()
+        return queryset.filter(cpr_hash=cpr_lib.keyed_hash(parsed.digits))
+    if text.upper().startswith("D-") and text[2:].isdigit():
+        return queryset.filter(pk=int(text[2:]))
+    if not visibility.show_name:
+        return queryset.none()
+    query = Q()
+    for word in text.split():
+        query &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+    return queryset.filter(query)
+
+
+def looks_like_cpr(text: str) -> bool:
+    """A CPR number, or the start of one: never to be written to the search log."""
+    text = (text or "").strip()
+    if sum(ch.isdigit() for ch in text) >= 6 and not text.upper().startswith("D-"):
+        return True
+    try:
+        cpr_lib.parse(text)
+    except Exception:  # noqa: BLE001
+        return False
+    return True
+
+
+# --- Citizen page (timeline) ---------------------------------------------------------------
+
+
+def citizen_page(*, user: Any, pk: int) -> Citizen:
+    """The citizen with what the summary and the chart need prefetched."""
+    return get_for_user_or_404(
+        Citizen.objects.select_related(
+            "municipality", "cluster", "employment_actor", "partnership", "caseworker"
+        ).prefetch_related(
+            Prefetch("visitations", queryset=Visitation.objects.order_by("proposed_on", "pk")),
+            "pauses",
+            "assessments",
+            "exits",
+        ),
+        user,
+        pk=pk,
+    )
+
+
+def track_summary(citizen: Citizen, as_of: date | None = None) -> dict:
+    """Counted weeks, planned ends (moved by pauses), days waited, re-visitation deadline."""
+    today = as_of or timezone.localdate()
+    visitations = list(citizen.visitations.all())
+    last_exit = citizen.last_exit()
+    phases = []
+    for phase in (Phase.TRAINING, Phase.PLACEMENT, Phase.EMPLOYMENT):
+        start = getattr(citizen, f"phase{int(phase)}_start")
+        phases.append(
+            {
+                "phase": phase,
+                "start": start,
+                "weeks": citizen.counted_weeks(int(phase), today) if start else None,
+                "planned_end": citizen.planned_end(int(phase)) if phase < 3 else None,
+            }
+        )
+    return {
+        "phase": citizen.current_phase(today),
+        "phases": phases,
+        "visitation": visitations[-1] if visitations else None,
+        "last_exit": last_exit,
+        "revisitation_deadline": last_exit.revisitation_deadline if last_exit else None,
+        "is_active": last_exit is None
+        or any(
+            v.status == VisitationStatus.ACCEPTED and v.proposed_on > last_exit.exit_date
+            for v in visitations
+        ),
+    }
+
+
+# --- Progression chart (server-side SVG) ---------------------------------------------------
+
+CHART_W, CHART_H, CHART_PAD = 560, 220, 40
+
+
+CHART_COLOURS = ("#0b4f6c", "#f2a541", "#2a9d8f", "#9b2226", "#6c757d")
+
+
+def assessment_chart(assessments: list) -> dict | None:
+    """Polylines for each dimension (score 1–5 over time); None below one assessment."""
+    if not assessments:
+        return None
+    days = [a.assessed_on for a in assessments]
+    first, last = min(days), max(days)
+    span = max((last - first).days, 1)
+    inner_w, inner_h = CHART_W - 2 * CHART_PAD, CHART_H - 2 * CHART_PAD
+
+    # Coordinates are strings: a localised template would write "12,5" into the SVG.
+    def x(day: date) -> str:
+        if first == last:
+            return f"{CHART_PAD + inner_w / 2:.1f}"
+        return f"{CHART_PAD + inner_w * (day - first).days / span:.1f}"
+
+    def y(score: int) -> str:
+        return f"{CHART_PAD + inner_h * (5 - score) / 4:.1f}"
+
+    series = []
+    for (name, label), colour in zip(ASSESSMENT_DIMENSIONS, CHART_COLOURS, strict=True):
+        points = [(x(a.assessed_on), y(getattr(a, name))) for a in assessments]
+        series.append(
+            {
+                "label": label,
+                "colour": colour,
+                "points": " ".join(f"{px},{py}" for px, py in points),
+                "dots": points,
+            }
+        )
+    return {
+        "width": CHART_W,
+        "height": CHART_H,
+        "series": series,
+        "grid": [{"score": s, "y": y(s)} for s in range(1, 6)],
+        "x_left": str(CHART_PAD),
+        "x_label": str(CHART_PAD - 8),
+        "x_right": str(CHART_W - CHART_PAD),
+        "first": first,
+        "last": last,
+        "rows": [
+            {"day": a.assessed_on, "scores": [getattr(a, n) for n, _l in ASSESSMENT_DIMENSIONS]}
+            for a in assessments
+        ],
+        "dimensions": [label for _n, label in ASSESSMENT_DIMENSIONS],
+    }
+
+
+# --- Visitations and re-visitation ---------------------------------------------------------
+
+
+def visitations_for(*, user: Any, status: str = "") -> QuerySet[Visitation]:
+    qs = (
+        Visitation.objects.for_user(user)
+        .select_related("citizen__municipality", "citizen__employment_actor", "partnership")
+        .order_by("status", "proposed_on", "pk")
+    )
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def overdue_visitations(*, user: Any) -> QuerySet[Citizen]:
+    """Citizens whose visitation has waited more than 4 weeks for a decision."""
+    return (
+        citizen_list(user=user, show=["days_waited"])
+        .filter(visitation_overdue=True)
+        .order_by("pending_since", "pk")
+    )
+
+
+def revisitations_due(*, user: Any) -> QuerySet[Citizen]:
+    """Citizens who left early and whose slot still waits for a re-visitation."""
+    return (
+        citizen_list(user=user, show=["revisitation_from"])
+        .filter(revisitation_from__isnull=False)
+        .order_by("revisitation_from", "pk")
+    )
+
+
+def follow_ups_due(*, user: Any, as_of: date | None = None) -> list[dict]:
+    """Exits whose 6-month or 2-year follow-up is due (within 14 days) and not registered."""
+    today = as_of or timezone.localdate()
+    horizon = today + timedelta(days=14)
+    due = []
+    for kind, offset in (
+        (FollowUpKind.SIX_MONTHS, relativedelta(months=6)),
+        (FollowUpKind.TWO_YEARS, relativedelta(years=2)),
+    ):
+        done = FollowUp.objects.filter(exit=OuterRef("pk"), kind=kind)
+        rows = (
+            ExitForm.objects.for_user(user)
+            .filter(exit_date__lte=horizon - offset)
+            .exclude(Exists(done))
+            .select_related("citizen")
+            .order_by("exit_date")[:20]
+        )
+        due.extend({"exit": e, "kind": kind, "due": e.exit_date + offset} for e in rows)
+    return sorted(due, key=lambda row: row["due"])
+
+
+def timeline_for_page(
+    *, citizen: Citizen, user: Any, months: list[dict], placements: list[Placement]
+) -> list[dict]:
+    """citizen_timeline() with hours per month and placement steps, from
+    the months and the placements (placements_for_page) the page has already read."""
+    events = [
+        {"day": e.day, "kind": e.kind, "title": e.title, "obj": e.obj}
+        for e in citizen_timeline(citizen=citizen, user=user, placements=placements)
+    ]
+    events.extend(
+        {"day": m["month"], "kind": "hours", "title": _("Timer i måneden"), "obj": m}
+        for m in months
+    )
+    for event in events:
+        if event["kind"] == "placement":
+            event["steps"] = event["obj"].hour_steps
+    return sorted(events, key=lambda e: e["day"], reverse=True)

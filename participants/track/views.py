@@ -1,11 +1,11 @@
-"""The participants screens: thin views over selectors_screens/selectors and services."""
+"""The track screens: the citizen list and page, visitation, re-visitation and the forms of
+the track. Thin views over the selectors and services."""
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,13 +17,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from participants.hours import selectors as hours_selectors
+from participants.hours.models import HoursKind
+from participants.placements import selectors as placements_selectors
 from siv import audit
 from siv.access import get_for_user_or_404
 from siv.forms import add_validation_error
 from siv.permissions import permission_required
 
-from . import selectors, services, services_screens
-from . import selectors_screens as screens
+from . import selectors, services
+from .filters import CitizenFilter
 from .forms import (
     AssessmentForm,
     CitizenEditForm,
@@ -35,27 +38,11 @@ from .forms import (
     PauseEndForm,
     PauseForm,
     PhaseStartForm,
-    PlacementEditForm,
-    PlacementForm,
-    PlacementStepFormSet,
-    RetentionConfirmForm,
     ScreeningForm,
     VisitationProposeForm,
     VisitationReviewForm,
 )
-from .models import (
-    RETENTION_WEEKS,
-    Citizen,
-    HoursKind,
-    Pause,
-    Placement,
-    Visitation,
-    VisitationStatus,
-    iso_week_label,
-    parse_iso_week,
-    week_monday,
-)
-from .track.filters import CitizenFilter
+from .models import Citizen, Pause, Visitation, VisitationStatus
 
 PAGE_SIZE = 50
 
@@ -69,7 +56,7 @@ def _citizen_url(citizen: Citizen) -> str:
 
 @permission_required("citizens.view")
 def citizen_list(request):
-    visibility = screens.visibility_for(request.user)
+    visibility = selectors.visibility_for(request.user)
     citizen_filter = CitizenFilter(
         request.GET or None,
         queryset=selectors.citizen_list(user=request.user).order_by(
@@ -81,7 +68,7 @@ def citizen_list(request):
     )
     criteria = {k: v for k, v in request.GET.items() if k != "side"}
     if criteria:
-        if screens.looks_like_cpr(criteria.get("q", "")):
+        if selectors.looks_like_cpr(criteria.get("q", "")):
             criteria["q"] = "cpr-søgning"
         audit.record_search(actor=request.user, model=Citizen, criteria=criteria)
     page = Paginator(citizen_filter.qs, PAGE_SIZE).get_page(request.GET.get("side"))
@@ -93,21 +80,21 @@ def citizen_list(request):
 
 
 def citizen_detail(request, pk: int):
-    citizen = screens.citizen_page(user=request.user, pk=pk)
+    citizen = selectors.citizen_page(user=request.user, pk=pk)
     services.citizen_record_viewed(citizen=citizen, by=request.user)
-    months = screens.hours_by_month(citizen)
-    placements = screens.placements_for_page(citizen)
+    months = hours_selectors.hours_by_month(citizen)
+    placements = placements_selectors.placements_for_page(citizen)
     assessments = list(citizen.assessments.all())
     context = {
         "citizen": citizen,
-        "visibility": screens.visibility_for(request.user),
-        "summary": screens.track_summary(citizen),
-        "events": screens.timeline_for_page(
+        "visibility": selectors.visibility_for(request.user),
+        "summary": selectors.track_summary(citizen),
+        "events": selectors.timeline_for_page(
             citizen=citizen, user=request.user, months=months, placements=placements
         ),
         "months": months,
         "hour_kinds": HoursKind.choices,
-        "chart": screens.assessment_chart(assessments),
+        "chart": selectors.assessment_chart(assessments),
         "placements": placements,
         "can_write": Citizen.objects.for_user(request.user, write=True)
         .filter(pk=citizen.pk)
@@ -120,7 +107,7 @@ def citizen_detail(request, pk: int):
 def citizen_edit(request, pk: int):
     citizen = _writable_citizen(request, pk)
     form = CitizenEditForm(
-        request.POST or None, citizen=citizen, fields=screens.citizen_edit_fields(request.user)
+        request.POST or None, citizen=citizen, fields=selectors.citizen_edit_fields(request.user)
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -133,7 +120,7 @@ def citizen_edit(request, pk: int):
     return render(
         request,
         "participants/citizen_form.html",
-        {"form": form, "citizen": citizen, "visibility": screens.visibility_for(request.user)},
+        {"form": form, "citizen": citizen, "visibility": selectors.visibility_for(request.user)},
     )
 
 
@@ -159,7 +146,7 @@ def citizen_cpr_reveal(request, pk: int):
 @permission_required("citizens.lookups_export")
 def citizen_lookups_export(request, pk: int):
     citizen = get_for_user_or_404(Citizen, request.user, pk=pk)
-    rows = services_screens.lookups_export(citizen=citizen, by=request.user)
+    rows = services.lookups_export(citizen=citizen, by=request.user)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="opslagslog-{citizen.pseudonym}.csv"'
     response["Cache-Control"] = "no-store"
@@ -184,7 +171,7 @@ def visitation_list(request):
     status = request.GET.get("status", VisitationStatus.PROPOSED)
     if status not in VisitationStatus.values:
         status = ""
-    visitations = screens.visitations_for(user=request.user, status=status)
+    visitations = selectors.visitations_for(user=request.user, status=status)
     page = Paginator(visitations, PAGE_SIZE).get_page(request.GET.get("side"))
     return render(
         request,
@@ -193,7 +180,7 @@ def visitation_list(request):
             "page": page,
             "status": status,
             "statuses": VisitationStatus.choices,
-            "visibility": screens.visibility_for(request.user),
+            "visibility": selectors.visibility_for(request.user),
         },
     )
 
@@ -208,7 +195,7 @@ def visitation_propose(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            visitation = services_screens.visitation_propose_citizen(
+            visitation = services.visitation_propose_citizen(
                 by=request.user,
                 cpr=data["cpr"],
                 citizen_fields=form.citizen_fields(),
@@ -265,7 +252,7 @@ def visitation_review(request, pk: int):
         {
             "form": form,
             "visitation": visitation,
-            "visibility": screens.visibility_for(request.user),
+            "visibility": selectors.visibility_for(request.user),
         },
     )
 
@@ -299,7 +286,7 @@ def visitation_match_meeting(request, pk: int):
             "form": form,
             "citizen": visitation.citizen,
             "title": _("Matchmøde"),
-            "visibility": screens.visibility_for(request.user),
+            "visibility": selectors.visibility_for(request.user),
         },
     )
 
@@ -324,99 +311,9 @@ def revisitation_overview(request):
         {
             "rows": rows,
             "one_municipality": one is not None,
-            "visibility": screens.visibility_for(request.user),
+            "visibility": selectors.visibility_for(request.user),
         },
     )
-
-
-# --- Weekly hours grid ---------------------------------------------------------------------
-
-
-def _parse_week(value: str | None) -> date:
-    """The week asked for; this week when none, or none that exists, is asked for."""
-    if value:
-        try:
-            return parse_iso_week(value)
-        except ValueError:
-            pass
-    return week_monday(timezone.localdate())
-
-
-@permission_required("hours.actor_week")
-def hours_week(request):
-    monday = _parse_week(request.POST.get("uge") or request.GET.get("uge"))
-    # A page of citizens at a time: a large actor's whole week would be thousands of fields.
-    page_number = request.POST.get("side") or request.GET.get("side")
-    grid = selectors.actor_week_grid(
-        user=request.user, week=monday, page=page_number, per_page=PAGE_SIZE
-    )
-    editable = [row for row in grid.rows if row.editable]
-    values = {
-        (row.citizen.pk, kind): _format_hours(row.hours.get(kind))
-        for row in grid.rows
-        for kind, _label in grid.kinds
-    }
-    errors: dict[tuple[int, str], list[str]] = {}
-    if request.method == "POST":
-        cells = []
-        for row in editable:
-            for kind, _label in grid.kinds:
-                key = (row.citizen.pk, kind)
-                values[key] = request.POST.get(f"h-{key[0]}-{kind}", "").strip()
-                cells.append(services.HoursRow(citizen_id=key[0], kind=kind, hours=values[key]))
-        try:
-            services.hours_save_week(actor=request.user, week=monday, rows=cells)
-        except services.HoursWeekInvalid as exc:
-            for index, msgs in exc.row_errors.items():
-                errors[(cells[index].citizen_id, cells[index].kind)] = msgs
-            messages.error(request, _("Ugen er ikke gemt. Ret de markerede felter."))
-        else:
-            messages.success(
-                request, _("Timerne for uge %(week)s er gemt.") % {"week": monday.isocalendar()[1]}
-            )
-            return redirect(
-                f"{reverse('participants:hours_week')}?uge={grid.label}&side={grid.page.number}"
-            )
-    rows = [
-        {
-            "citizen": row.citizen,
-            "reasons": row.errors,
-            "total": row.total,
-            "cells": [
-                {
-                    "name": f"h-{row.citizen.pk}-{kind}",
-                    "label": label,
-                    "value": values[(row.citizen.pk, kind)],
-                    "errors": errors.get((row.citizen.pk, kind), []),
-                }
-                for kind, label in grid.kinds
-            ],
-        }
-        for row in grid.rows
-    ]
-    return render(
-        request,
-        "participants/hours_week.html",
-        {
-            "grid": rows,
-            "page": grid.page,
-            "kinds": grid.kinds,
-            "monday": monday,
-            "sunday": monday + timedelta(days=6),
-            "week": grid.label,
-            "week_number": monday.isocalendar()[1],
-            "previous": iso_week_label(monday - timedelta(days=7)),
-            "next": iso_week_label(monday + timedelta(days=7)),
-            "visibility": screens.visibility_for(request.user),
-        },
-    )
-
-
-def _format_hours(value) -> str:
-    if value is None:
-        return ""
-    text = f"{value.normalize():f}"
-    return text.replace(".", ",")
 
 
 # --- Forms on a citizen's track ------------------------------------------------------------
@@ -506,7 +403,7 @@ def track_form(request, pk: int, kind: str):
     citizen = _writable_citizen(request, pk)
     form_kwargs = {}
     if spec.form_class is NoteForm:
-        form_kwargs["allow_sensitive"] = screens.visibility_for(request.user).sensitive_notes
+        form_kwargs["allow_sensitive"] = selectors.visibility_for(request.user).sensitive_notes
     form = spec.form_class(request.POST or None, **form_kwargs)
     if request.method == "POST" and form.is_valid():
         try:
@@ -523,7 +420,7 @@ def track_form(request, pk: int, kind: str):
             "form": form,
             "citizen": citizen,
             "title": spec.title,
-            "visibility": screens.visibility_for(request.user),
+            "visibility": selectors.visibility_for(request.user),
         },
     )
 
@@ -553,118 +450,6 @@ def pause_end(request, pk: int, pause_pk: int):
             "form": form,
             "citizen": pause.citizen,
             "title": _("Afslut pause"),
-            "visibility": screens.visibility_for(request.user),
-        },
-    )
-
-
-@permission_required("citizens.write")
-def placement_add(request, pk: int):
-    citizen = _writable_citizen(request, pk)
-    form = PlacementForm(request.POST or None)
-    steps = PlacementStepFormSet(request.POST or None, prefix="trin")
-    if request.method == "POST" and form.is_valid() and steps.is_valid():
-        try:
-            services_screens.placement_create_with_plan(
-                citizen=citizen, by=request.user, plan=steps.plan(), **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_validation_error(form, exc)
-        else:
-            messages.success(request, _("Placeringen er gemt."))
-            return redirect(_citizen_url(citizen))
-    return render(
-        request,
-        "participants/placement_form.html",
-        {
-            "form": form,
-            "steps": steps,
-            "citizen": citizen,
-            "visibility": screens.visibility_for(request.user),
-        },
-    )
-
-
-def _writable_placement(request, pk: int, placement_pk: int) -> Placement:
-    return get_for_user_or_404(
-        Placement.objects.select_related("citizen", "company").prefetch_related("steps"),
-        request.user,
-        write=True,
-        pk=placement_pk,
-        citizen_id=pk,
-    )
-
-
-@permission_required("citizens.write")
-def placement_edit(request, pk: int, placement_pk: int):
-    placement = _writable_placement(request, pk, placement_pk)
-    form = PlacementEditForm(request.POST or None, placement=placement)
-    steps = PlacementStepFormSet(
-        request.POST or None,
-        prefix="trin",
-        initial=[
-            {"from_date": s.from_date, "hours_per_week": s.hours_per_week}
-            for s in placement.steps.all()
-        ],
-    )
-    if request.method == "POST" and form.is_valid() and steps.is_valid():
-        try:
-            services.placement_update(
-                placement=placement, by=request.user, plan=steps.plan(), **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_validation_error(form, exc)
-        else:
-            messages.success(request, _("Placeringen er gemt."))
-            return redirect(_citizen_url(placement.citizen))
-    return render(
-        request,
-        "participants/placement_form.html",
-        {
-            "form": form,
-            "steps": steps,
-            "citizen": placement.citizen,
-            "placement": placement,
-            "visibility": screens.visibility_for(request.user),
-        },
-    )
-
-
-@permission_required("citizens.write")
-def placement_retention(request, pk: int, placement_pk: int, weeks: int):
-    placement = _writable_placement(request, pk, placement_pk)
-    if weeks not in RETENTION_WEEKS or not placement.is_paid:
-        raise Http404
-    due = placement.start + timedelta(weeks=weeks)
-    form = RetentionConfirmForm(
-        request.POST or None, initial={"confirmed_on": min(due, timezone.localdate())}
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.placement_confirm_retention(
-                placement=placement,
-                by=request.user,
-                weeks=weeks,
-                confirmed_on=form.cleaned_data["confirmed_on"],
-            )
-        except ValidationError as exc:
-            add_validation_error(form, exc)
-        else:
-            messages.success(request, _("Fastholdelsen er bekræftet."))
-            return redirect(_citizen_url(placement.citizen))
-    return render(
-        request,
-        "participants/record_form.html",
-        {
-            "form": form,
-            "citizen": placement.citizen,
-            "title": _("Bekræft fastholdelse efter %(weeks)s uger") % {"weeks": weeks},
-            "intro": _("%(placement)s, startet %(start)s. Fastholdelsen kan bekræftes fra %(due)s.")
-            % {
-                "placement": placement,
-                "start": placement.start.strftime("%d.%m.%Y"),
-                "due": due.strftime("%d.%m.%Y"),
-            },
-            "visibility": screens.visibility_for(request.user),
+            "visibility": selectors.visibility_for(request.user),
         },
     )

@@ -1,0 +1,138 @@
+"""Reads of hours: the actor's week grid, the citizen's months, the citizens missing a week."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Exists,
+    F,
+    OuterRef,
+    QuerySet,
+)
+
+from participants.common import iso_week_label, week_monday
+from participants.track.models import Citizen, ExitForm
+from participants.track.selectors import citizen_list
+
+from .models import HoursEntry, HoursKind, HoursMonth
+from .services import hours_week_errors
+
+
+@dataclass
+class WeekGridRow:
+    citizen: Citizen
+    hours: dict[str, Decimal] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)  # why hours cannot be logged this week
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.hours.values(), Decimal("0"))
+
+    @property
+    def editable(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class WeekGrid:
+    week_start: date
+    kinds: list[tuple[str, str]]
+    rows: list[WeekGridRow]
+    page: Page | None = None  # the page of citizens shown, when the grid is paged
+
+    @property
+    def label(self) -> str:
+        return iso_week_label(self.week_start)
+
+    @property
+    def totals(self) -> dict[str, Decimal]:
+        sums: dict[str, Decimal] = defaultdict(Decimal)
+        for row in self.rows:
+            for kind, hours in row.hours.items():
+                sums[kind] += hours
+        return dict(sums)
+
+
+def actor_week_grid(
+    *, user: Any, week: date, page: int | str | None = None, per_page: int | None = None
+) -> WeekGrid:
+    """The hours grid of one ISO week for the citizens the user may log hours for (2 queries),
+    or one page of them in name order when `per_page` is given (3 queries)."""
+    monday = week_monday(week)
+    sunday = monday + timedelta(days=6)
+    in_week = (
+        Citizen.objects.for_user(user, write=True)
+        .filter(phase1_start__lte=sunday)
+        # Not gone before the week: an anti-join, however many citizens the actor has.
+        .exclude(
+            Exists(
+                ExitForm.objects.last_as_of(sunday).filter(
+                    citizen=OuterRef("pk"), exit_date__lt=monday
+                )
+            )
+        )
+        # The exit that counts, looked up for the rows shown only (the count leaves it out).
+        .with_last_exit(sunday, select=False)
+        .annotate(exit_date=F("exit_date"), reentered=F("reentered"))
+        .order_by("last_name", "first_name", "pk")
+    )
+    shown = None
+    if per_page is None:
+        citizens = list(in_week)
+    else:
+        shown = Paginator(in_week, per_page).get_page(page)
+        citizens = list(shown.object_list)
+    entries = HoursEntry.objects.filter(citizen__in=[c.pk for c in citizens], week_start=monday)
+    by_citizen: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for entry in entries:
+        by_citizen[entry.citizen_id][entry.kind] = entry.hours
+    rows = [
+        WeekGridRow(
+            citizen=c,
+            hours=by_citizen.get(c.pk, {}),
+            errors=hours_week_errors(
+                week=monday,
+                phase1_start=c.phase1_start,
+                last_exit=None if c.reentered else c.exit_date,
+            ),
+        )
+        for c in citizens
+    ]
+    return WeekGrid(week_start=monday, kinds=list(HoursKind.choices), rows=rows, page=shown)
+
+
+def hours_by_month(citizen: Citizen) -> list[dict]:
+    """Hours per month and kind, from the monthly roll-up the database keeps: one row per
+    month."""
+    rows = (
+        HoursMonth.objects.filter(citizen=citizen)
+        .values("month", "kind", total=F("hours"))
+        .order_by("month", "kind")
+    )
+    months: dict[date, dict] = {}
+    for row in rows:
+        month = months.setdefault(
+            row["month"], {"month": row["month"], "kinds": {}, "total": Decimal(0)}
+        )
+        month["kinds"][row["kind"]] = row["total"]
+        month["total"] += row["total"]
+    return [
+        {**m, "cells": [m["kinds"].get(k, Decimal(0)) for k in HoursKind.values]}
+        for m in months.values()
+    ]
+
+
+def citizens_missing_hours(*, user: Any, week: date) -> QuerySet[Citizen]:
+    """Active citizens on track in the week without any hours logged for it."""
+    sunday = week_monday(week) + timedelta(days=6)
+    return (
+        citizen_list(user=user, as_of=sunday)
+        .filter(is_active=True, phase1_start__lte=sunday, hours_this_week=0)
+        .order_by("last_name", "first_name", "pk")
+    )

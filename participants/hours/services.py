@@ -1,0 +1,172 @@
+"""Writes of a citizen's weekly hours: parsing, validation and the audited save of a week."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from participants.common import iso_week_label, week_monday
+from participants.track.models import Citizen
+from partnerships.models import User
+from siv import audit
+from siv.models import AuditAction
+
+from .models import MAX_HOURS_PER_KIND, MAX_HOURS_PER_WEEK, HoursEntry, HoursKind
+
+
+@dataclass(frozen=True)
+class HoursRow:
+    """One cell of the week grid: empty hours remove the entry."""
+
+    citizen_id: int
+    kind: str
+    hours: Any
+
+
+class HoursWeekInvalid(ValidationError):
+    """The week was not saved; `row_errors` maps each bad row's index to its messages."""
+
+    def __init__(self, row_errors: dict[int, list[str]]):
+        self.row_errors = row_errors
+        messages = [m for msgs in row_errors.values() for m in msgs]
+        super().__init__(messages or [_("Ugen kunne ikke gemmes.")])
+
+
+def parse_hours(value: Any) -> Decimal | None:
+    """Hours as typed ('7,5', '7.5', 7.5): a Decimal, None for empty, ValueError if not."""
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        number = value
+    else:
+        text = str(value).strip().replace(",", ".")
+        if text == "":
+            return None
+        try:
+            number = Decimal(text)
+        except (InvalidOperation, ValueError):
+            raise ValueError(_("Timer skal være et tal, fx 7,5.")) from None
+    if not number.is_finite():
+        raise ValueError(_("Timer skal være et tal, fx 7,5."))
+    if number < 0 or number > MAX_HOURS_PER_KIND:
+        raise ValueError(
+            _("Timer skal være mellem 0 og %(max)s pr. type pr. uge.") % {"max": MAX_HOURS_PER_KIND}
+        )
+    if number != number.quantize(Decimal("0.01")):
+        raise ValueError(_("Timer kan højst have to decimaler."))
+    return number.quantize(Decimal("0.01"))
+
+
+def hours_week_errors(
+    *, week: date, phase1_start: date | None, last_exit: date | None
+) -> list[str]:
+    """Why a citizen cannot have hours in the week starting `week` (empty when allowed)."""
+    errors = []
+    week_end = week + timedelta(days=6)
+    if phase1_start is None or week_end < phase1_start:
+        errors.append(_("Der kan ikke registreres timer før forløbets start."))
+    if last_exit is not None and week > last_exit:
+        errors.append(_("Der kan ikke registreres timer efter ophør."))
+    return errors
+
+
+def hours_save_week(
+    *, actor: User, week: date, rows: Iterable[HoursRow | Mapping[str, Any]]
+) -> list[HoursEntry]:
+    """Upsert a whole ISO week for many citizens at once: everything or nothing."""
+    monday = week_monday(week)
+    parsed: list[tuple[int, int, str, Decimal | None]] = []
+    row_errors: dict[int, list[str]] = defaultdict(list)
+    rows = [r if isinstance(r, HoursRow) else HoursRow(**r) for r in rows]
+
+    citizen_ids = {r.citizen_id for r in rows if isinstance(r.citizen_id, int)}
+    citizens = {
+        c.pk: c
+        for c in Citizen.objects.for_user(actor, write=True)
+        .filter(pk__in=citizen_ids)
+        .prefetch_related("exits", "visitations")
+    }
+    seen: set[tuple[int, str]] = set()
+    for index, row in enumerate(rows):
+        citizen = citizens.get(row.citizen_id)
+        if citizen is None:
+            row_errors[index].append(_("Ukendt deltager."))
+            continue
+        if row.kind not in HoursKind.values:
+            row_errors[index].append(_("Ukendt timetype."))
+            continue
+        if (citizen.pk, row.kind) in seen:
+            row_errors[index].append(_("Samme deltager og timetype står to gange."))
+            continue
+        seen.add((citizen.pk, row.kind))
+        try:
+            hours = parse_hours(row.hours)
+        except ValueError as exc:
+            row_errors[index].append(str(exc))
+            continue
+        if hours:
+            last = citizen.exit_in_force(monday)
+            row_errors[index].extend(
+                hours_week_errors(
+                    week=monday,
+                    phase1_start=citizen.phase1_start,
+                    last_exit=last.exit_date if last else None,
+                )
+            )
+        parsed.append((index, citizen.pk, row.kind, hours))
+
+    existing = {
+        (e.citizen_id, e.kind): e
+        for e in HoursEntry.objects.filter(citizen_id__in=list(citizens), week_start=monday)
+    }
+    totals: dict[int, Decimal] = defaultdict(Decimal)
+    for (citizen_id, _kind), entry in existing.items():
+        totals[citizen_id] += entry.hours
+    for _index, citizen_id, kind, hours in parsed:
+        old = existing.get((citizen_id, kind))
+        totals[citizen_id] += (hours or Decimal(0)) - (old.hours if old else Decimal(0))
+    for index, citizen_id, _kind, hours in parsed:
+        if hours and totals[citizen_id] > MAX_HOURS_PER_WEEK:
+            row_errors[index].append(
+                _("Højst %(max)s timer i alt pr. uge for en deltager.")
+                % {"max": MAX_HOURS_PER_WEEK}
+            )
+    row_errors = {index: messages for index, messages in row_errors.items() if messages}
+    if row_errors:
+        raise HoursWeekInvalid(row_errors)
+
+    saved: list[HoursEntry] = []
+    changes: dict[str, int] = {"saved": 0, "removed": 0}
+    with transaction.atomic():
+        for _index, citizen_id, kind, hours in parsed:
+            old = existing.get((citizen_id, kind))
+            if not hours:
+                if old is not None:
+                    old.delete()
+                    changes["removed"] += 1
+                continue
+            if old is not None and old.hours == hours:
+                saved.append(old)
+                continue
+            entry = old or HoursEntry(citizen_id=citizen_id, week_start=monday, kind=kind)
+            entry.hours = hours
+            entry.registered_by = actor
+            entry.save()
+            saved.append(entry)
+            changes["saved"] += 1
+        label = iso_week_label(monday)
+        audit.record(
+            AuditAction.CHANGE,
+            actor=actor,
+            label=f"Timer {label}",
+            details={"week": label, "citizens": sorted(citizens), **changes},
+        )
+    return saved

@@ -1,0 +1,433 @@
+"""Every write on a citizen's track: validate, change and write the audit row in one
+transaction (siv.audit.save_and_record). Audit details hold ids, field names and the before and
+after of fields that are neither free text nor the citizen's profile; never CPR numbers or
+names."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, time
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from participants import cpr as cpr_lib
+from partnerships.models import User
+from siv import audit
+from siv.models import AuditAction, AuditEntry
+from siv.permissions import has_perm
+
+from .models import (
+    PROFILE_FIELDS,
+    CaseNote,
+    Citizen,
+    CompetenceCourse,
+    ExitForm,
+    FollowUp,
+    Pause,
+    ProgressAssessment,
+    Screening,
+    Visitation,
+    VisitationStatus,
+)
+
+CITIZEN_FIELDS = (
+    "first_name",
+    "last_name",
+    "gender",
+    "phone",
+    "email",
+    "address",
+    *PROFILE_FIELDS,
+    "municipality",
+    "cluster",
+    "partnership",
+    "employment_actor",
+    "caseworker",
+)
+
+
+# What the citizen edit screen offers, in its order: not the CPR number, and not the
+# municipality and cluster (the slot the citizen was visited to).
+CITIZEN_EDIT_FIELDS = tuple(f for f in CITIZEN_FIELDS if f not in ("municipality", "cluster"))
+
+
+def _check_fields(allowed: Iterable[str], values: Mapping[str, Any]) -> None:
+    unknown = set(values) - set(allowed)
+    if unknown:
+        raise TypeError(f"Unknown fields: {sorted(unknown)}")
+
+
+# --- Citizens ------------------------------------------------------------------------------
+
+
+def citizen_create(*, by: User | None, cpr: str, **fields: Any) -> Citizen:
+    parsed = cpr_lib.parse(cpr)
+    _check_fields(CITIZEN_FIELDS, fields)
+    citizen = Citizen()
+    citizen.set_cpr(parsed.digits)
+    if Citizen.objects.filter(cpr_hash=citizen.cpr_hash).exists():
+        raise ValidationError(
+            {"cpr": _("Der findes allerede en deltager med dette CPR-nummer.")},
+            code="cpr_exists",
+        )
+    return audit.save_and_record(obj=citizen, by=by, changes=fields)
+
+
+def citizen_update(*, citizen: Citizen, by: User | None, **fields: Any) -> Citizen:
+    _check_fields(CITIZEN_FIELDS, fields)
+    return audit.save_and_record(obj=citizen, by=by, changes=fields)
+
+
+def citizen_find_by_cpr(*, cpr: str) -> Citizen | None:
+    """The citizen with this CPR number (found by keyed hash), or None."""
+    parsed = cpr_lib.parse(cpr)
+    return Citizen.objects.filter(cpr_hash=cpr_lib.keyed_hash(parsed.digits)).first()
+
+
+def citizen_record_viewed(*, citizen: Citizen, by: User, purpose: str = "") -> None:
+    """Every read of a citizen's record is logged."""
+    audit.record(AuditAction.VIEW, actor=by, obj=citizen, purpose=purpose)
+
+
+def cpr_reveal(*, citizen: Citizen, by: User, purpose: str = "") -> str:
+    """The full CPR number for the roles that may see it, with a REVEAL row in the log."""
+    allowed = (
+        has_perm(by, "citizens.cpr_reveal")
+        and Citizen.objects.for_user(by).filter(pk=citizen.pk).exists()
+    )
+    if not allowed:
+        raise PermissionDenied(_("Du har ikke adgang til at se CPR-nummeret."))
+    with transaction.atomic():
+        audit.record(AuditAction.REVEAL, actor=by, obj=citizen, purpose=purpose)
+    return citizen.cpr
+
+
+# --- Visitation ----------------------------------------------------------------------------
+
+
+def visitation_propose(
+    *,
+    citizen: Citizen,
+    by: User | None,
+    proposed_on: date | None = None,
+    partnership=None,
+    realistic_20_hours: bool | None = None,
+    replaces_exit: ExitForm | None = None,
+) -> Visitation:
+    if replaces_exit is not None and not replaces_exit.early:
+        raise ValidationError(
+            {"replaces_exit": _("Kun et tidligt ophør giver en plads til genvisitation.")}
+        )
+    if citizen.visitations.filter(status=VisitationStatus.PROPOSED).exists():
+        raise ValidationError(_("Deltageren har allerede en visitation, der afventer vurdering."))
+    return audit.save_and_record(
+        obj=Visitation(citizen=citizen),
+        by=by,
+        changes={
+            "proposed_on": proposed_on or timezone.localdate(),
+            "proposed_by": by,
+            "partnership": partnership or citizen.partnership,
+            "realistic_20_hours": realistic_20_hours,
+            "replaces_exit": replaces_exit,
+        },
+        details={"citizen": citizen.pk, "replaces_exit": getattr(replaces_exit, "pk", None)},
+    )
+
+
+def _review(
+    visitation: Visitation,
+    by: User | None,
+    status: str,
+    reason: str = "",
+    reviewed_on: date | None = None,
+    changes: Mapping[str, Any] | None = None,
+) -> Visitation:
+    if visitation.status != VisitationStatus.PROPOSED:
+        raise ValidationError(_("Visitationen er allerede vurderet."))
+    today = timezone.localdate()
+    if reviewed_on is not None and not visitation.proposed_on <= reviewed_on <= today:
+        raise ValidationError(
+            {"reviewed_at": _("Vurderingen skal ligge mellem visitationsdatoen og i dag.")}
+        )
+    # A decision taken earlier (registered afterwards, or in the demo) keeps its own day.
+    reviewed_at = (
+        timezone.now()
+        if reviewed_on is None or reviewed_on == today
+        else timezone.make_aware(datetime.combine(reviewed_on, time(12)))
+    )
+    return audit.save_and_record(
+        obj=visitation,
+        by=by,
+        changes={
+            **(changes or {}),
+            "status": status,
+            "rejection_reason": reason,
+            "reviewed_by": by,
+            "reviewed_at": reviewed_at,
+        },
+        details={"status": status},
+    )
+
+
+def visitation_accept(
+    *,
+    visitation: Visitation,
+    by: User | None,
+    realistic_20_hours: bool | None = None,
+    reviewed_on: date | None = None,
+) -> Visitation:
+    return _review(
+        visitation,
+        by,
+        VisitationStatus.ACCEPTED,
+        reviewed_on=reviewed_on,
+        changes={} if realistic_20_hours is None else {"realistic_20_hours": realistic_20_hours},
+    )
+
+
+def visitation_reject(
+    *, visitation: Visitation, by: User | None, reason: str, reviewed_on: date | None = None
+) -> Visitation:
+    if not (reason or "").strip():
+        raise ValidationError({"rejection_reason": _("Angiv en begrundelse for afvisningen.")})
+    return _review(
+        visitation, by, VisitationStatus.REJECTED, reason.strip(), reviewed_on=reviewed_on
+    )
+
+
+def visitation_match_meeting(
+    *,
+    visitation: Visitation,
+    by: User | None,
+    meeting_date: date,
+    participants: str = "",
+    notes: str = "",
+    start_on: date | None = None,
+) -> Visitation:
+    return audit.save_and_record(
+        obj=visitation,
+        by=by,
+        changes={
+            "match_meeting_date": meeting_date,
+            "match_meeting_participants": participants,
+            "match_meeting_notes": notes,
+            "start_on": start_on,
+        },
+    )
+
+
+# --- Track: phases and pauses ---------------------------------------------------------------
+
+
+def track_start_phase(*, citizen: Citizen, by: User | None, phase: int, start: date) -> Citizen:
+    """Record the day a phase actually started (1, 2 or 3)."""
+    if phase not in (1, 2, 3):
+        raise ValidationError(_("Ukendt fase."))
+    if phase == 1 and not citizen.visitations.filter(status=VisitationStatus.ACCEPTED).exists():
+        raise ValidationError(_("Forløbet kan først starte, når visitationen er godkendt."))
+    return audit.save_and_record(obj=citizen, by=by, changes={f"phase{phase}_start": start})
+
+
+def pause_add(
+    *,
+    citizen: Citizen,
+    by: User | None,
+    start: date,
+    reason: str,
+    end: date | None = None,
+    note: str = "",
+) -> Pause:
+    return audit.save_and_record(
+        obj=Pause(citizen=citizen),
+        by=by,
+        changes={"start": start, "end": end, "reason": reason, "note": note},
+        details={"citizen": citizen.pk},
+    )
+
+
+def pause_end(*, pause: Pause, by: User | None, end: date) -> Pause:
+    return audit.save_and_record(obj=pause, by=by, changes={"end": end})
+
+
+# --- Screening and progress ----------------------------------------------------------------
+
+
+def screening_register(
+    *,
+    citizen: Citizen,
+    by: User | None,
+    screened_on: date,
+    functional_level: int,
+    barriers: Iterable[str] = (),
+    barrier_notes: str = "",
+    wishes: str = "",
+) -> Screening:
+    return audit.save_and_record(
+        obj=Screening(citizen=citizen),
+        by=by,
+        changes={
+            "screened_by": by,
+            "screened_on": screened_on,
+            "functional_level": functional_level,
+            "barriers": list(barriers),
+            "barrier_notes": barrier_notes,
+            "wishes": wishes,
+        },
+        details={"citizen": citizen.pk},
+    )
+
+
+def assessment_register(
+    *, citizen: Citizen, by: User | None, assessed_on: date, note: str = "", **scores: int
+) -> ProgressAssessment:
+    return audit.save_and_record(
+        obj=ProgressAssessment(citizen=citizen),
+        by=by,
+        changes={"assessed_by": by, "assessed_on": assessed_on, "note": note, **scores},
+        details={"citizen": citizen.pk},
+    )
+
+
+def course_register(*, citizen: Citizen, by: User | None, **fields) -> CompetenceCourse:
+    return audit.save_and_record(
+        obj=CompetenceCourse(citizen=citizen),
+        by=by,
+        changes=fields,
+        details={"citizen": citizen.pk},
+    )
+
+
+# --- Exit, follow-up, notes ----------------------------------------------------------------
+
+
+def exit_register(
+    *,
+    citizen: Citizen,
+    by: User | None,
+    exit_date: date,
+    status: str,
+    not_available_reason: str = "",
+    early: bool = False,
+    note: str = "",
+) -> ExitForm:
+    start = citizen.phase1_start
+    accepted = citizen.visitations.filter(status=VisitationStatus.ACCEPTED)
+    if start is None and not accepted.exists():
+        raise ValidationError(_("Der kan kun registreres ophør for en visiteret deltager."))
+    if start and exit_date < start:
+        raise ValidationError({"exit_date": _("Ophørsdatoen ligger før forløbets start.")})
+    last = citizen.last_exit()
+    if last is not None and not accepted.filter(proposed_on__gt=last.exit_date).exists():
+        raise ValidationError(_("Deltageren er allerede registreret som ophørt."))
+    if citizen.hours.filter(week_start__gt=exit_date, hours__gt=0).exists():
+        raise ValidationError({"exit_date": _("Der er registreret timer efter ophørsdatoen.")})
+    return audit.save_and_record(
+        obj=ExitForm(citizen=citizen),
+        by=by,
+        changes={
+            "exit_date": exit_date,
+            "status": status,
+            "not_available_reason": not_available_reason,
+            "early": early,
+            "note": note,
+            "registered_by": by,
+        },
+        details={"citizen": citizen.pk, "status": status, "early": early},
+    )
+
+
+def followup_register(
+    *,
+    exit: ExitForm,  # noqa: A002 - the domain's word
+    by: User | None,
+    kind: str,
+    followed_up_on: date,
+    status: str,
+    not_available_reason: str = "",
+    improved_situation: bool | None = None,
+) -> FollowUp:
+    follow_up = FollowUp.objects.filter(exit=exit, kind=kind).first() or FollowUp(
+        exit=exit, kind=kind
+    )
+    return audit.save_and_record(
+        obj=follow_up,
+        by=by,
+        changes={
+            "followed_up_on": followed_up_on,
+            "status": status,
+            "not_available_reason": not_available_reason,
+            "improved_situation": improved_situation,
+            "registered_by": by,
+        },
+        details={"citizen": exit.citizen_id, "kind": kind, "status": status},
+    )
+
+
+def note_add(*, citizen: Citizen, by: User | None, text: str, sensitive: bool = False) -> CaseNote:
+    return audit.save_and_record(
+        obj=CaseNote(citizen=citizen),
+        by=by,
+        changes={"written_by": by, "text": text, "sensitive": sensitive},
+        details={"citizen": citizen.pk, "sensitive": sensitive},
+    )
+
+
+def lookups_export(*, citizen: Citizen, by: User) -> list[AuditEntry]:
+    """Every logged access to the citizen's records (GDPR insight), the export itself logged."""
+    subjects = [
+        citizen,
+        *citizen.visitations.all(),
+        *citizen.exits.all(),
+        *citizen.placements.all(),
+        *citizen.notes.all(),
+    ]
+    with transaction.atomic():
+        rows = list(audit.lookups_for_subject(subjects))
+        audit.record(
+            AuditAction.EXPORT,
+            actor=by,
+            obj=citizen,
+            purpose="Indsigt: opslagslog",
+            details={"export": "lookups", "rows": len(rows)},
+        )
+    return rows
+
+
+def visitation_propose_citizen(
+    *,
+    by: User,
+    cpr: str,
+    citizen_fields: dict[str, Any],
+    proposed_on: date,
+    partnership=None,
+    realistic_20_hours: bool | None = None,
+    replaces_exit: ExitForm | None = None,
+) -> Visitation:
+    """The caseworker's proposal: a new citizen is created in the caseworker's municipality,
+    a known one (re-entry) is updated; a citizen of another municipality is refused."""
+    with transaction.atomic():
+        citizen = citizen_find_by_cpr(cpr=cpr)
+        if citizen is None:
+            citizen = citizen_create(
+                by=by,
+                cpr=cpr,
+                municipality=by.municipality,
+                caseworker=by,
+                **citizen_fields,
+            )
+        elif not Citizen.objects.for_user(by, write=True).filter(pk=citizen.pk).exists():
+            raise ValidationError({"cpr": _("Borgeren er tilknyttet en anden kommune.")})
+        else:
+            citizen_update(citizen=citizen, by=by, **citizen_fields)
+        return visitation_propose(
+            citizen=citizen,
+            by=by,
+            proposed_on=proposed_on,
+            partnership=partnership,
+            realistic_20_hours=realistic_20_hours,
+            replaces_exit=replaces_exit,
+        )
