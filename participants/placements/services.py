@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from accelerator.models import Company, CompanyStatus
 from participants.track.models import Citizen
-from participants.track.services import _check_fields
+from participants.track.services import check_fields
 from partnerships.models import User
 from siv import audit
 
@@ -35,7 +35,7 @@ PLACEMENT_FIELDS = (
 def placement_create(
     *, citizen: Citizen, by: User | None, steps: Iterable[tuple[date, Decimal]] = (), **fields
 ) -> Placement:
-    _check_fields(PLACEMENT_FIELDS, fields)
+    check_fields(PLACEMENT_FIELDS, fields)
     with transaction.atomic():
         placement = audit.save_and_record(
             obj=Placement(citizen=citizen),
@@ -68,7 +68,7 @@ def placement_update(
     """Change a placement and, when `plan` is given, replace its hour steps: all or nothing.
 
     The steps (kept or new) must lie inside the placement's possibly new dates."""
-    _check_fields(PLACEMENT_FIELDS, fields)
+    check_fields(PLACEMENT_FIELDS, fields)
     old_plan = {s.from_date: s.hours_per_week for s in placement.steps.all()}
     steps = list(old_plan.items()) if plan is None else list(plan)
     new_plan = dict(steps)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from accelerator.models import Company
 from participants.track import selectors as track_selectors
-from participants.track.views import _citizen_url, _writable_citizen
+from participants.track.views import citizen_url, writable_citizen
 from siv.access import get_for_user_or_404
 from siv.forms import add_validation_error
 from siv.permissions import permission_required
@@ -27,7 +27,7 @@ from .selectors import commitment_outcomes, company_counts, outcome_chart
 
 @permission_required("citizens.write")
 def placement_add(request, pk: int):
-    citizen = _writable_citizen(request, pk)
+    citizen = writable_citizen(request, pk)
     form = PlacementForm(request.POST or None)
     steps = PlacementStepFormSet(request.POST or None, prefix="trin")
     if request.method == "POST" and form.is_valid() and steps.is_valid():
@@ -39,7 +39,7 @@ def placement_add(request, pk: int):
             add_validation_error(form, exc)
         else:
             messages.success(request, _("Placeringen er gemt."))
-            return redirect(_citizen_url(citizen))
+            return redirect(citizen_url(citizen))
     return render(
         request,
         "participants/placement_form.html",
@@ -83,7 +83,7 @@ def placement_edit(request, pk: int, placement_pk: int):
             add_validation_error(form, exc)
         else:
             messages.success(request, _("Placeringen er gemt."))
-            return redirect(_citizen_url(placement.citizen))
+            return redirect(citizen_url(placement.citizen))
     return render(
         request,
         "participants/placement_form.html",
@@ -118,7 +118,7 @@ def placement_retention(request, pk: int, placement_pk: int, weeks: int):
             add_validation_error(form, exc)
         else:
             messages.success(request, _("Fastholdelsen er bekræftet."))
-            return redirect(_citizen_url(placement.citizen))
+            return redirect(citizen_url(placement.citizen))
     return render(
         request,
         "participants/record_form.html",

@@ -55,7 +55,7 @@ CITIZEN_FIELDS = (
 CITIZEN_EDIT_FIELDS = tuple(f for f in CITIZEN_FIELDS if f not in ("municipality", "cluster"))
 
 
-def _check_fields(allowed: Iterable[str], values: Mapping[str, Any]) -> None:
+def check_fields(allowed: Iterable[str], values: Mapping[str, Any]) -> None:
     unknown = set(values) - set(allowed)
     if unknown:
         raise TypeError(f"Unknown fields: {sorted(unknown)}")
@@ -66,7 +66,7 @@ def _check_fields(allowed: Iterable[str], values: Mapping[str, Any]) -> None:
 
 def citizen_create(*, by: User | None, cpr: str, **fields: Any) -> Citizen:
     parsed = cpr_lib.parse(cpr)
-    _check_fields(CITIZEN_FIELDS, fields)
+    check_fields(CITIZEN_FIELDS, fields)
     citizen = Citizen()
     citizen.set_cpr(parsed.digits)
     if Citizen.objects.filter(cpr_hash=citizen.cpr_hash).exists():
@@ -78,7 +78,7 @@ def citizen_create(*, by: User | None, cpr: str, **fields: Any) -> Citizen:
 
 
 def citizen_update(*, citizen: Citizen, by: User | None, **fields: Any) -> Citizen:
-    _check_fields(CITIZEN_FIELDS, fields)
+    check_fields(CITIZEN_FIELDS, fields)
     return audit.save_and_record(obj=citizen, by=by, changes=fields)
 
 

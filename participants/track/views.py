@@ -47,7 +47,7 @@ from .models import Citizen, Pause, Visitation, VisitationStatus
 PAGE_SIZE = 50
 
 
-def _citizen_url(citizen: Citizen) -> str:
+def citizen_url(citizen: Citizen) -> str:
     return reverse("participants:citizen_detail", args=[citizen.pk])
 
 
@@ -105,7 +105,7 @@ def citizen_detail(request, pk: int):
 
 @permission_required("citizens.write")
 def citizen_edit(request, pk: int):
-    citizen = _writable_citizen(request, pk)
+    citizen = writable_citizen(request, pk)
     form = CitizenEditForm(
         request.POST or None, citizen=citizen, fields=selectors.citizen_edit_fields(request.user)
     )
@@ -116,7 +116,7 @@ def citizen_edit(request, pk: int):
             add_validation_error(form, exc)
         else:
             messages.success(request, _("Deltagerens oplysninger er gemt."))
-            return redirect(_citizen_url(citizen))
+            return redirect(citizen_url(citizen))
     return render(
         request,
         "participants/citizen_form.html",
@@ -208,7 +208,7 @@ def visitation_propose(request):
             add_validation_error(form, exc)
         else:
             messages.success(request, _("Visitationen er sendt til beskæftigelsesaktøren."))
-            return redirect(_citizen_url(visitation.citizen))
+            return redirect(citizen_url(visitation.citizen))
     return render(request, "participants/visitation_propose.html", {"form": form})
 
 
@@ -278,7 +278,7 @@ def visitation_match_meeting(request, pk: int):
             add_validation_error(form, exc)
         else:
             messages.success(request, _("Matchmødet er gemt."))
-            return redirect(_citizen_url(visitation.citizen))
+            return redirect(citizen_url(visitation.citizen))
     return render(
         request,
         "participants/record_form.html",
@@ -319,7 +319,7 @@ def revisitation_overview(request):
 # --- Forms on a citizen's track ------------------------------------------------------------
 
 
-def _writable_citizen(request, pk: int) -> Citizen:
+def writable_citizen(request, pk: int) -> Citizen:
     return get_for_user_or_404(
         Citizen.objects.select_related("municipality", "employment_actor"),
         request.user,
@@ -400,7 +400,7 @@ TRACK_FORMS = {
 @permission_required("citizens.write")
 def track_form(request, pk: int, kind: str):
     spec = TRACK_FORMS[kind]
-    citizen = _writable_citizen(request, pk)
+    citizen = writable_citizen(request, pk)
     form_kwargs = {}
     if spec.form_class is NoteForm:
         form_kwargs["allow_sensitive"] = selectors.visibility_for(request.user).sensitive_notes
@@ -412,7 +412,7 @@ def track_form(request, pk: int, kind: str):
             add_validation_error(form, exc)
         else:
             messages.success(request, spec.done)
-            return redirect(_citizen_url(citizen))
+            return redirect(citizen_url(citizen))
     return render(
         request,
         "participants/record_form.html",
@@ -442,7 +442,7 @@ def pause_end(request, pk: int, pause_pk: int):
             add_validation_error(form, exc)
         else:
             messages.success(request, _("Pausen er afsluttet. Planlagte slutdatoer er flyttet."))
-            return redirect(_citizen_url(pause.citizen))
+            return redirect(citizen_url(pause.citizen))
     return render(
         request,
         "participants/record_form.html",
