@@ -21,23 +21,40 @@ from siv.models import AuditAction
 
 from .models import MAX_HOURS_PER_KIND, MAX_HOURS_PER_WEEK, HoursEntry, HoursKind
 
+# A cell whose writer did not say what it was shown (an upload, the API): its hours are set.
+NOT_SHOWN = object()
+
 
 @dataclass(frozen=True)
 class HoursRow:
-    """One cell of the week grid: empty hours remove the entry."""
+    """One cell of the week grid: empty hours remove the entry. `shown` is what the screen
+    showed when it was opened: a cell sent back as shown was not changed and is not written,
+    and a changed cell whose stored value is no longer what was shown is a conflict."""
 
     citizen_id: int
     kind: str
     hours: Any
+    shown: Any = NOT_SHOWN
 
 
 class HoursWeekInvalid(ValidationError):
-    """The week was not saved; `row_errors` maps each bad row's index to its messages."""
+    """The week was not saved; `row_errors` maps each bad row's index to its messages, and
+    `current` each conflicting row's index to the hours stored now."""
 
-    def __init__(self, row_errors: dict[int, list[str]]):
+    def __init__(
+        self, row_errors: dict[int, list[str]], current: dict[int, Decimal | None] | None = None
+    ):
         self.row_errors = row_errors
+        self.current = current or {}
         messages = [m for msgs in row_errors.values() for m in msgs]
         super().__init__(messages or [_("Ugen kunne ikke gemmes.")])
+
+
+def _shown(row: HoursRow) -> Decimal | None:
+    try:
+        return parse_hours(row.shown)
+    except ValueError:
+        return None
 
 
 def parse_hours(value: Any) -> Decimal | None:
@@ -112,6 +129,8 @@ def hours_save_week(
         except ValueError as exc:
             row_errors[index].append(str(exc))
             continue
+        if row.shown is not NOT_SHOWN and hours == _shown(row):
+            continue  # not changed on the screen: never written back
         if hours:
             last = citizen.exit_in_force(monday)
             row_errors[index].extend(
@@ -123,10 +142,37 @@ def hours_save_week(
             )
         parsed.append((index, citizen.pk, row.kind, hours))
 
+    with transaction.atomic():
+        # Two saves of one citizen's week (two tabs, the grid and the API) take turns here,
+        # so the second reads what the first wrote.
+        list(
+            Citizen.objects.select_for_update()
+            .filter(pk__in=sorted({c for _i, c, _k, _h in parsed}))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        return _save_week(actor, monday, rows, citizens, parsed, row_errors)
+
+
+def _save_week(actor, monday, rows, citizens, parsed, row_errors) -> list[HoursEntry]:
     existing = {
         (e.citizen_id, e.kind): e
         for e in HoursEntry.objects.filter(citizen_id__in=list(citizens), week_start=monday)
     }
+    current: dict[int, Decimal | None] = {}
+    for index, citizen_id, kind, hours in parsed:
+        row = rows[index]
+        old = existing.get((citizen_id, kind))
+        stored = old.hours if old else None
+        if row.shown is not NOT_SHOWN and stored != _shown(row):
+            current[index] = stored
+            row_errors[index].append(
+                _(
+                    "Ændret af en anden, mens siden var åben: nu %(now)s timer. Dine %(yours)s "
+                    "timer er ikke gemt; gem igen for at bruge dem."
+                )
+                % {"now": _number(stored), "yours": _number(hours)}
+            )
     totals: dict[int, Decimal] = defaultdict(Decimal)
     for (citizen_id, _kind), entry in existing.items():
         totals[citizen_id] += entry.hours
@@ -141,7 +187,7 @@ def hours_save_week(
             )
     row_errors = {index: messages for index, messages in row_errors.items() if messages}
     if row_errors:
-        raise HoursWeekInvalid(row_errors)
+        raise HoursWeekInvalid(row_errors, current)
 
     saved: list[HoursEntry] = []
     changes: dict[str, int] = {"saved": 0, "removed": 0}
@@ -170,3 +216,8 @@ def hours_save_week(
             details={"week": label, "citizens": sorted(citizens), **changes},
         )
     return saved
+
+
+def _number(value: Decimal | None) -> str:
+    """Hours as the grid shows them: 7,5; 0 for none."""
+    return f"{(value or Decimal(0)).normalize():f}".replace(".", ",")

@@ -45,24 +45,38 @@ def hours_week(request):
         user=request.user, week=monday, page=page_number, per_page=PAGE_SIZE
     )
     editable = [row for row in grid.rows if row.editable]
+    # What the page shows now; each cell also carries, hidden, what it showed when it was
+    # opened (o-…): a save writes only the cells the user changed, and a cell someone else
+    # changed meanwhile is a conflict, never overwritten.
     values = {
         (row.citizen.pk, kind): _format_hours(row.hours.get(kind))
         for row in grid.rows
         for kind, _label in grid.kinds
     }
+    shown = dict(values)
     errors: dict[tuple[int, str], list[str]] = {}
     if request.method == "POST":
         cells = []
         for row in editable:
             for kind, _label in grid.kinds:
-                key = (row.citizen.pk, kind)
-                values[key] = request.POST.get(f"h-{key[0]}-{kind}", "").strip()
-                cells.append(services.HoursRow(citizen_id=key[0], kind=kind, hours=values[key]))
+                key, name = (row.citizen.pk, kind), f"h-{row.citizen.pk}-{kind}"
+                if name not in request.POST:
+                    continue  # a cell not sent is left as it is
+                values[key] = request.POST[name].strip()
+                was = request.POST.get(f"o-{row.citizen.pk}-{kind}", services.NOT_SHOWN)
+                if was is not services.NOT_SHOWN:
+                    shown[key] = was
+                cells.append(
+                    services.HoursRow(citizen_id=key[0], kind=kind, hours=values[key], shown=was)
+                )
         try:
             services.hours_save_week(actor=request.user, week=monday, rows=cells)
         except services.HoursWeekInvalid as exc:
             for index, msgs in exc.row_errors.items():
                 errors[(cells[index].citizen_id, cells[index].kind)] = msgs
+            for index, now in exc.current.items():
+                # Saving again means: mine, over what is there now.
+                shown[(cells[index].citizen_id, cells[index].kind)] = _format_hours(now)
             messages.error(request, _("Ugen er ikke gemt. Ret de markerede felter."))
         else:
             messages.success(
@@ -81,6 +95,7 @@ def hours_week(request):
                     "name": f"h-{row.citizen.pk}-{kind}",
                     "label": label,
                     "value": values[(row.citizen.pk, kind)],
+                    "shown": shown[(row.citizen.pk, kind)],
                     "errors": errors.get((row.citizen.pk, kind), []),
                 }
                 for kind, label in grid.kinds

@@ -78,9 +78,11 @@ def _hours_cell(cell: dict, disabled: str) -> str:
         invalid = f' aria-invalid="true" aria-describedby="{name}-fejl"'
         messages = escape(" ".join(cell["errors"]))
         feedback = f'<div class="invalid-feedback" id="{name}-fejl">{messages}</div>'
+    shown = escape(cell.get("shown", cell["value"]))
     return (
         f'<td><label class="visually-hidden" for="{name}">{escape(cell["label"])}</label>'
         f'<input class="form-control form-control-sm text-end{" is-invalid" if invalid else ""}"'
         f' type="text" inputmode="decimal" id="{name}" name="{name}"'
-        f' value="{escape(cell["value"])}" size="5"{disabled}{invalid}>{feedback}</td>'
+        f' value="{escape(cell["value"])}" size="5"{disabled}{invalid}>'
+        f'<input type="hidden" name="o{name[1:]}" value="{shown}"{disabled}>{feedback}</td>'
     )

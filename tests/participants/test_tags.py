@@ -61,4 +61,6 @@ def test_a_row_of_the_hours_grid_escapes_what_was_typed_and_ties_errors_to_their
     ) in html
     assert '<div class="invalid-feedback" id="h-7-paid-fejl">Ikke et &lt;tal&gt;</div>' in html
     assert html.count("is-invalid") == 1
-    assert hours_cells(cells, disabled=True).count(" disabled") == 2
+    # What each cell showed when the page was opened goes back with it, escaped.
+    assert '<input type="hidden" name="o-7-training" value="12&quot;&gt;&lt;b&gt;">' in html
+    assert hours_cells(cells, disabled=True).count(" disabled") == 4

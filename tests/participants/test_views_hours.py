@@ -142,3 +142,48 @@ def test_the_weekly_grid_links_to_the_hours_upload(client, personas):
     client.force_login(personas.actor)
     response = client.get(_reverse("participants:hours_week"))
     assert _reverse("participants:hours_upload") in response.content.decode()
+
+
+@pytest.mark.django_db
+class TestTwoTabs:
+    """Two people (or two tabs) open the same week; each save writes only what it changed,
+    and a cell someone else changed meanwhile is a conflict, never overwritten."""
+
+    def _opened(self, client):
+        """The form as the browser sends it back: every cell with what it showed."""
+        return self._opened_from(client.get(URL, {"uge": WEEK}).content.decode())
+
+    def test_two_tabs_saving_different_cells_keep_both(self, client, personas):
+        citizen = citizen_in(personas.own, personas.cluster)
+        HoursEntryFactory(citizen=citizen, week_start=MONDAY, kind="paid", hours=Decimal("4"))
+        client.force_login(personas.actor)
+        first, second = self._opened(client), self._opened(client)
+        assert client.post(URL, first | {cell(citizen): "10"}).status_code == 302
+        assert client.post(URL, second | {cell(citizen, "practice"): "6"}).status_code == 302
+        saved = dict(HoursEntry.objects.filter(citizen=citizen).values_list("kind", "hours"))
+        assert saved == {"training": Decimal("10"), "practice": Decimal("6"), "paid": Decimal("4")}
+
+    def test_the_second_tab_is_told_of_a_conflict_and_may_save_again(self, client, personas):
+        citizen = citizen_in(personas.own, personas.cluster)
+        client.force_login(personas.actor)
+        first, second = self._opened(client), self._opened(client)
+        client.post(URL, first | {cell(citizen): "10"})
+
+        response = client.post(URL, second | {cell(citizen): "8"})
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert (
+            "Ændret af en anden, mens siden var åben: nu 10 timer. Dine 8 timer er ikke gemt"
+            in (html)
+        )
+        assert HoursEntry.objects.get(citizen=citizen).hours == Decimal("10")
+        assert f'name="{cell(citizen)}" value="8"' in html  # what was typed is kept
+
+        again = self._opened_from(html)
+        assert client.post(URL, again).status_code == 302
+        assert HoursEntry.objects.get(citizen=citizen).hours == Decimal("8")
+
+    def _opened_from(self, html):
+        import re
+
+        return {"uge": WEEK} | dict(re.findall(r'name="([ho]-\d+-\w+)" value="([^"]*)"', html))
