@@ -310,6 +310,9 @@ CELERY_TASK_TIME_LIMIT = envint("SIV_TASK_TIME_LIMIT", 15 * 60)
 # silent for the stale limit lost its worker and is run again, at most this many times in
 # all; a queued job whose message has not been taken for the resend limit is sent again
 # (the queue lost it). kombu's visibility timeout (above) stays over the task time limit.
+# A caseworker whose visitation proposals were refused (a CPR number they may not propose)
+# more than this many times in an hour is asked to wait: no way to probe who is enrolled.
+SIV_PROPOSAL_REFUSALS_PER_HOUR = envint("SIV_PROPOSAL_REFUSALS_PER_HOUR", 10)
 SIV_JOB_HEARTBEAT_SECONDS = envint("SIV_JOB_HEARTBEAT_SECONDS", 10)
 SIV_JOB_STALE_SECONDS = envint("SIV_JOB_STALE_SECONDS", 60)
 SIV_JOB_MAX_ATTEMPTS = envint("SIV_JOB_MAX_ATTEMPTS", 3)

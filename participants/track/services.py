@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, NoReturn
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from participants import cpr as cpr_lib
 from partnerships.models import User
 from siv import audit
+from siv.cache import resilient_cache
 from siv.models import AuditAction, AuditEntry
 from siv.permissions import has_perm
 
@@ -397,6 +399,39 @@ def lookups_export(*, citizen: Citizen, by: User) -> list[AuditEntry]:
     return rows
 
 
+def proposal_refused(*, by: User, citizen: Citizen) -> NoReturn:
+    """A CPR number that cannot be proposed here gets one answer, whatever the reason, so the
+    form tells nobody whether or where the person is in the programme (a citizen who moved is
+    moved by the controller). Each refusal is logged, and a caseworker refused more than
+    SIV_PROPOSAL_REFUSALS_PER_HOUR times in an hour is asked to wait."""
+    key = f"proposal-refused:{by.pk}"
+    resilient_cache.add(key, 0, timeout=3600)
+    refusals = resilient_cache.incr(key)
+    audit.record(
+        AuditAction.SEARCH,
+        actor=by,
+        obj=citizen,
+        purpose="Afvist visitationsforslag",
+        details={"refused": "not_in_scope", "refusals_this_hour": refusals},
+    )
+    if refusals > settings.SIV_PROPOSAL_REFUSALS_PER_HOUR:
+        raise ValidationError(
+            {
+                "cpr": _(
+                    "For mange afviste forslag. Vent en time, eller kontakt projektcontrolleren."
+                )
+            }
+        )
+    raise ValidationError(
+        {
+            "cpr": _(
+                "Forslaget kan ikke oprettes her. Kontakt projektcontrolleren, som kan oprette "
+                "det eller flytte borgeren."
+            )
+        }
+    )
+
+
 def visitation_propose_citizen(
     *,
     by: User,
@@ -408,9 +443,15 @@ def visitation_propose_citizen(
     replaces_exit: ExitForm | None = None,
 ) -> Visitation:
     """The caseworker's proposal: a new citizen is created in the caseworker's municipality,
-    a known one (re-entry) is updated; a citizen of another municipality is refused."""
+    a known one (re-entry) is updated; a citizen the caseworker may not change (of another
+    municipality) is refused without saying so (proposal_refused)."""
+    citizen = citizen_find_by_cpr(cpr=cpr)
+    if (
+        citizen is not None
+        and not Citizen.objects.for_user(by, write=True).filter(pk=citizen.pk).exists()
+    ):
+        proposal_refused(by=by, citizen=citizen)
     with transaction.atomic():
-        citizen = citizen_find_by_cpr(cpr=cpr)
         if citizen is None:
             citizen = citizen_create(
                 by=by,
@@ -419,8 +460,6 @@ def visitation_propose_citizen(
                 caseworker=by,
                 **citizen_fields,
             )
-        elif not Citizen.objects.for_user(by, write=True).filter(pk=citizen.pk).exists():
-            raise ValidationError({"cpr": _("Borgeren er tilknyttet en anden kommune.")})
         else:
             citizen_update(citizen=citizen, by=by, **citizen_fields)
         return visitation_propose(

@@ -57,13 +57,30 @@ class TestPropose:
         assert "ikke en gyldig dato" in response.content.decode()
         assert not Citizen.objects.exists()
 
-    def test_a_citizen_of_another_municipality_cannot_be_proposed(self, client, personas):
-        citizen_in(personas.foreign, personas.cluster, cpr="010190-1234")
+    def test_a_citizen_of_another_municipality_cannot_be_proposed_and_nothing_leaks(
+        self, client, personas, settings
+    ):
+        from django.core.cache import cache
+
+        cache.clear()
+        foreign = citizen_in(personas.foreign, personas.cluster, cpr="010190-1234")
         client.force_login(personas.caseworker)
         response = client.post(PROPOSE, proposal_data(personas))
+        html = response.content.decode()
         assert response.status_code == 200
-        assert "anden kommune" in response.content.decode()
+        assert "Forslaget kan ikke oprettes her. Kontakt projektcontrolleren" in html
+        # Nothing says where, or that, the person is in the programme.
+        assert "anden kommune" not in html and "tilknyttet" not in html
         assert Visitation.objects.count() == 1
+        refused = AuditEntry.objects.get(purpose="Afvist visitationsforslag")
+        assert (refused.actor, refused.object_id) == (personas.caseworker, str(foreign.pk))
+
+        settings.SIV_PROPOSAL_REFUSALS_PER_HOUR = 2
+        client.post(PROPOSE, proposal_data(personas))
+        html = client.post(PROPOSE, proposal_data(personas)).content.decode()
+        assert "For mange afviste forslag. Vent en time" in html
+        assert AuditEntry.objects.filter(purpose="Afvist visitationsforslag").count() == 3
+        cache.clear()
 
     def test_a_known_citizen_is_proposed_again(self, client, personas):
         citizen = citizen_in(personas.own, personas.cluster, cpr="010190-1234")
