@@ -77,6 +77,16 @@ class HoursRowSerializer(serializers.Serializer):
     hours = serializers.DecimalField(
         max_digits=5, decimal_places=2, allow_null=True, help_text=_("Tom (null) sletter timerne.")
     )
+    previous_hours = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        allow_null=True,
+        required=False,
+        help_text=_(
+            "Valgfri: timerne, som klienten sidst læste (null: ingen). Står der noget andet nu, "
+            "gemmes ugen ikke, og svaret er 409 med de nuværende timer."
+        ),
+    )
 
 
 class HoursWeekSerializer(serializers.Serializer):

@@ -24,7 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accelerator.models import Camp, Company
-from participants.hours.services import HoursWeekInvalid, hours_save_week
+from participants.hours.services import NOT_SHOWN, HoursRow, HoursWeekInvalid, hours_save_week
 from participants.models import (
     Citizen,
     ExitForm,
@@ -144,6 +144,11 @@ class HoursViewSet(ScopedReadViewSet):
         return entries
 
 
+def _decimal(value):
+    """A decimal as the API writes decimals (a string, like DRF's fields); null for none."""
+    return None if value is None else str(value)
+
+
 class HoursWeekView(PermissionGateMixin, APIView):
     """The whole week for many citizens at once, all or nothing; the same body twice
     changes nothing. A row with hours null removes that entry."""
@@ -163,16 +168,26 @@ class HoursWeekView(PermissionGateMixin, APIView):
         monday = iso_week_or_400(iso_week)
         body = s.HoursWeekSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            entries = hours_save_week(
-                actor=request.user, week=monday, rows=body.validated_data["rows"]
+        rows = [
+            HoursRow(
+                citizen_id=row["citizen_id"],
+                kind=row["kind"],
+                hours=row["hours"],
+                shown=row.get("previous_hours", NOT_SHOWN),
             )
+            for row in body.validated_data["rows"]
+        ]
+        try:
+            entries = hours_save_week(actor=request.user, week=monday, rows=rows)
         except HoursWeekInvalid as exc:
             errors = [
                 {"row": index, "errors": messages}
+                | ({"current_hours": _decimal(exc.current[index])} if index in exc.current else {})
                 for index, messages in sorted(exc.row_errors.items())
             ]
-            return Response({"rows": errors}, status=status.HTTP_400_BAD_REQUEST)
+            # A row someone else changed since the client read it: a conflict, not bad input.
+            conflict = status.HTTP_409_CONFLICT if exc.current else status.HTTP_400_BAD_REQUEST
+            return Response({"rows": errors}, status=conflict)
         except DjangoValidationError as exc:
             return Response({"detail": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
         result = {"week": iso_week_label(monday), "entries": entries}

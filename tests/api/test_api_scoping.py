@@ -248,3 +248,59 @@ def test_the_api_answers_while_the_cache_that_counts_its_rate_is_down(api_as, pe
     with override_settings(CACHES=down):
         response = client.get("/api/participants/")
     assert response.status_code == 200
+
+
+def test_a_stale_previous_value_is_a_409_with_the_hours_stored_now(personas, world_data, api_as):
+    citizen = world_data["own"]["citizen"]
+    client = api_as(personas.actor)
+    assert client.put(WEEK, _body(citizen, "7.5"), format="json").status_code == 200
+    # A second client read the week while it was empty, and writes 4 hours over it.
+    stale = {
+        "rows": [
+            {"citizen_id": citizen.pk, "kind": "training", "hours": "4", "previous_hours": None}
+        ]
+    }
+    response = client.put(WEEK, stale, format="json")
+    assert response.status_code == 409
+    [row] = response.json()["rows"]
+    assert row["current_hours"] == "7.50"
+    assert "Ændret af en anden" in row["errors"][0]
+    cell = {"citizen": citizen, "kind": "training", "iso_week": 5}
+    assert HoursEntry.objects.get(**cell).hours == Decimal("7.50")
+    # Read again, written again: saved.
+    fresh = {
+        "rows": [
+            {"citizen_id": citizen.pk, "kind": "training", "hours": "4", "previous_hours": "7.50"}
+        ]
+    }
+    assert client.put(WEEK, fresh, format="json").status_code == 200
+    assert HoursEntry.objects.get(**cell).hours == Decimal("4.00")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_puts_of_the_same_cell_never_answer_500(personas, world_data, api_as):
+    """Two clients writing one new cell at once met in the unique constraint (500 in half
+    the tries); a week's saves of one citizen now take turns."""
+    import threading
+
+    from django.db import connections
+
+    citizen = world_data["own"]["citizen"]
+    statuses: list[int] = []
+
+    def put(hours: str, ready: threading.Barrier) -> None:
+        client = api_as(personas.actor)
+        ready.wait()
+        statuses.append(client.put(WEEK, _body(citizen, hours), format="json").status_code)
+        connections.close_all()
+
+    for _round in range(5):
+        HoursEntry.objects.filter(citizen=citizen, iso_week=5).delete()
+        ready = threading.Barrier(2)
+        threads = [threading.Thread(target=put, args=(h, ready)) for h in ("3", "5")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert statuses == [200] * 10
+    assert HoursEntry.objects.filter(citizen=citizen, iso_week=5).count() == 1
