@@ -79,8 +79,8 @@ class BasePlacementStepFormSet(forms.BaseFormSet):
         ]
 
     def clean(self):
-        if any(self.errors):
-            return
+        if any(self.errors) or not self.management_form.is_valid():
+            return  # the formset's own errors say what is wrong (a mangled form, too)
         days = [day for day, _hours in self.plan()]
         if len(set(days)) != len(days):
             raise ValidationError(_("To trin i timeplanen har samme dato."))
