@@ -177,6 +177,10 @@ class Company(models.Model):
         help_text=_("Pladsen i acceleratorprogrammet; to små virksomheder kan dele en plads."),
     )
 
+    # Raised by each save (siv.audit.save_and_record): an edit form opened at an older
+    # version is a conflict, not a silent overwrite.
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
+
     objects = CompanyQuerySet.as_manager()
 
     class Meta:

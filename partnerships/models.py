@@ -261,6 +261,10 @@ class GrowthPartnership(models.Model):
         limit_choices_to={"kind": OrganisationKind.EMPLOYMENT_ACTOR},
     )
 
+    # Raised by each save (siv.audit.save_and_record): an edit form opened at an older
+    # version is a conflict, not a silent overwrite.
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
+
     objects = GrowthPartnershipQuerySet.as_manager()
 
     class Meta:

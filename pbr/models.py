@@ -98,6 +98,10 @@ class Contract(models.Model):
     name = models.CharField(_("navn"), max_length=200)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
+    # Raised by each save (siv.audit.save_and_record): an edit form opened at an older
+    # version is a conflict, not a silent overwrite.
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
+
     objects = MunicipalScopedQuerySet.as_manager()
 
     class Meta:

@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import contextvars
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from .models import AuditAction, AuditEntry
 
@@ -97,6 +102,85 @@ def _as_json(values: Mapping[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(dict(values), cls=DjangoJSONEncoder))
 
 
+@dataclass(frozen=True)
+class Opened:
+    """What an edit form carried from when it was opened: the record's `version` then, and
+    the fields the user changed since (the names the form and the service share)."""
+
+    version: int
+    touched: Collection[str]
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A field someone else changed since the form was opened: its label, the value stored
+    now and the one the user sent, both as shown to a user."""
+
+    name: str
+    label: str
+    stored: str
+    sent: str
+
+
+class StaleRecord(ValidationError):
+    """The record changed since the form was opened, in fields the user changed too.
+
+    Nothing was written. `version` is the stored version, for the form to carry next."""
+
+    def __init__(self, *, version: int, conflicts: list[Conflict]):
+        self.version = version
+        self.conflicts = conflicts
+        lines = [_("Posten er ændret af en anden, siden du åbnede den.")]
+        lines += [
+            _("%(field)s er nu: %(stored)s (du skrev: %(sent)s).")
+            % {"field": c.label, "stored": c.stored, "sent": c.sent}
+            for c in conflicts
+        ]
+        super().__init__(lines, code="stale")
+
+
+def _shown(model: type[models.Model], name: str, value: Any) -> str:
+    """A field's value as a user reads it: a choice's label, a related record's name."""
+    if value is None or value == "" or value == []:
+        return "–"
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:  # a `related` name (a placement's hour plan)
+        return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
+    if field.many_to_many:
+        related = field.related_model._default_manager.filter(pk__in=value)
+        return ", ".join(sorted(str(o) for o in related))
+    if field.is_relation:
+        found = field.related_model._default_manager.filter(pk=value).first()
+        return str(found) if found is not None else str(value)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("Ja") if value else _("Nej")
+    if hasattr(value, "strftime"):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, Decimal | float):
+        return formats.number_format(value, decimal_pos=2)
+    return str(value)
+
+
+def _changed_since(obj: models.Model, version: int, stored: int) -> set[str] | None:
+    """The fields logged as changed by the saves after `version`; None when the log no longer
+    holds each of them (purged), so that every field must be taken as changed."""
+    if version > stored:
+        return None
+    entries = AuditEntry.objects.filter(
+        action=AuditAction.CHANGE,
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+        object_id=str(obj.pk),
+        details__version__gt=version,
+    ).values_list("details", flat=True)
+    seen = {d.get("version") for d in entries}
+    if not set(range(version + 1, stored + 1)) <= seen:
+        return None
+    return {name for details in entries for name in details.get("fields", ())}
+
+
 def save_and_record(
     *,
     obj: M,
@@ -107,6 +191,7 @@ def save_and_record(
     details: Mapping[str, Any] | None = None,
     validate_unique: bool = True,
     validate_constraints: bool = True,
+    opened: Opened | None = None,
 ) -> M:
     """Set `changes` on `obj`, validate it, save what changed and log it, in one transaction.
 
@@ -117,44 +202,90 @@ def save_and_record(
     validation fails. `m2m` sets many-to-many relations after the save; `related` is the
     (before, after) of what the caller changes beside the row (a placement's hour plan), to
     be logged with it. `details` are added to the log row.
+
+    A model with a `version` field has its row locked while it is compared, and each save
+    raises the version by one. With `opened` (from an edit form), a version that has moved
+    on since is checked field by field: the fields the user did not change keep what is
+    stored now, and a field both the user and someone else changed raises StaleRecord,
+    which writes nothing.
     """
     model = type(obj)
     changes = dict(changes or {})
-    m2m = {name: sorted(o.pk for o in objs) for name, objs in (m2m or {}).items()}
+    m2m_objs = dict(m2m or {})
     related = {name: pair for name, pair in (related or {}).items() if pair[0] != pair[1]}
     creating = obj._state.adding
-    for name, value in changes.items():
-        setattr(obj, name, value)
-    obj.full_clean(validate_unique=validate_unique, validate_constraints=validate_constraints)
-    attnames = {name: model._meta.get_field(name).attname for name in changes}
-    after = {name: getattr(obj, attname) for name, attname in attnames.items()}
-    before: dict[str, Any] = {}
-    if not creating:
-        if attnames:
-            stored = model._default_manager.filter(pk=obj.pk).values(*attnames.values()).first()
-            before = {name: (stored or {}).get(attname) for name, attname in attnames.items()}
-        for name in m2m:
-            before[name] = sorted(getattr(obj, name).values_list("pk", flat=True))
-    after.update(m2m)
-    changed = sorted(
-        name for name in after if creating or name not in before or before[name] != after[name]
-    )
-    for name, (old, new) in related.items():
-        before[name], after[name] = old, new
-    fields = sorted({*changed, *related})
-    if not creating and not fields:
-        return obj
+    versioned = any(f.name == "version" for f in model._meta.concrete_fields)
     with transaction.atomic():
+        stored_version = None
+        if versioned and not creating:
+            stored_version = (
+                model._default_manager.select_for_update()
+                .filter(pk=obj.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+        stale = opened is not None and stored_version is not None
+        stale = stale and stored_version != opened.version
+        if stale:
+            # What the user left as it was stays as it is stored now.
+            changes = {k: v for k, v in changes.items() if k in opened.touched}
+            m2m_objs = {k: v for k, v in m2m_objs.items() if k in opened.touched}
+            stored_row = model._default_manager.get(pk=obj.pk)
+            for f in model._meta.concrete_fields:
+                if f.name not in changes:
+                    setattr(obj, f.attname, getattr(stored_row, f.attname))
+        m2m_pks = {name: sorted(o.pk for o in objs) for name, objs in m2m_objs.items()}
+        for name, value in changes.items():
+            setattr(obj, name, value)
+        obj.full_clean(validate_unique=validate_unique, validate_constraints=validate_constraints)
+        attnames = {name: model._meta.get_field(name).attname for name in changes}
+        after = {name: getattr(obj, attname) for name, attname in attnames.items()}
+        before: dict[str, Any] = {}
+        if not creating:
+            if attnames:
+                stored = model._default_manager.filter(pk=obj.pk).values(*attnames.values()).first()
+                before = {name: (stored or {}).get(attname) for name, attname in attnames.items()}
+            for name in m2m_pks:
+                before[name] = sorted(getattr(obj, name).values_list("pk", flat=True))
+        after.update(m2m_pks)
+        changed = sorted(
+            name for name in after if creating or name not in before or before[name] != after[name]
+        )
+        for name, (old, new) in related.items():
+            before[name], after[name] = old, new
+        fields = sorted({*changed, *related})
+        if stale and fields:
+            others = _changed_since(obj, opened.version, stored_version)
+            clashes = [name for name in fields if others is None or name in others]
+            if clashes:
+                obj.version = stored_version
+                raise StaleRecord(
+                    version=stored_version,
+                    conflicts=[
+                        Conflict(
+                            name=name,
+                            label=_label(model, name),
+                            stored=_shown(model, name, before[name]),
+                            sent=_shown(model, name, after[name]),
+                        )
+                        for name in clashes
+                    ],
+                )
+        if not creating and not fields:
+            return obj
         if creating:
             obj.save()
         else:
             row_fields = [attnames[name] for name in changed if name in attnames]
+            if versioned:
+                obj.version = stored_version + 1
+                row_fields.append("version")
             if row_fields:
                 auto_now = [
                     f.attname for f in model._meta.concrete_fields if getattr(f, "auto_now", False)
                 ]
                 obj.save(update_fields=[*row_fields, *auto_now])
-        for name, pks in m2m.items():
+        for name, pks in m2m_pks.items():
             if creating or name in changed:
                 getattr(obj, name).set(pks)
         log: dict[str, Any] = dict(details or {})
@@ -164,6 +295,8 @@ def save_and_record(
             if not creating:
                 log["before"] = _as_json({name: before[name] for name in shown})
             log["after"] = _as_json({name: after[name] for name in shown})
+        if versioned and not creating:
+            log["version"] = obj.version
         record(
             AuditAction.CREATE if creating else AuditAction.CHANGE,
             actor=by,
@@ -171,6 +304,13 @@ def save_and_record(
             details=log,
         )
     return obj
+
+
+def _label(model: type[models.Model], name: str) -> str:
+    try:
+        return capfirst(model._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:  # a `related` name (a placement's hour plan)
+        return name
 
 
 def delete_and_record(

@@ -428,6 +428,10 @@ class Citizen(models.Model):
     created_at = models.DateTimeField(_("oprettet"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("ændret"), auto_now=True)
 
+    # Raised by each save (siv.audit.save_and_record): an edit form opened at an older
+    # version is a conflict, not a silent overwrite.
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
+
     objects = CitizenQuerySet.as_manager()
 
     # The audit log names these fields when they change but keeps their values out.
@@ -943,6 +947,10 @@ class ExitForm(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    # Raised by each save (siv.audit.save_and_record): an edit form opened at an older
+    # version is a conflict, not a silent overwrite.
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
 
     objects = ExitFormQuerySet.as_manager()
 

@@ -79,9 +79,13 @@ def citizen_create(*, by: User | None, cpr: str, **fields: Any) -> Citizen:
     return audit.save_and_record(obj=citizen, by=by, changes=fields)
 
 
-def citizen_update(*, citizen: Citizen, by: User | None, **fields: Any) -> Citizen:
+def citizen_update(
+    *, citizen: Citizen, by: User | None, opened: audit.Opened | None = None, **fields: Any
+) -> Citizen:
+    """Change a citizen's data; `opened` is what the edit form was opened at (a conflict
+    with someone else's change meanwhile raises audit.StaleRecord)."""
     check_fields(CITIZEN_FIELDS, fields)
-    return audit.save_and_record(obj=citizen, by=by, changes=fields)
+    return audit.save_and_record(obj=citizen, by=by, changes=fields, opened=opened)
 
 
 def citizen_find_by_cpr(*, cpr: str) -> Citizen | None:

@@ -57,7 +57,7 @@ def test_updating_logs_the_changed_field_names(personas):
     )
     entry = AuditEntry.objects.filter(action=AuditAction.CHANGE).get()
     # The phone number is named, never logged.
-    assert entry.details == {"fields": ["phone"], "before": {}, "after": {}}
+    assert entry.details == {"fields": ["phone"], "before": {}, "after": {}, "version": 2}
 
 
 def test_the_employment_actor_must_be_an_actor_organisation(personas):

@@ -79,6 +79,7 @@ def test_editing_partners_logs_the_changed_fields(client, personas, partnership)
         "fields": ["jobcentre_contact", "partners"],
         "before": {"partners": partners_before},
         "after": {"partners": [personas.own.actor_org.pk]},
+        "version": 2,
     }
 
 

@@ -132,6 +132,7 @@ def test_free_text_and_private_fields_are_named_but_their_values_kept_out(person
         "fields": ["disability", "first_name", "phase2_start"],
         "before": {"phase2_start": None},
         "after": {"phase2_start": "2024-05-06"},
+        "version": 2,
     }
 
 
@@ -150,6 +151,7 @@ def test_a_changed_many_to_many_set_is_logged_by_ids(personas):
         "fields": ["partners"],
         "before": {"partners": before},
         "after": {"partners": [personas.own.actor_org.pk]},
+        "version": 2,
     }
 
 
