@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Cluster, Organisation, OrganisationKind, User
+from siv.forms import VersionedForm
 from siv.permissions import roles_with
 
 from .models import (
@@ -19,7 +20,7 @@ from .models import (
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class CompanyForm(forms.ModelForm):
+class CompanyForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Company
         fields = [

@@ -44,8 +44,12 @@ def company_create(*, by: User, **fields: Any) -> Company:
 
 
 @transaction.atomic
-def company_update(*, company: Company, by: User, **fields: Any) -> Company:
-    return audit.save_and_record(obj=company, by=by, changes=fields)
+def company_update(
+    *, company: Company, by: User, opened: audit.Opened | None = None, **fields: Any
+) -> Company:
+    """Change a company; `opened` is what the edit form was opened at (a conflict with
+    someone else's change meanwhile raises audit.StaleRecord)."""
+    return audit.save_and_record(obj=company, by=by, changes=fields, opened=opened)
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from siv import audit
 from siv.access import get_for_user_or_404
-from siv.forms import add_validation_error
+from siv.forms import add_validation_error, save_edit
 from siv.permissions import has_perm, permission_required
 
 from . import charts, forms, selectors, services
@@ -153,7 +153,7 @@ def company_edit(request, pk: int):
         may_assign_developer=has_perm(request.user, "companies.manage"),
     )
     save = partial(services.company_update, company=company, by=request.user)
-    if _saved(request, form, save, instance=company):
+    if request.method == "POST" and form.is_valid() and save_edit(form, save):
         messages.success(request, _("Virksomheden er gemt."))
         return redirect("accelerator:company_detail", company.pk)
     return _form_page(

@@ -5,6 +5,8 @@ from django.contrib.auth import password_validation
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from siv.forms import VersionedForm
+
 from .models import (
     EVALUATION_QUESTIONS,
     Answer,
@@ -65,7 +67,7 @@ class OrganisationForm(forms.ModelForm):
         return cleaned
 
 
-class GrowthPartnershipForm(forms.ModelForm):
+class GrowthPartnershipForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = GrowthPartnership
         fields = [

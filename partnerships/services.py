@@ -97,7 +97,10 @@ def partnership_save(
     jobcentre_contact: str = "",
     single_point_of_contact: Organisation | None = None,
     partnership: GrowthPartnership | None = None,
+    opened: audit.Opened | None = None,
 ) -> GrowthPartnership:
+    """Create or change a growth partnership; `opened` is what the edit form was opened at
+    (a conflict with someone else's change meanwhile raises audit.StaleRecord)."""
     return audit.save_and_record(
         obj=partnership or GrowthPartnership(),
         by=by,
@@ -111,6 +114,7 @@ def partnership_save(
             "single_point_of_contact": single_point_of_contact,
         },
         m2m={"partners": list(partners)},
+        opened=opened,
     )
 
 

@@ -7,6 +7,7 @@ roles have at all are gated with `permission_required`, which also answers 404.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 from siv import audit
 from siv.access import get_for_user_or_404
 from siv.enrolment import enrolment_code_issue
-from siv.forms import add_validation_error
+from siv.forms import add_validation_error, save_edit
 from siv.models import AuditAction
 from siv.permissions import permission_required, require_perm
 
@@ -237,11 +238,8 @@ def partnership_detail(request, pk: int):
 def partnership_edit(request, pk: int | None = None):
     partnership = _writable_partnership(request, pk) if pk else None
     form = GrowthPartnershipForm(request.POST or None, instance=partnership)
-    saved = _saved(
-        request,
-        form,
-        lambda data: services.partnership_save(by=request.user, partnership=partnership, **data),
-    )
+    save = partial(services.partnership_save, by=request.user, partnership=partnership)
+    saved = request.method == "POST" and form.is_valid() and save_edit(form, save)
     if saved:
         messages.success(request, _("Vækstpartnerskabet er gemt."))
         return redirect("partnerships:partnership_detail", saved.pk)

@@ -1,10 +1,18 @@
+import json
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.forms.models import ModelChoiceIterator
+from django.db import models
+from django.forms.models import ModelChoiceIterator, model_to_dict
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+
+from . import audit
 
 
 class SignInForm(AuthenticationForm):
@@ -87,3 +95,129 @@ class Select(forms.Select):
                 return (*empty, *values)
             return (*empty, *(self.choices.choice(obj) for obj in field.queryset.all()))
         return tuple(iter(self.choices))
+
+
+def _as_data(field: forms.Field, value: Any) -> str | list[str]:
+    """A value as the form's POST carries it (a related record by its id, a date in ISO)."""
+    value = field.prepare_value(value)
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value]
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+class VersionedForm:
+    """An edit form of a record several people change (a ModelForm or a plain form with the
+    model's field names). It carries, hidden, the record's version and the values it
+    showed, so the service learns which fields the user changed (`opened()`) and the save
+    can tell a change someone else made meanwhile from the user's own; `show_conflict()`
+    puts the stored values and version into the form after a StaleRecord, keeping what the
+    user changed, so that saving again keeps the user's values."""
+
+    HIDDEN = ("version", "shown")
+
+    def __init__(self, *args, record: models.Model | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A ModelForm's record is its instance; a new record has no version to carry.
+        self.record = record if record is not None else getattr(self, "instance", None)
+        if self.record is not None and not self.record._state.adding:
+            for name in self.HIDDEN:
+                self.fields[name] = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def edited(self) -> list[str]:
+        return [name for name in self.fields if name not in self.HIDDEN]
+
+    def edited_data(self) -> dict[str, Any]:
+        """The cleaned values of the record's fields, for the service."""
+        return {
+            name: self.cleaned_data[name] for name in self.edited() if name in self.cleaned_data
+        }
+
+    def get_initial_for_field(self, field, field_name):
+        if field_name == "version":
+            return self.record.version
+        initial_for = super().get_initial_for_field
+        if field_name == "shown":
+            return self._snapshot(
+                {name: initial_for(self.fields[name], name) for name in self.edited()}
+            )
+        return initial_for(field, field_name)
+
+    def _snapshot(self, values: dict[str, Any]) -> str:
+        return json.dumps({name: _as_data(self.fields[name], v) for name, v in values.items()})
+
+    def clean(self):
+        data = super().clean()
+        version = data.get("version") or ""
+        try:
+            shown = json.loads(data.get("shown") or "{}")
+        except ValueError:
+            shown = None
+        if (version and not version.isdigit()) or not isinstance(shown, dict):
+            raise ValidationError(
+                _("Formularen kunne ikke læses. Åbn siden igen, og ret det, du ville."),
+                code="opened",
+            )
+        self._shown = shown
+        return data
+
+    def opened(self) -> audit.Opened | None:
+        """The version the form was opened at and the fields the user changed since; None
+        when the form carried no version (nothing to check against)."""
+        version = self.cleaned_data.get("version")
+        if "version" not in self.fields or not version:
+            return None
+        return audit.Opened(version=int(version), touched=frozenset(self._touched()))
+
+    def _touched(self) -> list[str]:
+        touched = []
+        for name in self.edited():
+            field = self.fields[name]
+            if name not in self._shown:
+                touched.append(name)
+                continue
+            initial = self._shown[name]
+            if not isinstance(field, forms.ModelChoiceField):
+                try:
+                    initial = field.to_python(initial)
+                except ValidationError:
+                    touched.append(name)
+                    continue
+            if field.has_changed(initial, self[name].data):
+                touched.append(name)
+        return touched
+
+    def show_conflict(self, exc: audit.StaleRecord, opened: audit.Opened) -> None:
+        """Show the record as stored now, with the user's own changes kept on top of it."""
+        self.record.refresh_from_db()
+        current = model_to_dict(self.record, fields=self.edited())
+        data = self.data.copy()
+        for name, value in current.items():
+            if name not in opened.touched:
+                posted = _as_data(self.fields[name], value)
+                if isinstance(posted, list):
+                    data.setlist(name, posted)
+                else:
+                    data[name] = posted
+        data["version"] = str(exc.version)
+        data["shown"] = self._snapshot(current)
+        self.data = data
+        self.add_error(None, exc)
+
+
+def save_edit(form: VersionedForm, save: Callable[..., Any]) -> Any | None:
+    """Run `save(opened=…, **values)` for a valid edit form; None with the errors on the form
+    (a conflict with someone else's change shown as `show_conflict()` puts it)."""
+    opened = form.opened()
+    try:
+        return save(opened=opened, **form.edited_data())
+    except audit.StaleRecord as exc:
+        form.show_conflict(exc, opened)
+    except ValidationError as exc:
+        add_validation_error(form, exc)
+    return None

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accelerator.models import Company, CompanyStatus
 from participants.track.forms import DateInput
+from siv.forms import VersionedForm
 
 from .models import Placement
 from .services import PLACEMENT_FIELDS
@@ -26,7 +27,7 @@ class PlacementForm(forms.ModelForm):
         ).order_by("name")
 
 
-class PlacementEditForm(forms.Form):
+class PlacementEditForm(VersionedForm, forms.Form):
     """A placement's dates, hours and people. Kind and company stay (a move to another company
     is its own operation). A plain form: services.placement_update changes it."""
 
@@ -34,7 +35,7 @@ class PlacementEditForm(forms.Form):
 
     def __init__(self, *args, placement: Placement, **kwargs):
         kwargs.setdefault("initial", {name: getattr(placement, name) for name in self.FIELDS})
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, record=placement, **kwargs)
         self.fields.update(
             forms.fields_for_model(
                 Placement,

@@ -63,11 +63,13 @@ def placement_update(
     placement: Placement,
     by: User | None,
     plan: Iterable[tuple[date, Decimal]] | None = None,
+    opened: audit.Opened | None = None,
     **fields,
 ) -> Placement:
     """Change a placement and, when `plan` is given, replace its hour steps: all or nothing.
 
-    The steps (kept or new) must lie inside the placement's possibly new dates."""
+    The steps (kept or new) must lie inside the placement's possibly new dates. `opened` is
+    what the edit form was opened at (a conflict raises audit.StaleRecord)."""
     check_fields(PLACEMENT_FIELDS, fields)
     old_plan = {s.from_date: s.hours_per_week for s in placement.steps.all()}
     steps = list(old_plan.items()) if plan is None else list(plan)
@@ -79,6 +81,7 @@ def placement_update(
             by=by,
             changes=fields,
             related={"steps": (_plan_log(old_plan), _plan_log(new_plan))},
+            opened=opened,
         )
         _check_plan(placement, steps)
         for day, hours in new_plan.items():

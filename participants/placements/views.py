@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -16,7 +17,7 @@ from accelerator.models import Company
 from participants.track import selectors as track_selectors
 from participants.track.views import citizen_url, writable_citizen
 from siv.access import get_for_user_or_404
-from siv.forms import add_validation_error
+from siv.forms import add_validation_error, save_edit
 from siv.permissions import permission_required
 
 from . import services
@@ -75,13 +76,10 @@ def placement_edit(request, pk: int, placement_pk: int):
         ],
     )
     if request.method == "POST" and form.is_valid() and steps.is_valid():
-        try:
-            services.placement_update(
-                placement=placement, by=request.user, plan=steps.plan(), **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_validation_error(form, exc)
-        else:
+        save = partial(
+            services.placement_update, placement=placement, by=request.user, plan=steps.plan()
+        )
+        if save_edit(form, save):
             messages.success(request, _("Placeringen er gemt."))
             return redirect(citizen_url(placement.citizen))
     return render(

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from participants import cpr as cpr_lib
 from partnerships.models import Cluster, GrowthPartnership, Organisation, OrganisationKind, User
+from siv.forms import VersionedForm
 from siv.permissions import roles_with
 
 from .models import (
@@ -174,7 +175,7 @@ class MatchMeetingForm(forms.Form):
 # --- Citizen data --------------------------------------------------------------------------
 
 
-class CitizenEditForm(forms.Form):
+class CitizenEditForm(VersionedForm, forms.Form):
     """A citizen's data as the services take them. A plain form (not a ModelForm) so the
     citizen is changed by services.citizen_update only, which logs the fields."""
 
@@ -183,7 +184,7 @@ class CitizenEditForm(forms.Form):
             "initial",
             {name: getattr(citizen, citizen._meta.get_field(name).attname) for name in fields},
         )
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, record=citizen, **kwargs)
         self.fields.update(
             forms.fields_for_model(
                 Citizen,

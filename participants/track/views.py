@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +23,7 @@ from participants.hours.models import HoursKind
 from participants.placements import selectors as placements_selectors
 from siv import audit
 from siv.access import get_for_user_or_404
-from siv.forms import add_validation_error
+from siv.forms import add_validation_error, save_edit
 from siv.permissions import permission_required
 
 from . import selectors, services
@@ -110,11 +111,7 @@ def citizen_edit(request, pk: int):
         request.POST or None, citizen=citizen, fields=selectors.citizen_edit_fields(request.user)
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.citizen_update(citizen=citizen, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_validation_error(form, exc)
-        else:
+        if save_edit(form, partial(services.citizen_update, citizen=citizen, by=request.user)):
             messages.success(request, _("Deltagerens oplysninger er gemt."))
             return redirect(citizen_url(citizen))
     return render(
