@@ -107,5 +107,11 @@ def test_outside_a_transaction_the_tables_are_left_vacuumed_so_counts_read_an_in
             [Citizen._meta.db_table],
         )
         all_visible, pages = cursor.fetchone()
+        table = connection.ops.quote_name(Citizen._meta.db_table)
+        cursor.execute(f"SELECT count(DISTINCT (ctid::text::point)[0]) FROM {table}")
+        (pages_with_rows,) = cursor.fetchone()
     assert pages > 0
-    assert all_visible == pages
+    # Every page, but for one at the end that COPY's extension of the table may leave new and
+    # empty (the rows' width decides), which VACUUM leaves out of the map and no count reads.
+    assert pages_with_rows <= all_visible <= pages
+    assert pages - all_visible <= 1
