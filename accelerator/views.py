@@ -70,7 +70,12 @@ def company_list(request):
         request.GET or None, queryset=selectors.company_list(user=request.user)
     )
     if request.GET.keys() - {"side"}:
-        audit.record_search(actor=request.user, model=Company, criteria=request.GET.dict())
+        audit.record_search(
+            actor=request.user,
+            model=Company,
+            criteria=request.GET.dict(),
+            choices=audit.choice_criteria(company_filter),
+        )
     page = Paginator(company_filter.qs, PAGE_SIZE).get_page(request.GET.get("side"))
     return render(
         request,

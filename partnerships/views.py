@@ -471,7 +471,12 @@ def user_list(request):
     user_filter = UserFilter(request.GET or None, queryset=selectors.user_list(user=request.user))
     criteria = {k: v for k, v in request.GET.items() if k != "side"}
     if criteria:
-        audit.record_search(actor=request.user, model=User, criteria=criteria)
+        audit.record_search(
+            actor=request.user,
+            model=User,
+            criteria=criteria,
+            choices=audit.choice_criteria(user_filter),
+        )
     return render(
         request,
         "partnerships/user_list.html",

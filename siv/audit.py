@@ -2,13 +2,15 @@
 saves and logs it in one transaction; other events (a view, a search, an export) call
 `record()` inside the transaction of what they do.
 
-Only ids, field names, search criteria and the before/after of fields that hold no free text
-go in; never CPR numbers or citizens' names.
+Only ids, field names, search criteria (free text pseudonymised) and the before/after of fields
+that hold no free text go in; never CPR numbers or citizens' names.
 """
 
 from __future__ import annotations
 
 import contextvars
+import hashlib
+import hmac
 import json
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
@@ -16,6 +18,8 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
+import django_filters
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -323,9 +327,67 @@ def delete_and_record(
         obj.delete()
 
 
-def record_search(*, actor: Any, model: type[models.Model], criteria: Mapping[str, Any]) -> None:
-    """Log a search with its criteria (empty criteria are left out)."""
-    cleaned = {k: str(v) for k, v in criteria.items() if v not in (None, "", [], ())}
+# Filters whose value the form checks against a fixed set (a status, a municipality's id, a
+# date): a value they accept is not free text and is logged as it is.
+CHOICE_FILTERS = (
+    django_filters.ChoiceFilter,
+    django_filters.MultipleChoiceFilter,
+    django_filters.BooleanFilter,
+    django_filters.DateFilter,
+)
+
+
+def choice_criteria(filterset: django_filters.FilterSet) -> frozenset[str]:
+    """The names of the filter set's choice filters whose value its form accepted."""
+    form = filterset.form
+    form.is_valid()
+    return frozenset(
+        name
+        for name, filter_ in filterset.filters.items()
+        if isinstance(filter_, CHOICE_FILTERS) and name not in form.errors
+    )
+
+
+def _criteria_key() -> bytes:
+    # Derived from the field key, apart from the CPR search hash, so a logged search cannot
+    # be matched against the citizens' CPR hashes.
+    return hashlib.sha256(b"siv-audit-criteria:" + settings.SIV_FIELD_KEY.encode()).digest()
+
+
+def pseudonymised(text: str) -> dict[str, Any]:
+    """Free text as the log keeps it: a keyed hash (the same text, the same pseudonym), its
+    length and whether it is digits (a CPR number, whole or in part) or text; never the text.
+    """
+    compact = "".join(text.split()).replace("-", "")
+    digits = bool(compact) and compact.isdigit()
+    normalised = compact if digits else " ".join(text.split()).casefold()
+    digest = hmac.new(_criteria_key(), normalised.encode(), hashlib.sha256).hexdigest()
+    return {
+        "pseudonym": digest[:32],
+        "length": len(normalised),
+        "kind": "digits" if digits else "text",
+    }
+
+
+def record_search(
+    *,
+    actor: Any,
+    model: type[models.Model],
+    criteria: Mapping[str, Any],
+    choices: Iterable[str] = (),
+) -> None:
+    """Log a search with its criteria (empty criteria are left out).
+
+    The values of the criteria named in `choices` (a status, a municipality's id) are logged
+    as they are; every other value may be a name or a CPR number typed in, and is logged
+    pseudonymised, since the log is never changed later (not even by anonymisation).
+    """
+    kept = frozenset(choices)
+    cleaned = {
+        k: str(v) if k in kept else pseudonymised(_clean(str(v)))
+        for k, v in criteria.items()
+        if v not in (None, "", [], ())
+    }
     record(
         AuditAction.SEARCH,
         actor=actor,

@@ -176,6 +176,11 @@ def audit_log(request):
     entries = AuditEntry.objects.for_user(request.user)
     log_filter = AuditEntryFilter(request.GET or None, queryset=entries)
     if request.GET:
-        audit.record_search(actor=request.user, model=AuditEntry, criteria=request.GET.dict())
+        audit.record_search(
+            actor=request.user,
+            model=AuditEntry,
+            criteria=request.GET.dict(),
+            choices=audit.choice_criteria(log_filter),
+        )
     page = Paginator(log_filter.qs, 50).get_page(request.GET.get("side"))
     return render(request, "siv/audit_log.html", {"filter": log_filter, "page": page})

@@ -6,6 +6,7 @@ business there (as the screens do)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from django.conf import settings
@@ -67,6 +68,9 @@ class PermissionGateMixin:
         return login_not_required(super().as_view(*args, **kwargs))
 
 
+ISO_WEEK = re.compile(r"\d{4}-W\d{2}")
+
+
 class ScopedReadViewSet(PermissionGateMixin, viewsets.ReadOnlyModelViewSet):
     """List and detail of a scoped model. `personal` records are audited on every read."""
 
@@ -96,8 +100,18 @@ class ScopedReadViewSet(PermissionGateMixin, viewsets.ReadOnlyModelViewSet):
                 for name in self.criteria
                 if name in request.GET
             }
+            # A page number, an id or an ISO week is not free text; anything else a client
+            # sends in their place is logged pseudonymised.
+            choices = {
+                name
+                for name, value in criteria.items()
+                if (value.isdigit() and len(value) <= 5) or ISO_WEEK.fullmatch(value)
+            }
             audit.record_search(
-                actor=request.user, model=self.model, criteria={"api": "liste", **criteria}
+                actor=request.user,
+                model=self.model,
+                criteria={"api": "liste", **criteria},
+                choices={"api", *choices},
             )
         return response
 

@@ -405,21 +405,6 @@ def citizen_search(queryset: QuerySet[Citizen], *, text: str, visibility: Visibi
     return queryset.filter(query)
 
 
-def looks_like_cpr(text: str) -> bool:
-    """A CPR number, or the start of one: never to be written to the search log."""
-    text = (text or "").strip()
-    if sum(ch.isdigit() for ch in text) >= 6 and not text.upper().startswith("D-"):
-        return True
-    try:
-        cpr_lib.parse(text)
-    except Exception:  # noqa: BLE001
-        return False
-    return True
-
-
-# --- Citizen page (timeline) ---------------------------------------------------------------
-
-
 def citizen_page(*, user: Any, pk: int) -> Citizen:
     """The citizen with what the summary and the chart need prefetched."""
     return get_for_user_or_404(

@@ -69,9 +69,12 @@ def citizen_list(request):
     )
     criteria = {k: v for k, v in request.GET.items() if k != "side"}
     if criteria:
-        if selectors.looks_like_cpr(criteria.get("q", "")):
-            criteria["q"] = "cpr-søgning"
-        audit.record_search(actor=request.user, model=Citizen, criteria=criteria)
+        audit.record_search(
+            actor=request.user,
+            model=Citizen,
+            criteria=criteria,
+            choices=audit.choice_criteria(citizen_filter),
+        )
     page = Paginator(citizen_filter.qs, PAGE_SIZE).get_page(request.GET.get("side"))
     return render(
         request,

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from participants.models import ExitStatus, VisitationStatus
+from siv import audit
 from siv.models import AuditAction, AuditEntry
 from tests.factories.participants import (
     CaseNoteFactory,
@@ -68,14 +69,17 @@ class TestCitizenList:
         assert detail(wanted) in html
         assert not any("150685" in q["sql"] for q in queries.captured_queries)
         entry = AuditEntry.objects.get(action=AuditAction.SEARCH)
-        assert entry.details["criteria"] == {"q": "cpr-søgning"}
+        assert entry.details["criteria"] == {"q": audit.pseudonymised("1506851234")}
+        assert entry.details["criteria"]["q"]["kind"] == "digits"
         assert "150685" not in str(entry.details)
 
     def test_a_partial_cpr_is_not_written_to_the_search_log(self, client, personas):
         client.force_login(personas.caseworker)
         client.get(LIST, {"q": "150685"})
         entry = AuditEntry.objects.get(action=AuditAction.SEARCH)
-        assert entry.details["criteria"] == {"q": "cpr-søgning"}
+        assert entry.details["criteria"]["q"]["kind"] == "digits"
+        assert entry.details["criteria"]["q"]["length"] == 6
+        assert "150685" not in str(entry.details)
 
     def test_controller_finds_a_citizen_by_pseudonym_but_not_by_cpr(self, client, personas):
         citizen = citizen_in(personas.own, personas.cluster, cpr="150685-1234")
