@@ -6,12 +6,21 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from siv import audit
+
 from .common import iso_week_label, week_monday
 from .hours import selectors as hours_selectors
 from .track import selectors as track_selectors
-from .track.models import REVISITATION_DEADLINE_DAYS, VisitationStatus
+from .track.models import REVISITATION_DEADLINE_DAYS, Citizen, VisitationStatus
 
 PANEL_ROWS = 5
+
+
+def _citizens_shown(request, visibility, *citizen_ids: list[int]) -> None:
+    """A panel naming citizens is a list of personal data shown: one log row per panel."""
+    if visibility.personal:
+        ids = list(dict.fromkeys(pk for group in citizen_ids for pk in group))
+        audit.record_list_view(actor=request.user, model=Citizen, ids=ids, purpose="startside")
 
 
 def actor_panel(request) -> dict:
@@ -19,7 +28,7 @@ def actor_panel(request) -> dict:
     last_week = week_monday(timezone.localdate()) - timedelta(days=7)
     missing = hours_selectors.citizens_missing_hours(user=user, week=last_week)
     proposals = track_selectors.visitations_for(user=user, status=VisitationStatus.PROPOSED)
-    return {
+    context = {
         "last_week": last_week,
         "last_week_label": iso_week_label(last_week),
         "missing_count": missing.count(),
@@ -29,6 +38,14 @@ def actor_panel(request) -> dict:
         "follow_ups": track_selectors.follow_ups_due(user=user)[:PANEL_ROWS],
         "visibility": track_selectors.visibility_for(user),
     }
+    _citizens_shown(
+        request,
+        context["visibility"],
+        [c.pk for c in context["missing"]],
+        [v.citizen_id for v in context["proposals"]],
+        [row["exit"].citizen_id for row in context["follow_ups"]],
+    )
+    return context
 
 
 def caseworker_panel(request) -> dict:
@@ -38,10 +55,18 @@ def caseworker_panel(request) -> dict:
         {"citizen": c, "deadline": c.revisitation_from + timedelta(days=REVISITATION_DEADLINE_DAYS)}
         for c in track_selectors.revisitations_due(user=user)[:PANEL_ROWS]
     ]
-    return {
+    context = {
         "overdue": list(overdue[:PANEL_ROWS]),
         "overdue_count": overdue.count(),
         "revisitations": revisitations,
         "follow_ups": track_selectors.follow_ups_due(user=user)[:PANEL_ROWS],
         "visibility": track_selectors.visibility_for(user),
     }
+    _citizens_shown(
+        request,
+        context["visibility"],
+        [c.pk for c in context["overdue"]],
+        [row["citizen"].pk for row in revisitations],
+        [row["exit"].citizen_id for row in context["follow_ups"]],
+    )
+    return context

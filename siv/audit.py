@@ -375,12 +375,14 @@ def record_search(
     model: type[models.Model],
     criteria: Mapping[str, Any],
     choices: Iterable[str] = (),
+    ids: Iterable[Any] | None = None,
 ) -> None:
     """Log a search with its criteria (empty criteria are left out).
 
     The values of the criteria named in `choices` (a status, a municipality's id) are logged
     as they are; every other value may be a name or a CPR number typed in, and is logged
-    pseudonymised, since the log is never changed later (not even by anonymisation).
+    pseudonymised, since the log is never changed later (not even by anonymisation). `ids`
+    are the records the search shows, when it shows personal data.
     """
     kept = frozenset(choices)
     cleaned = {
@@ -388,11 +390,31 @@ def record_search(
         for k, v in criteria.items()
         if v not in (None, "", [], ())
     }
+    details: dict[str, Any] = {"model": model._meta.label_lower, "criteria": cleaned}
+    if ids is not None:
+        details["ids"] = [str(pk) for pk in ids]
     record(
         AuditAction.SEARCH,
         actor=actor,
         label=str(model._meta.verbose_name_plural),
-        details={"model": model._meta.label_lower, "criteria": cleaned},
+        details=details,
+    )
+
+
+def record_list_view(
+    *, actor: Any, model: type[models.Model], ids: Iterable[Any], purpose: str = ""
+) -> None:
+    """Log that a list of records was shown: one row, naming them by id (never by name or
+    CPR number). Nothing is logged when the list is empty."""
+    shown = [str(pk) for pk in ids]
+    if not shown:
+        return
+    record(
+        AuditAction.VIEW,
+        actor=actor,
+        label=str(model._meta.verbose_name_plural),
+        purpose=purpose,
+        details={"model": model._meta.label_lower, "ids": shown},
     )
 
 

@@ -19,6 +19,7 @@ from participants.hours import upload as hours_upload
 from participants.track import selectors as track_selectors
 from participants.track.models import Citizen
 from participants.track.views import PAGE_SIZE
+from siv import audit
 from siv.permissions import permission_required
 
 from . import selectors, services
@@ -103,6 +104,11 @@ def hours_week(request):
         }
         for row in grid.rows
     ]
+    visibility = track_selectors.visibility_for(request.user)
+    if visibility.personal:
+        audit.record_list_view(
+            actor=request.user, model=Citizen, ids=[row.citizen.pk for row in grid.rows]
+        )
     return render(
         request,
         "participants/hours_week.html",
@@ -116,7 +122,7 @@ def hours_week(request):
             "week_number": monday.isocalendar()[1],
             "previous": iso_week_label(monday - timedelta(days=7)),
             "next": iso_week_label(monday + timedelta(days=7)),
-            "visibility": track_selectors.visibility_for(request.user),
+            "visibility": visibility,
         },
     )
 
@@ -143,13 +149,20 @@ def hours_upload_view(request):
             request.session[SESSION_KEY] = {"token": confirm_token, "rows": preview.as_session()}
         else:
             request.session.pop(SESSION_KEY, None)
+    preview_rows = _rows_to_show(request.user, preview)
+    # The preview names the file's citizens (name and masked CPR number): one log row.
+    audit.record_list_view(
+        actor=request.user,
+        model=Citizen,
+        ids=dict.fromkeys(citizen.pk for _row, citizen, _kind in preview_rows if citizen),
+    )
     return render(
         request,
         "participants/hours_upload.html",
         {
             "form": form,
             "preview": preview,
-            "preview_rows": _rows_to_show(request.user, preview),
+            "preview_rows": preview_rows,
             "confirm_token": confirm_token,
         },
     )

@@ -14,8 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accelerator.models import Company
-from participants.track import selectors as track_selectors
-from participants.track.views import citizen_url, writable_citizen
+from participants.track.views import citizen_form_shown, citizen_url, writable_citizen
 from siv.access import get_for_user_or_404
 from siv.forms import add_validation_error, save_edit
 from siv.permissions import permission_required
@@ -48,7 +47,7 @@ def placement_add(request, pk: int):
             "form": form,
             "steps": steps,
             "citizen": citizen,
-            "visibility": track_selectors.visibility_for(request.user),
+            "visibility": citizen_form_shown(request, citizen),
         },
     )
 
@@ -90,7 +89,7 @@ def placement_edit(request, pk: int, placement_pk: int):
             "steps": steps,
             "citizen": placement.citizen,
             "placement": placement,
-            "visibility": track_selectors.visibility_for(request.user),
+            "visibility": citizen_form_shown(request, placement.citizen),
         },
     )
 
@@ -130,7 +129,7 @@ def placement_retention(request, pk: int, placement_pk: int, weeks: int):
                 "start": placement.start.strftime("%d.%m.%Y"),
                 "due": due.strftime("%d.%m.%Y"),
             },
-            "visibility": track_selectors.visibility_for(request.user),
+            "visibility": citizen_form_shown(request, placement.citizen),
         },
     )
 

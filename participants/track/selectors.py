@@ -359,6 +359,12 @@ class Visibility:
     def label(self, citizen: Citizen) -> str:
         return citizen.full_name if self.show_name else citizen.pseudonym
 
+    @property
+    def personal(self) -> bool:
+        """Whether a citizen is shown by name or (masked) CPR number rather than only by
+        pseudonym: such a page is personal data shown, and is logged."""
+        return self.show_name or self.show_masked_cpr
+
 
 def visibility_for(user: Any) -> Visibility:
     return Visibility(

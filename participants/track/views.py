@@ -46,6 +46,8 @@ from .forms import (
 from .models import Citizen, Pause, Visitation, VisitationStatus
 
 PAGE_SIZE = 50
+# The purpose logged when a form shows a citizen's data.
+FORM_PURPOSE = "formular"
 
 
 def citizen_url(citizen: Citizen) -> str:
@@ -67,6 +69,10 @@ def citizen_list(request):
         # The plain scope (not the list's annotated query) for the municipalities offered.
         citizens=Citizen.objects.for_user(request.user),
     )
+    page = Paginator(citizen_filter.qs, PAGE_SIZE).get_page(request.GET.get("side"))
+    # One log row per page shown: the search with its criteria, or the list; either names
+    # the citizens shown by name or CPR number.
+    shown = [citizen.pk for citizen in page] if visibility.personal else []
     criteria = {k: v for k, v in request.GET.items() if k != "side"}
     if criteria:
         audit.record_search(
@@ -74,8 +80,10 @@ def citizen_list(request):
             model=Citizen,
             criteria=criteria,
             choices=audit.choice_criteria(citizen_filter),
+            ids=shown,
         )
-    page = Paginator(citizen_filter.qs, PAGE_SIZE).get_page(request.GET.get("side"))
+    else:
+        audit.record_list_view(actor=request.user, model=Citizen, ids=shown)
     return render(
         request,
         "participants/citizen_list.html",
@@ -117,6 +125,7 @@ def citizen_edit(request, pk: int):
         if save_edit(form, partial(services.citizen_update, citizen=citizen, by=request.user)):
             messages.success(request, _("Deltagerens oplysninger er gemt."))
             return redirect(citizen_url(citizen))
+    services.citizen_record_viewed(citizen=citizen, by=request.user, purpose=FORM_PURPOSE)
     return render(
         request,
         "participants/citizen_form.html",
@@ -173,6 +182,9 @@ def visitation_list(request):
         status = ""
     visitations = selectors.visitations_for(user=request.user, status=status)
     page = Paginator(visitations, PAGE_SIZE).get_page(request.GET.get("side"))
+    visibility = selectors.visibility_for(request.user)
+    if visibility.personal:
+        audit.record_list_view(actor=request.user, model=Citizen, ids=[v.citizen_id for v in page])
     return render(
         request,
         "participants/visitation_list.html",
@@ -180,7 +192,7 @@ def visitation_list(request):
             "page": page,
             "status": status,
             "statuses": VisitationStatus.choices,
-            "visibility": selectors.visibility_for(request.user),
+            "visibility": visibility,
         },
     )
 
@@ -252,7 +264,7 @@ def visitation_review(request, pk: int):
         {
             "form": form,
             "visitation": visitation,
-            "visibility": selectors.visibility_for(request.user),
+            "visibility": citizen_form_shown(request, visitation.citizen),
         },
     )
 
@@ -286,7 +298,7 @@ def visitation_match_meeting(request, pk: int):
             "form": form,
             "citizen": visitation.citizen,
             "title": _("Matchmøde"),
-            "visibility": selectors.visibility_for(request.user),
+            "visibility": citizen_form_shown(request, visitation.citizen),
         },
     )
 
@@ -305,18 +317,34 @@ def revisitation_overview(request):
     )
     if one is not None and not rows:  # not a municipality with slots that this user sees
         raise Http404
+    visibility = selectors.visibility_for(request.user)
+    if visibility.personal:
+        audit.record_list_view(
+            actor=request.user,
+            model=Citizen,
+            ids=[e.citizen_id for row in rows for e in row.waiting_exits],
+        )
     return render(
         request,
         "participants/revisitation_overview.html",
         {
             "rows": rows,
             "one_municipality": one is not None,
-            "visibility": selectors.visibility_for(request.user),
+            "visibility": visibility,
         },
     )
 
 
 # --- Forms on a citizen's track ------------------------------------------------------------
+
+
+def citizen_form_shown(request, citizen: Citizen) -> selectors.Visibility:
+    """A form that names the citizen is a read of their data, logged as the citizen page is
+    (not for the roles that see only the pseudonym). Returns the user's visibility."""
+    visibility = selectors.visibility_for(request.user)
+    if visibility.personal:
+        services.citizen_record_viewed(citizen=citizen, by=request.user, purpose=FORM_PURPOSE)
+    return visibility
 
 
 def writable_citizen(request, pk: int) -> Citizen:
@@ -420,7 +448,7 @@ def track_form(request, pk: int, kind: str):
             "form": form,
             "citizen": citizen,
             "title": spec.title,
-            "visibility": selectors.visibility_for(request.user),
+            "visibility": citizen_form_shown(request, citizen),
         },
     )
 
@@ -450,6 +478,6 @@ def pause_end(request, pk: int, pause_pk: int):
             "form": form,
             "citizen": pause.citizen,
             "title": _("Afslut pause"),
-            "visibility": selectors.visibility_for(request.user),
+            "visibility": citizen_form_shown(request, pause.citizen),
         },
     )
