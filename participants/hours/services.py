@@ -5,16 +5,18 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from participants.common import iso_week_label, week_monday
 from participants.track.models import Citizen
+from participants.track.rules import Track, track_prefetch
 from partnerships.models import User
 from siv import audit
 from siv.models import AuditAction
@@ -83,16 +85,18 @@ def parse_hours(value: Any) -> Decimal | None:
 
 
 def hours_week_errors(
-    *, week: date, phase1_start: date | None, last_exit: date | None
+    *, week: date, phase1_start: date | None, last_exit: date | None, today: date | None = None
 ) -> list[str]:
-    """Why a citizen cannot have hours in the week starting `week` (empty when allowed)."""
-    errors = []
-    week_end = week + timedelta(days=6)
-    if phase1_start is None or week_end < phase1_start:
-        errors.append(_("Der kan ikke registreres timer før forløbets start."))
-    if last_exit is not None and week > last_exit:
-        errors.append(_("Der kan ikke registreres timer efter ophør."))
-    return errors
+    """Why a citizen cannot have hours in the week starting `week` (empty when allowed), from
+    phase 1's start and the exit in force alone (the grid's rows; a save checks the whole
+    track, pauses and re-entries included: rules.Track.hours_errors)."""
+    track = Track(
+        accepted=[phase1_start] if phase1_start else [],
+        phase1_start=phase1_start,
+        exits=[last_exit] if last_exit else [],
+        today=today or timezone.localdate(),
+    )
+    return track.hours_errors(week)
 
 
 def hours_save_week(
@@ -109,7 +113,7 @@ def hours_save_week(
         c.pk: c
         for c in Citizen.objects.for_user(actor, write=True)
         .filter(pk__in=citizen_ids)
-        .prefetch_related("exits", "visitations")
+        .prefetch_related(*track_prefetch())
     }
     seen: set[tuple[int, str]] = set()
     for index, row in enumerate(rows):
@@ -132,14 +136,7 @@ def hours_save_week(
         if row.shown is not NOT_SHOWN and hours == _shown(row):
             continue  # not changed on the screen: never written back
         if hours:
-            last = citizen.exit_in_force(monday)
-            row_errors[index].extend(
-                hours_week_errors(
-                    week=monday,
-                    phase1_start=citizen.phase1_start,
-                    last_exit=last.exit_date if last else None,
-                )
-            )
+            row_errors[index].extend(Track.of(citizen).hours_errors(monday))
         parsed.append((index, citizen.pk, row.kind, hours))
 
     with transaction.atomic():

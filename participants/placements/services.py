@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 
 from accelerator.models import Company, CompanyStatus
 from participants.track.models import Citizen
-from participants.track.services import check_fields
+from participants.track.rules import Action, State
+from participants.track.services import check_fields, refuse_unless, track_locked
 from partnerships.models import User
 from siv import audit
 
-from .models import Placement, PlacementStep
+from .models import PAID_PLACEMENT_KINDS, Placement, PlacementStep
 
 PLACEMENT_FIELDS = (
     "kind",
@@ -37,6 +38,8 @@ def placement_create(
 ) -> Placement:
     check_fields(PLACEMENT_FIELDS, fields)
     with transaction.atomic():
+        track = track_locked(citizen)
+        refuse_unless(track, Action.PLACEMENT, {"start": _span_errors(track, fields)})
         placement = audit.save_and_record(
             obj=Placement(citizen=citizen),
             by=by,
@@ -48,6 +51,17 @@ def placement_create(
             step.full_clean()
             step.save()
     return placement
+
+
+def _span_errors(track, fields: Mapping[str, Any], placement: Placement | None = None) -> list:
+    """A placement's dates against the track: inside it, and a practice placement ending no
+    later than the exit (a paid placement, the job the citizen leaves into, runs on)."""
+    start = fields.get("start", placement.start if placement else None)
+    end = fields.get("end", placement.end if placement else None)
+    kind = fields.get("kind", placement.kind if placement else None)
+    if start is None:
+        return []
+    return track.span_errors(start, end, runs_past_exit=kind in PAID_PLACEMENT_KINDS)
 
 
 def _check_plan(placement: Placement, plan: list[tuple[date, Decimal]]) -> None:
@@ -75,6 +89,15 @@ def placement_update(
     steps = list(old_plan.items()) if plan is None else list(plan)
     new_plan = dict(steps)
     with transaction.atomic():
+        track = track_locked(placement.citizen)
+        dated = {k: v for k, v in fields.items() if k in ("start", "end", "kind")}
+        changed = {k for k, v in dated.items() if v != getattr(placement, k)}
+        if changed:
+            # After the exit only a paid placement (the job) may still change, e.g. its end.
+            paid = fields.get("kind", placement.kind) in PAID_PLACEMENT_KINDS
+            if track.state in (State.EXITED, State.FOLLOWED_UP) and not paid:
+                raise ValidationError(_("Forløbet er afsluttet; placeringen kan ikke ændres."))
+            refuse_unless(track, Action.NOTE, {"start": _span_errors(track, fields, placement)})
         # Validated after the placement (its errors come first); a bad plan undoes the save.
         audit.save_and_record(
             obj=placement,

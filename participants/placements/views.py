@@ -14,7 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accelerator.models import Company
-from participants.track.views import citizen_form_shown, citizen_url, writable_citizen
+from participants.track.rules import Action
+from participants.track.views import (
+    citizen_form_shown,
+    citizen_url,
+    refuse_if_not_offered,
+    writable_citizen,
+)
 from siv.access import get_for_user_or_404
 from siv.forms import add_validation_error, save_edit
 from siv.permissions import permission_required
@@ -28,6 +34,8 @@ from .selectors import commitment_outcomes, company_counts, outcome_chart
 @permission_required("citizens.write")
 def placement_add(request, pk: int):
     citizen = writable_citizen(request, pk)
+    if (refused := refuse_if_not_offered(request, citizen, Action.PLACEMENT)) is not None:
+        return refused
     form = PlacementForm(request.POST or None)
     steps = PlacementStepFormSet(request.POST or None, prefix="trin")
     if request.method == "POST" and form.is_valid() and steps.is_valid():

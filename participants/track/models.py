@@ -357,6 +357,28 @@ PROFILE_FIELDS = (
 )
 
 
+PHASE_ORDER_CONSTRAINTS = (
+    models.CheckConstraint(
+        condition=Q(phase2_start__isnull=True)
+        | Q(phase1_start__isnull=True)
+        | Q(phase2_start__gte=models.F("phase1_start")),
+        name="citizen_phase2_not_before_phase1",
+    ),
+    models.CheckConstraint(
+        condition=Q(phase3_start__isnull=True)
+        | Q(phase1_start__isnull=True)
+        | Q(phase3_start__gte=models.F("phase1_start")),
+        name="citizen_phase3_not_before_phase1",
+    ),
+    models.CheckConstraint(
+        condition=Q(phase3_start__isnull=True)
+        | Q(phase2_start__isnull=True)
+        | Q(phase3_start__gte=models.F("phase2_start")),
+        name="citizen_phase3_not_before_phase2",
+    ),
+)
+
+
 class Citizen(models.Model):
     """One participant per CPR number, also across re-entries."""
 
@@ -450,6 +472,9 @@ class Citizen(models.Model):
                 condition=Q(phase3_start__isnull=True) | Q(phase1_start__isnull=False),
                 name="citizen_phase3_after_phase1",
             ),
+            # The phases start in their order (added NOT VALID: rows stored before the rule
+            # stay, and the data-quality screen lists them).
+            *PHASE_ORDER_CONSTRAINTS,
         ]
         # The lists are read in name order, a page at a time: for the whole programme, a
         # caseworker's municipality and an actor's organisation, an index walk in that order
@@ -642,6 +667,12 @@ def planned_end(start: date, days: int, pauses, today: date | None = None) -> da
 # --- Visitation ----------------------------------------------------------------------------
 
 
+START_AFTER_PROPOSAL = models.CheckConstraint(
+    condition=Q(start_on__isnull=True) | Q(start_on__gte=models.F("proposed_on")),
+    name="visitation_start_not_before_proposal",
+)
+
+
 class Visitation(models.Model):
     """A caseworker's proposal of a citizen for a slot, reviewed in dialogue before start."""
 
@@ -707,7 +738,8 @@ class Visitation(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="rejected") | ~Q(rejection_reason=""),
                 name="visitation_rejection_has_reason",
-            )
+            ),
+            START_AFTER_PROPOSAL,
         ]
 
     def __str__(self) -> str:

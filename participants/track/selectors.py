@@ -22,7 +22,6 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -59,6 +58,7 @@ from .models import (
     Visitation,
     VisitationStatus,
 )
+from .rules import LEFT, Action, Track, track_prefetch
 from .services import CITIZEN_EDIT_FIELDS
 
 # What citizen_list() computes only where a filter, an ordering or `show` asks for it.
@@ -417,14 +417,24 @@ def citizen_page(*, user: Any, pk: int) -> Citizen:
         Citizen.objects.select_related(
             "municipality", "cluster", "employment_actor", "partnership", "caseworker"
         ).prefetch_related(
-            Prefetch("visitations", queryset=Visitation.objects.order_by("proposed_on", "pk")),
-            "pauses",
+            *track_prefetch(visitations=Visitation.objects.order_by("proposed_on", "pk")),
             "assessments",
-            "exits",
         ),
         user,
         pk=pk,
     )
+
+
+PHASE_START_ACTIONS = frozenset({Action.START_PHASE1, Action.START_PHASE2, Action.START_PHASE3})
+
+
+def offered_actions(track: Track) -> frozenset[str]:
+    """The track's buttons the citizen page shows now: the allowed actions, the three phase
+    starts as one ("phase")."""
+    allowed = set(track.allowed)
+    if allowed & PHASE_START_ACTIONS:
+        allowed.add("phase")
+    return frozenset(allowed - PHASE_START_ACTIONS)
 
 
 def track_summary(citizen: Citizen, as_of: date | None = None) -> dict:
@@ -432,6 +442,7 @@ def track_summary(citizen: Citizen, as_of: date | None = None) -> dict:
     today = as_of or timezone.localdate()
     visitations = list(citizen.visitations.all())
     last_exit = citizen.last_exit()
+    track = Track.of(citizen, today)
     phases = []
     for phase in (Phase.TRAINING, Phase.PLACEMENT, Phase.EMPLOYMENT):
         start = getattr(citizen, f"phase{int(phase)}_start")
@@ -449,11 +460,8 @@ def track_summary(citizen: Citizen, as_of: date | None = None) -> dict:
         "visitation": visitations[-1] if visitations else None,
         "last_exit": last_exit,
         "revisitation_deadline": last_exit.revisitation_deadline if last_exit else None,
-        "is_active": last_exit is None
-        or any(
-            v.status == VisitationStatus.ACCEPTED and v.proposed_on > last_exit.exit_date
-            for v in visitations
-        ),
+        "state": track.state,
+        "is_active": track.state not in LEFT,
     }
 
 

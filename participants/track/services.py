@@ -35,6 +35,7 @@ from .models import (
     Visitation,
     VisitationStatus,
 )
+from .rules import Action, Track, track_prefetch
 
 CITIZEN_FIELDS = (
     "first_name",
@@ -61,6 +62,24 @@ def check_fields(allowed: Iterable[str], values: Mapping[str, Any]) -> None:
     unknown = set(values) - set(allowed)
     if unknown:
         raise TypeError(f"Unknown fields: {sorted(unknown)}")
+
+
+def track_locked(citizen: Citizen, today: date | None = None) -> Track:
+    """The citizen's track as stored now, with the citizen's row locked until the end of the
+    transaction: two writers of one track take turns, and each checks what the other wrote."""
+    Citizen.objects.select_for_update().filter(pk=citizen.pk).values_list("pk").get()
+    fresh = Citizen.objects.prefetch_related(*track_prefetch()).get(pk=citizen.pk)
+    return Track.of(fresh, today)
+
+
+def refuse_unless(track: Track, action: str, errors: Mapping[str, list[str]] | None = None) -> None:
+    """Refuse an action the track's state does not allow, or dates it cannot have (`errors`
+    maps a field to its messages), with the Danish messages of rules.Track."""
+    if (reason := track.refusal(action)) is not None:
+        raise ValidationError(reason, code="state")
+    found = {name: messages for name, messages in (errors or {}).items() if messages}
+    if found:
+        raise ValidationError(found, code="date")
 
 
 # --- Citizens ------------------------------------------------------------------------------
@@ -128,13 +147,36 @@ def visitation_propose(
         raise ValidationError(
             {"replaces_exit": _("Kun et tidligt ophør giver en plads til genvisitation.")}
         )
-    if citizen.visitations.filter(status=VisitationStatus.PROPOSED).exists():
+    proposed_on = proposed_on or timezone.localdate()
+    if citizen.pk is None:
+        track = Track()
+    else:
+        track = track_locked(citizen)
+    if (
+        citizen.pk is not None
+        and citizen.visitations.filter(status=VisitationStatus.PROPOSED).exists()
+    ):
         raise ValidationError(_("Deltageren har allerede en visitation, der afventer vurdering."))
+    left = track.exit_in_force
+    refuse_unless(
+        track,
+        Action.PROPOSE,
+        {
+            "proposed_on": [
+                *([track._future(proposed_on)] if proposed_on > track.today else []),
+                *(
+                    [_("En ny visitation skal ligge efter ophøret.")]
+                    if left is not None and proposed_on <= left
+                    else []
+                ),
+            ]
+        },
+    )
     return audit.save_and_record(
         obj=Visitation(citizen=citizen),
         by=by,
         changes={
-            "proposed_on": proposed_on or timezone.localdate(),
+            "proposed_on": proposed_on,
             "proposed_by": by,
             "partnership": partnership or citizen.partnership,
             "realistic_20_hours": realistic_20_hours,
@@ -233,9 +275,15 @@ def track_start_phase(*, citizen: Citizen, by: User | None, phase: int, start: d
     """Record the day a phase actually started (1, 2 or 3)."""
     if phase not in (1, 2, 3):
         raise ValidationError(_("Ukendt fase."))
-    if phase == 1 and not citizen.visitations.filter(status=VisitationStatus.ACCEPTED).exists():
-        raise ValidationError(_("Forløbet kan først starte, når visitationen er godkendt."))
-    return audit.save_and_record(obj=citizen, by=by, changes={f"phase{phase}_start": start})
+    with transaction.atomic():
+        track = track_locked(citizen)
+        refuse_unless(
+            track, PHASE_ACTIONS[phase], {"start": track.phase_start_errors(phase, start)}
+        )
+        return audit.save_and_record(obj=citizen, by=by, changes={f"phase{phase}_start": start})
+
+
+PHASE_ACTIONS = {1: Action.START_PHASE1, 2: Action.START_PHASE2, 3: Action.START_PHASE3}
 
 
 def pause_add(
@@ -247,16 +295,25 @@ def pause_add(
     end: date | None = None,
     note: str = "",
 ) -> Pause:
-    return audit.save_and_record(
-        obj=Pause(citizen=citizen),
-        by=by,
-        changes={"start": start, "end": end, "reason": reason, "note": note},
-        details={"citizen": citizen.pk},
-    )
+    with transaction.atomic():
+        track = track_locked(citizen)
+        refuse_unless(track, Action.PAUSE, {"start": track.span_errors(start, end)})
+        return audit.save_and_record(
+            obj=Pause(citizen=citizen),
+            by=by,
+            changes={"start": start, "end": end, "reason": reason, "note": note},
+            details={"citizen": citizen.pk},
+        )
 
 
 def pause_end(*, pause: Pause, by: User | None, end: date) -> Pause:
-    return audit.save_and_record(obj=pause, by=by, changes={"end": end})
+    with transaction.atomic():
+        track = track_locked(pause.citizen)
+        errors = track.span_errors(pause.start, end)
+        if end < pause.start:
+            errors.append(_("Pausen kan ikke slutte før den starter."))
+        refuse_unless(track, Action.END_PAUSE, {"end": errors})
+        return audit.save_and_record(obj=pause, by=by, changes={"end": end})
 
 
 # --- Screening and progress ----------------------------------------------------------------
@@ -272,6 +329,8 @@ def screening_register(
     barrier_notes: str = "",
     wishes: str = "",
 ) -> Screening:
+    track = Track.of(citizen)
+    refuse_unless(track, Action.SCREENING, {"screened_on": entry_date_errors(track, screened_on)})
     return audit.save_and_record(
         obj=Screening(citizen=citizen),
         by=by,
@@ -290,6 +349,8 @@ def screening_register(
 def assessment_register(
     *, citizen: Citizen, by: User | None, assessed_on: date, note: str = "", **scores: int
 ) -> ProgressAssessment:
+    track = Track.of(citizen)
+    refuse_unless(track, Action.ASSESSMENT, {"assessed_on": entry_date_errors(track, assessed_on)})
     return audit.save_and_record(
         obj=ProgressAssessment(citizen=citizen),
         by=by,
@@ -298,13 +359,29 @@ def assessment_register(
     )
 
 
+def entry_date_errors(track: Track, day: date) -> list[str]:
+    """A screening's or an assessment's date: in the current stay, not after today."""
+    stint = track.current
+    errors = [e for e in (track._future(day),) if e]
+    if stint is not None and day < stint.entry:
+        errors.append(
+            _("Datoen ligger før visitationen (%(day)s).") % {"day": f"{stint.entry:%d.%m.%Y}"}
+        )
+    return errors
+
+
 def course_register(*, citizen: Citizen, by: User | None, **fields) -> CompetenceCourse:
-    return audit.save_and_record(
-        obj=CompetenceCourse(citizen=citizen),
-        by=by,
-        changes=fields,
-        details={"citizen": citizen.pk},
-    )
+    with transaction.atomic():
+        track = track_locked(citizen)
+        start = fields.get("start")
+        errors = track.span_errors(start, fields.get("end")) if start else []
+        refuse_unless(track, Action.COURSE, {"start": errors})
+        return audit.save_and_record(
+            obj=CompetenceCourse(citizen=citizen),
+            by=by,
+            changes=fields,
+            details={"citizen": citizen.pk},
+        )
 
 
 # --- Exit, follow-up, notes ----------------------------------------------------------------
@@ -320,15 +397,30 @@ def exit_register(
     early: bool = False,
     note: str = "",
 ) -> ExitForm:
-    start = citizen.phase1_start
-    accepted = citizen.visitations.filter(status=VisitationStatus.ACCEPTED)
-    if start is None and not accepted.exists():
-        raise ValidationError(_("Der kan kun registreres ophør for en visiteret deltager."))
-    if start and exit_date < start:
-        raise ValidationError({"exit_date": _("Ophørsdatoen ligger før forløbets start.")})
-    last = citizen.last_exit()
-    if last is not None and not accepted.filter(proposed_on__gt=last.exit_date).exists():
-        raise ValidationError(_("Deltageren er allerede registreret som ophørt."))
+    with transaction.atomic():
+        track = track_locked(citizen)
+        refuse_unless(track, Action.EXIT, {"exit_date": track.exit_errors(exit_date)})
+        return _exit_save(
+            citizen=citizen,
+            by=by,
+            exit_date=exit_date,
+            status=status,
+            not_available_reason=not_available_reason,
+            early=early,
+            note=note,
+        )
+
+
+def _exit_save(
+    *,
+    citizen: Citizen,
+    by: User | None,
+    exit_date: date,
+    status: str,
+    not_available_reason: str,
+    early: bool,
+    note: str,
+) -> ExitForm:
     if citizen.hours.filter(week_start__gt=exit_date, hours__gt=0).exists():
         raise ValidationError({"exit_date": _("Der er registreret timer efter ophørsdatoen.")})
     return audit.save_and_record(
@@ -356,6 +448,11 @@ def followup_register(
     not_available_reason: str = "",
     improved_situation: bool | None = None,
 ) -> FollowUp:
+    track = Track.of(exit.citizen)
+    errors = track.followup_errors(followed_up_on)
+    if followed_up_on <= exit.exit_date and not errors:
+        errors.append(_("Opfølgningen skal ligge efter ophøret."))
+    refuse_unless(track, Action.FOLLOW_UP, {"followed_up_on": errors})
     follow_up = FollowUp.objects.filter(exit=exit, kind=kind).first() or FollowUp(
         exit=exit, kind=kind
     )

@@ -44,6 +44,7 @@ from .forms import (
     VisitationReviewForm,
 )
 from .models import Citizen, Pause, Visitation, VisitationStatus
+from .rules import Action, Track, track_prefetch
 
 PAGE_SIZE = 50
 # The purpose logged when a form shows a citizen's data.
@@ -97,9 +98,12 @@ def citizen_detail(request, pk: int):
     months = hours_selectors.hours_by_month(citizen)
     placements = placements_selectors.placements_for_page(citizen)
     assessments = list(citizen.assessments.all())
+    offered = selectors.offered_actions(Track.of(citizen))
     context = {
         "citizen": citizen,
         "visibility": selectors.visibility_for(request.user),
+        "offered": offered,
+        "offered_track": offered - {Action.NOTE},
         "summary": selectors.track_summary(citizen),
         "events": selectors.timeline_for_page(
             citizen=citizen, user=request.user, months=months, placements=placements
@@ -358,12 +362,25 @@ def writable_citizen(request, pk: int) -> Citizen:
 
 @dataclass(frozen=True)
 class TrackForm:
-    """A form that adds one record to a citizen's track through one service."""
+    """A form that adds one record to a citizen's track through one service; `offered` is
+    the button on the citizen page (selectors.offered_actions) that leads to it."""
 
     form_class: type
     save: Callable[..., object]  # save(citizen=, by=, **cleaned_data)
     title: str
     done: str
+    offered: str
+
+
+def refuse_if_not_offered(request, citizen: Citizen, offered: str):
+    """A form the track's state does not offer now (an old link, a second tab): back to the
+    citizen page with the reason, before anything is typed. None when it is offered."""
+    track = Track.of(Citizen.objects.prefetch_related(*track_prefetch()).get(pk=citizen.pk))
+    if offered in selectors.offered_actions(track):
+        return None
+    action = offered if offered != "phase" else Action.START_PHASE1
+    messages.warning(request, track.refusal(action) or _("Handlingen er ikke mulig nu."))
+    return redirect(citizen_url(citizen))
 
 
 def _save_follow_up(*, citizen: Citizen, by, **data):
@@ -379,48 +396,56 @@ TRACK_FORMS = {
         services.track_start_phase,
         gettext_lazy("Registrér start på en fase"),
         gettext_lazy("Fasens start er registreret."),
+        "phase",
     ),
     "screening": TrackForm(
         ScreeningForm,
         services.screening_register,
         gettext_lazy("Screening ved start"),
         gettext_lazy("Screeningen er gemt."),
+        Action.SCREENING,
     ),
     "assessment": TrackForm(
         AssessmentForm,
         services.assessment_register,
         gettext_lazy("Progressionsvurdering"),
         gettext_lazy("Vurderingen er gemt."),
+        Action.ASSESSMENT,
     ),
     "pause": TrackForm(
         PauseForm,
         services.pause_add,
         gettext_lazy("Sæt forløbet på pause"),
         gettext_lazy("Pausen er registreret. Planlagte slutdatoer er flyttet."),
+        Action.PAUSE,
     ),
     "course": TrackForm(
         CourseForm,
         services.course_register,
         gettext_lazy("Kompetenceløft"),
         gettext_lazy("Kompetenceløftet er gemt."),
+        Action.COURSE,
     ),
     "exit": TrackForm(
         ExitRegisterForm,
         services.exit_register,
         gettext_lazy("Slutskema (ophør)"),
         gettext_lazy("Slutskemaet er gemt."),
+        Action.EXIT,
     ),
     "followup": TrackForm(
         FollowUpForm,
         _save_follow_up,
         gettext_lazy("Opfølgning efter ophør"),
         gettext_lazy("Opfølgningen er gemt."),
+        Action.FOLLOW_UP,
     ),
     "note": TrackForm(
         NoteForm,
         services.note_add,
         gettext_lazy("Nyt notat"),
         gettext_lazy("Notatet er gemt."),
+        Action.NOTE,
     ),
 }
 
@@ -429,6 +454,8 @@ TRACK_FORMS = {
 def track_form(request, pk: int, kind: str):
     spec = TRACK_FORMS[kind]
     citizen = writable_citizen(request, pk)
+    if (refused := refuse_if_not_offered(request, citizen, spec.offered)) is not None:
+        return refused
     form_kwargs = {}
     if spec.form_class is NoteForm:
         form_kwargs["allow_sensitive"] = selectors.visibility_for(request.user).sensitive_notes

@@ -3,6 +3,7 @@ number never leaves, the weekly hours upsert goes through the hours service, and
 personal records are audited."""
 
 import json
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -154,7 +155,8 @@ def test_invented_query_parameters_never_reach_the_log(personas, world_data, api
 
 
 def test_an_actor_registers_a_placement_through_the_service(personas, world_data, api_as):
-    citizen, company = world_data["own"]["citizen"], world_data["own"]["company"]
+    citizen = citizen_in(personas.own, personas.cluster, phase1_start=date(2024, 1, 8))
+    company = world_data["own"]["company"]
     body = {
         "citizen": citizen.pk,
         "kind": "praktik",

@@ -2,6 +2,7 @@ from participants.models import PlacementKind, VisitationStatus
 from siv.roles import Role
 from tests.factories.participants import (
     CitizenFactory,
+    ExitFormFactory,
     PauseFactory,
     PlacementFactory,
     VisitationFactory,
@@ -32,6 +33,15 @@ def own_citizen(p):
 
 def foreign_citizen(p):
     return [foreign_citizen_obj(p).pk]
+
+
+def own_left_citizen(p):
+    """Follow-ups are offered only after an exit."""
+    return [ExitFormFactory(citizen=own_citizen_obj(p)).citizen_id]
+
+
+def foreign_left_citizen(p):
+    return [ExitFormFactory(citizen=foreign_citizen_obj(p)).citizen_id]
 
 
 def own_proposal(p):
@@ -116,7 +126,12 @@ CASES = [
     ),
     _track_form("participants:course_add"),
     _track_form("participants:exit_add"),
-    _track_form("participants:followup_add"),
+    Case(
+        "participants:followup_add",
+        "citizens.write",
+        own=own_left_citizen,
+        foreign=foreign_left_citizen,
+    ),
     _track_form("participants:note_add"),
     Case("participants:visitation_list", "citizens.view"),
     Case("participants:visitation_propose", "visitations.propose"),

@@ -166,12 +166,17 @@ class TestTrackForms:
         assert client.post(url("followup_add", citizen), data).status_code == 302
         assert FollowUp.objects.get().exit == exit_form
 
-    def test_follow_up_without_an_exit_is_a_form_error(self, client, personas, citizen):
+    def test_follow_up_without_an_exit_is_not_offered(self, client, personas, citizen):
         client.force_login(personas.caseworker)
+        page = client.get(reverse("participants:citizen_detail", args=[citizen.pk]))
+        assert url("followup_add", citizen) not in page.content.decode()
         data = {"kind": "6m", "followed_up_on": "2025-06-20", "status": "employed_ordinary"}
-        response = client.post(url("followup_add", citizen), data)
-        assert response.status_code == 200
+        response = client.post(url("followup_add", citizen), data, follow=True)
+        assert response.redirect_chain[-1][0] == reverse(
+            "participants:citizen_detail", args=[citizen.pk]
+        )
         assert "ikke registreret et ophør" in response.content.decode()
+        assert not FollowUp.objects.exists()
 
     def test_sensitive_flag_is_offered_to_caseworker_and_actor_only(
         self, client, personas, citizen
