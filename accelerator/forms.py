@@ -101,7 +101,16 @@ class MilestoneForm(forms.ModelForm):
         widgets = {"due_on": DATE, "done_on": DATE}
 
     def validate_unique(self):
-        """One row per kind: saving a kind again updates it (see milestone_set)."""
+        """One row per kind: milestone_add refuses a kind the company has, with a message."""
+
+
+class MilestoneEditForm(VersionedForm, forms.ModelForm):
+    """A milestone's deadline, the day it was reached and its note; its kind stays."""
+
+    class Meta:
+        model = Milestone
+        fields = ["due_on", "done_on", "note"]
+        widgets = {"due_on": DATE, "done_on": DATE}
 
 
 class CommitmentForm(forms.ModelForm):

@@ -290,8 +290,12 @@ class ClusterScopedQuerySet(ScopedQuerySet):
 
 class CampQuerySet(ClusterScopedQuerySet):
     def held(self, *, until=None) -> CampQuerySet:
-        """Camps that have taken place (indicator C04)."""
-        return self.filter(date__lte=until or timezone.localdate(), cancelled=False)
+        """Camps that have taken place by `until` (indicator C04): not cancelled, and dated
+        on or before both `until` and today; a camp planned inside a period that has not
+        ended yet is not held."""
+        today = timezone.localdate()
+        until = today if until is None else min(until, today)
+        return self.filter(date__lte=until, cancelled=False)
 
 
 class Camp(models.Model):
@@ -314,6 +318,11 @@ class Camp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.date:%d.%m.%Y})"
+
+    @property
+    def has_taken_place(self) -> bool:
+        """Whether attendance can be registered: the camp's day has come (Danish time)."""
+        return not self.cancelled and self.date <= timezone.localdate()
 
 
 class CompanyContact(models.Model):
@@ -372,6 +381,10 @@ class Milestone(models.Model):
     due_on = models.DateField(_("frist"), null=True, blank=True)
     done_on = models.DateField(_("nået den"), null=True, blank=True)
     note = models.CharField(_("bemærkning"), max_length=300, blank=True)
+
+    # Raised by each save (siv.audit.save_and_record): an edit form opened at an older
+    # version is a conflict, not a silent overwrite.
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
 
     objects = MilestoneQuerySet.as_manager()
 

@@ -11,7 +11,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from partnerships.models import Cluster, ClusterMembership, User
@@ -21,7 +21,6 @@ from siv.roles import MUNICIPAL_ROLES
 from .models import (
     Camp,
     Campaign,
-    CampCompanyAttendance,
     Company,
     CompanyFinancial,
     CompanyRole,
@@ -93,17 +92,24 @@ def ebitda_grew(entry: Decimal | None, after: Decimal | None) -> bool | None:
 
 
 def company_summary(company: Company) -> dict[str, Any]:
-    """Counts for the company page (separate subqueries: joining both would multiply rows)."""
+    """Counts for the company page (a subquery: joining would multiply rows)."""
     sessions = DevelopmentSession.objects.filter(company=OuterRef("pk")).values("company")
-    camps = CampCompanyAttendance.objects.filter(company=OuterRef("pk")).values("company")
     return (
         Company.objects.filter(pk=company.pk)
-        .annotate(
-            session_hours=Subquery(sessions.annotate(total=Sum("hours")).values("total")),
-            camps_attended=Subquery(camps.annotate(n=Count("pk")).values("n")),
-        )
-        .values("session_hours", "camps_attended")
+        .annotate(session_hours=Subquery(sessions.annotate(total=Sum("hours")).values("total")))
+        .values("session_hours")
         .get()
+    )
+
+
+def company_camps(company: Company, *, user) -> QuerySet[Camp]:
+    """The camps the company attended, each with `visible` (the user may open the camp).
+
+    The company page counts and lists the same rows, so the two always agree."""
+    return (
+        Camp.objects.filter(company_attendance__company=company)
+        .annotate(visible=Exists(Camp.objects.for_user(user).filter(pk=OuterRef("pk"))))
+        .order_by("-date", "pk")
     )
 
 
@@ -174,13 +180,28 @@ def next_camp(*, user, today: datetime.date | None = None) -> Camp | None:
     )
 
 
-def camp_attendance_choices(camp: Camp) -> tuple[QuerySet[Company], QuerySet[User]]:
-    """Who can attend: the programme's companies, and municipal staff of its municipalities."""
-    companies = (
-        Company.objects.filter(Q(enrolled_cluster=camp.cluster) | Q(camp_attendance__camp=camp))
-        .distinct()
-        .order_by("name")
+def camp_attendees(camp: Camp, *, user) -> QuerySet[Company]:
+    """The companies that attended the camp, each with `visible` (the user may open it).
+
+    The one answer to who attended: the camp page counts and lists these, the camp list
+    counts the same rows, and the attendance form has them ticked."""
+    return (
+        _attended(camp)
+        .annotate(visible=Exists(Company.objects.for_user(user).filter(pk=OuterRef("pk"))))
+        .order_by("name", "pk")
     )
+
+
+def _attended(camp: Camp) -> QuerySet[Company]:
+    return Company.objects.filter(camp_attendance__camp=camp)
+
+
+def camp_attendance_choices(camp: Camp) -> tuple[QuerySet[Company], QuerySet[User]]:
+    """Who can attend: the programme's companies, and municipal staff of its municipalities,
+    with those already registered (whatever their programme) so none is dropped unseen."""
+    companies = Company.objects.filter(
+        Q(enrolled_cluster=camp.cluster) | Q(pk__in=_attended(camp).values("pk"))
+    ).order_by("name", "pk")
     staff = (
         User.objects.filter(
             Q(

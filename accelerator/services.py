@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partnerships.models import Cluster, ClusterMembership, User
@@ -207,8 +208,18 @@ def buddy_add(*, company: Company, by: User, **fields: Any) -> Buddy:
     return audit.save_and_record(obj=Buddy(company=company), by=by, changes=fields)
 
 
+MILESTONE_EXISTS = "milestone_exists"
+
+
+def _check_milestone_dates(done_on: datetime.date | None) -> None:
+    if done_on is not None and done_on > timezone.localdate():
+        raise ValidationError(
+            {"done_on": _("En milepæl kan ikke være nået på en dato, der ikke er kommet endnu.")}
+        )
+
+
 @transaction.atomic
-def milestone_set(
+def milestone_add(
     *,
     company: Company,
     kind: str,
@@ -217,13 +228,45 @@ def milestone_set(
     note: str = "",
     by: User,
 ) -> Milestone:
-    """Plan a milestone or mark it reached; one row per milestone kind and company."""
+    """Plan a milestone of the company's social model, or record one already reached.
+
+    A company has one milestone of each kind: adding a kind it has is refused (the user
+    edits that one instead), so a deadline is never overwritten unseen.
+    """
     _lock(company)
     existing = Milestone.objects.filter(company=company, kind=kind).first()
-    values = {"due_on": due_on, "done_on": done_on, "note": note}
+    if existing is not None:
+        raise ValidationError(
+            {
+                "kind": ValidationError(
+                    _(
+                        "Virksomheden har allerede milepælen '%(kind)s'. "
+                        "Ret den eksisterende i stedet."
+                    ),
+                    code=MILESTONE_EXISTS,
+                    params={"kind": existing.get_kind_display()},
+                )
+            }
+        )
+    _check_milestone_dates(done_on)
     return audit.save_and_record(
-        obj=existing or Milestone(company=company, kind=kind), by=by, changes=values
+        obj=Milestone(company=company, kind=kind),
+        by=by,
+        changes={"due_on": due_on, "done_on": done_on, "note": note},
     )
+
+
+@transaction.atomic
+def milestone_update(
+    *, milestone: Milestone, by: User, opened: audit.Opened | None = None, **fields: Any
+) -> Milestone:
+    """Change a milestone's deadline, the day it was reached or its note (its kind stays);
+    `opened` is the version the edit form was opened at (audit.StaleRecord on a conflict)."""
+    unknown = set(fields) - {"due_on", "done_on", "note"}
+    if unknown:
+        raise ValidationError(_("Kun frist, dato for nået og bemærkning kan rettes."))
+    _check_milestone_dates(fields.get("done_on"))
+    return audit.save_and_record(obj=milestone, by=by, changes=fields, opened=opened)
 
 
 @transaction.atomic
@@ -300,16 +343,44 @@ def camp_create(*, by: User, **fields: Any) -> Camp:
 
 @transaction.atomic
 def camp_update(*, camp: Camp, by: User, **fields: Any) -> Camp:
+    """Change a camp. One with attendance registered has taken place: it cannot be moved to
+    a day that has not come, nor cancelled, while the attendance stands."""
+    date = fields.get("date", camp.date)
+    cancelled = fields.get("cancelled", camp.cancelled)
+    not_held = cancelled or (date is not None and date > timezone.localdate())
+    if not_held and (camp.company_attendance.exists() or camp.staff_attendance.exists()):
+        field = "cancelled" if cancelled else "date"
+        raise ValidationError(
+            {
+                field: _(
+                    "Der er registreret fremmøde til denne camp, så den er afholdt. "
+                    "Fjern fremmødet først, hvis den ikke blev afholdt."
+                )
+            }
+        )
     return audit.save_and_record(obj=camp, by=by, changes=fields)
 
 
 @transaction.atomic
 def camp_register_attendance(
     *, camp: Camp, companies: Iterable[Company], staff: Iterable[User], by: User
-) -> None:
-    """Replace the camp's attendance list with these companies and staff members."""
+) -> Camp:
+    """Replace the camp's attendance list with these companies and staff members.
+
+    Only a camp that has taken place has attendance: its day has come (Danish time) and it
+    was not cancelled.
+    """
     company_ids = {c.pk for c in companies}
     staff_ids = {u.pk for u in staff}
+    # Clearing a list is always allowed (rows stored before this rule may need it).
+    if company_ids or staff_ids:
+        if camp.cancelled:
+            raise ValidationError(_("Camp er aflyst, så der kan ikke registreres fremmøde."))
+        if camp.date > timezone.localdate():
+            raise ValidationError(
+                _("Camp er ikke afholdt endnu. Fremmøde kan registreres fra %(date)s.")
+                % {"date": camp.date.strftime("%d.%m.%Y")}
+            )
     camp.company_attendance.exclude(company_id__in=company_ids).delete()
     camp.staff_attendance.exclude(user_id__in=staff_ids).delete()
     CampCompanyAttendance.objects.bulk_create(
@@ -325,3 +396,4 @@ def camp_register_attendance(
         obj=camp,
         details={"companies": sorted(company_ids), "staff": sorted(staff_ids)},
     )
+    return camp

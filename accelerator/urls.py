@@ -29,6 +29,7 @@ urlpatterns = [
     _records("regnskab", "financials"),
     _edit("kontakter", "contacts"),
     _edit("buddies", "buddies"),
+    _edit("milepaele", "milestones"),
     _edit("jobtilsagn", "commitments"),
     _edit("sparring", "sessions"),
     _records("kontakter", "contacts"),

@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from siv import audit
 from siv.access import get_for_user_or_404
-from siv.forms import add_validation_error, save_edit
+from siv.forms import VersionedForm, add_validation_error, save_edit
 from siv.permissions import has_perm, permission_required
 
 from . import charts, forms, selectors, services
@@ -136,9 +137,7 @@ def company_detail(request, pk: int):
             "growth": selectors.company_growth(company),
             "summary": selectors.company_summary(company),
             "milestones": company.milestones.all(),
-            "camps": Camp.objects.for_user(request.user)
-            .filter(company_attendance__company=company)
-            .order_by("-date"),
+            "camps": list(selectors.company_camps(company, user=request.user)),
             "contacts": company.contacts.all(),
             "buddies": company.buddies.all(),
             "slot_shared_with": (
@@ -226,6 +225,19 @@ class RecordKind:
     editable: bool = False
     # Rows that may be removed (people leave); commitments stay, they are followed up.
     deletable: bool = False
+    # The edit form and its service, when they differ from `form` and services.record_update
+    # (a VersionedForm's service takes the `opened` version).
+    edit_form: Any = None
+    update: Any = None
+    # What the success message names, given the saved row; "Gemt." without it.
+    saved: Callable[[Any], str] | None = None
+
+    def saved_message(self, obj) -> str:
+        return self.saved(obj) if self.saved is not None else _("Gemt.")
+
+
+def _milestone_saved(milestone: Milestone) -> str:
+    return _("Milepælen '%(kind)s' er gemt.") % {"kind": milestone.get_kind_display()}
 
 
 RECORDS = {
@@ -257,9 +269,13 @@ RECORDS = {
     "milestones": RecordKind(
         Milestone,
         forms.MilestoneForm,
-        services.milestone_set,
+        services.milestone_add,
         gettext_lazy("Milepæle i den sociale model"),
         "accelerator/records/milestones.html",
+        editable=True,
+        edit_form=forms.MilestoneEditForm,
+        update=lambda *, obj, **fields: services.milestone_update(milestone=obj, **fields),
+        saved=_milestone_saved,
     ),
     "commitments": RecordKind(
         JobCommitment,
@@ -285,15 +301,21 @@ def company_records(request, pk: int, kind: str):
     company = get_for_user_or_404(Company, request.user, pk=pk)
     can_write = selectors.can_write(Company, company, request.user)
     form = record.form(request.POST or None) if can_write else None
+    existing = None
     if request.method == "POST":
         if not can_write:
             raise Http404
-        if _saved(request, form, partial(record.service, company=company, by=request.user)):
-            messages.success(request, _("Gemt."))
+        obj = _saved(request, form, partial(record.service, company=company, by=request.user))
+        if obj:
+            messages.success(request, record.saved_message(obj))
             return redirect(request.path)
+        if form.has_error("kind", code=services.MILESTONE_EXISTS):
+            # Refused as a duplicate: offer the milestone that exists, to edit instead.
+            existing = Milestone.objects.filter(company=company, kind=form.data["kind"]).first()
     rows = record.model.objects.for_user(request.user).filter(company=company)
     if kind == "sessions":
         rows = rows.select_related("developer")
+    edit_url = f"accelerator:company_{kind}_edit" if record.editable and form else ""
     return render(
         request,
         "accelerator/company_records.html",
@@ -303,7 +325,8 @@ def company_records(request, pk: int, kind: str):
             "rows": rows,
             "form": form,
             "today": timezone.localdate(),
-            "edit_url": f"accelerator:company_{kind}_edit" if record.editable and form else "",
+            "edit_url": edit_url,
+            "existing": existing,
         },
     )
 
@@ -323,16 +346,25 @@ def company_record_edit(request, pk: int, kind: str, item_pk: int):
         services.record_delete(obj=item, by=request.user)
         messages.success(request, _("Slettet."))
         return redirect(list_url)
-    form = record.form(request.POST or None, instance=item)
-    if _saved(
-        request, form, partial(services.record_update, obj=item, by=request.user), instance=item
-    ):
-        messages.success(request, _("Gemt."))
+    form = (record.edit_form or record.form)(request.POST or None, instance=item)
+    save = partial(record.update or services.record_update, obj=item, by=request.user)
+    if isinstance(form, VersionedForm):
+        saved = request.method == "POST" and form.is_valid() and save_edit(form, save)
+    else:
+        saved = _saved(request, form, save, instance=item)
+    if saved:
+        messages.success(request, record.saved_message(saved))
         return redirect(list_url)
     return render(
         request,
         "accelerator/company_record_edit.html",
-        {"company": company, "record": record, "form": form, "list_url": list_url},
+        {
+            "company": company,
+            "record": record,
+            "item": item,
+            "form": form,
+            "list_url": list_url,
+        },
     )
 
 
@@ -496,19 +528,24 @@ def camp_create(request):
 
 def camp_detail(request, pk: int):
     camp = get_for_user_or_404(Camp.objects.select_related("cluster"), request.user, pk=pk)
+    can_write = selectors.can_write(Camp, camp, request.user)
+    attendees = list(selectors.camp_attendees(camp, user=request.user))
+    # Those who register attendance see every company on the form, so here too; a reader
+    # sees the companies in their scope, and how many others attended.
+    listed = attendees if can_write else [c for c in attendees if c.visible]
     return render(
         request,
         "accelerator/camp_detail.html",
         {
             "camp": camp,
-            "companies": Company.objects.for_user(request.user)
-            .filter(camp_attendance__camp=camp)
-            .order_by("name"),
-            "company_count": camp.company_attendance.count(),
+            "companies": listed,
+            "company_count": len(attendees),
+            "others_count": len(attendees) - len(listed),
             "staff": camp.staff_attendance.select_related("user__municipality").order_by(
-                "user__first_name"
+                "user__first_name", "user__last_name", "pk"
             ),
-            "can_write": selectors.can_write(Camp, camp, request.user),
+            "can_write": can_write,
+            "attendance_open": camp.has_taken_place,
         },
     )
 
@@ -536,12 +573,16 @@ def camp_attendance(request, pk: int):
         companies=companies,
         staff=staff,
         initial={
-            "companies": list(camp.company_attendance.values_list("company_id", flat=True)),
+            "companies": [c.pk for c in selectors.camp_attendees(camp, user=request.user)],
             "staff": list(camp.staff_attendance.values_list("user_id", flat=True)),
         },
     )
-    if request.method == "POST" and form.is_valid():
-        services.camp_register_attendance(camp=camp, by=request.user, **form.cleaned_data)
+    save = partial(services.camp_register_attendance, camp=camp, by=request.user)
+    if _saved(request, form, save) is not None:
         messages.success(request, _("Fremmødet er gemt."))
         return redirect("accelerator:camp_detail", camp.pk)
-    return render(request, "accelerator/camp_attendance.html", {"camp": camp, "form": form})
+    return render(
+        request,
+        "accelerator/camp_attendance.html",
+        {"camp": camp, "form": form if camp.has_taken_place else None},
+    )

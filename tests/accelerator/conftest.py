@@ -1,4 +1,7 @@
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from accelerator.models import Company
 from partnerships.models import GrowthPartnership
@@ -48,3 +51,16 @@ def foreign_company(p, **fields):
 @pytest.fixture
 def company(personas):
     return own_company(personas)
+
+
+TODAY = datetime.date(2021, 3, 15)
+
+
+@pytest.fixture
+def today(monkeypatch):
+    """Freeze the Danish calendar day the app reads (timezone.localdate()) at TODAY."""
+    real = timezone.localdate
+    monkeypatch.setattr(
+        timezone, "localdate", lambda *args, **kwargs: TODAY if not args else real(*args, **kwargs)
+    )
+    return TODAY

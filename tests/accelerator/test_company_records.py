@@ -9,6 +9,7 @@ from django.urls import reverse
 from accelerator.models import CompanyFinancial, DevelopmentSession, JobCommitment, Milestone
 from siv.models import AuditAction, AuditEntry
 from tests.factories.accelerator import JobCommitmentFactory
+from tests.opened import opened
 
 from .conftest import foreign_company, own_company
 
@@ -36,11 +37,10 @@ def test_a_milestone_is_planned_and_later_marked_reached(personas, signed_in):
     company = own_company(personas)
     client = signed_in(personas.developer)
     client.post(_url("milestones", company), {"kind": "buddy_training", "due_on": "2020-03-01"})
-    client.post(
-        _url("milestones", company),
-        {"kind": "buddy_training", "due_on": "2020-03-01", "done_on": "2020-02-20"},
-    )
     milestone = Milestone.objects.get(company=company)
+    edit = reverse("accelerator:company_milestones_edit", args=[company.pk, milestone.pk])
+    client.post(edit, {"due_on": "2020-03-01", "done_on": "2020-02-20", **opened(client.get(edit))})
+    milestone.refresh_from_db()
     assert milestone.done_on == datetime.date(2020, 2, 20)
     page = client.get(_url("milestones", company)).content.decode()
     assert "Buddy-træning afholdt" in page and "20.02.2020" in page

@@ -3,7 +3,12 @@
 import datetime
 
 from siv.roles import Role
-from tests.factories.accelerator import CampaignFactory, CampFactory, JobCommitmentFactory
+from tests.factories.accelerator import (
+    CampaignFactory,
+    CampFactory,
+    JobCommitmentFactory,
+    MilestoneFactory,
+)
 from tests.factories.partnerships import ClusterFactory, ClusterMembershipFactory, municipality
 from tests.matrix import SEES_ALL, Case, run_matrix
 
@@ -61,6 +66,8 @@ def _item(kind):
             return company.buddies.create(name="Buddy")
         if kind == "commitments":
             return JobCommitmentFactory(company=company)
+        if kind == "milestones":  # one of a kind per company: built once
+            return company.milestones.first() or MilestoneFactory(company=company)
         return company.sessions.create(date=datetime.date(2020, 1, 1), hours=1, topic="Sparring")
 
     def own(p):
@@ -106,6 +113,7 @@ CASES = [
     company_case("accelerator:company_sessions"),
     edit_case("contacts"),
     edit_case("buddies"),
+    edit_case("milestones"),
     edit_case("commitments"),
     edit_case("sessions"),
     Case("accelerator:programme_list", "programme.view"),
