@@ -11,7 +11,7 @@ from siv import audit
 from .common import iso_week_label, week_monday
 from .hours import selectors as hours_selectors
 from .track import selectors as track_selectors
-from .track.models import REVISITATION_DEADLINE_DAYS, Citizen, VisitationStatus
+from .track.models import Citizen, VisitationStatus
 
 PANEL_ROWS = 5
 
@@ -51,10 +51,7 @@ def actor_panel(request) -> dict:
 def caseworker_panel(request) -> dict:
     user = request.user
     overdue = track_selectors.overdue_visitations(user=user)
-    revisitations = [
-        {"citizen": c, "deadline": c.revisitation_from + timedelta(days=REVISITATION_DEADLINE_DAYS)}
-        for c in track_selectors.revisitations_due(user=user)[:PANEL_ROWS]
-    ]
+    revisitations = list(track_selectors.revisitations_due(user=user)[:PANEL_ROWS])
     context = {
         "overdue": list(overdue[:PANEL_ROWS]),
         "overdue_count": overdue.count(),
@@ -66,7 +63,7 @@ def caseworker_panel(request) -> dict:
         request,
         context["visibility"],
         [c.pk for c in context["overdue"]],
-        [row["citizen"].pk for row in revisitations],
+        [exit_form.citizen_id for exit_form in revisitations],
         [row["exit"].citizen_id for row in context["follow_ups"]],
     )
     return context

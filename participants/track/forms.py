@@ -4,6 +4,7 @@ exit, follow-ups and notes. Writes go through participants.track.services."""
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from participants import cpr as cpr_lib
@@ -28,6 +29,8 @@ from .models import (
     ProgressAssessment,
     Screening,
     TargetGroup,
+    VisitationStatus,
+    revisitation_exists,
 )
 from .services import CITIZEN_EDIT_FIELDS, CITIZEN_FIELDS
 
@@ -110,8 +113,10 @@ class VisitationProposeForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["replaces_exit"].queryset = (
+            # The open places: no re-visitation accepted, none waiting for a decision.
             ExitForm.objects.for_user(user, write=True)
-            .filter(early=True, revisitation__isnull=True)
+            .places_open(timezone.localdate())
+            .filter(~revisitation_exists(VisitationStatus.PROPOSED))
             .select_related("citizen")
         )
         self.fields["replaces_exit"].label_from_instance = lambda e: (

@@ -305,6 +305,18 @@ class ExitFormQuerySet(CitizenRecordQuerySet):
         """
         return self.filter(exit_counts(day))
 
+    def places_open(self, day: date) -> ExitFormQuerySet:
+        """Early exits up to a day whose place still waits for a re-visitation: none for it
+        has been accepted (one that is proposed or was rejected leaves the place open)."""
+        return self.filter(
+            ~revisitation_exists(VisitationStatus.ACCEPTED), early=True, exit_date__lte=day
+        )
+
+
+def revisitation_exists(status: str, exit_ref: str = "pk") -> Exists:
+    """Whether the exit (named `exit_ref` in the outer query) has a re-visitation in a status."""
+    return Exists(Visitation.objects.filter(replaces_exit=OuterRef(exit_ref), status=status))
+
 
 def exit_counts(day: date, prefix: str = "", row: str = "", *, reentry_cancels: bool = True) -> Q:
     """The exit rows (reached through `prefix` in a filter, named `row` in a subquery's outer
@@ -717,14 +729,16 @@ class Visitation(models.Model):
     match_meeting_participants = models.TextField(_("deltagere i matchmødet"), blank=True)
     match_meeting_notes = models.TextField(_("referat af matchmødet"), blank=True)
     start_on = models.DateField(_("aftalt start"), null=True, blank=True)
-    # A re-visitation fills the slot left by an early exit (deadline: 4 weeks after it).
-    replaces_exit = models.OneToOneField(
+    # A re-visitation proposes a citizen for the place left by an early exit (deadline: 4
+    # weeks after the exit). The place stays open until one of them is accepted: a rejected
+    # proposal leaves room for the next, and at most one is ever accepted per exit.
+    replaces_exit = models.ForeignKey(
         "ExitForm",
         verbose_name=_("genvisitation efter ophør"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        related_name="revisitation",
+        related_name="revisitations",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -740,6 +754,14 @@ class Visitation(models.Model):
                 name="visitation_rejection_has_reason",
             ),
             START_AFTER_PROPOSAL,
+            models.UniqueConstraint(
+                fields=["replaces_exit"],
+                condition=Q(status="accepted"),
+                name="uniq_accepted_revisitation_per_exit",
+                violation_error_message=_(
+                    "Pladsen efter dette ophør er allerede besat af en godkendt genvisitation."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

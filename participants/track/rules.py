@@ -142,9 +142,10 @@ def _refusals() -> dict[str, str]:
     }
 
 
-def track_prefetch(visitations=None) -> tuple:
+def track_prefetch(visitations=None, exits=None) -> tuple:
     """What Track.of reads, for prefetch_related: a constant number of queries (an exit's
-    follow-ups as one EXISTS column); `visitations` orders them for a page that lists them."""
+    follow-ups as one EXISTS column); `visitations` and `exits` are the querysets of a page
+    that shows more of them."""
     from django.db.models import Exists, OuterRef, Prefetch
 
     from .models import ExitForm, FollowUp
@@ -153,7 +154,10 @@ def track_prefetch(visitations=None) -> tuple:
     return (
         "visitations" if visitations is None else Prefetch("visitations", queryset=visitations),
         "pauses",
-        Prefetch("exits", queryset=ExitForm.objects.annotate(followed_up=followed)),
+        Prefetch(
+            "exits",
+            queryset=(ExitForm.objects if exits is None else exits).annotate(followed_up=followed),
+        ),
     )
 
 

@@ -20,8 +20,10 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -30,7 +32,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce, RowNumber, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -57,6 +59,7 @@ from .models import (
     Screening,
     Visitation,
     VisitationStatus,
+    revisitation_exists,
 )
 from .rules import LEFT, Action, Track, track_prefetch
 from .services import CITIZEN_EDIT_FIELDS
@@ -80,8 +83,9 @@ def citizen_list(
 
     Also known to the query, for filters and orderings, and selected when named in `show`:
     `pending_since` (date of a visitation awaiting review), `days_waited` (timedelta),
-    `hours_this_week` (Decimal), `revisitation_from` (an early exit awaiting its
-    re-visitation), `revisitation_overdue`; and `exit_date`, `reentered` (with_last_exit()).
+    `hours_this_week` (Decimal), `revisitation_from` (the date of an early exit whose
+    place waits for an accepted re-visitation), `revisitation_overdue`; and `exit_date`,
+    `reentered` (with_last_exit()).
     The database computes each only where it is used: the list's page of 50 rows costs
     three lookups per row, not a dozen.
     """
@@ -99,9 +103,9 @@ def citizen_list(
         .annotate(total=Sum("hours"))
         .values("total")
     )
-    open_early_exit = ExitForm.objects.filter(
-        citizen=OuterRef("pk"), early=True, revisitation__isnull=True, exit_date__lte=today
-    ).order_by("-exit_date")
+    open_early_exit = (
+        ExitForm.objects.places_open(today).filter(citizen=OuterRef("pk")).order_by("-exit_date")
+    )
     citizens = (
         Citizen.objects.for_user(user)
         .with_last_exit(today, select=False)
@@ -248,7 +252,7 @@ class SlotRow:
 
     @property
     def overdue_exits(self) -> list[ExitForm]:
-        return [e for e in self.waiting_exits if e.revisitation_deadline < self.today]
+        return [e for e in self.waiting_exits if e.place_overdue]
 
     @property
     def more(self) -> int:
@@ -263,6 +267,46 @@ def _memberships_for(user: Any) -> QuerySet[ClusterMembership]:
     if user.role in MUNICIPAL_ROLES:
         return memberships.filter(municipality_id=user.municipality_id)
     return memberships.none()
+
+
+class DaysBetween(Func):
+    """Whole days from an earlier date to a later one (in PostgreSQL, date - date is an
+    integer)."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+    output_field = IntegerField()
+
+    def __init__(self, later: Any, earlier: Any) -> None:
+        super().__init__(later, earlier)
+
+
+def revisitation_proposals(today: date) -> QuerySet[Visitation]:
+    """Proposals for an exit's place, the first first, each with the jobcentre's search
+    time (`search_days`: exit → proposal) and the decision time (`decision_days`: proposal
+    → decision, or the days it has waited so far while undecided)."""
+    decided_on = Coalesce(TruncDate("reviewed_at"), Value(today, output_field=DateField()))
+    return (
+        Visitation.objects.filter(replaces_exit__isnull=False)
+        .annotate(
+            search_days=DaysBetween("proposed_on", "replaces_exit__exit_date"),
+            decision_days=DaysBetween(decided_on, "proposed_on"),
+        )
+        .order_by("proposed_on", "pk")
+    )
+
+
+def with_place_figures(exits: QuerySet[ExitForm], today: date) -> QuerySet[ExitForm]:
+    """Early exits with their place's clock, which runs from the exit date: `days_open`,
+    `place_overdue` (open past the 4-week deadline, ExitForm.revisitation_deadline),
+    `proposal_pending`, and `proposals` (revisitation_proposals(), one query for all)."""
+    return exits.annotate(
+        days_open=DaysBetween(Value(today, output_field=DateField()), "exit_date"),
+        place_overdue=Q(exit_date__lt=today - timedelta(days=REVISITATION_DEADLINE_DAYS)),
+        proposal_pending=revisitation_exists(VisitationStatus.PROPOSED),
+    ).prefetch_related(
+        Prefetch("revisitations", queryset=revisitation_proposals(today), to_attr="proposals")
+    )
 
 
 # The early exits shown per slot on the overview of several municipalities.
@@ -280,8 +324,11 @@ def revisitation_overview(
     of every municipality the user sees or of one. Over several municipalities each slot
     shows its `per_slot` most urgent exits (all with None); one municipality shows all.
 
-    Three queries, whatever the number of citizens and exits: the memberships, the active
-    citizens per slot, and the exits shown with their slots' numbers of waiting and overdue.
+    Each exit shown carries its place's figures and proposals (with_place_figures()).
+
+    Four queries, whatever the number of citizens and exits: the memberships, the active
+    citizens per slot, the exits shown with their slots' numbers of waiting and overdue,
+    and the proposals made for them.
     """
     today = as_of or timezone.localdate()
     memberships = _memberships_for(user)
@@ -305,11 +352,9 @@ def revisitation_overview(
     in_slot = [F("citizen__municipality_id"), F("citizen__cluster_id")]
     overdue_before = today - timedelta(days=REVISITATION_DEADLINE_DAYS)
     shown = (
-        ExitForm.objects.filter(
-            early=True,
-            revisitation__isnull=True,
-            exit_date__lte=today,
-            citizen__municipality__in=municipalities,
+        with_place_figures(
+            ExitForm.objects.places_open(today).filter(citizen__municipality__in=municipalities),
+            today,
         )
         .select_related("citizen")
         .annotate(
@@ -417,7 +462,12 @@ def citizen_page(*, user: Any, pk: int) -> Citizen:
         Citizen.objects.select_related(
             "municipality", "cluster", "employment_actor", "partnership", "caseworker"
         ).prefetch_related(
-            *track_prefetch(visitations=Visitation.objects.order_by("proposed_on", "pk")),
+            *track_prefetch(
+                visitations=Visitation.objects.order_by("proposed_on", "pk"),
+                exits=ExitForm.objects.annotate(
+                    place_filled=revisitation_exists(VisitationStatus.ACCEPTED)
+                ),
+            ),
             "assessments",
         ),
         user,
@@ -459,10 +509,21 @@ def track_summary(citizen: Citizen, as_of: date | None = None) -> dict:
         "phases": phases,
         "visitation": visitations[-1] if visitations else None,
         "last_exit": last_exit,
-        "revisitation_deadline": last_exit.revisitation_deadline if last_exit else None,
+        "revisitation_deadline": _open_place_deadline(last_exit),
         "state": track.state,
         "is_active": track.state not in LEFT,
     }
+
+
+def _open_place_deadline(exit_form: ExitForm | None) -> date | None:
+    """The re-visitation deadline of an early exit while its place is open (citizen_page()
+    tells whether it was filled)."""
+    if exit_form is None or not exit_form.early:
+        return None
+    filled = getattr(exit_form, "place_filled", None)
+    if filled is None:
+        filled = exit_form.revisitations.filter(status=VisitationStatus.ACCEPTED).exists()
+    return None if filled else exit_form.revisitation_deadline
 
 
 # --- Progression chart (server-side SVG) ---------------------------------------------------
@@ -543,13 +604,13 @@ def overdue_visitations(*, user: Any) -> QuerySet[Citizen]:
     )
 
 
-def revisitations_due(*, user: Any) -> QuerySet[Citizen]:
-    """Citizens who left early and whose slot still waits for a re-visitation."""
-    return (
-        citizen_list(user=user, show=["revisitation_from"])
-        .filter(revisitation_from__isnull=False)
-        .order_by("revisitation_from", "pk")
-    )
+def revisitations_due(*, user: Any, as_of: date | None = None) -> QuerySet[ExitForm]:
+    """The user's early exits whose place still waits for an accepted re-visitation, the
+    oldest first, with their place's figures and proposals (with_place_figures())."""
+    today = as_of or timezone.localdate()
+    return with_place_figures(
+        ExitForm.objects.for_user(user).places_open(today).select_related("citizen"), today
+    ).order_by("exit_date", "pk")
 
 
 def follow_ups_due(*, user: Any, as_of: date | None = None) -> list[dict]:

@@ -134,6 +134,36 @@ def cpr_reveal(*, citizen: Citizen, by: User, purpose: str = "") -> str:
 # --- Visitation ----------------------------------------------------------------------------
 
 
+def _refuse_revisitation_proposal(replaces_exit: ExitForm, proposed_on: date) -> None:
+    """A place waits for one proposal at a time and is filled by the first accepted one; a
+    rejection leaves it open for the next. The exit's row is locked, so two proposals or
+    decisions for one place wait for each other."""
+    ExitForm.objects.select_for_update().filter(pk=replaces_exit.pk).first()
+    proposals = Visitation.objects.filter(replaces_exit=replaces_exit)
+    if proposals.filter(status=VisitationStatus.ACCEPTED).exists():
+        raise ValidationError(
+            {
+                "replaces_exit": _(
+                    "Pladsen efter dette ophør er allerede besat af en godkendt genvisitation."
+                )
+            }
+        )
+    if proposals.filter(status=VisitationStatus.PROPOSED).exists():
+        raise ValidationError(
+            {
+                "replaces_exit": _(
+                    "Der er allerede foreslået en borger til pladsen efter dette ophør; "
+                    "forslaget afventer vurdering."
+                )
+            }
+        )
+    if proposed_on < replaces_exit.exit_date:
+        raise ValidationError(
+            {"proposed_on": _("En genvisitation kan ikke ligge før det ophør, den erstatter.")}
+        )
+
+
+@transaction.atomic
 def visitation_propose(
     *,
     citizen: Citizen,
@@ -172,6 +202,8 @@ def visitation_propose(
             ]
         },
     )
+    if replaces_exit is not None:
+        _refuse_revisitation_proposal(replaces_exit, proposed_on)
     return audit.save_and_record(
         obj=Visitation(citizen=citizen),
         by=by,
@@ -186,6 +218,7 @@ def visitation_propose(
     )
 
 
+@transaction.atomic
 def _review(
     visitation: Visitation,
     by: User | None,
@@ -196,6 +229,8 @@ def _review(
 ) -> Visitation:
     if visitation.status != VisitationStatus.PROPOSED:
         raise ValidationError(_("Visitationen er allerede vurderet."))
+    if status == VisitationStatus.ACCEPTED and visitation.replaces_exit_id:
+        _refuse_second_acceptance(visitation)
     today = timezone.localdate()
     if reviewed_on is not None and not visitation.proposed_on <= reviewed_on <= today:
         raise ValidationError(
@@ -219,6 +254,23 @@ def _review(
         },
         details={"status": status},
     )
+
+
+def _refuse_second_acceptance(visitation: Visitation) -> None:
+    """One place, one citizen: a re-visitation cannot be accepted once another for the same
+    exit was. The exit's row is locked, so two decisions at once are taken one after the
+    other and the second sees the first."""
+    ExitForm.objects.select_for_update().filter(pk=visitation.replaces_exit_id).first()
+    accepted = Visitation.objects.filter(
+        replaces_exit_id=visitation.replaces_exit_id, status=VisitationStatus.ACCEPTED
+    ).exclude(pk=visitation.pk)
+    if accepted.exists():
+        raise ValidationError(
+            _(
+                "Pladsen efter ophøret er allerede besat af en anden godkendt genvisitation. "
+                "Afvis forslaget, eller foreslå borgeren uden genvisitation."
+            )
+        )
 
 
 def visitation_accept(

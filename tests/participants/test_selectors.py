@@ -21,7 +21,7 @@ from tests.factories.participants import (
     VisitationFactory,
 )
 
-from .helpers import citizen_in
+from .helpers import citizen_in, freeze_today
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +98,7 @@ def test_the_revisitation_overview_shows_open_slots_and_overdue_exits(personas):
     overdue = ExitFormFactory(citizen=leaver, exit_date=today - timedelta(days=29), early=True)
     with CaptureQueriesContext(connection) as ctx:
         rows = track_selectors.revisitation_overview(user=personas.caseworker)
-    assert len(ctx.captured_queries) == 3
+    assert len(ctx.captured_queries) == 4
     (row,) = rows
     assert (row.slots, row.active, row.open_slots) == (12, 3, 9)
     assert row.overdue_exits == [overdue]
@@ -123,7 +123,7 @@ def test_the_revisitation_overview_shows_each_slots_most_urgent_exits_in_constan
     early_exits(5, 40)  # older, so more urgent: past their four weeks
     with CaptureQueriesContext(connection) as many:
         rows = track_selectors.revisitation_overview(user=personas.controller, per_slot=3)
-    assert len(many.captured_queries) == len(few.captured_queries) == 3
+    assert len(many.captured_queries) == len(few.captured_queries) == 4
     (own,) = [r for r in rows if r.membership.municipality_id == personas.own.municipality.pk]
     assert (own.waiting, own.overdue, len(own.waiting_exits), own.more) == (7, 5, 3, 4)
     assert [e.exit_date for e in own.waiting_exits] == [
@@ -133,6 +133,70 @@ def test_the_revisitation_overview_shows_each_slots_most_urgent_exits_in_constan
         user=personas.controller, municipality_id=personas.own.municipality.pk, per_slot=None
     )
     assert (len(alone.waiting_exits), alone.more) == (7, 0)
+
+
+def test_an_open_place_shows_its_clock_and_each_proposals_search_and_decision_time(
+    personas, monkeypatch
+):
+    freeze_today(monkeypatch, date(2026, 11, 30))
+    leaver = citizen_in(personas.own, personas.cluster, phase1_start=date(2026, 3, 2))
+    early = ExitFormFactory(citizen=leaver, exit_date=date(2026, 10, 1), early=True)
+    rejected = track_services.visitation_propose(
+        citizen=CitizenFactory(municipality=personas.own.municipality, phase1_start=None),
+        by=personas.caseworker,
+        proposed_on=date(2026, 10, 11),
+        replaces_exit=early,
+    )
+    track_services.visitation_reject(
+        visitation=rejected, by=personas.actor, reason="Ingen plads", reviewed_on=date(2026, 10, 14)
+    )
+    waiting = track_services.visitation_propose(
+        citizen=CitizenFactory(municipality=personas.own.municipality, phase1_start=None),
+        by=personas.caseworker,
+        proposed_on=date(2026, 11, 20),
+        replaces_exit=early,
+    )
+
+    with CaptureQueriesContext(connection) as ctx:
+        (place,) = track_selectors.revisitations_due(user=personas.caseworker)
+        figures = [(v.pk, v.search_days, v.decision_days) for v in place.proposals]
+    assert len(ctx.captured_queries) == 2
+    assert place == early
+    assert (place.days_open, place.revisitation_deadline) == (60, date(2026, 10, 29))
+    assert place.place_overdue and place.proposal_pending
+    # Search time: exit → proposal; decision time: proposal → decision, or waited so far.
+    assert figures == [(rejected.pk, 10, 3), (waiting.pk, 50, 10)]
+    left = track_selectors.citizen_list(
+        user=personas.caseworker, show=["revisitation_from", "revisitation_overdue"]
+    ).get(pk=leaver.pk)
+    assert left.revisitation_from == date(2026, 10, 1) and left.revisitation_overdue
+
+    track_services.visitation_accept(visitation=waiting, by=personas.actor)
+    assert not track_selectors.revisitations_due(user=personas.caseworker).exists()
+    (row,) = track_selectors.revisitation_overview(user=personas.caseworker)
+    assert (row.waiting, row.overdue, row.waiting_exits) == (0, 0, [])
+    left = track_selectors.citizen_list(
+        user=personas.caseworker, show=["revisitation_from", "revisitation_overdue"]
+    ).get(pk=leaver.pk)
+    assert left.revisitation_from is None and not left.revisitation_overdue
+
+
+def test_the_revisitation_overview_counts_a_place_with_only_rejected_proposals_as_open(personas):
+    today = timezone.localdate()
+    leaver = citizen_in(personas.own, personas.cluster, phase1_start=today - timedelta(days=90))
+    early = ExitFormFactory(citizen=leaver, exit_date=today - timedelta(days=30), early=True)
+    VisitationFactory(
+        citizen=CitizenFactory(municipality=personas.own.municipality, phase1_start=None),
+        status="rejected",
+        rejection_reason="Passer ikke",
+        proposed_on=today - timedelta(days=20),
+        replaces_exit=early,
+    )
+    (row,) = track_selectors.revisitation_overview(user=personas.caseworker)
+    assert row.waiting_exits == [early] and row.overdue_exits == [early]
+    (proposal,) = row.waiting_exits[0].proposals
+    assert (proposal.search_days, proposal.rejection_reason) == (10, "Passer ikke")
+    assert not row.waiting_exits[0].proposal_pending
 
 
 def test_the_timeline_holds_every_event_and_hides_sensitive_notes_from_the_lead(personas):

@@ -7,10 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from participants.models import Citizen, Visitation, VisitationStatus
+from participants.track import services
 from siv.models import AuditAction, AuditEntry
 from tests.factories.participants import ExitFormFactory, VisitationFactory
 
-from .helpers import citizen_in
+from .helpers import citizen_in, freeze_today
 
 PROPOSE = reverse("participants:visitation_propose")
 LIST = reverse("participants:visitation_list")
@@ -101,9 +102,38 @@ class TestPropose:
         assert f'<option value="{early.pk}" selected>' in form
         response = client.post(PROPOSE, proposal_data(personas, replaces_exit=early.pk))
         assert response.status_code == 302
-        assert Visitation.objects.get(replaces_exit=early).citizen.first_name == "Sara"
+        proposal = Visitation.objects.get(replaces_exit=early)
+        assert proposal.citizen.first_name == "Sara"
+
+        # Proposed is not filled: the place stays on the overview, awaiting the decision,
+        # and is not offered for a second proposal meanwhile.
         overview = client.get(reverse("participants:revisitation_overview")).content.decode()
+        assert "01.10.2026" in overview and "Afventer vurdering" in overview
         assert f"?ophoer={early.pk}" not in overview
+        form = client.get(PROPOSE).content.decode()
+        assert f'<option value="{early.pk}"' not in form
+
+        # Rejected: the place is offered again.
+        services.visitation_reject(visitation=proposal, by=personas.actor, reason="Passer ikke")
+        overview = client.get(reverse("participants:revisitation_overview")).content.decode()
+        assert f"?ophoer={early.pk}" in overview and "Passer ikke" in overview
+        assert f'<option value="{early.pk}"' in client.get(PROPOSE).content.decode()
+        second = proposal_data(personas, cpr="020290-1234", first_name="Mads")
+        response = client.post(PROPOSE, {**second, "replaces_exit": early.pk})
+        assert response.status_code == 302
+
+        # Accepted: the place is filled.
+        services.visitation_accept(
+            visitation=Visitation.objects.get(citizen__first_name="Mads"), by=personas.actor
+        )
+        overview = client.get(reverse("participants:revisitation_overview")).content.decode()
+        assert "01.10.2026" not in overview
+        assert f'<option value="{early.pk}"' not in client.get(PROPOSE).content.decode()
+        response = client.post(
+            PROPOSE, proposal_data(personas, cpr="030390-1234", replaces_exit=early.pk)
+        )
+        assert response.status_code == 200
+        assert early.revisitations.count() == 2
 
 
 @pytest.mark.django_db
@@ -242,3 +272,80 @@ def test_revisitation_overview_of_a_foreign_or_unknown_municipality_is_not_found
     assert client.get(url, {"kommune": personas.foreign.municipality.pk}).status_code == 404
     assert client.get(url, {"kommune": "abc"}).status_code == 404
     assert client.get(url, {"kommune": personas.own.municipality.pk}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_revisitation_overview_shows_search_and_decision_times_of_each_proposal(
+    client, personas, monkeypatch, django_assert_max_num_queries
+):
+    freeze_today(monkeypatch, date(2026, 11, 30))
+    left = citizen_in(personas.own, personas.cluster, first_name="Tidlig")
+    early = ExitFormFactory(citizen=left, exit_date=date(2026, 10, 1), early=True)
+    rejected = VisitationFactory(
+        citizen=citizen_in(personas.own, personas.cluster, phase1_start=None),
+        status=VisitationStatus.PROPOSED,
+        proposed_on=date(2026, 10, 11),
+        replaces_exit=early,
+    )
+    services.visitation_reject(
+        visitation=rejected,
+        by=personas.actor,
+        reason="Ingen plads i køkkenet",
+        reviewed_on=date(2026, 10, 14),
+    )
+    VisitationFactory(
+        citizen=citizen_in(personas.own, personas.cluster, phase1_start=None),
+        status=VisitationStatus.PROPOSED,
+        proposed_on=date(2026, 11, 20),
+        replaces_exit=early,
+    )
+    client.force_login(personas.caseworker)
+    url = reverse("participants:revisitation_overview")
+    client.get(url)  # the session and the menu's lookups, cached
+    with django_assert_max_num_queries(20) as few:
+        html = client.get(url).content.decode()
+    assert "Tidlig" in html and "01.10.2026" in html
+    assert '<td class="num">60</td>' in html  # days since the exit
+    assert "29.10.2026" in html and "Overskredet" in html
+    assert "Foreslået 11.10.2026 · søgetid 10 dage" in html
+    assert "efter 3 dage: Ingen plads i køkkenet" in html
+    assert "Foreslået 20.11.2026 · søgetid 50 dage" in html
+    assert "Afventer vurdering" in html and "ventet 10 dage" in html
+    assert f"?ophoer={early.pk}" not in html  # one proposal at a time
+
+    # More places and proposals: the same number of queries.
+    for n in range(3):
+        other = citizen_in(personas.own, personas.cluster)
+        exit_form = ExitFormFactory(citizen=other, exit_date=date(2026, 11, 1 + n), early=True)
+        VisitationFactory(
+            citizen=citizen_in(personas.own, personas.cluster, phase1_start=None),
+            status=VisitationStatus.REJECTED,
+            rejection_reason="Nej",
+            proposed_on=date(2026, 11, 10),
+            replaces_exit=exit_form,
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = client.get(url).content.decode()
+    assert html.count("søgetid") == 5
+
+
+@pytest.mark.django_db
+def test_the_citizen_page_shows_the_revisitation_deadline_until_the_place_is_filled(
+    client, personas, monkeypatch
+):
+    freeze_today(monkeypatch, date(2026, 11, 30))
+    left = citizen_in(personas.own, personas.cluster)
+    early = ExitFormFactory(citizen=left, exit_date=date(2026, 11, 10), early=True)
+    proposal = VisitationFactory(
+        citizen=citizen_in(personas.own, personas.cluster, phase1_start=None),
+        status=VisitationStatus.PROPOSED,
+        proposed_on=date(2026, 11, 20),
+        replaces_exit=early,
+    )
+    client.force_login(personas.caseworker)
+    page = reverse("participants:citizen_detail", args=[left.pk])
+    html = client.get(page).content.decode()
+    assert "Frist for genvisitation" in html and "08.12.2026" in html
+    services.visitation_accept(visitation=proposal, by=personas.actor)
+    html = client.get(page).content.decode()
+    assert "Frist for genvisitation" not in html and "08.12.2026" not in html
