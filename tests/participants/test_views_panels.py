@@ -85,7 +85,7 @@ def test_caseworker_start_page_shows_each_open_place_with_its_proposals(
     assert "ophør 02.11.2026 (28 dage siden) · frist 30.11.2026" in html
     assert "Overskredet" not in html  # the deadline day itself is still in time
     assert "Foreslået 09.11.2026 · søgetid 7 dage" in html
-    assert "efter 7 dage: Ikke realistisk" in html
+    assert "vurderingstid 7 dage: Ikke realistisk" in html
     assert "Foreslået 25.11.2026 · søgetid 23 dage" in html and "ventet 5 dage" in html
 
     freeze_today(monkeypatch, date(2026, 12, 1))

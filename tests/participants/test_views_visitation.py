@@ -198,6 +198,23 @@ class TestReview:
         assert response.status_code == 200
         assert "allerede vurderet" in response.content.decode()
 
+    def test_accepting_a_second_revisitation_for_a_filled_place_is_a_form_error(
+        self, client, personas
+    ):
+        left = citizen_in(personas.own, personas.cluster)
+        early = ExitFormFactory(citizen=left, exit_date=date(2026, 10, 1), early=True)
+        first, second = (self._proposal(personas) for _ in range(2))
+        Visitation.objects.filter(pk__in=[first.pk, second.pk]).update(replaces_exit=early)
+        client.force_login(personas.actor)
+        for proposal in (first, second):
+            url = reverse("participants:visitation_review", args=[proposal.pk])
+            response = client.post(url, {"decision": "accept"})
+        assert response.status_code == 200
+        assert "allerede besat af en anden godkendt genvisitation" in response.content.decode()
+        second.refresh_from_db()
+        assert second.status == VisitationStatus.PROPOSED
+        assert early.revisitations.get(status=VisitationStatus.ACCEPTED) == first
+
     def test_match_meeting_is_recorded(self, client, personas):
         visitation = self._proposal(personas)
         client.force_login(personas.caseworker)
@@ -308,7 +325,7 @@ def test_revisitation_overview_shows_search_and_decision_times_of_each_proposal(
     assert '<td class="num">60</td>' in html  # days since the exit
     assert "29.10.2026" in html and "Overskredet" in html
     assert "Foreslået 11.10.2026 · søgetid 10 dage" in html
-    assert "efter 3 dage: Ingen plads i køkkenet" in html
+    assert "vurderingstid 3 dage: Ingen plads i køkkenet" in html
     assert "Foreslået 20.11.2026 · søgetid 50 dage" in html
     assert "Afventer vurdering" in html and "ventet 10 dage" in html
     assert f"?ophoer={early.pk}" not in html  # one proposal at a time
