@@ -35,8 +35,12 @@ class ClusterForm(forms.ModelForm):
 class MembershipForm(forms.ModelForm):
     class Meta:
         model = ClusterMembership
-        fields = ["municipality", "slots", "declaration_signed"]
-        labels = {"municipality": _("Kommune")}
+        fields = ["municipality", "slots", "places_per_slot", "declaration_signed"]
+        labels = {
+            "municipality": _("Kommune"),
+            "slots": _("Pladser (virksomheder)"),
+            "places_per_slot": _("Borgerpladser pr. plads"),
+        }
         widgets = {"declaration_signed": DATE_INPUT}
 
     def __init__(self, *args, cluster: Cluster, **kwargs):

@@ -71,14 +71,34 @@ class Cluster(models.Model):
         return _("Klynge %(number)s (%(year)s)") % {"number": self.number, "year": self.start_year}
 
 
+# The planned number of citizen places each accelerator company slot carries.
+PLACES_PER_SLOT = 8
+
+
 class ClusterMembership(models.Model):
-    """A municipality's place in a cluster, with its number of slots (pladser)."""
+    """A municipality's place in a cluster: its accelerator company slots (pladser), and the
+    citizen places (borgerpladser) each slot carries.
+
+    Company enrolment counts slots (two very small companies may share one); the citizen
+    screens' open places count places: slots × places per slot − citizens in the track.
+    """
 
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="memberships")
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="memberships"
     )
-    slots = models.PositiveSmallIntegerField(_("pladser"), default=0)
+    slots = models.PositiveSmallIntegerField(
+        _("pladser (virksomheder)"),
+        default=0,
+        help_text=_("Acceleratorpladser til virksomheder; to meget små virksomheder kan dele én."),
+    )
+    places_per_slot = models.PositiveSmallIntegerField(
+        _("borgerpladser pr. plads"),
+        default=PLACES_PER_SLOT,
+        db_default=PLACES_PER_SLOT,
+        validators=[MinValueValidator(1, _("Der skal være mindst én borgerplads pr. plads."))],
+        help_text=_("Hvor mange borgere hver virksomhedsplads giver plads til (planlagt: 8)."),
+    )
     declaration_signed = models.DateField(
         _("partnerskabserklæring underskrevet"), null=True, blank=True
     )
@@ -92,11 +112,19 @@ class ClusterMembership(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["cluster", "municipality"], name="uniq_cluster_municipality"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(places_per_slot__gte=1), name="membership_places_per_slot_positive"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.municipality} – {self.cluster}"
+
+    @property
+    def places(self) -> int:
+        """Citizen places: slots × places per slot."""
+        return self.slots * self.places_per_slot
 
 
 class OrganisationKind(models.TextChoices):

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from .models import (
@@ -50,6 +50,7 @@ def cluster_list(*, user) -> QuerySet[Cluster]:
         .annotate(
             municipality_count=Count("memberships", distinct=True),
             slot_total=Sum("memberships__slots"),
+            place_total=Sum(F("memberships__slots") * F("memberships__places_per_slot")),
         )
         .order_by("number")
     )

@@ -17,6 +17,7 @@ from siv import audit
 from siv.models import AuditAction
 
 from .models import (
+    PLACES_PER_SLOT,
     Cluster,
     ClusterMembership,
     CollaborationEvaluation,
@@ -49,14 +50,17 @@ def membership_save(
     municipality: Municipality,
     slots: int,
     declaration_signed: date | None,
+    places_per_slot: int = PLACES_PER_SLOT,
     membership: ClusterMembership | None = None,
 ) -> ClusterMembership:
+    """A municipality's company slots in a cluster and the citizen places each carries."""
     return audit.save_and_record(
         obj=membership or ClusterMembership(cluster=cluster),
         by=by,
         changes={
             "municipality": municipality,
             "slots": slots,
+            "places_per_slot": places_per_slot,
             "declaration_signed": declaration_signed,
         },
     )

@@ -32,7 +32,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber, TruncDate
+from django.db.models.functions import Coalesce, Greatest, RowNumber, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -234,21 +234,51 @@ def citizen_timeline(
     return sorted(events, key=lambda e: e.day, reverse=True)
 
 
+def with_citizen_places(
+    memberships: QuerySet[ClusterMembership], *, as_of: date
+) -> QuerySet[ClusterMembership]:
+    """Annotate each membership's citizen places, as of a day, in the same query.
+
+    A membership's slots are accelerator company slots; each carries `places_per_slot`
+    citizen places. `citizen_places` = slots × places per slot; `active_citizens` = the
+    citizens of the membership's municipality and cluster in the track (an accepted
+    visitation by the day, and no exit in force); `open_places` = citizen places − active
+    citizens, never below 0.
+    """
+    in_track = (
+        Citizen.objects.filter(
+            municipality_id=OuterRef("municipality_id"), cluster_id=OuterRef("cluster_id")
+        )
+        .visited(end=as_of)
+        .left_as_of(as_of, left=False)
+        .order_by()
+        .values("municipality_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return memberships.annotate(
+        citizen_places=ExpressionWrapper(
+            F("slots") * F("places_per_slot"), output_field=IntegerField()
+        ),
+        active_citizens=Coalesce(Subquery(in_track, output_field=IntegerField()), Value(0)),
+        open_places=Greatest(F("citizen_places") - F("active_citizens"), Value(0)),
+    )
+
+
 @dataclass
 class SlotRow:
     membership: ClusterMembership
+    # Company slots, and the citizen places they carry (slots × places per slot).
     slots: int
+    places: int
     active: int
+    open_places: int
     # The early exits awaiting a re-visitation: the most urgent first, at most the page's
     # number of them (`waiting` and `overdue` count them all).
     waiting_exits: list[ExitForm]
     waiting: int
     overdue: int
     today: date
-
-    @property
-    def open_slots(self) -> int:
-        return max(0, self.slots - self.active)
 
     @property
     def overdue_exits(self) -> list[ExitForm]:
@@ -326,27 +356,22 @@ def revisitation_overview(
 
     Each exit shown carries its place's figures and proposals (with_place_figures()).
 
-    Four queries, whatever the number of citizens and exits: the memberships, the active
-    citizens per slot, the exits shown with their slots' numbers of waiting and overdue,
-    and the proposals made for them.
+    Three queries, whatever the number of citizens and exits: the memberships with their
+    citizen places taken and open, the exits shown with their slots' numbers of waiting and
+    overdue, and the proposals made for them.
     """
     today = as_of or timezone.localdate()
     memberships = _memberships_for(user)
     if municipality_id is not None:
         memberships = memberships.filter(municipality_id=municipality_id)
-    memberships = list(memberships.order_by("municipality__name", "cluster__number"))
+    memberships = list(
+        with_citizen_places(memberships, as_of=today).order_by(
+            "municipality__name", "cluster__number"
+        )
+    )
     municipalities = {m.municipality_id for m in memberships}
     if len(municipalities) <= 1:
         per_slot = None  # one municipality's own list: every exit, as its caseworkers need
-    slot = ("municipality_id", "cluster_id")
-    active = {
-        (row["municipality_id"], row["cluster_id"]): row["n"]
-        for row in Citizen.objects.filter(municipality__in=municipalities)
-        .visited(end=today)
-        .left_as_of(today, left=False)
-        .values(*slot)
-        .annotate(n=Count("pk"))
-    }
     # The waiting exits, each with its slot's numbers of waiting and overdue exits, and its
     # place in the slot (the oldest first); over several municipalities only the first few.
     in_slot = [F("citizen__municipality_id"), F("citizen__cluster_id")]
@@ -381,7 +406,9 @@ def revisitation_overview(
             SlotRow(
                 membership=m,
                 slots=m.slots,
-                active=active.get(key, 0),
+                places=m.citizen_places,
+                active=m.active_citizens,
+                open_places=m.open_places,
                 waiting_exits=exits,
                 waiting=exits[0].slot_waiting if exits else 0,
                 overdue=exits[0].slot_overdue if exits else 0,

@@ -245,9 +245,10 @@ def test_revisitation_overview_shows_open_slots_and_overdue_deadlines(client, pe
     client.force_login(personas.caseworker)
     html = client.get(reverse("participants:revisitation_overview")).content.decode()
     assert "Køge" in html and "Næstved" not in html
-    assert "12 pladser" in html
+    assert "12 virksomhedspladser" in html
+    assert "96 borgerpladser" in html
     assert "1 aktive" in html
-    assert "11 ledige" in html
+    assert "95 ledige borgerpladser" in html
     assert "Tidlig" in html
     assert "Overskredet" in html
 

@@ -21,15 +21,20 @@ def test_the_controller_creates_a_cluster_and_adds_a_municipality_with_slots(cli
         {
             "municipality": municipality("Roskilde").pk,
             "slots": 14,
+            "places_per_slot": 6,
             "declaration_signed": "2020-11-01",
         },
     )
     page = client.get(reverse("partnerships:cluster_detail", args=[cluster.pk])).content.decode()
-    assert "Roskilde" in page and "14" in page and "01.11.2020" in page
+    assert "Roskilde" in page and "01.11.2020" in page
+    membership = cluster.memberships.get()
+    assert (membership.slots, membership.places_per_slot, membership.places) == (14, 6, 84)
+    assert '<td class="num">84</td>' in page
     created = AuditEntry.objects.filter(action=AuditAction.CREATE).order_by("at", "id")
     assert [entry.details["fields"] for entry in created][-1] == [
         "declaration_signed",
         "municipality",
+        "places_per_slot",
         "slots",
     ]
 
@@ -40,7 +45,12 @@ def test_changing_slots_logs_only_the_changed_field(client, personas):
     client.force_login(personas.admin)
     client.post(
         reverse("partnerships:membership_edit", args=[personas.cluster.pk, membership.pk]),
-        {"municipality": membership.municipality_id, "slots": 20, "declaration_signed": ""},
+        {
+            "municipality": membership.municipality_id,
+            "slots": 20,
+            "places_per_slot": membership.places_per_slot,
+            "declaration_signed": "",
+        },
     )
     membership.refresh_from_db()
     assert membership.slots == 20
@@ -56,7 +66,12 @@ def test_a_municipality_cannot_be_in_a_cluster_twice(client, personas):
     client.force_login(personas.controller)
     response = client.post(
         reverse("partnerships:membership_create", args=[personas.cluster.pk]),
-        {"municipality": personas.own.municipality.pk, "slots": 3, "declaration_signed": ""},
+        {
+            "municipality": personas.own.municipality.pk,
+            "slots": 3,
+            "places_per_slot": 8,
+            "declaration_signed": "",
+        },
     )
     assert response.status_code == 200
     assert "Kommunen er allerede med i klyngen." in response.content.decode()

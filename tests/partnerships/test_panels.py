@@ -25,7 +25,7 @@ def test_municipal_staff_see_their_partnership_and_slots(client, personas, partn
     client.force_login(personas.own[role])
     page = client.get(reverse("home")).content.decode()
     assert "Min kommunes partnerskab" in page
-    assert "Køge i Klynge 1 (2019): 12 pladser" in page
+    assert "Køge i Klynge 1 (2019): 12 pladser (virksomheder), 96 borgerpladser" in page
     assert "Vækstpartnerskab Køge" in page and "01.03.2019" in page
 
 
