@@ -1,4 +1,5 @@
-"""Demo data: 2 clusters, 6 municipalities in 2 regions, organisations and one user per role."""
+"""Demo data: the programme's 2 clusters and 12 municipalities with their slots,
+organisations and one user per role."""
 
 from datetime import date, timedelta
 
@@ -7,6 +8,7 @@ from django.utils import timezone
 from demo.context import DemoContext
 from partnerships.models import (
     EVALUATION_QUESTIONS,
+    PLACES_PER_SLOT,
     Answer,
     Cluster,
     ClusterMembership,
@@ -24,13 +26,28 @@ from siv.roles import Role
 
 DEMO_PASSWORD = "siv-demo-2026"
 
+# The programme's memberships: per cluster (start year), each municipality's accelerator
+# company slots; every slot carries PLACES_PER_SLOT citizen places.
 CLUSTERS = {
-    1: (2019, ["Køge", "Stevns", "Næstved"]),
-    2: (2020, ["Silkeborg", "Holstebro", "Ikast-Brande"]),
+    1: (
+        2019,
+        {"Aalborg": 2, "Kolding": 1, "Gentofte": 2, "Køge": 1, "Stevns": 2, "Odsherred": 2},
+    ),
+    2: (
+        2020,
+        {
+            "Ikast-Brande": 1,
+            "Holstebro": 1,
+            "Silkeborg": 2,
+            "Frederiksberg": 2,
+            "Gribskov": 1,
+            "Holbæk": 1,
+        },
+    ),
 }
 ACTORS = {
     "Stevns Beskæftigelse": "Stevns",
-    "Næstved Jobværksted": "Næstved",
+    "Odsherred Jobværksted": "Odsherred",
     "Jobværkstedet Silkeborg": "Silkeborg",
 }
 COMPANIES = {
@@ -78,11 +95,15 @@ def seed(context: DemoContext) -> None:
     for number, (year, names) in CLUSTERS.items():
         cluster, _ = Cluster.objects.get_or_create(number=number, defaults={"start_year": year})
         clusters[number] = cluster
-        for name in names:
+        for name, slots in names.items():
             ClusterMembership.objects.get_or_create(
                 cluster=cluster,
                 municipality=munis[name],
-                defaults={"slots": 16, "declaration_signed": date(year - 1, 11, 1)},
+                defaults={
+                    "slots": slots,
+                    "places_per_slot": PLACES_PER_SLOT,
+                    "declaration_signed": date(year - 1, 11, 1),
+                },
             )
     fund = _org(OrganisationKind.FUND, "Den Sociale Kapitalfond")
     jobcentres = {
@@ -119,7 +140,7 @@ def seed(context: DemoContext) -> None:
         partnerships[name].partners.add(sjaelland_actor, companies["Grøn Vask ApS"])
         partnerships[name].single_point_of_contact = sjaelland_actor
         partnerships[name].save()
-    partnerships["Næstved"].partners.add(actors["Næstved Jobværksted"])
+    partnerships["Odsherred"].partners.add(actors["Odsherred Jobværksted"])
     for name in ("Silkeborg", "Holstebro", "Ikast-Brande"):
         partnerships[name].partners.add(actors["Jobværkstedet Silkeborg"])
     partnerships["Silkeborg"].partners.add(companies["Café Åen ApS"])
@@ -135,7 +156,7 @@ def seed(context: DemoContext) -> None:
             "attendees": "Den Sociale Kapitalfond\nJobcenter Køge\nJobcenter Stevns",
         },
     )
-    meeting.attending_municipalities.set([munis["Køge"], munis["Stevns"], munis["Næstved"]])
+    meeting.attending_municipalities.set([munis["Køge"], munis["Stevns"], munis["Odsherred"]])
     upcoming, _ = SteeringGroupMeeting.objects.get_or_create(
         place="Silkeborg Rådhus",
         defaults={"date": timezone.localdate() + timedelta(days=30)},

@@ -15,7 +15,7 @@ STEPS = (partnerships.seed, accelerator.seed, participants.seed, pbr.seed, repor
 
 
 class Command(BaseCommand):
-    help = "Seed a small demo programme (2 clusters, 6 municipalities, one user per role)."
+    help = "Seed a small demo programme (2 clusters, 12 municipalities, one user per role)."
 
     def add_arguments(self, parser):
         parser.add_argument(
