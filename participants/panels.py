@@ -56,6 +56,7 @@ def caseworker_panel(request) -> dict:
         "overdue": list(overdue[:PANEL_ROWS]),
         "overdue_count": overdue.count(),
         "revisitations": revisitations,
+        "citizen_places": track_selectors.own_citizen_places(user=user),
         "follow_ups": track_selectors.follow_ups_due(user=user)[:PANEL_ROWS],
         "visibility": track_selectors.visibility_for(user),
     }

@@ -265,6 +265,22 @@ def with_citizen_places(
     )
 
 
+def own_citizen_places(*, user: Any, as_of: date | None = None) -> list[ClusterMembership]:
+    """The memberships of the user's own municipality with their citizen places taken and
+    open (one query), for a caseworker choosing whom to propose; none for a user without a
+    municipality."""
+    if not user.municipality_id:
+        return []
+    memberships = ClusterMembership.objects.filter(
+        municipality_id=user.municipality_id
+    ).select_related("cluster", "municipality")
+    return list(
+        with_citizen_places(memberships, as_of=as_of or timezone.localdate()).order_by(
+            "cluster__number"
+        )
+    )
+
+
 @dataclass
 class SlotRow:
     membership: ClusterMembership

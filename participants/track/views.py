@@ -225,7 +225,11 @@ def visitation_propose(request):
         else:
             messages.success(request, _("Visitationen er sendt til beskæftigelsesaktøren."))
             return redirect(citizen_url(visitation.citizen))
-    return render(request, "participants/visitation_propose.html", {"form": form})
+    return render(
+        request,
+        "participants/visitation_propose.html",
+        {"form": form, "citizen_places": selectors.own_citizen_places(user=request.user)},
+    )
 
 
 def _visitation(request, pk: int) -> Visitation:

@@ -140,3 +140,27 @@ def test_the_caseworker_sees_one_open_citizen_place_in_the_singular(client, pers
     assert "1 virksomhedsplads<" in html
     assert "8 borgerpladser" in html
     assert "1 ledig borgerplads<" in html
+
+
+@pytest.mark.parametrize(
+    "url", [reverse("participants:visitation_propose"), reverse("home")], ids=["propose", "home"]
+)
+def test_the_caseworker_sees_the_open_citizen_places_when_proposing_in_constant_queries(
+    client, personas, koege, url
+):
+    _in_track(personas, 3)
+    _not_in_track(personas)
+    _enrol_companies(personas, 2)  # every company slot taken: citizen places stay open
+    client.force_login(personas.caseworker)
+    client.get(url)  # warm caches (content types, sessions)
+    with CaptureQueriesContext(connection) as few:
+        html = client.get(url).content.decode()
+    assert "Køge i Klynge 1 (2019): 13 ledige borgerpladser af 16" in html
+
+    _in_track(personas, 5)
+    _not_in_track(personas)
+    with CaptureQueriesContext(connection) as many:
+        html = client.get(url).content.decode()
+    assert "Køge i Klynge 1 (2019): 8 ledige borgerpladser af 16" in html
+    assert "Næstved i Klynge" not in html  # only the caseworker's own municipality
+    assert len(many) == len(few), [q["sql"] for q in many]
