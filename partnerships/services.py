@@ -17,7 +17,6 @@ from siv import audit
 from siv.models import AuditAction
 
 from .models import (
-    PLACES_PER_SLOT,
     Cluster,
     ClusterMembership,
     CollaborationEvaluation,
@@ -50,19 +49,20 @@ def membership_save(
     municipality: Municipality,
     slots: int,
     declaration_signed: date | None,
-    places_per_slot: int = PLACES_PER_SLOT,
+    places_per_slot: int | None = None,
     membership: ClusterMembership | None = None,
 ) -> ClusterMembership:
-    """A municipality's company slots in a cluster and the citizen places each carries."""
+    """A municipality's company slots in a cluster and the citizen places each carries
+    (left as they are when not given; a new membership has the planned 8)."""
+    changes = {
+        "municipality": municipality,
+        "slots": slots,
+        "declaration_signed": declaration_signed,
+    }
+    if places_per_slot is not None:
+        changes["places_per_slot"] = places_per_slot
     return audit.save_and_record(
-        obj=membership or ClusterMembership(cluster=cluster),
-        by=by,
-        changes={
-            "municipality": municipality,
-            "slots": slots,
-            "places_per_slot": places_per_slot,
-            "declaration_signed": declaration_signed,
-        },
+        obj=membership or ClusterMembership(cluster=cluster), by=by, changes=changes
     )
 
 

@@ -1,10 +1,12 @@
 """A membership's company slots each carry citizen places (default 8), edited beside them."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from partnerships import services
 from partnerships.models import ClusterMembership
 from tests.factories.partnerships import ClusterMembershipFactory, municipality
 
@@ -104,3 +106,32 @@ def test_the_cluster_page_costs_the_same_queries_for_more_municipalities(client,
         html = client.get(url).content.decode()
     assert "Faxe" in html and '<td class="num">14</td>' in html
     assert len(many) == len(few), [q["sql"] for q in many]
+
+
+def test_the_service_refuses_zero_places_and_keeps_them_when_not_given(personas):
+    membership = _membership(personas)
+    membership.places_per_slot = 6
+    membership.save()
+    with pytest.raises(ValidationError) as refused:
+        services.membership_save(
+            by=personas.controller,
+            cluster=personas.cluster,
+            municipality=membership.municipality,
+            slots=2,
+            declaration_signed=None,
+            places_per_slot=0,
+            membership=_membership(personas),
+        )
+    assert refused.value.message_dict == {
+        "places_per_slot": ["Der skal være mindst én borgerplads pr. plads."]
+    }
+    services.membership_save(
+        by=personas.controller,
+        cluster=personas.cluster,
+        municipality=membership.municipality,
+        slots=3,
+        declaration_signed=None,
+        membership=_membership(personas),
+    )
+    membership.refresh_from_db()
+    assert (membership.slots, membership.places_per_slot, membership.places) == (3, 6, 18)
