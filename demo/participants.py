@@ -12,6 +12,7 @@ from django.utils import timezone
 from demo.context import DemoContext
 from participants.hours import services as hours_services
 from participants.models import (
+    EMPLOYED_STATUSES,
     Citizen,
     ExitStatus,
     FollowUpKind,
@@ -227,6 +228,14 @@ def _seed_citizen(index: int, row: tuple, context: DemoContext, today: date) -> 
         )
     if "exit" in plan:
         days, status, reason, early = plan["exit"]
+        employer = {}
+        if status in EMPLOYED_STATUSES:
+            # Hired by the partner company in Køge, by another local employer elsewhere.
+            employer = (
+                {"employer_company": context.companies[COMPANY_FOR[muni_name]]}
+                if muni_name == "Køge"
+                else {"employer_name": "Lokalt Byggemarked A/S"}
+            )
         exit_form = track_services.exit_register(
             citizen=citizen,
             by=by,
@@ -234,6 +243,7 @@ def _seed_citizen(index: int, row: tuple, context: DemoContext, today: date) -> 
             status=status,
             not_available_reason=reason,
             early=early,
+            **employer,
         )
         if plan.get("followup"):
             kind = plan["followup"]

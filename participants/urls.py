@@ -47,9 +47,7 @@ urlpatterns = [
         {"kind": "course"},
         name="course_add",
     ),
-    path(
-        "deltagere/<int:pk>/slutskema/", track_views.track_form, {"kind": "exit"}, name="exit_add"
-    ),
+    path("deltagere/<int:pk>/slutskema/", track_views.exit_add, name="exit_add"),
     path(
         "deltagere/<int:pk>/opfoelgning/",
         track_views.track_form,

@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from accelerator.models import Camp, Company
+from accelerator.models import Camp, Company, CompanyRole
 from participants.models import (
     Citizen,
     ExitForm,
@@ -118,7 +118,16 @@ class ExitFormSerializer(serializers.ModelSerializer):
     class Meta:
         model = ExitForm
         # The free-text note stays on the screens: it may hold personal details.
-        fields = ["id", "citizen", "exit_date", "status", "not_available_reason", "early"]
+        fields = [
+            "id",
+            "citizen",
+            "exit_date",
+            "status",
+            "not_available_reason",
+            "employer_company",
+            "employer_name",
+            "early",
+        ]
         read_only_fields = fields
 
 
@@ -233,4 +242,25 @@ class ExitCreateSerializer(_ScopedWriteSerializer):
     not_available_reason = serializers.ChoiceField(
         choices=NotAvailableReason.choices, required=False, allow_blank=True
     )
+    employer_company = serializers.PrimaryKeyRelatedField(
+        queryset=Company.objects.none(),
+        required=False,
+        allow_null=True,
+        help_text=_("Ved beskæftigelse: partnervirksomheden (en acceleratorvirksomhed)."),
+    )
+    employer_name = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text=_("Ved beskæftigelse hos en anden arbejdsgiver: dens navn."),
+    )
     early = serializers.BooleanField(required=False, default=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.context.get("request") is not None:
+            # Any of the programme's partner companies: the employer need not be one the
+            # user works with.
+            self.fields["employer_company"].queryset = Company.objects.filter(
+                role=CompanyRole.ACCELERATOR
+            )

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accelerator.models import Company, CompanyRole, CompanyStatus
 from participants import cpr as cpr_lib
 from partnerships.models import Cluster, GrowthPartnership, Organisation, OrganisationKind, User
 from siv.forms import VersionedForm
@@ -317,8 +318,31 @@ class CourseForm(forms.ModelForm):
 class ExitRegisterForm(forms.ModelForm):
     class Meta:
         model = ExitForm
-        fields = ["exit_date", "status", "not_available_reason", "early", "note"]
+        fields = [
+            "exit_date",
+            "status",
+            "not_available_reason",
+            "employer_company",
+            "employer_name",
+            "early",
+            "note",
+        ]
         widgets = {"exit_date": DateInput(), "note": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "employer_company": _(
+                "Ved ophør til beskæftigelse: en af programmets partnervirksomheder, eller "
+                "skriv navnet på en anden arbejdsgiver nedenfor."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The programme's partner companies: the accelerator companies still in it.
+        self.fields["employer_company"].queryset = (
+            Company.objects.filter(role=CompanyRole.ACCELERATOR)
+            .exclude(status=CompanyStatus.DROPPED_OUT)
+            .order_by("name")
+        )
 
 
 class FollowUpForm(forms.ModelForm):

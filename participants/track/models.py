@@ -979,6 +979,30 @@ _REASON_ONLY_WHEN_NOT_AVAILABLE = Q(status="not_available", not_available_reason
 )
 
 
+def _employer_clean(status: str, company_id: int | None, name: str) -> None:
+    """The employer is recorded only for an employed status: a partner company or another
+    employer, never both. (That one is named at all is the service's rule for new exits:
+    legacy rows carry no employer.)"""
+    if status not in EMPLOYED_STATUSES and (company_id or name):
+        raise ValidationError(
+            {"employer_company": _("En arbejdsgiver angives kun ved ophør til beskæftigelse.")}
+        )
+    if company_id and name:
+        raise ValidationError(
+            {
+                "employer_name": _(
+                    "Angiv enten en partnervirksomhed eller en anden arbejdsgiver, ikke begge."
+                )
+            }
+        )
+
+
+_EMPLOYER_ONLY_WHEN_EMPLOYED = Q(employer_company__isnull=True, employer_name="") | (
+    Q(status__in=sorted(EMPLOYED_STATUSES))
+    & (Q(employer_company__isnull=True) | Q(employer_name=""))
+)
+
+
 class ExitForm(models.Model):
     """Slutskema. A citizen who re-enters can have several: the last one counts."""
 
@@ -991,6 +1015,17 @@ class ExitForm(models.Model):
         choices=NotAvailableReason.choices,
         blank=True,
     )
+    # When the status is employed: one of the programme's partner (accelerator) companies, or
+    # another employer by name ("i beskæftigelse hos partnervirksomheder" counts the first).
+    employer_company = models.ForeignKey(
+        "accelerator.Company",
+        verbose_name=_("partnervirksomhed"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="employed_exits",
+    )
+    employer_name = models.CharField(_("anden arbejdsgiver"), max_length=200, blank=True)
     early = models.BooleanField(
         _("tidligt ophør"),
         default=False,
@@ -1017,6 +1052,9 @@ class ExitForm(models.Model):
                 condition=_REASON_ONLY_WHEN_NOT_AVAILABLE, name="exit_reason_iff_not_available"
             ),
             models.UniqueConstraint(fields=["citizen", "exit_date"], name="uniq_exit_per_day"),
+            models.CheckConstraint(
+                condition=_EMPLOYER_ONLY_WHEN_EMPLOYED, name="exit_employer_only_when_employed"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -1029,6 +1067,12 @@ class ExitForm(models.Model):
     def clean(self) -> None:
         super().clean()
         _status_reason_clean(self.status, self.not_available_reason)
+        _employer_clean(self.status, self.employer_company_id, self.employer_name)
+
+    @property
+    def employer(self) -> str:
+        """The employer as the screens name it: the partner company or the other employer."""
+        return self.employer_company.name if self.employer_company_id else self.employer_name
 
     @property
     def revisitation_deadline(self) -> date | None:

@@ -36,10 +36,11 @@ from django.db.models.functions import Coalesce, Greatest, RowNumber, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accelerator.models import CompanyRole
 from participants import cpr as cpr_lib
 from participants.common import week_monday
 from participants.hours.models import HoursEntry
-from participants.placements.models import Placement
+from participants.placements.models import PAID_PLACEMENT_KINDS, Placement
 from partnerships.models import ClusterMembership
 from siv.access import get_for_user_or_404
 from siv.permissions import PROGRAMME_MANAGERS, has_perm
@@ -507,7 +508,7 @@ def citizen_page(*, user: Any, pk: int) -> Citizen:
         ).prefetch_related(
             *track_prefetch(
                 visitations=Visitation.objects.order_by("proposed_on", "pk"),
-                exits=ExitForm.objects.annotate(
+                exits=ExitForm.objects.select_related("employer_company").annotate(
                     place_filled=revisitation_exists(VisitationStatus.ACCEPTED)
                 ),
             ),
@@ -694,3 +695,22 @@ def timeline_for_page(
         if event["kind"] == "placement":
             event["steps"] = event["obj"].hour_steps
     return sorted(events, key=lambda e: e["day"], reverse=True)
+
+
+def exit_form_initial(citizen: Citizen, as_of: date | None = None) -> dict[str, Any]:
+    """What the exit form starts with: the partner company of the citizen's running paid
+    placement (the job the citizen most likely leaves into), if there is one."""
+    day = as_of or timezone.localdate()
+    paid = (
+        Placement.objects.filter(
+            citizen=citizen,
+            kind__in=PAID_PLACEMENT_KINDS,
+            company__role=CompanyRole.ACCELERATOR,
+            start__lte=day,
+        )
+        .filter(Q(end__isnull=True) | Q(end__gte=day))
+        .order_by("-start", "-pk")
+        .values_list("company_id", flat=True)
+        .first()
+    )
+    return {"employer_company": paid} if paid else {}

@@ -6,16 +6,20 @@ names."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any, NoReturn
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accelerator.models import Company, CompanyRole
 from participants import cpr as cpr_lib
+from participants.placements.models import PAID_PLACEMENT_KINDS, Placement
 from partnerships.models import User
 from siv import audit
 from siv.cache import resilient_cache
@@ -23,6 +27,7 @@ from siv.models import AuditAction, AuditEntry
 from siv.permissions import has_perm
 
 from .models import (
+    EMPLOYED_STATUSES,
     PROFILE_FIELDS,
     CaseNote,
     Citizen,
@@ -446,9 +451,16 @@ def exit_register(
     exit_date: date,
     status: str,
     not_available_reason: str = "",
+    employer_company: Company | None = None,
+    employer_name: str = "",
+    employer_required: bool = True,
     early: bool = False,
     note: str = "",
 ) -> ExitForm:
+    """The exit form. An employed exit names its employer (employer_required=False only for
+    rows that never recorded one, as the legacy format). The citizen's running practice
+    placements, pauses and courses end on the exit date (records_ended_by_exit); a paid
+    placement runs on."""
     with transaction.atomic():
         track = track_locked(citizen)
         refuse_unless(track, Action.EXIT, {"exit_date": track.exit_errors(exit_date)})
@@ -458,6 +470,9 @@ def exit_register(
             exit_date=exit_date,
             status=status,
             not_available_reason=not_available_reason,
+            employer_company=employer_company,
+            employer_name=employer_name,
+            employer_required=employer_required,
             early=early,
             note=note,
         )
@@ -470,24 +485,142 @@ def _exit_save(
     exit_date: date,
     status: str,
     not_available_reason: str,
+    employer_company: Company | None,
+    employer_name: str,
+    employer_required: bool,
     early: bool,
     note: str,
 ) -> ExitForm:
     if citizen.hours.filter(week_start__gt=exit_date, hours__gt=0).exists():
         raise ValidationError({"exit_date": _("Der er registreret timer efter ophørsdatoen.")})
-    return audit.save_and_record(
+    employer_name = _check_employer(
+        status, employer_company, employer_name, required=employer_required
+    )
+    ended = records_ended_by_exit(citizen=citizen, exit_date=exit_date, refuse_later=True)
+    exit_form = audit.save_and_record(
         obj=ExitForm(citizen=citizen),
         by=by,
         changes={
             "exit_date": exit_date,
             "status": status,
             "not_available_reason": not_available_reason,
+            "employer_company": employer_company,
+            "employer_name": employer_name,
             "early": early,
             "note": note,
             "registered_by": by,
         },
         details={"citizen": citizen.pk, "status": status, "early": early},
     )
+    _end_records(ended, exit_form, by)
+    return exit_form
+
+
+def _check_employer(status: str, company: Company | None, name: str, *, required: bool) -> str:
+    """The employer of an employed exit: a partner (accelerator) company or another employer's
+    name. Returns the name as stored."""
+    name = (name or "").strip()
+    if status not in EMPLOYED_STATUSES:
+        if company is not None or name:
+            raise ValidationError(
+                {"employer_company": _("En arbejdsgiver angives kun ved ophør til beskæftigelse.")}
+            )
+        return name
+    if company is not None and name:
+        raise ValidationError(
+            {
+                "employer_name": _(
+                    "Angiv enten en partnervirksomhed eller en anden arbejdsgiver, ikke begge."
+                )
+            }
+        )
+    if company is not None and company.role != CompanyRole.ACCELERATOR:
+        raise ValidationError(
+            {
+                "employer_company": _(
+                    "Vælg en af programmets partnervirksomheder, eller skriv arbejdsgiverens "
+                    "navn som anden arbejdsgiver."
+                )
+            }
+        )
+    if required and company is None and not name:
+        raise ValidationError(
+            {
+                "employer_company": _(
+                    "Angiv arbejdsgiveren: en partnervirksomhed eller en anden arbejdsgiver."
+                )
+            }
+        )
+    return name
+
+
+@dataclass(frozen=True)
+class EndedByExit:
+    """What an exit on a day ends: the citizen's practice placements, pauses and courses still
+    running on it (no end, or an end after it). A paid placement is the job the citizen
+    leaves into and runs on."""
+
+    placements: list[Placement]
+    pauses: list[Pause]
+    courses: list[CompetenceCourse]
+
+    def __bool__(self) -> bool:
+        return bool(self.placements or self.pauses or self.courses)
+
+
+def records_ended_by_exit(
+    *, citizen: Citizen, exit_date: date, refuse_later: bool = False
+) -> EndedByExit:
+    """The records exit_register() ends on the exit date (the exit form lists them before it
+    is saved). With refuse_later, a practice placement, pause or course that starts after the
+    exit date is refused by name: it would lie outside the track."""
+    practice = Placement.objects.filter(citizen=citizen).exclude(kind__in=PAID_PLACEMENT_KINDS)
+    pauses = Pause.objects.filter(citizen=citizen)
+    courses = CompetenceCourse.objects.filter(citizen=citizen)
+    if refuse_later:
+        later = [
+            *practice.filter(start__gt=exit_date).select_related("company"),
+            *pauses.filter(start__gt=exit_date),
+            *courses.filter(start__gt=exit_date),
+        ]
+        if later:
+            first = min(later, key=lambda record: record.start)
+            raise ValidationError(
+                {
+                    "exit_date": _(
+                        "%(record)s starter %(start)s, efter ophørsdatoen. Ret eller fjern den "
+                        "først, eller vælg en senere ophørsdato."
+                    )
+                    % {"record": _record_name(first), "start": first.start.strftime("%d.%m.%Y")}
+                }
+            )
+    running = Q(start__lte=exit_date) & (Q(end__isnull=True) | Q(end__gt=exit_date))
+    return EndedByExit(
+        placements=list(practice.filter(running).select_related("company").order_by("start", "pk")),
+        pauses=list(pauses.filter(running).order_by("start", "pk")),
+        courses=list(courses.filter(running).order_by("start", "pk")),
+    )
+
+
+def _record_name(record: Placement | Pause | CompetenceCourse) -> str:
+    if isinstance(record, Placement):
+        return _("%(kind)s hos %(company)s") % {
+            "kind": record.get_kind_display(),
+            "company": record.company.name,
+        }
+    if isinstance(record, Pause):
+        return _("Pausen (%(reason)s)") % {"reason": record.get_reason_display()}
+    return _("Kompetenceløftet %(title)s") % {"title": record.title}
+
+
+def _end_records(ended: EndedByExit, exit_form: ExitForm, by: User | None) -> None:
+    for record in (*ended.placements, *ended.pauses, *ended.courses):
+        audit.save_and_record(
+            obj=record,
+            by=by,
+            changes={"end": exit_form.exit_date},
+            details={"ended_by_exit": exit_form.pk},
+        )
 
 
 def followup_register(

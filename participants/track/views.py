@@ -6,8 +6,10 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from functools import partial
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -430,13 +432,6 @@ TRACK_FORMS = {
         gettext_lazy("Kompetenceløftet er gemt."),
         Action.COURSE,
     ),
-    "exit": TrackForm(
-        ExitRegisterForm,
-        services.exit_register,
-        gettext_lazy("Slutskema (ophør)"),
-        gettext_lazy("Slutskemaet er gemt."),
-        Action.EXIT,
-    ),
     "followup": TrackForm(
         FollowUpForm,
         _save_follow_up,
@@ -479,6 +474,61 @@ def track_form(request, pk: int, kind: str):
             "form": form,
             "citizen": citizen,
             "title": spec.title,
+            "visibility": citizen_form_shown(request, citizen),
+        },
+    )
+
+
+def _exit_date_entered(form: ExitRegisterForm, data) -> date:
+    """The exit date the form holds (typed, or refreshed by htmx), else today: the day the
+    list of what the exit ends is computed for."""
+    if form.is_bound and form.is_valid():
+        return form.cleaned_data["exit_date"]
+    try:
+        return forms.DateField().clean(data.get("exit_date"))
+    except ValidationError:
+        return timezone.localdate()
+
+
+@permission_required("citizens.write")
+def exit_add(request, pk: int):
+    """The exit form (slutskema). Before it is saved it lists the practice placements, pauses
+    and courses the exit will end (refreshed when the date changes)."""
+    citizen = writable_citizen(request, pk)
+    if (refused := refuse_if_not_offered(request, citizen, Action.EXIT)) is not None:
+        return refused
+    form = ExitRegisterForm(request.POST or None, initial=selectors.exit_form_initial(citizen))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.exit_register(citizen=citizen, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_validation_error(form, exc)
+        else:
+            messages.success(request, _("Slutskemaet er gemt."))
+            return redirect(citizen_url(citizen))
+    exit_date = _exit_date_entered(form, request.POST if form.is_bound else request.GET)
+    context = {
+        "citizen": citizen,
+        "exit_date": exit_date,
+        "ended": services.records_ended_by_exit(citizen=citizen, exit_date=exit_date),
+    }
+    if request.headers.get("HX-Request") and request.method == "GET":
+        return render(request, "participants/partials/exit_ending.html", context)
+    form.fields["exit_date"].widget.attrs.update(
+        {
+            "hx-get": request.path,
+            "hx-trigger": "change",
+            "hx-target": "#exit-ending",
+            "hx-swap": "outerHTML",
+        }
+    )
+    return render(
+        request,
+        "participants/exit_form.html",
+        {
+            **context,
+            "form": form,
+            "title": _("Slutskema (ophør)"),
             "visibility": citizen_form_shown(request, citizen),
         },
     )

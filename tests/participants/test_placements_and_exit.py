@@ -139,6 +139,7 @@ def test_reentry_keeps_one_participant_and_the_last_exit_counts(citizen, persona
         by=None,
         exit_date=START + timedelta(days=200),
         status=ExitStatus.EMPLOYED_FLEX,
+        employer_name="Kommunens vej og park",
     )
     assert citizen.last_exit() == last != first
 
