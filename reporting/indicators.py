@@ -13,7 +13,7 @@ after it counts as still active. Without a period, the end is today.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import (
@@ -31,7 +31,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Greatest, Least
 from django.utils import timezone
 
-from accelerator.models import Camp, Company, CompanyStatus
+from accelerator.models import Camp, Company, CompanyRole, CompanyStatus
 from participants.models import (
     EMPLOYED_STATUSES,
     PHASE_DAYS,
@@ -47,6 +47,10 @@ from participants.models import (
 from .models import IndicatorCode, IndicatorTarget
 
 ONE_DAY = timedelta(days=1)
+
+# Of P03: the citizens who left into a job at one of the programme's partner (accelerator)
+# companies. Shown below P03 on the screens; not one of the stable codes of the exports.
+PARTNER_EMPLOYED = "P03_partner"
 
 
 @dataclass(frozen=True)
@@ -167,6 +171,7 @@ def citizen_counts(
     value of `key` (a path from the citizen), or for the whole scope under None.
 
     P02–P06a and P08 count the citizens with such an exit, and P07 is the rest of P01.
+    PARTNER_EMPLOYED counts those of P03 whose exit names a partner company as employer.
     """
     gone = "gone"
     visited = (
@@ -208,6 +213,15 @@ def citizen_counts(
         "left": Count(left),
         "P02": Count(left, filter=early_success | phase1_complete),
         "P03": Count(left, filter=Q(**{f"{status}__in": EMPLOYED_STATUSES})),
+        PARTNER_EMPLOYED: Count(
+            left,
+            filter=Q(
+                **{
+                    f"{status}__in": EMPLOYED_STATUSES,
+                    f"{gone}__employer_company__role": CompanyRole.ACCELERATOR,
+                }
+            ),
+        ),
         "P04": Count(left, filter=Q(**{status: ExitStatus.EDUCATION})),
         "P05": Count(left, filter=Q(**{status: ExitStatus.UNEMPLOYED})),
         "P06": Count(left, filter=Q(**{status: ExitStatus.NOT_AVAILABLE})),
@@ -326,6 +340,16 @@ def compute(
     return _rows(values, targets)
 
 
+def partner_employed(
+    *, scope: Scope | None = None, start: date | None = None, end: date | None = None
+) -> int:
+    """PARTNER_EMPLOYED for a scope and period: the citizens of P03 who left into a job at a
+    partner company."""
+    scope = scope or Scope()
+    end = end or timezone.localdate()
+    return citizen_counts(scope, start, end)[None][PARTNER_EMPLOYED]
+
+
 def _grouped_parts(grouping: Grouping, scope: Scope, start, end) -> list[dict]:
     return [
         citizen_counts(scope, start, end, grouping.citizen),
@@ -373,6 +397,10 @@ class Breakdown:
     by_region: dict[object, list[IndicatorRow]]
     by_cluster: dict[object, list[IndicatorRow]]
     funnel: dict[str, int]
+    # PARTNER_EMPLOYED (of P03) for the whole, per region and per cluster.
+    partner_employed: int = 0
+    partner_employed_by_region: dict[object, int] = field(default_factory=dict)
+    partner_employed_by_cluster: dict[object, int] = field(default_factory=dict)
 
 
 def breakdown(
@@ -410,18 +438,24 @@ def breakdown(
         **camp_counts(scope, start, end)[None],
     }
     split = {}
+    partner_split = {}
     for position, grouping in enumerate(groupings):
+        by_group = _fold(people, position)
         parts = [
-            _fold(people, position),
+            by_group,
             _fold(firms, position),
             camp_counts(scope, start, end, grouping.camp),
         ]
         keys = regions if grouping is BY_REGION else clusters
         split[grouping] = _rows_by_key(grouping, keys, parts)
+        partner_split[grouping] = {k: by_group.get(k, {}).get(PARTNER_EMPLOYED, 0) for k in keys}
     targets = dict(IndicatorTarget.objects.filter(scope.targets()).values_list("code", "value"))
     return Breakdown(
         whole=_rows(whole, targets),
         by_region=split.get(BY_REGION, {}),
         by_cluster=split.get(BY_CLUSTER, {}),
         funnel={step: whole.get(step, 0) for step in FUNNEL_STEPS},
+        partner_employed=whole.get(PARTNER_EMPLOYED, 0),
+        partner_employed_by_region=partner_split.get(BY_REGION, {}),
+        partner_employed_by_cluster=partner_split.get(BY_CLUSTER, {}),
     )

@@ -17,6 +17,7 @@ from django.db.models import (
     Q,
 )
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accelerator.models import Camp, Company, CompanyStatus
 from participants.models import (
@@ -119,6 +120,7 @@ def indicator_breakdown(params: ReportParams) -> dict:
     if params.region or params.cluster or params.municipality:
         counted = indicators.breakdown(scope=params.scope, **period)
         columns = [("I alt", counted.whole)]
+        partner = [counted.partner_employed]
     else:
         clusters = _cluster_numbers()
         regions = _region_names()
@@ -126,17 +128,33 @@ def indicator_breakdown(params: ReportParams) -> dict:
         columns = [("I alt", counted.whole)]
         columns += [(name, counted.by_region[name]) for name in regions]
         columns += [(f"Klynge {number}", counted.by_cluster[number]) for number in clusters]
-    return {
-        "headers": [name for name, _rows in columns],
-        "rows": [
+        partner = [counted.partner_employed]
+        partner += [counted.partner_employed_by_region[name] for name in regions]
+        partner += [counted.partner_employed_by_cluster[number] for number in clusters]
+    table = []
+    for i, row in enumerate(columns[0][1]):
+        table.append(
             {
                 "code": row.code,
                 "label": row.label,
                 "target": row.target,
                 "values": [rows[i].value for _name, rows in columns],
             }
-            for i, row in enumerate(columns[0][1])
-        ],
+        )
+        if row.code == "P03":
+            # A line of its own below P03, not one of the stable codes of the exports.
+            table.append(
+                {
+                    "code": "",
+                    "label": _("heraf hos partnervirksomheder"),
+                    "target": None,
+                    "values": partner,
+                    "part_of": "P03",
+                }
+            )
+    return {
+        "headers": [name for name, _rows in columns],
+        "rows": table,
         "funnel": funnel_steps(counted.funnel),
     }
 
@@ -182,7 +200,11 @@ def indicators_and_clusters(params: ReportParams) -> tuple[list, list[dict], lis
         scope=params.scope, start=params.start, end=params.end, clusters=clusters
     )
     by_cluster = [
-        {"cluster": number, **{row.code: row.value for row in counted.by_cluster[number]}}
+        {
+            "cluster": number,
+            **{row.code: row.value for row in counted.by_cluster[number]},
+            indicators.PARTNER_EMPLOYED: counted.partner_employed_by_cluster[number],
+        }
         for number in clusters
     ]
     return counted.whole, by_cluster, funnel_steps(counted.funnel)
