@@ -552,6 +552,18 @@ def _citizens(rng, timings, world: World, options: Options, today: date, now: da
             if status_out == ExitStatus.NOT_AVAILABLE:
                 reason = rng.choice(NotAvailableReason.values)
             exit_id = ids[ExitForm] + len(exits)
+            job_company = rng.choice(companies) if status_out in employed_to_kind else None
+            employer = {}
+            if status_out in EMPLOYED_STATUSES:
+                # The first half of a municipality's companies are its accelerator companies.
+                partner = job_company is not None and (
+                    companies.index(job_company) < COMPANIES_PER_MUNICIPALITY // 2
+                )
+                employer = (
+                    {"employer_company": job_company}
+                    if partner
+                    else {"employer_name": "Arbejdsgiver uden for programmet"}
+                )
             exits.append(
                 exit_form.row(
                     id=exit_id,
@@ -561,15 +573,16 @@ def _citizens(rng, timings, world: World, options: Options, today: date, now: da
                     not_available_reason=reason,
                     early=phase2 is None,
                     created_at=now,
+                    **employer,
                 )
             )
-            if status_out in EMPLOYED_STATUSES and status_out in employed_to_kind:
+            if job_company is not None:
                 placements.append(
                     placement.row(
                         id=ids[Placement] + len(placements),
                         citizen=cid,
                         kind=employed_to_kind[status_out],
-                        company=rng.choice(companies),
+                        company=job_company,
                         start=exit_date,
                         hours_per_week=Decimal(rng.choice([10, 15, 20, 30, 37])),
                         created_at=now,

@@ -3,7 +3,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from participants.models import Citizen, ExitForm, HoursEntry, Placement
+from participants.models import EMPLOYED_STATUSES, Citizen, ExitForm, HoursEntry, Placement
 from partnerships.models import User
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +19,11 @@ def test_the_demo_gives_the_demo_users_citizens_and_can_run_twice(settings):
     assert Citizen.objects.for_user(actor).count() >= 5
     assert HoursEntry.objects.exists() and Placement.objects.exists()
     assert ExitForm.objects.filter(early=True).exists()
+    # Every employed exit names its employer: a partner company or another employer.
+    employed = ExitForm.objects.filter(status__in=EMPLOYED_STATUSES)
+    assert employed.filter(employer_company__isnull=False).exists()
+    assert employed.exclude(employer_name="").exists()
+    assert not employed.filter(employer_company__isnull=True, employer_name="").exists()
 
 
 def test_demo_visitations_waited_realistically_before_their_review(settings):

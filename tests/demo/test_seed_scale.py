@@ -6,8 +6,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
-from accelerator.models import Camp, Company, CompanyFinancial
+from accelerator.models import Camp, Company, CompanyFinancial, CompanyRole
 from participants.models import (
+    EMPLOYED_STATUSES,
     Citizen,
     ExitForm,
     HoursEntry,
@@ -50,6 +51,9 @@ def test_it_writes_the_citizens_their_tracks_and_weekly_hours():
     assert Visitation.objects.count() == PARTICIPANTS
     assert HoursEntry.objects.count() == accepted * WEEKS
     assert Placement.objects.exists() and ExitForm.objects.exists()
+    employed = ExitForm.objects.filter(status__in=EMPLOYED_STATUSES)
+    assert not employed.filter(employer_company__isnull=True, employer_name="").exists()
+    assert employed.filter(employer_company__role=CompanyRole.ACCELERATOR).exists()
     assert "participants_hoursentry" in output and "seed_scale: 200 participants" in output
 
 
