@@ -497,7 +497,8 @@ def exit_add(request, pk: int):
     citizen = writable_citizen(request, pk)
     if (refused := refuse_if_not_offered(request, citizen, Action.EXIT)) is not None:
         return refused
-    form = ExitRegisterForm(request.POST or None, initial=selectors.exit_form_initial(citizen))
+    initial = {"exit_date": timezone.localdate(), **selectors.exit_form_initial(citizen)}
+    form = ExitRegisterForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.exit_register(citizen=citizen, by=request.user, **form.cleaned_data)
