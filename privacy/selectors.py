@@ -71,7 +71,19 @@ RECORD_SECTIONS: tuple[tuple[str, type[models.Model], tuple[str, ...]], ...] = (
         ("kind", "company__name", "start", "end", "hours_per_week", "buddy", "support_person"),
     ),
     ("kompetenceloeft", CompetenceCourse, ("kind", "title", "start", "end", "completed")),
-    ("ophoer", ExitForm, ("exit_date", "status", "not_available_reason", "early", "note")),
+    (
+        "ophoer",
+        ExitForm,
+        (
+            "exit_date",
+            "status",
+            "not_available_reason",
+            "employer_company__name",
+            "employer_name",
+            "early",
+            "note",
+        ),
+    ),
     ("notater", CaseNote, ("written_at", "text", "sensitive")),
 )
 

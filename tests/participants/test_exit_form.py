@@ -3,17 +3,21 @@ pauses and courses the exit ends (listed on the form before it is saved)."""
 
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accelerator.models import CompanyRole, CompanyStatus
+from participants.importer.services import read_directory, run_import
 from participants.models import (
+    EMPLOYED_STATUSES,
     CompetenceCourse,
     ExitForm,
     ExitStatus,
@@ -35,6 +39,7 @@ from .helpers import citizen_in
 pytestmark = pytest.mark.django_db
 
 EXIT = date(2024, 12, 20)
+LEGACY_SAMPLE = Path(__file__).resolve().parent / "legacy_sample"
 REQUIRED = "Angiv arbejdsgiveren: en partnervirksomhed eller en anden arbejdsgiver."
 
 
@@ -126,6 +131,13 @@ def test_a_support_company_is_not_a_partner_company(citizen, support):
 def test_rows_without_an_employer_as_the_legacy_format_are_saved_when_told(citizen):
     exit_form = register(citizen, status=ExitStatus.EMPLOYED_ORDINARY, employer_required=False)
     assert exit_form.employer == ""
+
+
+def test_the_legacy_import_keeps_saving_employed_exits_without_an_employer():
+    assert run_import(read_directory(LEGACY_SAMPLE)).ok
+    employed = ExitForm.objects.filter(status__in=EMPLOYED_STATUSES)
+    assert employed.exists()
+    assert not employed.filter(Q(employer_company__isnull=False) | ~Q(employer_name="")).exists()
 
 
 def test_the_database_refuses_an_employer_on_an_exit_that_is_not_employment(citizen):

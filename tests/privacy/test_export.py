@@ -9,19 +9,21 @@ from pypdf import PdfReader
 
 from siv.models import AuditAction, AuditEntry
 from tests.api.conftest import citizen_in
-from tests.factories.participants import CaseNoteFactory, HoursEntryFactory
+from tests.factories.participants import CaseNoteFactory, ExitFormFactory, HoursEntryFactory
 
 
 def test_the_json_export_holds_the_whole_record(personas, signed_in):
     citizen = citizen_in(personas.own, personas.cluster, first_name="Birthe")
     HoursEntryFactory(citizen=citizen)
     CaseNoteFactory(citizen=citizen, text="Har fået ny bolig")
+    ExitFormFactory(citizen=citizen, employer_name="Netto Køge")
     client = signed_in(personas.caseworker)
     response = client.get(reverse("privacy:citizen_export", args=[citizen.pk, "json"]))
     assert response.status_code == 200
     assert citizen.pseudonym in response["Content-Disposition"]
     data = json.loads(response.content)
     assert data["deltager"]["first_name"] == "Birthe"
+    assert data["ophoer"][0]["employer_name"] == "Netto Køge"
     assert data["deltager"]["cpr"] == citizen.cpr
     assert data["timer"][0]["hours"] == "10.00"
     assert data["notater"][0]["text"] == "Har fået ny bolig"
