@@ -517,23 +517,13 @@ def _exit_save(
 
 
 def _check_employer(status: str, company: Company | None, name: str, *, required: bool) -> str:
-    """The employer of an employed exit: a partner (accelerator) company or another employer's
-    name. Returns the name as stored."""
+    """The employer of an employed exit: one of the programme's partner (accelerator)
+    companies or another employer's name, required unless told otherwise. Returns the name
+    as stored. (That it is given only for an employed status, and not both, is the model's
+    rule: ExitForm.clean.)"""
     name = (name or "").strip()
     if status not in EMPLOYED_STATUSES:
-        if company is not None or name:
-            raise ValidationError(
-                {"employer_company": _("En arbejdsgiver angives kun ved ophør til beskæftigelse.")}
-            )
         return name
-    if company is not None and name:
-        raise ValidationError(
-            {
-                "employer_name": _(
-                    "Angiv enten en partnervirksomhed eller en anden arbejdsgiver, ikke begge."
-                )
-            }
-        )
     if company is not None and company.role != CompanyRole.ACCELERATOR:
         raise ValidationError(
             {
