@@ -317,7 +317,7 @@ def esf_indicators(params: ReportParams, fmt: str, progress: Progress) -> Built:
 def report_context(kind: str, params: ReportParams, progress: Progress) -> dict:
     start = params.start or date(params.period_end.year, 1, 1)
     sections = selectors.narrative_texts(kind=kind, start=start, end=params.period_end)
-    indicator_rows, clusters, funnel = selectors.indicators_and_clusters(params)
+    indicator_rows, clusters, funnel, partner_employed = selectors.indicators_and_clusters(params)
     progress(50)
     statement = selectors.hours_statement(params, by_month_only=True)
     camps = list(selectors.camps_held(params))
@@ -326,6 +326,7 @@ def report_context(kind: str, params: ReportParams, progress: Progress) -> dict:
     return {
         "sections": sections,
         "indicators": indicator_rows,
+        "partner_employed": partner_employed,
         "funnel": funnel,
         "clusters": clusters,
         "hours": statement,

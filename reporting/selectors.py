@@ -190,9 +190,9 @@ def indicators_with_funnel(params: ReportParams) -> tuple[list, list[dict]]:
     return counted.whole, funnel_steps(counted.funnel)
 
 
-def indicators_and_clusters(params: ReportParams) -> tuple[list, list[dict], list[dict]]:
-    """The indicator table, each cluster's figures (a report's status per cluster) and the
-    funnel, counted in one pass."""
+def indicators_and_clusters(params: ReportParams) -> tuple[list, list[dict], list[dict], int]:
+    """The indicator table, each cluster's figures (a report's status per cluster), the
+    funnel and the figure below P03 (indicators.PARTNER_EMPLOYED), counted in one pass."""
     clusters = _cluster_numbers()
     if params.cluster:
         clusters = [number for number in clusters if number == params.cluster]
@@ -207,7 +207,7 @@ def indicators_and_clusters(params: ReportParams) -> tuple[list, list[dict], lis
         }
         for number in clusters
     ]
-    return counted.whole, by_cluster, funnel_steps(counted.funnel)
+    return counted.whole, by_cluster, funnel_steps(counted.funnel), counted.partner_employed
 
 
 def camps_held(params: ReportParams):

@@ -3,16 +3,20 @@ programme's partner (accelerator) companies as employer. Shown below P03 on the 
 a code of the CSV export."""
 
 import io
+import re
 from datetime import date
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from pypdf import PdfReader
 
 from accelerator.models import CompanyRole
 from participants.models import ExitStatus
+from reporting import services
 from reporting.indicators import Scope, breakdown, partner_employed
 from reporting.models import IndicatorCode
+from reporting.selectors import ReportParams
 from tests.factories.participants import (
     CitizenFactory,
     CompanyFactory,
@@ -95,3 +99,15 @@ def test_the_csv_export_keeps_its_stable_codes(people):
     lines = out.getvalue().splitlines()
     assert [line.split(",")[0] for line in lines[1:]] == [c.value for c in IndicatorCode]
     assert "partner" not in out.getvalue()
+
+
+def test_the_final_report_shows_it_below_p03_and_per_cluster(people):
+    job = services.job_create(
+        by=None, kind="final", fmt="pdf", params=ReportParams(end=date(2025, 6, 30)), queue=False
+    )
+    artifact = services.run_job(job.pk)
+    with artifact.file.open("rb") as handle:
+        reader = PdfReader(io.BytesIO(handle.read()))
+    text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+    assert "P03 I beskæftigelse ved ophør 4 – heraf hos partnervirksomheder 2 –" in text
+    assert "Klynge 1 7 4 2" in text  # enrolled, employed, of those at partner companies
