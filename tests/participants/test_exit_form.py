@@ -390,3 +390,14 @@ def test_no_company_is_preselected_without_a_paid_job_at_a_partner(
     client.force_login(personas.caseworker)
     response = client.get(exit_url(citizen))
     assert response.context["form"]["employer_company"].value() is None
+
+
+def test_the_form_is_not_offered_once_the_citizen_has_left(client, personas, citizen):
+    register(citizen)
+    client.force_login(personas.caseworker)
+    page = reverse("participants:citizen_detail", args=[citizen.pk])
+    response = client.get(exit_url(citizen))
+    assert (response.status_code, response.url) == (302, page)
+    data = {"exit_date": "2024-12-27", "status": "unemployed"}
+    assert client.post(exit_url(citizen), data).status_code == 302
+    assert ExitForm.objects.count() == 1
