@@ -34,7 +34,7 @@ from participants import cpr as cpr_lib
 from participants.common import parse_iso_week
 from participants.hours.models import MAX_HOURS_PER_WEEK, HoursEntry, HoursKind
 from participants.hours.services import hours_week_errors, parse_hours
-from participants.placements.models import Placement, PlacementKind
+from participants.placements.models import PAID_PLACEMENT_KINDS, Placement, PlacementKind
 from participants.track.models import (
     FOLLOW_UP_OFFSETS,
     Benefit,
@@ -144,6 +144,9 @@ class _Row:
 
     def get(self, column: str, convert: Callable[[str], Any], *, required: bool = True) -> Any:
         value = self.text(column)
+        if "\x00" in value:
+            self.error(column, _("Feltet indeholder et ugyldigt tegn (NUL)."))
+            return None
         if not value:
             if required:
                 self.error(column, _("Feltet skal udfyldes."))
@@ -401,10 +404,25 @@ def validate(files: Mapping[str, str | bytes]) -> tuple[_Plan, list[RowError], d
         }
         if values["start"] and values["end"] and values["end"] < values["start"]:
             row.error("end", _("Slutdatoen ligger før startdatoen."))
+        if person is not None and row.ok:
+            _check_placement_in_track(row, values, person)
         if row.ok:
             plan.placements.append(values)
     counts["placements.csv"] = len(plan.placements)
     return plan, errors, counts
+
+
+def _check_placement_in_track(row: _Row, v: dict, person: dict) -> None:
+    """The track's rule (rules.Track.span_errors): a placement lies in the track, from phase
+    1's start; a practice placement ends no later than the exit, a paid one may run on."""
+    started, left = person["phase1_start"], person["exit_date"]
+    if started is None or v["start"] < started:
+        row.error("start", _("Placeringen starter før forløbets start (fase 1)."))
+    if left is not None and v["kind"] not in PAID_PLACEMENT_KINDS:
+        if v["start"] > left:
+            row.error("start", _("Praktikken starter efter ophøret."))
+        elif v["end"] is None or v["end"] > left:
+            row.error("end", _("Praktikken skal slutte senest på ophørsdagen."))
 
 
 def _check_participant_dates(row: _Row, v: dict) -> None:
@@ -428,6 +446,16 @@ def _check_participant_dates(row: _Row, v: dict) -> None:
         row.error("exit_date", _("En status ved ophør kræver en ophørsdato."))
     if row.text("followup_2y_status") and not row.text("exit_date"):
         row.error("followup_2y_status", _("En opfølgning kræver et ophør."))
+    today = timezone.localdate()
+    for column in ("visitation_date", "phase1_start", "phase2_start", "exit_date"):
+        if v[column] and v[column] > today:
+            row.error(column, _("Datoen ligger efter i dag."))
+    if (
+        left
+        and row.text("followup_2y_status")
+        and left + FOLLOW_UP_OFFSETS[FollowUpKind.TWO_YEARS] > today
+    ):
+        row.error("followup_2y_status", _("Opfølgningen 2 år efter ophøret ligger efter i dag."))
 
 
 # --- Importing ----------------------------------------------------------------------------

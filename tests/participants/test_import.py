@@ -224,3 +224,32 @@ def test_no_participant_row_crashes_the_import(changes):
     csv.writer(buffer).writerows([PARTICIPANT_COLUMNS.split(","), cells])
     result = run_import({"participants.csv": buffer.getvalue().encode()})
     assert result.ok or all(e.file == "participants.csv" for e in result.errors)
+
+
+def test_a_practice_placement_past_the_exit_or_before_phase_1_rejects_the_whole_import(sample):
+    # 310770-2001: phase 1 from 2020-03-02, exit 2021-01-26.
+    edit_line(sample / "placements.csv", 2, "end", "2021-02-15")
+    with (sample / "placements.csv").open("a", encoding="utf-8") as f:
+        f.write("310770-2001,35740015,snuse_praktik,2020-02-10,2020-02-20,4\n")
+        f.write("310770-2001,35740015,loentilskud,2021-01-04,2021-06-30,20\n")  # paid: runs on
+    result = run_import(read_directory(sample))
+    found = {(e.file, e.line, e.column, e.reason) for e in result.errors}
+    assert found == {
+        ("placements.csv", 2, "end", "Praktikken skal slutte senest på ophørsdagen."),
+        (
+            "placements.csv",
+            len((sample / "placements.csv").read_text().splitlines()) - 1,
+            "start",
+            "Placeringen starter før forløbets start (fase 1).",
+        ),
+    }
+    assert all(not model.objects.exists() for model in TABLES)
+
+
+def test_dates_after_today_are_rejected(sample, settings):
+    edit_line(sample / "participants.csv", 4, "exit_date", "2999-01-01")
+    result = run_import(read_directory(sample))
+    assert ("participants.csv", 4, "exit_date", "Datoen ligger efter i dag.") in {
+        (e.file, e.line, e.column, e.reason) for e in result.errors
+    }
+    assert not Citizen.objects.exists()
