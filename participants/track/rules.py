@@ -314,6 +314,13 @@ class Track:
                     _("Fase 1 kan ikke starte før den godkendte visitation (%(day)s).")
                     % {"day": f"{self.accepted[0]:%d.%m.%Y}"}
                 )
+            # The phases are the first stay's: a citizen who left before phase 1 and came
+            # back is counted from the re-visitation, not from a phase 1 after the exit.
+            if any(left < start for left in self.exits):
+                errors.append(
+                    _("Fase 1 kan ikke starte efter et registreret ophør (%(day)s).")
+                    % {"day": f"{min(self.exits):%d.%m.%Y}"}
+                )
         else:
             earlier = self.phase2_start if phase == 3 and self.phase2_start else self.phase1_start
             if earlier is None or start < earlier:
