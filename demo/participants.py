@@ -54,7 +54,7 @@ CITIZENS = [
     ("Henrik", "Lund", "M", "Køge", "phase2"),
     ("Lene", "Friis", "F", "Køge", "phase3"),
     ("Omar", "Haddad", "M", "Køge", "early_exit"),
-    ("Birgitte", "Vang", "F", "Køge", "left_employed"),
+    ("Birgitte", "Vang", "F", "Køge", "left_employed_partner"),
     ("Søren", "Kjær", "M", "Stevns", "phase1_new"),
     ("Nadia", "Holt", "F", "Stevns", "phase2"),
     ("Peter", "Krag", "M", "Stevns", "phase3"),
@@ -94,6 +94,16 @@ SCENARIOS = {
     "left_employed": {
         "p1": 620,
         "p2": 430,
+        "exit": (240, ExitStatus.EMPLOYED_ORDINARY, "", False),
+        "followup": FollowUpKind.SIX_MONTHS,
+    },
+    "left_employed_partner": {
+        "p1": 620,
+        "p2": 430,
+        # Hired by the partner company two weeks before leaving the programme: the job runs
+        # on past the exit, and its retention is confirmed after it, at 13 and 26 weeks.
+        "p3": 254,
+        "placement": PlacementKind.ORDINAER,
         "exit": (240, ExitStatus.EMPLOYED_ORDINARY, "", False),
         "followup": FollowUpKind.SIX_MONTHS,
     },
@@ -216,11 +226,12 @@ def _seed_citizen(index: int, row: tuple, context: DemoContext, today: date) -> 
             support_person="Mentor fra aktøren",
             steps=[(ago((plan.get("p3") or plan["p2"]) - 14), Decimal("16"))],
         )
-        due = placement.start + timedelta(weeks=13)
-        if placement.is_paid and due <= today and muni_name == "Køge":
-            placements_services.placement_confirm_retention(
-                placement=placement, by=by, weeks=13, confirmed_on=due + timedelta(days=3)
-            )
+        for weeks in (13, 26, 52):
+            confirmed_on = placement.start + timedelta(weeks=weeks, days=3)
+            if placement.is_paid and confirmed_on <= today and muni_name == "Køge":
+                placements_services.placement_confirm_retention(
+                    placement=placement, by=by, weeks=weeks, confirmed_on=confirmed_on
+                )
     track_services.note_add(citizen=citizen, by=by, text="Møder stabilt op og tager ansvar.")
     if index % 4 == 0:
         track_services.note_add(

@@ -5,7 +5,7 @@ depend on the day they run."""
 
 import io
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -150,7 +150,8 @@ def test_every_demo_citizen_passes_the_track_rules(demo):
         *track_prefetch(), "hours", "placements__company", "courses", "exits__follow_ups"
     ).order_by("pk")
     broken = []
-    checked = {"phases": 0, "exits": 0, "follow_ups": 0, "hours": 0, "spans": 0, "paid": 0}
+    kinds = ("phases", "exits", "follow_ups", "hours", "spans", "paid_past_exit")
+    checked = dict.fromkeys(kinds, 0)
 
     def check(citizen, what, errors):
         broken.extend(f"{citizen} – {what}: {error}" for error in errors)
@@ -186,12 +187,20 @@ def test_every_demo_citizen_passes_the_track_rules(demo):
                 company.dropped_out_on is None or company.dropped_out_on <= placement.start
             ):
                 errors.append(f"{company} var faldet fra programmet")
+            for weeks in (13, 26, 52):
+                confirmed = getattr(placement, f"retained_{weeks}_confirmed_on")
+                if confirmed and not placement.start + timedelta(weeks=weeks) <= confirmed <= today:
+                    errors.append(f"fastholdelse {weeks} uger bekræftet {confirmed}")
             check(citizen, "placering", errors)
             checked["spans"] += 1
-            checked["paid"] += placement.is_paid
+            left = track.exit_in_force
+            # The job the citizen left into, running on after the exit.
+            checked["paid_past_exit"] += bool(
+                placement.is_paid and left and (placement.end is None or placement.end > left)
+            )
     assert broken == []
     # The demo holds every kind of record the rules read.
     assert all(checked.values()), checked
     weeks = HoursEntry.objects.values("citizen", "week_start").order_by().distinct()
     assert checked["hours"] == weeks.count()
-    assert Placement.objects.filter(retained_13_confirmed_on__isnull=False).exists()
+    assert Placement.objects.filter(retained_26_confirmed_on__isnull=False).exists()
