@@ -33,6 +33,13 @@ class ParticipantsConfig(AppConfig):
             order=26,
             icon="arrow-repeat",
         )
+        register_nav(
+            _("Datakvalitet"),
+            "participants:data_quality",
+            "data_quality.view",
+            order=28,
+            icon="clipboard-check",
+        )
         register_panel(
             "participants/panels/actor.html",
             "start.actor",
@@ -44,6 +51,12 @@ class ParticipantsConfig(AppConfig):
             "start.caseworker",
             panels.caseworker_panel,
             order=20,
+        )
+        register_panel(
+            "participants/panels/data_quality.html",
+            "start.data_quality",
+            panels.data_quality_panel,
+            order=25,
         )
         register_company_section(
             "participants/company/outcomes.html", placement_views.company_section, order=20

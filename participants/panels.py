@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 
 from siv import audit
+from siv.roles import Role
 
 from .common import iso_week_label, week_monday
 from .hours import selectors as hours_selectors
+from .track import quality
 from .track import selectors as track_selectors
 from .track.models import Citizen, VisitationStatus
 
 PANEL_ROWS = 5
+
+
+QUALITY_ROWS = 10
 
 
 def _citizens_shown(request, visibility, *citizen_ids: list[int]) -> None:
@@ -68,3 +74,22 @@ def caseworker_panel(request) -> dict:
         [row["exit"].citizen_id for row in context["follow_ups"]],
     )
     return context
+
+
+def data_quality_panel(request) -> dict:
+    """The findings of the data-quality screen that this user can fix: an actor's citizens,
+    a caseworker's own citizens and the municipality's citizens without a caseworker."""
+    user = request.user
+    citizens = Citizen.objects.for_user(user)
+    if user.role == Role.CASEWORKER:
+        citizens = citizens.filter(Q(caseworker=user) | Q(caseworker__isnull=True))
+    today = timezone.localdate()
+    visibility = track_selectors.visibility_for(user)
+    shown = quality.shown_rows(
+        quality.findings(citizens, today)[:QUALITY_ROWS], show_name=visibility.show_name
+    )
+    _citizens_shown(request, visibility, [f.citizen_id for f, _label in shown])
+    return {
+        "shown": shown,
+        "count": sum(quality.counts_by_rule(citizens, today).values()),
+    }

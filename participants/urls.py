@@ -2,6 +2,7 @@ from django.urls import path
 
 from .hours import views as hours_views
 from .placements import views as placement_views
+from .track import quality_views
 from .track import views as track_views
 
 app_name = "participants"
@@ -66,6 +67,7 @@ urlpatterns = [
         name="visitation_match_meeting",
     ),
     path("genvisitation/", track_views.revisitation_overview, name="revisitation_overview"),
+    path("datakvalitet/", quality_views.data_quality, name="data_quality"),
     path("timer/", hours_views.hours_week, name="hours_week"),
     path("timer/upload/", hours_views.hours_upload_view, name="hours_upload"),
     path("timer/upload/bekraeft/", hours_views.hours_upload_confirm, name="hours_upload_confirm"),

@@ -61,6 +61,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "hours.write": CITIZEN_WRITERS,
     "placements.view": frozenset({*CITIZEN_READERS, Role.COMPANY_CONTACT}),
     "privacy.manage": frozenset({Role.CASEWORKER}),
+    # The stored rows that break a track rule, for the citizens the user sees: the fund and
+    # the municipal lead to follow up, the caseworker and the actor to fix them.
+    "data_quality.view": frozenset({*PROGRAMME_MANAGERS, *MUNICIPAL_ROLES, Role.EMPLOYMENT_ACTOR}),
     # --- Accelerator: companies, programmes, campaigns, camps ---
     "companies.view": EVERYONE,
     "companies.write": FUND_AND_ADMIN,
@@ -83,6 +86,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "start.administration": frozenset({Role.ADMIN}),
     "start.actor": frozenset({Role.EMPLOYMENT_ACTOR}),
     "start.caseworker": frozenset({Role.CASEWORKER}),
+    "start.data_quality": frozenset({Role.CASEWORKER, Role.EMPLOYMENT_ACTOR}),
     "start.developer": frozenset({Role.BUSINESS_DEVELOPER}),
     "start.company_contact": frozenset({Role.COMPANY_CONTACT}),
     "start.ledger": frozenset({Role.CONTROLLER, Role.MUNICIPAL_LEAD}),

@@ -420,6 +420,18 @@ RULE_QUERIES: dict[str, RuleQuery] = {
 }
 
 
+def shown_rows(rows: Iterable[dict], *, show_name: bool) -> list[tuple[Finding, str]]:
+    """Findings with the citizen as the user may see them: the name (read in one query),
+    else the pseudonym."""
+    found = [Finding.from_row(row) for row in rows]
+    names: dict[int, str] = {}
+    if show_name:
+        ids = {f.citizen_id for f in found}
+        people = Citizen.objects.filter(pk__in=ids).only("first_name", "last_name")
+        names = {person.pk: person.full_name for person in people}
+    return [(f, names.get(f.citizen_id) or Citizen(pk=f.citizen_id).pseudonym) for f in found]
+
+
 # --- All rules together --------------------------------------------------------------------
 
 

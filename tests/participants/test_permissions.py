@@ -148,6 +148,7 @@ CASES = [
         foreign=foreign_proposal,
     ),
     Case("participants:revisitation_overview", "revisitations.view"),
+    Case("participants:data_quality", "data_quality.view"),
     Case("participants:hours_week", "hours.actor_week"),
 ]
 

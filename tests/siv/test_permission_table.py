@@ -54,6 +54,17 @@ def test_the_controller_sees_pseudonyms_and_the_municipal_lead_names():
     assert Role.MUNICIPAL_LEAD in roles_with("citizens.name")
 
 
+def test_data_quality_reaches_the_overview_roles_and_those_who_fix_the_rows():
+    assert roles_with("data_quality.view") == {
+        Role.CONTROLLER,
+        Role.ADMIN,
+        Role.MUNICIPAL_LEAD,
+        Role.CASEWORKER,
+        Role.EMPLOYMENT_ACTOR,
+    }
+    assert roles_with("start.data_quality") == {Role.CASEWORKER, Role.EMPLOYMENT_ACTOR}
+
+
 @permission_required("ledger.write")
 def _ledger_page(request):
     return HttpResponse("ok")
