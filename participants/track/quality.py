@@ -278,26 +278,55 @@ def _hours() -> QuerySet[HoursEntry]:
 
 def hours_outside_track(citizens: QuerySet[Citizen], today: date) -> list[QuerySet]:
     """Hours for a week that ends before the week of phase 1's start (or without a phase 1),
-    or that begins after the exit in force as of the week (see the module's docstring)."""
-    sunday = _plus_days(OuterRef("week_start"), 6)
-    rows = (
-        _scope(_hours(), citizens, "citizen")
-        .annotate(left_on=_exit_before(OuterRef("week_start")))
-        .annotate(reentered=_reentered("left_on", sunday))
+    or that begins after the exit in force as of the week (see the module's docstring): an
+    exit before the week not followed by an accepted visitation up to the week's Sunday.
+
+    Each branch first finds the few citizens it can concern through an index (one probe per
+    citizen or per exit), then reads only their hours: millions of hours rows are never
+    scanned one by one."""
+    hours = _scope(_hours(), citizens, "citizen")
+    phase1_week = _plus_days(F("citizen__phase1_start"), -6)
+    early = _hours().filter(
+        citizen=OuterRef("pk"), week_start__lt=_plus_days(OuterRef("phase1_start"), -6)
     )
-    before = Q(citizen__phase1_start__isnull=True) | Q(
-        week_start__lt=_plus_days(F("citizen__phase1_start"), -6)
+    started_early = Citizen.objects.filter(Exists(early)).order_by().values("pk")
+    not_started = Citizen.objects.filter(phase1_start__isnull=True).order_by().values("pk")
+
+    later = _hours().filter(citizen=OuterRef("citizen_id"), week_start__gt=OuterRef("exit_date"))
+    hours_after_exit = ExitForm.objects.filter(Exists(later)).order_by().values("citizen_id")
+    reentry = _accepted(citizen=OuterRef("citizen_id"), proposed_on__gt=OuterRef("exit_date"))
+    left = ExitForm.objects.annotate(
+        reentry=Subquery(reentry.order_by("proposed_on").values("proposed_on")[:1])
+    ).filter(
+        Q(reentry__isnull=True) | Q(reentry__gt=_plus_days(OuterRef("week_start"), 6)),
+        citizen=OuterRef("citizen_id"),
+        exit_date__lt=OuterRef("week_start"),
     )
-    after = Q(left_on__isnull=False, reentered=False)
-    rows = rows.filter(before | after)
+    last_exit = ExitForm.objects.filter(
+        citizen=OuterRef("citizen_id"), exit_date__lt=OuterRef("week_start")
+    ).order_by("-exit_date")
+    before = Q(citizen__phase1_start__isnull=True) | Q(week_start__lt=phase1_week)
     return [
         _rows(
-            rows,
+            hours.filter(citizen__in=started_early, week_start__lt=phase1_week),
             Rule.HOURS_OUTSIDE_TRACK,
             RecordKind.HOURS,
             day=F("week_start"),
-            limit=Case(When(before, then=F("citizen__phase1_start")), default=F("left_on")),
-        )
+            limit=F("citizen__phase1_start"),
+        ),
+        _rows(
+            hours.filter(citizen__in=not_started),
+            Rule.HOURS_OUTSIDE_TRACK,
+            RecordKind.HOURS,
+            day=F("week_start"),
+        ),
+        _rows(
+            hours.filter(Exists(left), citizen__in=hours_after_exit).exclude(before),
+            Rule.HOURS_OUTSIDE_TRACK,
+            RecordKind.HOURS,
+            day=F("week_start"),
+            limit=Subquery(last_exit.values("exit_date")[:1]),
+        ),
     ]
 
 
@@ -322,19 +351,16 @@ def hours_in_pause(citizens: QuerySet[Citizen], today: date) -> list[QuerySet]:
         Q(end__isnull=True) | Q(end__gte=_plus_days(OuterRef("week_start"), 4)),
         citizen=OuterRef("citizen_id"),
         start__lte=OuterRef("week_start"),
-    ).order_by("start")
-    rows = (
-        _scope(_hours(), citizens, "citizen")
-        .annotate(paused_from=Subquery(pauses.values("start")[:1]))
-        .filter(paused_from__isnull=False)
     )
+    paused = Pause.objects.order_by().values("citizen_id")
+    rows = _scope(_hours(), citizens, "citizen").filter(Exists(pauses), citizen__in=paused)
     return [
         _rows(
             rows,
             Rule.HOURS_IN_PAUSE,
             RecordKind.HOURS,
             day=F("week_start"),
-            limit=F("paused_from"),
+            limit=Subquery(pauses.order_by("start").values("start")[:1]),
         )
     ]
 
@@ -443,6 +469,8 @@ def findings(
     chosen = list(RULE_QUERIES) if rules is None else [Rule(r) for r in rules]
     parts = [part for rule in chosen for part in RULE_QUERIES[rule](citizens, today)]
     first, *rest = parts
+    if citizens.query.is_empty():
+        return first.none()
     combined = first.union(*rest, all=True) if rest else first
     return combined.order_by("citizen_ref", "rule", "day", "record", "record_ref")
 
@@ -452,13 +480,15 @@ def counts_by_rule(
 ) -> dict[str, int]:
     """The number of findings per rule (every rule named, zero included), counted by the
     database in one query."""
-    combined = findings(citizens, today, rules).order_by()
-    sql, params = combined.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT found.rule, COUNT(*) FROM ({sql}) AS found GROUP BY found.rule",  # noqa: S608 - compiled by the ORM, values bound as parameters
-            params,
-        )
-        found = dict(cursor.fetchall())
+    found: dict[str, int] = {}
+    if not citizens.query.is_empty():
+        combined = findings(citizens, today, rules).order_by()
+        sql, params = combined.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT found.rule, COUNT(*) FROM ({sql}) AS found GROUP BY found.rule",  # noqa: S608 - compiled by the ORM, values bound as parameters
+                params,
+            )
+            found = dict(cursor.fetchall())
     chosen = Rule.values if rules is None else [Rule(r).value for r in rules]
     return {rule: found.get(rule, 0) for rule in chosen}

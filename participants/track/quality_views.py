@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from siv import audit
 from siv.permissions import permission_required
@@ -18,6 +19,19 @@ from .selectors import visibility_for
 PAGE_SIZE = 50
 
 
+class _CountedPaginator(Paginator):
+    """Pages of findings whose number the per-rule counts already hold: the union is not
+    evaluated a third time to count it."""
+
+    def __init__(self, object_list, per_page, *, total: int):
+        super().__init__(object_list, per_page)
+        self.total = total
+
+    @cached_property
+    def count(self) -> int:
+        return self.total
+
+
 @permission_required("data_quality.view")
 def data_quality(request):
     today = timezone.localdate()
@@ -27,7 +41,8 @@ def data_quality(request):
         rule = ""  # every rule
     counts = quality.counts_by_rule(citizens, today)
     rows = quality.findings(citizens, today, [rule] if rule else None)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("side"))
+    total = counts[rule] if rule else sum(counts.values())
+    page = _CountedPaginator(rows, PAGE_SIZE, total=total).get_page(request.GET.get("side"))
     show_name = visibility_for(request.user).show_name
     shown = quality.shown_rows(page.object_list, show_name=show_name)
     if show_name:

@@ -223,3 +223,9 @@ def test_findings_of_every_rule_are_counted_and_scoped_by_the_citizens_given(per
     assert {f.citizen_id for f in scoped} == {own.pk}
     assert sum(counts_by_rule(lead, TODAY).values()) == len(scoped) == 3
     assert counts_by_rule(lead, TODAY, [Rule.HOURS_IN_FUTURE]) == {Rule.HOURS_IN_FUTURE: 1}
+
+
+def test_no_citizens_no_findings():
+    ExitFormFactory(citizen=citizen(), exit_date=TODAY + timedelta(days=1))
+    assert list(findings(Citizen.objects.none(), TODAY)) == []
+    assert set(counts_by_rule(Citizen.objects.none(), TODAY).values()) == {0}

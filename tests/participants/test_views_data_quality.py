@@ -162,3 +162,16 @@ def test_check_data_exits_with_0_without_findings(personas):
     out = io.StringIO()
     call_command("check_data", stdout=out)
     assert "No findings." in out.getvalue()
+
+
+def test_the_findings_are_paged_and_counted_once(client, personas):
+    future_hours(citizen_in(personas.own, personas.cluster), 60)
+    client.force_login(personas.controller)
+    first = client.get(URL)
+    assert len(first.context["shown"]) == 50
+    assert "60 rækker" in first.content.decode()
+    second = client.get(URL, {"side": 2, "regel": Rule.HOURS_IN_FUTURE})
+    assert len(second.context["shown"]) == 10
+    assert {f.day for f, _label in first.context["shown"] + second.context["shown"]} == {
+        date(2024, 6, 17) + timedelta(weeks=n) for n in range(60)
+    }
