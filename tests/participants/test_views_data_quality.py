@@ -175,3 +175,11 @@ def test_the_findings_are_paged_and_counted_once(client, personas):
     assert {f.day for f, _label in first.context["shown"] + second.context["shown"]} == {
         date(2024, 6, 17) + timedelta(weeks=n) for n in range(60)
     }
+
+
+def test_the_menu_offers_the_screen_to_the_roles_that_may_open_it(client, personas):
+    for user in (personas.controller, personas.lead, personas.caseworker, personas.actor):
+        client.force_login(user)
+        assert URL in client.get(HOME).content.decode(), user.role
+    client.force_login(personas.developer)
+    assert URL not in client.get(HOME).content.decode()
