@@ -334,10 +334,34 @@ def track_start_phase(*, citizen: Citizen, by: User | None, phase: int, start: d
         raise ValidationError(_("Ukendt fase."))
     with transaction.atomic():
         track = track_locked(citizen)
-        refuse_unless(
-            track, PHASE_ACTIONS[phase], {"start": track.phase_start_errors(phase, start)}
-        )
+        errors = track.phase_start_errors(phase, start)
+        if phase == 1 and not errors:
+            errors = _records_before(citizen, start)
+        refuse_unless(track, PHASE_ACTIONS[phase], {"start": errors})
         return audit.save_and_record(obj=citizen, by=by, changes={f"phase{phase}_start": start})
+
+
+def _records_before(citizen: Citizen, start: date) -> list[str]:
+    """A phase 1 start moved later must not leave hours, pauses, courses or placements before
+    the track (they are registered from phase 1's start)."""
+    from participants.common import week_monday
+
+    before = [
+        label
+        for label, rows in (
+            (_("timer"), citizen.hours.filter(week_start__lt=week_monday(start), hours__gt=0)),
+            (_("pauser"), citizen.pauses.filter(start__lt=start)),
+            (_("kompetenceløft"), citizen.courses.filter(start__lt=start)),
+            (_("placeringer"), citizen.placements.filter(start__lt=start)),
+        )
+        if rows.exists()
+    ]
+    if not before:
+        return []
+    return [
+        _("Der er registreret %(records)s før denne dato; ret dem først.")
+        % {"records": ", ".join(before)}
+    ]
 
 
 PHASE_ACTIONS = {1: Action.START_PHASE1, 2: Action.START_PHASE2, 3: Action.START_PHASE3}
