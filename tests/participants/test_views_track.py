@@ -15,8 +15,15 @@ from participants.models import (
     Placement,
     ProgressAssessment,
     Screening,
+    VisitationStatus,
 )
-from tests.factories.participants import CompanyFactory, ExitFormFactory, PauseFactory
+from tests.factories.participants import (
+    CitizenFactory,
+    CompanyFactory,
+    ExitFormFactory,
+    PauseFactory,
+    VisitationFactory,
+)
 
 from .helpers import citizen_in
 
@@ -196,3 +203,56 @@ class TestTrackForms:
             response = client.post(url("note_add", citizen), {"text": "x"})
             assert response.status_code == 404
         assert not CaseNote.objects.exists()
+
+
+@pytest.mark.django_db
+class TestActionsOfferedByState:
+    """The citizen page offers an action only when the track's state allows it, and a form
+    opened anyway (an old link, a second tab) sends the user back with the reason."""
+
+    TRACK_BUTTONS = ("phase_start", "pause_add", "placement_add", "course_add", "exit_add")
+
+    def page(self, client, citizen) -> str:
+        return client.get(
+            reverse("participants:citizen_detail", args=[citizen.pk])
+        ).content.decode()
+
+    def test_a_citizen_only_proposed_is_offered_no_track_action(self, client, personas):
+        proposed = CitizenFactory(
+            municipality=personas.own.municipality,
+            employment_actor=personas.own.actor_org,
+            cluster=personas.cluster,
+            phase1_start=None,
+        )
+        VisitationFactory(
+            citizen=proposed, status=VisitationStatus.PROPOSED, proposed_on=date(2024, 1, 2)
+        )
+        client.force_login(personas.actor)
+        body = self.page(client, proposed)
+        assert not [name for name in self.TRACK_BUTTONS if url(name, proposed) in body]
+        assert url("note_add", proposed) in body
+        response = client.get(url("placement_add", proposed), follow=True)
+        assert "En placering kræver, at fase 1 er startet" in response.content.decode()
+        assert not Placement.objects.exists()
+
+    def test_after_the_exit_only_follow_up_and_notes_are_offered(self, client, personas, citizen):
+        ExitFormFactory(citizen=citizen, exit_date=date(2024, 12, 20))
+        client.force_login(personas.actor)
+        body = self.page(client, citizen)
+        assert not [name for name in self.TRACK_BUTTONS if url(name, citizen) in body]
+        assert url("followup_add", citizen) in body and url("note_add", citizen) in body
+        response = client.post(
+            url("course_add", citizen),
+            {"kind": "amu", "title": "Truck", "start": "2024-06-03"},
+            follow=True,
+        )
+        assert "allerede registreret som ophørt" in response.content.decode()
+        assert not CompetenceCourse.objects.exists()
+
+    def test_an_active_citizen_is_offered_the_track_but_no_follow_up(
+        self, client, personas, citizen
+    ):
+        client.force_login(personas.actor)
+        body = self.page(client, citizen)
+        assert all(url(name, citizen) in body for name in self.TRACK_BUTTONS)
+        assert url("followup_add", citizen) not in body
