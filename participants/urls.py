@@ -55,6 +55,7 @@ urlpatterns = [
         {"kind": "followup"},
         name="followup_add",
     ),
+    path("deltagere/<int:pk>/ret/", track_views.track_correct, name="track_correct"),
     path("deltagere/<int:pk>/notat/", track_views.track_form, {"kind": "note"}, name="note_add"),
     path("visitationer/", track_views.visitation_list, name="visitation_list"),
     path("visitationer/ny/", track_views.visitation_propose, name="visitation_propose"),

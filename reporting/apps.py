@@ -7,10 +7,12 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Rapportering")
 
     def ready(self) -> None:
-        from siv.registry import register_nav, register_panel
+        from siv.registry import register_nav, register_panel, register_reported_periods
 
-        from . import panels
+        from . import panels, selectors
 
+        # A correction of a citizen's track says which reports it changes before it is saved.
+        register_reported_periods(selectors.reported_periods)
         readers = "reports.view"
         writers = "reports.write"
         register_nav(_("Indikatorskema"), "reporting:indicators", readers, order=70, icon="table")

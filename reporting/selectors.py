@@ -27,11 +27,13 @@ from participants.models import (
 )
 from partnerships.models import Cluster, Region
 from siv.permissions import has_perm, require_perm
+from siv.registry import ReportedPeriod
 
 from . import indicators
 from .models import (
     HEADINGS,
     IndicatorTarget,
+    JobStatus,
     ProjectSettings,
     ReportJob,
     ReportKind,
@@ -503,3 +505,39 @@ def narrative_texts(*, kind: str, start: date, end: date) -> list[dict]:
 
 def jobs_for(user):
     return ReportJob.objects.for_user(user).select_related("created_by", "artifact")
+
+
+# --- Reports a correction touches -------------------------------------------------------------
+
+
+def reported_periods(citizen, days) -> list[ReportedPeriod]:
+    """The progress statements and final reports made (finished jobs) for a period containing
+    one of the days, in a scope that counts the citizen: what a correction of a fact dated on
+    those days changes after it was reported. A job without an end counted up to the day it
+    was ordered; one without a start from the beginning. One per report and period, the first
+    made."""
+    region = citizen.municipality.region.name
+    cluster = citizen.cluster.number if citizen.cluster_id else None
+    municipality = citizen.municipality.name
+    jobs = ReportJob.objects.filter(
+        kind__in=(ReportKind.PROGRESS, ReportKind.FINAL), status=JobStatus.DONE
+    ).order_by("created_at", "pk")
+    found: dict[tuple, ReportedPeriod] = {}
+    for job in jobs:
+        params = ReportParams.from_json(job.params)
+        in_scope = (
+            params.region in ("", region)
+            and (params.cluster is None or str(params.cluster) == str(cluster))
+            and params.municipality in ("", municipality)
+        )
+        end = params.end or timezone.localdate(job.created_at)
+        if not in_scope or not any(
+            (params.start is None or params.start <= day) and day <= end for day in days
+        ):
+            continue
+        key = (job.kind, params.start, end)
+        found.setdefault(
+            key,
+            ReportedPeriod(str(ReportKind(job.kind).label), params.start, end, job.created_at),
+        )
+    return list(found.values())

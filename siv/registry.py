@@ -6,8 +6,9 @@ users holding its permission (siv/permissions.py). A lower app's page shows the 
 higher apps registered for it, without importing them.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from .permissions import has_perm, roles_with
@@ -83,3 +84,37 @@ def nav_for(user) -> list[NavItem]:
 
 def panels_for(user) -> list[Panel]:
     return [panel for panel in PANELS if has_perm(user, panel.permission)]
+
+
+@dataclass(frozen=True)
+class ReportedPeriod:
+    """A report already made for a period (a progress statement, a final report): a fact
+    dated inside the period is one of its figures. `start` None: counted from the start."""
+
+    kind: str
+    start: date | None
+    end: date
+    created: datetime
+
+    def label(self) -> str:
+        start = f"{self.start:%d.%m.%Y}" if self.start else "–"
+        return f"{self.kind} {start}–{self.end:%d.%m.%Y}"
+
+
+# Finders of the reports made for a citizen's figures: finder(citizen, days) returns the
+# reported periods that contain one of the days (the reporting app registers one).
+REPORTED_PERIOD_FINDERS: list[Callable[[Any, Collection[date]], list[ReportedPeriod]]] = []
+
+
+def register_reported_periods(
+    finder: Callable[[Any, Collection[date]], list[ReportedPeriod]],
+) -> None:
+    REPORTED_PERIOD_FINDERS.append(finder)
+
+
+def reported_periods(citizen, days: Collection[date]) -> list[ReportedPeriod]:
+    """The reports made for a period containing one of the days, in the citizen's scope."""
+    if not days:
+        return []
+    found = [period for finder in REPORTED_PERIOD_FINDERS for period in finder(citizen, days)]
+    return sorted(found, key=lambda p: (p.end, p.kind, p.created))

@@ -4,13 +4,14 @@ exit, follow-ups and notes. Writes go through participants.track.services."""
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accelerator.models import Company, CompanyRole, CompanyStatus
 from participants import cpr as cpr_lib
 from partnerships.models import Cluster, GrowthPartnership, Organisation, OrganisationKind, User
-from siv.forms import VersionedForm
+from siv.forms import VersionedForm, _as_data
 from siv.permissions import roles_with
 
 from .models import (
@@ -33,7 +34,13 @@ from .models import (
     VisitationStatus,
     revisitation_exists,
 )
-from .services import CITIZEN_EDIT_FIELDS, CITIZEN_FIELDS
+from .services import (
+    CITIZEN_EDIT_FIELDS,
+    CITIZEN_FIELDS,
+    CORRECTION_EXIT_FIELDS,
+    CORRECTION_PHASE_FIELDS,
+    CORRECTION_REASON_MAX,
+)
 
 
 class DateInput(forms.DateInput):
@@ -364,3 +371,114 @@ class NoteForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not allow_sensitive:
             del self.fields["sensitive"]
+
+
+# --- Correction after the exit -------------------------------------------------------------
+
+
+class TrackCorrectionForm(VersionedForm, forms.Form):
+    """The exit in force and the phase starts, corrected after the exit with a reason
+    (services.track_correct). It carries the citizen's and the exit's versions: a change
+    someone else saved meanwhile is a conflict, not overwritten."""
+
+    HIDDEN = ("version", "exit_version", "shown")
+    EXIT_FIELDS = CORRECTION_EXIT_FIELDS
+    PHASE_FIELDS = CORRECTION_PHASE_FIELDS
+
+    def __init__(self, *args, citizen: Citizen, exit_form: ExitForm, **kwargs):
+        self.exit_form = exit_form
+        kwargs.setdefault("initial", self.current(citizen, exit_form))
+        super().__init__(*args, record=citizen, **kwargs)
+        self.fields.update(
+            forms.fields_for_model(
+                ExitForm,
+                fields=self.EXIT_FIELDS,
+                widgets={"exit_date": DateInput()},
+                help_texts={
+                    "employer_company": _(
+                        "Ved ophør til beskæftigelse: en af programmets partnervirksomheder, "
+                        "eller skriv navnet på en anden arbejdsgiver nedenfor."
+                    )
+                },
+            )
+        )
+        self.fields.update(
+            forms.fields_for_model(
+                Citizen,
+                fields=self.PHASE_FIELDS,
+                widgets={name: DateInput() for name in self.PHASE_FIELDS},
+            )
+        )
+        # The partner companies still in the programme, and the one the exit names.
+        self.fields["employer_company"].queryset = (
+            Company.objects.filter(role=CompanyRole.ACCELERATOR)
+            .exclude(
+                Q(status=CompanyStatus.DROPPED_OUT) & ~Q(pk=exit_form.employer_company_id or 0)
+            )
+            .order_by("name")
+        )
+        self.fields["exit_version"] = forms.CharField(widget=forms.HiddenInput, required=False)
+        self.fields["reason"] = forms.CharField(
+            label=_("Begrundelse for rettelsen"),
+            max_length=CORRECTION_REASON_MAX,
+            error_messages={"required": _("Angiv en begrundelse for rettelsen.")},
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text=_("Hvad var forkert, og hvorfor rettes det? Gemmes i revisionsloggen."),
+        )
+        self.fields["confirm"] = forms.BooleanField(
+            label=_("Jeg er klar over, at indberettede tal ændres"), required=False
+        )
+
+    @classmethod
+    def current(cls, citizen: Citizen, exit_form: ExitForm) -> dict:
+        return {
+            **{name: getattr(exit_form, name) for name in ("exit_date", "status")},
+            "not_available_reason": exit_form.not_available_reason,
+            "employer_company": exit_form.employer_company_id,
+            "employer_name": exit_form.employer_name,
+            **{name: getattr(citizen, name) for name in cls.PHASE_FIELDS},
+        }
+
+    def get_initial_for_field(self, field, field_name):
+        if field_name == "exit_version":
+            return self.exit_form.version
+        return super().get_initial_for_field(field, field_name)
+
+    def edited(self) -> list[str]:
+        return [name for name in (*self.EXIT_FIELDS, *self.PHASE_FIELDS) if name in self.fields]
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("exit_version") or "") and not data["exit_version"].isdigit():
+            raise forms.ValidationError(
+                _("Formularen kunne ikke læses. Åbn siden igen, og ret det, du ville.")
+            )
+        return data
+
+    def exit_opened(self):
+        opened = self.opened()
+        version = self.cleaned_data.get("exit_version")
+        if opened is None or not version:
+            return None
+        return type(opened)(version=int(version), touched=opened.touched)
+
+    def show_conflict(self, exc, opened) -> None:
+        """The citizen and the exit as stored now, with the user's own changes on top."""
+        self.record.refresh_from_db()
+        self.exit_form.refresh_from_db()
+        current = self.current(self.record, self.exit_form)
+        data = self.data.copy()
+        for name in self.edited():
+            if opened is None or name not in opened.touched:
+                data[name] = _as_data(self.fields[name], current[name])
+        data["version"] = str(self.record.version)
+        data["exit_version"] = str(self.exit_form.version)
+        data["shown"] = self._snapshot(current)
+        self.data = data
+        self.add_error(None, exc)
+
+    def groups(self) -> list[tuple[str, list]]:
+        return [
+            (_("Ophør"), [self[name] for name in self.EXIT_FIELDS]),
+            (_("Faser"), [self[name] for name in self.PHASE_FIELDS]),
+        ]

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     Case,
     Count,
@@ -43,6 +44,7 @@ from participants.hours.models import HoursEntry
 from participants.placements.models import PAID_PLACEMENT_KINDS, Placement
 from partnerships.models import ClusterMembership
 from siv.access import get_for_user_or_404
+from siv.models import AuditAction, AuditEntry
 from siv.permissions import PROGRAMME_MANAGERS, has_perm
 from siv.roles import MUNICIPAL_ROLES
 
@@ -63,7 +65,13 @@ from .models import (
     revisitation_exists,
 )
 from .rules import LEFT, Action, Track, track_prefetch
-from .services import CITIZEN_EDIT_FIELDS
+from .services import CITIZEN_EDIT_FIELDS, CORRECTION_EXIT_FIELDS, CORRECTION_PHASE_FIELDS
+
+# The fields a correction after the exit changes, as the timeline names them.
+CORRECTION_LABELS = {
+    **{name: ExitForm._meta.get_field(name).verbose_name for name in CORRECTION_EXIT_FIELDS},
+    **{name: Citizen._meta.get_field(name).verbose_name for name in CORRECTION_PHASE_FIELDS},
+}
 
 # What citizen_list() computes only where a filter, an ordering or `show` asks for it.
 CITIZEN_LIST_EXTRAS = (
@@ -522,12 +530,18 @@ def citizen_page(*, user: Any, pk: int) -> Citizen:
 PHASE_START_ACTIONS = frozenset({Action.START_PHASE1, Action.START_PHASE2, Action.START_PHASE3})
 
 
+# After the exit the track is read-only but for a correction with a reason (its own form).
+CORRECT = "correct"
+
+
 def offered_actions(track: Track) -> frozenset[str]:
     """The track's buttons the citizen page shows now: the allowed actions, the three phase
-    starts as one ("phase")."""
+    starts as one ("phase"), and the correction once the citizen has left."""
     allowed = set(track.allowed)
     if allowed & PHASE_START_ACTIONS:
         allowed.add("phase")
+    if track.state in LEFT:
+        allowed.add(CORRECT)
     return frozenset(allowed - PHASE_START_ACTIONS)
 
 
@@ -691,10 +705,51 @@ def timeline_for_page(
         {"day": m["month"], "kind": "hours", "title": _("Timer i måneden"), "obj": m}
         for m in months
     )
+    events.extend(correction_events(citizen))
     for event in events:
         if event["kind"] == "placement":
             event["steps"] = event["obj"].hour_steps
     return sorted(events, key=lambda e: e["day"], reverse=True)
+
+
+def correction_events(citizen: Citizen) -> list[dict]:
+    """The corrections after the exit (services.track_correct), from their audit rows: the
+    day, who, the reason and the fields changed (one query; a correction of both the citizen
+    and the exit is one event)."""
+    exit_ids = [str(e.pk) for e in citizen.exits.all()]
+    types = ContentType.objects.get_for_models(Citizen, ExitForm, for_concrete_models=True)
+    rows = (
+        AuditEntry.objects.filter(
+            Q(content_type=types[Citizen], object_id=str(citizen.pk))
+            | Q(content_type=types[ExitForm], object_id__in=exit_ids),
+            action=AuditAction.CHANGE,
+            details__has_key="correction",
+        )
+        .order_by("at", "pk")
+        .values("at", "actor_username", "details")
+    )
+    corrections: dict[str, dict] = {}
+    for row in rows:
+        details = row["details"]
+        key = details.get("correction_id") or f"{row['at']}"
+        event = corrections.setdefault(
+            key,
+            {
+                "day": timezone.localdate(row["at"]),
+                "kind": "correction",
+                "title": _("Rettelse efter ophør"),
+                "obj": {
+                    "by": row["actor_username"],
+                    "reason": details.get("correction", ""),
+                    "fields": [],
+                    "reported": details.get("reported", []),
+                },
+            },
+        )
+        event["obj"]["fields"].extend(
+            str(CORRECTION_LABELS.get(name, name)) for name in details.get("fields", ())
+        )
+    return list(corrections.values())
 
 
 def exit_form_initial(citizen: Citizen, as_of: date | None = None) -> dict[str, Any]:

@@ -5,8 +5,9 @@ names."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from typing import Any, NoReturn
 
@@ -19,9 +20,10 @@ from django.utils.translation import gettext as _
 
 from accelerator.models import Company, CompanyRole
 from participants import cpr as cpr_lib
+from participants.common import iso_week_label
 from participants.placements.models import PAID_PLACEMENT_KINDS, Placement
 from partnerships.models import User
-from siv import audit
+from siv import audit, registry
 from siv.cache import resilient_cache
 from siv.models import AuditAction, AuditEntry
 from siv.permissions import has_perm
@@ -40,7 +42,7 @@ from .models import (
     Visitation,
     VisitationStatus,
 )
-from .rules import Action, Track, track_prefetch
+from .rules import LEFT, Action, Track, track_prefetch
 
 CITIZEN_FIELDS = (
     "first_name",
@@ -770,3 +772,209 @@ def visitation_propose_citizen(
             realistic_20_hours=realistic_20_hours,
             replaces_exit=replaces_exit,
         )
+
+
+# --- Correction after the exit -------------------------------------------------------------
+
+# What a correction after the exit may change: the exit in force and the phase starts.
+CORRECTION_EXIT_FIELDS = (
+    "exit_date",
+    "status",
+    "not_available_reason",
+    "employer_company",
+    "employer_name",
+)
+CORRECTION_PHASE_FIELDS = ("phase1_start", "phase2_start", "phase3_start")
+CORRECTION_REASON_MAX = 500
+
+
+class ReportedPeriodsTouched(ValidationError):
+    """The correction is possible, but changes a figure of a period already reported
+    (`reports`): nothing was written, and it is saved only when that is confirmed."""
+
+    def __init__(self, reports: list):
+        self.reports = reports
+        super().__init__(
+            {
+                "confirm": _(
+                    "Rettelsen ændrer tal for en periode, der allerede er indberettet: %(reports)s."
+                )
+                % {"reports": ", ".join(r.label() for r in reports)}
+            },
+            code="reported",
+        )
+
+
+def reported_periods_touched(
+    citizen: Citizen, old: Mapping[str, Any], new: Mapping[str, Any]
+) -> list:
+    """The reports made (siv.registry.ReportedPeriod: kind, period, created) whose period
+    contains the old or the new date of a fact the correction changes. A changed status or
+    employer is a figure of the exit's day."""
+    days: set[date] = set()
+    for name in set(old) | set(new):
+        if old.get(name) == new.get(name):
+            continue
+        if name in CORRECTION_PHASE_FIELDS or name == "exit_date":
+            days |= {d for d in (old.get(name), new.get(name)) if d is not None}
+        elif name in CORRECTION_EXIT_FIELDS:
+            days |= {d for d in (old.get("exit_date"), new.get("exit_date")) if d is not None}
+    return registry.reported_periods(citizen, days)
+
+
+def correction_refusal(citizen: Citizen, by: User | None) -> str | None:
+    """Why `by` may not correct the citizen's track now (None when they may): only the
+    citizen's caseworker or employment actor, and only after the exit."""
+    allowed = (
+        by is not None
+        and has_perm(by, "citizens.write")
+        and Citizen.objects.for_user(by, write=True).filter(pk=citizen.pk).exists()
+    )
+    if not allowed:
+        return _("Kun borgerens sagsbehandler eller beskæftigelsesaktør kan rette forløbet.")
+    return None
+
+
+def _exit_in_force(citizen: Citizen, track: Track) -> ExitForm | None:
+    if track.state not in LEFT or track.exit_in_force is None:
+        return None
+    return ExitForm.objects.filter(citizen=citizen, exit_date=track.exit_in_force).first()
+
+
+def _correction_errors(
+    citizen: Citizen, track: Track, exit_form: ExitForm, old: dict, new: dict
+) -> dict[str, list[str]]:
+    """The date rules of rules.Track for the corrected facts: each changed phase start in
+    order and not after today, the exit from the start of its stay to today and still the
+    exit in force, and no hours, follow-up or visitation that the corrected dates would leave
+    outside the track (only what the correction itself breaks: older rows may break a rule
+    already)."""
+    errors: dict[str, list[str]] = {}
+    others = [d for d in track.exits if d != old["exit_date"]]
+    corrected = replace(
+        track,
+        phase1_start=new["phase1_start"],
+        phase2_start=new["phase2_start"],
+        phase3_start=new["phase3_start"],
+        exits=[*others, new["exit_date"]],
+    )
+    for phase in (1, 2, 3):
+        name = f"phase{phase}_start"
+        start = new[name]
+        if start is not None and start != old[name]:
+            errors[name] = corrected.phase_start_errors(phase, start)
+        elif start is None and phase == 1 and (new["phase2_start"] or new["phase3_start"]):
+            errors[name] = [_("Fase 1 skal have en startdato, når en senere fase har.")]
+    exit_date = new["exit_date"]
+    exit_errors = replace(corrected, exits=others).exit_errors(exit_date)
+    if not exit_errors and (corrected.state not in LEFT or corrected.exit_in_force != exit_date):
+        exit_errors.append(_("Med de rettede datoer er ophøret ikke længere det gældende."))
+    weeks = citizen.hours.filter(hours__gt=0).values_list("week_start", flat=True).distinct()
+    for week in sorted(set(weeks)):
+        if corrected.hours_errors(week) and not track.hours_errors(week):
+            exit_errors.append(
+                _("Der er registreret timer i uge %(week)s, som de rettede datoer udelukker.")
+                % {"week": iso_week_label(week)}
+            )
+            break
+    if exit_form.follow_ups.filter(followed_up_on__lte=exit_date).exists():
+        exit_errors.append(_("En opfølgning ligger på eller før den rettede ophørsdato."))
+    later = citizen.visitations.filter(proposed_on__gt=old["exit_date"], proposed_on__lte=exit_date)
+    if exit_date > old["exit_date"] and later.exists():
+        exit_errors.append(_("En visitation efter ophøret ligger før den rettede ophørsdato."))
+    errors["exit_date"] = exit_errors
+    return errors
+
+
+def track_correct(
+    *,
+    citizen: Citizen,
+    by: User | None,
+    reason: str,
+    opened: audit.Opened | None = None,
+    exit_opened: audit.Opened | None = None,
+    confirmed: bool = False,
+    **changes: Any,
+) -> ExitForm:
+    """Correct, after the exit, the exit in force (date, status, reason, employer) and the
+    phase starts, with the reason for it; `changes` holds the corrected values (names of
+    CORRECTION_EXIT_FIELDS and CORRECTION_PHASE_FIELDS). The corrected facts obey the same
+    date rules as new ones. A correction that changes a figure of a period already reported
+    raises ReportedPeriodsTouched unless `confirmed`. Each changed row is logged with its
+    before and after, the reason and the reports it changes. `opened` and `exit_opened` are
+    the citizen's and the exit's versions the form was opened at (StaleRecord on a
+    conflict)."""
+    check_fields((*CORRECTION_EXIT_FIELDS, *CORRECTION_PHASE_FIELDS), changes)
+    reason = (reason or "").strip()
+    if (refused := correction_refusal(citizen, by)) is not None:
+        raise PermissionDenied(refused)
+    if not reason:
+        raise ValidationError({"reason": _("Angiv en begrundelse for rettelsen.")})
+    if len(reason) > CORRECTION_REASON_MAX:
+        too_long = _("Begrundelsen må højst være %(max)s tegn.")
+        raise ValidationError({"reason": too_long % {"max": CORRECTION_REASON_MAX}})
+    with transaction.atomic():
+        track = track_locked(citizen)
+        exit_form = _exit_in_force(citizen, track)
+        if exit_form is None:
+            raise ValidationError(
+                _("Forløbet kan kun rettes på denne måde efter ophøret."), code="state"
+            )
+        citizen.refresh_from_db()
+        old = {
+            **{name: getattr(exit_form, name) for name in CORRECTION_EXIT_FIELDS},
+            **{name: getattr(citizen, name) for name in CORRECTION_PHASE_FIELDS},
+        }
+        # A form opened before someone else's save changes only the fields its user changed.
+        for record, seen, names in (
+            (citizen, opened, CORRECTION_PHASE_FIELDS),
+            (exit_form, exit_opened, CORRECTION_EXIT_FIELDS),
+        ):
+            if seen is not None and seen.version != record.version:
+                for name in names:
+                    if name in changes and name not in seen.touched:
+                        del changes[name]
+        new = {**old, **changes}
+        if new["exit_date"] is None:
+            raise ValidationError({"exit_date": _("Angiv ophørsdatoen.")})
+        # An employer is asked for when the status is corrected (a legacy exit has none).
+        new["employer_name"] = _check_employer(
+            new["status"],
+            new["employer_company"],
+            new["employer_name"] or "",
+            required=new["status"] != old["status"],
+        )
+        errors = _correction_errors(citizen, track, exit_form, old, new)
+        if any(errors.values()):
+            raise ValidationError({k: v for k, v in errors.items() if v}, code="date")
+        reports = reported_periods_touched(citizen, old, new)
+        if reports and not confirmed:
+            raise ReportedPeriodsTouched(reports)
+        details = {
+            "citizen": citizen.pk,
+            "correction": reason,
+            "correction_id": uuid.uuid4().hex,
+            "reported": [r.label() for r in reports],
+        }
+        if new["exit_date"] != old["exit_date"]:
+            ended = records_ended_by_exit(
+                citizen=citizen, exit_date=new["exit_date"], refuse_later=True
+            )
+        else:
+            ended = EndedByExit([], [], [])
+        audit.save_and_record(
+            obj=citizen,
+            by=by,
+            changes={name: new[name] for name in CORRECTION_PHASE_FIELDS},
+            details=details,
+            opened=opened,
+        )
+        audit.save_and_record(
+            obj=exit_form,
+            by=by,
+            changes={name: new[name] for name in CORRECTION_EXIT_FIELDS},
+            details=details,
+            opened=exit_opened,
+        )
+        _end_records(ended, exit_form, by)
+        return exit_form

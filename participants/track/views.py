@@ -42,10 +42,11 @@ from .forms import (
     PauseForm,
     PhaseStartForm,
     ScreeningForm,
+    TrackCorrectionForm,
     VisitationProposeForm,
     VisitationReviewForm,
 )
-from .models import Citizen, Pause, Visitation, VisitationStatus
+from .models import Citizen, ExitForm, Pause, Visitation, VisitationStatus
 from .rules import Action, Track, track_prefetch
 
 PAGE_SIZE = 50
@@ -561,5 +562,55 @@ def pause_end(request, pk: int, pause_pk: int):
             "citizen": pause.citizen,
             "title": _("Afslut pause"),
             "visibility": citizen_form_shown(request, pause.citizen),
+        },
+    )
+
+
+@permission_required("citizens.write")
+def track_correct(request, pk: int):
+    """A correction after the exit, with a reason: the exit in force and the phase starts.
+    When it changes a figure of a period already reported, the first POST shows which
+    reports before anything is saved, and only a confirmed POST saves."""
+    citizen = writable_citizen(request, pk)
+    track = Track.of(Citizen.objects.prefetch_related(*track_prefetch()).get(pk=citizen.pk))
+    if selectors.CORRECT not in selectors.offered_actions(track):
+        messages.warning(request, _("Forløbet kan kun rettes på denne måde efter ophøret."))
+        return redirect(citizen_url(citizen))
+    exit_form = ExitForm.objects.get(citizen=citizen, exit_date=track.exit_in_force)
+    form = TrackCorrectionForm(request.POST or None, citizen=citizen, exit_form=exit_form)
+    reports = []
+    if request.method == "POST" and form.is_valid():
+        opened = form.opened()
+        try:
+            services.track_correct(
+                citizen=citizen,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                opened=opened,
+                exit_opened=form.exit_opened(),
+                confirmed=form.cleaned_data["confirm"],
+                **form.edited_data(),
+            )
+        except services.ReportedPeriodsTouched as exc:
+            reports = exc.reports
+            if request.POST.get("warned"):
+                form.add_error("confirm", _("Sæt kryds for at gemme rettelsen."))
+        except audit.StaleRecord as exc:
+            form.show_conflict(exc, opened)
+        except ValidationError as exc:
+            add_validation_error(form, exc)
+        else:
+            messages.success(request, _("Rettelsen er gemt."))
+            return redirect(citizen_url(citizen))
+    return render(
+        request,
+        "participants/track_correct.html",
+        {
+            "form": form,
+            "citizen": citizen,
+            "exit_form": exit_form,
+            "reports": reports,
+            "title": _("Ret efter ophør"),
+            "visibility": citizen_form_shown(request, citizen),
         },
     )

@@ -132,6 +132,12 @@ CASES = [
         own=own_left_citizen,
         foreign=foreign_left_citizen,
     ),
+    Case(
+        "participants:track_correct",
+        "citizens.write",
+        own=own_left_citizen,
+        foreign=foreign_left_citizen,
+    ),
     _track_form("participants:note_add"),
     Case("participants:visitation_list", "citizens.view"),
     Case("participants:visitation_propose", "visitations.propose"),
