@@ -865,6 +865,21 @@ def _correction_errors(
             errors[name] = corrected.phase_start_errors(phase, start)
         elif start is None and phase == 1 and (new["phase2_start"] or new["phase3_start"]):
             errors[name] = [_("Fase 1 skal have en startdato, når en senere fase har.")]
+    old_start, new_start = old["phase1_start"], new["phase1_start"]
+    if old_start is not None and new_start is not None and new_start > old_start:
+        # A placement, pause or course that started inside the track would start before it.
+        records = [
+            *Placement.objects.filter(citizen=citizen).select_related("company"),
+            *Pause.objects.filter(citizen=citizen),
+            *CompetenceCourse.objects.filter(citizen=citizen),
+        ]
+        before = [r for r in records if old_start <= r.start < new_start]
+        if before:
+            first = min(before, key=lambda record: record.start)
+            errors.setdefault("phase1_start", []).append(
+                _("%(record)s starter %(start)s, før den rettede start på fase 1.")
+                % {"record": _record_name(first), "start": first.start.strftime("%d.%m.%Y")}
+            )
     exit_date = new["exit_date"]
     exit_errors = replace(corrected, exits=others).exit_errors(exit_date)
     if not exit_errors and (corrected.state not in LEFT or corrected.exit_in_force != exit_date):

@@ -370,3 +370,14 @@ def test_the_service_refuses_an_unconfirmed_change_of_a_reported_figure(personas
         )
     assert [r.label() for r in exc.value.reports] == ["Projektredegørelse 01.03.2025–31.08.2025"]
     assert ExitForm.objects.get(citizen=citizen).exit_date == EXIT
+
+
+def test_phase_one_cannot_move_past_a_placement_that_started_in_the_track(personas, citizen):
+    PlacementFactory(citizen=citizen, start=date(2024, 3, 4), end=date(2024, 5, 31))
+    with pytest.raises(ValidationError) as exc:
+        track_correct(
+            citizen=citizen, by=personas.caseworker, reason=REASON, phase1_start=date(2024, 4, 1)
+        )
+    assert "før den rettede start på fase 1" in " ".join(exc.value.message_dict["phase1_start"])
+    citizen.refresh_from_db()
+    assert citizen.phase1_start == date(2024, 1, 8)
