@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from participants.hours import selectors as hours_selectors
 from participants.hours.models import HoursKind
@@ -581,6 +581,12 @@ def track_correct(request, pk: int):
     reports = []
     if request.method == "POST" and form.is_valid():
         opened = form.opened()
+        new_exit = form.cleaned_data["exit_date"]
+        ended = (
+            services.records_ended_by_exit(citizen=citizen, exit_date=new_exit)
+            if new_exit != exit_form.exit_date
+            else None
+        )
         try:
             services.track_correct(
                 citizen=citizen,
@@ -601,6 +607,19 @@ def track_correct(request, pk: int):
             add_validation_error(form, exc)
         else:
             messages.success(request, _("Rettelsen er gemt."))
+            if ended:
+                count = len(ended.placements) + len(ended.pauses) + len(ended.courses)
+                messages.info(
+                    request,
+                    ngettext(
+                        "%(count)s igangværende praktik, pause eller kompetenceløft er afsluttet "
+                        "på den rettede ophørsdato.",
+                        "%(count)s igangværende praktikker, pauser eller kompetenceløft er "
+                        "afsluttet på den rettede ophørsdato.",
+                        count,
+                    )
+                    % {"count": count},
+                )
             return redirect(citizen_url(citizen))
     return render(
         request,

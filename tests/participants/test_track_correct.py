@@ -236,13 +236,16 @@ def test_a_follow_up_must_stay_after_the_corrected_exit(personas, citizen):
     assert "opfølgning" in " ".join(exc.value.message_dict["exit_date"]).lower()
 
 
-def test_an_earlier_exit_ends_the_practice_placement_running_on_it(personas, citizen):
+def test_an_earlier_exit_ends_the_practice_placement_running_on_it(client, personas, citizen):
     placement = PlacementFactory(
         citizen=citizen, kind=PlacementKind.PRAKTIK, start=date(2025, 5, 1), end=EXIT
     )
-    track_correct(
-        citizen=citizen, by=personas.caseworker, reason=REASON, exit_date=date(2025, 6, 20)
-    )
+    client.force_login(personas.caseworker)
+    data = form_data(client, citizen, exit_date="2025-06-20", reason=REASON)
+
+    page = client.post(url(citizen), data, follow=True).content.decode()
+
+    assert "1 igangværende praktik, pause eller kompetenceløft er afsluttet" in page
     placement.refresh_from_db()
     assert placement.end == date(2025, 6, 20)
 
