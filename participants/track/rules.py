@@ -92,7 +92,8 @@ IN_PHASE = frozenset({State.PHASE1, State.PHASE2, State.PHASE3})
 LEFT = frozenset({State.EXITED, State.FOLLOWED_UP})
 
 # The states each action may be taken in. A note can always be written; what may change
-# after the exit is only the follow-up (and a paid placement's retention, in placements).
+# after the exit is only the follow-up (and a paid placement's retention, in placements, and
+# a correction with a reason by the citizen's caseworker or actor: services.track_correct).
 ALLOWED_IN: dict[str, frozenset[State]] = {
     Action.PROPOSE: frozenset({State.NEW, State.REJECTED, *LEFT}),
     # A phase starts from the phase before it; the current phase's start can be corrected.

@@ -384,3 +384,19 @@ def test_phase_one_cannot_move_past_a_placement_that_started_in_the_track(person
     assert "før den rettede start på fase 1" in " ".join(exc.value.message_dict["phase1_start"])
     citizen.refresh_from_db()
     assert citizen.phase1_start == date(2024, 1, 8)
+
+
+def test_a_correction_of_the_exit_and_a_phase_is_one_event_in_the_timeline(
+    client, personas, citizen
+):
+    track_correct(
+        citizen=citizen,
+        by=personas.actor,
+        reason=REASON,
+        exit_date=date(2025, 6, 20),
+        phase2_start=date(2024, 7, 15),
+    )
+    client.force_login(personas.caseworker)
+    page = client.get(reverse("participants:citizen_detail", args=[citizen.pk])).content.decode()
+    assert page.count("Rettelse efter ophør</strong>") == 1
+    assert "start fase 2, ophørsdato" in page
