@@ -728,6 +728,18 @@ def correction_events(citizen: Citizen) -> list[dict]:
         .order_by("at", "pk")
         .values("at", "actor_username", "details")
     )
+    rows = list(rows)
+    # The reason is the case note the correction wrote (the audit row holds its id).
+    reasons = dict(
+        CaseNote.objects.filter(
+            citizen=citizen,
+            pk__in=[
+                r["details"]["correction"]
+                for r in rows
+                if isinstance(r["details"].get("correction"), int)
+            ],
+        ).values_list("pk", "text")
+    )
     corrections: dict[str, dict] = {}
     for row in rows:
         details = row["details"]
@@ -740,7 +752,7 @@ def correction_events(citizen: Citizen) -> list[dict]:
                 "title": _("Rettelse efter ophør"),
                 "obj": {
                     "by": row["actor_username"],
-                    "reason": details.get("correction", ""),
+                    "reason": reasons.get(details.get("correction"), ""),
                     "fields": [],
                     "reported": details.get("reported", []),
                 },

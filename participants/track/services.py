@@ -965,9 +965,14 @@ def track_correct(
         reports = reported_periods_touched(citizen, old, new)
         if reports and not confirmed:
             raise ReportedPeriodsTouched(reports)
+        # The reason is free text: it is kept as a case note on the citizen's record (read,
+        # exported and erased with the record); the audit log holds only the note's id.
+        note = note_add(
+            citizen=citizen, by=by, text=_("Rettelse efter ophør: %(reason)s") % {"reason": reason}
+        )
         details = {
             "citizen": citizen.pk,
-            "correction": reason,
+            "correction": note.pk,
             "correction_id": uuid.uuid4().hex,
             "reported": [r.label() for r in reports],
         }

@@ -12,7 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from participants.models import Citizen, ExitForm, ExitStatus, PlacementKind
+from participants.models import CaseNote, Citizen, ExitForm, ExitStatus, PlacementKind
 from participants.track import services
 from participants.track.services import reported_periods_touched, track_correct
 from reporting.models import JobStatus, ReportFormat, ReportKind
@@ -92,7 +92,10 @@ def test_a_correction_with_a_reason_is_saved_and_audited_with_it(client, persona
     assert exit_form.exit_date == date(2025, 6, 20)
     (entry,) = exit_changes(exit_form)
     assert entry.actor == personas.caseworker
-    assert entry.details["correction"] == REASON
+    # The reason is kept as a case note on the record; the log holds only the note's id.
+    note = CaseNote.objects.get(pk=entry.details["correction"])
+    assert note.text.endswith(REASON) and note.citizen == citizen
+    assert REASON not in str(entry.details)
     assert entry.details["before"] == {"exit_date": "2025-06-30"}
     assert entry.details["after"] == {"exit_date": "2025-06-20"}
     # The citizen page's timeline tells who corrected what, and why.
@@ -113,7 +116,7 @@ def test_the_employment_actor_corrects_a_phase_start(client, personas, citizen):
     entry = AuditEntry.objects.get(
         action=AuditAction.CHANGE, content_type=ct, object_id=str(citizen.pk)
     )
-    assert entry.details["correction"] == REASON
+    assert CaseNote.objects.get(pk=entry.details["correction"]).text.endswith(REASON)
     assert entry.details["before"] == {"phase2_start": "2024-07-08"}
     assert entry.details["after"] == {"phase2_start": "2024-07-15"}
 
