@@ -423,7 +423,10 @@ class TrackCorrectionForm(VersionedForm, forms.Form):
             max_length=CORRECTION_REASON_MAX,
             error_messages={"required": _("Angiv en begrundelse for rettelsen.")},
             widget=forms.Textarea(attrs={"rows": 3}),
-            help_text=_("Hvad var forkert, og hvorfor rettes det? Gemmes i revisionsloggen."),
+            help_text=_(
+                "Hvad var forkert, og hvorfor rettes det? Gemmes som notat på deltageren; "
+                "ændringen logges med før og efter."
+            ),
         )
         self.fields["confirm"] = forms.BooleanField(
             label=_("Jeg er klar over, at indberettede tal ændres"), required=False
