@@ -442,7 +442,7 @@ def _citizens(rng, timings, world: World, options: Options, today: date, now: da
     }
 
     citizens, visitations, pauses, placements, exits, follow_ups = [], [], [], [], [], []
-    tracks = []  # (citizen id, phase1, phase2, phase3, actor user)
+    tracks = []  # (citizen id, phase1, phase2, phase3, actor user, paused Mondays)
     for index in range(options.participants):
         cid = ids[Citizen] + index
         m = world.municipalities[index % len(world.municipalities)]
@@ -467,6 +467,9 @@ def _citizens(rng, timings, world: World, options: Options, today: date, now: da
         if leaves:
             phase2 = phase2 if phase2 and phase2 < exit_date else None
             phase3 = phase3 if phase2 and phase3 and phase3 < exit_date else None
+        # A phase that has not begun yet is not stored (short runs reach close to today).
+        phase2 = phase2 if phase2 and phase2 <= today else None
+        phase3 = phase3 if phase2 and phase3 and phase3 <= today else None
         citizens.append(
             citizen.row(
                 id=cid,
@@ -520,18 +523,27 @@ def _citizens(rng, timings, world: World, options: Options, today: date, now: da
         )
         if not accepted:
             continue
-        tracks.append((cid, phase1, phase2, phase3, world.actor_user_of[world.actor_of[m]]))
+        paused = None
         if rng.random() < 0.1:
             start = phase1 + timedelta(days=rng.randint(20, 120))
-            pauses.append(
-                pause.row(
-                    id=ids[Pause] + len(pauses),
-                    citizen=cid,
-                    start=start,
-                    end=start + timedelta(days=rng.randint(7, 60)),
-                    reason=rng.choice(PauseReason.values),
+            end = start + timedelta(days=rng.randint(7, 60))
+            pause_reason = rng.choice(PauseReason.values)
+            # A pause holds the track inside its stay: it ends by the exit at the latest.
+            if leaves:
+                end = min(end, exit_date)
+            if start <= end:
+                paused = (start, end)
+                pauses.append(
+                    pause.row(
+                        id=ids[Pause] + len(pauses),
+                        citizen=cid,
+                        start=start,
+                        end=end,
+                        reason=pause_reason,
+                    )
                 )
-            )
+        actor_user = world.actor_user_of[world.actor_of[m]]
+        tracks.append((cid, phase1, phase2, phase3, actor_user, _paused_weeks(paused)))
         companies = world.companies_of[m]
         if phase2:
             placements.append(
@@ -541,7 +553,8 @@ def _citizens(rng, timings, world: World, options: Options, today: date, now: da
                     kind=PlacementKind.PRAKTIK,
                     company=rng.choice(companies),
                     start=phase2,
-                    end=phase3 - timedelta(days=1) if phase3 else None,
+                    # Practice ends when phase 3 begins, and by the exit at the latest.
+                    end=phase3 - timedelta(days=1) if phase3 else exit_date if leaves else None,
                     hours_per_week=Decimal(rng.choice([4, 8, 12, 15])),
                     created_at=now,
                 )
@@ -644,14 +657,30 @@ HOURS_COLUMNS = [
 ]
 
 
+def _paused_weeks(paused: tuple[date, date] | None) -> tuple[date, date] | None:
+    """The first and last Monday of the weeks whose Monday to Friday lie wholly inside the
+    pause (start, end), or None when it holds no such week."""
+    if paused is None:
+        return None
+    start, end = paused
+    first = start + timedelta(days=-start.weekday() % 7)  # the first Monday on or after start
+    last = end - timedelta(days=(end.weekday() - 4) % 7)  # the last Friday on or before end
+    last -= timedelta(days=4)
+    return (first, last) if first <= last else None
+
+
 def _hours_rows(rng, tracks, weeks: int, first_id: int, now: datetime):
-    """`weeks` weekly rows per citizen from the start of phase 1, the kind following the phase."""
+    """`weeks` weekly rows per citizen from the start of phase 1, the kind following the
+    phase; a week wholly inside a pause has no hours."""
     hours_values = [Decimal(h) for h in ("6.00", "8.00", "9.50", "10.00", "12.00", "15.00")]
     training, practice, paid = HoursKind.TRAINING, HoursKind.PRACTICE, HoursKind.PAID
     pk = first_id
-    for cid, phase1, phase2, phase3, actor_user in tracks:
+    for cid, phase1, phase2, phase3, actor_user, paused in tracks:
         week = phase1
         for _ in range(weeks):
+            if paused and paused[0] <= week <= paused[1]:
+                week += timedelta(weeks=1)
+                continue
             if phase3 and week >= phase3:
                 kind = paid
             elif phase2 and week >= phase2:

@@ -12,10 +12,12 @@ from participants.models import (
     Citizen,
     ExitForm,
     HoursEntry,
+    Pause,
     Placement,
     Visitation,
     VisitationStatus,
 )
+from participants.track.quality import counts_by_rule
 from partnerships.models import ClusterMembership, Municipality, Organisation, OrganisationKind
 from reporting import indicators
 
@@ -49,12 +51,39 @@ def test_it_writes_the_citizens_their_tracks_and_weekly_hours():
     accepted = Visitation.objects.filter(status=VisitationStatus.ACCEPTED).count()
     assert Citizen.objects.count() == PARTICIPANTS
     assert Visitation.objects.count() == PARTICIPANTS
-    assert HoursEntry.objects.count() == accepted * WEEKS
+    assert HoursEntry.objects.count() == accepted * WEEKS - paused_weeks()
+    assert 0 < paused_weeks() < accepted * WEEKS / 10
     assert Placement.objects.exists() and ExitForm.objects.exists()
     employed = ExitForm.objects.filter(status__in=EMPLOYED_STATUSES)
     assert not employed.filter(employer_company__isnull=True, employer_name="").exists()
     assert employed.filter(employer_company__role=CompanyRole.ACCELERATOR).exists()
     assert "participants_hoursentry" in output and "seed_scale: 200 participants" in output
+
+
+def paused_weeks() -> int:
+    """The weeks of the citizens' first WEEKS from phase 1 whose Monday to Friday lie inside
+    one of their pauses: weeks without hours."""
+    paused = 0
+    for pause in Pause.objects.select_related("citizen"):
+        for n in range(WEEKS):
+            monday = pause.citizen.phase1_start + timedelta(weeks=n)
+            paused += pause.start <= monday and monday + timedelta(days=4) <= pause.end
+    return paused
+
+
+@pytest.mark.parametrize("weeks", [1, WEEKS, 100])
+def test_the_scale_data_breaks_no_track_rule(weeks):
+    call_command(
+        "seed_scale", "--participants", PARTICIPANTS, "--weeks", weeks, stdout=io.StringIO()
+    )
+    assert ExitForm.objects.exists() or weeks == 1
+
+    counts = counts_by_rule(Citizen.objects.all(), timezone.localdate())
+
+    assert {rule: n for rule, n in counts.items() if n} == {}
+    out = io.StringIO()
+    call_command("check_data", stdout=out)  # raises CommandError on a finding
+    assert "No findings." in out.getvalue()
 
 
 def test_the_cpr_numbers_are_encrypted_and_hashed_as_the_model_expects():
