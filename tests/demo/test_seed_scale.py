@@ -144,7 +144,7 @@ def test_outside_a_transaction_the_tables_are_left_vacuumed_so_counts_read_an_in
         cursor.execute(f"SELECT count(DISTINCT (ctid::text::point)[0]) FROM {table}")
         (pages_with_rows,) = cursor.fetchone()
     assert pages > 0
-    # Every page, but for one at the end that COPY's extension of the table may leave new and
-    # empty (the rows' width decides), which VACUUM leaves out of the map and no count reads.
-    assert pages_with_rows <= all_visible <= pages
-    assert pages - all_visible <= 1
+    # At least as many pages in the visibility map as pages holding rows. COPY extends the
+    # table several pages at a time, so a few new, empty pages may follow the last row: VACUUM
+    # leaves those out of the map, and no count reads them.
+    assert 0 < pages_with_rows <= all_visible <= pages
