@@ -14,7 +14,7 @@ import hmac
 import json
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -145,11 +145,12 @@ class StaleRecord(ValidationError):
 
 def _shown(model: type[models.Model], name: str, value: Any) -> str:
     """A field's value as a user reads it: a choice's label, a related record's name."""
-    if value is None or value == "" or value == []:
+    if value is None or value == "" or value == [] or value == {}:
         return "–"
-    try:
-        field = model._meta.get_field(name)
-    except FieldDoesNotExist:  # a `related` name (a placement's hour plan)
+    field = _own_field(model, name)
+    if field is None:  # a `related` name (a placement's hour plan)
+        if isinstance(value, Mapping):
+            return "; ".join(f"{_shown_part(k)}: {_shown_part(v)}" for k, v in value.items())
         return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
     if field.many_to_many:
         related = field.related_model._default_manager.filter(pk__in=value)
@@ -166,6 +167,30 @@ def _shown(model: type[models.Model], name: str, value: Any) -> str:
     if isinstance(value, Decimal | float):
         return formats.number_format(value, decimal_pos=2)
     return str(value)
+
+
+def _own_field(model: type[models.Model], name: str) -> models.Field | None:
+    """The model's own field of that name; None for a `related` name, which may be a reverse
+    relation (a placement's `steps`)."""
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    return None if field.auto_created and not field.concrete else field
+
+
+def _shown_part(value: Any) -> str:
+    """A key or value of a `related` mapping as logged ({"2026-03-02": "20.00"}), as a user
+    reads it: a date as 02.03.2026, a number as 20,00."""
+    text = str(value)
+    try:
+        return date.fromisoformat(text).strftime("%d.%m.%Y")
+    except ValueError:
+        pass
+    try:
+        return formats.number_format(Decimal(text), decimal_pos=2)
+    except ArithmeticError:
+        return text
 
 
 def _changed_since(obj: models.Model, version: int, stored: int) -> set[str] | None:
@@ -311,10 +336,12 @@ def save_and_record(
 
 
 def _label(model: type[models.Model], name: str) -> str:
-    try:
-        return capfirst(model._meta.get_field(name).verbose_name)
-    except FieldDoesNotExist:  # a `related` name (a placement's hour plan)
-        return name
+    """A field's name as a user reads it; a `related` name's from the model's
+    `audit_related_labels` (a placement's hour plan: "Timeplan")."""
+    field = _own_field(model, name)
+    if field is None:
+        return capfirst(getattr(model, "audit_related_labels", {}).get(name, name))
+    return capfirst(field.verbose_name)
 
 
 def delete_and_record(

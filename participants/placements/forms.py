@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accelerator.models import Company, CompanyStatus
 from participants.track.forms import DateInput
+from siv import audit
 from siv.forms import VersionedForm
 
-from .models import Placement
-from .services import PLACEMENT_FIELDS
+from .models import Placement, PlacementStep
+from .services import PLACEMENT_FIELDS, plan_log
 
 
 class PlacementForm(forms.ModelForm):
@@ -28,14 +31,21 @@ class PlacementForm(forms.ModelForm):
 
 
 class PlacementEditForm(VersionedForm, forms.Form):
-    """A placement's dates, hours and people. Kind and company stay (a move to another company
-    is its own operation). A plain form: services.placement_update changes it."""
+    """A placement's dates, hours and people, and its hour plan (`steps`, a formset). Kind and
+    company stay (a move to another company is its own operation). A plain form:
+    services.placement_update changes it.
+
+    Beside the fields' values the form carries, hidden, the plan it showed, so that the plan
+    counts as changed by the user ("steps" in `opened().touched`) only when the plan sent
+    differs from it, not when someone else changed the plan meanwhile."""
 
     FIELDS = ("start", "end", "hours_per_week", "buddy", "support_person", "vitas_reference")
+    HIDDEN = (*VersionedForm.HIDDEN, "plan_shown")
 
-    def __init__(self, *args, placement: Placement, **kwargs):
+    def __init__(self, data=None, *args, placement: Placement, **kwargs):
         kwargs.setdefault("initial", {name: getattr(placement, name) for name in self.FIELDS})
-        super().__init__(*args, record=placement, **kwargs)
+        self.opened_plan = _stored_plan(placement.steps.all())
+        super().__init__(data, *args, record=placement, **kwargs)
         self.fields.update(
             forms.fields_for_model(
                 Placement,
@@ -43,13 +53,62 @@ class PlacementEditForm(VersionedForm, forms.Form):
                 widgets={"start": DateInput(), "end": DateInput()},
             )
         )
+        self.steps = _step_formset(data, self.opened_plan)
+
+    def get_initial_for_field(self, field, field_name):
+        if field_name == "plan_shown":
+            return json.dumps(self.opened_plan)
+        return super().get_initial_for_field(field, field_name)
 
     def clean(self):
         data = super().clean()
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
             self.add_error("end", _("Slutdatoen kan ikke ligge før startdatoen."))
+        self._plan_shown = self._read_plan_shown(data.get("plan_shown") or "")
         return data
+
+    def _read_plan_shown(self, text: str) -> dict[str, str]:
+        """The plan the form was opened with; a form without one (opened before the form
+        carried it) is taken as opened with the plan stored now."""
+        if not text:
+            return self.opened_plan
+        try:
+            plan = json.loads(text)
+        except ValueError:
+            plan = None
+        if not isinstance(plan, dict) or not all(isinstance(v, str) for v in plan.values()):
+            raise ValidationError(
+                _("Formularen kunne ikke læses. Åbn siden igen, og ret det, du ville."),
+                code="opened",
+            )
+        return plan
+
+    def opened(self) -> audit.Opened | None:
+        opened = super().opened()
+        if opened is None or plan_log(self.steps.plan()) == self._plan_shown:
+            return opened
+        return audit.Opened(version=opened.version, touched=frozenset({*opened.touched, "steps"}))
+
+    def show_conflict(self, exc: audit.StaleRecord, opened: audit.Opened) -> None:
+        """Besides the fields, the plan as stored now unless the user changed it; the plan
+        the form carries as shown is the stored one either way."""
+        super().show_conflict(exc, opened)
+        stored = _stored_plan(PlacementStep.objects.filter(placement=self.record))
+        data = self.data.copy()
+        data["plan_shown"] = json.dumps(stored)
+        self.data = data
+        if "steps" not in opened.touched:
+            self.steps = _step_formset(None, stored)
+
+
+def _stored_plan(steps) -> dict[str, str]:
+    return plan_log((s.from_date, s.hours_per_week) for s in steps)
+
+
+def _step_formset(data, plan: dict[str, str]):
+    initial = [{"from_date": day, "hours_per_week": hours} for day, hours in plan.items()]
+    return PlacementStepFormSet(data, prefix="trin", initial=initial)
 
 
 class PlacementStepForm(forms.Form):

@@ -96,6 +96,9 @@ class Placement(models.Model):
 
     objects = PlacementQuerySet.as_manager()
 
+    # What the audit log and a conflict call the hour steps changed with the placement.
+    audit_related_labels = {"steps": _("timeplan")}
+
     class Meta:
         verbose_name = _("placering")
         verbose_name_plural = _("placeringer")

@@ -83,13 +83,19 @@ def placement_update(
     """Change a placement and, when `plan` is given, replace its hour steps: all or nothing.
 
     The steps (kept or new) must lie inside the placement's possibly new dates. `opened` is
-    what the edit form was opened at (a conflict raises audit.StaleRecord)."""
+    what the edit form was opened at (a conflict raises audit.StaleRecord); a plan the user
+    left as it was opened ("steps" not touched) keeps the plan stored now, which someone
+    else may have changed meanwhile."""
     check_fields(PLACEMENT_FIELDS, fields)
-    old_plan = {s.from_date: s.hours_per_week for s in placement.steps.all()}
-    steps = list(old_plan.items()) if plan is None else list(plan)
-    new_plan = dict(steps)
+    if opened is not None and "steps" not in opened.touched:
+        plan = None
     with transaction.atomic():
         track = track_locked(placement.citizen)
+        # Read under the lock, past a prefetched plan: what is stored now.
+        stored = PlacementStep.objects.filter(placement=placement)
+        old_plan = {s.from_date: s.hours_per_week for s in stored}
+        steps = list(old_plan.items()) if plan is None else list(plan)
+        new_plan = dict(steps)
         dated = {k: v for k, v in fields.items() if k in ("start", "end", "kind")}
         changed = {k for k, v in dated.items() if v != getattr(placement, k)}
         if changed:
@@ -103,7 +109,7 @@ def placement_update(
             obj=placement,
             by=by,
             changes=fields,
-            related={"steps": (_plan_log(old_plan), _plan_log(new_plan))},
+            related={"steps": (plan_log(old_plan), plan_log(new_plan))},
             opened=opened,
         )
         _check_plan(placement, steps)
@@ -120,9 +126,11 @@ def placement_update(
     return placement
 
 
-def _plan_log(plan: Mapping[date, Decimal]) -> dict[str, str]:
-    """An hour plan as the audit log shows it: {"2026-03-02": "20.00"}."""
-    return {day.isoformat(): f"{hours:.2f}" for day, hours in sorted(plan.items())}
+def plan_log(plan: Iterable[tuple[date, Decimal]]) -> dict[str, str]:
+    """An hour plan as the audit log shows it and an edit form carries it:
+    {"2026-03-02": "20.00"}."""
+    plan = plan.items() if isinstance(plan, Mapping) else plan
+    return {day.isoformat(): f"{hours:.2f}" for day, hours in sorted(plan)}
 
 
 def placement_step_set(
@@ -140,7 +148,7 @@ def placement_step_set(
         audit.save_and_record(
             obj=placement,
             by=by,
-            related={"steps": (_plan_log(old_plan), _plan_log({from_date: step.hours_per_week}))},
+            related={"steps": (plan_log(old_plan), plan_log({from_date: step.hours_per_week}))},
         )
     return step
 

@@ -74,17 +74,9 @@ def _writable_placement(request, pk: int, placement_pk: int) -> Placement:
 def placement_edit(request, pk: int, placement_pk: int):
     placement = _writable_placement(request, pk, placement_pk)
     form = PlacementEditForm(request.POST or None, placement=placement)
-    steps = PlacementStepFormSet(
-        request.POST or None,
-        prefix="trin",
-        initial=[
-            {"from_date": s.from_date, "hours_per_week": s.hours_per_week}
-            for s in placement.steps.all()
-        ],
-    )
-    if request.method == "POST" and form.is_valid() and steps.is_valid():
+    if request.method == "POST" and form.is_valid() and form.steps.is_valid():
         save = partial(
-            services.placement_update, placement=placement, by=request.user, plan=steps.plan()
+            services.placement_update, placement=placement, by=request.user, plan=form.steps.plan()
         )
         if save_edit(form, save):
             messages.success(request, _("Placeringen er gemt."))
@@ -94,7 +86,7 @@ def placement_edit(request, pk: int, placement_pk: int):
         "participants/placement_form.html",
         {
             "form": form,
-            "steps": steps,
+            "steps": form.steps,
             "citizen": placement.citizen,
             "placement": placement,
             "visibility": citizen_form_shown(request, placement.citizen),
