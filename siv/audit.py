@@ -403,13 +403,16 @@ def record_search(
     criteria: Mapping[str, Any],
     choices: Iterable[str] = (),
     ids: Iterable[Any] | None = None,
+    purpose: str = "",
+    details: Mapping[str, Any] | None = None,
 ) -> None:
     """Log a search with its criteria (empty criteria are left out).
 
     The values of the criteria named in `choices` (a status, a municipality's id) are logged
     as they are; every other value may be a name or a CPR number typed in, and is logged
     pseudonymised, since the log is never changed later (not even by anonymisation). `ids`
-    are the records the search shows, when it shows personal data.
+    are the records the search shows, when it shows personal data. `details` are added to
+    the row.
     """
     kept = frozenset(choices)
     cleaned = {
@@ -417,22 +420,32 @@ def record_search(
         for k, v in criteria.items()
         if v not in (None, "", [], ())
     }
-    details: dict[str, Any] = {"model": model._meta.label_lower, "criteria": cleaned}
+    logged: dict[str, Any] = {
+        **(details or {}),
+        "model": model._meta.label_lower,
+        "criteria": cleaned,
+    }
     if ids is not None:
-        details["ids"] = [str(pk) for pk in ids]
+        logged["ids"] = [str(pk) for pk in ids]
     record(
         AuditAction.SEARCH,
         actor=actor,
         label=str(model._meta.verbose_name_plural),
-        details=details,
+        purpose=purpose,
+        details=logged,
     )
 
 
 def record_list_view(
-    *, actor: Any, model: type[models.Model], ids: Iterable[Any], purpose: str = ""
+    *,
+    actor: Any,
+    model: type[models.Model],
+    ids: Iterable[Any],
+    purpose: str = "",
+    details: Mapping[str, Any] | None = None,
 ) -> None:
     """Log that a list of records was shown: one row, naming them by id (never by name or
-    CPR number). Nothing is logged when the list is empty."""
+    CPR number). Nothing is logged when the list is empty. `details` are added to the row."""
     shown = [str(pk) for pk in ids]
     if not shown:
         return
@@ -441,7 +454,7 @@ def record_list_view(
         actor=actor,
         label=str(model._meta.verbose_name_plural),
         purpose=purpose,
-        details={"model": model._meta.label_lower, "ids": shown},
+        details={**(details or {}), **naming(model, shown)},
     )
 
 
@@ -449,14 +462,24 @@ def record_export(*, actor: Any, what: str, details: Mapping[str, Any] | None = 
     record(AuditAction.EXPORT, actor=actor, label=what, details=details)
 
 
+def naming(model: type[models.Model], ids: Iterable[Any]) -> dict[str, Any]:
+    """The details by which a log row names records it showed without being about one of
+    them (a list, or the citizen an hours entry belongs to); `lookups_for_subject` finds
+    them."""
+    return {"model": model._meta.concrete_model._meta.label_lower, "ids": [str(pk) for pk in ids]}
+
+
 def lookups_for_subject(objs: Iterable[models.Model]) -> models.QuerySet[AuditEntry]:
-    """Every logged access to the given records (a citizen and their sub-records)."""
+    """Every logged access to the given records (a citizen and their sub-records): the rows
+    about one of them, and the rows that name one among the records they showed (a list
+    or a search, on a screen or through the API)."""
     query = models.Q(pk__in=[])
     for obj in objs:
         query |= models.Q(
             content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
             object_id=str(obj.pk),
         )
+        query |= models.Q(details__contains=naming(type(obj), [obj.pk]))
     return AuditEntry.objects.filter(query).order_by("at", "id")
 
 

@@ -35,6 +35,7 @@ from participants.models import (
     parse_iso_week,
 )
 from participants.placements.services import placement_create
+from participants.track.selectors import visibility_for
 from participants.track.services import citizen_record_viewed, exit_register
 from reporting.indicators import Scope, compute
 from siv import audit
@@ -72,10 +73,13 @@ ISO_WEEK = re.compile(r"\d{4}-W\d{2}")
 
 
 class ScopedReadViewSet(PermissionGateMixin, viewsets.ReadOnlyModelViewSet):
-    """List and detail of a scoped model. `personal` records are audited on every read."""
+    """List and detail of a scoped model. Every read of `personal` records is audited: a
+    detail as a view of the record, a list page as one row naming the citizens it shows."""
 
     model: type
     personal = False
+    # The attribute of a row that is the id of the citizen it belongs to.
+    citizen_attr = "citizen_id"
     # The query parameters that are search criteria (logged with a list read).
     criteria: tuple[str, ...] = ("page",)
 
@@ -89,31 +93,62 @@ class ScopedReadViewSet(PermissionGateMixin, viewsets.ReadOnlyModelViewSet):
         return obj
 
     def audit_view(self, obj) -> None:
-        audit.record(AuditAction.VIEW, actor=self.request.user, obj=obj, purpose="API")
+        # A citizen's sub-record names the citizen, whose insight then lists the read.
+        audit.record(
+            AuditAction.VIEW,
+            actor=self.request.user,
+            obj=obj,
+            purpose="API",
+            details=audit.naming(Citizen, [getattr(obj, self.citizen_attr)]),
+        )
+
+    def paginate_queryset(self, queryset):
+        self.shown = super().paginate_queryset(queryset)
+        return self.shown
 
     def list(self, request, *args, **kwargs):
+        self.shown = None
         response = super().list(request, *args, **kwargs)
-        if self.personal:
-            # Only known parameters, cleaned: the log must not store what a client invents.
-            criteria = {
-                name: request.GET[name].replace("\x00", "")[:100]
-                for name in self.criteria
-                if name in request.GET
-            }
-            # A page number, an id or an ISO week is not free text; anything else a client
-            # sends in their place is logged pseudonymised.
-            choices = {
-                name
-                for name, value in criteria.items()
-                if (value.isdigit() and len(value) <= 5) or ISO_WEEK.fullmatch(value)
-            }
-            audit.record_search(
-                actor=request.user,
-                model=self.model,
-                criteria={"api": "liste", **criteria},
-                choices={"api", *choices},
-            )
+        if self.personal and self.shown:
+            self.audit_list(self.shown)
         return response
+
+    def audit_list(self, rows: list) -> None:
+        """One SEARCH row for the page, with its criteria and the ids of the citizens it
+        shows. As on the screens, a role that sees citizens only by pseudonym has its
+        searches logged without ids, and a plain list of pseudonyms not at all."""
+        request = self.request
+        # Only known parameters, cleaned: the log must not store what a client invents.
+        criteria = {
+            name: request.GET[name].replace("\x00", "")[:100]
+            for name in self.criteria
+            if name in request.GET
+        }
+        personal = visibility_for(request.user).personal
+        if not personal and not set(criteria) - {"page"}:
+            return
+        # A page number, an id or an ISO week is not free text; anything else a client
+        # sends in their place is logged pseudonymised.
+        choices = {
+            name
+            for name, value in criteria.items()
+            if (value.isdigit() and len(value) <= 5) or ISO_WEEK.fullmatch(value)
+        }
+        citizens = dict.fromkeys(getattr(row, self.citizen_attr) for row in rows)
+        audit.record_search(
+            actor=request.user,
+            model=Citizen,
+            criteria={"api": "liste", **criteria},
+            choices={"api", *choices},
+            ids=citizens if personal else [],
+            purpose="API",
+            # Which hours entries, placements or exits of theirs the page showed.
+            details=(
+                {"rows": audit.naming(self.model, [row.pk for row in rows])}
+                if personal and self.model is not Citizen
+                else {}
+            ),
+        )
 
 
 class CitizenViewSet(ScopedReadViewSet):
@@ -122,6 +157,7 @@ class CitizenViewSet(ScopedReadViewSet):
     model = Citizen
     permission = "citizens.view"
     personal = True
+    citizen_attr = "pk"
     serializer_class = s.CitizenSerializer
 
     def get_queryset(self):

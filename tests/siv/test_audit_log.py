@@ -123,3 +123,21 @@ def test_a_search_with_a_nul_character_is_logged_without_it(client, personas):
     search = AuditEntry.objects.filter(action=AuditAction.SEARCH).get()
     assert search.details["criteria"] == {"object_label": audit.pseudonymised("abcdef")}
     assert "\x00" not in str(search.details)
+
+
+def test_a_citizens_lookups_include_the_lists_and_searches_that_named_them(personas):
+    from participants.models import Citizen
+    from tests.factories.participants import CitizenFactory
+
+    citizen, neighbour = CitizenFactory(), CitizenFactory()
+    audit.record_list_view(actor=personas.actor, model=Citizen, ids=[neighbour.pk, citizen.pk])
+    audit.record_search(actor=personas.actor, model=Citizen, criteria={"q": "x"}, ids=[citizen.pk])
+    audit.record_list_view(actor=personas.actor, model=Citizen, ids=[neighbour.pk])
+    # The same id of another kind of record is not the citizen.
+    audit.record(
+        AuditAction.VIEW,
+        actor=personas.actor,
+        details={"model": "accelerator.company", "ids": [str(citizen.pk)]},
+    )
+    found = audit.lookups_for_subject([citizen])
+    assert [e.action for e in found] == [AuditAction.VIEW, AuditAction.SEARCH]
