@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Cluster, Municipality, Organisation
 from siv.access import ScopedQuerySet
+from siv.limits import NOTE_TEXT, SHORT_TEXT
 from siv.permissions import has_perm
 from siv.roles import MUNICIPAL_ROLES, Role
 
@@ -306,7 +307,7 @@ class Camp(models.Model):
     title = models.CharField(_("titel"), max_length=200)
     date = models.DateField(_("dato"))
     place = models.CharField(_("sted"), max_length=200, blank=True)
-    experts = models.TextField(_("eksterne eksperter"), blank=True)
+    experts = models.TextField(_("eksterne eksperter"), max_length=SHORT_TEXT, blank=True)
     cancelled = models.BooleanField(_("aflyst"), default=False)
 
     objects = CampQuerySet.as_manager()
@@ -440,7 +441,7 @@ class DevelopmentSession(models.Model):
         _("timer"), max_digits=4, decimal_places=1, validators=[MinValueValidator(Decimal("0.5"))]
     )
     topic = models.CharField(_("emne"), max_length=200)
-    notes = models.TextField(_("noter"), blank=True)
+    notes = models.TextField(_("noter"), max_length=NOTE_TEXT, blank=True)
     developer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("forretningsudvikler"),
@@ -538,7 +539,7 @@ class Campaign(models.Model):
         help_text=_("Boot camp varer to dage."),
     )
     boot_camp_place = models.CharField(_("boot camp, sted"), max_length=200, blank=True)
-    notes = models.TextField(_("noter"), blank=True)
+    notes = models.TextField(_("noter"), max_length=NOTE_TEXT, blank=True)
 
     objects = CampaignQuerySet.as_manager()
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from siv.forms import VersionedForm
+from siv.limits import SHORT_TEXT
 
 from .models import (
     EVALUATION_QUESTIONS,
@@ -170,6 +171,7 @@ class EvaluationForm(forms.ModelForm):
                 required=False,
                 initial=given.get("comment", ""),
                 widget=forms.Textarea(attrs={"rows": 2}),
+                max_length=SHORT_TEXT,
             )
 
     def question_rows(self):

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from siv.access import ScopedQuerySet
+from siv.limits import LONG_TEXT, NOTE_TEXT, SHORT_TEXT
 from siv.permissions import has_perm
 from siv.roles import FUND_ROLES, MUNICIPAL_ROLES, Role
 
@@ -274,7 +275,7 @@ class GrowthPartnership(models.Model):
         blank=True,
         help_text=_("Beskæftigelsesaktører og virksomheder i partnerskabet."),
     )
-    terms_of_reference = models.TextField(_("kommissorium"), blank=True)
+    terms_of_reference = models.TextField(_("kommissorium"), max_length=LONG_TEXT, blank=True)
     facilitation_start = models.DateField(_("facilitering fra"), null=True, blank=True)
     jobcentre_contact = models.CharField(
         _("fast kontaktperson i jobcentret"), max_length=200, blank=True
@@ -323,8 +324,8 @@ class PartnerPlanEntry(models.Model):
         GrowthPartnership, on_delete=models.CASCADE, related_name="plan_entries"
     )
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    needs = models.TextField(_("behov"), blank=True)
-    wishes = models.TextField(_("ønsker"), blank=True)
+    needs = models.TextField(_("behov"), max_length=SHORT_TEXT, blank=True)
+    wishes = models.TextField(_("ønsker"), max_length=SHORT_TEXT, blank=True)
 
     class Meta:
         verbose_name = _("partnerplan")
@@ -341,7 +342,7 @@ class PartnershipMeeting(models.Model):
         GrowthPartnership, on_delete=models.CASCADE, related_name="meetings"
     )
     date = models.DateField(_("dato"))
-    notes = models.TextField(_("referat"), blank=True)
+    notes = models.TextField(_("referat"), max_length=NOTE_TEXT, blank=True)
 
     class Meta:
         verbose_name = _("partnerskabsmøde")
@@ -367,12 +368,15 @@ class SteeringGroupMeeting(models.Model):
 
     date = models.DateField(_("dato"))
     place = models.CharField(_("sted"), max_length=200, blank=True)
-    minutes = models.TextField(_("referat"), blank=True)
+    minutes = models.TextField(_("referat"), max_length=LONG_TEXT, blank=True)
     attending_municipalities = models.ManyToManyField(
         Municipality, verbose_name=_("repræsenterede kommuner"), blank=True, related_name="+"
     )
     attendees = models.TextField(
-        _("deltagere"), blank=True, help_text=_("Navne og organisationer, én per linje.")
+        _("deltagere"),
+        max_length=SHORT_TEXT,
+        blank=True,
+        help_text=_("Navne og organisationer, én per linje."),
     )
 
     objects = SteeringMeetingQuerySet.as_manager()
@@ -465,4 +469,9 @@ def answer_errors(answers) -> list[str]:
             errors.append(_("Svar ja, delvist eller nej på: %(question)s") % {"question": label})
         elif not isinstance(answer.get("comment", ""), str):
             errors.append(_("Kommentaren skal være tekst: %(question)s") % {"question": label})
+        elif len(answer.get("comment", "")) > SHORT_TEXT:
+            errors.append(
+                _("Kommentaren er for lang (højst %(max)s tegn): %(question)s")
+                % {"max": SHORT_TEXT, "question": label}
+            )
     return errors

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import Citizen, CitizenRecordQuerySet
+from siv.limits import SHORT_TEXT
 
 
 class LegalBasis(models.TextChoices):
@@ -29,7 +30,7 @@ class ConsentRecord(models.Model):
     legal_basis = models.CharField(_("retsgrundlag"), max_length=30, choices=LegalBasis.choices)
     consent_given = models.BooleanField(_("samtykke givet"), default=False)
     recorded_on = models.DateField(_("dato"), default=timezone.localdate)
-    note = models.TextField(_("bemærkning"), blank=True)
+    note = models.TextField(_("bemærkning"), max_length=SHORT_TEXT, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

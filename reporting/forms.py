@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Cluster, Municipality, Region
 from siv.forms import Select
+from siv.limits import LONG_TEXT
 from siv.permissions import has_perm
 
 from .models import FORMATS, HEADINGS, IndicatorCode, ProjectSettings, ReportFormat, ReportKind
@@ -126,6 +127,7 @@ class NarrativeForm(forms.Form):
                 required=False,
                 initial=texts.get(number, ""),
                 widget=forms.Textarea(attrs={"rows": 6}),
+                max_length=LONG_TEXT,
             )
         _style(self)
 

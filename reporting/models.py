@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Cluster, Municipality, Region
 from siv.access import ScopedQuerySet
+from siv.limits import LONG_TEXT
 from siv.permissions import has_perm
 
 
@@ -198,7 +199,7 @@ class ReportNarrative(models.Model):
     period_start = models.DateField(_("periode fra"))
     period_end = models.DateField(_("periode til"))
     heading = models.PositiveSmallIntegerField(_("afsnit"))
-    text = models.TextField(_("tekst"), blank=True)
+    text = models.TextField(_("tekst"), max_length=LONG_TEXT, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )

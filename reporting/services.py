@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from partnerships.models import Cluster, Municipality, Region, User
-from siv import audit
+from siv import audit, limits
 from siv.models import AuditAction
 
 from . import exports, indicators, selectors
@@ -115,6 +115,15 @@ def narrative_save(
     headings = HEADINGS[ReportKind(kind)]
     if start > end:
         raise ValidationError({"period_start": "Perioden skal starte før den slutter."})
+    # Keyed as the narrative form names its fields, one per heading.
+    limit = ReportNarrative._meta.get_field("text").max_length
+    too_long = {
+        f"heading_{number}": [limits.too_long(limit)]
+        for number, text in texts.items()
+        if len(text or "") > limit
+    }
+    if too_long:
+        raise ValidationError(too_long)
     saved = []
     with transaction.atomic():
         for number in range(1, len(headings) + 1):

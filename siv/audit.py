@@ -28,6 +28,7 @@ from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from . import limits
 from .models import AuditAction, AuditEntry
 
 # The client address of the request being served, set by RequestContextMiddleware.
@@ -266,7 +267,9 @@ def save_and_record(
         m2m_pks = {name: sorted(o.pk for o in objs) for name, objs in m2m_objs.items()}
         for name, value in changes.items():
             setattr(obj, name, value)
-        obj.full_clean(validate_unique=validate_unique, validate_constraints=validate_constraints)
+        limits.full_clean(
+            obj, validate_unique=validate_unique, validate_constraints=validate_constraints
+        )
         attnames = {name: model._meta.get_field(name).attname for name in changes}
         after = {name: getattr(obj, attname) for name, attname in attnames.items()}
         before: dict[str, Any] = {}

@@ -12,6 +12,7 @@ from accelerator.models import Company, CompanyRole, CompanyStatus
 from participants import cpr as cpr_lib
 from partnerships.models import Cluster, GrowthPartnership, Organisation, OrganisationKind, User
 from siv.forms import VersionedForm, _as_data
+from siv.limits import NOTE_TEXT, SHORT_TEXT
 from siv.permissions import roles_with
 
 from .models import (
@@ -162,6 +163,7 @@ class VisitationReviewForm(forms.Form):
     rejection_reason = forms.CharField(
         label=_("Begrundelse for afvisning"),
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=SHORT_TEXT,
         required=False,
     )
 
@@ -177,10 +179,14 @@ class MatchMeetingForm(forms.Form):
     participants = forms.CharField(
         label=_("Deltagere (borger, virksomhed, jobformidler)"),
         widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=SHORT_TEXT,
         required=False,
     )
     notes = forms.CharField(
-        label=_("Referat"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=_("Referat"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=NOTE_TEXT,
+        required=False,
     )
     start_on = forms.DateField(label=_("Aftalt start"), widget=DateInput(), required=False)
 

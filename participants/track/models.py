@@ -27,6 +27,7 @@ from partnerships.models import (
     OrganisationKind,
 )
 from siv.access import ScopedQuerySet
+from siv.limits import NOTE_TEXT, SHORT_TEXT
 from siv.permissions import has_perm, roles_with
 from siv.roles import Role
 
@@ -724,10 +725,16 @@ class Visitation(models.Model):
         related_name="+",
     )
     reviewed_at = models.DateTimeField(_("vurderet"), null=True, blank=True)
-    rejection_reason = models.TextField(_("begrundelse for afvisning"), blank=True)
+    rejection_reason = models.TextField(
+        _("begrundelse for afvisning"), max_length=SHORT_TEXT, blank=True
+    )
     match_meeting_date = models.DateField(_("matchmøde"), null=True, blank=True)
-    match_meeting_participants = models.TextField(_("deltagere i matchmødet"), blank=True)
-    match_meeting_notes = models.TextField(_("referat af matchmødet"), blank=True)
+    match_meeting_participants = models.TextField(
+        _("deltagere i matchmødet"), max_length=SHORT_TEXT, blank=True
+    )
+    match_meeting_notes = models.TextField(
+        _("referat af matchmødet"), max_length=NOTE_TEXT, blank=True
+    )
     start_on = models.DateField(_("aftalt start"), null=True, blank=True)
     # A re-visitation proposes a citizen for the place left by an early exit (deadline: 4
     # weeks after the exit). The place stays open until one of them is accepted: a rejected
@@ -850,8 +857,8 @@ class Screening(models.Model):
     barriers = models.JSONField(
         _("barrierer"), default=list, blank=True, help_text=_("Koder fra listen over barrierer.")
     )
-    barrier_notes = models.TextField(_("om barriererne"), blank=True)
-    wishes = models.TextField(_("ønsker til fag og virksomhed"), blank=True)
+    barrier_notes = models.TextField(_("om barriererne"), max_length=SHORT_TEXT, blank=True)
+    wishes = models.TextField(_("ønsker til fag og virksomhed"), max_length=SHORT_TEXT, blank=True)
 
     objects = CitizenRecordQuerySet.as_manager()
 
@@ -893,7 +900,7 @@ class ProgressAssessment(models.Model):
     motivation = _score_field(_("Motivation"))
     self_care = _score_field(_("Egenomsorg"))
     work_skills = _score_field(_("Arbejdsfærdigheder"))
-    note = models.TextField(_("bemærkning"), blank=True)
+    note = models.TextField(_("bemærkning"), max_length=SHORT_TEXT, blank=True)
 
     objects = CitizenRecordQuerySet.as_manager()
 
@@ -1031,7 +1038,7 @@ class ExitForm(models.Model):
         default=False,
         help_text=_("Kommunen skal genvisitere til pladsen inden for 4 uger."),
     )
-    note = models.TextField(_("bemærkning"), blank=True)
+    note = models.TextField(_("bemærkning"), max_length=SHORT_TEXT, blank=True)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -1136,7 +1143,7 @@ class CaseNote(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     written_at = models.DateTimeField(_("skrevet"), default=timezone.now)
-    text = models.TextField(_("notat"))
+    text = models.TextField(_("notat"), max_length=NOTE_TEXT)
     sensitive = models.BooleanField(
         _("følsomme oplysninger"),
         default=False,
