@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from siv.access import ScopedQuerySet
@@ -472,6 +473,6 @@ def answer_errors(answers) -> list[str]:
         elif len(answer.get("comment", "")) > SHORT_TEXT:
             errors.append(
                 _("Kommentaren er for lang (højst %(max)s tegn): %(question)s")
-                % {"max": SHORT_TEXT, "question": label}
+                % {"max": formats.number_format(SHORT_TEXT, force_grouping=True), "question": label}
             )
     return errors

@@ -125,7 +125,7 @@ class TestTheServices:
         assert answer_errors(answers) == []
         answers[first_key]["comment"] += "x"
         assert answer_errors(answers) == [
-            f"Kommentaren er for lang (højst 2000 tegn): {first_label}"
+            f"Kommentaren er for lang (højst 2.000 tegn): {first_label}"
         ]
 
 
