@@ -30,6 +30,15 @@ class ContractVersionForm(forms.ModelForm):
         widgets = {"valid_from": DATE, "valid_until": DATE}
 
 
+class NewContractVersionForm(ContractVersionForm):
+    """A new version, prefilled from the latest one; `based_on` names that version."""
+
+    based_on = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    class Meta(ContractVersionForm.Meta):
+        fields = [*TERM_FIELDS, "based_on"]
+
+
 class ContractForm(ContractVersionForm):
     municipality = forms.ModelChoiceField(Municipality.objects.order_by("name"), label=_("Kommune"))
     cluster = forms.ModelChoiceField(Cluster.objects.order_by("number"), label=_("Klynge"))

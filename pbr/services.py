@@ -100,12 +100,30 @@ def contract_create(
 
 
 def contract_version_add(
-    *, contract: Contract, by: User | None, valid_from: date, **terms: Any
+    *,
+    contract: Contract,
+    by: User | None,
+    valid_from: date,
+    based_on: int | None = None,
+    **terms: Any,
 ) -> ContractVersion:
     """New terms from a date. The past is never edited: the date must lie after the latest
-    version's start and not before today."""
+    version's start and not before today. `based_on` is the latest version the form showed
+    (its terms prefill the form): a version someone added since is a conflict, never undone
+    by terms copied from the one before it."""
     with transaction.atomic():
+        # Two writers of one contract take turns, so the second sees the first's version.
+        Contract.objects.select_for_update().filter(pk=contract.pk).values_list("pk").get()
         latest = contract.versions.order_by("-valid_from").first()
+        if based_on is not None and (latest is None or latest.pk != based_on):
+            raise ValidationError(
+                _(
+                    "Kontrakten har fået en ny version, siden du åbnede formularen (gælder fra "
+                    "%(day)s). Åbn formularen igen, så du bygger på de gældende vilkår."
+                )
+                % {"day": f"{latest.valid_from:%d.%m.%Y}" if latest else "–"},
+                code="stale",
+            )
         if latest is not None and valid_from <= latest.valid_from:
             raise ValidationError(
                 {"valid_from": _("En ny version skal gælde fra en dato efter den seneste version.")}

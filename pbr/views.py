@@ -20,6 +20,7 @@ from .forms import (
     ContractVersionForm,
     InvoiceForm,
     LedgerFilter,
+    NewContractVersionForm,
     PaymentForm,
     SavingBandForm,
     WhatIfForm,
@@ -130,7 +131,8 @@ def version_create(request, pk: int):
     latest = contract.versions.order_by("-valid_from").first()
     initial = {name: getattr(latest, name) for name in ContractVersionForm.Meta.fields}
     initial["valid_from"] = timezone.localdate()
-    form = ContractVersionForm(request.POST or None, initial=initial)
+    initial["based_on"] = latest.pk if latest else None
+    form = NewContractVersionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             data = dict(form.cleaned_data)

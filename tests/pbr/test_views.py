@@ -255,3 +255,25 @@ def test_a_controller_creates_a_contract_and_a_new_version(signed_in, personas):
 
 def koege_contract_of(personas):
     return Contract.objects.get(municipality=personas.own.municipality)
+
+
+def test_a_version_added_since_the_form_was_opened_is_a_conflict_not_undone(client, personas):
+    """Two controllers open "Ny version" on the same contract; the first saves new tariffs.
+    The second's form was prefilled from the version before: saving it is refused in Danish
+    instead of silently restoring the old tariffs from its date."""
+    contract = make_contract(personas.own.municipality, personas.cluster)
+    client.force_login(personas.controller)
+    url = reverse("pbr:version_create", args=[contract.pk])
+    opened = client.get(url).context["form"].initial
+    stale = {
+        k: ("" if v is None else str(v).replace(".", ","))
+        for k, v in opened.items()
+        if k != "valid_from"
+    }
+    stale["valid_from"] = (date.today() + timedelta(days=10)).isoformat()
+    first = {**stale, "valid_from": date.today().isoformat(), "tariff_job_started": "99000"}
+    assert client.post(url, first).status_code == 302
+    response = client.post(url, stale)
+    assert response.status_code == 200
+    assert "har fået en ny version, siden du åbnede formularen" in response.content.decode()
+    assert contract.versions.count() == 2
