@@ -100,6 +100,7 @@ if SIV_DEMO:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "siv.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "siv.middleware.ServiceUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -283,6 +284,16 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Citizens are anonymised this many years after they left (GDPR storage limitation).
 SIV_ANONYMISE_AFTER_YEARS = envint("SIV_ANONYMISE_AFTER_YEARS", 5)
 
+# Sign-in attempts and access logs (django-axes) are kept this many days.
+SIV_SIGN_IN_LOG_DAYS = envint("SIV_SIGN_IN_LOG_DAYS", 90)
+
+# A request body larger than this is refused (413) before it is read or spooled to disk; the
+# largest legitimate one is an hours or legacy upload. Forms without files stay under
+# Django's own DATA_UPLOAD_MAX_MEMORY_SIZE.
+SIV_MAX_REQUEST_BYTES = envint("SIV_MAX_REQUEST_BYTES", 20 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
 # Audit log retention: 13 months by default, never below 6 (the database refuses it too).
 SIV_AUDIT_RETENTION_MONTHS = max(6, envint("SIV_AUDIT_RETENTION_MONTHS", 13))
 
@@ -337,6 +348,10 @@ CELERY_BEAT_SCHEDULE = {
     "pbr-detect-outcomes": {
         "task": "pbr.tasks.detect_outcomes",
         "schedule": crontab(hour=3, minute=0),
+    },
+    "housekeeping": {
+        "task": "siv.tasks.housekeeping",
+        "schedule": crontab(hour=2, minute=30),
     },
     "anonymise-exited-citizens": {
         "task": "privacy.tasks.anonymise_due",
