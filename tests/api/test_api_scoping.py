@@ -309,3 +309,11 @@ def test_concurrent_puts_of_the_same_cell_never_answer_500(personas, world_data,
             thread.join()
     assert statuses == [200] * 10
     assert HoursEntry.objects.filter(citizen=citizen, iso_week=5).count() == 1
+
+
+def test_api_json_is_a_download_not_a_page(personas, world_data, api_as):
+    response = api_as(personas.actor).get(reverse("siv_api:participant-list"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    assert response["Content-Disposition"] == 'attachment; filename="api.json"'
+    assert response["X-Content-Type-Options"] == "nosniff"
