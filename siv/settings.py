@@ -161,6 +161,11 @@ DATABASES["default"]["ENGINE"] = "siv.postgresql"
 # with JIT costs more than it saves (45 ms of a 230 ms indicator query at 50,000 citizens),
 # so it is off for the app's sessions.
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# TLS to PostgreSQL (ASVS 9.2.2): SIV_DB_SSLMODE (e.g. verify-full) and SIV_DB_SSLROOTCERT, or
+# the same as `?sslmode=` in DATABASE_URL; the environment wins.
+for _option in ("sslmode", "sslrootcert"):
+    if _value := os.environ.get(f"SIV_DB_{_option.upper()}"):
+        DATABASES["default"]["OPTIONS"][_option] = _value
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
