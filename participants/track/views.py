@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from participants.hours import selectors as hours_selectors
 from participants.hours.models import HoursKind
 from participants.placements import selectors as placements_selectors
-from siv import audit
+from siv import audit, private_search
 from siv.access import get_for_user_or_404
 from siv.forms import add_validation_error, save_edit
 from siv.permissions import permission_required
@@ -63,9 +63,14 @@ def citizen_url(citizen: Citizen) -> str:
 
 @permission_required("citizens.view")
 def citizen_list(request):
+    # The search box may hold a name or a CPR number: posted (or an old bookmark's `q=`),
+    # it is kept server-side and the list is shown under a search id (siv/private_search).
+    if request.method == "POST" or private_search.has_free_text(request.GET, SEARCH_TEXT):
+        return _citizen_search_redirect(request)
+    data = _citizen_list_data(request)
     visibility = selectors.visibility_for(request.user)
     citizen_filter = CitizenFilter(
-        request.GET or None,
+        data or None,
         queryset=selectors.citizen_list(user=request.user).order_by(
             "last_name", "first_name", "pk"
         ),
@@ -77,7 +82,7 @@ def citizen_list(request):
     # One log row per page shown: the search with its criteria, or the list; either names
     # the citizens shown by name or CPR number.
     shown = [citizen.pk for citizen in page] if visibility.personal else []
-    criteria = {k: v for k, v in request.GET.items() if k != "side"}
+    criteria = {k: v for k, v in data.items() if k != "side"}
     if criteria:
         audit.record_search(
             actor=request.user,
@@ -93,6 +98,47 @@ def citizen_list(request):
         "participants/citizen_list.html",
         {"filter": citizen_filter, "page": page, "visibility": visibility},
     )
+
+
+# The citizen list's free-text filters: never in a URL.
+SEARCH_TEXT = ("q",)
+
+
+def _citizen_search_redirect(request):
+    """Keep the posted search text in the session; 303 to the list under its search id with
+    the chosen (non-personal) filters in the URL, so paging and bookmarks work."""
+    data = request.POST if request.method == "POST" else request.GET
+    text = private_search.strip_free_text(data, SEARCH_TEXT)
+    search_id = private_search.store(request, text) if text else None
+    # Only the choices the form accepts go into the URL: anything else may be typed text.
+    form = CitizenFilter(
+        data,
+        queryset=Citizen.objects.none(),
+        visibility=selectors.visibility_for(request.user),
+        citizens=Citizen.objects.for_user(request.user),
+    ).form
+    form.is_valid()
+    allowed = [name for name in form.fields if name not in form.errors] + ["side"]
+    query = private_search.redirect_query(
+        data, free_text=SEARCH_TEXT, allowed=allowed, search_id=search_id
+    )
+    url = reverse("participants:citizen_list")
+    response = HttpResponseRedirect(f"{url}?{query}" if query else url)
+    response.status_code = 303  # See Other: the list is fetched with a GET
+    return response
+
+
+def _citizen_list_data(request):
+    """The list's filter values: the URL's, with the free text of the search id `s`."""
+    data = request.GET.copy()
+    search_id = data.pop(private_search.PARAM, [""])[-1]
+    if search_id:
+        text = private_search.recall(request, search_id)
+        if text is None:
+            messages.warning(request, _("Søgningen er udløbet – søg igen."))
+        else:
+            data.update(text)
+    return data
 
 
 def citizen_detail(request, pk: int):

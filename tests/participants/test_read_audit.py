@@ -69,7 +69,7 @@ class TestListsShown:
         found = citizen_in(personas.own, personas.cluster, first_name="Mette", last_name="Qvist")
         citizen_in(personas.own, personas.cluster, first_name="Ole", last_name="Zbyszko")
         client.force_login(personas.caseworker)
-        client.get(LIST, {"q": "Qvist", "status": "active"})
+        client.get(LIST, {"q": "Qvist", "status": "active"}, follow=True)
         entry = only_row()
         assert entry.action == AuditAction.SEARCH
         assert entry.details["ids"] == [str(found.pk)]
