@@ -410,9 +410,25 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # A URL's query string may hold a name or a CPR number searched for: never logged.
+    "filters": {"no_query_strings": {"()": "siv.log_filters.StripQueryStrings"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["no_query_strings"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django.request": {"filters": ["no_query_strings"]},
+        "django.server": {
+            "handlers": ["console"],
+            "propagate": False,
+            "filters": ["no_query_strings"],
+        },
+    },
 }
 
 # Lockout is per account, as the clause says; an IP-wide lockout would lock a whole
