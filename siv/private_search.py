@@ -6,16 +6,22 @@ access log. The search form posts its free text instead; the server keeps it in 
 user's session under a short random search id and redirects to the list with `?s=<id>`
 and the chosen choices (a status, a phase), so paging, sorting and bookmarks keep working
 while the text itself stays on the server. A search id lives for the session, and at most
-`LIFETIME` after it was last used.
+`LIFETIME` after it was last used. The session store holds the text encrypted (a key
+derived from the field key), so the sessions table holds no readable name or CPR number.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 import secrets
 import time
 from collections.abc import Iterable, Mapping
 from urllib.parse import urlencode
 
+from cryptography.fernet import Fernet, InvalidToken
+from django.conf import settings
 from django.http import HttpRequest, QueryDict
 
 # The query parameter naming a stored search.
@@ -24,6 +30,11 @@ SESSION_KEY = "siv_private_searches"
 LIFETIME = 30 * 60
 # A session keeps the newest few searches; an older id counts as expired.
 KEPT = 20
+
+
+def _fernet() -> Fernet:
+    digest = hashlib.sha256(b"siv-private-search:" + settings.SIV_FIELD_KEY.encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(digest))
 
 
 def store(request: HttpRequest, criteria: Mapping[str, str]) -> str:
@@ -35,7 +46,8 @@ def store(request: HttpRequest, criteria: Mapping[str, str]) -> str:
         if now - entry["at"] < LIFETIME
     }
     search_id = secrets.token_urlsafe(9)
-    searches[search_id] = {"at": now, "criteria": dict(criteria)}
+    sealed = _fernet().encrypt(json.dumps(dict(criteria)).encode()).decode()
+    searches[search_id] = {"at": now, "criteria": sealed}
     newest = sorted(searches.items(), key=lambda item: item[1]["at"])[-KEPT:]
     request.session[SESSION_KEY] = dict(newest)
     return search_id
@@ -48,9 +60,13 @@ def recall(request: HttpRequest, search_id: str) -> dict[str, str] | None:
     now = time.time()
     if entry is None or now - entry["at"] >= LIFETIME:
         return None
+    try:
+        criteria = json.loads(_fernet().decrypt(entry["criteria"].encode()))
+    except (InvalidToken, AttributeError, ValueError):
+        return None  # sealed under a key no longer in use: as if expired
     entry["at"] = now
     request.session.modified = True
-    return dict(entry["criteria"])
+    return criteria
 
 
 def redirect_query(

@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import time_machine
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -124,3 +125,12 @@ class TestSearchById:
         guarded = Client(enforce_csrf_checks=True)
         guarded.force_login(personas.caseworker)
         assert guarded.post(LIST, {"q": "Zbyszko"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_session_store_holds_no_readable_search_text(client, personas):
+    client.force_login(personas.caseworker)
+    client.post(LIST, {"q": "150685-1234"})
+    (session,) = Session.objects.all()
+    assert "150685" not in str(session.get_decoded())
+    assert "150685" not in session.session_data
