@@ -14,12 +14,26 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .audit import current_ip
+from .client import client_ip, from_trusted_proxy
 
 logger = logging.getLogger(__name__)
 
 
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+class UntrustedForwardingMiddleware:
+    """A request that did not come through one of SIV_TRUSTED_PROXIES cannot claim HTTPS
+    (SECURE_PROXY_SSL_HEADER) or another client address with forwarding headers: they are
+    removed before anything reads them."""
+
+    HEADERS = ("HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_HOST")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not from_trusted_proxy(request):
+            for header in self.HEADERS:
+                request.META.pop(header, None)
+        return self.get_response(request)
 
 
 class RequestContextMiddleware:

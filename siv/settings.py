@@ -5,6 +5,7 @@ in var/pgdata, an in-process cache and Celery over kombu's filesystem transport.
 sets DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and leaves DEBUG off.
 """
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -99,6 +100,7 @@ if SIV_DEMO:
     INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
+    "siv.middleware.UntrustedForwardingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "siv.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -205,6 +207,8 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Axes names the same client as the audit log and the throttle (siv/client.py).
+AXES_CLIENT_IP_CALLABLE = "siv.client.client_ip"
 # Beside the per-account lockout, a throttle per client address that slows and never locks:
 # more than SIV_SIGNIN_ADDRESS_FAILURES failed sign-ins from one address within the window
 # refuse that address's sign-in attempts (HTTP 429) for SIV_SIGNIN_ADDRESS_WAIT_SECONDS.
@@ -236,6 +240,18 @@ CSRF_COOKIE_SECURE = SIV_SECURE
 SECURE_HSTS_SECONDS = 31536000 if SIV_SECURE else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SIV_SECURE
 SECURE_HSTS_PRELOAD = SIV_SECURE
+# The proxies in front of the app (comma-separated addresses or networks, e.g. the TLS
+# proxy's address in the compose network): only a request whose direct peer is one of them
+# may name the client (X-Forwarded-For) or claim HTTPS (X-Forwarded-Proto); from anyone else
+# both headers are dropped (siv/middleware.py, siv/client.py). Empty: no proxy is believed.
+SIV_TRUSTED_PROXIES = envlist("SIV_TRUSTED_PROXIES", "")
+for _proxy in SIV_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(
+            f"SIV_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network."
+        ) from _error
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -23,10 +23,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import audit, throttle
 from .access import has_role
+from .client import client_ip
 from .enrolment import enrolment_code_redeem
 from .filters import AuditEntryFilter
 from .forms import EnrolmentCodeForm, SignInForm, TokenForm
-from .middleware import SessionLimitsMiddleware, client_ip
+from .middleware import SessionLimitsMiddleware
 from .models import AuditAction, AuditEntry
 from .permissions import permission_required
 from .registry import panels_for

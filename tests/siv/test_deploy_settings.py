@@ -98,6 +98,21 @@ def test_docker_compose_runs_the_production_shape():
     assert "CREATE ROLE siv_app LOGIN" in init.read_text()
 
 
+def test_docker_compose_publishes_the_app_only_to_the_proxy_on_the_host():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    published = {name: service.get("ports", []) for name, service in services.items()}
+    # gunicorn is reachable from the host's loopback only, where the TLS proxy runs.
+    assert published.pop("web") == ["127.0.0.1:8000:8000"]
+    assert not any(published.values()), published
+    # The proxy connects from the network's gateway: its forwarding headers, and only its,
+    # are believed.
+    gateway = compose["networks"]["default"]["ipam"]["config"][0]["gateway"]
+    for name in ("web", "worker", "beat"):
+        trusted = services[name]["environment"]["SIV_TRUSTED_PROXIES"]
+        assert trusted == f"${{SIV_TRUSTED_PROXIES:-{gateway}}}"
+
+
 def test_a_web_process_builds_the_template_engine_as_it_loads_the_app():
     import importlib
 
