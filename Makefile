@@ -8,11 +8,13 @@ PORT ?= 8000
 
 .PHONY: run test lint fmt migrate seed worker messages bench backup restore db-stop clean
 
-$(VENV)/.installed: requirements.txt
+# The runtime set (requirements.txt, all the image installs) and the test and development
+# tools (requirements-dev.txt).
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -r requirements.txt -r requirements-dev.txt
 	@touch $@
 
 # The app with demo data at http://127.0.0.1:8000 on the embedded defaults (a private
