@@ -10,6 +10,7 @@ from django.db import transaction
 
 from demo import accelerator, participants, partnerships, pbr, reporting
 from demo.context import DemoContext
+from demo.guard import refuse_outside_demo_or_test
 
 STEPS = (partnerships.seed, accelerator.seed, participants.seed, pbr.seed, reporting.seed)
 
@@ -23,6 +24,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, if_empty: bool = False, **options):
+        refuse_outside_demo_or_test("seed_demo")
         if if_empty and get_user_model().objects.exists():
             self.stdout.write("Demo data already present; nothing seeded.")
             return

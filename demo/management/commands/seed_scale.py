@@ -4,6 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from demo.guard import refuse_outside_demo_or_test
 from demo.scale import seed as scale_seed
 from participants.models import Citizen
 
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, participants, weeks, seed, clear, if_empty, **options):
+        refuse_outside_demo_or_test("seed_scale")
         if participants < 1 or weeks < 1:
             raise CommandError("--participants and --weeks must be at least 1.")
         started = time.perf_counter()
