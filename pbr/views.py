@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from siv import audit
 from siv.access import get_for_user_or_404
 from siv.permissions import permission_required
+from siv.throttle import throttled
 
 from . import selectors, services, tasks
 from .forms import (
@@ -207,6 +208,7 @@ def payment_create(request, pk: int):
     )
 
 
+@throttled("export")
 def invoice_pdf(request, pk: int):
     invoice = get_for_user_or_404(
         LedgerEntry.objects.filter(kind=EntryKind.INVOICE).select_related(

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from participants.models import Citizen
 from siv.access import get_for_user_or_404
 from siv.permissions import permission_required
+from siv.throttle import throttled
 
 from . import services
 from .forms import ConsentRecordForm
@@ -38,6 +39,7 @@ def citizen_privacy(request, pk: int):
 
 @require_GET
 @permission_required("privacy.manage")
+@throttled("export")
 def citizen_export(request, pk: int, fmt: str):
     if fmt not in ("json", "pdf"):
         raise Http404

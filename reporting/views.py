@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from partnerships.models import Cluster, Municipality, Region
 from siv.access import get_for_user_or_404
 from siv.permissions import permission_required, require_perm
+from siv.throttle import is_post, throttled
 
 from . import charts, esf, exports, panels, selectors, services
 from .forms import JobForm, NarrativeForm, ProjectSettingsForm, ScopeForm, TargetsForm
@@ -208,6 +209,7 @@ def project_settings(request):
 
 
 @permission_required("reports.view")
+@throttled("report_order", when=is_post)
 def job_create(request):
     if request.method == "POST":
         form = JobForm(request.POST, user=request.user)
@@ -254,6 +256,7 @@ def job_progress(request, pk: int):
     return render(request, "reporting/partials/job_progress.html", {"job": job})
 
 
+@throttled("export")
 def artifact_download(request, pk: int):
     artifact = get_for_user_or_404(
         ReportArtifact.objects.select_related("job"), request.user, pk=pk

@@ -22,6 +22,7 @@ class AuditAction(models.TextChoices):
     LOGOUT = "logout", _("Logget ud")
     ANONYMISE = "anonymise", _("Anonymiseret")
     PURGE = "purge", _("Sletning efter opbevaringsperiode")
+    THROTTLED = "throttled", _("Grænse nået")
 
 
 class AuditEntryQuerySet(ScopedQuerySet):

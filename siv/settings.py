@@ -215,6 +215,23 @@ AXES_CLIENT_IP_CALLABLE = "siv.client.client_ip"
 SIV_SIGNIN_ADDRESS_FAILURES = envint("SIV_SIGNIN_ADDRESS_FAILURES", 30)
 SIV_SIGNIN_ADDRESS_WINDOW_SECONDS = envint("SIV_SIGNIN_ADDRESS_WINDOW_SECONDS", 10 * 60)
 SIV_SIGNIN_ADDRESS_WAIT_SECONDS = envint("SIV_SIGNIN_ADDRESS_WAIT_SECONDS", 10 * 60)
+# Limits per user on the screens that reveal, hand out or take in personal data (siv/throttle.py):
+# (requests, window in seconds), counted in fixed windows. An hour's work by a busy caseworker
+# stays well below them; a script harvesting CPR numbers, files or search results does not.
+# The first request past a limit in a window writes an audit row for the administrators.
+SIV_SCREEN_LIMITS = {
+    # "Vis CPR-nummer": a handful an hour is normal work.
+    "cpr_reveal": (envint("SIV_SCREEN_LIMIT_CPR_REVEAL", 30), 60 * 60),
+    # Downloads of personal data or report files: lookup logs, art. 15 exports, invoices,
+    # report files.
+    "export": (envint("SIV_SCREEN_LIMIT_EXPORT", 60), 60 * 60),
+    # Report orders: each one is a job for the worker.
+    "report_order": (envint("SIV_SCREEN_LIMIT_REPORT_ORDER", 20), 60 * 60),
+    # Uploaded files (the hours upload), each parsed in full.
+    "upload": (envint("SIV_SCREEN_LIMIT_UPLOAD", 30), 60 * 60),
+    # Citizen searches with free text (a name or a CPR number); plain paging is not counted.
+    "search": (envint("SIV_SCREEN_LIMIT_SEARCH", 300), 60 * 60),
+}
 
 OTP_TOTP_ISSUER = "SIV"
 # Where 2FA is required, a user without a device enrols one only with a code from an

@@ -10,7 +10,13 @@ os.environ.setdefault("SIV_FIELD_KEY", "test-field-key-0123456789abcdef012345678
 os.environ.setdefault("SIV_LEDGER_KEY", "test-ledger-key-0123456789abcdef0123456789abcdef")
 
 from .settings import *  # noqa: E402, F403
-from .settings import CACHES, INSTALLED_APPS, REDIS_URL, VAR_DIR  # noqa: E402
+from .settings import (  # noqa: E402
+    CACHES,
+    INSTALLED_APPS,
+    REDIS_URL,
+    SIV_SCREEN_LIMITS,
+    VAR_DIR,
+)
 
 # The demo app (seed_demo, seed_scale) for the tests that seed with it, and for the bench.
 if "demo" not in INSTALLED_APPS:
@@ -32,6 +38,12 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The screens' limits per user are far away (the counters outlive a test in Redis); the tests of
+# the limits set small ones.
+SIV_SCREEN_LIMITS = {
+    action: (1_000_000, window) for action, (_n, window) in SIV_SCREEN_LIMITS.items()
+}
+
 # Each test gets a head log of its own (tests/conftest.py); servers started by a test, this.
 SIV_LEDGER_HEAD_LOG = str(VAR_DIR / "test-media" / "ledger" / "heads.log")
 

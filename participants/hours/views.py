@@ -21,6 +21,7 @@ from participants.track.models import Citizen
 from participants.track.views import PAGE_SIZE
 from siv import audit
 from siv.permissions import permission_required
+from siv.throttle import is_post, throttled
 
 from . import selectors, services
 from .forms import HoursUploadForm
@@ -138,6 +139,7 @@ SESSION_KEY = "siv_hours_upload"
 
 
 @permission_required("hours.actor_week")
+@throttled("upload", when=is_post)
 def hours_upload_view(request):
     form = HoursUploadForm(request.POST or None, request.FILES or None)
     preview = None

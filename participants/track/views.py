@@ -27,6 +27,7 @@ from siv import audit, private_search
 from siv.access import get_for_user_or_404
 from siv.forms import add_validation_error, save_edit
 from siv.permissions import permission_required
+from siv.throttle import is_post, throttled
 
 from . import selectors, services
 from .filters import CitizenFilter
@@ -62,6 +63,7 @@ def citizen_url(citizen: Citizen) -> str:
 
 
 @permission_required("citizens.view")
+@throttled("search", when=lambda request: bool(request.GET.get("q", "").strip()))
 def citizen_list(request):
     # The search box may hold a name or a CPR number: posted (or an old bookmark's `q=`),
     # it is kept server-side and the list is shown under a search id (siv/private_search).
@@ -187,6 +189,7 @@ def citizen_edit(request, pk: int):
 
 
 @permission_required("citizens.cpr_reveal")
+@throttled("cpr_reveal", when=is_post)
 def citizen_cpr_reveal(request, pk: int):
     citizen = get_for_user_or_404(Citizen, request.user, pk=pk)
     if request.method != "POST":
@@ -206,6 +209,7 @@ def citizen_cpr_reveal(request, pk: int):
 
 
 @permission_required("citizens.lookups_export")
+@throttled("export")
 def citizen_lookups_export(request, pk: int):
     citizen = get_for_user_or_404(Citizen, request.user, pk=pk)
     rows = services.lookups_export(citizen=citizen, by=request.user)
