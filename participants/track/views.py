@@ -63,7 +63,14 @@ def citizen_url(citizen: Citizen) -> str:
 
 
 @permission_required("citizens.view")
-@throttled("search", when=lambda request: bool(request.GET.get("q", "").strip()))
+def _new_search(request) -> bool:
+    """A search typed into the box (posted, or an old bookmark's `q=`): what the search
+    limit counts; paging a stored search does not."""
+    sent = request.POST if request.method == "POST" else request.GET
+    return private_search.has_free_text(sent, SEARCH_TEXT)
+
+
+@throttled("search", when=_new_search)
 def citizen_list(request):
     # The search box may hold a name or a CPR number: posted (or an old bookmark's `q=`),
     # it is kept server-side and the list is shown under a search id (siv/private_search).

@@ -82,10 +82,13 @@ def test_docker_compose_runs_the_production_shape():
         environment = services[name]["environment"]
         # The runtime role, which may only append to the audit log and the ledger.
         assert environment["DATABASE_URL"].startswith("postgres://siv_app:")
-        assert environment["REDIS_URL"].startswith("redis://")
+        # Redis asks for a password (ASVS 9.2.2), which the app's URL carries.
+        assert environment["REDIS_URL"].startswith("redis://:${REDIS_PASSWORD")
         assert services[name]["depends_on"]["migrate"] == {
             "condition": "service_completed_successfully"
         }
+    redis = services["redis"]["command"]
+    assert redis[redis.index("--requirepass") + 1].startswith("${REDIS_PASSWORD:?")
     # The owner migrates, then grants the runtime role its rights.
     migrate = services["migrate"]
     assert migrate["environment"]["DATABASE_URL"].startswith("postgres://siv:")

@@ -186,13 +186,17 @@ def test_searches_past_the_limit_answer_429_and_paging_the_list_does_not_count(
     url = reverse("participants:citizen_list")
     for page in ("1", "2", "1"):
         assert client.get(url, {"side": page}).status_code == 200
-    assert client.get(url, {"q": "Jensen"}).status_code == 200
+    searched = client.post(url, {"q": "Jensen"}, follow=True)
+    assert searched.status_code == 200
+    stored = searched.redirect_chain[-1][0]  # the list under the search's id
     searches = AuditEntry.objects.filter(action=AuditAction.SEARCH)
     assert searches.count() == 1
-    response = client.get(url, {"q": "150685"})
+    response = client.post(url, {"q": "150685"})
     assert response.status_code == 429
     assert "Du har nået grænsen for søgning på deltagere" in response.content.decode()
     assert searches.count() == 1
+    # Paging the stored search and an old bookmark's plain list are not new searches.
+    assert client.get(stored, {"side": "2"}).status_code == 200
     assert client.get(url, {"side": "2"}).status_code == 200
 
 
