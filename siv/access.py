@@ -44,4 +44,23 @@ def get_for_user_or_404(
     try:
         return scoped.get(**lookup)
     except (scoped.model.DoesNotExist, ValueError, TypeError) as exc:
+        if isinstance(exc, scoped.model.DoesNotExist):
+            _record_if_foreign(scoped, user, write=write, lookup=lookup)
         raise Http404 from exc
+
+
+def _record_if_foreign(scoped: ScopedQuerySet, user: Any, *, write: bool, lookup: dict) -> None:
+    """Log a security event when the record asked for exists but lies outside the user's
+    access: probing for other municipalities' citizens is worth an administrator's look
+    (siv/alerts.py), a mistyped id is not. The row names the record by model and id."""
+    from .audit import record_foreign
+
+    # Asked of all rows of the model, not of the caller's queryset: a row the user may see
+    # under another parent (a meeting of another partnership) is a wrong link, not a probe.
+    everything = type(scoped)(model=scoped.model, using=scoped.db)
+    foreign = everything.filter(**lookup).exclude(
+        pk__in=everything.for_user(user, write=write).values("pk")
+    )
+    pk = foreign.order_by().values_list("pk", flat=True).first()
+    if pk is not None:
+        record_foreign(actor=user, model=scoped.model, pk=pk, write=write)

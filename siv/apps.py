@@ -7,6 +7,7 @@ class SivConfig(AppConfig):
     verbose_name = _("SIV")
 
     def ready(self) -> None:
+        from . import lockout  # noqa: F401  (connects the lockout to the audit log)
         from .registry import register_nav
 
         register_nav(_("Revisionslog"), "audit_log", "audit.view", order=900, icon="journal-text")

@@ -88,6 +88,26 @@ def record(
     )
 
 
+def record_many(
+    action: AuditAction | str, *, about: Iterable[tuple[models.Model, Mapping[str, Any]]]
+) -> list[AuditEntry]:
+    """Rows by the system itself (no user), one about each record with its details, in one
+    INSERT: what a scheduled rule finds about several records at once."""
+    return AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                action=action,
+                content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+                object_id=str(obj.pk),
+                object_label=_clean(label_for(obj))[:200],
+                ip_address=current_ip.get(),
+                details=_clean(dict(details)),
+            )
+            for obj, details in about
+        ]
+    )
+
+
 def _logs_value(model: type[models.Model], name: str) -> bool:
     """Whether the log may hold the field's value, not only its name.
 
@@ -458,6 +478,19 @@ def record_list_view(
         label=str(model._meta.verbose_name_plural),
         purpose=purpose,
         details={**(details or {}), **naming(model, shown)},
+    )
+
+
+def record_foreign(*, actor: Any, model: type[models.Model], pk: Any, write: bool) -> None:
+    """Log that the user asked for a record outside their access (and got 404): by the
+    model's name and the record's id, never a label that could hold a name."""
+    concrete = model._meta.concrete_model
+    record(
+        AuditAction.FOREIGN,
+        actor=actor,
+        obj=concrete(pk=pk),
+        label=f"{concrete._meta.verbose_name} #{pk}",
+        details={"model": concrete._meta.label_lower, "id": str(pk), "write": write},
     )
 
 

@@ -18,8 +18,17 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("Eksport")
     REVEAL = "reveal", _("CPR-nummer vist")
     LOGIN = "login", _("Logget ind")
+    # Every refused step of signing in; details["reason"] says which (a wrong password, a
+    # wrong second-factor code "totp", a wrong enrolment code, a throttled address).
     LOGIN_FAILED = "login_failed", _("Afvist login")
+    SECOND_FACTOR = "second_factor", _("Totrinsbekræftelse godkendt")
+    LOCKOUT = "lockout", _("Konto låst")
     LOGOUT = "logout", _("Logget ud")
+    # A record that exists but lies outside the user's access was asked for (answered 404).
+    FOREIGN = "foreign", _("Afvist adgang til post")
+    TOKEN_USED = "token_used", _("API-nøgle brugt")
+    TOKEN_REFUSED = "token_refused", _("API-nøgle afvist")
+    ALERT = "alert", _("Alarm til administratorer")
     ANONYMISE = "anonymise", _("Anonymiseret")
     PURGE = "purge", _("Sletning efter opbevaringsperiode")
     THROTTLED = "throttled", _("Grænse nået")

@@ -395,10 +395,30 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.tasks.anonymise_due",
         "schedule": crontab(hour=2, minute=45),
     },
+    "volume-alerts": {
+        "task": "siv.tasks.raise_volume_alerts",
+        "schedule": 10 * 60.0,
+    },
 }
 
-# API tokens expire this many days after they are issued.
+# The administrators are alerted (siv/alerts.py) when one user, within an hour, has CPR
+# numbers shown, exports made or records outside their access asked for this many times.
+SIV_ALERT_REVEALS_PER_HOUR = envint("SIV_ALERT_REVEALS_PER_HOUR", 50)
+SIV_ALERT_EXPORTS_PER_HOUR = envint("SIV_ALERT_EXPORTS_PER_HOUR", 100)
+SIV_ALERT_FOREIGN_PER_HOUR = envint("SIV_ALERT_FOREIGN_PER_HOUR", 20)
+
+# Mail (the administrators' alerts) through the SMTP relay the environment names.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "siv@localhost")
+
+# API tokens expire this many days after they are issued. A token's use is written to the
+# audit log at most once per SIV_API_TOKEN_USE_LOG_MINUTES.
 SIV_API_TOKEN_DAYS = envint("SIV_API_TOKEN_DAYS", 90)
+SIV_API_TOKEN_USE_LOG_MINUTES = envint("SIV_API_TOKEN_USE_LOG_MINUTES", 15)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.conf import settings
 
-from . import audit
+from . import alerts, audit
 
 
 @shared_task(name="siv.tasks.purge_audit_log")
@@ -28,3 +28,8 @@ def housekeeping() -> dict[str, int]:
     failures, _ = AccessFailureLog.objects.filter(attempt_time__lt=cutoff).delete()
     logs, _ = AccessLog.objects.filter(attempt_time__lt=cutoff).delete()
     return {"sessions": sessions, "attempts": attempts, "failures": failures, "access_logs": logs}
+
+
+@shared_task(name="siv.tasks.raise_volume_alerts")
+def raise_volume_alerts() -> int:
+    return len(alerts.raise_volume_alerts())

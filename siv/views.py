@@ -89,6 +89,7 @@ def otp_verify(request):
         for device in devices:
             if device.verify_token(token):
                 otp_login(request, device)
+                audit.record(AuditAction.SECOND_FACTOR, actor=request.user)
                 return redirect(_safe_next(request))
         audit.record(AuditAction.LOGIN_FAILED, actor=request.user, details={"reason": "totp"})
         form.add_error("token", _("Koden passer ikke. Prøv den næste kode fra appen."))
@@ -113,9 +114,13 @@ def otp_setup(request):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
+            audit.record(AuditAction.SECOND_FACTOR, actor=request.user, details={"enrolled": True})
             request.session.pop(ENROLMENT_PASSED, None)
             messages.success(request, _("Totrinsbekræftelse er sat op."))
             return redirect(_safe_next(request))
+        audit.record(
+            AuditAction.LOGIN_FAILED, actor=request.user, details={"reason": "totp_enrolment"}
+        )
         form.add_error("token", _("Koden passer ikke. Tjek at telefonens ur går rigtigt."))
     secret = b32encode(device.bin_key).decode()
     qr = segno.make(device.config_url, error="m")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from enum import StrEnum
 
 from django.conf import settings
 from django.db import transaction
@@ -13,7 +14,9 @@ from django.utils import timezone
 
 from partnerships.models import User
 from siv import audit
+from siv.cache import resilient_cache
 from siv.hashing import secret_digest
+from siv.models import AuditAction
 
 from .models import ApiToken
 
@@ -66,9 +69,32 @@ def token_revoke(*, token: ApiToken, by: User | None) -> ApiToken:
 
 
 def token_used(*, token: ApiToken) -> None:
-    """Note a request made with the token, unless one was noted within the last minute."""
+    """Note a request made with the token: its last use, unless one was noted within the last
+    minute, and a row in the audit log at most once per SIV_API_TOKEN_USE_LOG_MINUTES (a
+    busy client would otherwise write one per request)."""
     now = timezone.now()
+    minutes = settings.SIV_API_TOKEN_USE_LOG_MINUTES
+    if resilient_cache.add(f"siv:token-use-logged:{token.pk}:{token.prefix}", 1, minutes * 60):
+        details = {"once_per_minutes": minutes}
+        audit.record(AuditAction.TOKEN_USED, actor=token.user, obj=token, details=details)
     if token.last_used is not None and now - token.last_used < LAST_USED_RESOLUTION:
         return
     ApiToken.objects.filter(pk=token.pk).update(last_used=now)
     token.last_used = now
+
+
+class TokenRefusal(StrEnum):
+    """Why a request's key was refused; the client is told none of it (one 401 for all)."""
+
+    MALFORMED = "malformed"
+    UNKNOWN = "unknown"
+    WRONG_SECRET = "wrong_secret"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+    INACTIVE_USER = "inactive_user"
+
+
+def token_refused(*, reason: TokenRefusal, token: ApiToken | None = None) -> None:
+    """Log a refused key, never the key: a key whose prefix names a token is logged as that
+    token (by id and prefix, which is not secret); an unknown one by its reason alone."""
+    audit.record(AuditAction.TOKEN_REFUSED, obj=token, details={"reason": str(reason)})
