@@ -116,6 +116,7 @@ def hours_save_week(
         .prefetch_related(*track_prefetch())
     }
     seen: set[tuple[int, str]] = set()
+    tracks: dict[int, Track] = {}  # one per citizen, whatever the number of their cells
     for index, row in enumerate(rows):
         citizen = citizens.get(row.citizen_id)
         if citizen is None:
@@ -136,7 +137,9 @@ def hours_save_week(
         if row.shown is not NOT_SHOWN and hours == _shown(row):
             continue  # not changed on the screen: never written back
         if hours:
-            row_errors[index].extend(Track.of(citizen).hours_errors(monday))
+            if citizen.pk not in tracks:
+                tracks[citizen.pk] = Track.of(citizen)
+            row_errors[index].extend(tracks[citizen.pk].hours_errors(monday))
         parsed.append((index, citizen.pk, row.kind, hours))
 
     with transaction.atomic():

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from accelerator.models import Company, CompanyStatus
 from participants.track.models import Citizen
-from participants.track.rules import Action, State
+from participants.track.rules import LEFT, Action
 from participants.track.services import check_fields, refuse_unless, track_locked
 from partnerships.models import User
 from siv import audit
@@ -101,9 +101,9 @@ def placement_update(
         if changed:
             # After the exit only a paid placement (the job) may still change, e.g. its end.
             paid = fields.get("kind", placement.kind) in PAID_PLACEMENT_KINDS
-            if track.state in (State.EXITED, State.FOLLOWED_UP) and not paid:
+            if track.state in LEFT and not paid:
                 raise ValidationError(_("Forløbet er afsluttet; placeringen kan ikke ændres."))
-            refuse_unless(track, Action.NOTE, {"start": _span_errors(track, fields, placement)})
+            refuse_unless(track, None, {"start": _span_errors(track, fields, placement)})
         # Validated after the placement (its errors come first); a bad plan undoes the save.
         audit.save_and_record(
             obj=placement,

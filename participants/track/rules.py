@@ -301,14 +301,15 @@ class Track:
 
     # --- The date rules -------------------------------------------------------------------
 
-    def _future(self, day: date) -> str | None:
+    def future_errors(self, day: date) -> list[str]:
+        """A fact dated after today cannot have happened yet."""
         if day > self.today:
-            return _("Datoen %(day)s ligger efter i dag.") % {"day": f"{day:%d.%m.%Y}"}
-        return None
+            return [_("Datoen %(day)s ligger efter i dag.") % {"day": f"{day:%d.%m.%Y}"}]
+        return []
 
     def phase_start_errors(self, phase: int, start: date) -> list[str]:
         """Why phase `phase` cannot have started on `start`."""
-        errors = [e for e in (self._future(start),) if e]
+        errors = self.future_errors(start)
         if phase == 1:
             if self.accepted and start < self.accepted[0]:
                 errors.append(
@@ -334,7 +335,7 @@ class Track:
         return errors
 
     def exit_errors(self, exit_date: date) -> list[str]:
-        errors = [e for e in (self._future(exit_date),) if e]
+        errors = self.future_errors(exit_date)
         stint = self.current
         begun = stint.start or stint.entry if stint is not None else None
         if begun is not None and exit_date < begun:
@@ -394,7 +395,7 @@ class Track:
         return []
 
     def followup_errors(self, followed_up_on: date) -> list[str]:
-        errors = [e for e in (self._future(followed_up_on),) if e]
+        errors = self.future_errors(followed_up_on)
         left = self.exit_in_force
         if left is not None and followed_up_on <= left:
             errors.append(_("Opfølgningen skal ligge efter ophøret."))

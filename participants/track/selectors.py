@@ -568,6 +568,7 @@ def track_summary(citizen: Citizen, as_of: date | None = None) -> dict:
         "visitation": visitations[-1] if visitations else None,
         "last_exit": last_exit,
         "revisitation_deadline": _open_place_deadline(last_exit),
+        "track": track,
         "state": track.state,
         "is_active": track.state not in LEFT,
     }

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from accelerator.models import Company, CompanyRole
 from participants import cpr as cpr_lib
-from participants.common import iso_week_label
+from participants.common import iso_week_label, week_monday
 from participants.placements.models import PAID_PLACEMENT_KINDS, Placement
 from partnerships.models import User
 from siv import audit, registry
@@ -79,10 +79,13 @@ def track_locked(citizen: Citizen, today: date | None = None) -> Track:
     return Track.of(fresh, today)
 
 
-def refuse_unless(track: Track, action: str, errors: Mapping[str, list[str]] | None = None) -> None:
+def refuse_unless(
+    track: Track, action: str | None, errors: Mapping[str, list[str]] | None = None
+) -> None:
     """Refuse an action the track's state does not allow, or dates it cannot have (`errors`
-    maps a field to its messages), with the Danish messages of rules.Track."""
-    if (reason := track.refusal(action)) is not None:
+    maps a field to its messages), with the Danish messages of rules.Track. With action None
+    only the dates are checked."""
+    if action is not None and (reason := track.refusal(action)) is not None:
         raise ValidationError(reason, code="state")
     found = {name: messages for name, messages in (errors or {}).items() if messages}
     if found:
@@ -200,7 +203,7 @@ def visitation_propose(
         Action.PROPOSE,
         {
             "proposed_on": [
-                *([track._future(proposed_on)] if proposed_on > track.today else []),
+                *track.future_errors(proposed_on),
                 *(
                     [_("En ny visitation skal ligge efter ophøret.")]
                     if left is not None and proposed_on <= left
@@ -338,31 +341,37 @@ def track_start_phase(*, citizen: Citizen, by: User | None, phase: int, start: d
         track = track_locked(citizen)
         errors = track.phase_start_errors(phase, start)
         if phase == 1 and not errors:
-            errors = _records_before(citizen, start)
+            # Moved later, phase 1 must not leave what was registered from it before it.
+            errors = _records_before_phase1(citizen, start)
+            if citizen.hours.filter(week_start__lt=week_monday(start), hours__gt=0).exists():
+                errors.append(
+                    _("Der er registreret %(records)s før denne dato; ret dem først.")
+                    % {"records": _("timer")}
+                )
         refuse_unless(track, PHASE_ACTIONS[phase], {"start": errors})
         return audit.save_and_record(obj=citizen, by=by, changes={f"phase{phase}_start": start})
 
 
-def _records_before(citizen: Citizen, start: date) -> list[str]:
-    """A phase 1 start moved later must not leave hours, pauses, courses or placements before
-    the track (they are registered from phase 1's start)."""
-    from participants.common import week_monday
-
-    before = [
-        label
-        for label, rows in (
-            (_("timer"), citizen.hours.filter(week_start__lt=week_monday(start), hours__gt=0)),
-            (_("pauser"), citizen.pauses.filter(start__lt=start)),
-            (_("kompetenceløft"), citizen.courses.filter(start__lt=start)),
-            (_("placeringer"), citizen.placements.filter(start__lt=start)),
-        )
-        if rows.exists()
-    ]
-    if not before:
+def _records_before_phase1(
+    citizen: Citizen, start: date, *, since: date | None = None
+) -> list[str]:
+    """Why phase 1 cannot start as late as `start`: a placement, pause or course (from
+    `since` on, when given: those that started inside the track) would start before it. The
+    first is named."""
+    found = []
+    for model in (Placement, Pause, CompetenceCourse):
+        rows = model.objects.filter(citizen=citizen, start__lt=start)
+        if since is not None:
+            rows = rows.filter(start__gte=since)
+        if model is Placement:
+            rows = rows.select_related("company")
+        found.extend(rows.order_by("start")[:1])
+    if not found:
         return []
+    first = min(found, key=lambda record: record.start)
     return [
-        _("Der er registreret %(records)s før denne dato; ret dem først.")
-        % {"records": ", ".join(before)}
+        _("%(record)s starter %(start)s, før den rettede start på fase 1.")
+        % {"record": _record_name(first), "start": first.start.strftime("%d.%m.%Y")}
     ]
 
 
@@ -445,7 +454,7 @@ def assessment_register(
 def entry_date_errors(track: Track, day: date) -> list[str]:
     """A screening's or an assessment's date: in the current stay, not after today."""
     stint = track.current
-    errors = [e for e in (track._future(day),) if e]
+    errors = track.future_errors(day)
     if stint is not None and day < stint.entry:
         errors.append(
             _("Datoen ligger før visitationen (%(day)s).") % {"day": f"{stint.entry:%d.%m.%Y}"}
@@ -867,19 +876,9 @@ def _correction_errors(
             errors[name] = [_("Fase 1 skal have en startdato, når en senere fase har.")]
     old_start, new_start = old["phase1_start"], new["phase1_start"]
     if old_start is not None and new_start is not None and new_start > old_start:
-        # A placement, pause or course that started inside the track would start before it.
-        records = [
-            *Placement.objects.filter(citizen=citizen).select_related("company"),
-            *Pause.objects.filter(citizen=citizen),
-            *CompetenceCourse.objects.filter(citizen=citizen),
-        ]
-        before = [r for r in records if old_start <= r.start < new_start]
-        if before:
-            first = min(before, key=lambda record: record.start)
-            errors.setdefault("phase1_start", []).append(
-                _("%(record)s starter %(start)s, før den rettede start på fase 1.")
-                % {"record": _record_name(first), "start": first.start.strftime("%d.%m.%Y")}
-            )
+        errors.setdefault("phase1_start", []).extend(
+            _records_before_phase1(citizen, new_start, since=old_start)
+        )
     exit_date = new["exit_date"]
     exit_errors = replace(corrected, exits=others).exit_errors(exit_date)
     if not exit_errors and (corrected.state not in LEFT or corrected.exit_in_force != exit_date):

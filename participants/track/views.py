@@ -156,13 +156,14 @@ def citizen_detail(request, pk: int):
     months = hours_selectors.hours_by_month(citizen)
     placements = placements_selectors.placements_for_page(citizen)
     assessments = list(citizen.assessments.all())
-    offered = selectors.offered_actions(Track.of(citizen))
+    summary = selectors.track_summary(citizen)
+    offered = selectors.offered_actions(summary["track"])
     context = {
         "citizen": citizen,
         "visibility": selectors.visibility_for(request.user),
         "offered": offered,
         "offered_track": offered - {Action.NOTE},
-        "summary": selectors.track_summary(citizen),
+        "summary": summary,
         "events": selectors.timeline_for_page(
             citizen=citizen, user=request.user, months=months, placements=placements
         ),
