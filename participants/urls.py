@@ -71,5 +71,6 @@ urlpatterns = [
     path("datakvalitet/", quality_views.data_quality, name="data_quality"),
     path("timer/", hours_views.hours_week, name="hours_week"),
     path("timer/upload/", hours_views.hours_upload_view, name="hours_upload"),
+    path("timer/upload/eksempel.csv", hours_views.hours_upload_sample, name="hours_upload_sample"),
     path("timer/upload/bekraeft/", hours_views.hours_upload_confirm, name="hours_upload_confirm"),
 ]

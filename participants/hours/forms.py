@@ -13,7 +13,7 @@ class HoursUploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Fil (CSV eller XLSX)"),
         help_text=gettext_lazy(
-            "Kolonner: cpr, week, kind, hours – fx 010190-1234, 2024-W07, training, 7,5."
+            "Kolonner: cpr, uge, art, timer – fx 010190-1234, 2024-W07, træning, 7,5."
         ),
     )
 

@@ -1,4 +1,5 @@
-"""Hours uploaded as a file (CSV or XLSX in the hours.csv shape: cpr, week, kind, hours).
+"""Hours uploaded as a file (CSV or XLSX with the columns cpr, uge, art, timer; the English
+names of the legacy hours.csv, cpr, week, kind, hours, are read as the same columns).
 
 `read_upload` turns the file into rows, `preview` checks every row (file format, CPR found
 through the keyed hash among the uploader's own citizens only, week, kind, hours, and the
@@ -31,7 +32,18 @@ from participants.track.models import Citizen
 from .models import HoursKind
 from .services import HoursRow, HoursWeekInvalid, hours_save_week, parse_hours
 
-COLUMNS = ("cpr", "week", "kind", "hours")
+COLUMNS = ("cpr", "uge", "art", "timer")
+# The legacy export's English column names and kinds, read as their Danish forms.
+COLUMN_ALIASES = {"week": "uge", "kind": "art", "hours": "timer"}
+# What a user writes in the `art` column, and the kind it means.
+KIND_WORDS = {
+    "træning": HoursKind.TRAINING,
+    "hjemmetræning": HoursKind.HOME_TRAINING,
+    "praktik": HoursKind.PRACTICE,
+    "løn": HoursKind.PAID,
+    "uddannelse": HoursKind.EDUCATION,
+}
+KIND_ALIASES = {kind.value: kind for kind in HoursKind}
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
 # An XLSX is a zip: a file of a few kilobytes can unpack to gigabytes (its sheet or its
@@ -171,6 +183,7 @@ def read_upload(name: str, content: bytes) -> list[tuple[int, dict[str, str]]]:
     if not table:
         raise UploadUnreadable(_("Filen er tom."))
     header = [c.strip().lower() for c in table[0]]
+    header = [COLUMN_ALIASES.get(c, c) for c in header]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise UploadUnreadable(
@@ -192,6 +205,23 @@ def read_upload(name: str, content: bytes) -> list[tuple[int, dict[str, str]]]:
 
 
 # --- Checking and saving -------------------------------------------------------------------
+
+
+def kind_from_word(value: str) -> str | None:
+    """The hours kind an `art` cell names (Danish word or the legacy English value)."""
+    word = value.strip().lower()
+    kind = KIND_WORDS.get(word) or KIND_ALIASES.get(word)
+    return kind.value if kind else None
+
+
+def sample_csv() -> str:
+    """The upload format as a small file to download and fill in."""
+    lines = [
+        ",".join(COLUMNS),
+        '010190-1234,2024-W07,træning,"7,5"',
+        "010190-1234,2024-W07,praktik,12",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def _cpr_digits(value: str) -> str:
@@ -218,23 +248,23 @@ def preview(*, user: Any, rows: list[tuple[int, dict[str, str]]]) -> Preview:
             problem("cpr", exc.messages[0])
             digits = ""
         try:
-            week = parse_iso_week(values["week"])
+            week = parse_iso_week(values["uge"])
         except ValueError as exc:
-            problem("week", str(exc))
-        if values["kind"] not in HoursKind.values:
+            problem("uge", str(exc))
+        kind = kind_from_word(values["art"])
+        if kind is None:
             problem(
-                "kind",
-                _("Ukendt timetype. Gyldige typer: %(kinds)s.")
-                % {"kinds": ", ".join(HoursKind.values)},
+                "art",
+                _("Ukendt art. Gyldige arter: %(kinds)s.") % {"kinds": ", ".join(KIND_WORDS)},
             )
         try:
-            hours = parse_hours(values["hours"])
+            hours = parse_hours(values["timer"])
             if hours is None:
-                problem("hours", _("Feltet skal udfyldes."))
+                problem("timer", _("Feltet skal udfyldes."))
         except ValueError as exc:
-            problem("hours", str(exc))
+            problem("timer", str(exc))
         if len(result.problems) == errors_before:
-            parsed.append((line, digits, week, values["kind"], hours))
+            parsed.append((line, digits, week, kind, hours))
 
     hashes = {cpr_lib.keyed_hash(d): d for _l, d, *_rest in parsed}
     citizens = dict(
@@ -256,7 +286,7 @@ def preview(*, user: Any, rows: list[tuple[int, dict[str, str]]]) -> Preview:
             result.problems.append(
                 Problem(
                     line,
-                    "kind",
+                    "art",
                     kind,
                     _("Samme deltager, uge og timetype står også i linje %(line)s.")
                     % {"line": seen[key]},
@@ -298,7 +328,7 @@ def _service_problems(user: Any, rows: list[UploadRow], *, dry_run: bool) -> lis
                     for index, messages in exc.row_errors.items():
                         row = week_rows[index]
                         problems.extend(
-                            Problem(row.line, "hours", str(row.hours), m) for m in messages
+                            Problem(row.line, "timer", str(row.hours), m) for m in messages
                         )
             if problems or dry_run:
                 raise _DryRun

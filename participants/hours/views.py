@@ -8,7 +8,7 @@ import secrets
 from datetime import date, timedelta
 
 from django.contrib import messages
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -166,6 +166,7 @@ def hours_upload_view(request):
             "preview": preview,
             "preview_rows": preview_rows,
             "confirm_token": confirm_token,
+            "kind_words": [(word, kind.label) for word, kind in hours_upload.KIND_WORDS.items()],
         },
     )
 
@@ -176,6 +177,13 @@ def _rows_to_show(user, preview) -> list[tuple]:
         return []
     citizens = Citizen.objects.for_user(user).in_bulk({r.citizen_id for r in preview.rows})
     return [(r, citizens.get(r.citizen_id), HoursKind(r.kind).label) for r in preview.rows]
+
+
+@permission_required("hours.actor_week")
+def hours_upload_sample(request):
+    response = HttpResponse(hours_upload.sample_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="timer-eksempel.csv"'
+    return response
 
 
 @permission_required("hours.actor_week")

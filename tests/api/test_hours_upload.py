@@ -69,6 +69,50 @@ def test_a_clean_file_is_previewed_and_saved_only_on_confirm(personas, citizens,
     }
 
 
+def _csv_danish(*lines: str) -> SimpleUploadedFile:
+    text = "\n".join(["cpr;uge;art;timer", *lines]) + "\n"
+    return SimpleUploadedFile("timer.csv", text.encode(), content_type="text/csv")
+
+
+def test_danish_columns_and_kinds_are_read(personas, citizens, signed_in):
+    client = signed_in(personas.actor)
+    response = _upload(
+        client,
+        _csv_danish(
+            f"{OWN_CPR};2024-W03;Træning;7,5",
+            f"{OWN_CPR};2024-W03;hjemmetræning;2",
+            f"{OWN_CPR};2024-W03;løn;4",
+            f"{OWN_CPR};2024-W03;uddannelse;3",
+        ),
+    )
+    assert response.context["preview"].ok, response.context["preview"].problems
+    client.post(CONFIRM, {"token": response.context["confirm_token"]})
+    assert dict(HoursEntry.objects.values_list("kind", "hours")) == {
+        "training": Decimal("7.50"),
+        "home_training": Decimal("2.00"),
+        "paid": Decimal("4.00"),
+        "education": Decimal("3.00"),
+    }
+
+
+def test_an_unknown_kind_names_the_danish_kinds(personas, citizens, signed_in):
+    response = _upload(signed_in(personas.actor), _csv_danish(f"{OWN_CPR};2024-W03;madlavning;5"))
+    [problem] = response.context["preview"].problems
+    assert (problem.line, problem.column, problem.value) == (2, "art", "madlavning")
+    assert "træning, hjemmetræning, praktik, løn, uddannelse" in problem.reason
+
+
+def test_the_page_shows_the_format_and_the_sample_file_reads_clean(personas, citizens, signed_in):
+    client = signed_in(personas.actor)
+    page = client.get(UPLOAD).content.decode()
+    assert "cpr, uge, art og timer" in page and "<code>hjemmetræning</code>" in page
+    sample = client.get(reverse("participants:hours_upload_sample"))
+    assert sample["Content-Disposition"] == 'attachment; filename="timer-eksempel.csv"'
+    rows = hours_upload.read_upload("timer-eksempel.csv", sample.content)
+    assert [values["art"] for _line, values in rows] == ["træning", "praktik"]
+    assert [values["timer"] for _line, values in rows] == ["7,5", "12"]
+
+
 def test_confirm_without_the_preview_saves_nothing(personas, citizens, signed_in):
     client = signed_in(personas.actor)
     response = client.post(CONFIRM, {"token": "forged"}, follow=True)
@@ -91,7 +135,7 @@ def test_every_problem_is_shown_by_line_and_column_and_nothing_is_saved(
         ),
     )
     problems = [(p.line, p.column) for p in response.context["preview"].problems]
-    assert problems == [(3, "cpr"), (4, "week"), (5, "kind"), (6, "hours")]
+    assert problems == [(3, "cpr"), (4, "uge"), (5, "art"), (6, "timer")]
     page = response.content.decode()
     assert "320185-XXXX" in page and "320185-1111" not in page
     assert "Gem timerne" not in page
@@ -226,4 +270,4 @@ def test_a_sheet_declared_16384_columns_wide_is_read_in_its_first_columns(person
     assert hours_upload._read_xlsx(content)[1][:4] == [OWN_CPR, "2024-W03", "training", "6"]
     assert max(len(row) for row in hours_upload._read_xlsx(content)) <= hours_upload.MAX_COLUMNS
     [(line, row)] = hours_upload.read_upload("timer.xlsx", content)
-    assert (line, row["hours"]) == (2, "6")
+    assert (line, row["timer"]) == (2, "6")
