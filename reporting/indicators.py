@@ -92,17 +92,6 @@ class Scope:
             q &= Q(cluster__memberships__municipality__name=self.municipality)
         return q
 
-    def memberships(self) -> Q:
-        """The cluster memberships (the municipalities taking part) in the scope."""
-        q = Q()
-        if self.region:
-            q &= Q(municipality__region__name=self.region)
-        if self.cluster is not None:
-            q &= Q(cluster__number=self.cluster)
-        if self.municipality:
-            q &= Q(municipality__name=self.municipality)
-        return q
-
     def targets(self) -> Q:
         """The targets set for the most specific scope given (or the programme total)."""
         if self.municipality:
@@ -528,7 +517,8 @@ def by_levels(
     }
     taking_part = []
     if levels:
-        taking_part = ClusterMembership.objects.filter(scope.memberships()).values_list(
+        # A membership, like a citizen, has a municipality and a cluster: the same filter.
+        taking_part = ClusterMembership.objects.filter(scope.citizens()).values_list(
             *(LEVELS[level][1] for level in levels)
         )
     by_level = {}
