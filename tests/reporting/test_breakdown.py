@@ -262,3 +262,18 @@ def test_the_screen_takes_the_same_queries_for_few_and_many_units(signed_in, per
 def test_the_screen_is_for_the_programme_not_a_municipal_lead(signed_in, personas):
     client = signed_in(personas.lead)
     assert client.get(reverse("reporting:indicator_breakdown")).status_code == 404
+
+
+def test_a_sub_project_in_another_region_than_the_one_chosen_is_a_form_error(signed_in, personas):
+    sub_project = SubProjectFactory(region=Region.objects.get(name="Region Sjælland"))
+    client = signed_in(personas.controller)
+    response = client.get(
+        reverse("reporting:indicator_breakdown"),
+        {"sub_project": sub_project.pk, "region": "Region Midtjylland", "by": "nonsense"},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Delprojektet omfatter Region Sjælland. Vælg den region eller ingen." in page
+    # What could not be read counts the whole programme, by region.
+    assert "Hele programmet ·" in page
+    assert ">Region Sjælland</th>" in page
