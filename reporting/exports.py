@@ -377,7 +377,9 @@ def esf_indicators(params: ReportParams, fmt: str, progress: Progress) -> Built:
 
 def report_context(kind: str, params: ReportParams, progress: Progress) -> dict:
     start = params.start or date(params.period_end.year, 1, 1)
-    sections = selectors.narrative_texts(kind=kind, start=start, end=params.period_end)
+    sections = selectors.narrative_texts(
+        kind=kind, start=start, end=params.period_end, sub_project=params.sub_project
+    )
     indicator_rows, clusters, funnel, partner_employed = selectors.indicators_and_clusters(params)
     progress(50)
     statement = selectors.hours_statement(params, by_month_only=True)
@@ -410,6 +412,8 @@ def narrative_report(kind: str):
 
     def build(params: ReportParams, fmt: str, progress: Progress) -> Built:
         context = {**_common(params, title), **report_context(kind, params, progress)}
+        # A sub-project's statement carries its own name, journal number and project period.
+        context["project"] = selectors.report_identity(params.sub_project)
         context["headings_count"] = len(HEADINGS[kind])
         pdf = render_pdf("reporting/pdf/report.html", context, title=title)
         stem = _stem(

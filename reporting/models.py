@@ -240,9 +240,18 @@ class NarrativeQuerySet(ScopedQuerySet):
 
 
 class ReportNarrative(models.Model):
-    """The controller's text under one heading of a progress statement or final report."""
+    """The controller's text under one heading of a progress statement or final report, for
+    one period, of the programme (no sub-project) or of one regional sub-project."""
 
     kind = models.CharField(_("rapport"), max_length=20, choices=ReportKind.choices)
+    sub_project = models.ForeignKey(
+        SubProject,
+        verbose_name=_("delprojekt"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="narratives",
+    )
     period_start = models.DateField(_("periode fra"))
     period_end = models.DateField(_("periode til"))
     heading = models.PositiveSmallIntegerField(_("afsnit"))
@@ -260,8 +269,9 @@ class ReportNarrative(models.Model):
         ordering = ["kind", "period_end", "heading"]
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "period_start", "period_end", "heading"],
+                fields=["kind", "sub_project", "period_start", "period_end", "heading"],
                 name="uniq_narrative_heading",
+                nulls_distinct=False,  # one programme text per heading, too
             ),
             models.CheckConstraint(
                 condition=Q(period_end__gte=models.F("period_start")),
@@ -271,6 +281,48 @@ class ReportNarrative(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.heading}"
+
+
+class ReadinessAcknowledgementQuerySet(ScopedQuerySet):
+    def scoped(self, user, *, write):
+        if has_perm(user, "reports.write"):
+            return self.all()
+        return self.none()
+
+
+class ReadinessAcknowledgement(models.Model):
+    """The controller's acknowledgement that a report is ordered with the data-quality
+    findings the readiness check counted then (per rule): more findings ask again."""
+
+    kind = models.CharField(_("rapport"), max_length=20, choices=ReportKind.choices)
+    sub_project = models.ForeignKey(
+        SubProject,
+        verbose_name=_("delprojekt"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="acknowledgements",
+    )
+    period_start = models.DateField(_("periode fra"))
+    period_end = models.DateField(_("periode til"))
+    findings = models.JSONField(_("kvitterede fund"), default=dict)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("kvitteret af"),
+        null=True,
+        on_delete=models.SET_NULL,
+    )
+    acknowledged_at = models.DateTimeField(_("kvitteret"), default=timezone.now)
+
+    objects = ReadinessAcknowledgementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("kvittering for rapporttjek")
+        verbose_name_plural = _("kvitteringer for rapporttjek")
+        ordering = ["-acknowledged_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.period_start:%d.%m.%Y}–{self.period_end:%d.%m.%Y}"
 
 
 # --- Jobs and artifacts ---------------------------------------------------------------------
