@@ -283,13 +283,6 @@ class ReportNarrative(models.Model):
         return f"{self.get_kind_display()} {self.heading}"
 
 
-class ReadinessAcknowledgementQuerySet(ScopedQuerySet):
-    def scoped(self, user, *, write):
-        if has_perm(user, "reports.write"):
-            return self.all()
-        return self.none()
-
-
 class ReadinessAcknowledgement(models.Model):
     """The controller's acknowledgement that a report is ordered with the data-quality
     findings the readiness check counted then (per rule): more findings ask again."""
@@ -314,7 +307,7 @@ class ReadinessAcknowledgement(models.Model):
     )
     acknowledged_at = models.DateTimeField(_("kvitteret"), default=timezone.now)
 
-    objects = ReadinessAcknowledgementQuerySet.as_manager()
+    objects = NarrativeQuerySet.as_manager()  # the controller's, as the texts are
 
     class Meta:
         verbose_name = _("kvittering for rapporttjek")

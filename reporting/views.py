@@ -236,26 +236,19 @@ def report_texts(request, kind: str):
         data = form.cleaned_data
         start, end, shown_texts = data["period_start"], data["period_end"], form.texts()
         order = request.POST.get("action") == "pdf"
+        report = {
+            "by": request.user,
+            "kind": kind,
+            "start": start,
+            "end": end,
+            "texts": shown_texts,
+            "sub_project": sub_project,
+        }
         try:
             if order:
-                job = services.report_order(
-                    by=request.user,
-                    kind=kind,
-                    start=start,
-                    end=end,
-                    texts=form.texts(),
-                    sub_project=sub_project,
-                    acknowledge=data["acknowledge"],
-                )
+                job = services.report_order(**report, acknowledge=data["acknowledge"])
             else:
-                services.narrative_save(
-                    by=request.user,
-                    kind=kind,
-                    start=start,
-                    end=end,
-                    texts=form.texts(),
-                    sub_project=sub_project,
-                )
+                services.narrative_save(**report)
         except ValidationError as exc:
             add_validation_error(form, exc)
             if order and getattr(exc, "code", None) == "not_acknowledged":
