@@ -239,9 +239,9 @@ class NarrativeQuerySet(ScopedQuerySet):
         return self.none()
 
 
-class ReportNarrative(models.Model):
-    """The controller's text under one heading of a progress statement or final report, for
-    one period, of the programme (no sub-project) or of one regional sub-project."""
+class ReportPeriod(models.Model):
+    """A progress statement or final report for one period, of the programme (no
+    sub-project) or of one regional sub-project."""
 
     kind = models.CharField(_("rapport"), max_length=20, choices=ReportKind.choices)
     sub_project = models.ForeignKey(
@@ -250,10 +250,18 @@ class ReportNarrative(models.Model):
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        related_name="narratives",
+        related_name="+",
     )
     period_start = models.DateField(_("periode fra"))
     period_end = models.DateField(_("periode til"))
+
+    class Meta:
+        abstract = True
+
+
+class ReportNarrative(ReportPeriod):
+    """The controller's text under one heading of a report for its period."""
+
     heading = models.PositiveSmallIntegerField(_("afsnit"))
     text = models.TextField(_("tekst"), max_length=LONG_TEXT, blank=True)
     updated_by = models.ForeignKey(
@@ -283,21 +291,10 @@ class ReportNarrative(models.Model):
         return f"{self.get_kind_display()} {self.heading}"
 
 
-class ReadinessAcknowledgement(models.Model):
+class ReadinessAcknowledgement(ReportPeriod):
     """The controller's acknowledgement that a report is ordered with the data-quality
     findings the readiness check counted then (per rule): more findings ask again."""
 
-    kind = models.CharField(_("rapport"), max_length=20, choices=ReportKind.choices)
-    sub_project = models.ForeignKey(
-        SubProject,
-        verbose_name=_("delprojekt"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="acknowledgements",
-    )
-    period_start = models.DateField(_("periode fra"))
-    period_end = models.DateField(_("periode til"))
     findings = models.JSONField(_("kvitterede fund"), default=dict)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
