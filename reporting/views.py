@@ -210,7 +210,12 @@ def texts_query(start: date, end: date, sub_project_id: int | None) -> str:
     return f"{query}&delprojekt={sub_project_id}" if sub_project_id else query
 
 
+def _orders_pdf(request) -> bool:
+    return request.method == "POST" and request.POST.get("action") == "pdf"
+
+
 @permission_required("reports.write")
+@throttled("report_order", when=_orders_pdf)
 def report_texts(request, kind: str):
     """The report's one form: period, texts and "Dan PDF", for the programme or a
     sub-project (`delprojekt`), with the readiness check of the period."""
@@ -235,7 +240,7 @@ def report_texts(request, kind: str):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         start, end, shown_texts = data["period_start"], data["period_end"], form.texts()
-        order = request.POST.get("action") == "pdf"
+        order = _orders_pdf(request)
         report = {
             "by": request.user,
             "kind": kind,

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -22,6 +23,7 @@ from reporting.models import (
     ReportJob,
     ReportNarrative,
 )
+from siv.cache import resilient_cache
 from tests.factories.participants import CitizenFactory, VisitationFactory
 from tests.factories.partnerships import ClusterFactory, municipality
 from tests.factories.reporting import SubProjectFactory
@@ -362,3 +364,21 @@ def test_the_pdf_names_each_table_once_and_keeps_short_labels_on_one_line(
     for number in range(1, 7):
         assert any(line.startswith(f"Klynge {number} ") for line in lines), number
     assert "Klynge" not in lines  # never a label broken after its first word
+
+
+def test_dan_pdf_counts_against_the_report_order_limit_and_gem_tekst_does_not(
+    signed_in, personas, settings
+):
+    cache.clear()
+    resilient_cache.local.clear()
+    settings.SIV_SCREEN_LIMITS = {**settings.SIV_SCREEN_LIMITS, "report_order": (1, 3600)}
+    client = signed_in(personas.controller)
+    period = _form("2024-01-01", "2024-12-31", heading_1="Formålet.")
+    assert client.post(reverse(FINAL), {**period, "action": "pdf"}).status_code == 302
+    assert client.post(reverse(FINAL), {**period, "action": "save"}).status_code == 302
+    refused = client.post(reverse(FINAL), {**period, "action": "pdf"})
+    assert refused.status_code == 429
+    assert "Du har nået grænsen for bestilling af rapporter" in refused.content.decode()
+    assert ReportJob.objects.count() == 1
+    cache.clear()
+    resilient_cache.local.clear()
