@@ -45,6 +45,8 @@ def _edit_data(form) -> dict:
 
 def _opened(client, sub_project) -> dict:
     response = client.get(reverse("reporting:sub_project_edit", args=[sub_project.pk]))
+    page = response.content.decode()
+    assert 'type="hidden" name="version"' in page and 'type="hidden" name="shown"' in page
     return _edit_data(response.context["form"])
 
 
