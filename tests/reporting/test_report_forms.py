@@ -343,6 +343,9 @@ def test_the_job_page_shows_the_period_and_who_ordered_it_by_name(signed_in, per
     assert "programmets start – 06.12.2026" in page
     assert personas.controller.get_full_name() in page
     assert "– – –" not in page
+    listed = signed_in(personas.controller).get(reverse("reporting:job_list")).content.decode()
+    assert personas.controller.get_full_name() in listed
+    assert "programmets start – 06.12.2026" in listed
 
 
 @pytest.mark.parametrize("kind", ["progress", "final"])
