@@ -20,6 +20,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from siv import registry
+
 from . import charts, esf, selectors
 from .models import HEADINGS, ReportFormat, ReportKind
 from .selectors import ReportParams
@@ -404,6 +406,8 @@ def report_context(kind: str, params: ReportParams, progress: Progress) -> dict:
             "Timer pr. måned",
             [(formats.date_format(m["month"], "m.Y"), m["hours"]) for m in statement.by_month],
         ),
+        # What other apps fill in (the economy under the progress statement's headings).
+        **registry.report_context(kind, params),
     }
 
 

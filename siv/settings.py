@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "privacy",
     "pbr",
     "reporting",
+    "economy",
     "siv_api",
 ]
 # The demo programme and the bench's synthetic data (seed_demo, seed_scale), never in
