@@ -85,6 +85,9 @@ class BudgetRevisionForm(forms.Form):
                     min_value=0,
                     initial=amounts.get((partner.pk, category)),
                 )
+                self.fields[name].widget.attrs.update(
+                    {"class": "form-control", "inputmode": "decimal"}
+                )
                 row.append(self[name])
             self.grid.append((partner, row))
 

@@ -69,10 +69,9 @@ def budget_revision_create(
                 }
             )
         revision = audit.save_and_record(
-            obj=BudgetRevision(
-                sub_project=sub_project, approved_on=approved_on, reason=reason, created_by=by
-            ),
+            obj=BudgetRevision(sub_project=sub_project, created_by=by),
             by=by,
+            changes={"approved_on": approved_on, "reason": reason},
             details={"total": str(sum(lines.values(), Decimal(0)))},
         )
         BudgetLine.objects.bulk_create(
@@ -106,14 +105,14 @@ def support_rate_add(
                 % {"start": _day(clash.valid_from), "end": _day(clash.valid_to)}
             )
         return audit.save_and_record(
-            obj=SupportRate(
-                sub_project=sub_project,
-                valid_from=valid_from,
-                valid_to=valid_to,
-                percent=percent,
-                reason=reason,
-            ),
+            obj=SupportRate(sub_project=sub_project),
             by=by,
+            changes={
+                "valid_from": valid_from,
+                "valid_to": valid_to,
+                "percent": percent,
+                "reason": reason,
+            },
         )
 
 
@@ -141,17 +140,16 @@ def expense_register(
     if amount <= 0:
         raise ValidationError({"amount": _("Beløbet skal være større end 0.")})
     return audit.save_and_record(
-        obj=Expense(
-            sub_project=sub_project,
-            partner=partner,
-            category=category,
-            spent_on=spent_on,
-            amount=amount,
-            document=document,
-            description=description,
-            registered_by=by,
-        ),
+        obj=Expense(sub_project=sub_project, registered_by=by),
         by=by,
+        changes={
+            "partner": partner,
+            "category": category,
+            "spent_on": spent_on,
+            "amount": amount,
+            "document": document,
+            "description": description,
+        },
     )
 
 
