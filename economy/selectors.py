@@ -292,8 +292,20 @@ def removed_by_reservation(
     ]
 
 
-def support_rates(sub_projects: QuerySet[SubProject]) -> QuerySet[SupportRate]:
-    return SupportRate.objects.filter(sub_project__in=sub_projects).select_related("sub_project")
+def support_rates(*, user, sub_projects: QuerySet[SubProject]) -> QuerySet[SupportRate]:
+    return (
+        _rows(SupportRate, user).filter(sub_project__in=sub_projects).select_related("sub_project")
+    )
+
+
+def revisions(*, user, sub_projects: QuerySet[SubProject], on: date) -> QuerySet[BudgetRevision]:
+    """The budget revisions approved up to the date, oldest first."""
+    return (
+        _rows(BudgetRevision, user)
+        .filter(sub_project__in=sub_projects, approved_on__lte=on)
+        .select_related("sub_project")
+        .order_by("sub_project__region__name", "approved_on")
+    )
 
 
 def support_due(*, user, sub_projects: QuerySet[SubProject], on: date) -> Decimal:
@@ -361,12 +373,8 @@ def statement_figures(params, *, user=None) -> StatementFigures:
         sub_projects=list(sub_projects),
         on=on,
         budget=budget,
-        revisions=list(
-            BudgetRevision.objects.filter(sub_project__in=sub_projects, approved_on__lte=on)
-            .select_related("sub_project")
-            .order_by("sub_project__region__name", "approved_on")
-        ),
-        rates=list(support_rates(sub_projects)),
+        revisions=list(revisions(user=user, sub_projects=sub_projects, on=on)),
+        rates=list(support_rates(user=user, sub_projects=sub_projects)),
         support=support_due(user=user, sub_projects=sub_projects, on=on),
         large_partners=large_partners(user=user, sub_projects=sub_projects, on=on),
         reservations=removed_by_reservation(

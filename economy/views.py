@@ -19,7 +19,7 @@ from .forms import (
     RemoveForm,
     SupportRateForm,
 )
-from .models import BudgetLine, CostCategory, Expense
+from .models import BudgetLine, BudgetRevision, CostCategory, Expense
 
 EXPENSE_PAGE = 50
 
@@ -70,11 +70,13 @@ def budget(request, pk: int):
             "sub_project": sub_project,
             "on": on,
             "revision": revision,
-            "revisions": sub_project.budget_revisions.order_by("-approved_on"),
+            "revisions": BudgetRevision.objects.for_user(request.user)
+            .filter(sub_project=sub_project)
+            .order_by("-approved_on"),
             "grid": selectors.budget_grid(user=request.user, revision=revision) if revision else [],
             "figures": figures,
             "chart": figures.chart(_("Budget og forbrug pr. omkostningsart")),
-            "rates": selectors.support_rates(scope),
+            "rates": selectors.support_rates(user=request.user, sub_projects=scope),
             "large_partners": selectors.large_partners(
                 user=request.user, sub_projects=scope, on=on
             ),

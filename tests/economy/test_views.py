@@ -224,3 +224,18 @@ def test_the_list_and_the_budget_take_the_same_queries_for_many_rows(sjaelland, 
         60, sub_project=sjaelland, partner=personas.foreign.jobcentre, category=CostCategory.AUDIT
     )
     assert [_count_queries(client, url) for url in urls] == few
+
+
+def test_a_municipal_lead_reads_only_their_own_organisations_part_of_the_budget(
+    sjaelland, personas, client
+):
+    revision = BudgetRevisionFactory(sub_project=sjaelland, approved_on=date(2018, 2, 28))
+    BudgetLineFactory(revision=revision, partner=personas.own.jobcentre, amount=Decimal("1111"))
+    BudgetLineFactory(revision=revision, partner=personas.foreign.jobcentre, amount=Decimal("2222"))
+    client.force_login(personas.lead)
+    page = client.get(
+        reverse("economy:budget", args=[sjaelland.pk]), {"dato": "2022-01-01"}
+    ).content.decode()
+    assert "Jobcenter Køge" in page and "1.111,00" in page
+    assert "Jobcenter Næstved" not in page and "2.222,00" not in page and "3.333,00" not in page
+    assert "Registrer budgetrevision" not in page
