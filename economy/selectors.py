@@ -112,6 +112,10 @@ class Reservation:
     expenses: list[Expense] = field(default_factory=list)
 
 
+def _kroner(amount: Decimal) -> int:
+    return int(amount.quantize(Decimal(1), ROUND_HALF_UP))
+
+
 def _total(rows: Iterable[CategoryRow], name: str) -> Decimal:
     return sum((getattr(row, name) for row in rows), ZERO)
 
@@ -166,7 +170,8 @@ class BudgetAgainstActual:
     def chart(self, title: str):
         return charts.paired_bar_chart(
             title,
-            [(row.label, row.budget, row.spent) for row in self.rows],
+            # Whole kroner: the table beside it has the øre.
+            [(row.label, _kroner(row.budget), _kroner(row.spent)) for row in self.rows],
             legend=("Budget", "Forbrug"),
         )
 

@@ -14,6 +14,8 @@ WIDTH = 640
 BAR_HEIGHT = 26
 GAP = 10
 LABEL_WIDTH = 170
+# Room for the longer labels of two-bar charts (e.g. "Information og kommunikation").
+PAIRED_LABEL_WIDTH = 230
 # The funnel's title: the screens show it translated, the Danish documents as it is written.
 FUNNEL_TITLE = gettext_noop("Tragt: visiteret, fase 1, fase 2, i beskæftigelse")
 
@@ -83,18 +85,19 @@ def paired_bar_chart(
     """Two horizontal bars per label (e.g. budget and actual), on one scale, with a legend
     naming the two; `title` becomes the accessible name of the figure."""
     colours = ("#9bbfd1", "#2c6e8f")
+    label_width = PAIRED_LABEL_WIDTH
     top = max((max(a, b) for _label, a, b in items), default=0) or 1
-    pair = 2 * BAR_HEIGHT // 2 + 4
+    pair = BAR_HEIGHT + 4  # two half-height bars and the gap between them
     step = pair + GAP * 2
     height = 30 + max(1, len(items)) * step
-    bar_space = WIDTH - LABEL_WIDTH - 110
+    bar_space = WIDTH - label_width - 110
     parts = [
         format_html(
             '<rect x="{}" y="6" width="12" height="12" fill="{}"/>'
             '<text x="{}" y="16" class="chart-label">{}</text>',
-            LABEL_WIDTH + i * 120,
+            label_width + i * 120,
             colours[i],
-            LABEL_WIDTH + i * 120 + 16,
+            label_width + i * 120 + 16,
             name,
         )
         for i, name in enumerate(legend)
@@ -104,7 +107,7 @@ def paired_bar_chart(
         parts.append(
             format_html(
                 '<text x="{}" y="{}" text-anchor="end" class="chart-label">{}</text>',
-                LABEL_WIDTH - 8,
+                label_width - 8,
                 y + pair * 0.6,
                 label,
             )
@@ -116,12 +119,12 @@ def paired_bar_chart(
                 format_html(
                     '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>'
                     '<text x="{}" y="{}" class="chart-value" font-size="11">{}</text>',
-                    LABEL_WIDTH,
+                    label_width,
                     top_y,
                     max(length, 1),
                     BAR_HEIGHT // 2,
                     colours[j],
-                    LABEL_WIDTH + length + 6,
+                    label_width + length + 6,
                     top_y + BAR_HEIGHT // 2 - 2,
                     _number(value),
                 )
