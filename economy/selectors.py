@@ -358,13 +358,17 @@ class StatementFigures:
 
 
 def statement_sub_projects(params) -> QuerySet[SubProject]:
-    """The sub-project a report is made for (its region), or all of them for the programme."""
+    """The sub-project a report is made for (its region's, or its municipality's region's),
+    or all of them for the programme (and for a cluster, which may span regions)."""
     sub_projects = SubProject.objects.select_related("region")
     sub_project = getattr(params, "sub_project", None)
     if sub_project:
         return sub_projects.filter(pk=sub_project)
     if params.region:
         return sub_projects.filter(region__name=params.region)
+    if params.municipality:
+        # A municipality's economy is its region's sub-project's.
+        return sub_projects.filter(region__municipalities__name=params.municipality)
     return sub_projects
 
 
@@ -407,3 +411,31 @@ def expense_totals(expenses: QuerySet[Expense]) -> dict[str, Decimal]:
         approved=_sum(state=ExpenseState.APPROVED),
         removed=_sum(state=ExpenseState.REMOVED),
     )
+
+
+def sub_project_totals(*, user, sub_projects: QuerySet[SubProject], on: date) -> list[dict]:
+    """Each sub-project with its budget in force on the date and its expenses up to it (not
+    removed), direct costs; three queries, whatever the number of sub-projects."""
+    budget = dict(
+        _rows(BudgetLine, user)
+        .filter(revision__in=revisions_in_force(sub_projects, on))
+        .values_list("revision__sub_project")
+        .annotate(total=_sum())
+        .order_by()
+    )
+    spent = dict(
+        _rows(Expense, user)
+        .counted()
+        .filter(sub_project__in=sub_projects, spent_on__lte=on)
+        .values_list("sub_project")
+        .annotate(total=_sum())
+        .order_by()
+    )
+    return [
+        {
+            "sub_project": sub_project,
+            "budget": budget.get(sub_project.pk, ZERO),
+            "spent": spent.get(sub_project.pk, ZERO),
+        }
+        for sub_project in sub_projects
+    ]

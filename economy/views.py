@@ -42,18 +42,10 @@ def _saved(form, save) -> object | None:
 @permission_required("economy.view")
 def overview(request):
     on = timezone.localdate()
-    sub_projects = [
-        (
-            sub_project,
-            selectors.budget_against_actual(
-                user=request.user,
-                sub_projects=selectors.sub_projects_for(request.user).filter(pk=sub_project.pk),
-                on=on,
-            ),
-        )
-        for sub_project in selectors.sub_projects_for(request.user)
-    ]
-    return render(request, "economy/overview.html", {"sub_projects": sub_projects, "on": on})
+    rows = selectors.sub_project_totals(
+        user=request.user, sub_projects=selectors.sub_projects_for(request.user), on=on
+    )
+    return render(request, "economy/overview.html", {"rows": rows, "on": on})
 
 
 @permission_required("economy.view")

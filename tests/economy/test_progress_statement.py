@@ -251,3 +251,13 @@ def test_the_progress_statement_pdf_prints_the_economy_under_its_headings(econom
     heading_7 = text[text.index("7. Projektets håndtering") : text.index("8. Forslag")]
     assert "Alle fakturaer fra Sidesporet er fjernet pga. forbehold" in heading_7
     assert "Fjernet i alt (2 udgifter) 12.500,15" in heading_7
+
+
+def test_a_municipalitys_statement_carries_its_regions_economy(economy, personas):
+    by_municipality = ReportParams(municipality="Køge", start=PERIOD.start, end=PERIOD.end)
+    programme = ReportParams(start=PERIOD.start, end=PERIOD.end)
+    sjaelland = selectors.statement_figures(PERIOD)
+    assert selectors.statement_figures(by_municipality).budget == sjaelland.budget
+    whole = selectors.statement_figures(programme)
+    assert whole.budget.budget == sjaelland.budget.budget + Decimal("100000.00")
+    assert whole.budget.spent == sjaelland.budget.spent

@@ -9,7 +9,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from economy.models import CostCategory, Expense, ExpenseState
-from tests.factories.economy import BudgetLineFactory, BudgetRevisionFactory, ExpenseFactory
+from tests.factories.economy import (
+    BudgetLineFactory,
+    BudgetRevisionFactory,
+    ExpenseFactory,
+    sub_project_with,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -223,6 +228,10 @@ def test_the_list_and_the_budget_take_the_same_queries_for_many_rows(sjaelland, 
     ExpenseFactory.create_batch(
         60, sub_project=sjaelland, partner=personas.foreign.jobcentre, category=CostCategory.AUDIT
     )
+    for region in ("Region Midtjylland", "Region Nordjylland"):
+        other = sub_project_with(personas.foreign.jobcentre, region=region)
+        BudgetLineFactory(revision__sub_project=other, partner=personas.foreign.jobcentre)
+        ExpenseFactory(sub_project=other, partner=personas.foreign.jobcentre)
     assert [_count_queries(client, url) for url in urls] == few
 
 
@@ -239,3 +248,27 @@ def test_a_municipal_lead_reads_only_their_own_organisations_part_of_the_budget(
     assert "Jobcenter Køge" in page and "1.111,00" in page
     assert "Jobcenter Næstved" not in page and "2.222,00" not in page and "3.333,00" not in page
     assert "Registrer budgetrevision" not in page
+
+
+def test_the_overview_shows_each_sub_projects_budget_and_spending(
+    sjaelland, midtjylland, personas, client
+):
+    revision = BudgetRevisionFactory(sub_project=sjaelland, approved_on=date(2018, 2, 28))
+    BudgetLineFactory(revision=revision, partner=personas.own.jobcentre, amount=Decimal("50000"))
+    ExpenseFactory(sub_project=sjaelland, partner=personas.own.jobcentre, amount=Decimal("10.05"))
+    ExpenseFactory(
+        sub_project=sjaelland,
+        partner=personas.own.jobcentre,
+        amount=Decimal("99"),
+        state=ExpenseState.REMOVED,
+        decided_on=date(2021, 1, 4),
+        reservation="A",
+        removal_reason="B",
+    )
+    client.force_login(personas.controller)
+    page = client.get(reverse("economy:overview")).content.decode()
+    assert "50.000,00" in page and "10,05" in page and "109,05" not in page
+    assert midtjylland.name in page
+    client.force_login(personas.lead)
+    page = client.get(reverse("economy:overview")).content.decode()
+    assert sjaelland.name in page and midtjylland.name not in page
