@@ -176,18 +176,34 @@ class BudgetAgainstActual:
         )
 
 
+def _budget_by(user, sub_projects: QuerySet[SubProject], on: date, *by: str) -> dict:
+    """The budget in force on the date, summed per `by` (one field: its value is the key;
+    more: a tuple), in one query."""
+    return _grouped(
+        _rows(BudgetLine, user).filter(revision__in=revisions_in_force(sub_projects, on)), by
+    )
+
+
+def _spent_by(user, sub_projects: QuerySet[SubProject], on: date, *by: str) -> dict:
+    """The expenses up to the date that count (not removed), summed per `by`, in one query."""
+    return _grouped(
+        _rows(Expense, user).counted().filter(sub_project__in=sub_projects, spent_on__lte=on), by
+    )
+
+
+def _grouped(rows: QuerySet, by: tuple[str, ...]) -> dict:
+    summed = rows.values_list(*by).annotate(total=_sum()).order_by()
+    if len(by) == 1:
+        return dict(summed)
+    return {tuple(row[:-1]): row[-1] for row in summed}
+
+
 def budget_against_actual(
     *, user, sub_projects: QuerySet[SubProject], on: date
 ) -> BudgetAgainstActual:
     """Per cost category: the budget in force on the date and the expenses up to it (not
     removed; of those, the approved). Two queries, whatever the number of expenses."""
-    budget = dict(
-        _rows(BudgetLine, user)
-        .filter(revision__in=revisions_in_force(sub_projects, on))
-        .values_list("category")
-        .annotate(total=_sum())
-        .order_by()
-    )
+    budget = _budget_by(user, sub_projects, on, "category")
     spent = {
         row["category"]: row
         for row in _rows(Expense, user)
@@ -236,23 +252,8 @@ def budget_grid(*, user, revision: BudgetRevision) -> list[dict]:
 def partners(*, user, sub_projects: QuerySet[SubProject], on: date) -> list[PartnerRow]:
     """Each economic partner's budget in force on the date and its expenses up to it (not
     removed), direct costs; two queries."""
-    budget = {
-        (name, pk): total
-        for pk, name, total in _rows(BudgetLine, user)
-        .filter(revision__in=revisions_in_force(sub_projects, on))
-        .values_list("partner_id", "partner__name")
-        .annotate(total=_sum())
-        .order_by()
-    }
-    spent = {
-        (name, pk): total
-        for pk, name, total in _rows(Expense, user)
-        .counted()
-        .filter(sub_project__in=sub_projects, spent_on__lte=on)
-        .values_list("partner_id", "partner__name")
-        .annotate(total=_sum())
-        .order_by()
-    }
+    budget = _budget_by(user, sub_projects, on, "partner__name", "partner_id")
+    spent = _spent_by(user, sub_projects, on, "partner__name", "partner_id")
     return [
         PartnerRow(partner=key[0], budget=budget.get(key, ZERO), spent=spent.get(key, ZERO))
         for key in sorted({*budget, *spent})
@@ -416,21 +417,8 @@ def expense_totals(expenses: QuerySet[Expense]) -> dict[str, Decimal]:
 def sub_project_totals(*, user, sub_projects: QuerySet[SubProject], on: date) -> list[dict]:
     """Each sub-project with its budget in force on the date and its expenses up to it (not
     removed), direct costs; three queries, whatever the number of sub-projects."""
-    budget = dict(
-        _rows(BudgetLine, user)
-        .filter(revision__in=revisions_in_force(sub_projects, on))
-        .values_list("revision__sub_project")
-        .annotate(total=_sum())
-        .order_by()
-    )
-    spent = dict(
-        _rows(Expense, user)
-        .counted()
-        .filter(sub_project__in=sub_projects, spent_on__lte=on)
-        .values_list("sub_project")
-        .annotate(total=_sum())
-        .order_by()
-    )
+    budget = _budget_by(user, sub_projects, on, "revision__sub_project")
+    spent = _spent_by(user, sub_projects, on, "sub_project")
     return [
         {
             "sub_project": sub_project,
