@@ -1,11 +1,15 @@
 """Journey: the project controller registers an invoice in a sub-project's expense register
-and approves it, on a phone (390 px) and on a laptop (1366 px)."""
+and approves it, then sees it against the budget, on a phone (390 px) and on a laptop
+(1366 px)."""
+
+from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
 
-from economy.models import Expense, ExpenseState
+from economy.models import CostCategory, Expense, ExpenseState
 from partnerships.models import Organisation, Region
+from tests.factories.economy import BudgetLineFactory, BudgetRevisionFactory
 from tests.factories.reporting import SubProjectFactory
 
 from .axe import assert_accessible
@@ -20,7 +24,14 @@ def test_the_controller_registers_and_approves_an_expense(page, demo_people, req
     sub_project = SubProjectFactory(
         region=Region.objects.get(name="Region Sjælland"), name="Delprojekt Region Sjælland"
     )
-    sub_project.partners.add(Organisation.objects.get(name="Jobcenter Køge"))
+    koege = Organisation.objects.get(name="Jobcenter Køge")
+    sub_project.partners.add(koege)
+    BudgetLineFactory(
+        revision=BudgetRevisionFactory(sub_project=sub_project),
+        partner=koege,
+        category=CostCategory.CONSULTANCY,
+        amount=Decimal("50000"),
+    )
     sign_in(page, "controller")
 
     page.goto("/oekonomi/")
@@ -54,5 +65,15 @@ def test_the_controller_registers_and_approves_an_expense(page, demo_people, req
     # The page fits the screen: a wide table scrolls inside its own box.
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     save_screenshot(page, request, suffix="approved")
+
+    # The budget against what is spent now, as a table and a chart that fit the screen.
+    page.get_by_role("link", name="Budget", exact=True).click()
+    expect(page.get_by_text("Budgettet godkendt den 28.02.2018 er gældende.")).to_be_visible()
+    row = page.get_by_role("row").filter(has_text="Ekstern konsulentbistand").first
+    expect(row).to_contain_text("50.000,00")
+    expect(row).to_contain_text("12.345,67")
+    expect(page.get_by_role("img", name="Budget og forbrug pr. omkostningsart")).to_be_visible()
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
     expense = Expense.objects.get()
     assert (expense.state, str(expense.amount)) == (ExpenseState.APPROVED, "12345.67")
