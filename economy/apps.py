@@ -12,7 +12,12 @@ class EconomyConfig(AppConfig):
         from . import selectors
 
         register_nav(
-            _("Projektøkonomi"), "economy:overview", "economy.view", order=76, icon="wallet2"
+            _("Projektøkonomi"),
+            "economy:overview",
+            "economy.view",
+            group="economy",
+            order=76,
+            icon="wallet2",
         )
         # The progress statement's headings 2, 6 and 7 are filled from the economy.
         register_report_context(
