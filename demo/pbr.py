@@ -1,4 +1,5 @@
-"""Demo contracts for the demo municipalities, then one outcome detection. Running it twice
+"""Example business-case rates from 2018, demo contracts for the demo municipalities with
+yearly targets, then one outcome detection. Running it twice
 adds nothing (contracts exist; detection is idempotent)."""
 
 from __future__ import annotations
@@ -25,17 +26,30 @@ TERMS = {
     "min_hours_per_week": Decimal("15"),
 }
 
+# Outcomes a demo contract aims at each year: the planned payments beside the actual ones.
+TARGETS = {
+    "job_started": 6,
+    "retained_13": 4,
+    "retained_26": 3,
+    "retained_52": 2,
+    "ebitda_growth": 1,
+}
+
 
 def seed(context: DemoContext) -> None:
     controller = context.users[Role.CONTROLLER]
+    # The demo's history reaches back before the 2024 rates: example rates from 2018 on.
+    services.example_assumptions_seed(by=controller)
     start = date(timezone.localdate().year - 4, 1, 1)
     for name, municipality in context.municipalities.items():
         cluster = context.partnerships[name].cluster
         if Contract.objects.filter(municipality=municipality, cluster=cluster).exists():
             continue
-        services.contract_create(
+        contract = services.contract_create(
             municipality=municipality, cluster=cluster, by=controller, valid_from=start, **TERMS
         )
+        for year in range(start.year, timezone.localdate().year + 1):
+            services.contract_target_add(contract=contract, by=controller, year=year, **TARGETS)
     report = services.detect_outcomes(by=controller)
     context.report.append(
         f"PbR: {Contract.objects.count()} contracts, {len(report.accrued)} outcomes accrued, "

@@ -6,11 +6,15 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from participants.models import Benefit
 from partnerships.models import Cluster, Municipality
+from siv.forms import VersionedForm
 
 from .models import (
+    TARGET_KINDS,
     VERSION_TERMS,
     BenefitRate,
+    ContractTarget,
     ContractVersion,
     EntryKind,
     LedgerEntry,
@@ -20,6 +24,9 @@ from .models import (
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TERM_FIELDS = ["valid_from", *VERSION_TERMS]
+EXAMPLE_HELP = _(
+    "Et eksempel, ikke en besluttet sats: skærmen og business casen viser, at det er et eksempel."
+)
 
 
 class ContractVersionForm(forms.ModelForm):
@@ -74,20 +81,49 @@ class PaymentForm(KeyedForm):
     memo = forms.CharField(label=_("Tekst"), max_length=300, required=False)
 
 
-class BenefitRateForm(forms.ModelForm):
+class DatedRowForm(VersionedForm, forms.ModelForm):
+    """A rate, band or target form. The form checks each field; the service checks the row
+    whole before it saves (a duplicate date or year, in words that name the row it clashes
+    with), so the model's own check, whose generic unique message would come first, is
+    left to the service's save."""
+
+    def _post_clean(self):
+        pass
+
+
+class BenefitRateForm(DatedRowForm):
     class Meta:
         model = BenefitRate
-        fields = ["benefit", "valid_from", "weekly_rate"]
+        fields = ["benefit", "valid_from", "weekly_rate", "is_example"]
         localized_fields = "__all__"
         widgets = {"valid_from": DATE}
+        help_texts = {"is_example": EXAMPLE_HELP}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Without a benefit nothing is saved: there is no rate to set.
+        self.fields["benefit"].choices = [
+            choice for choice in self.fields["benefit"].choices if choice[0] != Benefit.NONE
+        ]
 
 
-class SavingBandForm(forms.ModelForm):
+class SavingBandForm(DatedRowForm):
     class Meta:
         model = SavingBand
-        fields = ["valid_from", "min_hours", "share_saved"]
+        fields = ["valid_from", "min_hours", "share_saved", "is_example"]
         localized_fields = "__all__"
         widgets = {"valid_from": DATE}
+        help_texts = {
+            "share_saved": _("Fx 0,6 for 60 %. Flere timer kan ikke spare en mindre andel."),
+            "is_example": EXAMPLE_HELP,
+        }
+
+
+class ContractTargetForm(DatedRowForm):
+    class Meta:
+        model = ContractTarget
+        fields = ["year", *TARGET_KINDS]
+        help_texts = {"year": _("Antal resultater, kontrakten sigter mod i året, pr. type.")}
 
 
 class WhatIfForm(forms.Form):

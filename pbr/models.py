@@ -450,12 +450,20 @@ class LedgerEntry(models.Model):
 # --- Business case -------------------------------------------------------------------------
 
 
+# The programme started in 2018: the business case values weeks from then on.
+PROGRAMME_START = date(2018, 1, 1)
+
+
 class BenefitRate(models.Model):
     """The weekly rate of a benefit type from a date (a new row for a new rate)."""
 
     benefit = models.CharField(_("ydelse"), max_length=40, choices=Benefit.choices)
     valid_from = models.DateField(_("gælder fra"))
     weekly_rate = money_field(_("ugentlig sats (kr.)"), validators=[MinValueValidator(0)])
+    # An illustrative rate (seeded for the demo or an imported sample), not a decided one:
+    # the screens and the business case say so until the controller replaces it.
+    is_example = models.BooleanField(_("eksempel"), default=False)
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
 
     objects = BenefitRateQuerySet.as_manager()
 
@@ -483,6 +491,8 @@ class SavingBand(models.Model):
         decimal_places=4,
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
     )
+    is_example = models.BooleanField(_("eksempel"), default=False)
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
 
     objects = BenefitRateQuerySet.as_manager()
 
@@ -500,3 +510,45 @@ class SavingBand(models.Model):
 
     def __str__(self) -> str:
         return f"{self.min_hours} t/uge: {self.share_saved}"
+
+
+class ContractTarget(models.Model):
+    """How many outcomes of each kind a contract aims at in a year: the planned payments."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="targets")
+    year = models.PositiveSmallIntegerField(
+        _("år"), validators=[MinValueValidator(PROGRAMME_START.year), MaxValueValidator(2100)]
+    )
+    job_started = models.PositiveIntegerField(OutcomeKind.JOB_STARTED.label, default=0)
+    retained_13 = models.PositiveIntegerField(OutcomeKind.RETAINED_13.label, default=0)
+    retained_26 = models.PositiveIntegerField(OutcomeKind.RETAINED_26.label, default=0)
+    retained_52 = models.PositiveIntegerField(OutcomeKind.RETAINED_52.label, default=0)
+    ebitda_growth = models.PositiveIntegerField(OutcomeKind.EBITDA_GROWTH.label, default=0)
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
+
+    objects = ContractVersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("resultatmål")
+        verbose_name_plural = _("resultatmål")
+        ordering = ["contract", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "year"], name="uniq_contract_target_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract} {self.year}"
+
+    def counts(self) -> dict[str, int]:
+        """The target per outcome kind."""
+        return {kind: getattr(self, kind) for kind in TARGET_KINDS}
+
+
+# The kinds a contract sets yearly targets for (the fixed part is planned once, at the start).
+TARGET_KINDS = (
+    OutcomeKind.JOB_STARTED,
+    OutcomeKind.RETAINED_13,
+    OutcomeKind.RETAINED_26,
+    OutcomeKind.RETAINED_52,
+    OutcomeKind.EBITDA_GROWTH,
+)

@@ -14,18 +14,22 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
 
 from participants.models import HoursEntry, HoursKind
 from partnerships.models import Municipality
 
 from .models import (
+    TARGET_KINDS,
     BenefitRate,
     Contract,
+    ContractTarget,
+    ContractVersion,
     EntryKind,
     LedgerEntry,
     Outcome,
     OutcomeKind,
+    OutcomeStatus,
     SavingBand,
     money,
 )
@@ -135,30 +139,41 @@ def invoice_lines(invoice: LedgerEntry) -> QuerySet[LedgerEntry]:
 
 
 class Assumptions:
-    """The dated benefit rates and saving bands, looked up per week in memory."""
+    """The dated benefit rates and saving bands, looked up per week in memory.
+
+    `used_examples` turns true once a lookup finds a rate or band marked as an example, so
+    that a business case built on examples says so."""
 
     def __init__(self, rate_factor: Decimal = Decimal(1)):
-        self.rates: dict[str, list[tuple[date, Decimal]]] = defaultdict(list)
+        self.rates: dict[str, list[tuple[date, Decimal, bool]]] = defaultdict(list)
         for rate in BenefitRate.objects.order_by("valid_from"):
-            self.rates[rate.benefit].append((rate.valid_from, rate.weekly_rate * rate_factor))
-        self.bands: dict[date, list[tuple[Decimal, Decimal]]] = defaultdict(list)
+            self.rates[rate.benefit].append(
+                (rate.valid_from, rate.weekly_rate * rate_factor, rate.is_example)
+            )
+        self.bands: dict[date, list[tuple[Decimal, Decimal, bool]]] = defaultdict(list)
         for band in SavingBand.objects.order_by("valid_from", "min_hours"):
-            self.bands[band.valid_from].append((band.min_hours, band.share_saved))
+            self.bands[band.valid_from].append((band.min_hours, band.share_saved, band.is_example))
         self.band_dates = sorted(self.bands)
+        self.used_examples = False
 
     def weekly_rate(self, benefit: str, day: date) -> Decimal:
         rows = self.rates.get(benefit, [])
-        index = bisect_right([d for d, _r in rows], day)
-        return rows[index - 1][1] if index else ZERO
+        index = bisect_right([row[0] for row in rows], day)
+        if not index:
+            return ZERO
+        _from, rate, example = rows[index - 1]
+        self.used_examples |= example
+        return rate
 
     def share_saved(self, hours: Decimal, day: date) -> Decimal:
         index = bisect_right(self.band_dates, day)
         if not index:
             return Decimal(0)
-        share = Decimal(0)
-        for min_hours, band_share in self.bands[self.band_dates[index - 1]]:
+        share, example = Decimal(0), False
+        for min_hours, band_share, band_example in self.bands[self.band_dates[index - 1]]:
             if hours >= min_hours:
-                share = band_share
+                share, example = band_share, band_example
+        self.used_examples |= example
         return share
 
 
@@ -171,11 +186,8 @@ class MonthPoint:
     cumulative_savings: Decimal
 
 
-def savings_by_month(
-    municipality: Municipality, assumptions: Assumptions | None = None
-) -> dict[date, Decimal]:
+def savings_by_month(municipality: Municipality, assumptions: Assumptions) -> dict[date, Decimal]:
     """Weekly benefit rate × share saved given the hours worked, for every paid week."""
-    assumptions = assumptions or Assumptions()
     weeks = (
         HoursEntry.objects.filter(citizen__municipality=municipality, kind=HoursKind.PAID)
         .values("citizen__benefit", "week_start")
@@ -192,13 +204,26 @@ def savings_by_month(
     return result
 
 
+def _achieved():
+    """The day an entry's outcome was achieved (its booking day when it has no outcome): the
+    business case books the municipality's investment when the result happened, not when
+    the detection found it."""
+    return Coalesce("outcome__achieved_on", "booked_on")
+
+
+def _net_accruals(municipality: Municipality) -> QuerySet[LedgerEntry]:
+    """The municipality's accruals and the reversals that net them."""
+    return LedgerEntry.objects.filter(
+        municipality=municipality, kind__in=(EntryKind.ACCRUAL, EntryKind.REVERSAL)
+    )
+
+
 def investment_by_month(municipality: Municipality) -> dict[date, Decimal]:
-    """What the municipality owes for outcomes (accruals net of reversals), by month."""
+    """What the municipality owes for outcomes (accruals net of reversals), by the month the
+    outcomes were achieved."""
     rows = (
-        LedgerEntry.objects.filter(
-            municipality=municipality, kind__in=(EntryKind.ACCRUAL, EntryKind.REVERSAL)
-        )
-        .annotate(month=TruncMonth("booked_on"))
+        _net_accruals(municipality)
+        .annotate(month=TruncMonth(_achieved()))
         .values("month")
         .annotate(total=Sum("amount"))
         .order_by("month")
@@ -213,6 +238,7 @@ def business_case(
     assumptions: Assumptions | None = None,
 ) -> dict:
     investment = investment_by_month(municipality) if investment is None else investment
+    assumptions = assumptions or Assumptions()
     savings = savings_by_month(municipality, assumptions)
     months = sorted(set(investment) | set(savings))
     points: list[MonthPoint] = []
@@ -230,7 +256,21 @@ def business_case(
         "break_even": break_even,
         "total_investment": cum_inv,
         "total_savings": cum_sav,
+        "examples": assumptions.used_examples,
+        "years": _by_year(points),
     }
+
+
+def _by_year(points: list[MonthPoint]) -> list[dict]:
+    """The months' investment and savings summed per calendar year."""
+    years: dict[int, dict] = {}
+    for point in points:
+        year = years.setdefault(
+            point.month.year, {"year": point.month.year, "investment": ZERO, "savings": ZERO}
+        )
+        year["investment"] += point.investment
+        year["savings"] += point.savings
+    return list(years.values())
 
 
 def _month_range(first: date, last: date) -> list[date]:
@@ -250,7 +290,7 @@ def what_if_investment(
         LedgerEntry.objects.filter(
             municipality=municipality, kind=EntryKind.ACCRUAL, reversed_by__isnull=True
         )
-        .annotate(month=TruncMonth("booked_on"), kind_of=F("outcome__kind"))
+        .annotate(month=TruncMonth(_achieved()), kind_of=F("outcome__kind"))
         .values("month", "kind_of")
         .annotate(count=Count("pk"))
         .order_by("month")
@@ -299,3 +339,111 @@ def chart(points: list[MonthPoint], *, width: int = 720, height: int = 280) -> d
         "ticks": ticks,
         "labels": labels,
     }
+
+
+# --- Planned and actual payments -------------------------------------------------------------
+
+
+@dataclass
+class YearPayments:
+    year: int
+    planned: Decimal
+    actual: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        return self.actual - self.planned
+
+
+def _terms_for_year(versions: list[ContractVersion], year: int) -> ContractVersion | None:
+    """The terms a year's targets are priced at: the version in force on 1 January, or in
+    the contract's first year its first version."""
+    start = date(year, 1, 1)
+    in_force = [
+        v
+        for v in versions
+        if v.valid_from <= start and (v.valid_until is None or v.valid_until >= start)
+    ]
+    if in_force:
+        return max(in_force, key=lambda v: v.valid_from)
+    starting = [v for v in versions if v.valid_from.year == year]
+    return min(starting, key=lambda v: v.valid_from) if starting else None
+
+
+def planned_by_year(contracts: QuerySet[Contract]) -> dict[int, Decimal]:
+    """Each year's planned payment: the targeted outcomes at their tariffs less deadweight,
+    and the fixed part in the contract's first year; before caps."""
+    planned: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for contract in contracts.prefetch_related("versions", "targets"):
+        versions = list(contract.versions.all())
+        if not versions:
+            continue
+        first = min(versions, key=lambda v: v.valid_from)
+        planned[first.valid_from.year] += first.fixed_part
+        for target in contract.targets.all():
+            terms = _terms_for_year(versions, target.year)
+            if terms is None:
+                continue
+            share = Decimal(1) - terms.deadweight_share
+            for kind, count in target.counts().items():
+                planned[target.year] += money(terms.tariff_for(kind) * share * count)
+    return planned
+
+
+def actual_by_year(municipality: Municipality) -> dict[int, Decimal]:
+    """What the outcomes achieved in each year earned (accruals net of reversals)."""
+    rows = (
+        _net_accruals(municipality)
+        .annotate(year=ExtractYear(_achieved()))
+        .values("year")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    return {row["year"]: row["total"] for row in rows}
+
+
+def payments_by_year(municipality: Municipality) -> list[YearPayments]:
+    """Planned (from the contracts' targets) and actual (from outcomes) payments per year."""
+    planned = planned_by_year(Contract.objects.filter(municipality=municipality))
+    actual = actual_by_year(municipality)
+    return [
+        YearPayments(year, planned.get(year, ZERO), actual.get(year, ZERO))
+        for year in sorted(set(planned) | set(actual))
+    ]
+
+
+@dataclass
+class TargetYear:
+    """A contract's year: the target (None when none is set) and the outcomes achieved, per
+    kind, in TARGET_KINDS' order."""
+
+    year: int
+    target: ContractTarget | None
+    kinds: list[tuple[int | None, int]]
+
+
+def targets_and_outcomes(contract: Contract) -> list[TargetYear]:
+    """The contract's targets per year beside the outcomes (still accrued) achieved then."""
+    targets = {t.year: t for t in contract.targets.all()}
+    achieved: dict[int, dict[str, int]] = defaultdict(dict)
+    rows = (
+        contract.outcomes.filter(status=OutcomeStatus.ACCRUED, kind__in=TARGET_KINDS)
+        .annotate(year=ExtractYear("achieved_on"))
+        .values("year", "kind")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        achieved[row["year"]][row["kind"]] = row["count"]
+    result = []
+    for year in sorted(set(targets) | set(achieved)):
+        target = targets.get(year)
+        counts = target.counts() if target else {}
+        result.append(
+            TargetYear(
+                year,
+                target,
+                [(counts.get(kind), achieved[year].get(kind, 0)) for kind in TARGET_KINDS],
+            )
+        )
+    return result

@@ -18,12 +18,13 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accelerator.models import Company, CompanyFinancial
 from participants.models import (
     PAID_PLACEMENT_KINDS,
+    Benefit,
     Citizen,
     HoursEntry,
     HoursKind,
@@ -38,10 +39,12 @@ from siv import audit
 from . import seal
 from .models import (
     GENESIS_HASH,
+    PROGRAMME_START,
     RETENTION_KINDS,
     VERSION_TERMS,
     BenefitRate,
     Contract,
+    ContractTarget,
     ContractVersion,
     EntryKind,
     LedgerEntry,
@@ -665,21 +668,225 @@ def detect_outcomes(
 # --- Business-case assumptions -------------------------------------------------------------
 
 
+def _from_programme_start(valid_from: date) -> dict:
+    if valid_from < PROGRAMME_START:
+        return {
+            "valid_from": _("Datoen kan tidligst være programmets start, %(day)s.")
+            % {"day": f"{PROGRAMME_START:%d.%m.%Y}"}
+        }
+    return {}
+
+
+def _rate_errors(rate: BenefitRate, values: dict) -> dict:
+    benefit, valid_from = values["benefit"], values["valid_from"]
+    errors = _from_programme_start(valid_from)
+    if benefit == Benefit.NONE:
+        errors["benefit"] = _("Uden ydelse spares der intet. Vælg en ydelse.")
+    if values["weekly_rate"] is None or values["weekly_rate"] <= 0:
+        errors["weekly_rate"] = _("Satsen skal være større end 0 kr.")
+    if BenefitRate.objects.filter(benefit=benefit, valid_from=valid_from).exclude(pk=rate.pk):
+        errors["valid_from"] = _(
+            "Der er allerede en sats for %(benefit)s fra %(day)s. Ret den i stedet."
+        ) % {"benefit": Benefit(benefit).label.lower(), "day": f"{valid_from:%d.%m.%Y}"}
+    return errors
+
+
+def _band_errors(band: SavingBand, values: dict) -> dict:
+    valid_from, hours, share = values["valid_from"], values["min_hours"], values["share_saved"]
+    errors = _from_programme_start(valid_from)
+    if hours is None or hours <= 0:
+        errors["min_hours"] = _("Timetallet skal være større end 0.")
+    if share is None or not 0 < share <= 1:
+        errors["share_saved"] = _("Andelen skal være større end 0 og højst 1.")
+    if errors:
+        return errors
+    same_day = SavingBand.objects.filter(valid_from=valid_from).exclude(pk=band.pk)
+    if same_day.filter(min_hours=hours):
+        errors["min_hours"] = _(
+            "Der er allerede et interval fra %(hours)s timer, der gælder fra %(day)s."
+        ) % {"hours": _hours(hours), "day": f"{valid_from:%d.%m.%Y}"}
+        return errors
+    # More hours worked never saves a smaller share of the benefit.
+    clash = same_day.filter(
+        Q(min_hours__lt=hours, share_saved__gt=share)
+        | Q(min_hours__gt=hours, share_saved__lt=share)
+    ).first()
+    if clash is not None:
+        errors["share_saved"] = _(
+            "Intervallet fra %(hours)s timer sparer %(share)s af ydelsen; flere timer kan ikke "
+            "spare en mindre andel."
+        ) % {"hours": _hours(clash.min_hours), "share": _share(clash.share_saved)}
+    return errors
+
+
+def _hours(value: Decimal) -> str:
+    return formats.number_format(value, decimal_pos=1)
+
+
+def _share(value: Decimal) -> str:
+    return f"{formats.number_format(value * 100, decimal_pos=0)} %"
+
+
+def _assumption_save(
+    *, obj: Any, by: User | None, changes: dict, check, opened: audit.Opened | None = None
+) -> Any:
+    """Save a rate or a band after the rules about its date and numbers (`check`)."""
+    fields = ("benefit", "valid_from", "weekly_rate", "min_hours", "share_saved")
+    values = {name: changes.get(name, getattr(obj, name)) for name in fields if hasattr(obj, name)}
+    errors = check(obj, values)
+    if errors:
+        raise ValidationError(errors)
+    return audit.save_and_record(obj=obj, by=by, changes=changes, opened=opened)
+
+
 def benefit_rate_add(
-    *, by: User | None, benefit: str, valid_from: date, weekly_rate: Decimal
+    *,
+    by: User | None,
+    benefit: str,
+    valid_from: date,
+    weekly_rate: Decimal,
+    is_example: bool = False,
 ) -> BenefitRate:
-    return audit.save_and_record(
+    return _assumption_save(
         obj=BenefitRate(),
         by=by,
-        changes={"benefit": benefit, "valid_from": valid_from, "weekly_rate": weekly_rate},
+        changes={
+            "benefit": benefit,
+            "valid_from": valid_from,
+            "weekly_rate": weekly_rate,
+            "is_example": is_example,
+        },
+        check=_rate_errors,
     )
+
+
+def benefit_rate_update(
+    *, rate: BenefitRate, by: User | None, opened: audit.Opened | None = None, **fields: Any
+) -> BenefitRate:
+    """A rate corrected in place (a new rate from a later date is a new row)."""
+    return _assumption_save(obj=rate, by=by, changes=fields, check=_rate_errors, opened=opened)
 
 
 def saving_band_add(
-    *, by: User | None, valid_from: date, min_hours: Decimal, share_saved: Decimal
+    *,
+    by: User | None,
+    valid_from: date,
+    min_hours: Decimal,
+    share_saved: Decimal,
+    is_example: bool = False,
 ) -> SavingBand:
-    return audit.save_and_record(
+    return _assumption_save(
         obj=SavingBand(),
         by=by,
-        changes={"valid_from": valid_from, "min_hours": min_hours, "share_saved": share_saved},
+        changes={
+            "valid_from": valid_from,
+            "min_hours": min_hours,
+            "share_saved": share_saved,
+            "is_example": is_example,
+        },
+        check=_band_errors,
     )
+
+
+def saving_band_update(
+    *, band: SavingBand, by: User | None, opened: audit.Opened | None = None, **fields: Any
+) -> SavingBand:
+    return _assumption_save(obj=band, by=by, changes=fields, check=_band_errors, opened=opened)
+
+
+# Illustrative weekly rates for the years before migration 0003's 2024 levels: those levels
+# taken back 2 % a year (about the yearly rate adjustment), so that a business case over the
+# programme's early years has something to value its weeks at until real rates are entered.
+EXAMPLE_RATES_2024 = {
+    Benefit.KONTANTHJAELP: Decimal("3200"),
+    Benefit.UDDANNELSESHJAELP: Decimal("1900"),
+    Benefit.RESSOURCEFORLOEBSYDELSE: Decimal("3200"),
+    Benefit.LEDIGHEDSYDELSE: Decimal("4500"),
+    Benefit.FOERTIDSPENSION: Decimal("4700"),
+    Benefit.SELVFORSOERGELSESYDELSE: Decimal("1600"),
+    Benefit.SYGEDAGPENGE: Decimal("4700"),
+    Benefit.OTHER: Decimal("3000"),
+}
+EXAMPLE_YEARLY_ADJUSTMENT = Decimal("1.02")
+EXAMPLE_BANDS = (
+    (Decimal("0.1"), Decimal("0.1")),
+    (Decimal("10"), Decimal("0.3")),
+    (Decimal("20"), Decimal("0.6")),
+    (Decimal("30"), Decimal("1")),
+)
+
+
+def example_assumptions_seed(*, by: User | None) -> int:
+    """Example benefit rates for each year from the programme's start to 2023 and example
+    saving bands from its start, all marked as examples. A benefit and date that has a rate
+    already, or a date that has bands, is left as it is. Returns how many rows were added."""
+    added = 0
+    with transaction.atomic():
+        for year in range(PROGRAMME_START.year, 2024):
+            valid_from = date(year, 1, 1)
+            taken = set(
+                BenefitRate.objects.filter(valid_from=valid_from).values_list("benefit", flat=True)
+            )
+            for benefit, rate in EXAMPLE_RATES_2024.items():
+                if benefit in taken:
+                    continue
+                weekly = rate / EXAMPLE_YEARLY_ADJUSTMENT ** (2024 - year)
+                benefit_rate_add(
+                    by=by,
+                    benefit=benefit,
+                    valid_from=valid_from,
+                    weekly_rate=weekly.quantize(Decimal(1)),
+                    is_example=True,
+                )
+                added += 1
+        if not SavingBand.objects.filter(valid_from=PROGRAMME_START).exists():
+            for hours, share in EXAMPLE_BANDS:
+                saving_band_add(
+                    by=by,
+                    valid_from=PROGRAMME_START,
+                    min_hours=hours,
+                    share_saved=share,
+                    is_example=True,
+                )
+                added += 1
+    return added
+
+
+# --- Contract targets (the planned payments) -------------------------------------------------
+
+
+def _check_target_year(target: ContractTarget, year: int) -> None:
+    if not PROGRAMME_START.year <= year <= 2100:
+        raise ValidationError(
+            {
+                "year": _("Året skal ligge fra programmets start, %(year)s.")
+                % {"year": PROGRAMME_START.year}
+            }
+        )
+    if ContractTarget.objects.filter(contract_id=target.contract_id, year=year).exclude(
+        pk=target.pk
+    ):
+        raise ValidationError(
+            {
+                "year": _("Kontrakten har allerede mål for %(year)s. Ret dem i stedet.")
+                % {"year": year}
+            }
+        )
+
+
+def contract_target_add(
+    *, contract: Contract, by: User | None, year: int, **counts: int
+) -> ContractTarget:
+    """How many outcomes of each kind the contract aims at in a year."""
+    target = ContractTarget(contract=contract)
+    _check_target_year(target, year)
+    return audit.save_and_record(
+        obj=target, by=by, changes={"year": year, **counts}, details={"year": year}
+    )
+
+
+def contract_target_update(
+    *, target: ContractTarget, by: User | None, opened: audit.Opened | None = None, **fields: Any
+) -> ContractTarget:
+    _check_target_year(target, fields.get("year", target.year))
+    return audit.save_and_record(obj=target, by=by, changes=fields, opened=opened)

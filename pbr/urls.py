@@ -31,5 +31,9 @@ urlpatterns = [
     path("resultatbetaling/fakturaer/<int:pk>.pdf", views.invoice_pdf, name="invoice_pdf"),
     path("resultatbetaling/satser/", views.rates, name="rates"),
     path("resultatbetaling/satser/ny/", views.rate_create, name="rate_create"),
+    path("resultatbetaling/satser/<int:pk>/", views.rate_edit, name="rate_edit"),
     path("resultatbetaling/satser/interval/", views.band_create, name="band_create"),
+    path("resultatbetaling/satser/interval/<int:pk>/", views.band_edit, name="band_edit"),
+    path("resultatbetaling/kontrakter/<int:pk>/maal/", views.target_create, name="target_create"),
+    path("resultatbetaling/maal/<int:pk>/", views.target_edit, name="target_edit"),
 ]

@@ -1,4 +1,5 @@
 from decimal import Decimal
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -6,18 +7,22 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from siv import audit
 from siv.access import get_for_user_or_404
+from siv.forms import save_edit
 from siv.permissions import permission_required
 from siv.throttle import throttled
 
 from . import selectors, services, tasks
+from .charts import payments_chart
 from .forms import (
     BenefitRateForm,
     ContractForm,
+    ContractTargetForm,
     ContractVersionForm,
     InvoiceForm,
     LedgerFilter,
@@ -26,7 +31,16 @@ from .forms import (
     SavingBandForm,
     WhatIfForm,
 )
-from .models import BenefitRate, Contract, EntryKind, LedgerEntry, SavingBand
+from .models import (
+    TARGET_KINDS,
+    BenefitRate,
+    Contract,
+    ContractTarget,
+    EntryKind,
+    LedgerEntry,
+    OutcomeKind,
+    SavingBand,
+)
 
 LEDGER_PAGE = 50
 
@@ -121,6 +135,8 @@ def contract_detail(request, pk: int):
         {
             "contract": contract,
             "versions": contract.versions.all(),
+            "targets": selectors.targets_and_outcomes(contract),
+            "target_kinds": [OutcomeKind(kind).label for kind in TARGET_KINDS],
             "page": page,
             "totals": selectors.totals(contract.entries.all()),
         },
@@ -248,10 +264,17 @@ def detect(request):
 def business_case(request, pk: int):
     municipality = _municipality(request, pk)
     case = selectors.business_case(municipality)
+    payments = selectors.payments_by_year(municipality)
     return render(
         request,
         "pbr/business_case.html",
-        {"municipality": municipality, "case": case, "chart": selectors.chart(case["points"])},
+        {
+            "municipality": municipality,
+            "case": case,
+            "chart": selectors.chart(case["points"]),
+            "payments": payments,
+            "payments_chart": payments_chart(payments) if payments else None,
+        },
     )
 
 
@@ -306,27 +329,70 @@ def rates(request):
     )
 
 
+@permission_required("ledger.write")
 def rate_create(request):
-    return _assumption_create(
-        request, BenefitRateForm, services.benefit_rate_add, _("Ny ydelsessats")
-    )
+    save = partial(_add, services.benefit_rate_add, by=request.user)
+    return _rates_form(request, BenefitRateForm(request.POST or None), save, _("Ny ydelsessats"))
 
 
-def band_create(request):
-    return _assumption_create(
-        request, SavingBandForm, services.saving_band_add, _("Nyt besparelsesinterval")
-    )
+def rate_edit(request, pk: int):
+    rate = get_for_user_or_404(BenefitRate, request.user, write=True, pk=pk)
+    save = partial(services.benefit_rate_update, rate=rate, by=request.user)
+    form = BenefitRateForm(request.POST or None, instance=rate)
+    return _rates_form(request, form, save, _("Ret ydelsessats"))
 
 
 @permission_required("ledger.write")
-def _assumption_create(request, form_class, service, title):
-    form = form_class(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            service(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Gemt."))
-            return redirect("pbr:rates")
-    return render(request, "pbr/form.html", {"form": form, "title": title})
+def band_create(request):
+    save = partial(_add, services.saving_band_add, by=request.user)
+    form = SavingBandForm(request.POST or None)
+    return _rates_form(request, form, save, _("Nyt besparelsesinterval"))
+
+
+def band_edit(request, pk: int):
+    band = get_for_user_or_404(SavingBand, request.user, write=True, pk=pk)
+    save = partial(services.saving_band_update, band=band, by=request.user)
+    form = SavingBandForm(request.POST or None, instance=band)
+    return _rates_form(request, form, save, _("Ret besparelsesinterval"))
+
+
+def _add(service, *, opened, **values):
+    """A new row has no version the form was opened at: the add service takes the values."""
+    return service(**values)
+
+
+def _rates_form(request, form, save, title: str):
+    return _saved_or_form(request, form, save, title=title, done=reverse("pbr:rates"))
+
+
+def target_create(request, pk: int):
+    contract = get_for_user_or_404(Contract, request.user, write=True, pk=pk)
+    return _saved_or_form(
+        request,
+        ContractTargetForm(request.POST or None, initial={"year": timezone.localdate().year}),
+        partial(_add, services.contract_target_add, contract=contract, by=request.user),
+        title=_("Nye mål for %(name)s") % {"name": contract},
+        done=reverse("pbr:contract_detail", args=[contract.pk]),
+    )
+
+
+def target_edit(request, pk: int):
+    target = get_for_user_or_404(
+        ContractTarget.objects.select_related("contract"), request.user, write=True, pk=pk
+    )
+    return _saved_or_form(
+        request,
+        ContractTargetForm(request.POST or None, instance=target),
+        partial(services.contract_target_update, target=target, by=request.user),
+        title=_("Ret mål for %(name)s") % {"name": target},
+        done=reverse("pbr:contract_detail", args=[target.contract_id]),
+    )
+
+
+def _saved_or_form(request, form, save, *, title: str, done: str):
+    """Save a valid form through its service and go to `done`; else show the form, with the
+    service's Danish refusal or the conflict with someone else's change on it."""
+    if request.method == "POST" and form.is_valid() and save_edit(form, save):
+        messages.success(request, _("Gemt."))
+        return redirect(done)
+    return render(request, "pbr/form.html", {"form": form, "title": title, "back": done})

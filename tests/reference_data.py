@@ -15,6 +15,7 @@ from partnerships.models import Municipality
 DATA_MIGRATIONS = [
     ("reporting.migrations.0003_seed_cofinancing_rate", "seed"),
     ("pbr.migrations.0003_business_case_assumptions", "forwards"),
+    ("pbr.migrations.0007_dated_assumptions_and_targets", "mark_examples"),
 ]
 
 

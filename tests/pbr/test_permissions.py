@@ -2,7 +2,7 @@ from datetime import date
 from decimal import Decimal
 
 from pbr import services
-from pbr.models import Contract, Outcome
+from pbr.models import BenefitRate, Contract, ContractTarget, Outcome, SavingBand
 from tests.factories.pbr import make_contract
 from tests.matrix import Case, run_matrix
 
@@ -26,6 +26,13 @@ def own_municipality(p):
 
 def foreign_municipality(p):
     return [_contract(p, p.foreign).municipality_id]
+
+
+def _target(p, world):
+    target, _created = ContractTarget.objects.get_or_create(
+        contract=_contract(p, world), year=2024, defaults={"job_started": 5}
+    )
+    return [target.pk]
 
 
 def _invoice(p, world):
@@ -60,6 +67,16 @@ CASES = [
     Case("pbr:contract_create", "ledger.write"),
     Case("pbr:rate_create", "ledger.write"),
     Case("pbr:band_create", "ledger.write"),
+    # Rates and bands are the programme's, not a municipality's: there is no foreign one.
+    Case("pbr:rate_edit", "ledger.write", own=lambda p: [BenefitRate.objects.first().pk]),
+    Case("pbr:band_edit", "ledger.write", own=lambda p: [SavingBand.objects.first().pk]),
+    Case("pbr:target_create", "ledger.write", own=own_contract, foreign=foreign_contract),
+    Case(
+        "pbr:target_edit",
+        "ledger.write",
+        own=lambda p: _target(p, p.own),
+        foreign=lambda p: _target(p, p.foreign),
+    ),
     Case("pbr:statement", "ledger.view", own=own_municipality, foreign=foreign_municipality),
     Case("pbr:business_case", "ledger.view", own=own_municipality, foreign=foreign_municipality),
     Case("pbr:what_if", "ledger.view", own=own_municipality, foreign=foreign_municipality),
