@@ -859,8 +859,8 @@ def _check_target_year(target: ContractTarget, year: int) -> None:
     if not PROGRAMME_START.year <= year <= 2100:
         raise ValidationError(
             {
-                "year": _("Året skal ligge fra programmets start, %(year)s.")
-                % {"year": PROGRAMME_START.year}
+                "year": _("Året skal ligge mellem %(first)s og 2100.")
+                % {"first": PROGRAMME_START.year}
             }
         )
     if ContractTarget.objects.filter(contract_id=target.contract_id, year=year).exclude(
