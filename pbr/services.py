@@ -687,7 +687,10 @@ def _rate_errors(rate: BenefitRate, values: dict) -> dict:
     if BenefitRate.objects.filter(benefit=benefit, valid_from=valid_from).exclude(pk=rate.pk):
         errors["valid_from"] = _(
             "Der er allerede en sats for %(benefit)s fra %(day)s. Ret den i stedet."
-        ) % {"benefit": Benefit(benefit).label.lower(), "day": f"{valid_from:%d.%m.%Y}"}
+        ) % {
+            "benefit": str(dict(Benefit.choices).get(benefit, benefit)).lower(),
+            "day": f"{valid_from:%d.%m.%Y}",
+        }
     return errors
 
 

@@ -45,6 +45,7 @@ def test_the_business_case_and_the_rates_fit_a_phone_and_a_laptop(page, demo, re
         # The rates screen, last opened: the example rates from 2018 are marked.
         expect(page.get_by_role("cell", name="01.01.2018").first).to_be_visible()
         expect(page.locator(".badge", has_text="eksempel").first).to_be_visible()
+    assert_accessible(page)
 
     page.goto(screens["business-case"])
     expect(page.get_by_text("Break-even", exact=False).first).to_be_visible()
