@@ -198,6 +198,7 @@ def test_a_business_case_on_example_rates_says_so(signed_in, personas):
     url = reverse("pbr:business_case", args=[koege.pk])
     assert selectors.business_case(koege)["total_savings"] == 0  # only the 2024 rates
     assert "eksempel" not in client.get(url).content.decode()
+    assert "eksempel" not in client.get(reverse("home")).content.decode()
 
     services.example_assumptions_seed(by=None)
     case = selectors.business_case(koege)
@@ -205,6 +206,9 @@ def test_a_business_case_on_example_rates_says_so(signed_in, personas):
     page = client.get(url).content.decode()
     assert 'badge text-bg-warning">eksempel</span>' in page
     assert "bygger på satser eller intervaller, der er eksempler" in page
+    # The lead's start page marks the break-even as built on examples too.
+    home = client.get(reverse("home")).content.decode()
+    assert 'badge text-bg-warning" title="Besparelsen bygger på satser' in home
 
 
 def test_the_legacy_sample_with_example_rates_shows_savings_in_2020(personas):
