@@ -56,6 +56,7 @@ from .models import (
 )
 
 LEDGER_LOCK_ID = 7_460_221  # any constant: the advisory lock that serialises ledger appends
+ASSUMPTIONS_LOCK_ID = 7_460_222  # the same for the business case's rates and bands
 ZERO = Decimal("0.00")
 # What makes two writes under one idempotency key "the same write".
 CONTENT_FIELDS = (
@@ -116,7 +117,7 @@ def contract_version_add(
     by terms copied from the one before it."""
     with transaction.atomic():
         # Two writers of one contract take turns, so the second sees the first's version.
-        Contract.objects.select_for_update().filter(pk=contract.pk).values_list("pk").get()
+        _lock_contract(contract.pk)
         latest = contract.versions.order_by("-valid_from").first()
         if based_on is not None and (latest is None or latest.pk != based_on):
             raise ValidationError(
@@ -158,10 +159,15 @@ def _version_save(
 # --- The ledger ----------------------------------------------------------------------------
 
 
-def _lock_ledger() -> None:
-    """Serialise ledger appends: a transaction lock that the next append waits for."""
+def _lock(key: int) -> None:
+    """A transaction lock that the next writer under the same key waits for."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LEDGER_LOCK_ID])
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+def _lock_ledger() -> None:
+    """Serialise ledger appends."""
+    _lock(LEDGER_LOCK_ID)
 
 
 def _content(entry: LedgerEntry) -> dict:
@@ -736,10 +742,13 @@ def _assumption_save(
     """Save a rate or a band after the rules about its date and numbers (`check`)."""
     fields = ("benefit", "valid_from", "weekly_rate", "min_hours", "share_saved")
     values = {name: changes.get(name, getattr(obj, name)) for name in fields if hasattr(obj, name)}
-    errors = check(obj, values)
-    if errors:
-        raise ValidationError(errors)
-    return audit.save_and_record(obj=obj, by=by, changes=changes, opened=opened)
+    with transaction.atomic():
+        # Two controllers saving the same date take turns: the second is told of the first.
+        _lock(ASSUMPTIONS_LOCK_ID)
+        errors = check(obj, values)
+        if errors:
+            raise ValidationError(errors)
+        return audit.save_and_record(obj=obj, by=by, changes=changes, opened=opened)
 
 
 def benefit_rate_add(
@@ -882,14 +891,23 @@ def contract_target_add(
 ) -> ContractTarget:
     """How many outcomes of each kind the contract aims at in a year."""
     target = ContractTarget(contract=contract)
-    _check_target_year(target, year)
-    return audit.save_and_record(
-        obj=target, by=by, changes={"year": year, **counts}, details={"year": year}
-    )
+    with transaction.atomic():
+        _lock_contract(contract.pk)
+        _check_target_year(target, year)
+        return audit.save_and_record(
+            obj=target, by=by, changes={"year": year, **counts}, details={"year": year}
+        )
 
 
 def contract_target_update(
     *, target: ContractTarget, by: User | None, opened: audit.Opened | None = None, **fields: Any
 ) -> ContractTarget:
-    _check_target_year(target, fields.get("year", target.year))
-    return audit.save_and_record(obj=target, by=by, changes=fields, opened=opened)
+    with transaction.atomic():
+        _lock_contract(target.contract_id)
+        _check_target_year(target, fields.get("year", target.year))
+        return audit.save_and_record(obj=target, by=by, changes=fields, opened=opened)
+
+
+def _lock_contract(pk: int) -> None:
+    """Two writers of one contract's terms or targets take turns."""
+    Contract.objects.select_for_update().filter(pk=pk).values_list("pk").get()

@@ -1,13 +1,16 @@
 """Two workers race for the same outcome on two real PostgreSQL connections."""
 
 import threading
+from datetime import date
+from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connections
 
 from participants.models import PlacementKind
 from pbr import services
-from pbr.models import EntryKind, LedgerEntry
+from pbr.models import BenefitRate, EntryKind, LedgerEntry
 from tests.factories.participants import CitizenFactory, PlacementFactory
 from tests.factories.partnerships import ClusterFactory, municipality
 from tests.factories.pbr import make_contract
@@ -76,3 +79,36 @@ def test_two_workers_appending_with_one_key_write_one_row():
     assert errors == []
     assert len(set(results)) == 1
     assert LedgerEntry.objects.count() == 1
+
+
+def test_two_controllers_adding_the_same_rate_at_once_get_one_row_and_a_danish_refusal():
+    barrier = threading.Barrier(2)
+    saved, refused, errors = [], [], []
+
+    def controller():
+        try:
+            barrier.wait()
+            saved.append(
+                services.benefit_rate_add(
+                    by=None,
+                    benefit="kontanthjaelp",
+                    valid_from=date(2019, 1, 1),
+                    weekly_rate=Decimal("2500"),
+                )
+            )
+        except ValidationError as exc:
+            refused.append(exc)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=controller) for _n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(saved) == len(refused) == 1
+    assert "Der er allerede en sats for kontanthjælp fra 01.01.2019" in str(refused[0])
+    assert BenefitRate.objects.filter(valid_from=date(2019, 1, 1)).count() == 1
