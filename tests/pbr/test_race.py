@@ -20,67 +20,6 @@ from .conftest import JOB_START
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_two_workers_detecting_at_once_accrue_each_outcome_once():
-    cluster = ClusterFactory(number=1)
-    citizen = CitizenFactory(municipality=municipality("Køge"), cluster=cluster)
-    PlacementFactory(
-        citizen=citizen, kind=PlacementKind.FLEKSJOB, start=JOB_START, hours_per_week=20
-    )
-    contract = make_contract(citizen.municipality, cluster)
-    barrier = threading.Barrier(2)
-    errors: list[BaseException] = []
-
-    def worker():
-        try:
-            barrier.wait()
-            services.detect_contract(contract=contract, as_of=JOB_START)
-        except BaseException as exc:  # reported by the test below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker) for _n in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    assert LedgerEntry.objects.filter(kind=EntryKind.ACCRUAL).count() == 1
-    assert services.ledger_verify().intact
-
-
-def test_two_workers_appending_with_one_key_write_one_row():
-    contract = make_contract(municipality("Køge"), ClusterFactory(number=1))
-    barrier = threading.Barrier(2)
-    results, errors = [], []
-
-    def worker():
-        try:
-            barrier.wait()
-            results.append(
-                services.payment_register(
-                    contract=contract,
-                    by=None,
-                    amount=100,
-                    booked_on=JOB_START,
-                    idempotency_key="bank-1",
-                ).pk
-            )
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker) for _n in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    assert len(set(results)) == 1
-    assert LedgerEntry.objects.count() == 1
-
-
 def at_once(work, *, expected=()) -> tuple[list, list, list]:
     """Run `work` on two threads, each with its own connection, released together. Returns
     what they returned, the exceptions of the `expected` kinds, and any other exception."""
@@ -104,6 +43,39 @@ def at_once(work, *, expected=()) -> tuple[list, list, list]:
     for thread in threads:
         thread.join()
     return results, expected_errors, errors
+
+
+def test_two_workers_detecting_at_once_accrue_each_outcome_once():
+    cluster = ClusterFactory(number=1)
+    citizen = CitizenFactory(municipality=municipality("Køge"), cluster=cluster)
+    PlacementFactory(
+        citizen=citizen, kind=PlacementKind.FLEKSJOB, start=JOB_START, hours_per_week=20
+    )
+    contract = make_contract(citizen.municipality, cluster)
+    _results, _expected, errors = at_once(
+        lambda: services.detect_contract(contract=contract, as_of=JOB_START)
+    )
+    assert errors == []
+    assert LedgerEntry.objects.filter(kind=EntryKind.ACCRUAL).count() == 1
+    assert services.ledger_verify().intact
+
+
+def test_two_workers_appending_with_one_key_write_one_row():
+    contract = make_contract(municipality("Køge"), ClusterFactory(number=1))
+    results, _expected, errors = at_once(
+        lambda: (
+            services.payment_register(
+                contract=contract,
+                by=None,
+                amount=100,
+                booked_on=JOB_START,
+                idempotency_key="bank-1",
+            ).pk
+        )
+    )
+    assert errors == []
+    assert len(set(results)) == 1
+    assert LedgerEntry.objects.count() == 1
 
 
 def test_two_controllers_adding_the_same_rate_at_once_get_one_row_and_a_danish_refusal():
