@@ -27,23 +27,16 @@ def payments_chart(years: Sequence[YearPayments]) -> SafeString:
     def height(value: Decimal) -> float:
         return plot_h * float(max(value, Decimal(0)) / top)
 
-    # format_html_join takes positional arguments only, so each tick's y is given thrice.
+    def tick(k: int) -> tuple:
+        y = f"{TOP + plot_h * (1 - k / 4):.1f}"
+        label = number_format(top * k / 4, decimal_pos=0, force_grouping=True)
+        return (LEFT, WIDTH - RIGHT, y, y, LEFT - 6, y, label)
+
     ticks = format_html_join(
         "",
         '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#ddd"/>'
         '<text x="{}" y="{}" text-anchor="end" dominant-baseline="middle">{}</text>',
-        (
-            (
-                LEFT,
-                WIDTH - RIGHT,
-                f"{TOP + plot_h * (1 - k / 4):.1f}",
-                f"{TOP + plot_h * (1 - k / 4):.1f}",
-                LEFT - 6,
-                f"{TOP + plot_h * (1 - k / 4):.1f}",
-                number_format(top * k / 4, decimal_pos=0, force_grouping=True),
-            )
-            for k in range(5)
-        ),
+        (tick(k) for k in range(5)),
     )
     bars = format_html_join(
         "",
