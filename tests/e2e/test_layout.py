@@ -1,10 +1,11 @@
 """Every demo role on a phone (390 px) and a laptop (1366 × 768): every page its menu
-offers, reached through the menu, fits the screen's width, and on the laptop the menu takes
-one row. The problems of all pages are gathered and reported together."""
+offers, reached through the menu, fits the screen's width and passes axe, and on the laptop
+the menu takes one row. The problems of all pages are gathered and reported together."""
 
 import pytest
 from playwright.sync_api import expect
 
+from .axe import BLOCKING_IMPACTS, axe_violations, describe
 from .conftest import menu_entries, open_menu_entry, save_screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
@@ -31,6 +32,9 @@ def problems_on(page, label: str, size: str) -> list[str]:
     m = page.evaluate(MEASURE)
     if m["scroll"] > m["width"]:
         found.append(f"{label}: scrolls sideways ({m['scroll']} > {m['width']} px; {m['wide']})")
+    blocking = [v for v in axe_violations(page) if v["impact"] in BLOCKING_IMPACTS]
+    if blocking:
+        found.append(f"{label}: accessibility\n{describe(blocking)}")
     if size == "bærbar":
         if m["rows"] > 1:
             found.append(f"{label}: the menu takes {m['rows']} rows")
