@@ -13,6 +13,7 @@ urlpatterns = [
     path("sprog/", views.set_language, name="set_language"),
     path("health/", views.health, name="health"),
     path("revisionslog/", views.audit_log, name="audit_log"),
+    path("", include("oidc.urls")),
     path("", include("partnerships.urls")),
     path("", include("accelerator.urls")),
     path("", include("participants.urls")),
