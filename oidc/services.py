@@ -51,6 +51,9 @@ class SignInRefused(Exception):
             "Din organisation kan ikke logge ind i SIV med sin egen konto. Kontakt din "
             "administrator."
         ),
+        "unreachable": gettext_lazy(
+            "Din organisations login svarer ikke lige nu. Prøv igen om lidt."
+        ),
         "refused": gettext_lazy(
             "Login hos din organisation mislykkedes eller blev afvist. Prøv igen."
         ),

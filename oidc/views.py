@@ -49,10 +49,13 @@ def sign_in_start(request):
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         request.session[NEXT] = target
     redirect_uri = request.build_absolute_uri(reverse("oidc:callback"))
-    return provider.client().authorize_redirect(request, redirect_uri)
+    try:
+        return provider.client().authorize_redirect(request, redirect_uri)
+    except (requests.RequestException, ValueError) as error:
+        return _refused(request, "unreachable", details={"error": type(error).__name__}, status=503)
 
 
-def _refused(request, reason: str, *, details: dict | None = None):
+def _refused(request, reason: str, *, details: dict | None = None, status: int = 403):
     audit.record(
         AuditAction.LOGIN_FAILED,
         username="",
@@ -62,7 +65,7 @@ def _refused(request, reason: str, *, details: dict | None = None):
         request,
         "oidc/refused.html",
         {"message": services.SignInRefused(reason).message},
-        status=403,
+        status=status,
     )
 
 

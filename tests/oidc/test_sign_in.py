@@ -10,6 +10,7 @@ from oidc.models import ProviderAccount, ProviderDevice
 from partnerships.models import User
 from siv.models import AuditAction, AuditEntry
 from siv.roles import Role
+from tests.quality.servers import free_port
 
 from .helpers import koege_caseworkers_group, provider_sign_in
 
@@ -49,6 +50,16 @@ def test_the_link_goes_to_the_authorization_endpoint_with_state_nonce_and_pkce(
     assert len(query["code_challenge"][0]) == 43
     assert query["state"][0] and query["nonce"][0]
     assert "openid" in query["scope"][0].split()
+
+
+def test_an_unreachable_provider_is_a_message_not_an_error(client, settings):
+    settings.SIV_OIDC_ISSUER = f"http://127.0.0.1:{free_port()}/o"  # nothing listens there
+    settings.SIV_OIDC_CLIENT_ID, settings.SIV_OIDC_CLIENT_SECRET = "siv", "hemmelig"
+
+    response = client.get(reverse("oidc:start"))
+
+    assert response.status_code == 503
+    assert "Din organisations login svarer ikke lige nu" in response.content.decode()
 
 
 def test_an_unknown_person_becomes_a_user_who_waits_for_a_role(client, oidc_settings, personas):

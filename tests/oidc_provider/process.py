@@ -38,7 +38,7 @@ PEOPLE = [
     {"username": "erik", "first_name": "Erik", "groups": [TAMPERED_ID_TOKEN]},
     {"username": "frida", "first_name": "Frida", "groups": []},
     {"username": "gitte", "first_name": "Gitte", "groups": ["siv-koege-sagsbehandlere"]},
-    {"username": "hans", "first_name": "Hans", "groups": ["siv-stevns-ledere"]},
+    {"username": "ida", "first_name": "Ida", "groups": []},
 ]
 
 
