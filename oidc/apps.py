@@ -7,7 +7,9 @@ class OidcConfig(AppConfig):
     verbose_name = _("Organisationens login")
 
     def ready(self) -> None:
-        from siv.registry import register_nav
+        from siv.registry import register_nav, register_panel
+
+        from . import panels
 
         register_nav(
             _("Organisationens login"),
@@ -16,3 +18,4 @@ class OidcConfig(AppConfig):
             order=92,
             icon="box-arrow-in-right",
         )
+        register_panel("oidc/panels/waiting.html", "start.administration", panels.waiting, order=6)

@@ -111,7 +111,9 @@ def _issuer_or_404() -> str:
 
 @permission_required("users.manage")
 def provider_settings(request):
-    issuer = _issuer_or_404()
+    if not provider.configured():
+        return render(request, "oidc/provider_settings.html", {"issuer": None})
+    issuer = provider.issuer()
     allowed = (
         ProviderOrganisation.objects.for_user(request.user)
         .filter(issuer=issuer)

@@ -8,11 +8,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from oidc import services
-from oidc.models import GroupMapping, ProviderOrganisation
+from oidc.models import GroupMapping, ProviderAccount, ProviderOrganisation
 from partnerships.models import Organisation, OrganisationKind
 from siv.models import AuditAction, AuditEntry
 from siv.roles import Role
-from tests.factories.partnerships import municipality
+from tests.factories.partnerships import UserFactory, municipality
 
 from .test_permissions import ISSUER, provider_configured  # noqa: F401
 
@@ -188,6 +188,29 @@ def test_a_removed_organisation_is_logged(admin, personas):
 
     assert "Organisationen er fjernet fra listen." in response.content.decode()
     assert AuditEntry.objects.filter(action=AuditAction.DELETE, object_id=str(allowed.pk)).exists()
+
+
+def test_without_a_provider_the_page_says_so(admin, settings):
+    settings.SIV_OIDC_ISSUER = ""
+
+    response = admin.get(reverse("oidc:provider_settings"))
+
+    assert response.status_code == 200
+    assert "Der er ingen login-udbyder sat op." in response.content.decode()
+    assert admin.get(reverse("oidc:mapping_create")).status_code == 404
+
+
+def test_the_start_page_lists_the_people_waiting_for_a_role(admin, personas):
+    waiting = UserFactory(username="bo", first_name="Bo", last_name="Berg", role="")
+    ProviderAccount.objects.create(user=waiting, issuer=ISSUER, subject="17")
+    UserFactory(username="local", first_name="Lokal", role="")  # no provider account
+
+    page = admin.get(reverse("home")).content.decode()
+
+    assert "Venter på rolle" in page
+    assert "1 person har logget ind med sin organisations konto" in page
+    assert reverse("partnerships:user_edit", args=[waiting.pk]) in page
+    assert "Lokal" not in page
 
 
 def test_the_page_costs_the_same_queries_for_more_rows(admin, personas):
