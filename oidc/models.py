@@ -46,7 +46,9 @@ class ProviderOrganisation(models.Model):
         ordering = ["organisation__name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["issuer", "organisation"], name="uniq_provider_organisation"
+                fields=["issuer", "organisation"],
+                name="uniq_provider_organisation",
+                violation_error_message=_("Organisationen er allerede på listen."),
             )
         ]
 
@@ -84,7 +86,11 @@ class GroupMapping(models.Model):
         verbose_name_plural = _("gruppe-tilknytninger")
         ordering = ["group"]
         constraints = [
-            models.UniqueConstraint(fields=["issuer", "group"], name="uniq_group_mapping")
+            models.UniqueConstraint(
+                fields=["issuer", "group"],
+                name="uniq_group_mapping",
+                violation_error_message=_("Gruppen har allerede en tilknytning."),
+            )
         ]
 
     def __str__(self) -> str:

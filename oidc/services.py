@@ -252,10 +252,6 @@ def grant_renew(*, grant_id: int) -> Renewal:
 
 @transaction.atomic
 def organisation_allow(*, by: User, organisation: Organisation) -> ProviderOrganisation:
-    if ProviderOrganisation.objects.filter(
-        issuer=provider.issuer(), organisation=organisation
-    ).exists():
-        raise ValidationError(_("Organisationen er allerede på listen."))
     return audit.save_and_record(
         obj=ProviderOrganisation(issuer=provider.issuer()),
         by=by,

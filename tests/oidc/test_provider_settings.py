@@ -79,6 +79,23 @@ def test_the_administrator_maps_a_group_to_a_role_and_organisation(admin, person
     ).exists()
 
 
+def test_a_group_mapped_twice_is_a_form_error_not_a_crash(admin, personas):
+    _allowed(personas.own.jobcentre)
+    form = {
+        "group": "siv-koege",
+        "role": Role.CASEWORKER,
+        "organisation": personas.own.jobcentre.pk,
+        "municipality": personas.own.municipality.pk,
+    }
+    admin.post(reverse("oidc:mapping_create"), form)
+
+    response = admin.post(reverse("oidc:mapping_create"), form)
+
+    assert response.status_code == 200
+    assert "Gruppen har allerede en tilknytning." in response.content.decode()
+    assert GroupMapping.objects.count() == 1
+
+
 def test_a_municipal_role_without_a_municipality_is_a_form_error(admin, personas):
     _allowed(personas.own.jobcentre)
 
