@@ -109,6 +109,13 @@ def _issuer_or_404() -> str:
     return provider.issuer()
 
 
+def _administered(request, model, pk: int):
+    """A row of the provider's tables, for the administrator of a configured provider."""
+    require_perm(request.user, "users.manage")
+    _issuer_or_404()
+    return get_for_user_or_404(model, request.user, write=True, pk=pk)
+
+
 @permission_required("users.manage")
 def provider_settings(request):
     if not provider.configured():
@@ -144,9 +151,7 @@ def provider_settings(request):
 
 
 def organisation_remove(request, pk: int):
-    require_perm(request.user, "users.manage")
-    _issuer_or_404()
-    allowed = get_for_user_or_404(ProviderOrganisation, request.user, write=True, pk=pk)
+    allowed = _administered(request, ProviderOrganisation, pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
@@ -161,11 +166,7 @@ def organisation_remove(request, pk: int):
 def mapping_edit(request, pk: int | None = None):
     require_perm(request.user, "users.manage")
     issuer = _issuer_or_404()
-    mapping = (
-        get_for_user_or_404(GroupMapping, request.user, write=True, pk=pk)
-        if pk is not None
-        else None
-    )
+    mapping = _administered(request, GroupMapping, pk) if pk is not None else None
     form = GroupMappingForm(request.POST or None, instance=mapping, issuer=issuer)
     if request.method == "POST" and form.is_valid():
         try:
@@ -187,9 +188,7 @@ def mapping_edit(request, pk: int | None = None):
 
 
 def mapping_delete(request, pk: int):
-    require_perm(request.user, "users.manage")
-    _issuer_or_404()
-    mapping = get_for_user_or_404(GroupMapping, request.user, write=True, pk=pk)
+    mapping = _administered(request, GroupMapping, pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     services.mapping_delete(by=request.user, mapping=mapping)

@@ -8,13 +8,18 @@ from oidc.models import GroupMapping, ProviderOrganisation
 from siv.roles import Role
 
 
+def provider_answer(client, provider, username: str, *, start: str = "") -> str:
+    """SIV's link to the provider and the person's sign-in there: the path (with code and
+    state) the provider sends the browser back to."""
+    response = client.get(start or reverse("oidc:start"))
+    assert response.status_code == 302
+    back = urlsplit(provider.authorize(response["Location"], username))
+    return f"{back.path}?{back.query}"
+
+
 def provider_sign_in(client, provider, username: str, *, follow: bool = False):
-    """SIV's link to the provider, the person's sign-in there, and SIV's answer to the
-    code the provider sends back."""
-    start = client.get(reverse("oidc:start"))
-    assert start.status_code == 302
-    back = urlsplit(provider.authorize(start["Location"], username))
-    return client.get(f"{back.path}?{back.query}", follow=follow)
+    """The sign-in at the provider, and SIV's answer to the code it sends back."""
+    return client.get(provider_answer(client, provider, username), follow=follow)
 
 
 def koege_caseworkers_group(personas, issuer: str) -> GroupMapping:

@@ -12,7 +12,7 @@ from siv.models import AuditAction, AuditEntry
 from siv.roles import Role
 from tests.quality.servers import free_port
 
-from .helpers import koege_caseworkers_group, provider_sign_in
+from .helpers import koege_caseworkers_group, provider_answer, provider_sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -189,11 +189,10 @@ def test_an_expired_id_token_is_refused(client, oidc_settings, personas):
 
 
 def test_an_id_token_for_another_client_is_refused(client, oidc_settings, settings, personas):
-    start = client.get(reverse("oidc:start"))
-    back = urlsplit(oidc_settings.authorize(start["Location"], "bo"))
+    answer = provider_answer(client, oidc_settings, "bo")
     settings.SIV_OIDC_CLIENT_ID = "another-client"  # the audience SIV now expects
 
-    response = client.get(f"{back.path}?{back.query}")
+    response = client.get(answer)
 
     assert response.status_code == 403
     assert not User.objects.filter(first_name="Bo").exists()
@@ -256,19 +255,19 @@ def test_the_sign_in_returns_to_the_page_asked_for(client, oidc_settings, person
     koege_caseworkers_group(personas, oidc_settings.issuer)
     target = reverse("participants:citizen_list")
 
-    start = client.get(f"{reverse('oidc:start')}?next={target}")
-    back = urlsplit(oidc_settings.authorize(start["Location"], "anne"))
-    response = client.get(f"{back.path}?{back.query}")
+    answer = provider_answer(
+        client, oidc_settings, "anne", start=f"{reverse('oidc:start')}?next={target}"
+    )
+    response = client.get(answer)
 
     assert response["Location"] == target
 
 
 def test_an_answer_without_the_sessions_state_is_refused(client, oidc_settings, personas):
-    start = client.get(reverse("oidc:start"))
-    back = urlsplit(oidc_settings.authorize(start["Location"], "bo"))
+    answer = provider_answer(client, oidc_settings, "bo")
     client.cookies.clear()  # another browser
 
-    response = client.get(f"{back.path}?{back.query}")
+    response = client.get(answer)
 
     assert response.status_code == 403
     assert not User.objects.filter(first_name="Bo").exists()
