@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from oidc import provider
-from oidc.models import ProviderGrant
+from oidc.models import GroupMapping, ProviderGrant, ProviderOrganisation
 from siv.models import AuditAction, AuditEntry
+from siv.roles import Role
 from tests.quality.servers import free_port
 
 from .helpers import koege_caseworkers_group, provider_sign_in
@@ -78,6 +79,33 @@ def test_the_renewal_refreshes_the_token_and_the_request_goes_on(
     assert "HX-Redirect" not in response
     assert provider.unseal(grant.sealed_refresh_token) != first_token  # rotated
     assert grant.renewed > grant.created
+
+
+def test_a_form_posted_when_the_renewal_is_due_is_saved(client, oidc_settings, settings, personas):
+    issuer = oidc_settings.issuer
+    ProviderOrganisation.objects.create(issuer=issuer, organisation=personas.fund)
+    ProviderOrganisation.objects.create(issuer=issuer, organisation=personas.own.jobcentre)
+    GroupMapping.objects.create(
+        issuer=issuer, group="siv-koege-sagsbehandlere", role=Role.ADMIN, organisation=personas.fund
+    )
+    provider_sign_in(client, oidc_settings, "anne")
+    grant = ProviderGrant.objects.get(user__first_name="Anne")
+
+    with _after_renewal_interval(settings):
+        response = client.post(
+            reverse("oidc:mapping_create"),
+            {
+                "group": "siv-koege-ledere",
+                "role": Role.MUNICIPAL_LEAD,
+                "organisation": personas.own.jobcentre.pk,
+                "municipality": personas.own.municipality.pk,
+            },
+        )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("oidc:provider_settings")
+    assert GroupMapping.objects.filter(group="siv-koege-ledere").exists()
+    assert ProviderGrant.objects.get(pk=grant.pk).renewed > grant.renewed
 
 
 def test_within_the_interval_the_provider_is_not_asked(client, oidc_settings, personas):
