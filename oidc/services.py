@@ -185,15 +185,10 @@ def provider_device(*, user: User) -> ProviderDevice:
 # The server-side grant of a signed-in session
 
 
-def grant_open(*, user: User, refresh_token: str) -> ProviderGrant:
-    """Keep the session's refresh token, sealed; grants older than a session can live are
-    removed on the way."""
-    now = timezone.now()
-    ProviderGrant.objects.filter(
-        created__lt=now - timedelta(seconds=settings.SIV_SESSION_ABSOLUTE_SECONDS)
-    ).delete()
+def grant_open(*, user: User, session_key: str, refresh_token: str) -> ProviderGrant:
+    """Keep the signed-in session's refresh token, sealed, for as long as the session."""
     return ProviderGrant.objects.create(
-        user=user, sealed_refresh_token=provider.seal(refresh_token), created=now, renewed=now
+        session_id=session_key, user=user, sealed_refresh_token=provider.seal(refresh_token)
     )
 
 

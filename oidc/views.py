@@ -94,7 +94,11 @@ def sign_in_callback(request):
     otp_login(request, services.provider_device(user=user))
     request.session[SessionLimitsMiddleware.KEY] = time.time()
     if token.get("refresh_token"):
-        grant = services.grant_open(user=user, refresh_token=token["refresh_token"])
+        grant = services.grant_open(
+            user=user,
+            session_key=request.session.session_key,
+            refresh_token=token["refresh_token"],
+        )
         request.session[GRANT] = grant.pk
         request.session[RENEW_AFTER] = renew_after()
     audit.record(AuditAction.LOGIN, actor=user, details={"provider": True})

@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from oidc import provider
 from oidc.models import GroupMapping, ProviderGrant, ProviderOrganisation
+from partnerships.models import User
+from partnerships.services import user_set_active
 from siv.models import AuditAction, AuditEntry
 from siv.roles import Role
 from tests.quality.servers import free_port
@@ -106,6 +108,27 @@ def test_a_form_posted_when_the_renewal_is_due_is_saved(client, oidc_settings, s
     assert response["Location"] == reverse("oidc:provider_settings")
     assert GroupMapping.objects.filter(group="siv-koege-ledere").exists()
     assert ProviderGrant.objects.get(pk=grant.pk).renewed > grant.renewed
+
+
+def test_the_refresh_token_goes_with_the_session_at_sign_out(client, oidc_settings, personas):
+    provider_sign_in(client, oidc_settings, "bo")
+    assert ProviderGrant.objects.filter(user__first_name="Bo").exists()
+
+    client.post(reverse("logout"))
+
+    assert not ProviderGrant.objects.filter(user__first_name="Bo").exists()
+
+
+def test_the_refresh_token_goes_when_the_administrator_deactivates_the_user(
+    client, oidc_settings, personas
+):
+    provider_sign_in(client, oidc_settings, "bo")
+    user = User.objects.get(first_name="Bo", provider_account__isnull=False)
+
+    user_set_active(by=personas.admin, user=user, active=False)
+
+    assert not ProviderGrant.objects.filter(user=user).exists()
+    assert client.get(reverse("home"))["Location"].startswith(reverse("login"))
 
 
 def test_within_the_interval_the_provider_is_not_asked(client, oidc_settings, personas):
