@@ -146,7 +146,6 @@ def provider_settings(request):
         else:
             messages.success(request, _("Organisationen er tilføjet."))
             return redirect("oidc:provider_settings")
-    audit.record(AuditAction.VIEW, actor=request.user, label="Organisationens login")
     return render(
         request,
         "oidc/provider_settings.html",

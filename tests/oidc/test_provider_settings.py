@@ -228,6 +228,8 @@ def test_the_start_page_lists_the_people_waiting_for_a_role(admin, personas):
     assert "1 person har logget ind med sin organisations konto" in page
     assert reverse("partnerships:user_edit", args=[waiting.pk]) in page
     assert "Lokal" not in page
+    shown = AuditEntry.objects.get(action=AuditAction.VIEW, purpose="startside")
+    assert shown.details["ids"] == [str(waiting.pk)]
 
 
 def test_the_page_costs_the_same_queries_for_more_rows(admin, personas):
