@@ -10,6 +10,7 @@ from oidc.models import ProviderAccount, ProviderDevice
 from partnerships.models import User
 from siv.models import AuditAction, AuditEntry
 from siv.roles import Role
+from tests.factories.partnerships import UserFactory
 from tests.quality.servers import free_port
 
 from .helpers import koege_caseworkers_group, provider_answer, provider_sign_in
@@ -89,6 +90,28 @@ def test_the_account_is_tied_to_the_subject_never_to_the_email(client, oidc_sett
     accounts = ProviderAccount.objects.filter(issuer=oidc_settings.issuer)
     assert accounts.count() == 1
     assert accounts.get().user != namesake
+
+
+def test_a_local_username_is_never_taken_over(client, oidc_settings, personas):
+    local = UserFactory(username="bo", role=Role.CONTROLLER, organisation=personas.fund)
+
+    provider_sign_in(client, oidc_settings, "bo")
+
+    account = ProviderAccount.objects.get(issuer=oidc_settings.issuer)
+    assert account.user != local
+    assert account.user.username == "bo-2"
+
+
+def test_a_user_deactivated_in_siv_is_refused(client, oidc_settings, personas):
+    provider_sign_in(client, oidc_settings, "bo")
+    client.logout()
+    User.objects.filter(first_name="Bo", provider_account__isnull=False).update(is_active=False)
+
+    response = provider_sign_in(client, oidc_settings, "bo")
+
+    assert response.status_code == 403
+    assert "Din konto i SIV er deaktiveret." in response.content.decode()
+    assert "_auth_user_id" not in client.session
 
 
 def test_a_mapped_group_gives_the_role_and_organisation(client, oidc_settings, personas):
