@@ -173,7 +173,7 @@ def invoice_create(request, pk: int):
         "pbr/form.html",
         {
             "form": form,
-            "title": _("Fakturér %(name)s") % {"name": contract},
+            "title": _("Fakturer %(name)s") % {"name": contract},
             "confirm": _("Bogfør fakturaen? Posteringer kan ikke ændres bagefter."),
         },
     )
@@ -202,7 +202,7 @@ def payment_create(request, pk: int):
         "pbr/form.html",
         {
             "form": form,
-            "title": _("Registrér betaling på %(name)s") % {"name": contract},
+            "title": _("Registrer betaling på %(name)s") % {"name": contract},
             "confirm": _("Bogfør betalingen? Posteringer kan ikke ændres bagefter."),
         },
     )

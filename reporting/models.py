@@ -3,13 +3,15 @@ export jobs with their stored artifacts, and the monthly indicator snapshots."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from partnerships.models import Cluster, Municipality, Region
+from partnerships.models import Cluster, Municipality, Organisation, Region
 from siv.access import ScopedQuerySet
 from siv.limits import LONG_TEXT
 from siv.permissions import has_perm
@@ -133,6 +135,51 @@ class ProjectSettings(models.Model):
         return f"{self.name} ({self.journal_number})"
 
 
+class SubProjectQuerySet(ScopedQuerySet):
+    def scoped(self, user, *, write):
+        if has_perm(user, "reports.write"):
+            return self.all()
+        # A sub-project's identity and partners are not personal data.
+        return self.none() if write else self.all()
+
+
+class SubProject(models.Model):
+    """A regional sub-project (e.g. the one that "alene omfatter Region Sjælland"): its own
+    journal number, period and economic partners, reported on its own or within the
+    programme."""
+
+    region = models.OneToOneField(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="sub_project"
+    )
+    name = models.CharField(_("navn"), max_length=200)
+    journal_number = models.CharField(_("journalnummer"), max_length=40)
+    project_start = models.DateField(_("projektperiode fra"))
+    project_end = models.DateField(_("projektperiode til"))
+    partners = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("økonomiske partnere"),
+        blank=True,
+        related_name="sub_projects",
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
+
+    objects = SubProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("delprojekt")
+        verbose_name_plural = _("delprojekter")
+        ordering = ["region__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(project_end__gte=models.F("project_start")),
+                name="sub_project_period_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class CoFinancingRate(models.Model):
     """The standard hourly rate and the monthly hour cap per person, valid from a date."""
 
@@ -252,9 +299,23 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", _("Fejlet")
 
 
-def _danish_date(iso: str | None) -> str:
-    """An ISO date from a job's params as dd.mm.yyyy; a dash when there is none."""
-    return f"{iso[8:10]}.{iso[5:7]}.{iso[:4]}" if iso else "–"
+def project_start(sub_project: int | None = None) -> date | None:
+    """Where a period without a start begins: the sub-project's or the programme's start."""
+    if sub_project:
+        return (
+            SubProject.objects.filter(pk=sub_project)
+            .values_list("project_start", flat=True)
+            .first()
+        )
+    return ProjectSettings.objects.order_by("pk").values_list("project_start", flat=True).first()
+
+
+def period_label(start: date | None, end: date) -> str:
+    """A report's period as its subtitles and job pages show it, "01.01.2024 – 30.06.2024";
+    "til og med" the end when it has no start (and no project start to count from)."""
+    if start is None:
+        return _("til og med %(end)s") % {"end": f"{end:%d.%m.%Y}"}
+    return f"{start:%d.%m.%Y} – {end:%d.%m.%Y}"
 
 
 class ReportJobQuerySet(ScopedQuerySet):
@@ -313,7 +374,7 @@ class ReportJob(models.Model):
     def scope_label(self) -> str:
         cluster = self.params.get("cluster")
         parts = [
-            self.params.get("region") or "",
+            getattr(self, "sub_project_name", None) or self.params.get("region") or "",
             f"Klynge {cluster}" if cluster else "",
             self.params.get("municipality") or "",
         ]
@@ -321,7 +382,19 @@ class ReportJob(models.Model):
 
     @property
     def period_label(self) -> str:
-        return f"{_danish_date(self.params.get('start'))} – {_danish_date(self.params.get('end'))}"
+        """The period counted: without a start, from the start of the project (its
+        sub-project's, or the programme's); without an end, up to the day it was ordered.
+        selectors.jobs_for() brings the project's start along (one query for a page of
+        jobs); a job read otherwise looks it up."""
+        start, end = self.params.get("start"), self.params.get("end")
+        sub_project = self.params.get("sub_project")
+        if start:
+            start = date.fromisoformat(start)
+        else:
+            known = "sub_project_start" if sub_project else "programme_start"
+            start = getattr(self, known) if hasattr(self, known) else project_start(sub_project)
+        end = date.fromisoformat(end) if end else timezone.localdate(self.created_at)
+        return period_label(start, end)
 
     @property
     def is_finished(self) -> bool:

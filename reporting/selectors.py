@@ -14,8 +14,13 @@ from dateutil.relativedelta import relativedelta
 from django.db import connection, transaction
 from django.db.models import (
     Count,
+    IntegerField,
+    OuterRef,
     Q,
+    Subquery,
 )
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,6 +43,9 @@ from .models import (
     ReportJob,
     ReportKind,
     ReportNarrative,
+    SubProject,
+    period_label,
+    project_start,
 )
 
 MONEY = Decimal("0.01")
@@ -52,6 +60,10 @@ class ReportParams:
     municipality: str = ""
     start: date | None = None
     end: date | None = None
+    # One regional sub-project (its id; the region above is its region), and the level an
+    # indicator export is broken down by (indicators.LEVELS; empty: every level).
+    sub_project: int | None = None
+    by: str = ""
 
     @property
     def scope(self) -> indicators.Scope:
@@ -77,11 +89,25 @@ class ReportParams:
             municipality=data.get("municipality") or "",
             start=date.fromisoformat(data["start"]) if data.get("start") else None,
             end=date.fromisoformat(data["end"]) if data.get("end") else None,
+            sub_project=data.get("sub_project"),
+            by=data.get("by") or "",
         )
 
     def describe(self) -> str:
-        parts = [self.region, f"Klynge {self.cluster}" if self.cluster else "", self.municipality]
+        region = self.region
+        if self.sub_project:
+            region = (
+                SubProject.objects.filter(pk=self.sub_project)
+                .values_list("name", flat=True)
+                .first()
+                or region
+            )
+        parts = [region, f"Klynge {self.cluster}" if self.cluster else "", self.municipality]
         return ", ".join(p for p in parts if p) or "Hele programmet"
+
+    def period(self) -> str:
+        """The period counted, as a subtitle shows it (models.period_label)."""
+        return period_label(self.start or project_start(self.sub_project), self.period_end)
 
 
 def half_year_start(day: date) -> date:
@@ -159,6 +185,31 @@ def indicator_breakdown(params: ReportParams) -> dict:
         "rows": table,
         "funnel": funnel_steps(counted.funnel),
     }
+
+
+def breakdown_levels(params: ReportParams) -> list[str]:
+    """The levels an indicator export is broken down by: the one asked for, else each level
+    the scope leaves open (a region's export is split by cluster and municipality; a
+    municipality's not at all)."""
+    if params.by:
+        return [params.by]
+    if params.municipality:
+        return []
+    fixed = {"region": bool(params.region), "cluster": params.cluster is not None}
+    return [level for level in indicators.LEVELS if not fixed.get(level)]
+
+
+def indicator_levels(params: ReportParams) -> indicators.Levels:
+    """The indicators of the scope and of every unit of the levels it is broken down by."""
+    return indicators.by_levels(
+        breakdown_levels(params), scope=params.scope, start=params.start, end=params.end
+    )
+
+
+def unit_label(level: str, unit) -> str:
+    """A unit of a level as the screens and exports name it: "Klynge 1", a region's or a
+    municipality's name."""
+    return f"Klynge {unit}" if level == "cluster" else str(unit)
 
 
 def targets_for(*, region=None, cluster=None, municipality=None) -> dict[str, int]:
@@ -504,7 +555,21 @@ def narrative_texts(*, kind: str, start: date, end: date) -> list[dict]:
 
 
 def jobs_for(user):
-    return ReportJob.objects.for_user(user).select_related("created_by", "artifact")
+    """The user's jobs, each with the start of the project it counted in (the programme's,
+    or its sub-project's), for the period it shows when it was ordered without a start."""
+    sub_project = SubProject.objects.filter(pk=OuterRef("sub_project_id"))
+    return (
+        ReportJob.objects.for_user(user)
+        .select_related("created_by", "artifact")
+        .annotate(sub_project_id=Cast(KeyTextTransform("sub_project", "params"), IntegerField()))
+        .annotate(
+            programme_start=Subquery(
+                ProjectSettings.objects.order_by("pk").values("project_start")[:1]
+            ),
+            sub_project_start=Subquery(sub_project.values("project_start")[:1]),
+            sub_project_name=Subquery(sub_project.values("name")[:1]),
+        )
+    )
 
 
 # --- Reports a correction touches -------------------------------------------------------------

@@ -5,6 +5,7 @@ from . import views
 app_name = "reporting"
 urlpatterns = [
     path("rapporter/indikatorer/", views.indicators, name="indicators"),
+    path("rapporter/indikatorer/opdeling/", views.indicator_breakdown, name="indicator_breakdown"),
     path("rapporter/indikatorer/maal/", views.targets, name="targets"),
     path("rapporter/esf/", views.esf_indicators, name="esf"),
     path("rapporter/startside-tal/", views.start_figures, name="start_figures"),

@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import date
 
 from django.contrib import messages
@@ -14,7 +15,14 @@ from siv.permissions import permission_required, require_perm
 from siv.throttle import is_post, throttled
 
 from . import charts, esf, exports, panels, selectors, services
-from .forms import JobForm, NarrativeForm, ProjectSettingsForm, ScopeForm, TargetsForm
+from .forms import (
+    BreakdownForm,
+    JobForm,
+    NarrativeForm,
+    ProjectSettingsForm,
+    ScopeForm,
+    TargetsForm,
+)
 from .models import HEADINGS, ReportArtifact, ReportKind
 
 
@@ -43,6 +51,31 @@ def indicators(request):
             "breakdown": breakdown,
             "funnel_chart": charts.funnel_chart(breakdown["funnel"], _(charts.FUNNEL_TITLE)),
             "export_query": request.GET.urlencode(),
+            "formats": ("xlsx", "csv", "pdf"),
+            "kind": ReportKind.INDICATORS,
+        },
+    )
+
+
+@permission_required("reports.programme")
+def indicator_breakdown(request):
+    """The indicators of every region, cluster or municipality (one level at a time) against
+    each unit's targets, for the programme or one sub-project."""
+    form = BreakdownForm(request.GET or None)
+    params = form.params() if form.is_bound else selectors.ReportParams()
+    params = replace(params, by=params.by or "region")
+    levels = selectors.indicator_levels(params)
+    return render(
+        request,
+        "reporting/indicator_breakdown.html",
+        {
+            "form": form,
+            "params": params,
+            "whole": levels.whole,
+            "units": [
+                (selectors.unit_label(params.by, unit), rows)
+                for unit, rows in levels.by_level[params.by].items()
+            ],
             "formats": ("xlsx", "csv", "pdf"),
             "kind": ReportKind.INDICATORS,
         },

@@ -21,6 +21,7 @@ def foreign_artifact(p):
 
 CASES = [
     Case("reporting:indicators", "reports.view"),
+    Case("reporting:indicator_breakdown", "reports.programme"),
     Case("reporting:esf", "reports.view"),
     Case("reporting:start_figures", "reports.view"),
     Case("reporting:hours", "reports.view"),
