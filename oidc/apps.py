@@ -15,6 +15,7 @@ class OidcConfig(AppConfig):
             _("Organisationens login"),
             "oidc:provider_settings",
             "users.manage",
+            group="admin",
             order=92,
             icon="box-arrow-in-right",
         )
