@@ -21,7 +21,8 @@ CLOCK_LEEWAY_SECONDS = 30
 
 
 def issuer() -> str:
-    return settings.SIV_OIDC_ISSUER.rstrip("/")
+    """The issuer as configured: the ID token's `iss` must be exactly this."""
+    return settings.SIV_OIDC_ISSUER
 
 
 def client():
@@ -41,7 +42,7 @@ def _client(issuer: str, client_id: str, client_secret: str, scopes: str):
         name="siv",
         client_id=client_id,
         client_secret=client_secret,
-        server_metadata_url=f"{issuer}/.well-known/openid-configuration",
+        server_metadata_url=f"{issuer.rstrip('/')}/.well-known/openid-configuration",
         client_kwargs={"scope": scopes, "code_challenge_method": "S256", "timeout": 10},
     )
 

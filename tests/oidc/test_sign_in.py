@@ -221,6 +221,18 @@ def test_an_id_token_for_another_client_is_refused(client, oidc_settings, settin
     assert not User.objects.filter(first_name="Bo").exists()
 
 
+def test_an_id_token_from_another_issuer_is_refused(client, oidc_settings, settings, personas):
+    settings.SIV_OIDC_ISSUER = f"{oidc_settings.issuer}/"  # the same server, not the same issuer
+
+    response = provider_sign_in(client, oidc_settings, "bo")
+
+    assert response.status_code == 403
+    assert not User.objects.filter(first_name="Bo").exists()
+    assert AuditEntry.objects.filter(
+        action=AuditAction.LOGIN_FAILED, details__error="InvalidClaimError"
+    ).exists()
+
+
 def test_a_sign_in_without_the_providers_second_factor_is_refused(client, oidc_settings, personas):
     response = provider_sign_in(client, oidc_settings, "carl")
 
