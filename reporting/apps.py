@@ -46,6 +46,14 @@ class ReportingConfig(AppConfig):
             icon="journal-check",
         )
         register_nav(
+            _("Delprojekter"),
+            "reporting:sub_project_list",
+            writers,
+            group="reports",
+            order=74,
+            icon="diagram-3",
+        )
+        register_nav(
             _("Eksporter"),
             "reporting:job_list",
             readers,

@@ -14,6 +14,8 @@ WIDTH = 640
 BAR_HEIGHT = 26
 GAP = 10
 LABEL_WIDTH = 170
+# Room for the longer labels of two-bar charts (e.g. "Information og kommunikation").
+PAIRED_LABEL_WIDTH = 230
 # The funnel's title: the screens show it translated, the Danish documents as it is written.
 FUNNEL_TITLE = gettext_noop("Tragt: visiteret, fase 1, fase 2, i beskæftigelse")
 
@@ -51,6 +53,10 @@ def bar_chart(title: str, items: Sequence[tuple[str, int | Decimal]]) -> SafeStr
         )
     if not items:
         bars.append(format_html('<text x="10" y="24">{}</text>', "Ingen data"))
+    return _svg(title, height, bars)
+
+
+def _svg(title: str, height: int, parts: Sequence[SafeString]) -> SafeString:
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{}" '
         'viewBox="0 0 {} {}" width="{}" height="{}" class="chart" '
@@ -61,10 +67,66 @@ def bar_chart(title: str, items: Sequence[tuple[str, int | Decimal]]) -> SafeStr
         WIDTH,
         height,
         title,
-        mark_safe("".join(bars)),  # noqa: S308 - built from format_html above
+        mark_safe("".join(parts)),  # noqa: S308 - built from format_html
     )
 
 
 def funnel_chart(steps: Sequence[dict], title: str = FUNNEL_TITLE) -> SafeString:
     """The funnel (selectors.funnel_steps): a bar per step, from visited to employed."""
     return bar_chart(title, [(step["label"], step["value"]) for step in steps])
+
+
+def paired_bar_chart(
+    title: str,
+    items: Sequence[tuple[str, int | Decimal, int | Decimal]],
+    *,
+    legend: tuple[str, str],
+) -> SafeString:
+    """Two horizontal bars per label (e.g. budget and actual), on one scale, with a legend
+    naming the two; `title` becomes the accessible name of the figure."""
+    colours = ("#9bbfd1", "#2c6e8f")
+    label_width = PAIRED_LABEL_WIDTH
+    top = max((max(a, b) for _label, a, b in items), default=0) or 1
+    pair = BAR_HEIGHT + 4  # two half-height bars and the gap between them
+    step = pair + GAP * 2
+    height = 30 + max(1, len(items)) * step
+    bar_space = WIDTH - label_width - 110
+    parts = [
+        format_html(
+            '<rect x="{}" y="6" width="12" height="12" fill="{}"/>'
+            '<text x="{}" y="16" class="chart-label">{}</text>',
+            label_width + i * 120,
+            colours[i],
+            label_width + i * 120 + 16,
+            name,
+        )
+        for i, name in enumerate(legend)
+    ]
+    for i, (label, *values) in enumerate(items):
+        y = 30 + i * step
+        parts.append(
+            format_html(
+                '<text x="{}" y="{}" text-anchor="end" class="chart-label">{}</text>',
+                label_width - 8,
+                y + pair * 0.6,
+                label,
+            )
+        )
+        for j, value in enumerate(values):
+            top_y = y + j * (BAR_HEIGHT // 2 + 4)
+            length = int(bar_space * Decimal(value) / Decimal(top)) if value else 0
+            parts.append(
+                format_html(
+                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>'
+                    '<text x="{}" y="{}" class="chart-value" font-size="11">{}</text>',
+                    label_width,
+                    top_y,
+                    max(length, 1),
+                    BAR_HEIGHT // 2,
+                    colours[j],
+                    label_width + length + 6,
+                    top_y + BAR_HEIGHT // 2 - 2,
+                    _number(value),
+                )
+            )
+    return _svg(title, height, parts)

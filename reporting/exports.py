@@ -20,6 +20,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from siv import registry
+
 from . import charts, esf, selectors
 from .models import HEADINGS, ReportFormat, ReportKind
 from .selectors import ReportParams
@@ -377,7 +379,9 @@ def esf_indicators(params: ReportParams, fmt: str, progress: Progress) -> Built:
 
 def report_context(kind: str, params: ReportParams, progress: Progress) -> dict:
     start = params.start or date(params.period_end.year, 1, 1)
-    sections = selectors.narrative_texts(kind=kind, start=start, end=params.period_end)
+    sections = selectors.narrative_texts(
+        kind=kind, start=start, end=params.period_end, sub_project=params.sub_project
+    )
     indicator_rows, clusters, funnel, partner_employed = selectors.indicators_and_clusters(params)
     progress(50)
     statement = selectors.hours_statement(params, by_month_only=True)
@@ -402,6 +406,8 @@ def report_context(kind: str, params: ReportParams, progress: Progress) -> dict:
             "Timer pr. måned",
             [(formats.date_format(m["month"], "m.Y"), m["hours"]) for m in statement.by_month],
         ),
+        # What other apps fill in (the economy under the progress statement's headings).
+        **registry.report_context(kind, params),
     }
 
 
@@ -410,6 +416,8 @@ def narrative_report(kind: str):
 
     def build(params: ReportParams, fmt: str, progress: Progress) -> Built:
         context = {**_common(params, title), **report_context(kind, params, progress)}
+        # A sub-project's statement carries its own name, journal number and project period.
+        context["project"] = selectors.report_identity(params.sub_project)
         context["headings_count"] = len(HEADINGS[kind])
         pdf = render_pdf("reporting/pdf/report.html", context, title=title)
         stem = _stem(

@@ -3,8 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from partnerships.models import Cluster, Municipality, Region
-from siv.forms import Select
+from partnerships.models import Cluster, Municipality, Organisation, Region
+from siv.forms import Select, VersionedForm
 from siv.limits import LONG_TEXT
 from siv.permissions import has_perm
 
@@ -186,6 +186,50 @@ class NarrativeForm(forms.Form):
             for name, value in self.cleaned_data.items()
             if name.startswith("heading_")
         }
+
+
+class ReportForm(NarrativeForm):
+    """The report's one form: its period and texts, and, when the readiness check finds open
+    data-quality findings, the controller's acknowledgement of them."""
+
+    acknowledge = forms.BooleanField(
+        label=_("Jeg har set de åbne fund og vil danne rapporten alligevel"),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["acknowledge"].widget.attrs["class"] = "form-check-input"
+
+    def text_fields(self) -> list:
+        return [self[name] for name in self.fields if name.startswith("heading_")]
+
+
+class SubProjectForm(VersionedForm, forms.ModelForm):
+    class Meta:
+        model = SubProject
+        fields = ["name", "journal_number", "project_start", "project_end", "partners"]
+        widgets = {
+            "project_start": DATE_WIDGET,
+            "project_end": DATE_WIDGET,
+            "partners": forms.SelectMultiple(attrs={"size": 10}),
+        }
+        help_texts = {
+            "journal_number": _("F.eks. SFNPO-18-0012"),
+            "partners": _("Partnere med eget budget i delprojektet."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partners"].queryset = Organisation.objects.order_by("kind", "name")
+        _style(self)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("project_start") and data.get("project_end"):
+            if data["project_start"] > data["project_end"]:
+                self.add_error("project_end", _("Projektperioden skal starte før den slutter."))
+        return data
 
 
 class ProjectSettingsForm(forms.ModelForm):

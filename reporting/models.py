@@ -239,12 +239,29 @@ class NarrativeQuerySet(ScopedQuerySet):
         return self.none()
 
 
-class ReportNarrative(models.Model):
-    """The controller's text under one heading of a progress statement or final report."""
+class ReportPeriod(models.Model):
+    """A progress statement or final report for one period, of the programme (no
+    sub-project) or of one regional sub-project."""
 
     kind = models.CharField(_("rapport"), max_length=20, choices=ReportKind.choices)
+    sub_project = models.ForeignKey(
+        SubProject,
+        verbose_name=_("delprojekt"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     period_start = models.DateField(_("periode fra"))
     period_end = models.DateField(_("periode til"))
+
+    class Meta:
+        abstract = True
+
+
+class ReportNarrative(ReportPeriod):
+    """The controller's text under one heading of a report for its period."""
+
     heading = models.PositiveSmallIntegerField(_("afsnit"))
     text = models.TextField(_("tekst"), max_length=LONG_TEXT, blank=True)
     updated_by = models.ForeignKey(
@@ -260,8 +277,9 @@ class ReportNarrative(models.Model):
         ordering = ["kind", "period_end", "heading"]
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "period_start", "period_end", "heading"],
+                fields=["kind", "sub_project", "period_start", "period_end", "heading"],
                 name="uniq_narrative_heading",
+                nulls_distinct=False,  # one programme text per heading, too
             ),
             models.CheckConstraint(
                 condition=Q(period_end__gte=models.F("period_start")),
@@ -271,6 +289,30 @@ class ReportNarrative(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.heading}"
+
+
+class ReadinessAcknowledgement(ReportPeriod):
+    """The controller's acknowledgement that a report is ordered with the data-quality
+    findings the readiness check counted then (per rule): more findings ask again."""
+
+    findings = models.JSONField(_("kvitterede fund"), default=dict)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("kvitteret af"),
+        null=True,
+        on_delete=models.SET_NULL,
+    )
+    acknowledged_at = models.DateTimeField(_("kvitteret"), default=timezone.now)
+
+    objects = NarrativeQuerySet.as_manager()  # the controller's, as the texts are
+
+    class Meta:
+        verbose_name = _("kvittering for rapporttjek")
+        verbose_name_plural = _("kvitteringer for rapporttjek")
+        ordering = ["-acknowledged_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.period_start:%d.%m.%Y}–{self.period_end:%d.%m.%Y}"
 
 
 # --- Jobs and artifacts ---------------------------------------------------------------------

@@ -30,6 +30,8 @@ from participants.models import (
     Citizen,
     HoursKind,
 )
+from participants.track.quality import counts_by_rule
+from participants.track.rules import Rule
 from partnerships.models import Cluster, Region
 from siv.permissions import has_perm, require_perm
 from siv.registry import ReportedPeriod
@@ -40,6 +42,7 @@ from .models import (
     IndicatorTarget,
     JobStatus,
     ProjectSettings,
+    ReadinessAcknowledgement,
     ReportJob,
     ReportKind,
     ReportNarrative,
@@ -533,15 +536,28 @@ def project_settings() -> ProjectSettings | None:
     return ProjectSettings.objects.order_by("pk").first()
 
 
-def narrative_texts(*, kind: str, start: date, end: date) -> list[dict]:
-    """The text under every heading: this period's, else the latest earlier period's."""
+def report_identity(sub_project_id: int | None) -> SubProject | ProjectSettings | None:
+    """Whose name, journal number and project period a report carries: the sub-project's
+    own, else the programme's."""
+    if sub_project_id is None:
+        return project_settings()
+    return SubProject.objects.filter(pk=sub_project_id).first()
+
+
+def sub_projects():
+    return SubProject.objects.select_related("region").prefetch_related("partners")
+
+
+def narrative_texts(
+    *, kind: str, start: date, end: date, sub_project: SubProject | int | None = None
+) -> list[dict]:
+    """The text under every heading for the programme or one sub-project: this period's,
+    else the latest earlier period's (the starting point of a new period)."""
     headings = HEADINGS[ReportKind(kind)]
-    current = {
-        n.heading: n.text
-        for n in ReportNarrative.objects.filter(kind=kind, period_start=start, period_end=end)
-    }
+    texts = ReportNarrative.objects.filter(kind=kind, sub_project=sub_project)
+    current = {n.heading: n.text for n in texts.filter(period_start=start, period_end=end)}
     earlier = {}
-    for n in ReportNarrative.objects.filter(kind=kind, period_end__lt=end).order_by("period_end"):
+    for n in texts.filter(period_end__lt=end).order_by("period_end", "period_start"):
         earlier[n.heading] = n.text
     return [
         {
@@ -552,6 +568,71 @@ def narrative_texts(*, kind: str, start: date, end: date) -> list[dict]:
         }
         for i, title in enumerate(headings, start=1)
     ]
+
+
+def narrative_periods(*, kind: str, sub_project: SubProject | None) -> list[dict]:
+    """The periods with saved texts of a report, the latest first."""
+    return list(
+        ReportNarrative.objects.filter(kind=kind, sub_project=sub_project)
+        .values("period_start", "period_end")
+        .distinct()
+        .order_by("-period_end", "-period_start")
+    )
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """What the readiness check finds before a report is ordered: the headings without a
+    text, the open data-quality findings per rule (rule, label, number) in the report's
+    scope, and the acknowledgement covering them, if any."""
+
+    empty_sections: list[str]
+    findings: list[tuple[str, str, int]]
+    acknowledgement: ReadinessAcknowledgement | None
+
+    @property
+    def finding_counts(self) -> dict[str, int]:
+        return {rule: n for rule, _label, n in self.findings}
+
+    @property
+    def open_findings(self) -> int:
+        return sum(n for _rule, _label, n in self.findings)
+
+    @property
+    def acknowledged(self) -> bool:
+        """No finding is open, or each rule has no more findings than were acknowledged."""
+        if not self.open_findings:
+            return True
+        if self.acknowledgement is None:
+            return False
+        seen = self.acknowledgement.findings
+        return all(n <= seen.get(rule, 0) for rule, n in self.finding_counts.items())
+
+
+def readiness(
+    *, user, kind: str, start: date, end: date, sub_project: SubProject | None, texts: dict
+) -> Readiness:
+    """The readiness check of a report for a period: empty sections among `texts` (heading
+    number to text) and the data-quality findings of the citizens the report counts."""
+    headings = HEADINGS[ReportKind(kind)]
+    empty = [
+        f"{number}. {title}"
+        for number, title in enumerate(headings, start=1)
+        if not (texts.get(number) or "").strip()
+    ]
+    citizens = Citizen.objects.for_user(user)
+    if sub_project is not None:
+        citizens = citizens.filter(municipality__region_id=sub_project.region_id)
+    counts = counts_by_rule(citizens, timezone.localdate())
+    findings = [(rule, Rule(rule).label, n) for rule, n in counts.items() if n]
+    acknowledgement = (
+        ReadinessAcknowledgement.objects.filter(
+            kind=kind, sub_project=sub_project, period_start=start, period_end=end
+        )
+        .select_related("acknowledged_by")
+        .first()
+    )
+    return Readiness(empty, findings, acknowledgement)
 
 
 def jobs_for(user):

@@ -75,6 +75,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # --- Payment by results ---
     "ledger.view": REPORT_READERS,
     "ledger.write": frozenset({Role.CONTROLLER}),
+    # --- Project economy: budgets and expenses (a municipal lead reads their own partner's) ---
+    "economy.view": REPORT_READERS,
+    "economy.write": frozenset({Role.CONTROLLER}),
     # --- Reporting ---
     "reports.view": REPORT_READERS,
     "reports.write": PROGRAMME_MANAGERS,

@@ -151,3 +151,21 @@ def reported_periods(citizen, days: Collection[date]) -> list[ReportedPeriod]:
         return []
     found = [period for finder in REPORTED_PERIOD_FINDERS for period in finder(citizen, days)]
     return sorted(found, key=lambda p: (p.end, p.kind, p.created))
+
+
+# Parts of a report that a higher app fills (the project economy under the progress
+# statement's headings 2, 6 and 7): provider(params) returns context for the report's
+# template, which includes the app's partials where they belong.
+REPORT_CONTEXTS: dict[str, list[Callable[[Any], dict]]] = {}
+
+
+def register_report_context(kind: str, provider: Callable[[Any], dict]) -> None:
+    REPORT_CONTEXTS.setdefault(kind, []).append(provider)
+
+
+def report_context(kind: str, params: Any) -> dict:
+    """The context every app registered for a report of this kind and period."""
+    context: dict = {}
+    for provider in REPORT_CONTEXTS.get(kind, []):
+        context |= provider(params)
+    return context

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "privacy",
     "pbr",
     "reporting",
+    "economy",
     "siv_api",
     "oidc",
 ]

@@ -21,7 +21,16 @@ from siv.permissions import roles_with
 from siv.roles import Role
 from tests.matrix import Case
 
-APPS = ("accelerator", "participants", "partnerships", "pbr", "privacy", "reporting", "siv")
+APPS = (
+    "accelerator",
+    "economy",
+    "participants",
+    "partnerships",
+    "pbr",
+    "privacy",
+    "reporting",
+    "siv",
+)
 
 
 def _cases() -> list[Case]:

@@ -17,6 +17,7 @@ APPS = (
     "privacy",
     "pbr",
     "reporting",
+    "economy",
     "demo",
     "templates",
     "static/js",

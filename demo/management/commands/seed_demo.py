@@ -8,11 +8,18 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from demo import accelerator, participants, partnerships, pbr, reporting
+from demo import accelerator, economy, participants, partnerships, pbr, reporting
 from demo.context import DemoContext
 from demo.guard import refuse_outside_demo_or_test
 
-STEPS = (partnerships.seed, accelerator.seed, participants.seed, pbr.seed, reporting.seed)
+STEPS = (
+    partnerships.seed,
+    accelerator.seed,
+    participants.seed,
+    pbr.seed,
+    reporting.seed,
+    economy.seed,
+)
 
 
 class Command(BaseCommand):
