@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "reporting",
     "economy",
     "siv_api",
+    "oidc",
 ]
 # The demo programme and the bench's synthetic data (seed_demo, seed_scale), never in
 # production; the test settings install it too.
@@ -118,6 +119,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "siv.middleware.RequestContextMiddleware",
     "siv.middleware.SessionLimitsMiddleware",
+    "oidc.middleware.ProviderRenewalMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "siv.middleware.RequireSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -242,6 +244,22 @@ OTP_TOTP_ISSUER = "SIV"
 # Where 2FA is required, a user without a device enrols one only with a code from an
 # administrator, valid this many hours.
 SIV_ENROLMENT_CODE_HOURS = envint("SIV_ENROLMENT_CODE_HOURS", 72)
+
+# Sign-in with the organisation's own account (OpenID Connect, oidc/): one provider, on when
+# the three are set; discovery at <issuer>/.well-known/openid-configuration.
+SIV_OIDC_ISSUER = os.environ.get("SIV_OIDC_ISSUER", "")
+SIV_OIDC_CLIENT_ID = os.environ.get("SIV_OIDC_CLIENT_ID", "")
+SIV_OIDC_CLIENT_SECRET = os.environ.get("SIV_OIDC_CLIENT_SECRET", "")
+SIV_OIDC_SCOPES = os.environ.get("SIV_OIDC_SCOPES", "openid profile email offline_access")
+# The claim that lists the user's groups, for the administrator's group mappings.
+SIV_OIDC_GROUPS_CLAIM = os.environ.get("SIV_OIDC_GROUPS_CLAIM", "groups")
+# The provider's second factor: the ID token's `amr` (any of the values) or `acr` (one of
+# them) must say so; an empty claim name asks nothing of the provider.
+SIV_OIDC_MFA_CLAIM = os.environ.get("SIV_OIDC_MFA_CLAIM", "amr")
+SIV_OIDC_MFA_VALUES = envlist("SIV_OIDC_MFA_VALUES", "mfa")
+# A provider session's refresh token is renewed, server to server, at most this often; a
+# refused renewal ends the session (a leaver is out within this time).
+SIV_OIDC_RENEW_SECONDS = envint("SIV_OIDC_RENEW_SECONDS", 15 * 60)
 
 # Sessions: 30 minutes idle, 12 hours absolute. The idle limit is the stored session's
 # expiry, renewed by SessionLimitsMiddleware when it is a minute old (not every request).

@@ -15,6 +15,7 @@ urlpatterns = [
     # Browsers that ignore the page's icon link ask for /favicon.ico.
     path("favicon.ico", views.favicon),
     path("revisionslog/", views.audit_log, name="audit_log"),
+    path("", include("oidc.urls")),
     path("", include("partnerships.urls")),
     path("", include("accelerator.urls")),
     path("", include("participants.urls")),

@@ -50,3 +50,23 @@ def pytest_runtest_teardown(item, nextitem):
     if transactional and nextitem is not None:
         restore_after_flush(item)
     return result
+
+
+@pytest.fixture(scope="session")
+def oidc_provider():
+    """A real OpenID Connect provider (tests/oidc_provider) in its own process, for the run."""
+    from .oidc_provider.process import running_provider
+
+    with running_provider() as provider:
+        yield provider
+
+
+@pytest.fixture
+def oidc_settings(settings, oidc_provider):
+    """SIV's three SIV_OIDC_* variables pointing at the test provider."""
+    from .oidc_provider.process import CLIENT_ID, CLIENT_SECRET
+
+    settings.SIV_OIDC_ISSUER = oidc_provider.issuer
+    settings.SIV_OIDC_CLIENT_ID = CLIENT_ID
+    settings.SIV_OIDC_CLIENT_SECRET = CLIENT_SECRET
+    return oidc_provider

@@ -89,8 +89,9 @@ def gunicorn_server(
     *,
     workers: int = 1,
     threads: int = 4,
+    app: str = "siv.wsgi:application",
 ) -> Iterator[Server]:
-    """gunicorn (as in production) on a free loopback port.
+    """gunicorn (as in production) on a free loopback port, serving SIV or `app`.
 
     gunicorn inherits a socket this process has bound: with only a port number, two servers
     started at once may pick the same port, and a test would talk to the other one.
@@ -103,7 +104,7 @@ def gunicorn_server(
             sys.executable,
             "-m",
             "gunicorn",
-            "siv.wsgi:application",
+            app,
             "--bind",
             f"fd://{listener.fileno()}",
             "--workers",
