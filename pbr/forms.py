@@ -74,6 +74,14 @@ class PaymentForm(KeyedForm):
     memo = forms.CharField(label=_("Tekst"), max_length=300, required=False)
 
 
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Begrundelse"),
+        max_length=300,
+        help_text=_("Controlleren, der foreslog posteringen, ser begrundelsen."),
+    )
+
+
 class BenefitRateForm(forms.ModelForm):
     class Meta:
         model = BenefitRate

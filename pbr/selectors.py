@@ -24,13 +24,17 @@ from .models import (
     Contract,
     EntryKind,
     LedgerEntry,
+    LedgerProposal,
     Outcome,
     OutcomeKind,
+    ProposalStatus,
     SavingBand,
     money,
 )
 
 ZERO = Decimal("0.00")
+# How many decided proposals the approval page lists below the pending ones.
+DECIDED_SHOWN = 20
 BALANCE_KINDS = (EntryKind.ACCRUAL, EntryKind.REVERSAL, EntryKind.PAYMENT)
 
 
@@ -298,4 +302,21 @@ def chart(points: list[MonthPoint], *, width: int = 720, height: int = 280) -> d
         "savings": " ".join(xy(i, p.cumulative_savings) for i, p in enumerate(points)),
         "ticks": ticks,
         "labels": labels,
+    }
+
+
+def proposals_for(user) -> QuerySet[LedgerProposal]:
+    """The invoice and payment proposals the user may decide, with what their rows show."""
+    return LedgerProposal.objects.for_user(user, write=True).select_related(
+        "contract", "municipality", "proposed_by", "decided_by"
+    )
+
+
+def proposal_queue(user) -> dict[str, list[LedgerProposal]]:
+    """The approval page: every pending proposal (oldest first) and the latest decided."""
+    proposals = proposals_for(user)
+    pending = proposals.filter(status=ProposalStatus.PENDING).order_by("proposed_at", "id")
+    return {
+        "pending": list(pending),
+        "decided": list(proposals.exclude(status=ProposalStatus.PENDING)[:DECIDED_SHOWN]),
     }
