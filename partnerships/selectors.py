@@ -9,7 +9,10 @@ from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
+from siv.models import Decision
+
 from .models import (
+    AdminGrant,
     Cluster,
     ClusterMembership,
     CollaborationEvaluation,
@@ -109,6 +112,17 @@ def user_list(*, user) -> QuerySet[User]:
         .select_related("organisation", "municipality")
         .annotate(locked_out=Exists(locked_out_usernames().filter(username=OuterRef("username"))))
         .order_by("username")
+    )
+
+
+def pending_admin_grants(*, user) -> QuerySet[AdminGrant]:
+    """The proposals to make someone administrator that wait for a second administrator."""
+    return (
+        AdminGrant.objects.filter(
+            status=Decision.PENDING, user__in=User.objects.for_user(user, write=True)
+        )
+        .select_related("user", "proposed_by")
+        .order_by("proposed_at", "id")
     )
 
 

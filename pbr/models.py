@@ -25,6 +25,7 @@ from accelerator.models import Company
 from participants.models import Benefit, Citizen
 from partnerships.models import Cluster, Municipality
 from siv.access import ScopedQuerySet
+from siv.models import Decision
 from siv.roles import Role
 
 CENT = Decimal("0.01")
@@ -450,12 +451,6 @@ class LedgerEntry(models.Model):
 # --- Four eyes: invoices and payments proposed by one controller, approved by another ---------
 
 
-class ProposalStatus(models.TextChoices):
-    PENDING = "pending", _("Venter på godkendelse")
-    APPROVED = "approved", _("Godkendt")
-    REJECTED = "rejected", _("Afvist")
-
-
 # The ledger rows that move money in or out and so need a second controller (ASVS 4.3.3).
 PROPOSED_KINDS = (EntryKind.INVOICE, EntryKind.PAYMENT)
 
@@ -484,8 +479,8 @@ class LedgerProposal(models.Model):
     status = models.CharField(
         _("status"),
         max_length=10,
-        choices=ProposalStatus.choices,
-        default=ProposalStatus.PENDING,
+        choices=Decision.choices,
+        default=Decision.PENDING,
     )
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -543,7 +538,7 @@ class LedgerProposal(models.Model):
 
     @property
     def is_pending(self) -> bool:
-        return self.status == ProposalStatus.PENDING
+        return self.status == Decision.PENDING
 
 
 # --- Business case -------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 
 from participants.models import HoursEntry, HoursKind
 from partnerships.models import Municipality
+from siv.models import Decision
 
 from .models import (
     BenefitRate,
@@ -27,7 +28,6 @@ from .models import (
     LedgerProposal,
     Outcome,
     OutcomeKind,
-    ProposalStatus,
     SavingBand,
     money,
 )
@@ -315,8 +315,8 @@ def proposals_for(user) -> QuerySet[LedgerProposal]:
 def proposal_queue(user) -> dict[str, list[LedgerProposal]]:
     """The approval page: every pending proposal (oldest first) and the latest decided."""
     proposals = proposals_for(user)
-    pending = proposals.filter(status=ProposalStatus.PENDING).order_by("proposed_at", "id")
+    pending = proposals.filter(status=Decision.PENDING).order_by("proposed_at", "id")
     return {
         "pending": list(pending),
-        "decided": list(proposals.exclude(status=ProposalStatus.PENDING)[:DECIDED_SHOWN]),
+        "decided": list(proposals.exclude(status=Decision.PENDING)[:DECIDED_SHOWN]),
     }

@@ -34,6 +34,7 @@ from participants.models import (
 )
 from partnerships.models import Cluster, Municipality, User
 from siv import audit
+from siv.models import Decision
 from siv.permissions import has_perm
 
 from . import seal
@@ -50,7 +51,6 @@ from .models import (
     Outcome,
     OutcomeKind,
     OutcomeStatus,
-    ProposalStatus,
     SavingBand,
     money,
 )
@@ -372,9 +372,7 @@ def ledger_propose(
     if existing is not None:
         return existing
     if kind == EntryKind.INVOICE:
-        if contract.proposals.filter(
-            kind=EntryKind.INVOICE, status=ProposalStatus.PENDING
-        ).exists():
+        if contract.proposals.filter(kind=EntryKind.INVOICE, status=Decision.PENDING).exists():
             raise ValidationError(
                 _("En faktura på kontrakten venter allerede på godkendelse; behandl den først.")
             )
@@ -454,7 +452,7 @@ def ledger_proposal_approve(*, proposal: LedgerProposal, by: User) -> LedgerEntr
                 memo=proposal.memo,
                 idempotency_key=key,
             )
-        _decided(proposal, by, ProposalStatus.APPROVED, entry_seq=entry.seq)
+        _decided(proposal, by, Decision.APPROVED, entry_seq=entry.seq)
         return entry
 
 
@@ -465,7 +463,7 @@ def ledger_proposal_reject(*, proposal: LedgerProposal, by: User, reason: str) -
         raise ValidationError({"reason": _("Skriv, hvorfor forslaget afvises.")})
     with transaction.atomic():
         proposal = _locked_for_decision(proposal, by)
-        return _decided(proposal, by, ProposalStatus.REJECTED, reason=reason)
+        return _decided(proposal, by, Decision.REJECTED, reason=reason)
 
 
 @dataclass

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pbr import services
-from pbr.models import EntryKind, LedgerEntry, LedgerProposal, Outcome, ProposalStatus
-from siv.models import AuditAction, AuditEntry
+from pbr.models import EntryKind, LedgerEntry, LedgerProposal, Outcome
+from siv.models import AuditAction, AuditEntry, Decision
 from siv.roles import Role
 from tests.factories.pbr import make_contract
 
@@ -100,7 +100,7 @@ def test_a_proposed_payment_is_booked_only_when_another_controller_approves_it(
     )
     proposal.refresh_from_db()
     assert (proposal.status, proposal.decided_by, proposal.entry_seq) == (
-        ProposalStatus.APPROVED,
+        Decision.APPROVED,
         second_controller,
         entry.seq,
     )
@@ -119,7 +119,7 @@ def test_the_service_refuses_the_proposer_and_the_database_refuses_it_too(person
         services.ledger_proposal_reject(proposal=proposal, by=personas.controller, reason="Nej")
     with pytest.raises(IntegrityError), transaction.atomic():
         LedgerProposal.objects.filter(pk=proposal.pk).update(
-            status=ProposalStatus.REJECTED, decided_by=personas.controller
+            status=Decision.REJECTED, decided_by=personas.controller
         )
     assert LedgerEntry.objects.count() == 0
 
@@ -145,7 +145,7 @@ def test_a_rejection_needs_a_reason_and_books_nothing(personas, contract, second
     )
     assert "Forslaget er afvist; intet er bogført." in response.content.decode()
     proposal.refresh_from_db()
-    assert proposal.status == ProposalStatus.REJECTED
+    assert proposal.status == Decision.REJECTED
     assert LedgerEntry.objects.count() == 0
     page = client_for(personas.controller).get(url).content.decode()
     assert "Beløbet står ikke på kontoudtoget" in page and "Afvist" in page
