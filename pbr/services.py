@@ -274,7 +274,7 @@ def ledger_reverse(*, entry: LedgerEntry, by: User | None = None, memo: str = ""
     )
 
 
-def _invoiceable(contract: Contract) -> Decimal:
+def invoiceable(contract: Contract) -> Decimal:
     """What is accrued (net) on the contract and not invoiced yet."""
     invoiced = LedgerEntry.objects.filter(contract=contract, kind=EntryKind.INVOICE).aggregate(
         total=Coalesce(Sum("amount"), ZERO)
@@ -297,7 +297,7 @@ def invoice_issue(
     (`ledger_proposal_approve`), never by calling this directly."""
     with transaction.atomic():
         _lock_ledger()
-        amount = _invoiceable(contract)
+        amount = invoiceable(contract)
         existing = LedgerEntry.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
             amount = existing.amount if existing.kind == EntryKind.INVOICE else amount
@@ -376,7 +376,7 @@ def ledger_propose(
             raise ValidationError(
                 _("En faktura på kontrakten venter allerede på godkendelse; behandl den først.")
             )
-        amount = _invoiceable(contract)
+        amount = invoiceable(contract)
         if amount == 0:
             raise ValidationError(_("Der er intet nyt at fakturere på kontrakten."))
         memo = memo or _("Faktura")
