@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.db.models import (
     Count,
     Q,
+    Sum,
 )
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +36,7 @@ from .models import (
     IndicatorTarget,
     JobStatus,
     ProjectSettings,
+    ReportArtifact,
     ReportJob,
     ReportKind,
     ReportNarrative,
@@ -501,6 +503,12 @@ def narrative_texts(*, kind: str, start: date, end: date) -> list[dict]:
         }
         for i, title in enumerate(headings, start=1)
     ]
+
+
+def report_bytes_stored(user) -> int:
+    """How much the report files the user ordered fill in the store."""
+    stored = ReportArtifact.objects.filter(job__created_by=user).aggregate(total=Sum("size"))
+    return stored["total"] or 0
 
 
 def jobs_for(user):

@@ -1,5 +1,6 @@
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -246,14 +247,18 @@ def job_list(request):
     return render(request, "reporting/job_list.html", {"page": page})
 
 
+def _job_context(job) -> dict:
+    return {"job": job, "retention_days": settings.SIV_REPORT_RETENTION_DAYS}
+
+
 def job_detail(request, pk: int):
     job = get_for_user_or_404(selectors.jobs_for(request.user), request.user, pk=pk)
-    return render(request, "reporting/job_detail.html", {"job": job})
+    return render(request, "reporting/job_detail.html", _job_context(job))
 
 
 def job_progress(request, pk: int):
     job = get_for_user_or_404(selectors.jobs_for(request.user), request.user, pk=pk)
-    return render(request, "reporting/partials/job_progress.html", {"job": job})
+    return render(request, "reporting/partials/job_progress.html", _job_context(job))
 
 
 @throttled("export")
