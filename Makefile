@@ -20,7 +20,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 # The app with demo data at http://127.0.0.1:8000 on the embedded defaults (a private
 # PostgreSQL cluster in var/pgdata and Celery's filesystem transport): a real worker and beat
 # run beside the web server.
-run: export DEBUG ?= 1
+run: export DEBUG ?= 0
 run: export SIV_DEMO ?= 1
 run: export SIV_REQUIRE_2FA ?= 0
 run: $(VENV)/.installed

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from demo.context import DemoContext
 from demo.partnerships import CLUSTERS
-from partnerships.models import Cluster, ClusterMembership, Region
+from partnerships.models import Cluster, ClusterMembership, Organisation, Region
 from reporting import services
-from reporting.models import IndicatorTarget, ProjectSettings, ReportNarrative
+from reporting.models import IndicatorTarget, ProjectSettings, ReportNarrative, SubProject
 from siv.roles import Role
 
 # A live demo's own journal number: the real programme's, SFNPO-18-0012, belongs to the
@@ -85,6 +85,27 @@ def _seed_targets(context: DemoContext) -> None:
     )
 
 
+def _seed_sub_projects(context: DemoContext) -> None:
+    """One sub-project per region taking part, for the project period; its partners are
+    the organisations in the region's municipalities."""
+    settings = ProjectSettings.objects.get()
+    regions = Region.objects.filter(
+        municipalities__memberships__cluster__in=context.clusters.values()
+    ).distinct()
+    for number, region in enumerate(regions, start=1):
+        sub_project, created = SubProject.objects.get_or_create(
+            region=region,
+            defaults={
+                "name": f"{settings.name.removesuffix(' (demo)')} – {region.name} (demo)",
+                "journal_number": f"{JOURNAL_NUMBER}-{number:02d}",
+                "project_start": settings.project_start,
+                "project_end": settings.project_end,
+            },
+        )
+        if created:
+            sub_project.partners.set(Organisation.objects.filter(municipality__region=region))
+
+
 def seed(context: DemoContext) -> None:
     today = timezone.localdate()
     if not ProjectSettings.objects.exists():
@@ -97,6 +118,7 @@ def seed(context: DemoContext) -> None:
             project_end=end,
         )
     _seed_targets(context)
+    _seed_sub_projects(context)
     period_start, period_end = last_half_year(today)
     for heading, text in TEXTS.items():
         ReportNarrative.objects.get_or_create(

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from partnerships.models import Cluster, Municipality, Region
+from partnerships.models import Cluster, Municipality, Organisation, Region
 from siv.access import ScopedQuerySet
 from siv.limits import LONG_TEXT
 from siv.permissions import has_perm
@@ -131,6 +131,51 @@ class ProjectSettings(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.journal_number})"
+
+
+class SubProjectQuerySet(ScopedQuerySet):
+    def scoped(self, user, *, write):
+        if has_perm(user, "reports.write"):
+            return self.all()
+        # A sub-project's identity and partners are not personal data.
+        return self.none() if write else self.all()
+
+
+class SubProject(models.Model):
+    """A regional sub-project (e.g. the one that "alene omfatter Region Sjælland"): its own
+    journal number, period and economic partners, reported on its own or within the
+    programme."""
+
+    region = models.OneToOneField(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="sub_project"
+    )
+    name = models.CharField(_("navn"), max_length=200)
+    journal_number = models.CharField(_("journalnummer"), max_length=40)
+    project_start = models.DateField(_("projektperiode fra"))
+    project_end = models.DateField(_("projektperiode til"))
+    partners = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("økonomiske partnere"),
+        blank=True,
+        related_name="sub_projects",
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
+
+    objects = SubProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("delprojekt")
+        verbose_name_plural = _("delprojekter")
+        ordering = ["region__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(project_end__gte=models.F("project_start")),
+                name="sub_project_period_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class CoFinancingRate(models.Model):

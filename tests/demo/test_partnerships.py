@@ -9,6 +9,7 @@ from django.utils import timezone
 from participants.models import Citizen
 from participants.track.selectors import with_citizen_places
 from partnerships.models import ClusterMembership
+from reporting.models import SubProject
 
 pytestmark = pytest.mark.django_db
 
@@ -47,3 +48,18 @@ def test_every_demo_citizen_holds_a_place_within_their_municipalitys_citizen_pla
     assert all((c.municipality_id, c.cluster_id) in memberships for c in Citizen.objects.all())
     assert all(m.active_citizens <= m.citizen_places for m in memberships.values())
     assert sum(m.active_citizens for m in memberships.values()) > 0
+
+
+def test_the_demo_has_a_sub_project_for_each_region_taking_part():
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())  # a second run adds nothing
+    sub_projects = SubProject.objects.select_related("region").prefetch_related(
+        "partners__municipality"
+    )
+    regions = {m.municipality.region.name for m in ClusterMembership.objects.all()}
+    assert {s.region.name for s in sub_projects} == regions
+    sjaelland = next(s for s in sub_projects if s.region.name == "Region Sjælland")
+    municipalities = {p.municipality.name for p in sjaelland.partners.all()}
+    assert {"Køge", "Stevns", "Odsherred", "Holbæk"} <= municipalities
+    assert municipalities <= {m.name for m in sjaelland.region.municipalities.all()}
+    assert len({s.journal_number for s in sub_projects}) == len(sub_projects)

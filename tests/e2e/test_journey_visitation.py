@@ -47,7 +47,7 @@ def test_a_caseworker_proposes_a_citizen_and_the_actor_accepts(page, demo_people
     expect(row).to_contain_text("Foreslået")
     assert_accessible(page)
 
-    row.get_by_role("link", name="Vurdér").click()
+    row.get_by_role("link", name="Vurder").click()
     expect(page.get_by_role("heading", name="Godkend eller afvis")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Godkend").check()

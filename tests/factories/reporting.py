@@ -1,10 +1,19 @@
+import datetime
 import hashlib
 
 import factory
 from django.core.files.base import ContentFile
 from factory.django import DjangoModelFactory
 
-from reporting.models import JobStatus, ReportArtifact, ReportFormat, ReportJob, ReportKind
+from partnerships.models import Region
+from reporting.models import (
+    JobStatus,
+    ReportArtifact,
+    ReportFormat,
+    ReportJob,
+    ReportKind,
+    SubProject,
+)
 
 
 class ReportJobFactory(DjangoModelFactory):
@@ -29,3 +38,18 @@ class ReportArtifactFactory(DjangoModelFactory):
     size = 24
     sha256 = hashlib.sha256(b"code,label,value,target\n").hexdigest()
     created_by = factory.LazyAttribute(lambda o: o.job.created_by)
+
+
+class SubProjectFactory(DjangoModelFactory):
+    """A regional sub-project with its own journal number and period."""
+
+    class Meta:
+        model = SubProject
+
+        django_get_or_create = ("region",)
+
+    region = factory.LazyFunction(lambda: Region.objects.get(name="Region Sjælland"))
+    name = factory.LazyAttribute(lambda o: f"Delprojekt {o.region.name}")
+    journal_number = factory.Sequence(lambda n: f"SFNPO-18-{n + 100:04d}")
+    project_start = datetime.date(2018, 1, 1)
+    project_end = datetime.date(2022, 9, 30)

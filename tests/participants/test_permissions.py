@@ -156,7 +156,6 @@ CASES = [
     Case("participants:revisitation_overview", "revisitations.view"),
     Case("participants:data_quality", "data_quality.view"),
     Case("participants:hours_week", "hours.actor_week"),
-    Case("participants:hours_upload_sample", "hours.actor_week"),
 ]
 
 test_permission, test_signed_out_is_sent_to_login = run_matrix(CASES)

@@ -155,14 +155,14 @@ class TestReview:
         assert "Sara" in html and "Fremmed" not in html
         assert "Over 4 uger" in html
         assert "40" in html
-        assert "Vurdér" in html
+        assert "Vurder" in html
 
     def test_read_only_roles_get_no_review_or_meeting_buttons(self, client, personas):
         self._proposal(personas)
         client.force_login(personas.lead)
         html = client.get(LIST).content.decode()
         assert "Sara" in html
-        assert "Vurdér" not in html and "Matchmøde" not in html
+        assert "Vurder" not in html and "Matchmøde" not in html
 
     def test_actor_accepts(self, client, personas):
         visitation = self._proposal(personas)

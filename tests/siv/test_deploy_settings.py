@@ -35,7 +35,7 @@ def _manage_check(var_dir, **env) -> subprocess.CompletedProcess:
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "SIV_FIELD_KEY", "SIV_LEDGER_KEY", "DEBUG"}
+        if key not in {"SECRET_KEY", "SIV_FIELD_KEY", "SIV_LEDGER_KEY", "DEBUG", "SIV_DEMO"}
     }
     environment |= {
         "DJANGO_SETTINGS_MODULE": "siv.settings",
@@ -61,13 +61,13 @@ def test_production_refuses_to_start_without_its_secrets(tmp_path):
     assert not (tmp_path / "keys").exists()
 
 
-def test_the_demo_keeps_generated_secrets_of_its_own(tmp_path):
-    assert _manage_check(tmp_path, DEBUG="1").returncode == 0
+def test_the_demo_keeps_generated_secrets_of_its_own_with_debug_off(tmp_path):
+    assert _manage_check(tmp_path, DEBUG="0", SIV_DEMO="1").returncode == 0
     keys = {path.name: path.read_text() for path in (tmp_path / "keys").iterdir()}
     assert set(keys) == {"secret_key", "siv_field_key", "siv_ledger_key"}
     assert len(set(keys.values())) == 3 and all(len(key) >= 64 for key in keys.values())
     assert all((tmp_path / "keys" / name).stat().st_mode & 0o077 == 0 for name in keys)
-    assert _manage_check(tmp_path, DEBUG="1").returncode == 0
+    assert _manage_check(tmp_path, DEBUG="1").returncode == 0  # a developer's, the same keys
     assert {path.name: path.read_text() for path in (tmp_path / "keys").iterdir()} == keys
 
 

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -24,7 +25,7 @@ def _env(var_dir: Path) -> dict:
     env.update(
         DJANGO_SETTINGS_MODULE="siv.settings",
         SIV_VAR_DIR=str(var_dir),
-        DEBUG="1",
+        DEBUG="0",  # as `make run`: the demo is not debug mode
         SIV_DEMO="1",
         SIV_REQUIRE_2FA="0",
         PYTHONUNBUFFERED="1",
@@ -118,6 +119,16 @@ def test_runserver_serves_the_sign_in_page_on_the_embedded_defaults(embedded):
             except OSError:
                 time.sleep(0.2)
         assert "Log ind" in body, (directory / "runserver.log").read_text()
+        # A missing page is the Danish page, never Django's debug page with the URL list;
+        # the static files come from whitenoise.
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/findes-ikke/", timeout=5)
+        except urllib.error.HTTPError as error:
+            missing = error.read().decode()
+            assert error.code == 404
+        assert "Siden findes ikke" in missing and "URLconf" not in missing
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/favicon.svg") as r:
+            assert r.status == 200 and b"<svg" in r.read()
     finally:
         _stop(server)
         log.close()
