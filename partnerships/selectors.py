@@ -159,6 +159,7 @@ def admin_panel(*, user) -> dict:
         without_role=Count("pk", filter=Q(role="")),
     )
     counts["locked"] = users.filter(username__in=locked_out_usernames()).count()
+    counts["admin_grants"] = pending_admin_grants(user=user).count()
     return counts
 
 

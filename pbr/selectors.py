@@ -312,6 +312,11 @@ def proposals_for(user) -> QuerySet[LedgerProposal]:
     )
 
 
+def pending_proposals(user) -> int:
+    """How many invoices and payments wait for a controller's approval."""
+    return proposals_for(user).filter(status=Decision.PENDING).count()
+
+
 def proposal_queue(user) -> dict[str, list[LedgerProposal]]:
     """The approval page: every pending proposal (oldest first) and the latest decided."""
     proposals = proposals_for(user)

@@ -135,3 +135,12 @@ def test_other_changes_on_the_edit_screen_are_saved_at_once(personas):
     assert response.status_code == 200
     person.refresh_from_db()
     assert (person.email, person.role) == ("ny@example.dk", Role.CONTROLLER)
+
+
+def test_the_administrators_start_page_counts_the_role_proposals(personas, second_admin):
+    services.admin_grant_propose(by=personas.admin, user=personas.caseworker)
+    home = client_for(second_admin).get(reverse("home"))
+    assert home.context["panels"]
+    content = home.content.decode()
+    assert "Administratorrolle til godkendelse" in content
+    assert "<strong>1</strong>" in content

@@ -211,3 +211,19 @@ def test_the_approval_list_shows_pending_and_decided_in_constant_queries(
     content = response.content.decode()
     assert "Venter på godkendelse" in content and "Godkendt" in content
     assert content.count(personas.controller.username) == 12
+
+
+def test_the_controllers_start_page_counts_what_waits_for_approval(
+    personas, contract, second_controller
+):
+    propose_payment(contract, personas.controller, key="p-1")
+    propose_payment(contract, personas.controller, key="p-2")
+    home = client_for(second_controller).get(reverse("home")).content.decode()
+    assert "2 fakturaer og betalinger venter på godkendelse" in home
+    services.ledger_proposal_approve(
+        proposal=LedgerProposal.objects.get(idempotency_key="p-1"), by=second_controller
+    )
+    home = client_for(second_controller).get(reverse("home")).content.decode()
+    assert "1 faktura eller betaling venter på godkendelse" in home
+    lead_home = client_for(personas.lead).get(reverse("home")).content.decode()
+    assert "venter på godkendelse" not in lead_home
