@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
@@ -386,20 +386,21 @@ def ledger_propose(
         memo = memo or _("Indbetaling")
     else:
         raise ValidationError(_("Kun fakturaer og betalinger foreslås til godkendelse."))
-    return audit.save_and_record(
-        obj=LedgerProposal(),
-        by=by,
-        changes={
-            "kind": kind,
-            "municipality": contract.municipality,
-            "contract": contract,
-            "booked_on": booked_on,
-            "amount": money(amount),
-            "memo": memo,
-            "idempotency_key": idempotency_key,
-            "proposed_by": by,
-        },
-    )
+    changes = {
+        "kind": kind,
+        "municipality": contract.municipality,
+        "contract": contract,
+        "booked_on": booked_on,
+        "amount": money(amount),
+        "memo": memo,
+        "idempotency_key": idempotency_key,
+        "proposed_by": by,
+    }
+    try:
+        # The key's unique check is the database's: two submits at once meet there.
+        return audit.save_and_record(obj=LedgerProposal(), by=by, changes=changes)
+    except IntegrityError:
+        return LedgerProposal.objects.get(idempotency_key=idempotency_key)
 
 
 def _locked_for_decision(proposal: LedgerProposal, by: User) -> LedgerProposal:
