@@ -117,10 +117,8 @@ def _controllers(count: int):
     ]
 
 
-def test_two_controllers_approving_one_proposal_at_once_book_it_once():
-    contract = make_contract(municipality("Køge"), ClusterFactory(number=1))
-    proposer, *approvers = _controllers(3)
-    proposal = services.ledger_propose(
+def _propose_payment(contract, proposer):
+    return services.ledger_propose(
         contract=contract,
         by=proposer,
         kind=EntryKind.PAYMENT,
@@ -128,6 +126,12 @@ def test_two_controllers_approving_one_proposal_at_once_book_it_once():
         booked_on=JOB_START,
         idempotency_key="pay-1",
     )
+
+
+def test_two_controllers_approving_one_proposal_at_once_book_it_once():
+    contract = make_contract(municipality("Køge"), ClusterFactory(number=1))
+    proposer, *approvers = _controllers(3)
+    proposal = _propose_payment(contract, proposer)
     results, errors = _race(
         lambda n: services.ledger_proposal_approve(proposal=proposal, by=approvers[n]).pk
     )
@@ -140,18 +144,7 @@ def test_two_controllers_approving_one_proposal_at_once_book_it_once():
 def test_two_submits_of_one_proposal_at_once_make_one_proposal():
     contract = make_contract(municipality("Køge"), ClusterFactory(number=1))
     (proposer,) = _controllers(1)
-    results, errors = _race(
-        lambda n: (
-            services.ledger_propose(
-                contract=contract,
-                by=proposer,
-                kind=EntryKind.PAYMENT,
-                amount=100,
-                booked_on=JOB_START,
-                idempotency_key="pay-1",
-            ).pk
-        )
-    )
+    results, errors = _race(lambda n: _propose_payment(contract, proposer).pk)
     assert errors == []
     assert len(set(results)) == 1
     assert LedgerProposal.objects.count() == 1
