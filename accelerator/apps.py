@@ -15,6 +15,7 @@ class AcceleratorConfig(AppConfig):
             _("Virksomheder"),
             "accelerator:company_list",
             "companies.view",
+            group="companies",
             order=60,
             icon="building",
         )
@@ -22,6 +23,7 @@ class AcceleratorConfig(AppConfig):
             _("Camps"),
             "accelerator:camp_list",
             "programme.view",
+            group="companies",
             order=65,
             icon="people",
         )

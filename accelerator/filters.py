@@ -20,32 +20,55 @@ class PersonFilter(django_filters.ModelChoiceFilter):
 
 
 class CompanyFilter(django_filters.FilterSet):
-    role = django_filters.ChoiceFilter(widget=Select, label=_("Rolle"), choices=CompanyRole.choices)
+    role = django_filters.ChoiceFilter(
+        widget=Select, label=_("Rolle"), choices=CompanyRole.choices, empty_label=_("Alle roller")
+    )
     status = django_filters.ChoiceFilter(
-        widget=Select, label=_("Status"), choices=CompanyStatus.choices
+        widget=Select,
+        label=_("Status"),
+        choices=CompanyStatus.choices,
+        empty_label=_("Alle statusser"),
     )
     municipality = django_filters.ModelChoiceFilter(
         widget=Select(label_field="name"),
         label=_("Kommune"),
-        queryset=Municipality.objects.filter(companies__isnull=False).distinct(),
+        queryset=Municipality.objects.none(),
+        empty_label=_("Alle kommuner"),
     )
     cluster = django_filters.ModelChoiceFilter(
         widget=Select,
         label=_("Klynge"),
         field_name="enrolled_cluster",
-        queryset=Cluster.objects.all(),
+        queryset=Cluster.objects.none(),
+        empty_label=_("Alle klynger"),
     )
     developer = PersonFilter(
         widget=Select,
         label=_("Forretningsudvikler"),
         field_name="business_developer",
-        queryset=User.objects.filter(role__in=roles_with("companies.developer")),
+        queryset=User.objects.none(),
+        empty_label=_("Alle forretningsudviklere"),
     )
     name = django_filters.CharFilter(label=_("Navn eller CVR"), method="filter_name")
 
     class Meta:
         model = Company
         fields = ["role", "status", "municipality", "cluster", "developer"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only what the companies the user may see contain.
+        companies = self.queryset
+        self.filters["municipality"].queryset = Municipality.objects.filter(
+            pk__in=companies.values("municipality_id")
+        ).order_by("name")
+        self.filters["cluster"].queryset = Cluster.objects.filter(
+            pk__in=companies.values("enrolled_cluster_id")
+        )
+        self.filters["developer"].queryset = User.objects.filter(
+            role__in=roles_with("companies.developer"),
+            pk__in=companies.values("business_developer_id"),
+        ).order_by("first_name", "last_name")
 
     def filter_name(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(cvr=value.strip()))

@@ -123,6 +123,7 @@ def seed(context: DemoContext) -> None:
     for heading, text in TEXTS.items():
         ReportNarrative.objects.get_or_create(
             kind="progress",
+            sub_project=None,  # the programme's texts
             period_start=period_start,
             period_end=period_end,
             heading=heading,

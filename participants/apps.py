@@ -14,15 +14,26 @@ class ParticipantsConfig(AppConfig):
         from .placements import views as placement_views
 
         register_nav(
-            _("Deltagere"), "participants:citizen_list", "citizens.view", order=20, icon="people"
+            _("Deltagere"),
+            "participants:citizen_list",
+            "citizens.view",
+            group="citizens",
+            order=20,
+            icon="people",
         )
         register_nav(
-            _("Timer"), "participants:hours_week", "hours.actor_week", order=22, icon="clock"
+            _("Timer"),
+            "participants:hours_week",
+            "hours.actor_week",
+            group="citizens",
+            order=22,
+            icon="clock",
         )
         register_nav(
             _("Visitationer"),
             "participants:visitation_list",
             "citizens.view",
+            group="citizens",
             order=24,
             icon="person-check",
         )
@@ -30,6 +41,7 @@ class ParticipantsConfig(AppConfig):
             _("Genvisitation"),
             "participants:revisitation_overview",
             "revisitations.view",
+            group="citizens",
             order=26,
             icon="arrow-repeat",
         )
@@ -37,6 +49,7 @@ class ParticipantsConfig(AppConfig):
             _("Datakvalitet"),
             "participants:data_quality",
             "data_quality.view",
+            group="citizens",
             order=28,
             icon="clipboard-check",
         )

@@ -15,16 +15,23 @@ class PartnershipsConfig(AppConfig):
             _("Partnerskaber"),
             "partnerships:partnership_list",
             "partnerships.view",
+            group="partnerships",
             order=50,
             icon="diagram-3",
         )
         register_nav(
-            _("Klynger"), "partnerships:cluster_list", "partnerships.view", order=55, icon="grid"
+            _("Klynger"),
+            "partnerships:cluster_list",
+            "partnerships.view",
+            group="partnerships",
+            order=55,
+            icon="grid",
         )
         register_nav(
             _("Styregruppe"),
             "partnerships:steering_list",
             "steering.view",
+            group="partnerships",
             order=60,
             icon="people",
         )
@@ -32,11 +39,17 @@ class PartnershipsConfig(AppConfig):
             _("Organisationer"),
             "partnerships:organisation_list",
             "partnerships.manage",
+            group="admin",
             order=65,
             icon="building",
         )
         register_nav(
-            _("Brugere"), "partnerships:user_list", "users.manage", order=90, icon="person-gear"
+            _("Brugere"),
+            "partnerships:user_list",
+            "users.manage",
+            group="admin",
+            order=90,
+            icon="person-gear",
         )
 
         register_panel(

@@ -37,6 +37,16 @@ class PartnershipFilter(django_filters.FilterSet):
         model = GrowthPartnership
         fields = ["cluster", "region", "name"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the clusters and regions of the partnerships the user may see.
+        self.filters["cluster"].queryset = Cluster.objects.filter(
+            pk__in=self.queryset.values("cluster_id")
+        )
+        self.filters["region"].queryset = Region.objects.filter(
+            pk__in=self.queryset.values("municipality__region_id")
+        )
+
 
 class OrganisationFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
@@ -75,7 +85,7 @@ class UserFilter(django_filters.FilterSet):
     organisation = django_filters.ModelChoiceFilter(
         widget=Select(label_field="name"),
         label=_("Organisation"),
-        queryset=Organisation.objects.all(),
+        queryset=Organisation.objects.none(),
         empty_label=_("Alle organisationer"),
     )
     status = django_filters.ChoiceFilter(
@@ -89,6 +99,13 @@ class UserFilter(django_filters.FilterSet):
     class Meta:
         model = User
         fields = ["search", "role", "organisation", "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the organisations of the users the administrator may see.
+        self.filters["organisation"].queryset = Organisation.objects.filter(
+            pk__in=self.queryset.values("organisation_id")
+        )
 
     def filter_search(self, queryset, name, value):
         return queryset.filter(

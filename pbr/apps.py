@@ -31,7 +31,12 @@ class PbrConfig(AppConfig):
         from siv.registry import register_nav, register_panel
 
         register_nav(
-            _("Resultatbetaling"), "pbr:overview", "ledger.view", order=70, icon="cash-coin"
+            _("Resultatbetaling"),
+            "pbr:overview",
+            "ledger.view",
+            group="economy",
+            order=70,
+            icon="cash-coin",
         )
         register_panel(
             "pbr/panels/ledger_totals.html",

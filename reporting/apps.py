@@ -15,13 +15,25 @@ class ReportingConfig(AppConfig):
         register_reported_periods(selectors.reported_periods)
         readers = "reports.view"
         writers = "reports.write"
-        register_nav(_("Indikatorskema"), "reporting:indicators", readers, order=70, icon="table")
-        register_nav(_("Timeopgørelse"), "reporting:hours", readers, order=71, icon="clock")
-        register_nav(_("ESF-indikatorer"), "reporting:esf", readers, order=72, icon="people")
+        register_nav(
+            _("Indikatorskema"),
+            "reporting:indicators",
+            readers,
+            group="reports",
+            order=70,
+            icon="table",
+        )
+        register_nav(
+            _("Timeopgørelse"), "reporting:hours", readers, group="reports", order=71, icon="clock"
+        )
+        register_nav(
+            _("ESF-indikatorer"), "reporting:esf", readers, group="reports", order=72, icon="people"
+        )
         register_nav(
             _("Projektredegørelse"),
             "reporting:report_texts_progress",
             writers,
+            group="reports",
             order=73,
             icon="journal-text",
         )
@@ -29,10 +41,26 @@ class ReportingConfig(AppConfig):
             _("Slutrapport"),
             "reporting:report_texts_final",
             writers,
+            group="reports",
             order=74,
             icon="journal-check",
         )
-        register_nav(_("Eksporter"), "reporting:job_list", readers, order=75, icon="download")
+        register_nav(
+            _("Delprojekter"),
+            "reporting:sub_project_list",
+            writers,
+            group="reports",
+            order=74,
+            icon="diagram-3",
+        )
+        register_nav(
+            _("Eksporter"),
+            "reporting:job_list",
+            readers,
+            group="reports",
+            order=75,
+            icon="download",
+        )
         register_panel(
             "reporting/panels/programme.html", "start.programme_reports", panels.programme, order=20
         )

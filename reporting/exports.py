@@ -51,8 +51,7 @@ def render_pdf(template: str, context: dict, *, title: str) -> bytes:
 
 
 def _period(params: ReportParams) -> str:
-    start = formats.date_format(params.start, "d.m.Y") if params.start else "–"
-    return f"{start} – {formats.date_format(params.period_end, 'd.m.Y')}"
+    return params.period()
 
 
 def _stem(kind: str, params: ReportParams) -> str:
@@ -84,13 +83,27 @@ class _Sheet:
         formats: dict[int, str],
     ):
         self.book = Workbook(write_only=True)
-        self.sheet = self.book.create_sheet(title[:31])
+        self.subtitle = f"{params.describe()} · {_period(params)}"
+        self.next_sheet(title, header, widths, formats)
+
+    def next_sheet(
+        self,
+        title: str,
+        header: list[str],
+        widths: list[int],
+        formats: dict[int, str],
+        *,
+        name: str = "",
+    ) -> None:
+        """Start a sheet (named `name`, else by its title) with its title, scope, period and
+        header; the rows added from now on go into it."""
+        self.sheet = self.book.create_sheet((name or title)[:31])
         for i, width in enumerate(widths, start=1):
             self.sheet.column_dimensions[get_column_letter(i)].width = width
         self.sheet.freeze_panes = "A5"
         self.formats = formats
         self._row([title], font=Font(bold=True, size=14))
-        self._row([f"{params.describe()} · {_period(params)}"])
+        self._row([self.subtitle])
         self.sheet.append([])
         self._row(header, font=Font(bold=True), alignment=Alignment(wrap_text=True, vertical="top"))
 
@@ -150,8 +163,42 @@ def _common(params: ReportParams, title: str) -> dict:
 # --- Indicator schema ---------------------------------------------------------------------------
 
 
+LEVEL_SHEET = {"region": "Regioner", "cluster": "Klynger", "municipality": "Kommuner"}
+LEVEL_UNIT = {"region": "Region", "cluster": "Klynge", "municipality": "Kommune"}
+LEVEL_HEADING = {"region": "Pr. region", "cluster": "Pr. klynge", "municipality": "Pr. kommune"}
+
+
+def _level_rows(levels) -> dict[str, list[tuple[str, object]]]:
+    """Each level's (unit, indicator row) pairs, unit by unit and code by code."""
+    return {
+        level: [
+            (selectors.unit_label(level, unit), row) for unit, rows in units.items() for row in rows
+        ]
+        for level, units in levels.by_level.items()
+    }
+
+
+def indicators_by_level(params: ReportParams, fmt: str, progress: Progress) -> Built:
+    """The indicators of every unit of one level (params.by) as CSV: unit,code,value,target."""
+    levels = selectors.indicator_levels(params)
+    progress(60)
+    content = _csv(
+        ["unit", "code", "value", "target"],
+        [
+            [unit, row.code, row.value, "" if row.target is None else row.target]
+            for unit, row in _level_rows(levels)[params.by]
+        ],
+    )
+    stem = _stem(f"indikatorskema-{params.by}", params)
+    return Built(f"{stem}.csv", content, CONTENT_TYPES[ReportFormat.CSV])
+
+
 def indicators(params: ReportParams, fmt: str, progress: Progress) -> Built:
+    if fmt == ReportFormat.CSV and params.by:
+        return indicators_by_level(params, fmt, progress)
     rows, funnel = selectors.indicators_with_funnel(params)
+    progress(40)
+    by_level = _level_rows(selectors.indicator_levels(params)) if fmt != ReportFormat.CSV else {}
     progress(60)
     stem = _stem("indikatorskema", params)
     if fmt == ReportFormat.CSV:
@@ -170,11 +217,25 @@ def indicators(params: ReportParams, fmt: str, progress: Progress) -> Built:
         )
         for r in rows:
             sheet.add([r.code, r.label, r.value, r.target])
+        for level, unit_rows in by_level.items():
+            sheet.next_sheet(
+                f"Indikatorskema {LEVEL_HEADING[level].lower()}",
+                [LEVEL_UNIT[level], "Kode", "Indikator", "Værdi", "Mål"],
+                [24, 8, 42, 12, 12],
+                {4: INT_FORMAT, 5: INT_FORMAT},
+                name=LEVEL_SHEET[level],
+            )
+            for unit, r in unit_rows:
+                sheet.add([unit, r.code, r.label, r.value, r.target])
         return Built(f"{stem}.xlsx", sheet.content(), CONTENT_TYPES[fmt])
     context = {
         **_common(params, "Indikatorskema"),
         "rows": rows,
         "funnel_chart": charts.funnel_chart(funnel),
+        "levels": [
+            {"heading": LEVEL_HEADING[level], "unit": LEVEL_UNIT[level], "rows": unit_rows}
+            for level, unit_rows in by_level.items()
+        ],
     }
     pdf = render_pdf("reporting/pdf/indicators.html", context, title="Indikatorskema")
     return Built(f"{stem}.pdf", pdf, CONTENT_TYPES[ReportFormat.PDF])
@@ -316,7 +377,9 @@ def esf_indicators(params: ReportParams, fmt: str, progress: Progress) -> Built:
 
 def report_context(kind: str, params: ReportParams, progress: Progress) -> dict:
     start = params.start or date(params.period_end.year, 1, 1)
-    sections = selectors.narrative_texts(kind=kind, start=start, end=params.period_end)
+    sections = selectors.narrative_texts(
+        kind=kind, start=start, end=params.period_end, sub_project=params.sub_project
+    )
     indicator_rows, clusters, funnel, partner_employed = selectors.indicators_and_clusters(params)
     progress(50)
     statement = selectors.hours_statement(params, by_month_only=True)
@@ -349,6 +412,8 @@ def narrative_report(kind: str):
 
     def build(params: ReportParams, fmt: str, progress: Progress) -> Built:
         context = {**_common(params, title), **report_context(kind, params, progress)}
+        # A sub-project's statement carries its own name, journal number and project period.
+        context["project"] = selectors.report_identity(params.sub_project)
         context["headings_count"] = len(HEADINGS[kind])
         pdf = render_pdf("reporting/pdf/report.html", context, title=title)
         stem = _stem(

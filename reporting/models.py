@@ -3,6 +3,8 @@ export jobs with their stored artifacts, and the monthly indicator snapshots."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -237,12 +239,29 @@ class NarrativeQuerySet(ScopedQuerySet):
         return self.none()
 
 
-class ReportNarrative(models.Model):
-    """The controller's text under one heading of a progress statement or final report."""
+class ReportPeriod(models.Model):
+    """A progress statement or final report for one period, of the programme (no
+    sub-project) or of one regional sub-project."""
 
     kind = models.CharField(_("rapport"), max_length=20, choices=ReportKind.choices)
+    sub_project = models.ForeignKey(
+        SubProject,
+        verbose_name=_("delprojekt"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     period_start = models.DateField(_("periode fra"))
     period_end = models.DateField(_("periode til"))
+
+    class Meta:
+        abstract = True
+
+
+class ReportNarrative(ReportPeriod):
+    """The controller's text under one heading of a report for its period."""
+
     heading = models.PositiveSmallIntegerField(_("afsnit"))
     text = models.TextField(_("tekst"), max_length=LONG_TEXT, blank=True)
     updated_by = models.ForeignKey(
@@ -258,8 +277,9 @@ class ReportNarrative(models.Model):
         ordering = ["kind", "period_end", "heading"]
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "period_start", "period_end", "heading"],
+                fields=["kind", "sub_project", "period_start", "period_end", "heading"],
                 name="uniq_narrative_heading",
+                nulls_distinct=False,  # one programme text per heading, too
             ),
             models.CheckConstraint(
                 condition=Q(period_end__gte=models.F("period_start")),
@@ -269,6 +289,30 @@ class ReportNarrative(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.heading}"
+
+
+class ReadinessAcknowledgement(ReportPeriod):
+    """The controller's acknowledgement that a report is ordered with the data-quality
+    findings the readiness check counted then (per rule): more findings ask again."""
+
+    findings = models.JSONField(_("kvitterede fund"), default=dict)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("kvitteret af"),
+        null=True,
+        on_delete=models.SET_NULL,
+    )
+    acknowledged_at = models.DateTimeField(_("kvitteret"), default=timezone.now)
+
+    objects = NarrativeQuerySet.as_manager()  # the controller's, as the texts are
+
+    class Meta:
+        verbose_name = _("kvittering for rapporttjek")
+        verbose_name_plural = _("kvitteringer for rapporttjek")
+        ordering = ["-acknowledged_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.period_start:%d.%m.%Y}–{self.period_end:%d.%m.%Y}"
 
 
 # --- Jobs and artifacts ---------------------------------------------------------------------
@@ -297,9 +341,23 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", _("Fejlet")
 
 
-def _danish_date(iso: str | None) -> str:
-    """An ISO date from a job's params as dd.mm.yyyy; a dash when there is none."""
-    return f"{iso[8:10]}.{iso[5:7]}.{iso[:4]}" if iso else "–"
+def project_start(sub_project: int | None = None) -> date | None:
+    """Where a period without a start begins: the sub-project's or the programme's start."""
+    if sub_project:
+        return (
+            SubProject.objects.filter(pk=sub_project)
+            .values_list("project_start", flat=True)
+            .first()
+        )
+    return ProjectSettings.objects.order_by("pk").values_list("project_start", flat=True).first()
+
+
+def period_label(start: date | None, end: date) -> str:
+    """A report's period as its subtitles and job pages show it, "01.01.2024 – 30.06.2024";
+    "til og med" the end when it has no start (and no project start to count from)."""
+    if start is None:
+        return _("til og med %(end)s") % {"end": f"{end:%d.%m.%Y}"}
+    return f"{start:%d.%m.%Y} – {end:%d.%m.%Y}"
 
 
 class ReportJobQuerySet(ScopedQuerySet):
@@ -358,7 +416,7 @@ class ReportJob(models.Model):
     def scope_label(self) -> str:
         cluster = self.params.get("cluster")
         parts = [
-            self.params.get("region") or "",
+            getattr(self, "sub_project_name", None) or self.params.get("region") or "",
             f"Klynge {cluster}" if cluster else "",
             self.params.get("municipality") or "",
         ]
@@ -366,7 +424,19 @@ class ReportJob(models.Model):
 
     @property
     def period_label(self) -> str:
-        return f"{_danish_date(self.params.get('start'))} – {_danish_date(self.params.get('end'))}"
+        """The period counted: without a start, from the start of the project (its
+        sub-project's, or the programme's); without an end, up to the day it was ordered.
+        selectors.jobs_for() brings the project's start along (one query for a page of
+        jobs); a job read otherwise looks it up."""
+        start, end = self.params.get("start"), self.params.get("end")
+        sub_project = self.params.get("sub_project")
+        if start:
+            start = date.fromisoformat(start)
+        else:
+            known = "sub_project_start" if sub_project else "programme_start"
+            start = getattr(self, known) if hasattr(self, known) else project_start(sub_project)
+        end = date.fromisoformat(end) if end else timezone.localdate(self.created_at)
+        return period_label(start, end)
 
     @property
     def is_finished(self) -> bool:

@@ -14,9 +14,14 @@ from dateutil.relativedelta import relativedelta
 from django.db import connection, transaction
 from django.db.models import (
     Count,
+    IntegerField,
+    OuterRef,
     Q,
+    Subquery,
     Sum,
 )
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +31,8 @@ from participants.models import (
     Citizen,
     HoursKind,
 )
+from participants.track.quality import counts_by_rule
+from participants.track.rules import Rule
 from partnerships.models import Cluster, Region
 from siv.permissions import has_perm, require_perm
 from siv.registry import ReportedPeriod
@@ -36,10 +43,14 @@ from .models import (
     IndicatorTarget,
     JobStatus,
     ProjectSettings,
+    ReadinessAcknowledgement,
     ReportArtifact,
     ReportJob,
     ReportKind,
     ReportNarrative,
+    SubProject,
+    period_label,
+    project_start,
 )
 
 MONEY = Decimal("0.01")
@@ -54,6 +65,10 @@ class ReportParams:
     municipality: str = ""
     start: date | None = None
     end: date | None = None
+    # One regional sub-project (its id; the region above is its region), and the level an
+    # indicator export is broken down by (indicators.LEVELS; empty: every level).
+    sub_project: int | None = None
+    by: str = ""
 
     @property
     def scope(self) -> indicators.Scope:
@@ -79,11 +94,25 @@ class ReportParams:
             municipality=data.get("municipality") or "",
             start=date.fromisoformat(data["start"]) if data.get("start") else None,
             end=date.fromisoformat(data["end"]) if data.get("end") else None,
+            sub_project=data.get("sub_project"),
+            by=data.get("by") or "",
         )
 
     def describe(self) -> str:
-        parts = [self.region, f"Klynge {self.cluster}" if self.cluster else "", self.municipality]
+        region = self.region
+        if self.sub_project:
+            region = (
+                SubProject.objects.filter(pk=self.sub_project)
+                .values_list("name", flat=True)
+                .first()
+                or region
+            )
+        parts = [region, f"Klynge {self.cluster}" if self.cluster else "", self.municipality]
         return ", ".join(p for p in parts if p) or "Hele programmet"
+
+    def period(self) -> str:
+        """The period counted, as a subtitle shows it (models.period_label)."""
+        return period_label(self.start or project_start(self.sub_project), self.period_end)
 
 
 def half_year_start(day: date) -> date:
@@ -161,6 +190,31 @@ def indicator_breakdown(params: ReportParams) -> dict:
         "rows": table,
         "funnel": funnel_steps(counted.funnel),
     }
+
+
+def breakdown_levels(params: ReportParams) -> list[str]:
+    """The levels an indicator export is broken down by: the one asked for, else each level
+    the scope leaves open (a region's export is split by cluster and municipality; a
+    municipality's not at all)."""
+    if params.by:
+        return [params.by]
+    if params.municipality:
+        return []
+    fixed = {"region": bool(params.region), "cluster": params.cluster is not None}
+    return [level for level in indicators.LEVELS if not fixed.get(level)]
+
+
+def indicator_levels(params: ReportParams) -> indicators.Levels:
+    """The indicators of the scope and of every unit of the levels it is broken down by."""
+    return indicators.by_levels(
+        breakdown_levels(params), scope=params.scope, start=params.start, end=params.end
+    )
+
+
+def unit_label(level: str, unit) -> str:
+    """A unit of a level as the screens and exports name it: "Klynge 1", a region's or a
+    municipality's name."""
+    return f"Klynge {unit}" if level == "cluster" else str(unit)
 
 
 def targets_for(*, region=None, cluster=None, municipality=None) -> dict[str, int]:
@@ -484,15 +538,28 @@ def project_settings() -> ProjectSettings | None:
     return ProjectSettings.objects.order_by("pk").first()
 
 
-def narrative_texts(*, kind: str, start: date, end: date) -> list[dict]:
-    """The text under every heading: this period's, else the latest earlier period's."""
+def report_identity(sub_project_id: int | None) -> SubProject | ProjectSettings | None:
+    """Whose name, journal number and project period a report carries: the sub-project's
+    own, else the programme's."""
+    if sub_project_id is None:
+        return project_settings()
+    return SubProject.objects.filter(pk=sub_project_id).first()
+
+
+def sub_projects():
+    return SubProject.objects.select_related("region").prefetch_related("partners")
+
+
+def narrative_texts(
+    *, kind: str, start: date, end: date, sub_project: SubProject | int | None = None
+) -> list[dict]:
+    """The text under every heading for the programme or one sub-project: this period's,
+    else the latest earlier period's (the starting point of a new period)."""
     headings = HEADINGS[ReportKind(kind)]
-    current = {
-        n.heading: n.text
-        for n in ReportNarrative.objects.filter(kind=kind, period_start=start, period_end=end)
-    }
+    texts = ReportNarrative.objects.filter(kind=kind, sub_project=sub_project)
+    current = {n.heading: n.text for n in texts.filter(period_start=start, period_end=end)}
     earlier = {}
-    for n in ReportNarrative.objects.filter(kind=kind, period_end__lt=end).order_by("period_end"):
+    for n in texts.filter(period_end__lt=end).order_by("period_end", "period_start"):
         earlier[n.heading] = n.text
     return [
         {
@@ -511,8 +578,87 @@ def report_bytes_stored(user) -> int:
     return stored["total"] or 0
 
 
+def narrative_periods(*, kind: str, sub_project: SubProject | None) -> list[dict]:
+    """The periods with saved texts of a report, the latest first."""
+    return list(
+        ReportNarrative.objects.filter(kind=kind, sub_project=sub_project)
+        .values("period_start", "period_end")
+        .distinct()
+        .order_by("-period_end", "-period_start")
+    )
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """What the readiness check finds before a report is ordered: the headings without a
+    text, the open data-quality findings per rule (rule, label, number) in the report's
+    scope, and the acknowledgement covering them, if any."""
+
+    empty_sections: list[str]
+    findings: list[tuple[str, str, int]]
+    acknowledgement: ReadinessAcknowledgement | None
+
+    @property
+    def finding_counts(self) -> dict[str, int]:
+        return {rule: n for rule, _label, n in self.findings}
+
+    @property
+    def open_findings(self) -> int:
+        return sum(n for _rule, _label, n in self.findings)
+
+    @property
+    def acknowledged(self) -> bool:
+        """No finding is open, or each rule has no more findings than were acknowledged."""
+        if not self.open_findings:
+            return True
+        if self.acknowledgement is None:
+            return False
+        seen = self.acknowledgement.findings
+        return all(n <= seen.get(rule, 0) for rule, n in self.finding_counts.items())
+
+
+def readiness(
+    *, user, kind: str, start: date, end: date, sub_project: SubProject | None, texts: dict
+) -> Readiness:
+    """The readiness check of a report for a period: empty sections among `texts` (heading
+    number to text) and the data-quality findings of the citizens the report counts."""
+    headings = HEADINGS[ReportKind(kind)]
+    empty = [
+        f"{number}. {title}"
+        for number, title in enumerate(headings, start=1)
+        if not (texts.get(number) or "").strip()
+    ]
+    citizens = Citizen.objects.for_user(user)
+    if sub_project is not None:
+        citizens = citizens.filter(municipality__region_id=sub_project.region_id)
+    counts = counts_by_rule(citizens, timezone.localdate())
+    findings = [(rule, Rule(rule).label, n) for rule, n in counts.items() if n]
+    acknowledgement = (
+        ReadinessAcknowledgement.objects.filter(
+            kind=kind, sub_project=sub_project, period_start=start, period_end=end
+        )
+        .select_related("acknowledged_by")
+        .first()
+    )
+    return Readiness(empty, findings, acknowledgement)
+
+
 def jobs_for(user):
-    return ReportJob.objects.for_user(user).select_related("created_by", "artifact")
+    """The user's jobs, each with the start of the project it counted in (the programme's,
+    or its sub-project's), for the period it shows when it was ordered without a start."""
+    sub_project = SubProject.objects.filter(pk=OuterRef("sub_project_id"))
+    return (
+        ReportJob.objects.for_user(user)
+        .select_related("created_by", "artifact")
+        .annotate(sub_project_id=Cast(KeyTextTransform("sub_project", "params"), IntegerField()))
+        .annotate(
+            programme_start=Subquery(
+                ProjectSettings.objects.order_by("pk").values("project_start")[:1]
+            ),
+            sub_project_start=Subquery(sub_project.values("project_start")[:1]),
+            sub_project_name=Subquery(sub_project.values("name")[:1]),
+        )
+    )
 
 
 # --- Reports a correction touches -------------------------------------------------------------

@@ -12,7 +12,7 @@ import hashlib
 import logging
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
@@ -34,7 +34,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as KombuOperationalError
 
-from partnerships.models import Cluster, Municipality, Region, User
+from partnerships.models import Cluster, Municipality, Organisation, Region, User
 from siv import audit, limits
 from siv.models import AuditAction
 
@@ -47,11 +47,13 @@ from .models import (
     IndicatorTarget,
     JobStatus,
     ProjectSettings,
+    ReadinessAcknowledgement,
     ReportArtifact,
     ReportFormat,
     ReportJob,
     ReportKind,
     ReportNarrative,
+    SubProject,
 )
 from .selectors import ReportParams
 
@@ -110,11 +112,18 @@ def project_settings_save(*, by: User, **fields: Any) -> ProjectSettings:
 
 
 def narrative_save(
-    *, by: User, kind: str, start: date, end: date, texts: Mapping[int, str]
+    *,
+    by: User,
+    kind: str,
+    start: date,
+    end: date,
+    texts: Mapping[int, str],
+    sub_project: SubProject | None = None,
 ) -> list[ReportNarrative]:
+    """Keep the texts of a report for a period, of the programme or one sub-project."""
     headings = HEADINGS[ReportKind(kind)]
     if start > end:
-        raise ValidationError({"period_start": "Perioden skal starte før den slutter."})
+        raise ValidationError({"period_start": _("Perioden skal starte før den slutter.")})
     # Keyed as the narrative form names its fields, one per heading.
     limit = ReportNarrative._meta.get_field("text").max_length
     too_long = {
@@ -129,6 +138,7 @@ def narrative_save(
         for number in range(1, len(headings) + 1):
             narrative, _created = ReportNarrative.objects.update_or_create(
                 kind=kind,
+                sub_project=sub_project,
                 period_start=start,
                 period_end=end,
                 heading=number,
@@ -138,10 +148,112 @@ def narrative_save(
         audit.record(
             AuditAction.CHANGE,
             actor=by,
+            obj=sub_project,
             label=f"rapporttekst {kind}",
-            details={"kind": kind, "start": start.isoformat(), "end": end.isoformat()},
+            details={
+                "kind": kind,
+                "start": start.isoformat(),
+                "end": end.isoformat(),
+                "sub_project": sub_project.pk if sub_project else None,
+            },
         )
     return saved
+
+
+def readiness_acknowledge(
+    *,
+    by: User,
+    kind: str,
+    start: date,
+    end: date,
+    sub_project: SubProject | None,
+    findings: Mapping[str, int],
+) -> ReadinessAcknowledgement:
+    """Store that the controller orders the report with these open findings (per rule)."""
+    with transaction.atomic():
+        acknowledgement = ReadinessAcknowledgement(
+            kind=kind,
+            sub_project=sub_project,
+            period_start=start,
+            period_end=end,
+            findings=dict(findings),
+            acknowledged_by=by,
+        )
+        return audit.save_and_record(obj=acknowledgement, by=by)
+
+
+def report_order(
+    *,
+    by: User,
+    kind: str,
+    start: date,
+    end: date,
+    texts: Mapping[int, str],
+    sub_project: SubProject | None = None,
+    acknowledge: bool = False,
+) -> ReportJob:
+    """Keep the texts, then order the report's PDF for the same period and sub-project.
+
+    The texts are kept even when the order is refused: a ValidationError (with the texts
+    saved) when data-quality findings are open that the controller has not acknowledged;
+    `acknowledge` stores the acknowledgement of those counted now.
+    """
+    with transaction.atomic():
+        narrative_save(by=by, kind=kind, start=start, end=end, texts=texts, sub_project=sub_project)
+    check = selectors.readiness(
+        user=by, kind=kind, start=start, end=end, sub_project=sub_project, texts=texts
+    )
+    if not check.acknowledged:
+        if not acknowledge:
+            raise ValidationError(
+                _(
+                    "Der er åbne fund i datakvaliteten. Ret dem, eller kvitter for dem, før "
+                    "rapporten dannes."
+                ),
+                code="not_acknowledged",
+            )
+        readiness_acknowledge(
+            by=by,
+            kind=kind,
+            start=start,
+            end=end,
+            sub_project=sub_project,
+            findings=check.finding_counts,
+        )
+    params = ReportParams(
+        region=sub_project.region.name if sub_project else "",
+        start=start,
+        end=end,
+        sub_project=sub_project.pk if sub_project else None,
+    )
+    return job_create(by=by, kind=kind, fmt=ReportFormat.PDF, params=params)
+
+
+def sub_project_save(
+    *,
+    by: User,
+    sub_project: SubProject,
+    opened: audit.Opened | None = None,
+    partners: Iterable[Organisation] = (),
+    **fields: Any,
+) -> SubProject:
+    """Change a regional sub-project's name, journal number, period and economic partners;
+    `opened` is what the edit form was opened at (audit.StaleRecord on a conflict)."""
+    unknown = set(fields) - {"name", "journal_number", "project_start", "project_end"}
+    if unknown:
+        raise ValidationError(_("Kun navn, journalnummer, periode og partnere kan rettes."))
+    start = fields.get("project_start", sub_project.project_start)
+    end = fields.get("project_end", sub_project.project_end)
+    if start and end and start > end:
+        raise ValidationError({"project_end": _("Projektperioden skal starte før den slutter.")})
+    with transaction.atomic():
+        return audit.save_and_record(
+            obj=sub_project,
+            by=by,
+            changes=fields,
+            m2m={"partners": list(partners)},
+            opened=opened,
+        )
 
 
 # --- Export jobs ------------------------------------------------------------------------------

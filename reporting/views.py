@@ -1,4 +1,6 @@
+from dataclasses import replace
 from datetime import date
+from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
@@ -6,17 +8,27 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partnerships.models import Cluster, Municipality, Region
 from siv.access import get_for_user_or_404
+from siv.forms import add_validation_error, save_edit
 from siv.permissions import permission_required, require_perm
 from siv.throttle import is_post, throttled
 
 from . import charts, esf, exports, panels, selectors, services
-from .forms import JobForm, NarrativeForm, ProjectSettingsForm, ScopeForm, TargetsForm
-from .models import HEADINGS, ReportArtifact, ReportKind
+from .forms import (
+    BreakdownForm,
+    JobForm,
+    ProjectSettingsForm,
+    ReportForm,
+    ScopeForm,
+    SubProjectForm,
+    TargetsForm,
+)
+from .models import HEADINGS, ReportArtifact, ReportKind, SubProject
 
 
 def _scope(request, default_start: date | None = None) -> tuple[ScopeForm, selectors.ReportParams]:
@@ -44,6 +56,31 @@ def indicators(request):
             "breakdown": breakdown,
             "funnel_chart": charts.funnel_chart(breakdown["funnel"], _(charts.FUNNEL_TITLE)),
             "export_query": request.GET.urlencode(),
+            "formats": ("xlsx", "csv", "pdf"),
+            "kind": ReportKind.INDICATORS,
+        },
+    )
+
+
+@permission_required("reports.programme")
+def indicator_breakdown(request):
+    """The indicators of every region, cluster or municipality (one level at a time) against
+    each unit's targets, for the programme or one sub-project."""
+    form = BreakdownForm(request.GET or None)
+    params = form.params() if form.is_bound else selectors.ReportParams()
+    params = replace(params, by=params.by or "region")
+    levels = selectors.indicator_levels(params)
+    return render(
+        request,
+        "reporting/indicator_breakdown.html",
+        {
+            "form": form,
+            "params": params,
+            "whole": levels.whole,
+            "units": [
+                (selectors.unit_label(params.by, unit), rows)
+                for unit, rows in levels.by_level[params.by].items()
+            ],
             "formats": ("xlsx", "csv", "pdf"),
             "kind": ReportKind.INDICATORS,
         },
@@ -151,40 +188,91 @@ def targets(request):
     )
 
 
+def _report_period(request, kind: str, sub_project: SubProject | None) -> tuple[date, date]:
+    """The period on screen: the one asked for; else a final report's project period (of
+    the sub-project or the programme) and a progress statement's year to date."""
+    today = timezone.localdate()
+    identity = sub_project if sub_project is not None else selectors.project_settings()
+    if kind == ReportKind.FINAL and identity is not None:
+        default = identity.project_start, identity.project_end
+    else:
+        default = date(today.year, 1, 1), today
+    try:
+        start = date.fromisoformat(request.GET.get("fra") or default[0].isoformat())
+        end = date.fromisoformat(request.GET.get("til") or default[1].isoformat())
+    except ValueError:
+        return default
+    return (start, end) if start <= end else default
+
+
+def texts_query(start: date, end: date, sub_project_id: int | None) -> str:
+    """The query string of a report's texts page for a period and sub-project."""
+    query = f"fra={start:%Y-%m-%d}&til={end:%Y-%m-%d}"
+    return f"{query}&delprojekt={sub_project_id}" if sub_project_id else query
+
+
+def _orders_pdf(request) -> bool:
+    return request.method == "POST" and request.POST.get("action") == "pdf"
+
+
 @permission_required("reports.write")
+@throttled("report_order", when=_orders_pdf)
 def report_texts(request, kind: str):
+    """The report's one form: period, texts and "Dan PDF", for the programme or a
+    sub-project (`delprojekt`), with the readiness check of the period."""
     if kind not in HEADINGS:
         raise Http404
-    today = timezone.localdate()
-    try:
-        start = date.fromisoformat(request.GET.get("fra") or f"{today.year}-01-01")
-        end = date.fromisoformat(request.GET.get("til") or today.isoformat())
-    except ValueError:
-        start, end = date(today.year, 1, 1), today
-    sections = selectors.narrative_texts(kind=kind, start=start, end=end)
-    form = NarrativeForm(
+    sub_project = None
+    if request.GET.get("delprojekt"):
+        sub_project = get_for_user_or_404(
+            SubProject.objects.select_related("region"),
+            request.user,
+            pk=request.GET["delprojekt"],
+        )
+    start, end = _report_period(request, kind, sub_project)
+    sections = selectors.narrative_texts(kind=kind, start=start, end=end, sub_project=sub_project)
+    form = ReportForm(
         request.POST or None,
         kind=kind,
         sections=sections,
         initial={"period_start": start, "period_end": end},
     )
+    shown_texts = {s["number"]: s["text"] for s in sections}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        start, end, shown_texts = data["period_start"], data["period_end"], form.texts()
+        order = _orders_pdf(request)
+        report = {
+            "by": request.user,
+            "kind": kind,
+            "start": start,
+            "end": end,
+            "texts": shown_texts,
+            "sub_project": sub_project,
+        }
         try:
-            services.narrative_save(
-                by=request.user,
-                kind=kind,
-                start=data["period_start"],
-                end=data["period_end"],
-                texts=form.texts(),
-            )
+            if order:
+                job = services.report_order(**report, acknowledge=data["acknowledge"])
+            else:
+                services.narrative_save(**report)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_validation_error(form, exc)
+            if order and getattr(exc, "code", None) == "not_acknowledged":
+                messages.success(request, _("Teksten er gemt."))
         else:
             messages.success(request, _("Teksten er gemt."))
-            return redirect(
-                f"{request.path}?fra={data['period_start']:%Y-%m-%d}&til={data['period_end']:%Y-%m-%d}"
-            )
+            if order:
+                return redirect("reporting:job_detail", job.pk)
+            query = texts_query(start, end, sub_project.pk if sub_project else None)
+            return redirect(f"{request.path}?{query}")
+    readiness = selectors.readiness(
+        user=request.user,
+        kind=kind,
+        start=start,
+        end=end,
+        sub_project=sub_project,
+        texts=shown_texts,
+    )
     return render(
         request,
         "reporting/report_texts.html",
@@ -195,7 +283,33 @@ def report_texts(request, kind: str):
             "carried_over": any(s["carried_over"] for s in sections),
             "start": start,
             "end": end,
+            "sub_project": sub_project,
+            "identity": sub_project or selectors.project_settings(),
+            "sub_projects": selectors.sub_projects(),
+            "periods": selectors.narrative_periods(kind=kind, sub_project=sub_project),
+            "readiness": readiness,
         },
+    )
+
+
+@permission_required("reports.write")
+def sub_project_list(request):
+    return render(
+        request, "reporting/sub_project_list.html", {"sub_projects": selectors.sub_projects()}
+    )
+
+
+@permission_required("reports.write")
+def sub_project_edit(request, pk: int):
+    sub_project = get_for_user_or_404(SubProject, request.user, write=True, pk=pk)
+    form = SubProjectForm(request.POST or None, instance=sub_project)
+    save = partial(services.sub_project_save, by=request.user, sub_project=sub_project)
+    saved = request.method == "POST" and form.is_valid() and save_edit(form, save)
+    if saved:
+        messages.success(request, _("Delprojektet er gemt."))
+        return redirect("reporting:sub_project_list")
+    return render(
+        request, "reporting/sub_project_form.html", {"form": form, "sub_project": sub_project}
     )
 
 
@@ -253,7 +367,18 @@ def _job_context(job) -> dict:
 
 def job_detail(request, pk: int):
     job = get_for_user_or_404(selectors.jobs_for(request.user), request.user, pk=pk)
-    return render(request, "reporting/job_detail.html", _job_context(job))
+    return render(
+        request, "reporting/job_detail.html", {**_job_context(job), "texts_url": _texts_url(job)}
+    )
+
+
+def _texts_url(job) -> str:
+    """Back to the texts a progress statement or final report was made from."""
+    if job.kind not in HEADINGS or not job.params.get("start") or not job.params.get("end"):
+        return ""
+    params = selectors.ReportParams.from_json(job.params)
+    query = texts_query(params.start, params.end, params.sub_project)
+    return f"{reverse(f'reporting:report_texts_{job.kind}')}?{query}"
 
 
 def job_progress(request, pk: int):

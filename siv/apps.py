@@ -10,4 +10,11 @@ class SivConfig(AppConfig):
         from . import lockout  # noqa: F401  (connects the lockout to the audit log)
         from .registry import register_nav
 
-        register_nav(_("Revisionslog"), "audit_log", "audit.view", order=900, icon="journal-text")
+        register_nav(
+            _("Revisionslog"),
+            "audit_log",
+            "audit.view",
+            group="admin",
+            order=900,
+            icon="journal-text",
+        )

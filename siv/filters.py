@@ -10,7 +10,10 @@ from .models import AuditAction, AuditEntry
 class AuditEntryFilter(django_filters.FilterSet):
     actor_username = django_filters.CharFilter(label=_("Bruger"), lookup_expr="iexact")
     action = django_filters.ChoiceFilter(
-        widget=Select, label=_("Handling"), choices=AuditAction.choices
+        widget=Select,
+        label=_("Handling"),
+        choices=AuditAction.choices,
+        empty_label=_("Alle handlinger"),
     )
     object_label = django_filters.CharFilter(label=_("Objekt"), lookup_expr="icontains")
     object_id = django_filters.CharFilter(label=_("Objekt-id"))

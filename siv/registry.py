@@ -11,7 +11,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from .permissions import has_perm, roles_with
+
+# The menu's areas, in the order they stand; a role sees only the areas it has entries in.
+NAV_GROUPS = {
+    "citizens": _("Borgere"),
+    "companies": _("Virksomheder"),
+    "partnerships": _("Partnerskaber"),
+    "economy": _("Økonomi"),
+    "reports": _("Rapporter"),
+    "admin": _("Administration"),
+}
 
 
 @dataclass(frozen=True)
@@ -19,8 +31,18 @@ class NavItem:
     label: Any
     url_name: str
     permission: str
+    group: str
     order: int = 100
     icon: str = ""
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    """One area of the menu: a single entry is a plain link, several are a dropdown."""
+
+    key: str
+    label: Any
+    items: tuple[NavItem, ...]
 
 
 @dataclass(frozen=True)
@@ -51,10 +73,12 @@ RECORD_LINKS: list[RecordLink] = []
 
 
 def register_nav(
-    label, url_name: str, permission: str, *, order: int = 100, icon: str = ""
+    label, url_name: str, permission: str, *, group: str, order: int = 100, icon: str = ""
 ) -> None:
     roles_with(permission)  # an unknown permission fails at start-up, not on a page
-    NAV.append(NavItem(label, url_name, permission, order, icon))
+    if group not in NAV_GROUPS:
+        raise KeyError(f"Unknown menu area {group!r}: one of {', '.join(NAV_GROUPS)}")
+    NAV.append(NavItem(label, url_name, permission, group, order, icon))
     NAV.sort(key=lambda item: item.order)
 
 
@@ -80,6 +104,15 @@ def record_links_for(user, obj) -> list[RecordLink]:
 
 def nav_for(user) -> list[NavItem]:
     return [item for item in NAV if has_perm(user, item.permission)]
+
+
+def nav_groups_for(user) -> list[NavGroup]:
+    items = nav_for(user)
+    groups = [
+        NavGroup(key, label, tuple(item for item in items if item.group == key))
+        for key, label in NAV_GROUPS.items()
+    ]
+    return [group for group in groups if group.items]
 
 
 def panels_for(user) -> list[Panel]:

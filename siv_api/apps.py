@@ -9,4 +9,6 @@ class SivApiConfig(AppConfig):
     def ready(self):
         from siv.registry import register_nav
 
-        register_nav(_("API-nøgler"), "siv_api:tokens", "api.tokens", order=90, icon="key")
+        register_nav(
+            _("API-nøgler"), "siv_api:tokens", "api.tokens", group="admin", order=90, icon="key"
+        )

@@ -38,7 +38,7 @@ class CitizenFilter(django_filters.FilterSet):
     )
     employment_actor = django_filters.ModelChoiceFilter(
         label=_("Beskæftigelsesaktør"),
-        queryset=Organisation.objects.filter(kind=OrganisationKind.EMPLOYMENT_ACTOR),
+        queryset=Organisation.objects.none(),
         empty_label=_("Alle aktører"),
         widget=Select(label_field="name"),
     )
@@ -61,6 +61,9 @@ class CitizenFilter(django_filters.FilterSet):
         # Only the municipalities the user has citizens in.
         self.filters["municipality"].queryset = Municipality.objects.filter(
             pk__in=citizens.values("municipality_id")
+        ).order_by("name")
+        self.filters["employment_actor"].queryset = Organisation.objects.filter(
+            kind=OrganisationKind.EMPLOYMENT_ACTOR, pk__in=citizens.values("employment_actor_id")
         ).order_by("name")
 
     def search(self, queryset, name, value):

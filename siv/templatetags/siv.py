@@ -32,6 +32,12 @@ def record_links(context, obj) -> list[dict]:
     ]
 
 
+@register.simple_tag
+def nav_group_current(group, path: str) -> bool:
+    """Whether the page shown is one of the menu area's entries."""
+    return any(reverse(item.url_name) == path for item in group.items)
+
+
 @register.filter
 def may(user, permission: str) -> bool:
     """`{% if user|may:"hours.write" %}`: the user holds the named permission."""

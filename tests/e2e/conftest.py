@@ -109,6 +109,33 @@ def demo_people(transactional_db):
     partnerships.seed(DemoContext())
 
 
+MENU_ENTRIES = """() => [...document.querySelectorAll('#siv-nav > ul > li')].flatMap(li => {
+  const toggle = li.querySelector('[data-nav-group]');
+  return [...li.querySelectorAll('a[href]')].map(a => [
+    toggle ? toggle.dataset.navGroup : null, a.textContent.trim()]);
+})"""
+
+
+def menu_entries(page) -> list[tuple[str | None, str]]:
+    """The main menu's entries as (area, label): the area is None for a plain link, else
+    the key of the dropdown that holds the entry."""
+    return [tuple(entry) for entry in page.evaluate(MENU_ENTRIES)]
+
+
+def open_menu_entry(page, group: str | None, label: str):
+    """The menu entry's link, made visible as a person would: the menu opened on a phone,
+    the area's dropdown opened."""
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
+        toggler.click()
+    if group:
+        page.locator(f"[data-nav-group={group}]").click()
+    nav = page.get_by_role("navigation", name="Hovedmenu")
+    link = nav.get_by_role("link", name=label, exact=True)
+    link.wait_for(state="visible")
+    return link
+
+
 def sign_in(page, username: str, password: str = DEMO_PASSWORD) -> None:
     """Sign in through the real form, as a person would."""
     page.goto("/login/")

@@ -1,5 +1,6 @@
-"""Journey: the project controller writes the final report's text, starts the PDF and
-watches its progress until it downloads. A real Celery worker builds it (no eager mode)."""
+"""Journey: the project controller writes the final report's text and its period in one
+form, starts the PDF and watches its progress until it downloads; coming back, the text is
+still there. A real Celery worker builds it (no eager mode)."""
 
 import io
 import os
@@ -60,8 +61,14 @@ def test_the_controller_starts_the_final_report_and_downloads_the_pdf(
     expect(page.get_by_text("Teksten er gemt.")).to_be_visible()
     assert_accessible(page)
 
+    # A period and a text typed and not saved: "Dan PDF" keeps both and orders that period.
+    page.get_by_label("Periode fra").fill("2024-02-01")
+    page.get_by_label("Periode til").fill("2024-10-31")
+    page.get_by_label(f"2. {FINAL_HEADINGS[1]}").fill("Flere kom i job end ventet.")
+    expect(page.get_by_role("heading", name="Tjek før rapporten dannes")).to_be_visible()
     page.get_by_role("button", name="Dan PDF for perioden").click()
     expect(page.get_by_role("heading", name="Slutrapport (PDF)", level=1)).to_be_visible()
+    expect(page.get_by_text("01.02.2024 – 31.10.2024")).to_be_visible()
     expect(page.get_by_label("Fremdrift")).to_be_visible()
     assert_accessible(page)
 
@@ -83,3 +90,17 @@ def test_the_controller_starts_the_final_report_and_downloads_the_pdf(
     for number, heading in enumerate(FINAL_HEADINGS, start=1):
         assert heading in flat, f"heading {number} «{heading}» is missing from the PDF"
     assert "Faste jobtilsagn virker bedre end løse." in flat
+    assert "Flere kom i job end ventet." in flat
+    assert "Periode 01.02.2024 – 31.10.2024" in flat
+
+    # Back to the texts: the period and what was typed are still there.
+    page.get_by_role("link", name="Tilbage til teksten").click()
+    expect(page.get_by_label("Periode fra")).to_have_value("2024-02-01")
+    expect(page.get_by_label("Periode til")).to_have_value("2024-10-31")
+    expect(page.get_by_label(f"2. {FINAL_HEADINGS[1]}")).to_have_value(
+        "Flere kom i job end ventet."
+    )
+    expect(page.get_by_label(f"3. {FINAL_HEADINGS[2]}")).to_have_value(
+        "Faste jobtilsagn virker bedre end løse."
+    )
+    assert_accessible(page)

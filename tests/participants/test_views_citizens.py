@@ -321,3 +321,14 @@ def test_the_caseworker_finds_the_privacy_page_from_the_citizen_page(client, per
     assert privacy in client.get(detail(citizen)).content.decode()
     client.force_login(personas.actor)
     assert privacy not in client.get(detail(citizen)).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_citizen_pages_breadcrumb_names_the_citizen_or_gives_the_pseudonym(client, personas):
+    citizen = citizen_in(personas.own, personas.cluster, first_name="Quirina", last_name="Holm")
+    crumb = re.compile(r'<li class="breadcrumb-item active" aria-current="page">([^<]*)</li>')
+    client.force_login(personas.caseworker)
+    assert crumb.search(client.get(detail(citizen)).content.decode()).group(1) == "Quirina Holm"
+    client.force_login(personas.controller)
+    shown = crumb.search(client.get(detail(citizen)).content.decode()).group(1)
+    assert shown == citizen.pseudonym

@@ -56,3 +56,20 @@ def test_every_list_filter_field_renders_exactly_as_crispy_renders_it(personas, 
     assert compared >= 20
     # Fields with errors go to crispy; the rest are built in Python.
     assert len(handed_over) <= 2, handed_over
+
+
+def test_the_filters_offer_only_what_the_users_records_contain(personas):
+    from accelerator.models import Company
+    from tests.factories.accelerator import CompanyFactory
+    from tests.factories.partnerships import municipality
+
+    CompanyFactory(municipality=municipality("Køge"))
+    CompanyFactory(municipality=municipality("Aalborg"))
+    koege_only = CompanyFilter(None, queryset=Company.objects.filter(municipality__name="Køge"))
+    offered = [label for _value, label in koege_only.form.fields["municipality"].choices]
+    assert offered == ["Alle kommuner", "Køge"]
+    # The empty choice reads "Alle …" on every list filter, never "---------".
+    for make in filters(personas):
+        for field in make(None).form.fields.values():
+            labels = [str(label) for _value, label in getattr(field, "choices", [])]
+            assert "---------" not in labels

@@ -132,4 +132,20 @@ def test_the_navigation_shows_the_entries_whose_permission_the_user_holds():
 def test_an_entry_with_an_unknown_permission_fails_at_registration(monkeypatch):
     monkeypatch.setattr(registry, "NAV", [])
     with pytest.raises(KeyError):
-        registry.register_nav("Timer", "participants:hours_week", "hours.weeek")
+        registry.register_nav("Timer", "participants:hours_week", "hours.weeek", group="citizens")
+
+
+def test_an_entry_in_an_unknown_menu_area_fails_at_registration(monkeypatch):
+    monkeypatch.setattr(registry, "NAV", [])
+    with pytest.raises(KeyError):
+        registry.register_nav("Timer", "participants:hours_week", "hours.actor_week", group="x")
+
+
+def test_the_menu_groups_a_roles_entries_by_area_in_one_order():
+    groups = registry.nav_groups_for(user(Role.CONTROLLER))
+    keys = [group.key for group in groups]
+    assert keys == [key for key in registry.NAV_GROUPS if key in keys]
+    reports = next(group for group in groups if group.key == "reports")
+    assert "reporting:indicators" in {item.url_name for item in reports.items}
+    actor = [group.key for group in registry.nav_groups_for(user(Role.EMPLOYMENT_ACTOR))]
+    assert "reports" not in actor and "citizens" in actor
