@@ -1,4 +1,7 @@
-FROM python:3.11-slim-bookworm
+# The base image by digest (python:3.11-slim-bookworm's multi-platform index), so every build
+# starts from the same bytes. Renew it on purpose, after reading what changed:
+#   docker buildx imagetools inspect python:3.11-slim-bookworm
+FROM python:3.11-slim-bookworm@sha256:2e32f7d302adc1c37428355c1e646897c0c53f4fd60b6a551245fb90ee129f91
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core gettext \

@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint fmt migrate seed worker messages bench backup restore db-stop clean
+.PHONY: run test lint audit fmt migrate seed worker messages bench backup restore db-stop clean
 
 # The runtime set (requirements.txt, all the image installs) and the test and development
 # tools (requirements-dev.txt).
@@ -34,18 +34,25 @@ run: $(VENV)/.installed
 	echo "SIV: http://$(HOST):$(PORT)/  (worker log: var/log/worker.log)"; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-# The full suite, with lint and migration checks, on the embedded PostgreSQL (DATABASE_URL
-# names another). The tests start Redis when it is installed and not running.
+# The full suite, with lint, the dependency audit and migration checks, on the embedded
+# PostgreSQL (DATABASE_URL names another). The tests start Redis when it is installed and not
+# running.
 test: export REDIS_URL ?= redis://127.0.0.1:6379/0
 test: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) scripts/dependency_audit.py
 	DJANGO_SETTINGS_MODULE=siv.settings_test $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# pip-audit against the pinned requirements: a known vulnerability fails; a vulnerability
+# service out of reach prints a notice and passes (scripts/dependency_audit.py).
+audit: $(VENV)/.installed
+	$(PY) scripts/dependency_audit.py
 
 fmt: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .

@@ -20,5 +20,7 @@ class DemoContext:
     company_organisations: dict[str, Organisation] = field(default_factory=dict)
     partnerships: dict[str, GrowthPartnership] = field(default_factory=dict)
     users: dict[Role, User] = field(default_factory=dict)
+    # A second controller and a second administrator, to approve what the first propose.
+    colleagues: dict[Role, User] = field(default_factory=dict)
     companies: dict[str, Company] = field(default_factory=dict)
     report: list[str] = field(default_factory=list)

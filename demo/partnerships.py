@@ -211,8 +211,18 @@ def seed(context: DemoContext) -> None:
     context.actors = actors
     context.company_organisations = companies
     context.partnerships = partnerships
+    colleagues = {
+        Role.CONTROLLER: _user("controller2", Role.CONTROLLER, "Jonas", "Friis", fund),
+        Role.ADMIN: _user("admin2", Role.ADMIN, "Mette", "Skov", fund),
+    }
     context.users = users
+    context.colleagues = colleagues
     context.report.extend(
         [f"Demo password for every user: {DEMO_PASSWORD}"]
         + [f"  {user.username:<14} {Role(role).label}" for role, user in users.items()]
+        + [
+            f"  {user.username:<14} {Role(role).label} (approves what {users[role].username} "
+            "proposes)"
+            for role, user in colleagues.items()
+        ]
     )

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from demo.context import DemoContext
 from pbr import services
-from pbr.models import Contract, LedgerEntry
+from pbr.models import Contract, EntryKind, LedgerEntry, LedgerProposal
+from siv.models import Decision
 from siv.roles import Role
 
 TERMS = {
@@ -51,7 +52,27 @@ def seed(context: DemoContext) -> None:
         for year in range(start.year, timezone.localdate().year + 1):
             services.contract_target_add(contract=contract, by=controller, year=year, **TARGETS)
     report = services.detect_outcomes(by=controller)
+    _propose_invoice(context)
     context.report.append(
         f"PbR: {Contract.objects.count()} contracts, {len(report.accrued)} outcomes accrued, "
-        f"{LedgerEntry.objects.count()} ledger entries."
+        f"{LedgerEntry.objects.count()} ledger entries, "
+        f"{LedgerProposal.objects.filter(status=Decision.PENDING).count()} awaiting approval."
+    )
+
+
+def _propose_invoice(context: DemoContext) -> None:
+    """Køge's invoice of what is accrued, proposed by the controller, for the second
+    controller to approve (four eyes)."""
+    contract = Contract.objects.filter(municipality=context.municipalities["Køge"]).first()
+    key = "demo:invoice:koege"
+    if contract is None or LedgerProposal.objects.filter(idempotency_key=key).exists():
+        return
+    if services.invoiceable(contract) == 0:
+        return
+    services.ledger_propose(
+        contract=contract,
+        by=context.users[Role.CONTROLLER],
+        kind=EntryKind.INVOICE,
+        booked_on=timezone.localdate(),
+        idempotency_key=key,
     )

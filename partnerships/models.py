@@ -8,11 +8,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from siv.access import ScopedQuerySet
 from siv.limits import LONG_TEXT, NOTE_TEXT, SHORT_TEXT
+from siv.models import Decision
 from siv.permissions import has_perm
 from siv.roles import FUND_ROLES, MUNICIPAL_ROLES, Role
 
@@ -238,6 +239,58 @@ class User(AbstractUser):
     @property
     def role_label(self) -> str:
         return Role(self.role).label if self.role else _("Ingen rolle")
+
+
+class AdminGrant(models.Model):
+    """An administrator's proposal to make a user administrator. The role is given only when
+    a second administrator approves it (four eyes, ASVS 4.3.3); the user keeps their role
+    until then."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("bruger"), on_delete=models.PROTECT, related_name="admin_grants"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Decision.choices, default=Decision.PENDING
+    )
+    proposed_by = models.ForeignKey(
+        User, verbose_name=_("foreslået af"), on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(_("foreslået"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        User,
+        verbose_name=_("behandlet af"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("behandlet"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("forslag om administratorrolle")
+        verbose_name_plural = _("forslag om administratorrolle")
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(status="pending"), name="one_pending_admin_grant"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(decided_by__isnull=False),
+                name="admin_grant_decided_has_decider",
+            ),
+            # The database, too, refuses a decision by the proposer or by the user it is about.
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True)
+                | (~Q(decided_by=models.F("proposed_by")) & ~Q(decided_by=models.F("user"))),
+                name="admin_grant_four_eyes",
+            ),
+            models.CheckConstraint(
+                condition=~Q(proposed_by=models.F("user")), name="admin_grant_not_for_oneself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} #{self.pk}"
 
 
 class GrowthPartnershipQuerySet(ScopedQuerySet):

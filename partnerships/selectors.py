@@ -9,7 +9,10 @@ from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
+from siv.models import Decision
+
 from .models import (
+    AdminGrant,
     Cluster,
     ClusterMembership,
     CollaborationEvaluation,
@@ -112,6 +115,17 @@ def user_list(*, user) -> QuerySet[User]:
     )
 
 
+def pending_admin_grants(*, user) -> QuerySet[AdminGrant]:
+    """The proposals to make someone administrator that wait for a second administrator."""
+    return (
+        AdminGrant.objects.filter(
+            status=Decision.PENDING, user__in=User.objects.for_user(user, write=True)
+        )
+        .select_related("user", "proposed_by")
+        .order_by("proposed_at", "id")
+    )
+
+
 # Start-page panels
 
 
@@ -145,6 +159,7 @@ def admin_panel(*, user) -> dict:
         without_role=Count("pk", filter=Q(role="")),
     )
     counts["locked"] = users.filter(username__in=locked_out_usernames()).count()
+    counts["admin_grants"] = pending_admin_grants(user=user).count()
     return counts
 
 

@@ -14,9 +14,12 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from siv import audit
-from siv.models import AuditAction
+from siv.models import AuditAction, Decision
+from siv.permissions import has_perm
+from siv.roles import Role
 
 from .models import (
+    AdminGrant,
     Cluster,
     ClusterMembership,
     CollaborationEvaluation,
@@ -221,13 +224,15 @@ def user_create(
     phone: str = "",
     password: str | None = None,
 ) -> User:
-    """A new member of staff. Without a password they cannot sign in until one is set."""
+    """A new member of staff. Without a password they cannot sign in until one is set. Asked
+    to be an administrator, they start without a role and an administrator's approval is
+    asked for (`admin_grant_propose`)."""
     user = User()
     if password:
         user.set_password(password)
     else:
         user.set_unusable_password()
-    return audit.save_and_record(
+    user = audit.save_and_record(
         obj=user,
         by=by,
         changes={
@@ -236,11 +241,14 @@ def user_create(
             "last_name": last_name,
             "email": email,
             "phone": phone,
-            "role": role,
+            "role": "" if role == Role.ADMIN else role,
             "organisation": organisation,
             "municipality": municipality,
         },
     )
+    if role == Role.ADMIN:
+        admin_grant_propose(by=by, user=user)
+    return user
 
 
 @transaction.atomic
@@ -256,8 +264,15 @@ def user_update(
     email: str,
     phone: str = "",
 ) -> User:
-    """A changed role takes effect on the user's next request: roles are read per request."""
-    return audit.save_and_record(
+    """A changed role takes effect on the user's next request: roles are read per request.
+    The administrator role is not given here: it is proposed, for a second administrator to
+    approve, and the user keeps the role they have until then."""
+    # A bound form has set the role on `user` already: what counts is the stored one.
+    stored_role = User.objects.values_list("role", flat=True).get(pk=user.pk)
+    becomes_admin = role == Role.ADMIN and stored_role != Role.ADMIN
+    if becomes_admin:
+        role = stored_role
+    user = audit.save_and_record(
         obj=user,
         by=by,
         changes={
@@ -270,6 +285,64 @@ def user_update(
             "municipality": municipality,
         },
     )
+    if becomes_admin and not user.admin_grants.filter(status=Decision.PENDING).exists():
+        admin_grant_propose(by=by, user=user)
+    return user
+
+
+def _require_admin(by: User) -> None:
+    if not has_perm(by, "users.manage"):
+        raise ValidationError(_("Kun en administrator kan give administratorrollen."))
+
+
+def admin_grant_propose(*, by: User, user: User) -> AdminGrant:
+    """Ask a second administrator to make `user` administrator; nothing changes until then."""
+    _require_admin(by)
+    if user.pk == by.pk:
+        raise ValidationError(_("Du kan ikke foreslå dig selv som administrator."))
+    if user.role == Role.ADMIN:
+        raise ValidationError(_("Brugeren er allerede administrator."))
+    if user.admin_grants.filter(status=Decision.PENDING).exists():
+        raise ValidationError(_("Der venter allerede et forslag om administratorrollen."))
+    return audit.save_and_record(obj=AdminGrant(), by=by, changes={"user": user, "proposed_by": by})
+
+
+def _grant_for_decision(grant: AdminGrant, by: User) -> AdminGrant:
+    """The grant, locked, when `by` may decide it: an administrator other than the one who
+    proposed it and the user it is about, while it is pending."""
+    _require_admin(by)
+    grant = AdminGrant.objects.select_for_update().select_related("user").get(pk=grant.pk)
+    if grant.status != Decision.PENDING:
+        raise ValidationError(
+            _("Forslaget er allerede behandlet: %(status)s af %(user)s.")
+            % {"status": grant.get_status_display().lower(), "user": grant.decided_by}
+        )
+    if by.pk in (grant.proposed_by_id, grant.user_id):
+        raise ValidationError(
+            _("En anden administrator end den, der foreslog det, skal godkende forslaget.")
+        )
+    return grant
+
+
+def _grant_decided(grant: AdminGrant, by: User, status: str) -> AdminGrant:
+    changes = {"status": status, "decided_by": by, "decided_at": timezone.now()}
+    return audit.save_and_record(obj=grant, by=by, changes=changes)
+
+
+@transaction.atomic
+def admin_grant_approve(*, by: User, grant: AdminGrant) -> User:
+    """Make the user administrator, as a second administrator approves it."""
+    grant = _grant_for_decision(grant, by)
+    _grant_decided(grant, by, Decision.APPROVED)
+    return audit.save_and_record(
+        obj=grant.user, by=by, changes={"role": Role.ADMIN}, details={"admin_grant": grant.pk}
+    )
+
+
+@transaction.atomic
+def admin_grant_reject(*, by: User, grant: AdminGrant) -> AdminGrant:
+    """Turn the proposal down; the user keeps their role."""
+    return _grant_decided(_grant_for_decision(grant, by), by, Decision.REJECTED)
 
 
 def end_sessions(user: User) -> int:

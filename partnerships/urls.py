@@ -63,6 +63,16 @@ urlpatterns = [
     path("brugere/<int:pk>/aktiv/", views.user_set_active, name="user_set_active"),
     path("brugere/<int:pk>/laas-op/", views.user_reset_lockout, name="user_reset_lockout"),
     path(
+        "brugere/<int:pk>/administrator/godkend/",
+        views.user_admin_grant_approve,
+        name="user_admin_grant_approve",
+    ),
+    path(
+        "brugere/<int:pk>/administrator/afvis/",
+        views.user_admin_grant_reject,
+        name="user_admin_grant_reject",
+    ),
+    path(
         "brugere/<int:pk>/nulstil-totrin/",
         views.user_reset_second_factor,
         name="user_reset_second_factor",

@@ -25,6 +25,7 @@ from siv.enrolment import enrolment_code_issue
 from siv.forms import add_validation_error, save_edit
 from siv.models import AuditAction
 from siv.permissions import permission_required, require_perm
+from siv.roles import Role
 
 from . import selectors, services
 from .filters import OrganisationFilter, PartnershipFilter, SteeringMeetingFilter, UserFilter
@@ -480,7 +481,11 @@ def user_list(request):
     return render(
         request,
         "partnerships/user_list.html",
-        {"filter": user_filter, "page": _page(request, user_filter.qs)},
+        {
+            "filter": user_filter,
+            "page": _page(request, user_filter.qs),
+            "admin_grants": selectors.pending_admin_grants(user=request.user),
+        },
     )
 
 
@@ -491,8 +496,25 @@ def user_detail(request, pk: int):
     return render(
         request,
         "partnerships/user_detail.html",
-        {"person": person, "has_device": person.totpdevice_set.exists()},
+        {
+            "person": person,
+            "has_device": person.totpdevice_set.exists(),
+            "admin_grant": selectors.pending_admin_grants(user=request.user)
+            .filter(user=person)
+            .first(),
+        },
     )
+
+
+def _tell_if_admin_proposed(request, form, person: User) -> None:
+    if form.cleaned_data.get("role") == Role.ADMIN and person.role != Role.ADMIN:
+        messages.info(
+            request,
+            _(
+                "Administratorrollen er foreslået. Brugeren får den, når en anden "
+                "administrator har godkendt forslaget."
+            ),
+        )
 
 
 @permission_required("users.manage")
@@ -501,6 +523,7 @@ def user_create(request):
     saved = _saved(request, form, lambda data: services.user_create(by=request.user, **data))
     if saved:
         messages.success(request, _("Brugeren er oprettet."))
+        _tell_if_admin_proposed(request, form, saved)
         return redirect("partnerships:user_detail", saved.pk)
     return _form_page(request, form, title=_("Ny bruger"), back=reverse("partnerships:user_list"))
 
@@ -513,6 +536,7 @@ def user_edit(request, pk: int):
     )
     if saved:
         messages.success(request, _("Brugeren er gemt."))
+        _tell_if_admin_proposed(request, form, saved)
         return redirect("partnerships:user_detail", saved.pk)
     return _form_page(
         request,
@@ -558,6 +582,35 @@ def user_reset_second_factor(request, pk: int):
         return _("Totrinsbekræftelsen er nulstillet; brugeren sætter den op ved næste login.")
 
     return _user_action(request, pk, reset)
+
+
+def _decide_admin_grant(request, pk: int, decide: Callable[..., Any], done: str):
+    def decision(person: User) -> str:
+        grant = selectors.pending_admin_grants(user=request.user).filter(user=person).first()
+        if grant is None:
+            raise ValidationError(_("Der er intet forslag om administratorrollen at behandle."))
+        decide(by=request.user, grant=grant)
+        return done
+
+    return _user_action(request, pk, decision)
+
+
+def user_admin_grant_approve(request, pk: int):
+    return _decide_admin_grant(
+        request,
+        pk,
+        services.admin_grant_approve,
+        _("Forslaget er godkendt; brugeren er nu administrator."),
+    )
+
+
+def user_admin_grant_reject(request, pk: int):
+    return _decide_admin_grant(
+        request,
+        pk,
+        services.admin_grant_reject,
+        _("Forslaget er afvist; brugeren beholder sin rolle."),
+    )
 
 
 def user_enrolment_code(request, pk: int):

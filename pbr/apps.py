@@ -3,11 +3,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _panel_context(request) -> dict:
+    from siv.permissions import has_perm
+
     from . import selectors
     from .models import LedgerEntry
 
     user = request.user
     context = {"totals": selectors.totals(LedgerEntry.objects.for_user(user))}
+    if has_perm(user, "ledger.write"):
+        context["pending"] = selectors.pending_proposals(user)
     # A municipal lead's own municipality (the scope decides; controllers have none).
     municipality = (
         selectors.municipalities_with_contracts(user).filter(pk=user.municipality_id).first()

@@ -81,6 +81,14 @@ class PaymentForm(KeyedForm):
     memo = forms.CharField(label=_("Tekst"), max_length=300, required=False)
 
 
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Begrundelse"),
+        max_length=300,
+        help_text=_("Controlleren, der foreslog posteringen, ser begrundelsen."),
+    )
+
+
 class DatedRowForm(VersionedForm, forms.ModelForm):
     """A rate, band or target form. The form checks each field; the service checks the row
     whole before it saves (a duplicate date or year, in words that name the row it clashes

@@ -25,6 +25,7 @@ from accelerator.models import Company
 from participants.models import Benefit, Citizen
 from partnerships.models import Cluster, Municipality
 from siv.access import ScopedQuerySet
+from siv.models import Decision
 from siv.roles import Role
 
 CENT = Decimal("0.01")
@@ -445,6 +446,99 @@ class LedgerEntry(models.Model):
 
     def compute_hash(self) -> str:
         return hashlib.sha256(self.canonical().encode()).hexdigest()
+
+
+# --- Four eyes: invoices and payments proposed by one controller, approved by another ---------
+
+
+# The ledger rows that move money in or out and so need a second controller (ASVS 4.3.3).
+PROPOSED_KINDS = (EntryKind.INVOICE, EntryKind.PAYMENT)
+
+
+class LedgerProposal(models.Model):
+    """An invoice or a payment one controller proposes; it is booked in the ledger only when
+    another controller approves it, and then points at the row it became."""
+
+    kind = models.CharField(
+        _("type"),
+        max_length=20,
+        choices=[(kind.value, kind.label) for kind in PROPOSED_KINDS],
+    )
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("kommune"), on_delete=models.PROTECT, related_name="+"
+    )
+    contract = models.ForeignKey(
+        Contract, verbose_name=_("kontrakt"), on_delete=models.PROTECT, related_name="proposals"
+    )
+    booked_on = models.DateField(_("bogføringsdato"))
+    # A payment: the sum received. An invoice: the sum to invoice when it was proposed; the
+    # approval books it only while that is still the sum.
+    amount = money_field(_("beløb"))
+    memo = models.CharField(_("tekst"), max_length=300, blank=True)
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=Decision.choices,
+        default=Decision.PENDING,
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("foreslået af"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("foreslået"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("behandlet af"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("behandlet"), null=True, blank=True)
+    reason = models.CharField(_("begrundelse for afvisning"), max_length=300, blank=True)
+    # The ledger row it became, by its number: a foreign key would make the append-only
+    # ledger a table others depend on (its TRUNCATE guard must stay the one that answers).
+    entry_seq = models.PositiveBigIntegerField(_("postering"), null=True, blank=True, unique=True)
+
+    objects = MunicipalScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("forslag til postering")
+        verbose_name_plural = _("forslag til posteringer")
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=[kind.value for kind in PROPOSED_KINDS]),
+                name="ledger_proposal_kind",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(entry_seq__isnull=False),
+                name="ledger_proposal_approved_has_entry",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(decided_by__isnull=False),
+                name="ledger_proposal_decided_has_decider",
+            ),
+            # The database, too, refuses an approval by the one who proposed.
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=models.F("proposed_by")),
+                name="ledger_proposal_four_eyes",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def audit_label(self) -> str:
+        return f"Forslag til postering #{self.pk}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == Decision.PENDING
 
 
 # --- Business case -------------------------------------------------------------------------

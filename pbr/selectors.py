@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
 
 from participants.models import HoursEntry, HoursKind
 from partnerships.models import Municipality
+from siv.models import Decision
 
 from .models import (
     TARGET_KINDS,
@@ -27,6 +28,7 @@ from .models import (
     ContractVersion,
     EntryKind,
     LedgerEntry,
+    LedgerProposal,
     Outcome,
     OutcomeKind,
     OutcomeStatus,
@@ -35,6 +37,8 @@ from .models import (
 )
 
 ZERO = Decimal("0.00")
+# How many decided proposals the approval page lists below the pending ones.
+DECIDED_SHOWN = 20
 BALANCE_KINDS = (EntryKind.ACCRUAL, EntryKind.REVERSAL, EntryKind.PAYMENT)
 
 
@@ -447,3 +451,25 @@ def targets_and_outcomes(contract: Contract) -> list[TargetYear]:
             )
         )
     return result
+
+
+def proposals_for(user) -> QuerySet[LedgerProposal]:
+    """The invoice and payment proposals the user may decide, with what their rows show."""
+    return LedgerProposal.objects.for_user(user, write=True).select_related(
+        "contract", "municipality", "proposed_by", "decided_by"
+    )
+
+
+def pending_proposals(user) -> int:
+    """How many invoices and payments wait for a controller's approval."""
+    return proposals_for(user).filter(status=Decision.PENDING).count()
+
+
+def proposal_queue(user) -> dict[str, list[LedgerProposal]]:
+    """The approval page: every pending proposal (oldest first) and the latest decided."""
+    proposals = proposals_for(user)
+    pending = proposals.filter(status=Decision.PENDING).order_by("proposed_at", "id")
+    return {
+        "pending": list(pending),
+        "decided": list(proposals.exclude(status=Decision.PENDING)[:DECIDED_SHOWN]),
+    }

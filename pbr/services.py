@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
@@ -35,6 +35,8 @@ from participants.models import (
 )
 from partnerships.models import Cluster, Municipality, User
 from siv import audit
+from siv.models import Decision
+from siv.permissions import has_perm
 
 from . import seal
 from .models import (
@@ -48,6 +50,7 @@ from .models import (
     ContractVersion,
     EntryKind,
     LedgerEntry,
+    LedgerProposal,
     Outcome,
     OutcomeKind,
     OutcomeStatus,
@@ -280,21 +283,43 @@ def ledger_reverse(*, entry: LedgerEntry, by: User | None = None, memo: str = ""
     )
 
 
+def invoiceable(contract: Contract) -> Decimal:
+    """What is accrued (net) on the contract and not invoiced yet."""
+    invoiced = LedgerEntry.objects.filter(contract=contract, kind=EntryKind.INVOICE).aggregate(
+        total=Coalesce(Sum("amount"), ZERO)
+    )["total"]
+    return _net_accrued(contract=contract) - invoiced
+
+
 def invoice_issue(
-    *, contract: Contract, by: User | None, booked_on: date, idempotency_key: str
+    *,
+    contract: Contract,
+    by: User | None,
+    booked_on: date,
+    idempotency_key: str,
+    expected: Decimal | None = None,
 ) -> LedgerEntry:
-    """Invoice what is accrued (net) and not invoiced yet; a negative sum is a credit note."""
+    """Invoice what is accrued (net) and not invoiced yet; a negative sum is a credit note.
+    With `expected` (the sum a controller approved), any other sum is refused.
+
+    Staff book invoices and payments through a proposal another controller approves
+    (`ledger_proposal_approve`), never by calling this directly."""
     with transaction.atomic():
         _lock_ledger()
-        invoiced = LedgerEntry.objects.filter(contract=contract, kind=EntryKind.INVOICE).aggregate(
-            total=Coalesce(Sum("amount"), ZERO)
-        )["total"]
-        amount = _net_accrued(contract=contract) - invoiced
+        amount = invoiceable(contract)
         existing = LedgerEntry.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
             amount = existing.amount if existing.kind == EntryKind.INVOICE else amount
         elif amount == 0:
             raise ValidationError(_("Der er intet nyt at fakturere på kontrakten."))
+        elif expected is not None and amount != expected:
+            raise ValidationError(
+                _(
+                    "Kontrakten har nu %(now)s kr. at fakturere, ikke %(proposed)s kr. som "
+                    "foreslået. Afvis forslaget, og foreslå fakturaen igen."
+                )
+                % {"now": _kroner(amount), "proposed": _kroner(expected)}
+            )
         return ledger_append(
             idempotency_key=idempotency_key,
             by=by,
@@ -328,6 +353,127 @@ def payment_register(
         amount=-money(amount),
         memo=memo or _("Indbetaling"),
     )
+
+
+# --- Four eyes: a second controller approves invoices and payments --------------------------
+
+
+def _kroner(amount: Decimal) -> str:
+    return formats.number_format(amount, 2, use_l10n=True, force_grouping=True)
+
+
+def ledger_propose(
+    *,
+    contract: Contract,
+    by: User,
+    kind: str,
+    booked_on: date,
+    idempotency_key: str,
+    amount: Decimal | None = None,
+    memo: str = "",
+) -> LedgerProposal:
+    """Propose an invoice (of what is invoiceable now) or a payment (of `amount`) on the
+    contract. Nothing is booked until another controller approves it. The same key twice (a
+    double submit) returns the first proposal."""
+    if not has_perm(by, "ledger.write"):
+        raise ValidationError(_("Kun en controller kan foreslå posteringer."))
+    existing = LedgerProposal.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing
+    if kind == EntryKind.INVOICE:
+        if contract.proposals.filter(kind=EntryKind.INVOICE, status=Decision.PENDING).exists():
+            raise ValidationError(
+                _("En faktura på kontrakten venter allerede på godkendelse; behandl den først.")
+            )
+        amount = invoiceable(contract)
+        if amount == 0:
+            raise ValidationError(_("Der er intet nyt at fakturere på kontrakten."))
+        memo = memo or _("Faktura")
+    elif kind == EntryKind.PAYMENT:
+        if amount is None or amount <= 0:
+            raise ValidationError({"amount": _("Beløbet skal være større end 0.")})
+        memo = memo or _("Indbetaling")
+    else:
+        raise ValidationError(_("Kun fakturaer og betalinger foreslås til godkendelse."))
+    changes = {
+        "kind": kind,
+        "municipality": contract.municipality,
+        "contract": contract,
+        "booked_on": booked_on,
+        "amount": money(amount),
+        "memo": memo,
+        "idempotency_key": idempotency_key,
+        "proposed_by": by,
+    }
+    try:
+        # The key's unique check is the database's: two submits at once meet there.
+        return audit.save_and_record(obj=LedgerProposal(), by=by, changes=changes)
+    except IntegrityError:
+        return LedgerProposal.objects.get(idempotency_key=idempotency_key)
+
+
+def _locked_for_decision(proposal: LedgerProposal, by: User) -> LedgerProposal:
+    """The proposal, locked, when `by` may decide it now: another controller than the one who
+    proposed it, while it is still pending."""
+    if not has_perm(by, "ledger.write"):
+        raise ValidationError(_("Kun en controller kan godkende eller afvise posteringer."))
+    proposal = LedgerProposal.objects.select_for_update().get(pk=proposal.pk)
+    if not proposal.is_pending:
+        raise ValidationError(
+            _("Forslaget er allerede behandlet: %(status)s af %(user)s.")
+            % {
+                "status": proposal.get_status_display().lower(),
+                "user": proposal.decided_by.get_username(),
+            },
+            code="decided",
+        )
+    if proposal.proposed_by_id == by.pk:
+        raise ValidationError(
+            _("Du har selv foreslået posteringen; en anden controller skal godkende den."),
+            code="own",
+        )
+    return proposal
+
+
+def _decided(proposal: LedgerProposal, by: User, status: str, **outcome: Any) -> LedgerProposal:
+    changes = {"status": status, "decided_by": by, "decided_at": timezone.now(), **outcome}
+    return audit.save_and_record(obj=proposal, by=by, changes=changes)
+
+
+def ledger_proposal_approve(*, proposal: LedgerProposal, by: User) -> LedgerEntry:
+    """Book the proposed invoice or payment in the ledger, as approved by `by`."""
+    with transaction.atomic():
+        proposal = _locked_for_decision(proposal, by)
+        key = f"proposal:{proposal.pk}"
+        if proposal.kind == EntryKind.INVOICE:
+            entry = invoice_issue(
+                contract=proposal.contract,
+                by=by,
+                booked_on=proposal.booked_on,
+                idempotency_key=key,
+                expected=proposal.amount,
+            )
+        else:
+            entry = payment_register(
+                contract=proposal.contract,
+                by=by,
+                amount=proposal.amount,
+                booked_on=proposal.booked_on,
+                memo=proposal.memo,
+                idempotency_key=key,
+            )
+        _decided(proposal, by, Decision.APPROVED, entry_seq=entry.seq)
+        return entry
+
+
+def ledger_proposal_reject(*, proposal: LedgerProposal, by: User, reason: str) -> LedgerProposal:
+    """Turn the proposal down with a reason; nothing is booked."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Skriv, hvorfor forslaget afvises.")})
+    with transaction.atomic():
+        proposal = _locked_for_decision(proposal, by)
+        return _decided(proposal, by, Decision.REJECTED, reason=reason)
 
 
 @dataclass

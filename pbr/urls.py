@@ -29,6 +29,8 @@ urlpatterns = [
         name="payment_create",
     ),
     path("resultatbetaling/fakturaer/<int:pk>.pdf", views.invoice_pdf, name="invoice_pdf"),
+    path("resultatbetaling/godkendelser/", views.proposal_list, name="proposal_list"),
+    path("resultatbetaling/godkendelser/<int:pk>/", views.proposal_detail, name="proposal_detail"),
     path("resultatbetaling/satser/", views.rates, name="rates"),
     path("resultatbetaling/satser/ny/", views.rate_create, name="rate_create"),
     path("resultatbetaling/satser/<int:pk>/", views.rate_edit, name="rate_edit"),

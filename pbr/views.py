@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from siv import audit
 from siv.access import get_for_user_or_404
-from siv.forms import save_edit
+from siv.forms import add_validation_error, save_edit
 from siv.permissions import permission_required
 from siv.throttle import throttled
 
@@ -28,6 +28,7 @@ from .forms import (
     LedgerFilter,
     NewContractVersionForm,
     PaymentForm,
+    RejectForm,
     SavingBandForm,
     WhatIfForm,
 )
@@ -168,58 +169,109 @@ def version_create(request, pk: int):
     )
 
 
-def invoice_create(request, pk: int):
+def _propose(request, pk: int, form_class, *, kind: str, title: str, confirm: str):
+    """Propose an invoice or a payment on the contract; another controller approves it."""
     contract = get_for_user_or_404(Contract, request.user, write=True, pk=pk)
-    form = InvoiceForm(request.POST or None)
+    form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
         try:
-            entry = services.invoice_issue(
+            services.ledger_propose(
                 contract=contract,
                 by=request.user,
-                booked_on=form.cleaned_data["booked_on"],
-                idempotency_key=f"invoice:{form.cleaned_data['idempotency_key']}",
+                kind=kind,
+                idempotency_key=f"{kind}:{data.pop('idempotency_key')}",
+                **data,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_validation_error(form, error)
         else:
-            messages.success(request, _("Fakturaen er bogført."))
-            return redirect("pbr:invoice_pdf", entry.pk)
-    return render(
-        request,
-        "pbr/form.html",
-        {
-            "form": form,
-            "title": _("Fakturer %(name)s") % {"name": contract},
-            "confirm": _("Bogfør fakturaen? Posteringer kan ikke ændres bagefter."),
-        },
-    )
-
-
-def payment_create(request, pk: int):
-    contract = get_for_user_or_404(Contract, request.user, write=True, pk=pk)
-    form = PaymentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.payment_register(
-                contract=contract,
-                by=request.user,
-                amount=form.cleaned_data["amount"],
-                booked_on=form.cleaned_data["booked_on"],
-                memo=form.cleaned_data["memo"],
-                idempotency_key=f"payment:{form.cleaned_data['idempotency_key']}",
+            messages.success(
+                request,
+                _("Forslaget er gemt. Det bogføres, når en anden controller har godkendt det."),
             )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Betalingen er bogført."))
             return redirect("pbr:contract_detail", contract.pk)
     return render(
         request,
         "pbr/form.html",
         {
             "form": form,
-            "title": _("Registrer betaling på %(name)s") % {"name": contract},
-            "confirm": _("Bogfør betalingen? Posteringer kan ikke ændres bagefter."),
+            "title": title % {"name": contract},
+            "intro": _(
+                "En anden controller skal godkende forslaget, før det bogføres (fire øjne)."
+            ),
+            "confirm": confirm,
+            "submit": _("Foreslå"),
+        },
+    )
+
+
+def invoice_create(request, pk: int):
+    return _propose(
+        request,
+        pk,
+        InvoiceForm,
+        kind=EntryKind.INVOICE,
+        title=_("Foreslå faktura til %(name)s"),
+        confirm=_("Foreslå fakturaen? En anden controller skal godkende den."),
+    )
+
+
+def payment_create(request, pk: int):
+    return _propose(
+        request,
+        pk,
+        PaymentForm,
+        kind=EntryKind.PAYMENT,
+        title=_("Foreslå betaling på %(name)s"),
+        confirm=_("Foreslå betalingen? En anden controller skal godkende den."),
+    )
+
+
+@permission_required("ledger.write")
+def proposal_list(request):
+    return render(request, "pbr/proposal_list.html", selectors.proposal_queue(request.user))
+
+
+@permission_required("ledger.write")
+def proposal_detail(request, pk: int):
+    """One proposal; another controller than its author approves or rejects it here."""
+    proposal = get_for_user_or_404(selectors.proposals_for(request.user), request.user, pk=pk)
+    decision = request.POST.get("decision")
+    reject_form = RejectForm(request.POST if decision == "reject" else None)
+    if decision == "approve":
+        try:
+            entry = services.ledger_proposal_approve(proposal=proposal, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            proposal.refresh_from_db()
+        else:
+            messages.success(
+                request,
+                _("Forslaget er godkendt og bogført som postering #%(seq)s.") % {"seq": entry.seq},
+            )
+            return redirect("pbr:proposal_list")
+    elif decision == "reject" and reject_form.is_valid():
+        try:
+            services.ledger_proposal_reject(
+                proposal=proposal, by=request.user, reason=reject_form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_validation_error(reject_form, error)
+            proposal.refresh_from_db()
+        else:
+            messages.success(request, _("Forslaget er afvist; intet er bogført."))
+            return redirect("pbr:proposal_list")
+    return render(
+        request,
+        "pbr/proposal_detail.html",
+        {
+            "proposal": proposal,
+            "reject_form": reject_form,
+            "own": proposal.proposed_by_id == request.user.pk,
+            "entry": LedgerEntry.objects.filter(seq=proposal.entry_seq).first()
+            if proposal.entry_seq
+            else None,
         },
     )
 
@@ -245,7 +297,7 @@ def invoice_pdf(request, pk: int):
         actor=request.user, what=invoice.audit_label, details={"format": "pdf", "entry": invoice.pk}
     )
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="faktura-{invoice.seq}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="faktura-{invoice.seq}.pdf"'
     return response
 
 

@@ -18,6 +18,7 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    Sum,
 )
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
@@ -43,6 +44,7 @@ from .models import (
     JobStatus,
     ProjectSettings,
     ReadinessAcknowledgement,
+    ReportArtifact,
     ReportJob,
     ReportKind,
     ReportNarrative,
@@ -568,6 +570,12 @@ def narrative_texts(
         }
         for i, title in enumerate(headings, start=1)
     ]
+
+
+def report_bytes_stored(user) -> int:
+    """How much the report files the user ordered fill in the store."""
+    stored = ReportArtifact.objects.filter(job__created_by=user).aggregate(total=Sum("size"))
+    return stored["total"] or 0
 
 
 def narrative_periods(*, kind: str, sub_project: SubProject | None) -> list[dict]:

@@ -30,7 +30,7 @@ from django.db import (
     transaction,
 )
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as KombuOperationalError
 
@@ -269,6 +269,8 @@ def job_create(
     if kind == ReportKind.HOURS and fmt == ReportFormat.PDF:
         # Told now, not after a worker has laid out thousands of pages.
         exports.check_hours_pdf(selectors.hours_statement_page(params, 1, 1).count)
+    if by is not None:
+        _check_quota(by)
     with transaction.atomic():
         job = ReportJob(kind=kind, format=fmt, params=params.to_json(), created_by=by)
         job.full_clean()
@@ -283,6 +285,44 @@ def job_create(
         if queue:
             transaction.on_commit(lambda: job_send(job.pk))
     return job
+
+
+def _megabytes(size: int) -> str:
+    return formats.number_format(size / 1_000_000, 1, use_l10n=True)
+
+
+def _check_quota(user: User) -> None:
+    """A user's stored report files may fill SIV_REPORT_QUOTA_BYTES; past it, no new order
+    until files age out after SIV_REPORT_RETENTION_DAYS (ASVS 12.1.3)."""
+    used = selectors.report_bytes_stored(user)
+    if used >= settings.SIV_REPORT_QUOTA_BYTES:
+        raise ValidationError(
+            _(
+                "Dine gemte rapportfiler fylder %(used)s MB, og grænsen er %(quota)s MB. "
+                "Rapportfiler slettes %(days)s dage efter, de er dannet; bestil igen, når der "
+                "er plads."
+            )
+            % {
+                "used": _megabytes(used),
+                "quota": _megabytes(settings.SIV_REPORT_QUOTA_BYTES),
+                "days": settings.SIV_REPORT_RETENTION_DAYS,
+            },
+            code="quota",
+        )
+
+
+def report_files_purge(*, now=None) -> int:
+    """Remove the report files older than SIV_REPORT_RETENTION_DAYS, file and record; the
+    job stays, saying its file is gone. Returns how many went."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.SIV_REPORT_RETENTION_DAYS)
+    expired = list(ReportArtifact.objects.filter(created_at__lt=cutoff).values_list("pk", "file"))
+    for pk, name in expired:
+        with transaction.atomic():
+            ReportArtifact.objects.filter(pk=pk).delete()
+            transaction.on_commit(lambda name=name: default_storage.delete(name))
+    if expired:
+        audit.record(AuditAction.PURGE, label="rapportfiler", details={"deleted": len(expired)})
+    return len(expired)
 
 
 # --- A job's life -----------------------------------------------------------------------------

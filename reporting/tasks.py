@@ -31,3 +31,8 @@ def sweep_report_jobs() -> dict:
 @shared_task(name="reporting.tasks.take_indicator_snapshot", time_limit=10 * 60)
 def take_indicator_snapshot() -> int:
     return services.snapshot_take().pk
+
+
+@shared_task(name="reporting.tasks.purge_report_files", time_limit=10 * 60)
+def purge_report_files() -> int:
+    return services.report_files_purge()

@@ -2,6 +2,7 @@ from dataclasses import replace
 from datetime import date
 from functools import partial
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -360,9 +361,15 @@ def job_list(request):
     return render(request, "reporting/job_list.html", {"page": page})
 
 
+def _job_context(job) -> dict:
+    return {"job": job, "retention_days": settings.SIV_REPORT_RETENTION_DAYS}
+
+
 def job_detail(request, pk: int):
     job = get_for_user_or_404(selectors.jobs_for(request.user), request.user, pk=pk)
-    return render(request, "reporting/job_detail.html", {"job": job, "texts_url": _texts_url(job)})
+    return render(
+        request, "reporting/job_detail.html", {**_job_context(job), "texts_url": _texts_url(job)}
+    )
 
 
 def _texts_url(job) -> str:
@@ -376,7 +383,7 @@ def _texts_url(job) -> str:
 
 def job_progress(request, pk: int):
     job = get_for_user_or_404(selectors.jobs_for(request.user), request.user, pk=pk)
-    return render(request, "reporting/partials/job_progress.html", {"job": job})
+    return render(request, "reporting/partials/job_progress.html", _job_context(job))
 
 
 @throttled("export")

@@ -9,6 +9,14 @@ from .access import ScopedQuerySet
 from .permissions import has_perm
 
 
+class Decision(models.TextChoices):
+    """Where a change that needs a second person's approval stands (four eyes, ASVS 4.3.3)."""
+
+    PENDING = "pending", _("Venter på godkendelse")
+    APPROVED = "approved", _("Godkendt")
+    REJECTED = "rejected", _("Afvist")
+
+
 class AuditAction(models.TextChoices):
     CREATE = "create", _("Oprettet")
     CHANGE = "change", _("Ændret")

@@ -349,6 +349,11 @@ SIV_ANONYMISE_AFTER_YEARS = envint("SIV_ANONYMISE_AFTER_YEARS", 5)
 # Sign-in attempts and access logs (django-axes) are kept this many days.
 SIV_SIGN_IN_LOG_DAYS = envint("SIV_SIGN_IN_LOG_DAYS", 90)
 
+# Report files (reporting's exports): each user's stored files may fill this many bytes
+# before a new order is refused, and every file is removed this many days after it was made.
+SIV_REPORT_QUOTA_BYTES = envint("SIV_REPORT_QUOTA_BYTES", 500 * 1024 * 1024)
+SIV_REPORT_RETENTION_DAYS = envint("SIV_REPORT_RETENTION_DAYS", 30)
+
 # A request body larger than this is refused (413) before it is read or spooled to disk; the
 # largest legitimate one is an hours or legacy upload. Forms without files stay under
 # Django's own DATA_UPLOAD_MAX_MEMORY_SIZE.
@@ -414,6 +419,10 @@ CELERY_BEAT_SCHEDULE = {
     "housekeeping": {
         "task": "siv.tasks.housekeeping",
         "schedule": crontab(hour=2, minute=30),
+    },
+    "report-files-retention": {
+        "task": "reporting.tasks.purge_report_files",
+        "schedule": crontab(hour=2, minute=35),
     },
     "anonymise-exited-citizens": {
         "task": "privacy.tasks.anonymise_due",

@@ -5,6 +5,8 @@ from django.urls import reverse
 
 from demo.partnerships import DEMO_PASSWORD
 from partnerships.models import User
+from pbr.models import LedgerEntry, LedgerProposal
+from siv.models import Decision
 
 pytestmark = pytest.mark.django_db
 
@@ -16,6 +18,8 @@ DEMO_USERNAMES = [
     "controller",
     "virksomhed",
     "admin",
+    "controller2",
+    "admin2",
 ]
 
 
@@ -37,3 +41,18 @@ def test_seeding_again_with_if_empty_changes_nothing():
     count = User.objects.count()
     call_command("seed_demo", "--if-empty")
     assert User.objects.count() == count
+
+
+def test_the_demo_has_an_invoice_for_the_second_controller_to_approve():
+    call_command("seed_demo")
+    proposal = LedgerProposal.objects.get(status=Decision.PENDING)
+    assert proposal.proposed_by.username == "controller"
+    client = Client()
+    client.post(reverse("login"), {"username": "controller2", "password": DEMO_PASSWORD})
+    url = reverse("pbr:proposal_detail", args=[proposal.pk])
+    assert "Godkend og bogfør" in client.get(url).content.decode()
+    client.post(url, {"decision": "approve"})
+    proposal.refresh_from_db()
+    assert proposal.status == Decision.APPROVED
+    assert LedgerEntry.objects.get(seq=proposal.entry_seq).kind == "invoice"
+    assert User.objects.get(username="admin2").role == "admin"

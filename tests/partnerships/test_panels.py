@@ -67,4 +67,5 @@ def test_the_admin_sees_user_counts(client, personas):
         "active": 13,
         "without_role": 0,
         "locked": 0,
+        "admin_grants": 0,
     }

@@ -166,6 +166,18 @@ CASES = [
         status_ok=405,
     ),
     Case(
+        "partnerships:user_admin_grant_approve",
+        "users.manage",
+        own=lambda p: [p.caseworker.pk],
+        status_ok=405,
+    ),
+    Case(
+        "partnerships:user_admin_grant_reject",
+        "users.manage",
+        own=lambda p: [p.caseworker.pk],
+        status_ok=405,
+    ),
+    Case(
         "partnerships:user_enrolment_code",
         "users.manage",
         own=lambda p: [p.caseworker.pk],

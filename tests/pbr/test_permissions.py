@@ -58,11 +58,31 @@ def _invoice(p, world):
     ]
 
 
+def _proposal(p, world):
+    return [
+        services.ledger_propose(
+            contract=_contract(p, world),
+            by=p.controller,
+            kind="payment",
+            amount=Decimal("10"),
+            booked_on=date(2024, 4, 1),
+            idempotency_key=f"proposal-{world.municipality.pk}",
+        ).pk
+    ]
+
+
 CASES = [
     Case("pbr:overview", "ledger.view", own=lambda p: (_contract(p, p.own), None)[1]),
     Case("pbr:ledger", "ledger.view"),
     Case("pbr:contract_list", "ledger.view"),
     Case("pbr:rates", "ledger.view"),
+    Case("pbr:proposal_list", "ledger.write"),
+    Case(
+        "pbr:proposal_detail",
+        "ledger.write",
+        own=lambda p: _proposal(p, p.own),
+        foreign=lambda p: _proposal(p, p.foreign),
+    ),
     Case("pbr:detect", "ledger.write"),
     Case("pbr:contract_create", "ledger.write"),
     Case("pbr:rate_create", "ledger.write"),

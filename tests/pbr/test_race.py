@@ -9,10 +9,17 @@ from django.core.exceptions import ValidationError
 from django.db import connections
 
 from participants.models import PlacementKind
+from partnerships.models import OrganisationKind
 from pbr import services
-from pbr.models import BenefitRate, EntryKind, LedgerEntry
+from pbr.models import BenefitRate, EntryKind, LedgerEntry, LedgerProposal
+from siv.roles import Role
 from tests.factories.participants import CitizenFactory, PlacementFactory
-from tests.factories.partnerships import ClusterFactory, municipality
+from tests.factories.partnerships import (
+    ClusterFactory,
+    OrganisationFactory,
+    UserFactory,
+    municipality,
+)
 from tests.factories.pbr import make_contract
 
 from .conftest import JOB_START
@@ -92,3 +99,67 @@ def test_two_controllers_adding_the_same_rate_at_once_get_one_row_and_a_danish_r
     assert len(saved) == len(refused) == 1
     assert "Der er allerede en sats for kontanthjælp fra 01.01.2019" in str(refused[0])
     assert BenefitRate.objects.filter(valid_from=date(2019, 1, 1)).count() == 1
+
+
+def _race(action, count: int = 2) -> tuple[list, list[BaseException]]:
+    """Run `action(n)` on `count` threads with their own connections, released together."""
+    barrier = threading.Barrier(count)
+    results: list = []
+    errors: list[BaseException] = []
+
+    def worker(n: int):
+        try:
+            barrier.wait()
+            results.append(action(n))
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, errors
+
+
+def _controllers(count: int):
+    fund = OrganisationFactory(kind=OrganisationKind.FUND)
+    return [
+        UserFactory(username=f"controller-{n}", role=Role.CONTROLLER, organisation=fund)
+        for n in range(count)
+    ]
+
+
+def _propose_payment(contract, proposer):
+    return services.ledger_propose(
+        contract=contract,
+        by=proposer,
+        kind=EntryKind.PAYMENT,
+        amount=100,
+        booked_on=JOB_START,
+        idempotency_key="pay-1",
+    )
+
+
+def test_two_controllers_approving_one_proposal_at_once_book_it_once():
+    contract = make_contract(municipality("Køge"), ClusterFactory(number=1))
+    proposer, *approvers = _controllers(3)
+    proposal = _propose_payment(contract, proposer)
+    results, errors = _race(
+        lambda n: services.ledger_proposal_approve(proposal=proposal, by=approvers[n]).pk
+    )
+    assert len(results) == 1
+    assert [type(e) for e in errors] == [ValidationError]
+    assert "Forslaget er allerede behandlet: godkendt af controller-" in errors[0].messages[0]
+    assert LedgerEntry.objects.count() == 1
+
+
+def test_two_submits_of_one_proposal_at_once_make_one_proposal():
+    contract = make_contract(municipality("Køge"), ClusterFactory(number=1))
+    (proposer,) = _controllers(1)
+    results, errors = _race(lambda n: _propose_payment(contract, proposer).pk)
+    assert errors == []
+    assert len(set(results)) == 1
+    assert LedgerProposal.objects.count() == 1

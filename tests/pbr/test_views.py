@@ -11,8 +11,9 @@ from pypdf import PdfReader
 
 from participants.models import HoursKind
 from pbr import selectors, services
-from pbr.models import Contract, LedgerEntry, Outcome
+from pbr.models import Contract, LedgerEntry, LedgerProposal, Outcome
 from siv.pdf import RefusedURL, static_path
+from siv.roles import Role
 from tests.factories.participants import CitizenFactory, HoursEntryFactory
 from tests.factories.pbr import make_contract
 
@@ -88,13 +89,14 @@ def test_a_lead_cannot_write_to_the_ledger(signed_in, personas, koege_contract):
     assert LedgerEntry.objects.count() == 0
 
 
-def test_a_double_submitted_payment_is_booked_once(signed_in, personas, koege_contract):
+def test_a_double_submitted_payment_is_proposed_once(signed_in, personas, koege_contract):
     client = signed_in(personas.controller)
     url = reverse("pbr:payment_create", args=[koege_contract.pk])
     data = {"amount": "100,00", "booked_on": "2025-01-01", "idempotency_key": "abc", "memo": ""}
     assert client.post(url, data).status_code == 302
     assert client.post(url, data).status_code == 302
-    assert LedgerEntry.objects.count() == 1
+    assert LedgerProposal.objects.count() == 1
+    assert LedgerEntry.objects.count() == 0
 
 
 def test_an_invoice_with_nothing_to_invoice_is_a_form_error(signed_in, personas, koege_contract):
@@ -111,13 +113,18 @@ def test_the_invoice_pdf_lists_outcomes_with_evidence_dates_in_danish_formats(
     citizen = CitizenFactory(municipality=personas.own.municipality, cluster=personas.cluster)
     paid_placement(citizen)
     services.detect_contract(contract=koege_contract, as_of=JOB_START + timedelta(days=2))
-    client = signed_in(personas.controller)
-    response = client.post(
+    response = signed_in(personas.controller).post(
         reverse("pbr:invoice_create", args=[koege_contract.pk]),
         {"booked_on": "2025-02-03", "idempotency_key": "inv-1"},
     )
     assert response.status_code == 302
-    pdf = client.get(response["Location"])
+    client = signed_in(personas.foreign[Role.CONTROLLER])
+    proposal = LedgerProposal.objects.get()
+    response = client.post(
+        reverse("pbr:proposal_detail", args=[proposal.pk]), {"decision": "approve"}
+    )
+    assert response.status_code == 302
+    pdf = client.get(reverse("pbr:invoice_pdf", args=[LedgerEntry.objects.get(kind="invoice").pk]))
     assert pdf["Content-Type"] == "application/pdf"
     reader = PdfReader(BytesIO(pdf.content))
     text = "".join(page.extract_text() for page in reader.pages)

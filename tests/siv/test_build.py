@@ -28,6 +28,7 @@ TEST_TOOLS = {
     "coverage",
     "mypy",
     "pypdf",
+    "pip-audit",
 }
 
 
@@ -143,3 +144,11 @@ def test_make_installs_both_and_reinstalls_when_either_changes():
     target = re.search(r"^\$\(VENV\)/\.installed:(.*)$", makefile, re.MULTILINE)
     assert target and set(target.group(1).split()) == {"requirements.txt", "requirements-dev.txt"}
     assert "pip install --quiet -r requirements.txt -r requirements-dev.txt" in makefile
+
+
+def test_every_base_image_is_pinned_by_digest():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    bases = re.findall(r"^FROM\s+(\S+)", dockerfile, re.MULTILINE)
+    assert bases
+    for base in bases:
+        assert re.fullmatch(r"[\w./:-]+@sha256:[0-9a-f]{64}", base), base

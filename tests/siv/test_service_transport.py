@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parents[2]
 SHOW = (
     "import json, django; django.setup(); from django.conf import settings as s; "
@@ -38,3 +40,11 @@ def test_redis_credentials_and_tls_reach_the_cache_and_the_broker():
     url = "rediss://:s3cret@redis.example.dk:6380/0?ssl_cert_reqs=required"
     shown = settings_with(REDIS_URL=url, DATABASE_URL="postgres://x:y@db/siv")
     assert shown["cache"] == shown["broker"] == url
+
+
+def test_docker_compose_hands_the_postgresql_tls_settings_to_every_app_service():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    for name in ("migrate", "web", "worker", "beat"):
+        environment = compose["services"][name]["environment"]
+        assert environment["SIV_DB_SSLMODE"] == "${SIV_DB_SSLMODE:-}", name
+        assert environment["SIV_DB_SSLROOTCERT"] == "${SIV_DB_SSLROOTCERT:-}", name
