@@ -192,7 +192,7 @@ def test_a_tampered_id_token_is_refused(client, oidc_settings, personas):
     assert response.status_code == 403
     assert "Login hos din organisation mislykkedes" in response.content.decode()
     assert "_auth_user_id" not in client.session
-    assert not User.objects.filter(first_name="Erik").exists()
+    assert not User.objects.filter(first_name="Erik", provider_account__isnull=False).exists()
     assert AuditEntry.objects.filter(
         action=AuditAction.LOGIN_FAILED,
         details__reason="provider_refused",
@@ -205,7 +205,7 @@ def test_an_expired_id_token_is_refused(client, oidc_settings, personas):
 
     assert response.status_code == 403
     assert "Login hos din organisation mislykkedes" in response.content.decode()
-    assert not User.objects.filter(first_name="Dorte").exists()
+    assert not User.objects.filter(first_name="Dorte", provider_account__isnull=False).exists()
     assert AuditEntry.objects.filter(
         action=AuditAction.LOGIN_FAILED, details__error="ExpiredTokenError"
     ).exists()
@@ -218,7 +218,7 @@ def test_an_id_token_for_another_client_is_refused(client, oidc_settings, settin
     response = client.get(answer)
 
     assert response.status_code == 403
-    assert not User.objects.filter(first_name="Bo").exists()
+    assert not User.objects.filter(first_name="Bo", provider_account__isnull=False).exists()
 
 
 def test_an_id_token_from_another_issuer_is_refused(client, oidc_settings, settings, personas):
@@ -227,7 +227,7 @@ def test_an_id_token_from_another_issuer_is_refused(client, oidc_settings, setti
     response = provider_sign_in(client, oidc_settings, "bo")
 
     assert response.status_code == 403
-    assert not User.objects.filter(first_name="Bo").exists()
+    assert not User.objects.filter(first_name="Bo", provider_account__isnull=False).exists()
     assert AuditEntry.objects.filter(
         action=AuditAction.LOGIN_FAILED, details__error="InvalidClaimError"
     ).exists()
@@ -238,7 +238,7 @@ def test_a_sign_in_without_the_providers_second_factor_is_refused(client, oidc_s
 
     assert response.status_code == 403
     assert "ikke bekræftet dit login med to trin" in response.content.decode()
-    assert not User.objects.filter(first_name="Carl").exists()
+    assert not User.objects.filter(first_name="Carl", provider_account__isnull=False).exists()
     assert AuditEntry.objects.filter(
         action=AuditAction.LOGIN_FAILED, details__reason="provider_mfa_missing"
     ).exists()
@@ -261,7 +261,7 @@ def test_without_a_second_factor_claim_the_provider_is_not_asked(
     response = provider_sign_in(client, oidc_settings, "carl")
 
     assert response.status_code == 302
-    assert User.objects.filter(first_name="Carl").exists()
+    assert User.objects.filter(first_name="Carl", provider_account__isnull=False).exists()
 
 
 def test_the_providers_second_factor_counts_where_siv_requires_one(
@@ -305,4 +305,4 @@ def test_an_answer_without_the_sessions_state_is_refused(client, oidc_settings, 
     response = client.get(answer)
 
     assert response.status_code == 403
-    assert not User.objects.filter(first_name="Bo").exists()
+    assert not User.objects.filter(first_name="Bo", provider_account__isnull=False).exists()
