@@ -10,6 +10,11 @@ urlpatterns = [
     path("logout/", views.sign_out, name="logout"),
     path("konto/bekraeft/", views.otp_verify, name="otp_verify"),
     path("konto/totrin/", views.otp_setup, name="otp_setup"),
+    path("konto/", views.account, name="account"),
+    path("konto/sessioner/afslut/", views.session_end, name="session_end"),
+    path("konto/skift-adgangskode/", views.password_change, name="password_change"),
+    path("konto/link/<str:key>/", views.password_link, name="password_link"),
+    path("konto/vaelg-adgangskode/", views.password_set, name="password_set"),
     path("sprog/", views.set_language, name="set_language"),
     path("health/", views.health, name="health"),
     # Browsers that ignore the page's icon link ask for /favicon.ico.

@@ -6,7 +6,16 @@ from pathlib import Path
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # URLs that need no signed-in user, or are not pages (the matrix covers pages).
-PUBLIC = {"login", "logout", "set_language", "health", "api_schema"}
+PUBLIC = {
+    "login",
+    "logout",
+    "set_language",
+    "health",
+    "api_schema",
+    # The administrator's one-time link to choose a password, for a user not signed in.
+    "password_link",
+    "password_set",
+}
 
 
 def _names(patterns, namespace=""):
