@@ -32,11 +32,10 @@ def _set_password(*, user: Any, password: str, keep: str | None) -> int:
     return end_sessions(user, keep=keep)
 
 
-@transaction.atomic
 def password_change(*, user: Any, current: str, new: str, keep: str | None) -> int:
-    """The user's own change: refused unless `current` is their password. Every other session
-    of theirs ends (`keep` is the session key of the one they changed it in). Returns how many
-    ended."""
+    """The user's own change: refused unless `current` is their password (the refusal is
+    logged). Every other session of theirs ends (`keep` is the session key of the one they
+    changed it in). Returns how many ended."""
     if not user.check_password(current):
         audit.record(AuditAction.LOGIN_FAILED, actor=user, details={"reason": "current_password"})
         raise ValidationError({"old_password": _("Din nuværende adgangskode er forkert.")})
@@ -44,13 +43,14 @@ def password_change(*, user: Any, current: str, new: str, keep: str | None) -> i
         raise ValidationError(
             {"new_password1": _("Den nye adgangskode skal være en anden end den nuværende.")}
         )
-    ended = _set_password(user=user, password=new, keep=keep)
-    audit.record(
-        AuditAction.CHANGE,
-        actor=user,
-        obj=user,
-        details={"password_changed": True, "sessions_ended": ended},
-    )
+    with transaction.atomic():
+        ended = _set_password(user=user, password=new, keep=keep)
+        audit.record(
+            AuditAction.CHANGE,
+            actor=user,
+            obj=user,
+            details={"password_changed": True, "sessions_ended": ended},
+        )
     return ended
 
 

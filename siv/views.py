@@ -212,6 +212,20 @@ def session_end(request):
     return redirect("account")
 
 
+# Wrong current passwords typed in this session: as many as the sign-in's lockout allows
+# (AXES_FAILURE_LIMIT) end the session, so a session left open is no way to guess the
+# password without the lockout.
+PASSWORD_FAILURES = "siv_password_failures"
+
+
+def _wrong_current_password_once_too_often(request, exc: ValidationError) -> bool:
+    if "old_password" not in getattr(exc, "error_dict", {}):
+        return False
+    failures = request.session.get(PASSWORD_FAILURES, 0) + 1
+    request.session[PASSWORD_FAILURES] = failures
+    return failures >= settings.AXES_FAILURE_LIMIT
+
+
 def password_change(request):
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -223,8 +237,16 @@ def password_change(request):
                 keep=request.session.session_key,
             )
         except ValidationError as exc:
+            if _wrong_current_password_once_too_often(request, exc):
+                auth_logout(request)
+                messages.error(
+                    request,
+                    _("Du er logget ud efter for mange forkerte forsøg. Log ind igen."),
+                )
+                return redirect("login")
             add_validation_error(form, exc)
         else:
+            request.session.pop(PASSWORD_FAILURES, None)
             update_session_auth_hash(request, request.user)  # this session stays signed in
             messages.success(
                 request, _("Din adgangskode er skiftet. Du er logget ud alle andre steder.")
