@@ -29,8 +29,10 @@
     if (password.length >= 20) score = 4;
     if (classes >= 3 && password.length >= 12) score += 1;
     if (/^[0-9]+$/.test(password) || /(.)\1\1/.test(password)) score -= 2;
-    if (hasRun(lower) || COMMON.some((word) => lower.includes(word))) score -= 2;
-    if (context.some((word) => word.length >= 3 && lower.includes(word))) score -= 2;
+    if (hasRun(lower)) score -= 2;
+    // A common word or the user's own name or username makes any length guessable.
+    const personal = context.some((word) => word.length >= 3 && lower.includes(word));
+    if (personal || COMMON.some((word) => lower.includes(word))) score = 0;
     return Math.max(0, Math.min(4, score));
   }
 
