@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from siv import audit, registry
-from siv.models import AuditAction
+from siv.models import AuditAction, WebAuthnDevice
 from siv.sessions import end_sessions
 
 from .models import (
@@ -290,16 +290,18 @@ def user_reset_lockout(*, by: User, user: User) -> int:
 
 @transaction.atomic
 def user_reset_second_factor(*, by: User, user: User) -> int:
-    """Remove the user's TOTP devices: at the next sign-in they set up a new one. Whoever
+    """Remove the user's TOTP devices and security keys: at the next sign-in they set up a
+    new one. Whoever
     held the second factor may hold the rest: the user's sessions end and the credentials
     other apps handed out (API tokens) are revoked."""
     deleted, _by_model = TOTPDevice.objects.filter(user=user).delete()
+    keys, _by_model = WebAuthnDevice.objects.filter(user=user).delete()
     ended = end_sessions(user)
     registry.revoke_credentials(user=user, by=by)
     audit.record(
         AuditAction.CHANGE,
         actor=by,
         obj=user,
-        details={"totp_reset": deleted, "sessions_ended": ended},
+        details={"totp_reset": deleted, "security_keys_removed": keys, "sessions_ended": ended},
     )
     return deleted

@@ -90,6 +90,7 @@ SECOND_FACTOR_EXEMPT = {
     "logout",
     "otp_verify",
     "otp_setup",
+    "webauthn_verify",
     "set_language",
     "health",
     "password_link",

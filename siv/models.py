@@ -5,6 +5,7 @@ from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 
 from .access import ScopedQuerySet
 from .permissions import has_perm
@@ -175,3 +176,27 @@ class UserSession(AbstractBaseSession):
         from .sessions import SessionStore
 
         return SessionStore
+
+
+class WebAuthnDevice(Device):
+    """A security key or a platform authenticator (WebAuthn) as the second factor, beside the
+    TOTP app: its credential's id and public key, and the authenticator's signature counter
+    (a counter that goes back reveals a cloned key)."""
+
+    credential_id = models.CharField(_("nøgle-id"), max_length=1400, unique=True)
+    public_key = models.BinaryField(_("offentlig nøgle"))
+    sign_count = models.PositiveBigIntegerField(_("signaturtæller"), default=0)
+    created = models.DateTimeField(_("oprettet"), default=timezone.now)
+    last_used = models.DateTimeField(_("sidst brugt"), null=True, blank=True)
+
+    class Meta(Device.Meta):
+        verbose_name = _("sikkerhedsnøgle")
+        verbose_name_plural = _("sikkerhedsnøgler")
+        ordering = ["created"]
+
+    @property
+    def audit_label(self) -> str:
+        return f"Sikkerhedsnøgle #{self.pk} til bruger #{self.user_id}"
+
+    def verify_token(self, token) -> bool:
+        return False  # a WebAuthn device answers a challenge (siv/webauthn.py), never a code

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponseNotAllowed, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -24,7 +24,7 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import audit, passwords, sessions, throttle
+from . import audit, passwords, sessions, throttle, webauthn
 from .access import has_role
 from .client import client_ip
 from .enrolment import enrolment_code_redeem
@@ -38,7 +38,7 @@ from .forms import (
     add_validation_error,
 )
 from .middleware import SessionLimitsMiddleware
-from .models import AuditAction, AuditEntry
+from .models import AuditAction, AuditEntry, WebAuthnDevice
 from .permissions import permission_required
 from .registry import account_sections_for, panels_for
 
@@ -104,7 +104,24 @@ def otp_verify(request):
                 return redirect(_safe_next(request))
         audit.record(AuditAction.LOGIN_FAILED, actor=request.user, details={"reason": "totp"})
         form.add_error("token", _("Koden passer ikke. Prøv den næste kode fra appen."))
-    return render(request, "registration/otp_verify.html", {"form": form})
+    return render(
+        request,
+        "registration/otp_verify.html",
+        {"form": form, "webauthn_options": webauthn.authentication_options(request)},
+    )
+
+
+@require_POST
+def webauthn_verify(request):
+    """The second factor by a security key: the browser's signed answer to the challenge of
+    the code page (registration/otp_verify.html, static/js/webauthn.js)."""
+    try:
+        device = webauthn.authenticate(request, credential=request.POST.get("credential", ""))
+    except ValidationError as exc:
+        return JsonResponse({"error": " ".join(exc.messages)}, status=400)
+    otp_login(request, device)
+    audit.record(AuditAction.SECOND_FACTOR, actor=request.user, details={"webauthn": True})
+    return JsonResponse({"redirect": _safe_next(request)})
 
 
 # The session's note that its user gave a valid enrolment code (siv/enrolment.py).
@@ -177,6 +194,7 @@ def account(request):
         request,
         "siv/account.html",
         {
+            "keys": WebAuthnDevice.objects.filter(user=request.user),
             "sessions": sessions.sessions_of(request.user, current_key=request.session.session_key),
             "sections": [
                 {"template": section.template, **section.context(request)}
@@ -224,6 +242,35 @@ def _wrong_current_password_once_too_often(request, exc: ValidationError) -> boo
     failures = request.session.get(PASSWORD_FAILURES, 0) + 1
     request.session[PASSWORD_FAILURES] = failures
     return failures >= settings.AXES_FAILURE_LIMIT
+
+
+def webauthn_register(request):
+    """Add a security key: the page carries the registration challenge; the browser's answer
+    comes back as a POST from static/js/webauthn.js."""
+    if request.method == "POST":
+        try:
+            webauthn.register(
+                request,
+                credential=request.POST.get("credential", ""),
+                name=request.POST.get("name", "").strip(),
+            )
+        except ValidationError as exc:
+            return JsonResponse({"error": " ".join(exc.messages)}, status=400)
+        messages.success(request, _("Sikkerhedsnøglen er tilføjet."))
+        return JsonResponse({"redirect": reverse("account")})
+    return render(
+        request,
+        "siv/webauthn_register.html",
+        {"options": webauthn.registration_options(request)},
+    )
+
+
+@require_POST
+def webauthn_remove(request, pk: int):
+    device = get_object_or_404(WebAuthnDevice.objects.filter(user=request.user), pk=pk)
+    webauthn.remove(device=device, by=request.user)
+    messages.success(request, _("Sikkerhedsnøglen er fjernet."))
+    return redirect("account")
 
 
 def password_change(request):
