@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from partnerships.models import User
 from siv.models import AuditAction, AuditEntry, WebAuthnDevice
 
+from .axe import assert_accessible
 from .conftest import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -51,6 +52,7 @@ def test_a_user_adds_a_security_key_and_signs_in_with_it(page, demo_people, sett
 
     page.goto("/konto/")
     page.get_by_role("link", name="Tilføj sikkerhedsnøgle").click()
+    assert_accessible(page)
     page.get_by_label("Navn på nøglen").fill("Nøglen på nøgleringen")
     page.get_by_role("button", name="Tilføj nøgle").click()
     expect(page.get_by_text("Sikkerhedsnøglen er tilføjet.")).to_be_visible()
@@ -60,6 +62,7 @@ def test_a_user_adds_a_security_key_and_signs_in_with_it(page, demo_people, sett
     page.get_by_role("button", name="Log ud").click()
     sign_in(page, "aktoer")
     expect(page.get_by_role("heading", name="Indtast engangskode")).to_be_visible()
+    assert_accessible(page)
     page.get_by_role("button", name="Brug sikkerhedsnøgle").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Goddag")
     expect(page).not_to_have_url(re.compile(r"/konto/bekraeft/"))
