@@ -9,7 +9,6 @@ sends gives a role and an organisation through the administrator's `GroupMapping
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.sessions.models import Session
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +16,7 @@ from django_otp.models import Device
 
 from partnerships.models import Municipality, Organisation
 from siv.access import ScopedQuerySet
+from siv.models import UserSession
 from siv.permissions import has_perm
 from siv.roles import Role
 
@@ -131,9 +131,9 @@ class ProviderGrant(models.Model):
     """The provider's refresh token of one signed-in session, kept on the server (sealed
     with SIV_FIELD_KEY), never in the session or the browser. It goes with its session: at
     sign-out, when the administrator ends the user's sessions, or when the session expires
-    (the stored sessions of `django.contrib.sessions`, which SIV uses)."""
+    (the stored sessions of siv.sessions, a row each)."""
 
-    session = models.OneToOneField(Session, on_delete=models.CASCADE, related_name="+")
+    session = models.OneToOneField(UserSession, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="provider_grants"
     )

@@ -1,7 +1,6 @@
 """Forms for partnerships' screens. They parse input; services.py validates and writes."""
 
 from django import forms
-from django.contrib.auth import password_validation
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -211,29 +210,11 @@ USER_FIELDS = ["first_name", "last_name", "email", "phone", "role", "organisatio
 
 
 class UserCreateForm(forms.ModelForm):
-    password = forms.CharField(
-        label=_("Startadgangskode"),
-        required=False,
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("Mindst 12 tegn. Uden adgangskode kan brugeren ikke logge ind."),
-    )
+    """A new user has no password: they choose it with a link the administrator issues."""
 
     class Meta:
         model = User
         fields = ["username", *USER_FIELDS]
-
-    def clean_password(self):
-        password = self.cleaned_data["password"]
-        if password:
-            candidate = User(
-                username=self.data.get("username", ""),
-                first_name=self.data.get("first_name", ""),
-                last_name=self.data.get("last_name", ""),
-                email=self.data.get("email", ""),
-            )
-            password_validation.validate_password(password, candidate)
-        return password
 
 
 class UserUpdateForm(forms.ModelForm):

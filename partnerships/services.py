@@ -6,17 +6,17 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 
 from axes.utils import reset as axes_reset
-from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from siv import audit
-from siv.models import AuditAction, Decision
+from siv import audit, registry
+from siv.models import AuditAction, Decision, WebAuthnDevice
 from siv.permissions import has_perm
 from siv.roles import Role
+from siv.sessions import end_sessions
 
 from .models import (
     AdminGrant,
@@ -222,16 +222,13 @@ def user_create(
     last_name: str = "",
     email: str = "",
     phone: str = "",
-    password: str | None = None,
 ) -> User:
-    """A new member of staff. Without a password they cannot sign in until one is set. Asked
-    to be an administrator, they start without a role and an administrator's approval is
-    asked for (`admin_grant_propose`)."""
+    """A new member of staff, without a password: they set one with a link an administrator
+    issues (siv/passwords.py); nobody else ever knows it. Asked to be an administrator, they
+    start without a role and an administrator's approval is asked for
+    (`admin_grant_propose`)."""
     user = User()
-    if password:
-        user.set_password(password)
-    else:
-        user.set_unusable_password()
+    user.set_unusable_password()
     user = audit.save_and_record(
         obj=user,
         by=by,
@@ -345,18 +342,6 @@ def admin_grant_reject(*, by: User, grant: AdminGrant) -> AdminGrant:
     return _grant_decided(_grant_for_decision(grant, by), by, Decision.REJECTED)
 
 
-def end_sessions(user: User) -> int:
-    """Delete every live session of the user from the session store. Returns how many."""
-    user_id = str(user.pk)
-    doomed = [
-        session.pk
-        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
-        if str(session.get_decoded().get("_auth_user_id")) == user_id
-    ]
-    Session.objects.filter(pk__in=doomed).delete()
-    return len(doomed)
-
-
 @transaction.atomic
 def user_set_active(*, by: User, user: User, active: bool) -> User:
     """Deactivating signs the user out everywhere at once; accounts are never deleted."""
@@ -379,8 +364,18 @@ def user_reset_lockout(*, by: User, user: User) -> int:
 
 @transaction.atomic
 def user_reset_second_factor(*, by: User, user: User) -> int:
-    """Remove the user's TOTP devices: at the next sign-in they set up a new one."""
+    """Remove the user's TOTP devices and security keys: at the next sign-in they set up a
+    new one. Whoever
+    held the second factor may hold the rest: the user's sessions end and the credentials
+    other apps handed out (API tokens) are revoked."""
     deleted, _by_model = TOTPDevice.objects.filter(user=user).delete()
-    end_sessions(user)
-    audit.record(AuditAction.CHANGE, actor=by, obj=user, details={"totp_reset": deleted})
+    keys, _by_model = WebAuthnDevice.objects.filter(user=user).delete()
+    ended = end_sessions(user)
+    registry.revoke_credentials(user=user, by=by)
+    audit.record(
+        AuditAction.CHANGE,
+        actor=by,
+        obj=user,
+        details={"totp_reset": deleted, "security_keys_removed": keys, "sessions_ended": ended},
+    )
     return deleted

@@ -82,4 +82,9 @@ urlpatterns = [
         views.user_enrolment_code,
         name="user_enrolment_code",
     ),
+    path(
+        "brugere/<int:pk>/adgangskodelink/",
+        views.user_password_link,
+        name="user_password_link",
+    ),
 ]

@@ -24,6 +24,7 @@ from siv.access import get_for_user_or_404
 from siv.enrolment import enrolment_code_issue
 from siv.forms import add_validation_error, save_edit
 from siv.models import AuditAction
+from siv.passwords import password_link_issue
 from siv.permissions import permission_required, require_perm
 from siv.roles import Role
 
@@ -522,7 +523,10 @@ def user_create(request):
     form = UserCreateForm(request.POST or None)
     saved = _saved(request, form, lambda data: services.user_create(by=request.user, **data))
     if saved:
-        messages.success(request, _("Brugeren er oprettet."))
+        messages.success(
+            request,
+            _("Brugeren er oprettet. Udsted et link, så brugeren selv kan vælge sin adgangskode."),
+        )
         _tell_if_admin_proposed(request, form, saved)
         return redirect("partnerships:user_detail", saved.pk)
     return _form_page(request, form, title=_("Ny bruger"), back=reverse("partnerships:user_list"))
@@ -613,14 +617,30 @@ def user_admin_grant_reject(request, pk: int):
     )
 
 
-def user_enrolment_code(request, pk: int):
-    """Issue a one-time code with which the user sets up a second factor; shown this once."""
+def _user_secret(request, pk: int, issue: Callable[[User], dict[str, Any]], template: str):
+    """Issue a one-time secret for the user (POST) and show it, this once, on `template`."""
     person = _user_for_admin(request, pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    code = enrolment_code_issue(user=person, by=request.user)
-    return render(
-        request,
-        "partnerships/user_enrolment_code.html",
-        {"person": person, "code": code, "hours": settings.SIV_ENROLMENT_CODE_HOURS},
-    )
+    return render(request, template, {"person": person, **issue(person)})
+
+
+def user_enrolment_code(request, pk: int):
+    """Issue a one-time code with which the user sets up a second factor; shown this once."""
+
+    def issue(person: User) -> dict[str, Any]:
+        code = enrolment_code_issue(user=person, by=request.user)
+        return {"code": code, "hours": settings.SIV_ENROLMENT_CODE_HOURS}
+
+    return _user_secret(request, pk, issue, "partnerships/user_enrolment_code.html")
+
+
+def user_password_link(request, pk: int):
+    """Issue a one-time link with which the user chooses their password; shown this once."""
+
+    def issue(person: User) -> dict[str, Any]:
+        key = password_link_issue(user=person, by=request.user)
+        link = request.build_absolute_uri(reverse("password_link", args=[key]))
+        return {"link": link, "hours": settings.SIV_PASSWORD_LINK_HOURS}
+
+    return _user_secret(request, pk, issue, "partnerships/user_password_link.html")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from . import audit
 from .hashing import secret_digest
 from .models import EnrolmentCode
+from .one_time import issue_one_time
 
 # No 0/O or 1/I/L: the code is read aloud or copied from a note.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -31,20 +31,14 @@ def enrolment_code_issue(*, user: Any, by: Any) -> str:
     """A new code for the user, valid SIV_ENROLMENT_CODE_HOURS; earlier unused codes lapse.
     Returns the code, the only time it is known in clear."""
     code = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
-    now = timezone.now()
-    with transaction.atomic():
-        for old in EnrolmentCode.objects.filter(user=user, used__isnull=True, expires__gt=now):
-            audit.save_and_record(obj=old, by=by, changes={"expires": now})
-        audit.save_and_record(
-            obj=EnrolmentCode(user=user),
-            by=by,
-            changes={
-                "digest": _digest(code),
-                "created": now,
-                "expires": now + timedelta(hours=settings.SIV_ENROLMENT_CODE_HOURS),
-            },
-            details={"code_for": user.pk},
-        )
+    issue_one_time(
+        EnrolmentCode,
+        user=user,
+        by=by,
+        digest=_digest(code),
+        hours=settings.SIV_ENROLMENT_CODE_HOURS,
+        details={"code_for": user.pk},
+    )
     return f"{code[:5]}-{code[5:]}"
 
 

@@ -4,12 +4,14 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import ModelChoiceIterator, model_to_dict
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import audit
@@ -41,6 +43,62 @@ class EnrolmentCodeForm(forms.Form):
         help_text=_("Koden fra din administrator, fx ABCDE-FGH23."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}),
     )
+
+
+def strength_labels() -> str:
+    """The strength meter's words, weakest first (static/js/password.js reads them)."""
+    words = [_("Meget svag"), _("Svag"), _("Middel"), _("Stærk"), _("Meget stærk")]
+    return json.dumps([str(word) for word in words], ensure_ascii=False)
+
+
+class NewPasswordForm(forms.Form):
+    """A new password, typed twice, judged by Django's validators for the user it is for. The
+    first field carries a strength meter in the browser; the server's validators decide."""
+
+    new_password1 = forms.CharField(
+        label=_("Ny adgangskode"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password2 = forms.CharField(
+        label=_("Gentag den nye adgangskode"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        first = self.fields["new_password1"]
+        first.help_text = password_validation.password_validators_help_text_html()
+        first.widget.attrs.update(
+            {
+                "data-password-strength": strength_labels(),
+                "data-password-strength-label": gettext("Styrke"),
+                "data-password-context": " ".join(
+                    value
+                    for value in (user.get_username(), user.first_name, user.last_name)
+                    if value
+                ),
+            }
+        )
+
+    def clean_new_password2(self):
+        first = self.cleaned_data.get("new_password1")
+        second = self.cleaned_data["new_password2"]
+        if first and first != second:
+            raise ValidationError(_("De to adgangskoder er ikke ens."))
+        password_validation.validate_password(second, self.user)
+        return second
+
+
+class PasswordChangeForm(NewPasswordForm):
+    old_password = forms.CharField(
+        label=_("Nuværende adgangskode"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+    field_order = ["old_password", "new_password1", "new_password2"]
 
 
 def add_validation_error(form: forms.Form, exc: ValidationError) -> None:

@@ -1,5 +1,6 @@
 """Logs never carry a query string: a search's query may hold a name or a CPR number, and
 log files are kept, copied and read far outside the case-management system's access rules.
+Nor the key of a password link (siv/passwords.py), which is a path segment.
 """
 
 from __future__ import annotations
@@ -11,8 +12,12 @@ import re
 _QUERY = re.compile(r"(?P<path>(?:https?://[^\s/?#\"']+)?/[^\s?#\"']*)\?[^\s#\"']*")
 
 
+# The key in an administrator's link to choose a password (/konto/link/<key>/).
+_PASSWORD_LINK_KEY = re.compile(r"(?P<path>/konto/link/)[^\s/?#\"']+")
+
+
 def strip_query_strings(text: str) -> str:
-    return _QUERY.sub(r"\g<path>", text)
+    return _PASSWORD_LINK_KEY.sub(r"\g<path>…", _QUERY.sub(r"\g<path>", text))
 
 
 class StripQueryStrings(logging.Filter):

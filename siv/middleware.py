@@ -85,7 +85,17 @@ def second_factor_passed(user) -> bool:
     return not settings.SIV_REQUIRE_2FA or user.is_verified()
 
 
-SECOND_FACTOR_EXEMPT = {"login", "logout", "otp_verify", "otp_setup", "set_language", "health"}
+SECOND_FACTOR_EXEMPT = {
+    "login",
+    "logout",
+    "otp_verify",
+    "otp_setup",
+    "webauthn_verify",
+    "set_language",
+    "health",
+    "password_link",
+    "password_set",
+}
 
 
 class RequireSecondFactorMiddleware:

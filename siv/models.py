@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.indexes import GinIndex
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 
 from .access import ScopedQuerySet
 from .permissions import has_perm
@@ -110,7 +112,22 @@ class AuditEntry(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.object_label}"
 
 
-class EnrolmentCode(models.Model):
+class OneTimeSecret(models.Model):
+    """What a secret handed out once keeps beside its user and digest (siv/one_time.py)."""
+
+    created = models.DateTimeField(_("oprettet"), default=timezone.now)
+    expires = models.DateTimeField(_("udløber"))
+    used = models.DateTimeField(_("brugt"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} #{self.pk}"
+
+
+class EnrolmentCode(OneTimeSecret):
     """A one-time code an administrator issues so a user can set up a second factor where
     one is required: the password alone does not enrol a device. Stored as a digest."""
 
@@ -121,18 +138,73 @@ class EnrolmentCode(models.Model):
         related_name="enrolment_codes",
     )
     digest = models.CharField(_("SHA-256 af koden"), max_length=64)
-    created = models.DateTimeField(_("oprettet"), default=timezone.now)
-    expires = models.DateTimeField(_("udløber"))
-    used = models.DateTimeField(_("brugt"), null=True, blank=True)
 
-    class Meta:
+    class Meta(OneTimeSecret.Meta):
         verbose_name = _("tilmeldingskode")
         verbose_name_plural = _("tilmeldingskoder")
-        ordering = ["-created"]
-
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} #{self.pk}"
 
     @property
     def audit_label(self) -> str:
         return f"Tilmeldingskode til bruger #{self.user_id}"
+
+
+class PasswordLink(OneTimeSecret):
+    """A one-time link with which a user sets their password: an administrator issues it for a
+    new account or a forgotten password instead of choosing the password. Stored as a digest;
+    it lapses after SIV_PASSWORD_LINK_HOURS, when it is used, or when a newer one is issued."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("bruger"),
+        on_delete=models.CASCADE,
+        related_name="password_links",
+    )
+    digest = models.CharField(_("SHA-256 af linkets nøgle"), max_length=64, unique=True)
+
+    class Meta(OneTimeSecret.Meta):
+        verbose_name = _("link til adgangskode")
+        verbose_name_plural = _("links til adgangskode")
+
+    @property
+    def audit_label(self) -> str:
+        return f"Link til adgangskode til bruger #{self.user_id}"
+
+
+class UserSession(AbstractBaseSession):
+    """A stored session (SESSION_ENGINE siv.sessions) with the user it is signed in as, so a
+    user's sessions are listed and ended by an indexed query, not by decoding every session."""
+
+    user_id = models.BigIntegerField(null=True, db_index=True)
+
+    class Meta(AbstractBaseSession.Meta):
+        db_table = "siv_user_session"
+
+    @classmethod
+    def get_session_store_class(cls):
+        from .sessions import SessionStore
+
+        return SessionStore
+
+
+class WebAuthnDevice(Device):
+    """A security key or a platform authenticator (WebAuthn) as the second factor, beside the
+    TOTP app: its credential's id and public key, and the authenticator's signature counter
+    (a counter that goes back reveals a cloned key)."""
+
+    credential_id = models.CharField(_("nøgle-id"), max_length=1400, unique=True)
+    public_key = models.BinaryField(_("offentlig nøgle"))
+    sign_count = models.PositiveBigIntegerField(_("signaturtæller"), default=0)
+    created = models.DateTimeField(_("oprettet"), default=timezone.now)
+    last_used = models.DateTimeField(_("sidst brugt"), null=True, blank=True)
+
+    class Meta(Device.Meta):
+        verbose_name = _("sikkerhedsnøgle")
+        verbose_name_plural = _("sikkerhedsnøgler")
+        ordering = ["created"]
+
+    @property
+    def audit_label(self) -> str:
+        return f"Sikkerhedsnøgle #{self.pk} til bruger #{self.user_id}"
+
+    def verify_token(self, token) -> bool:
+        return False  # a WebAuthn device answers a challenge (siv/webauthn.py), never a code

@@ -119,6 +119,38 @@ def panels_for(user) -> list[Panel]:
     return [panel for panel in PANELS if has_perm(user, panel.permission)]
 
 
+# Sections of the user's own account page (the API tokens, from the API app): each a Panel,
+# shown to the users holding its permission.
+ACCOUNT_SECTIONS: list[Panel] = []
+
+
+def register_account_section(
+    template: str, permission: str, context=None, *, order: int = 100
+) -> None:
+    roles_with(permission)
+    ACCOUNT_SECTIONS.append(Panel(template, permission, context or (lambda request: {}), order))
+    ACCOUNT_SECTIONS.sort(key=lambda section: section.order)
+
+
+def account_sections_for(user) -> list[Panel]:
+    return [section for section in ACCOUNT_SECTIONS if has_perm(user, section.permission)]
+
+
+# What else must go when a user's credentials are reset (a second factor reset by an
+# administrator): revoke(user=, by=) of each app that hands out credentials of its own (the
+# API app's tokens). Called inside the reset's transaction.
+CREDENTIAL_REVOKERS: list[Callable[..., Any]] = []
+
+
+def register_credential_revoker(revoke: Callable[..., Any]) -> None:
+    CREDENTIAL_REVOKERS.append(revoke)
+
+
+def revoke_credentials(*, user, by) -> None:
+    for revoke in CREDENTIAL_REVOKERS:
+        revoke(user=user, by=by)
+
+
 @dataclass(frozen=True)
 class ReportedPeriod:
     """A report already made for a period (a progress statement, a final report): a fact

@@ -244,6 +244,9 @@ OTP_TOTP_ISSUER = "SIV"
 # Where 2FA is required, a user without a device enrols one only with a code from an
 # administrator, valid this many hours.
 SIV_ENROLMENT_CODE_HOURS = envint("SIV_ENROLMENT_CODE_HOURS", 72)
+# An administrator never chooses a user's password: they issue a one-time link with which the
+# user sets it (a new account, a forgotten password), valid this many hours.
+SIV_PASSWORD_LINK_HOURS = envint("SIV_PASSWORD_LINK_HOURS", 48)
 
 # Sign-in with the organisation's own account (OpenID Connect, oidc/): one provider, on when
 # the three are set; discovery at <issuer>/.well-known/openid-configuration.
@@ -261,6 +264,9 @@ SIV_OIDC_MFA_VALUES = envlist("SIV_OIDC_MFA_VALUES", "mfa")
 # refused renewal ends the session (a leaver is out within this time).
 SIV_OIDC_RENEW_SECONDS = envint("SIV_OIDC_RENEW_SECONDS", 15 * 60)
 
+# Sessions are stored in the database with their user's id beside them (siv/sessions.py): the
+# account page lists a user's sessions and a password change ends the others.
+SESSION_ENGINE = "siv.sessions"
 # Sessions: 30 minutes idle, 12 hours absolute. The idle limit is the stored session's
 # expiry, renewed by SessionLimitsMiddleware when it is a minute old (not every request).
 SESSION_COOKIE_AGE = envint("SIV_SESSION_IDLE_SECONDS", 30 * 60)
@@ -278,6 +284,10 @@ SIV_SECURE = envbool("SIV_SECURE", not (DEBUG or SIV_DEMO))
 SECURE_SSL_REDIRECT = SIV_SECURE
 SESSION_COOKIE_SECURE = SIV_SECURE
 CSRF_COOKIE_SECURE = SIV_SECURE
+# With HTTPS the cookies carry the __Host- prefix: the browser keeps them only when they came
+# over HTTPS, for this host alone (no Domain) and the whole site (Path=/) (ASVS 3.4.4).
+SESSION_COOKIE_NAME = "__Host-sessionid" if SIV_SECURE else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if SIV_SECURE else "csrftoken"
 SECURE_HSTS_SECONDS = 31536000 if SIV_SECURE else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SIV_SECURE
 SECURE_HSTS_PRELOAD = SIV_SECURE

@@ -26,6 +26,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# Browsers refuse a __Host- cookie over plain HTTP (the live server of the browser tests).
+SESSION_COOKIE_NAME = "sessionid"
+CSRF_COOKIE_NAME = "csrftoken"
 # The second factor is enforced in the tests that are about it (override_settings).
 SIV_REQUIRE_2FA = False
 # Every request renews the session, so a page's first request and its next make the same

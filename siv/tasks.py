@@ -17,11 +17,12 @@ def housekeeping() -> dict[str, int]:
     from datetime import timedelta
 
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-    from django.contrib.sessions.models import Session
     from django.utils import timezone
 
+    from .models import UserSession
+
     now = timezone.now()
-    sessions, _ = Session.objects.filter(expire_date__lt=now).delete()
+    sessions, _ = UserSession.objects.filter(expire_date__lt=now).delete()
     cutoff = now - timedelta(days=settings.SIV_SIGN_IN_LOG_DAYS)
     cooled = now - timedelta(hours=settings.AXES_COOLOFF_TIME)
     attempts, _ = AccessAttempt.objects.filter(attempt_time__lt=min(cutoff, cooled)).delete()

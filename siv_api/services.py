@@ -45,8 +45,7 @@ def token_issue(*, user: User, by: User | None = None, rotate: bool = False) -> 
     now = timezone.now()
     with transaction.atomic():
         if rotate:
-            for old in ApiToken.objects.filter(user=user).usable():
-                token_revoke(token=old, by=by)
+            tokens_revoke_all(user=user, by=by)
         token = audit.save_and_record(
             obj=ApiToken(user=user),
             by=by,
@@ -66,6 +65,17 @@ def token_revoke(*, token: ApiToken, by: User | None) -> ApiToken:
     if token.revoked is not None:
         return token
     return audit.save_and_record(obj=token, by=by, changes={"revoked": timezone.now()})
+
+
+def tokens_revoke_all(*, user: User, by: User | None) -> int:
+    """Revoke every usable token of the user (their second factor was reset). Returns how
+    many."""
+    revoked = 0
+    with transaction.atomic():
+        for token in ApiToken.objects.filter(user=user).usable():
+            token_revoke(token=token, by=by)
+            revoked += 1
+    return revoked
 
 
 def token_used(*, token: ApiToken) -> None:

@@ -389,4 +389,5 @@ def token_revoke_view(request, pk: int):
     messages.success(
         request, _("API-nøglen %(prefix)s er tilbagekaldt.") % {"prefix": token.prefix}
     )
-    return redirect("siv_api:tokens")
+    # The account page lists the usable tokens too, and its revoke buttons lead back there.
+    return redirect("account" if request.POST.get("back") == "account" else "siv_api:tokens")

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('partnerships', '0005_text_length_limits'),
-        ('sessions', '0001_initial'),
+        ('siv', '0009_password_links_sessions_security_keys'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
                 ('sealed_refresh_token', models.TextField()),
                 ('created', models.DateTimeField(default=django.utils.timezone.now)),
                 ('renewed', models.DateTimeField(default=django.utils.timezone.now)),
-                ('session', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='sessions.session')),
+                ('session', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='siv.usersession')),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='provider_grants', to=settings.AUTH_USER_MODEL)),
             ],
             options={

@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,6 +13,7 @@ from oidc.models import GroupMapping, ProviderGrant, ProviderOrganisation
 from partnerships.models import User
 from partnerships.services import user_set_active
 from siv.models import AuditAction, AuditEntry
+from siv.models import UserSession as Session
 from siv.roles import Role
 from tests.quality.servers import free_port
 

@@ -6,13 +6,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import time_machine
-from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from siv import audit
-from siv.models import AuditAction, AuditEntry
+from siv.models import AuditAction, AuditEntry, UserSession
 from tests.factories.participants import CitizenFactory
 
 from .helpers import citizen_in
@@ -131,6 +130,6 @@ class TestSearchById:
 def test_the_session_store_holds_no_readable_search_text(client, personas):
     client.force_login(personas.caseworker)
     client.post(LIST, {"q": "150685-1234"})
-    (session,) = Session.objects.all()
+    (session,) = UserSession.objects.all()
     assert "150685" not in str(session.get_decoded())
     assert "150685" not in session.session_data

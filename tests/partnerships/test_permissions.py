@@ -183,6 +183,12 @@ CASES = [
         own=lambda p: [p.caseworker.pk],
         status_ok=405,
     ),
+    Case(
+        "partnerships:user_password_link",
+        "users.manage",
+        own=lambda p: [p.caseworker.pk],
+        status_ok=405,
+    ),
 ]
 
 test_permission, test_signed_out_is_sent_to_login = run_matrix(CASES)

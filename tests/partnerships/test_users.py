@@ -1,12 +1,12 @@
 import pytest
-from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from partnerships.models import User
-from siv.models import AuditAction, AuditEntry
+from siv.models import AuditAction, AuditEntry, PasswordLink, UserSession
 from siv.roles import Role
+from siv_api.services import token_issue
 from tests.factories.partnerships import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -122,7 +122,7 @@ def test_deactivating_a_user_ends_their_sessions_at_once(client, personas):
     victim = Client()
     sign_in(victim, "koege-aktoer")
     assert victim.get(reverse("home")).status_code == 200
-    assert Session.objects.count() == 1
+    assert UserSession.objects.count() == 1
 
     client.force_login(personas.admin)
     response = client.post(
@@ -132,7 +132,7 @@ def test_deactivating_a_user_ends_their_sessions_at_once(client, personas):
     personas.actor.refresh_from_db()
     assert not personas.actor.is_active
     # Only the admin's own session is left in the store.
-    remaining = [s.get_decoded().get("_auth_user_id") for s in Session.objects.all()]
+    remaining = [s.get_decoded().get("_auth_user_id") for s in UserSession.objects.all()]
     assert remaining == [str(personas.admin.pk)]
     assert victim.get(reverse("home")).status_code == 302
 
@@ -189,15 +189,55 @@ def test_viewing_a_user_is_logged(client, personas):
     ).exists()
 
 
-def test_a_new_user_with_a_start_password_can_sign_in(client, personas):
+def test_the_admin_cannot_choose_a_new_users_password(client, personas):
     client.force_login(personas.admin)
-    data = new_user("ny-controller", Role.CONTROLLER, personas.fund, password="kort")
-    refused = client.post(reverse("partnerships:user_create"), data)
-    assert "password" in refused.context["form"].errors
-    assert not User.objects.filter(username="ny-controller").exists()
+    form = client.get(reverse("partnerships:user_create")).content.decode()
+    assert 'type="password"' not in form
+    data = new_user("ny-controller", Role.CONTROLLER, personas.fund, password="lang-og-sikker-2026")
+    response = client.post(reverse("partnerships:user_create"), data, follow=True)
+    user = User.objects.get(username="ny-controller")
+    assert not user.has_usable_password()
+    assert "Udsted et link, så brugeren selv kan vælge sin adgangskode." in (
+        response.content.decode()
+    )
+    assert "Ikke sat endnu" in response.content.decode()
 
-    data["password"] = "lang-og-sikker-adgang-2026"
-    client.post(reverse("partnerships:user_create"), data)
-    assert sign_in(Client(), "ny-controller", "lang-og-sikker-adgang-2026").status_code == 302
-    entry = AuditEntry.objects.get(action=AuditAction.CREATE, actor=personas.admin)
-    assert "lang-og-sikker" not in str(entry.details)
+
+def test_the_admin_issues_a_one_time_password_link_shown_once(client, personas):
+    client.force_login(personas.admin)
+    detail = reverse("partnerships:user_detail", args=[personas.actor.pk])
+    assert "Udsted link til ny adgangskode" in client.get(detail).content.decode()
+    url = reverse("partnerships:user_password_link", args=[personas.actor.pk])
+    first = client.post(url).context["link"]
+    second = client.post(url).context["link"]
+    assert first.startswith("http://testserver/konto/link/") and first != second
+    # The newer link replaces the older; only its digest is stored and logged.
+    assert Client().get(first).status_code == 404
+    assert Client().get(second).status_code == 200
+    key = second.rsplit("/", 2)[-2]
+    assert not PasswordLink.objects.filter(digest=key).exists()
+    created = AuditEntry.objects.filter(action=AuditAction.CREATE, actor=personas.admin).latest(
+        "at"
+    )
+    assert created.details["link_for"] == personas.actor.pk and key not in str(created.details)
+
+
+def test_a_second_factor_reset_revokes_the_api_tokens_and_ends_the_sessions(client, personas):
+    TOTPDevice.objects.create(user=personas.actor, name="SIV", confirmed=True)
+    issued = token_issue(user=personas.actor, by=personas.actor)
+    other = token_issue(user=personas.caseworker, by=personas.caseworker)
+    victim = Client()
+    sign_in(victim, "koege-aktoer")
+    api = Client(HTTP_AUTHORIZATION=f"Token {issued.key}")
+    assert api.get(reverse("siv_api:participant-list")).status_code == 200
+
+    client.force_login(personas.admin)
+    client.post(reverse("partnerships:user_reset_second_factor", args=[personas.actor.pk]))
+
+    assert api.get(reverse("siv_api:participant-list")).status_code == 401
+    assert victim.get(reverse("home")).status_code == 302
+    issued.token.refresh_from_db()
+    other.token.refresh_from_db()
+    assert issued.token.revoked is not None and other.token.revoked is None
+    entry = AuditEntry.objects.get(details__totp_reset=1)
+    assert entry.details["sessions_ended"] == 1

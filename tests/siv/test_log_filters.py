@@ -26,6 +26,14 @@ def test_query_strings_are_stripped_from_paths_and_urls():
     assert strip_query_strings("Not Found: /deltagere/42/") == "Not Found: /deltagere/42/"
 
 
+def test_a_password_links_key_is_left_out():
+    line = '"GET /konto/link/Zq3-x_9AbC/?utm=1 HTTP/1.1" 404'
+    assert strip_query_strings(line) == '"GET /konto/link/…/ HTTP/1.1" 404'
+    assert strip_query_strings("Not Found: /konto/link/Zq3-x_9AbC/") == (
+        "Not Found: /konto/link/…/"
+    )
+
+
 @pytest.mark.parametrize("name", ["django.request", "django.server"])
 def test_djangos_request_loggers_strip_query_strings(name, caplog):
     logger = logging.getLogger(name)

@@ -8,10 +8,10 @@ import pytest
 import time_machine
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
-from django.contrib.sessions.backends.db import SessionStore
-from django.contrib.sessions.models import Session
 from django.urls import reverse
 
+from siv.models import UserSession
+from siv.sessions import SessionStore
 from siv.tasks import housekeeping
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +58,7 @@ def test_housekeeping_removes_expired_sessions_and_old_sign_in_logs_only(setting
         sign_in_rows("ny")
         removed = housekeeping()
     assert removed == {"sessions": 1, "attempts": 1, "failures": 1, "access_logs": 1}
-    assert list(Session.objects.values_list("session_key", flat=True)) == [fresh.session_key]
+    assert list(UserSession.objects.values_list("session_key", flat=True)) == [fresh.session_key]
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         assert list(model.objects.values_list("username", flat=True)) == ["ny"]
 

@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
@@ -12,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from siv.enrolment import enrolment_code_issue
 from siv.middleware import SessionLimitsMiddleware
+from siv.models import UserSession
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "demo-adgang-2026"
@@ -84,18 +84,18 @@ def test_a_session_is_renewed_once_a_minute_not_on_every_page(client, personas):
     session = client.session
     session[SessionLimitsMiddleware.RENEWED] -= 61
     session.save()
-    Session.objects.filter(pk=session.session_key).update(
+    UserSession.objects.filter(pk=session.session_key).update(
         expire_date=timezone.now() + timedelta(minutes=5)
     )
     assert len(_session_writes(client, home)) == 1
-    expires = Session.objects.get(pk=session.session_key).expire_date
+    expires = UserSession.objects.get(pk=session.session_key).expire_date
     assert expires > timezone.now() + timedelta(minutes=29)
 
 
 def test_a_session_idle_past_its_limit_is_signed_out(client, personas):
     sign_in(client, "koege-aktoer")
     assert client.get(reverse("home")).status_code == 200
-    Session.objects.filter(pk=client.session.session_key).update(
+    UserSession.objects.filter(pk=client.session.session_key).update(
         expire_date=timezone.now() - timedelta(seconds=1)
     )
     response = client.get(reverse("home"))

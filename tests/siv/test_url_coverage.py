@@ -15,6 +15,9 @@ PUBLIC = {
     # The organisation's sign-in and the provider's answer (tests/oidc/test_sign_in.py).
     "oidc:start",
     "oidc:callback",
+    # The administrator's one-time link to choose a password, for a user not signed in.
+    "password_link",
+    "password_set",
 }
 
 
