@@ -529,6 +529,13 @@ class Citizen(models.Model):
         self.cpr_hash = cpr_lib.keyed_hash(parsed.digits)
         self.birth_date = parsed.birth_date
 
+    @staticmethod
+    def search_hashes(clear: dict[str, str]) -> dict[str, str]:
+        """The search hashes computed again from the clear values (`manage.py rekey_fields`)."""
+        if clear.get("cpr_encrypted"):
+            return {"cpr_hash": cpr_lib.keyed_hash(clear["cpr_encrypted"])}
+        return {}
+
     @property
     def cpr(self) -> str:
         """The full number, `DDMMYY-SSSS`. Reveal it through cpr_reveal only."""

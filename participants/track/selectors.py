@@ -497,7 +497,7 @@ def citizen_search(queryset: QuerySet[Citizen], *, text: str, visibility: Visibi
     if parsed is not None:
         if not visibility.show_masked_cpr:
             return queryset.none()
-        return queryset.filter(cpr_hash=cpr_lib.keyed_hash(parsed.digits))
+        return queryset.filter(cpr_hash__in=cpr_lib.keyed_hashes(parsed.digits))
     if text.upper().startswith("D-") and text[2:].isdigit():
         return queryset.filter(pk=int(text[2:]))
     if not visibility.show_name:

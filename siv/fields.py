@@ -1,0 +1,68 @@
+"""Model fields whose values the database holds encrypted with the field keyring
+(siv/keyring.py), while the code reads and writes them in clear.
+
+A value is encrypted when it is saved (`save()`, `update()`, `bulk_update()`) and decrypted
+when it is read, so a dump of the database, a backup or a look at the tables with `psql`
+holds no readable value. Empty text stays empty: a blank telephone number tells nothing,
+and `filter(phone="")` keeps working. No other lookup can work on ciphertext (each value is
+encrypted with a fresh random IV): what must be found is found by a keyed hash kept beside
+it, and what must be sorted is sorted after reading (participants/track/selectors.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from . import keyring
+
+
+def _open(value: Any, expression: Any, connection: Any) -> Any:
+    return keyring.decrypt(value) if value else value
+
+
+class EncryptedMixin:
+    """Encrypt on the way to the database, decrypt on the way back. The column is `text`
+    (ciphertext is longer than the value); `max_length` still limits the clear value."""
+
+    def db_type(self, connection: Any) -> str:
+        return "text"
+
+    def get_prep_value(self, value: Any) -> Any:
+        value = super().get_prep_value(value)  # type: ignore[misc]
+        return keyring.encrypt(value) if value else value
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        return _open(value, expression, connection)
+
+
+class EncryptedCharField(EncryptedMixin, models.CharField):
+    pass
+
+
+class EncryptedEmailField(EncryptedMixin, models.EmailField):
+    pass
+
+
+class EncryptedTextField(EncryptedMixin, models.TextField):
+    pass
+
+
+def seal(field: models.Field) -> None:
+    """Encrypt a field of another app's model (django-otp's TOTP seed) the same way, without
+    changing its class: the other app's migrations stay as they are, and a migration of
+    SIV's makes the column `text` and encrypts what it holds."""
+    prepare = field.get_prep_value
+
+    def get_prep_value(value: Any) -> Any:
+        value = prepare(value)
+        return keyring.encrypt(value) if value else value
+
+    field.get_prep_value = get_prep_value  # type: ignore[method-assign]
+    field.from_db_value = _open  # type: ignore[attr-defined]
+
+
+def is_encrypted(field: models.Field) -> bool:
+    """Whether the field encrypts its values (a field of this module, or one `seal()`ed)."""
+    return isinstance(field, EncryptedMixin) or getattr(field, "from_db_value", None) is _open
