@@ -66,3 +66,40 @@ def seal(field: models.Field) -> None:
 def is_encrypted(field: models.Field) -> bool:
     """Whether the field encrypts its values (a field of this module, or one `seal()`ed)."""
     return isinstance(field, EncryptedMixin) or getattr(field, "from_db_value", None) is _open
+
+
+def seal_columns(
+    connection: Any,
+    table: str,
+    columns: tuple[str, ...],
+    *,
+    derive: Any = None,
+    opening: bool = False,
+) -> None:
+    """For data migrations: encrypt the values a table holds in clear in `columns` (or, with
+    `opening`, decrypt them again). `derive(clear)` returns further columns to write from the
+    clear values (a search hash). Raw SQL, as the migration's models already decrypt."""
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, {names} FROM {quote(table)} ORDER BY id")  # noqa: S608
+        rows = cursor.fetchall()
+        for pk, *values in rows:
+            sealed = [bool(v) and keyring.version_of(v) is not None for v in values]
+            clear = dict(
+                zip(
+                    columns,
+                    (keyring.decrypt(v) if s else v for v, s in zip(values, sealed, strict=True)),
+                    strict=True,
+                )
+            )
+            if opening:
+                written = dict(clear)
+            else:
+                written = {c: keyring.encrypt(v) if v else v for c, v in clear.items()}
+                written.update(derive(clear) if derive else {})
+            assignments = ", ".join(f"{quote(c)} = %s" for c in written)
+            cursor.execute(
+                f"UPDATE {quote(table)} SET {assignments} WHERE id = %s",  # noqa: S608
+                [*written.values(), pk],
+            )

@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 
 from accelerator.models import CompanyRole
 from participants import cpr as cpr_lib
+from participants import names
 from participants.common import week_monday
 from participants.hours.models import HoursEntry
 from participants.placements.models import PAID_PLACEMENT_KINDS, Placement
@@ -502,9 +503,10 @@ def citizen_search(queryset: QuerySet[Citizen], *, text: str, visibility: Visibi
         return queryset.filter(pk=int(text[2:]))
     if not visibility.show_name:
         return queryset.none()
+    # Names are encrypted: each word is found by its keyed hash (participants/names.py).
     query = Q()
-    for word in text.split():
-        query &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+    for word in names.words(text):
+        query &= Q(name_hashes__overlap=names.word_hashes(word))
     return queryset.filter(query)
 
 

@@ -5,28 +5,17 @@ model state stays django-otp's, so its app owes no migration."""
 
 from django.db import migrations
 
-from siv import keyring
+from siv.fields import seal_columns
 
 TABLE = "otp_totp_totpdevice"
 
 
-def _rewrite(schema_editor, change) -> None:
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute(f"SELECT id, key FROM {TABLE} WHERE key <> ''")  # noqa: S608
-        rows = cursor.fetchall()
-        for pk, key in rows:
-            new = change(key)
-            if new != key:
-                cursor.execute(f"UPDATE {TABLE} SET key = %s WHERE id = %s", [new, pk])  # noqa: S608
-
-
 def encrypt_seeds(apps, schema_editor) -> None:
-    # A seed in clear is hex; ciphertext carries its key's version ("1:gAAAA…").
-    _rewrite(schema_editor, lambda key: key if keyring.version_of(key) else keyring.encrypt(key))
+    seal_columns(schema_editor.connection, TABLE, ("key",))
 
 
 def decrypt_seeds(apps, schema_editor) -> None:
-    _rewrite(schema_editor, lambda key: keyring.decrypt(key) if keyring.version_of(key) else key)
+    seal_columns(schema_editor.connection, TABLE, ("key",), opening=True)
 
 
 class Migration(migrations.Migration):
