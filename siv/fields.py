@@ -103,3 +103,19 @@ def seal_columns(
                 f"UPDATE {quote(table)} SET {assignments} WHERE id = %s",  # noqa: S608
                 [*written.values(), pk],
             )
+
+
+def sealing(tables: tuple[tuple, ...]) -> Any:
+    """A migration operation that encrypts the clear values of each `(table, columns)` or
+    `(table, columns, derive)` (see seal_columns), and decrypts them when migrated back."""
+    from django.db import migrations
+
+    def forward(apps: Any, schema_editor: Any) -> None:
+        for table, columns, *derive in tables:
+            seal_columns(schema_editor.connection, table, columns, derive=next(iter(derive), None))
+
+    def backward(apps: Any, schema_editor: Any) -> None:
+        for table, columns, *_derive in tables:
+            seal_columns(schema_editor.connection, table, columns, opening=True)
+
+    return migrations.RunPython(forward, backward)

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 from participants import names
-from siv.fields import seal_columns
+from siv.fields import sealing
 
 CITIZEN = ("first_name", "last_name", "phone", "email", "address")
 
@@ -19,19 +19,9 @@ def _name_hashes(clear):
 # Each table, its encrypted columns and what is derived from them.
 TABLES = (
     ("participants_citizen", CITIZEN, _name_hashes),
-    ("participants_screening", ("barrier_notes", "wishes"), None),
-    ("participants_casenote", ("text",), None),
+    ("participants_screening", ("barrier_notes", "wishes")),
+    ("participants_casenote", ("text",)),
 )
-
-
-def encrypt(apps, schema_editor):
-    for table, columns, derive in TABLES:
-        seal_columns(schema_editor.connection, table, columns, derive=derive)
-
-
-def decrypt(apps, schema_editor):
-    for table, columns, _derive in TABLES:
-        seal_columns(schema_editor.connection, table, columns, opening=True)
 
 
 class Migration(migrations.Migration):
@@ -104,7 +94,7 @@ class Migration(migrations.Migration):
             name='wishes',
             field=siv.fields.EncryptedTextField(blank=True, max_length=2000, verbose_name='ønsker til fag og virksomhed'),
         ),
-        migrations.RunPython(encrypt, decrypt),
+        sealing(TABLES),
         migrations.AddIndex(
             model_name='citizen',
             index=django.contrib.postgres.indexes.GinIndex(fields=['name_hashes'], name='citizen_name_hashes'),

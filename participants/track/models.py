@@ -749,10 +749,11 @@ class Visitation(models.Model):
         _("begrundelse for afvisning"), max_length=SHORT_TEXT, blank=True
     )
     match_meeting_date = models.DateField(_("matchmøde"), null=True, blank=True)
-    match_meeting_participants = models.TextField(
+    # Who met and what was said are encrypted at rest (siv/fields.py).
+    match_meeting_participants = EncryptedTextField(
         _("deltagere i matchmødet"), max_length=SHORT_TEXT, blank=True
     )
-    match_meeting_notes = models.TextField(
+    match_meeting_notes = EncryptedTextField(
         _("referat af matchmødet"), max_length=NOTE_TEXT, blank=True
     )
     start_on = models.DateField(_("aftalt start"), null=True, blank=True)
@@ -828,7 +829,7 @@ class Pause(models.Model):
     start = models.DateField(_("pause fra"))
     end = models.DateField(_("pause til og med"), null=True, blank=True)
     reason = models.CharField(_("årsag"), max_length=20, choices=PauseReason.choices)
-    note = models.CharField(_("bemærkning"), max_length=300, blank=True)
+    note = EncryptedCharField(_("bemærkning"), max_length=300, blank=True)
 
     objects = CitizenRecordQuerySet.as_manager()
 
@@ -923,7 +924,7 @@ class ProgressAssessment(models.Model):
     motivation = _score_field(_("Motivation"))
     self_care = _score_field(_("Egenomsorg"))
     work_skills = _score_field(_("Arbejdsfærdigheder"))
-    note = models.TextField(_("bemærkning"), max_length=SHORT_TEXT, blank=True)
+    note = EncryptedTextField(_("bemærkning"), max_length=SHORT_TEXT, blank=True)
 
     objects = CitizenRecordQuerySet.as_manager()
 
@@ -1061,7 +1062,7 @@ class ExitForm(models.Model):
         default=False,
         help_text=_("Kommunen skal genvisitere til pladsen inden for 4 uger."),
     )
-    note = models.TextField(_("bemærkning"), max_length=SHORT_TEXT, blank=True)
+    note = EncryptedTextField(_("bemærkning"), max_length=SHORT_TEXT, blank=True)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

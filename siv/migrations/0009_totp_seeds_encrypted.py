@@ -5,17 +5,9 @@ model state stays django-otp's, so its app owes no migration."""
 
 from django.db import migrations
 
-from siv.fields import seal_columns
+from siv.fields import sealing
 
 TABLE = "otp_totp_totpdevice"
-
-
-def encrypt_seeds(apps, schema_editor) -> None:
-    seal_columns(schema_editor.connection, TABLE, ("key",))
-
-
-def decrypt_seeds(apps, schema_editor) -> None:
-    seal_columns(schema_editor.connection, TABLE, ("key",), opening=True)
 
 
 class Migration(migrations.Migration):
@@ -29,5 +21,5 @@ class Migration(migrations.Migration):
             f"ALTER TABLE {TABLE} ALTER COLUMN key TYPE text",
             reverse_sql=f"ALTER TABLE {TABLE} ALTER COLUMN key TYPE varchar(80)",
         ),
-        migrations.RunPython(encrypt_seeds, decrypt_seeds),
+        sealing(((TABLE, ("key",)),)),
     ]

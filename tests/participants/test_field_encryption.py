@@ -4,6 +4,7 @@ hashes) and the lists are still in Danish name order; the data stored before is 
 the migration, and `rekey_fields` moves it to a new key."""
 
 import os
+from datetime import date
 
 import pytest
 from django.core.management import call_command
@@ -12,9 +13,15 @@ from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from participants import names
-from participants.models import CaseNote, Citizen, Screening
+from participants.models import CaseNote, Citizen, Screening, Visitation
 from participants.track import selectors
-from tests.factories.participants import CaseNoteFactory, ScreeningFactory
+from tests.factories.participants import (
+    CaseNoteFactory,
+    ExitFormFactory,
+    PauseFactory,
+    ProgressAssessmentFactory,
+    ScreeningFactory,
+)
 
 from .helpers import citizen_in
 
@@ -32,6 +39,11 @@ SECRETS = (
     "Angst og rygsmerter",
     "Gerne gartneri",
     "Indlagt på psykiatrisk afdeling",
+    "Svend fra jobcentret",
+    "Talte om hendes diagnose",
+    "Genoptræning efter operation",
+    "Sygemeldt med stress",
+    "Flytter til sin søster",
 )
 
 
@@ -62,6 +74,13 @@ def sensitive_citizen(personas):
     )
     ScreeningFactory(citizen=citizen, barrier_notes="Angst og rygsmerter", wishes="Gerne gartneri")
     CaseNoteFactory(citizen=citizen, text="Indlagt på psykiatrisk afdeling", sensitive=True)
+    Visitation.objects.filter(citizen=citizen).update(
+        match_meeting_participants="Svend fra jobcentret",
+        match_meeting_notes="Talte om hendes diagnose",
+    )
+    PauseFactory(citizen=citizen, note="Genoptræning efter operation")
+    ProgressAssessmentFactory(citizen=citizen, note="Sygemeldt med stress")
+    ExitFormFactory(citizen=citizen, exit_date=date(2024, 9, 2), note="Flytter til sin søster")
     return citizen
 
 
@@ -82,6 +101,9 @@ def test_a_read_of_the_tables_holds_no_readable_personal_data(client, personas):
     )
     assert Screening.objects.get(citizen=citizen).barrier_notes == "Angst og rygsmerter"
     assert CaseNote.objects.get(citizen=citizen).text == "Indlagt på psykiatrisk afdeling"
+    visitation = Visitation.objects.get(citizen=citizen)
+    assert visitation.match_meeting_notes == "Talte om hendes diagnose"
+    assert citizen.exits.get().note == "Flytter til sin søster"
     client.force_login(personas.caseworker)
     page = client.get(reverse("participants:citizen_detail", args=[citizen.pk])).content.decode()
     assert "Ingeborg Qvistgaard" in page and "Gerne gartneri" in page
