@@ -8,11 +8,14 @@ class ParticipantsConfig(AppConfig):
 
     def ready(self) -> None:
         from accelerator.registry import register_company_section
+        from siv import rekey
         from siv.registry import register_nav, register_panel
 
         from . import panels
         from .placements import views as placement_views
+        from .track.models import Citizen
 
+        rekey.register(Citizen, sealed=("cpr_encrypted",), hashes=Citizen.search_hashes)
         register_nav(
             _("Deltagere"),
             "participants:citizen_list",

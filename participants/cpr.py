@@ -6,18 +6,14 @@ valid numbers exist that fail it). Messages never repeat the number.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 
-from cryptography.fernet import Fernet, InvalidToken
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from siv import keyring
 
 _CPR_RE = re.compile(r"^(\d{2})(\d{2})(\d{2})-?(\d{4})$")
 
@@ -74,33 +70,25 @@ def mask(value: str) -> str:
     return "XXXXXX-XXXX"
 
 
-@lru_cache(maxsize=4)
-def _keys(secret: str) -> tuple[bytes, bytes]:
-    """Separate encryption and hashing keys derived from one secret."""
-    enc = hashlib.sha256(b"siv-cpr-encryption:" + secret.encode()).digest()
-    mac = hashlib.sha256(b"siv-cpr-hmac:" + secret.encode()).digest()
-    return base64.urlsafe_b64encode(enc), mac
-
-
-def _secret() -> str:
-    if not settings.SIV_FIELD_KEY:  # the settings refuse to start without it; a test may not
-        raise ImproperlyConfigured("SIV_FIELD_KEY is empty.")
-    return settings.SIV_FIELD_KEY
-
-
 def encrypt(digits: str) -> str:
-    return Fernet(_keys(_secret())[0]).encrypt(digits.encode()).decode()
+    return keyring.encrypt(digits)
 
 
 def decrypt(token: str) -> str:
-    try:
-        return Fernet(_keys(_secret())[0]).decrypt(token.encode()).decode()
-    except InvalidToken:
-        raise ImproperlyConfigured(
-            "A CPR number could not be decrypted with SIV_FIELD_KEY."
-        ) from None
+    return keyring.decrypt(token)
+
+
+# The purpose that keys the CPR search hash (siv/keyring.py).
+HASH_PURPOSE = "cpr"
 
 
 def keyed_hash(digits: str) -> str:
-    """HMAC-SHA256 of the normalised number: finds a citizen without decrypting anyone."""
-    return hmac.new(_keys(_secret())[1], digits.encode(), hashlib.sha256).hexdigest()
+    """HMAC-SHA256 of the normalised number under the newest key: what a citizen's row keeps,
+    and finds a citizen without decrypting anyone."""
+    return keyring.keyed_hash(HASH_PURPOSE, digits)
+
+
+def keyed_hashes(digits: str) -> list[str]:
+    """The number's hash under every key, newest first, for lookups: a citizen whose row
+    `rekey_fields` has not reached yet after a new key still has the older key's hash."""
+    return keyring.keyed_hashes(HASH_PURPOSE, digits)

@@ -156,6 +156,7 @@ def citizen_scrub(citizen: Citizen) -> None:
         birth_date=date(birth.year, 7, 1) if birth else birth,
         first_name=ANONYMISED_NAME,
         last_name="",
+        name_hashes=[],
         phone="",
         email="",
         address="",

@@ -15,6 +15,8 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from siv import keyring
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("SIV_VAR_DIR", BASE_DIR / "var"))
 
@@ -41,9 +43,10 @@ DEBUG = envbool("DEBUG", False)
 # whitenoise serving the static files straight from the source folders.
 SIV_DEMO = envbool("SIV_DEMO", False)
 
-# The secrets: Django's key, the key that encrypts CPR numbers (SIV_FIELD_KEY) and the key
-# that seals the ledger (SIV_LEDGER_KEY). In production nothing starts without all three;
-# the demo and development (DEBUG on) keep keys of their own, generated once in var/keys/.
+# The secrets: Django's key, the keys that encrypt personal data (SIV_FIELD_KEYS, a keyring
+# "2:<new>,1:<old>" of versioned keys, or the older single SIV_FIELD_KEY) and the key that
+# seals the ledger (SIV_LEDGER_KEY). In production nothing starts without all three; the demo
+# and development (DEBUG on) keep keys of their own, generated once in var/keys/.
 SECRETS = ("SECRET_KEY", "SIV_FIELD_KEY", "SIV_LEDGER_KEY")
 
 
@@ -56,14 +59,29 @@ def development_secret(name: str) -> str:
     return path.read_text().strip()
 
 
-_missing = [name for name in SECRETS if not os.environ.get(name)]
+def _given(name: str) -> bool:
+    return bool(
+        os.environ.get(name) or (name == "SIV_FIELD_KEY" and os.environ.get("SIV_FIELD_KEYS"))
+    )
+
+
+_missing = [name for name in SECRETS if not _given(name)]
 if _missing and not (DEBUG or SIV_DEMO):
     raise ImproperlyConfigured(
         f"{', '.join(_missing)} must be set: production (DEBUG off) keeps no default secret."
     )
-SECRET_KEY, SIV_FIELD_KEY, SIV_LEDGER_KEY = (
-    os.environ.get(name) or development_secret(name) for name in SECRETS
+SECRET_KEY, SIV_LEDGER_KEY = (
+    os.environ.get(name) or development_secret(name) for name in ("SECRET_KEY", "SIV_LEDGER_KEY")
 )
+# The keyring, {version: key}; the newest encrypts, every key decrypts (siv/keyring.py).
+# SIV_FIELD_KEY is the newest key, for what is derived from the current key only (the
+# private searches' sealing and the audit log's search pseudonyms).
+SIV_FIELD_KEYS = keyring.parse(
+    os.environ.get("SIV_FIELD_KEYS", ""),
+    os.environ.get("SIV_FIELD_KEY")
+    or ("" if _given("SIV_FIELD_KEY") else development_secret("SIV_FIELD_KEY")),
+)
+SIV_FIELD_KEY = SIV_FIELD_KEYS[max(SIV_FIELD_KEYS)]
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 CSRF_FAILURE_VIEW = "siv.errors.csrf_failure"

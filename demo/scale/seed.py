@@ -26,6 +26,7 @@ from accelerator.models import (
     CompanyStatus,
 )
 from participants import cpr as cpr_lib
+from participants import names
 from participants.models import (
     EMPLOYED_STATUSES,
     PAID_PLACEMENT_KINDS,
@@ -59,6 +60,7 @@ from partnerships.models import (
     OrganisationKind,
     User,
 )
+from siv import keyring
 from siv.roles import Role
 
 from .writer import Table, Timings, analyze, next_id, reset_sequences
@@ -476,8 +478,10 @@ def _citizens(rng, timings, world: World, options: Options, today: date, now: da
                 cpr_encrypted=cpr_lib.encrypt(parsed.digits),
                 cpr_hash=cpr_lib.keyed_hash(parsed.digits),
                 birth_date=parsed.birth_date,
-                first_name=f"Borger{index + 1}",
-                last_name=f"Skala{m}",
+                # COPY writes the columns as given: the names sealed as the model seals them.
+                first_name=keyring.encrypt(f"Borger{index + 1}"),
+                last_name=keyring.encrypt(f"Skala{m}"),
+                name_hashes=names.search_hashes(f"Borger{index + 1}", f"Skala{m}"),
                 gender=rng.choice(genders),
                 target_group=rng.choice(target_groups),
                 benefit=rng.choice(benefits),

@@ -13,9 +13,9 @@ from django.db.models import (
     Exists,
     F,
     OuterRef,
-    QuerySet,
 )
 
+from participants import names
 from participants.common import iso_week_label, week_monday
 from participants.track.models import Citizen, ExitForm
 from participants.track.selectors import citizen_list
@@ -80,13 +80,12 @@ def actor_week_grid(
         # The exit that counts, looked up for the rows shown only (the count leaves it out).
         .with_last_exit(sunday, select=False)
         .annotate(exit_date=F("exit_date"), reentered=F("reentered"))
-        .order_by("last_name", "first_name", "pk")
     )
     shown = None
     if per_page is None:
-        citizens = list(in_week)
+        citizens = names.in_name_order(list(in_week))
     else:
-        shown = Paginator(in_week, per_page).get_page(page)
+        shown = Paginator(names.NameOrdered(in_week), per_page).get_page(page)
         citizens = list(shown.object_list)
     entries = HoursEntry.objects.filter(citizen__in=[c.pk for c in citizens], week_start=monday)
     by_citizen: dict[int, dict[str, Decimal]] = defaultdict(dict)
@@ -128,11 +127,11 @@ def hours_by_month(citizen: Citizen) -> list[dict]:
     ]
 
 
-def citizens_missing_hours(*, user: Any, week: date) -> QuerySet[Citizen]:
-    """Active citizens on track in the week without any hours logged for it."""
+def citizens_missing_hours(*, user: Any, week: date) -> names.NameOrdered:
+    """Active citizens on track in the week without any hours logged for it, in name order."""
     sunday = week_monday(week) + timedelta(days=6)
-    return (
-        citizen_list(user=user, as_of=sunday)
-        .filter(is_active=True, phase1_start__lte=sunday, hours_this_week=0)
-        .order_by("last_name", "first_name", "pk")
+    return names.NameOrdered(
+        citizen_list(user=user, as_of=sunday).filter(
+            is_active=True, phase1_start__lte=sunday, hours_this_week=0
+        )
     )

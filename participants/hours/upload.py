@@ -266,7 +266,7 @@ def preview(*, user: Any, rows: list[tuple[int, dict[str, str]]]) -> Preview:
         if len(result.problems) == errors_before:
             parsed.append((line, digits, week, kind, hours))
 
-    hashes = {cpr_lib.keyed_hash(d): d for _l, d, *_rest in parsed}
+    hashes = {h: d for _l, d, *_rest in parsed for h in cpr_lib.keyed_hashes(d)}
     citizens = dict(
         Citizen.objects.for_user(user, write=True)
         .filter(cpr_hash__in=list(hashes))

@@ -354,8 +354,8 @@ def validate(files: Mapping[str, str | bytes]) -> tuple[_Plan, list[RowError], d
         if parsed.digits in rejected:
             row.error("cpr", _("Deltageren er afvist i participants.csv."))
             return None
-        keyed = cpr_lib.keyed_hash(parsed.digits)
-        if keyed in known_hashes:
+        keyed = next((h for h in cpr_lib.keyed_hashes(parsed.digits) if h in known_hashes), None)
+        if keyed is not None:
             return {"cpr": parsed, "phase1_start": known_hashes[keyed], "exit_date": None}
         row.error("cpr", _("Deltageren findes hverken i participants.csv eller i SIV."))
         return None
@@ -577,8 +577,7 @@ def _apply(plan: _Plan) -> int:
             "phase1_start": p["phase1_start"],
             "phase2_start": p["phase2_start"],
         }
-        keyed = cpr_lib.keyed_hash(digits)
-        citizen = Citizen.objects.filter(cpr_hash=keyed).first()
+        citizen = Citizen.objects.filter(cpr_hash__in=cpr_lib.keyed_hashes(digits)).first()
         if citizen is None:
             citizen = Citizen(**values)
             citizen.set_cpr(digits)
@@ -621,7 +620,7 @@ def _apply(plan: _Plan) -> int:
     def citizen_for(parsed: cpr_lib.Cpr) -> Citizen:
         if parsed.digits not in citizens:
             citizens[parsed.digits] = Citizen.objects.get(
-                cpr_hash=cpr_lib.keyed_hash(parsed.digits)
+                cpr_hash__in=cpr_lib.keyed_hashes(parsed.digits)
             )
         return citizens[parsed.digits]
 

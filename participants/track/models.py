@@ -11,6 +11,8 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -19,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from participants import cpr as cpr_lib
+from participants import names
 from partnerships.models import (
     Cluster,
     GrowthPartnership,
@@ -27,6 +30,7 @@ from partnerships.models import (
     OrganisationKind,
 )
 from siv.access import ScopedQuerySet
+from siv.fields import EncryptedCharField, EncryptedEmailField, EncryptedTextField
 from siv.limits import NOTE_TEXT, SHORT_TEXT
 from siv.permissions import has_perm, roles_with
 from siv.roles import Role
@@ -399,12 +403,17 @@ class Citizen(models.Model):
     cpr_encrypted = models.TextField(_("CPR-nummer (krypteret)"), editable=False)
     cpr_hash = models.CharField(max_length=64, unique=True, editable=False)
     birth_date = models.DateField(_("fødselsdato"), editable=False)
-    first_name = models.CharField(_("fornavn"), max_length=100)
-    last_name = models.CharField(_("efternavn"), max_length=100)
+    # Names and contact data are encrypted at rest (siv/fields.py); the name is found by the
+    # keyed hashes of its words' beginnings (participants/names.py), kept by save().
+    first_name = EncryptedCharField(_("fornavn"), max_length=100)
+    last_name = EncryptedCharField(_("efternavn"), max_length=100)
+    name_hashes = ArrayField(
+        models.CharField(max_length=names.HASH_LENGTH), default=list, blank=True, editable=False
+    )
     gender = models.CharField(_("køn"), max_length=1, choices=Gender.choices)
-    phone = models.CharField(_("telefon"), max_length=30, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
-    address = models.CharField(_("adresse"), max_length=300, blank=True)
+    phone = EncryptedCharField(_("telefon"), max_length=30, blank=True)
+    email = EncryptedEmailField(_("e-mail"), blank=True)
+    address = EncryptedCharField(_("adresse"), max_length=300, blank=True)
 
     target_group = models.CharField(_("målgruppe"), max_length=40, choices=TargetGroup.choices)
     benefit = models.CharField(_("ydelse"), max_length=40, choices=Benefit.choices)
@@ -475,7 +484,8 @@ class Citizen(models.Model):
     class Meta:
         verbose_name = _("deltager")
         verbose_name_plural = _("deltagere")
-        ordering = ["last_name", "first_name", "id"]
+        # Names are encrypted: the lists sort them after reading (names.NameOrdered).
+        ordering = ["id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(phase2_start__isnull=True) | Q(phase1_start__isnull=False),
@@ -489,24 +499,22 @@ class Citizen(models.Model):
             # stay, and the data-quality screen lists them).
             *PHASE_ORDER_CONSTRAINTS,
         ]
-        # The lists are read in name order, a page at a time: for the whole programme, a
-        # caseworker's municipality and an actor's organisation, an index walk in that order
-        # finds the page without sorting every citizen.
         indexes = [
             models.Index(fields=["municipality", "cluster"]),
-            models.Index(fields=["last_name", "first_name", "id"], name="citizen_by_name"),
-            models.Index(
-                fields=["municipality", "last_name", "first_name", "id"],
-                name="citizen_municipality_by_name",
-            ),
-            models.Index(
-                fields=["employment_actor", "last_name", "first_name", "id"],
-                name="citizen_actor_by_name",
-            ),
+            GinIndex(fields=["name_hashes"], name="citizen_name_hashes"),
         ]
 
     def __str__(self) -> str:
         return self.audit_label
+
+    def save(self, *args, **kwargs) -> None:
+        # The name's search hashes are derived from the name, so they follow it wherever it
+        # is saved (a service, the import, the anonymisation writes them itself).
+        self.name_hashes = names.search_hashes(self.first_name, self.last_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"first_name", "last_name"} & set(update_fields):
+            kwargs["update_fields"] = [*update_fields, "name_hashes"]
+        super().save(*args, **kwargs)
 
     @property
     def audit_label(self) -> str:
@@ -528,6 +536,18 @@ class Citizen(models.Model):
         self.cpr_encrypted = cpr_lib.encrypt(parsed.digits)
         self.cpr_hash = cpr_lib.keyed_hash(parsed.digits)
         self.birth_date = parsed.birth_date
+
+    @staticmethod
+    def search_hashes(clear: dict[str, str]) -> dict[str, object]:
+        """The search hashes computed again from the clear values (`manage.py rekey_fields`)."""
+        hashes: dict[str, object] = {}
+        if clear.get("cpr_encrypted"):
+            hashes["cpr_hash"] = cpr_lib.keyed_hash(clear["cpr_encrypted"])
+        if clear.get("first_name") or clear.get("last_name"):
+            hashes["name_hashes"] = names.search_hashes(
+                clear.get("first_name", ""), clear.get("last_name", "")
+            )
+        return hashes
 
     @property
     def cpr(self) -> str:
@@ -729,10 +749,11 @@ class Visitation(models.Model):
         _("begrundelse for afvisning"), max_length=SHORT_TEXT, blank=True
     )
     match_meeting_date = models.DateField(_("matchmøde"), null=True, blank=True)
-    match_meeting_participants = models.TextField(
+    # Who met and what was said are encrypted at rest (siv/fields.py).
+    match_meeting_participants = EncryptedTextField(
         _("deltagere i matchmødet"), max_length=SHORT_TEXT, blank=True
     )
-    match_meeting_notes = models.TextField(
+    match_meeting_notes = EncryptedTextField(
         _("referat af matchmødet"), max_length=NOTE_TEXT, blank=True
     )
     start_on = models.DateField(_("aftalt start"), null=True, blank=True)
@@ -808,7 +829,7 @@ class Pause(models.Model):
     start = models.DateField(_("pause fra"))
     end = models.DateField(_("pause til og med"), null=True, blank=True)
     reason = models.CharField(_("årsag"), max_length=20, choices=PauseReason.choices)
-    note = models.CharField(_("bemærkning"), max_length=300, blank=True)
+    note = EncryptedCharField(_("bemærkning"), max_length=300, blank=True)
 
     objects = CitizenRecordQuerySet.as_manager()
 
@@ -857,8 +878,11 @@ class Screening(models.Model):
     barriers = models.JSONField(
         _("barrierer"), default=list, blank=True, help_text=_("Koder fra listen over barrierer.")
     )
-    barrier_notes = models.TextField(_("om barriererne"), max_length=SHORT_TEXT, blank=True)
-    wishes = models.TextField(_("ønsker til fag og virksomhed"), max_length=SHORT_TEXT, blank=True)
+    # Screening notes are encrypted at rest (siv/fields.py).
+    barrier_notes = EncryptedTextField(_("om barriererne"), max_length=SHORT_TEXT, blank=True)
+    wishes = EncryptedTextField(
+        _("ønsker til fag og virksomhed"), max_length=SHORT_TEXT, blank=True
+    )
 
     objects = CitizenRecordQuerySet.as_manager()
 
@@ -900,7 +924,7 @@ class ProgressAssessment(models.Model):
     motivation = _score_field(_("Motivation"))
     self_care = _score_field(_("Egenomsorg"))
     work_skills = _score_field(_("Arbejdsfærdigheder"))
-    note = models.TextField(_("bemærkning"), max_length=SHORT_TEXT, blank=True)
+    note = EncryptedTextField(_("bemærkning"), max_length=SHORT_TEXT, blank=True)
 
     objects = CitizenRecordQuerySet.as_manager()
 
@@ -1038,7 +1062,7 @@ class ExitForm(models.Model):
         default=False,
         help_text=_("Kommunen skal genvisitere til pladsen inden for 4 uger."),
     )
-    note = models.TextField(_("bemærkning"), max_length=SHORT_TEXT, blank=True)
+    note = EncryptedTextField(_("bemærkning"), max_length=SHORT_TEXT, blank=True)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -1143,7 +1167,8 @@ class CaseNote(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     written_at = models.DateTimeField(_("skrevet"), default=timezone.now)
-    text = models.TextField(_("notat"), max_length=NOTE_TEXT)
+    # Case notes (the sensitive ones about health among them) are encrypted at rest.
+    text = EncryptedTextField(_("notat"), max_length=NOTE_TEXT)
     sensitive = models.BooleanField(
         _("følsomme oplysninger"),
         default=False,

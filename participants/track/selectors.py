@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 
 from accelerator.models import CompanyRole
 from participants import cpr as cpr_lib
+from participants import names
 from participants.common import week_monday
 from participants.hours.models import HoursEntry
 from participants.placements.models import PAID_PLACEMENT_KINDS, Placement
@@ -497,14 +498,15 @@ def citizen_search(queryset: QuerySet[Citizen], *, text: str, visibility: Visibi
     if parsed is not None:
         if not visibility.show_masked_cpr:
             return queryset.none()
-        return queryset.filter(cpr_hash=cpr_lib.keyed_hash(parsed.digits))
+        return queryset.filter(cpr_hash__in=cpr_lib.keyed_hashes(parsed.digits))
     if text.upper().startswith("D-") and text[2:].isdigit():
         return queryset.filter(pk=int(text[2:]))
     if not visibility.show_name:
         return queryset.none()
+    # Names are encrypted: each word is found by its keyed hash (participants/names.py).
     query = Q()
-    for word in text.split():
-        query &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+    for word in names.words(text):
+        query &= Q(name_hashes__overlap=names.word_hashes(word))
     return queryset.filter(query)
 
 

@@ -100,7 +100,7 @@ def citizen_create(*, by: User | None, cpr: str, **fields: Any) -> Citizen:
     check_fields(CITIZEN_FIELDS, fields)
     citizen = Citizen()
     citizen.set_cpr(parsed.digits)
-    if Citizen.objects.filter(cpr_hash=citizen.cpr_hash).exists():
+    if Citizen.objects.filter(cpr_hash__in=cpr_lib.keyed_hashes(parsed.digits)).exists():
         raise ValidationError(
             {"cpr": _("Der findes allerede en deltager med dette CPR-nummer.")},
             code="cpr_exists",
@@ -120,7 +120,7 @@ def citizen_update(
 def citizen_find_by_cpr(*, cpr: str) -> Citizen | None:
     """The citizen with this CPR number (found by keyed hash), or None."""
     parsed = cpr_lib.parse(cpr)
-    return Citizen.objects.filter(cpr_hash=cpr_lib.keyed_hash(parsed.digits)).first()
+    return Citizen.objects.filter(cpr_hash__in=cpr_lib.keyed_hashes(parsed.digits)).first()
 
 
 def citizen_record_viewed(*, citizen: Citizen, by: User, purpose: str = "") -> None:

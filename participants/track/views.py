@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from participants import names
 from participants.hours import selectors as hours_selectors
 from participants.hours.models import HoursKind
 from participants.placements import selectors as placements_selectors
@@ -80,14 +81,19 @@ def citizen_list(request):
     visibility = selectors.visibility_for(request.user)
     citizen_filter = CitizenFilter(
         data or None,
-        queryset=selectors.citizen_list(user=request.user).order_by(
-            "last_name", "first_name", "pk"
-        ),
+        queryset=selectors.citizen_list(user=request.user),
         visibility=visibility,
         # The plain scope (not the list's annotated query) for the municipalities offered.
         citizens=Citizen.objects.for_user(request.user),
     )
-    page = Paginator(citizen_filter.qs, PAGE_SIZE).get_page(request.GET.get("side"))
+    # Names are encrypted: the list is sorted by name after reading (participants/names.py);
+    # who sees pseudonyms sees them in their order.
+    rows = (
+        names.NameOrdered(citizen_filter.qs)
+        if visibility.show_name
+        else citizen_filter.qs.order_by("pk")
+    )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("side"))
     # One log row per page shown: the search with its criteria, or the list; either names
     # the citizens shown by name or CPR number.
     shown = [citizen.pk for citizen in page] if visibility.personal else []
