@@ -136,6 +136,15 @@ def open_menu_entry(page, group: str | None, label: str):
     return link
 
 
+def go_to(page, label: str) -> None:
+    """Open a page through the main menu, as a person would: its area's dropdown, then the
+    entry."""
+    groups = {entry: group for group, entry in menu_entries(page)}
+    assert label in groups, f"{label!r} is not in the menu: {sorted(groups)}"
+    open_menu_entry(page, groups[label], label).click()
+    page.wait_for_load_state()
+
+
 def sign_in(page, username: str, password: str = DEMO_PASSWORD) -> None:
     """Sign in through the real form, as a person would."""
     page.goto("/login/")

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .axe import assert_accessible
-from .conftest import save_screenshot, sign_in
+from .conftest import go_to, save_screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -15,7 +15,7 @@ HELD = "Driftsøkonomi og ledelse"
 
 def test_the_business_developer_registers_camp_attendance(page, demo_companies, request):
     sign_in(page, "udvikler")
-    page.get_by_role("link", name="Camps").first.click()
+    go_to(page, "Camps")
 
     expect(page.get_by_role("heading", name="Camps", level=1)).to_be_visible()
     assert_accessible(page)
@@ -27,7 +27,7 @@ def test_the_business_developer_registers_camp_attendance(page, demo_companies, 
     expect(page.get_by_role("link", name="Registrer fremmøde")).to_have_count(0)
 
     # A held camp: both cluster 2 companies attended, also the one of another developer.
-    page.get_by_role("link", name="Camps").first.click()
+    go_to(page, "Camps")
     camp_row = page.get_by_role("row").filter(has=page.get_by_role("link", name=HELD))
     expect(camp_row.get_by_role("cell").nth(5)).to_have_text("2")
     page.get_by_role("link", name=HELD).click()
@@ -54,7 +54,7 @@ def test_the_business_developer_registers_camp_attendance(page, demo_companies, 
     assert_accessible(page)
 
     # The list counts them, and the form shows them ticked when opened again.
-    page.get_by_role("link", name="Camps").first.click()
+    go_to(page, "Camps")
     expect(camp_row.get_by_role("cell").nth(5)).to_have_text("1")
     page.get_by_role("link", name=HELD).click()
     page.get_by_role("link", name="Registrer fremmøde").click()

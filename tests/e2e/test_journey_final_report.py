@@ -17,7 +17,7 @@ from siv.celery import app as celery_app
 from tests.quality.servers import celery_worker, database_url
 
 from .axe import assert_accessible
-from .conftest import save_screenshot, sign_in
+from .conftest import go_to, save_screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -47,7 +47,7 @@ def test_the_controller_starts_the_final_report_and_downloads_the_pdf(
     page, demo_companies, report_worker, request
 ):
     sign_in(page, "controller")
-    page.get_by_role("link", name="Slutrapport").first.click()
+    go_to(page, "Slutrapport")
 
     expect(page.get_by_role("heading", name="Tekst til Slutrapport", level=1)).to_be_visible()
     assert_accessible(page)

@@ -6,7 +6,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from .axe import assert_accessible
-from .conftest import save_screenshot, sign_in
+from .conftest import go_to, save_screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -18,7 +18,7 @@ PRACTICE = "Praktik i virksomhed"
 def test_the_actor_fills_the_weekly_hours_grid(page, demo, request):
     week = timezone.localdate().isocalendar().week
     sign_in(page, "aktoer")
-    page.get_by_role("link", name="Timer").first.click()
+    go_to(page, "Timer")
 
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"Timer uge {week}")
     assert_accessible(page)

@@ -10,6 +10,7 @@ from partnerships.models import Organisation
 from tests.factories.reporting import SubProjectFactory
 
 from .axe import assert_accessible
+from .conftest import go_to
 
 pytestmark = pytest.mark.e2e
 
@@ -23,7 +24,7 @@ def test_the_controller_keeps_a_sub_projects_identity_and_partners(signed_in_pag
     )
     partner = Organisation.objects.order_by("name").first()
     page = signed_in_page("controller")
-    page.get_by_role("link", name="Delprojekter").first.click()
+    go_to(page, "Delprojekter")
     expect(page.get_by_role("heading", name="Delprojekter", level=1)).to_be_visible()
     assert_accessible(page)
 

@@ -7,14 +7,14 @@ import pytest
 from playwright.sync_api import expect
 
 from .axe import assert_accessible
-from .conftest import save_screenshot, sign_in
+from .conftest import go_to, save_screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
 
 
 def test_a_caseworker_proposes_a_citizen_and_the_actor_accepts(page, demo_people, request):
     sign_in(page, "sagsbehandler")
-    page.get_by_role("link", name="Visitationer").first.click()
+    go_to(page, "Visitationer")
     expect(page.get_by_role("heading", name="Visitationer", level=1)).to_be_visible()
     assert_accessible(page)
 
@@ -42,7 +42,7 @@ def test_a_caseworker_proposes_a_citizen_and_the_actor_accepts(page, demo_people
     # The actor signs in (a fresh session) and reviews the proposal.
     page.context.clear_cookies()
     sign_in(page, "aktoer")
-    page.get_by_role("link", name="Visitationer").first.click()
+    go_to(page, "Visitationer")
     row = page.get_by_role("row").filter(has_text="Karen Mortensen")
     expect(row).to_contain_text("Foreslået")
     assert_accessible(page)
@@ -59,7 +59,7 @@ def test_a_caseworker_proposes_a_citizen_and_the_actor_accepts(page, demo_people
     # The caseworker sees the visitation accepted.
     page.context.clear_cookies()
     sign_in(page, "sagsbehandler")
-    page.get_by_role("link", name="Visitationer").first.click()
+    go_to(page, "Visitationer")
     page.get_by_role("link", name="Godkendt").click()
     expect(page).to_have_url(re.compile(r"status=accepted"))
     row = page.get_by_role("row").filter(has_text="Karen Mortensen")

@@ -3,6 +3,7 @@ import pytest
 from partnerships.models import GrowthPartnership, User
 
 from .axe import assert_accessible
+from .conftest import go_to
 
 pytestmark = pytest.mark.e2e
 
@@ -11,7 +12,7 @@ def test_the_controller_finds_a_partnership_from_the_list(signed_in_page):
     page = signed_in_page("controller")
     partnership = GrowthPartnership.objects.order_by("name").first()
 
-    page.get_by_role("link", name="Partnerskaber").first.click()
+    go_to(page, "Partnerskaber")
 
     assert page.url.endswith("/partnerskaber/")
     assert page.get_by_role("heading", level=1).is_visible()
