@@ -58,8 +58,8 @@ def _saved(request, form, save, *, instance=None) -> Any:
 def _form_page(request, form, *, title: str, back: str, submit: str | None = None):
     return render(
         request,
-        "accelerator/form.html",
-        {"form": form, "title": title, "back": back, "submit": submit or _("Gem")},
+        "form.html",
+        {"form": form, "title": title, "back": reverse(back), "submit": submit or _("Gem")},
     )
 
 

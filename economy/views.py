@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -130,8 +131,15 @@ def _sub_project_form(request, sub_project, form, *, service, title: str, done: 
         return redirect(then, sub_project.pk)
     return render(
         request,
-        "economy/form.html",
-        {"sub_project": sub_project, "form": form, "title": title, "submit": _("Registrer")},
+        "form.html",
+        {
+            "form": form,
+            "title": title,
+            "submit": _("Registrer"),
+            "parent_url": reverse("economy:budget", args=[sub_project.pk]),
+            "parent_label": sub_project.name,
+            "back": reverse("economy:budget", args=[sub_project.pk]),
+        },
     )
 
 

@@ -181,7 +181,7 @@ def mapping_edit(request, pk: int | None = None):
             return redirect("oidc:provider_settings")
     return render(
         request,
-        "partnerships/form.html",
+        "form.html",
         {
             "form": form,
             "title": _("Ret gruppe-tilknytning") if mapping else _("Ny gruppe-tilknytning"),

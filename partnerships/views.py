@@ -74,7 +74,7 @@ def _saved(request, form, save: Callable[[dict], Any]) -> Any | None:
 def _form_page(request, form, *, title: str, back: str, **context):
     return render(
         request,
-        "partnerships/form.html",
+        "form.html",
         {"form": form, "title": title, "back": back, **context},
     )
 

@@ -121,7 +121,11 @@ def contract_create(request):
         else:
             messages.success(request, _("Kontrakten er oprettet."))
             return redirect("pbr:contract_detail", contract.pk)
-    return render(request, "pbr/form.html", {"form": form, "title": _("Ny resultatkontrakt")})
+    return render(
+        request,
+        "form.html",
+        {"form": form, "title": _("Ny resultatkontrakt"), "back": reverse("pbr:overview")},
+    )
 
 
 def contract_detail(request, pk: int):
@@ -164,8 +168,12 @@ def version_create(request, pk: int):
             return redirect("pbr:contract_detail", contract.pk)
     return render(
         request,
-        "pbr/form.html",
-        {"form": form, "title": _("Ny version af %(name)s") % {"name": contract}},
+        "form.html",
+        {
+            "form": form,
+            "title": _("Ny version af %(name)s") % {"name": contract},
+            "back": reverse("pbr:contract_detail", args=[contract.pk]),
+        },
     )
 
 
@@ -193,9 +201,10 @@ def _propose(request, pk: int, form_class, *, kind: str, title: str, confirm: st
             return redirect("pbr:contract_detail", contract.pk)
     return render(
         request,
-        "pbr/form.html",
+        "form.html",
         {
             "form": form,
+            "back": reverse("pbr:contract_detail", args=[contract.pk]),
             "title": title % {"name": contract},
             "intro": _(
                 "En anden controller skal godkende forslaget, før det bogføres (fire øjne)."
@@ -447,4 +456,4 @@ def _saved_or_form(request, form, save, *, title: str, done: str):
     if request.method == "POST" and form.is_valid() and save_edit(form, save):
         messages.success(request, _("Gemt."))
         return redirect(done)
-    return render(request, "pbr/form.html", {"form": form, "title": title, "back": done})
+    return render(request, "form.html", {"form": form, "title": title, "back": done})

@@ -89,7 +89,7 @@ class AuditEntry(models.Model):
         related_name="+",
     )
     object_id = models.CharField(max_length=64, blank=True, db_index=True)
-    # A description without personal data (e.g. "Deltager #41"), for the search screen.
+    # A description without personal data (e.g. "Deltager D-000041"), for the search screen.
     object_label = models.CharField(_("objekt"), max_length=200, blank=True)
     purpose = models.CharField(_("formål"), max_length=200, blank=True)
     ip_address = models.GenericIPAddressField(_("IP-adresse"), null=True, blank=True)

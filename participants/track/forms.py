@@ -35,6 +35,7 @@ from .models import (
     VisitationStatus,
     revisitation_exists,
 )
+from .selectors import visibility_for
 from .services import (
     CITIZEN_EDIT_FIELDS,
     CITIZEN_FIELDS,
@@ -128,9 +129,11 @@ class VisitationProposeForm(forms.Form):
             .filter(~revisitation_exists(VisitationStatus.PROPOSED))
             .select_related("citizen")
         )
+        # The citizen by name for the roles that see names, else by pseudonym.
+        visibility = visibility_for(user)
         self.fields["replaces_exit"].label_from_instance = lambda e: (
             _("%(citizen)s, ophør %(date)s")
-            % {"citizen": e.citizen.pseudonym, "date": e.exit_date.strftime("%d.%m.%Y")}
+            % {"citizen": visibility.label(e.citizen), "date": e.exit_date.strftime("%d.%m.%Y")}
         )
         self.fields["cluster"].queryset = Cluster.objects.filter(
             memberships__municipality_id=user.municipality_id

@@ -518,7 +518,8 @@ class Citizen(models.Model):
 
     @property
     def audit_label(self) -> str:
-        return f"Deltager #{self.pk}"
+        # The pseudonym every role without names sees, never the bare database id.
+        return f"Deltager {self.pseudonym}"
 
     @property
     def pseudonym(self) -> str:

@@ -26,7 +26,7 @@ def test_birth_date_and_mask_come_from_the_cpr_number():
     citizen = CitizenFactory(cpr="0101054123")
     assert citizen.birth_date == date(2005, 1, 1)
     assert citizen.cpr_masked == "010105-XXXX"
-    assert citizen.audit_label == f"Deltager #{citizen.pk}"
+    assert citizen.audit_label == f"Deltager D-{citizen.pk:06d}"
     assert citizen.pseudonym == f"D-{citizen.pk:06d}"
 
 

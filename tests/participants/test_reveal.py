@@ -15,7 +15,7 @@ def test_a_caseworker_reveals_the_cpr_number_and_it_is_logged(personas):
     entry = AuditEntry.objects.get(action=AuditAction.REVEAL)
     assert entry.actor == personas.caseworker
     assert entry.object_id == str(citizen.pk)
-    assert entry.object_label == f"Deltager #{citizen.pk}"
+    assert entry.object_label == f"Deltager D-{citizen.pk:06d}"
     assert "1234" not in str(entry.details) and "150385" not in entry.object_label
 
 

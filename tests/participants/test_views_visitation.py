@@ -100,6 +100,9 @@ class TestPropose:
         assert f"?ophoer={early.pk}" in overview
         form = client.get(PROPOSE, {"ophoer": early.pk}).content.decode()
         assert f'<option value="{early.pk}" selected>' in form
+        # The caseworker sees names: the place is named by the citizen who left it.
+        assert f"{left.full_name}, ophør 01.10.2026" in form
+        assert left.pseudonym not in form
         response = client.post(PROPOSE, proposal_data(personas, replaces_exit=early.pk))
         assert response.status_code == 302
         proposal = Visitation.objects.get(replaces_exit=early)
