@@ -16,6 +16,7 @@ from django_otp.models import Device
 
 from partnerships.models import Municipality, Organisation
 from siv.access import ScopedQuerySet
+from siv.fields import EncryptedTextField
 from siv.models import UserSession
 from siv.permissions import has_perm
 from siv.roles import Role
@@ -128,8 +129,9 @@ class ProviderAccount(models.Model):
 
 
 class ProviderGrant(models.Model):
-    """The provider's refresh token of one signed-in session, kept on the server (sealed
-    with SIV_FIELD_KEY), never in the session or the browser. It goes with its session: at
+    """The provider's refresh token of one signed-in session, kept on the server (encrypted
+    with the field keyring, so a rotation re-encrypts it), never in the session or the
+    browser. It goes with its session: at
     sign-out, when the administrator ends the user's sessions, or when the session expires
     (the stored sessions of siv.sessions, a row each)."""
 
@@ -137,7 +139,7 @@ class ProviderGrant(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="provider_grants"
     )
-    sealed_refresh_token = models.TextField()
+    refresh_token = EncryptedTextField()
     created = models.DateTimeField(default=timezone.now)
     renewed = models.DateTimeField(default=timezone.now)
 

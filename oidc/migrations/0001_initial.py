@@ -5,6 +5,8 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+import siv.fields
+
 
 class Migration(migrations.Migration):
 
@@ -33,7 +35,7 @@ class Migration(migrations.Migration):
             name='ProviderGrant',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sealed_refresh_token', models.TextField()),
+                ('refresh_token', siv.fields.EncryptedTextField()),
                 ('created', models.DateTimeField(default=django.utils.timezone.now)),
                 ('renewed', models.DateTimeField(default=django.utils.timezone.now)),
                 ('session', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='siv.usersession')),

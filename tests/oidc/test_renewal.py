@@ -5,10 +5,10 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from oidc import provider
 from oidc.models import GroupMapping, ProviderGrant, ProviderOrganisation
 from partnerships.models import User
 from partnerships.services import user_set_active
@@ -71,7 +71,7 @@ def test_the_renewal_refreshes_the_token_and_the_request_goes_on(
     koege_caseworkers_group(personas, oidc_settings.issuer)
     provider_sign_in(client, oidc_settings, "anne")
     grant = ProviderGrant.objects.get(user__first_name="Anne")
-    first_token = provider.unseal(grant.sealed_refresh_token)
+    first_token = grant.refresh_token
 
     with _after_renewal_interval(settings):
         response = client.get(reverse("participants:citizen_list"), headers={"HX-Request": "true"})
@@ -79,8 +79,27 @@ def test_the_renewal_refreshes_the_token_and_the_request_goes_on(
     grant.refresh_from_db()
     assert response.status_code == 200
     assert "HX-Redirect" not in response
-    assert provider.unseal(grant.sealed_refresh_token) != first_token  # rotated
+    assert grant.refresh_token != first_token  # rotated
     assert grant.renewed > grant.created
+
+
+def test_a_new_field_key_leaves_the_stored_token_readable_and_the_renewal_goes_on(
+    client, oidc_settings, settings, personas
+):
+    koege_caseworkers_group(personas, oidc_settings.issuer)
+    provider_sign_in(client, oidc_settings, "anne")
+    newest = max(settings.SIV_FIELD_KEYS) + 1
+    settings.SIV_FIELD_KEYS = {**settings.SIV_FIELD_KEYS, newest: "en-ny-feltnoegle-" + "n" * 40}
+
+    with _after_renewal_interval(settings):
+        response = client.get(reverse("participants:citizen_list"), headers={"HX-Request": "true"})
+
+    assert response.status_code == 200
+    assert "HX-Redirect" not in response
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT refresh_token FROM oidc_providergrant")
+        (column,) = cursor.fetchone()
+    assert column.startswith(f"{newest}:")  # renewed, and sealed with the newest key
 
 
 def test_a_form_posted_when_the_renewal_is_due_is_saved(client, oidc_settings, settings, personas):
@@ -146,10 +165,13 @@ def test_the_refresh_token_is_kept_sealed_on_the_server_not_in_the_session(
 ):
     provider_sign_in(client, oidc_settings, "bo")
     grant = ProviderGrant.objects.get(user__first_name="Bo")
-    token = provider.unseal(grant.sealed_refresh_token)
+    token = grant.refresh_token
     stored = Session.objects.get(session_key=client.session.session_key)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT refresh_token FROM oidc_providergrant WHERE id = %s", [grant.pk])
+        (column,) = cursor.fetchone()
 
-    assert token not in grant.sealed_refresh_token
+    assert token and token not in column
     assert token not in stored.session_data
     assert token not in str(stored.get_decoded())
 

@@ -29,7 +29,7 @@ MEGABYTE = "x" * 1_048_576
 UNLIMITED = {
     "participants.Citizen.cpr_encrypted",  # the CPR number, encrypted by the app
     "reporting.ReportJob.error",  # a failed export's error, written by the worker
-    "oidc.ProviderGrant.sealed_refresh_token",  # the provider's token, sealed by the app
+    "oidc.ProviderGrant.refresh_token",  # the provider's token, encrypted by the app
     "siv.UserSession.session_data",  # Django's encoded session, as its own table has it
 }
 
