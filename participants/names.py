@@ -47,8 +47,8 @@ def _prefixes(word: str) -> list[str]:
     return [word[:end] for end in range(SHORTEST_PREFIX, len(word) + 1)]
 
 
-def _hash(text: str, version: int | None = None) -> str:
-    return keyring.keyed_hash(HASH_PURPOSE, text, version=version)[:HASH_LENGTH]
+def _hash(text: str) -> str:
+    return keyring.keyed_hash(HASH_PURPOSE, text)[:HASH_LENGTH]
 
 
 def search_hashes(first_name: str, last_name: str) -> list[str]:
@@ -59,8 +59,7 @@ def search_hashes(first_name: str, last_name: str) -> list[str]:
 
 def word_hashes(word: str) -> list[str]:
     """A typed word's hash under every key (rows not yet re-keyed keep an older key's)."""
-    text = word.casefold()
-    return [_hash(text, version=v) for v in sorted(keyring.ring(), reverse=True)]
+    return [full[:HASH_LENGTH] for full in keyring.keyed_hashes(HASH_PURPOSE, word.casefold())]
 
 
 def _sortable(name: str) -> str:
