@@ -28,15 +28,16 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def at_once(work, *, expected=()) -> tuple[list, list, list]:
-    """Run `work` on two threads, each with its own connection, released together. Returns
-    what they returned, the exceptions of the `expected` kinds, and any other exception."""
+    """Run `work(n)` on two threads (n = 0, 1), each with its own connection, released
+    together. Returns what they returned, the exceptions of the `expected` kinds, and any
+    other exception."""
     barrier = threading.Barrier(2)
     results, expected_errors, errors = [], [], []
 
-    def worker():
+    def worker(n: int):
         try:
             barrier.wait()
-            results.append(work())
+            results.append(work(n))
         except tuple(expected) as exc:
             expected_errors.append(exc)
         except BaseException as exc:
@@ -44,7 +45,7 @@ def at_once(work, *, expected=()) -> tuple[list, list, list]:
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=worker) for _n in range(2)]
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -60,7 +61,7 @@ def test_two_workers_detecting_at_once_accrue_each_outcome_once():
     )
     contract = make_contract(citizen.municipality, cluster)
     _results, _expected, errors = at_once(
-        lambda: services.detect_contract(contract=contract, as_of=JOB_START)
+        lambda _n: services.detect_contract(contract=contract, as_of=JOB_START)
     )
     assert errors == []
     assert LedgerEntry.objects.filter(kind=EntryKind.ACCRUAL).count() == 1
@@ -70,7 +71,7 @@ def test_two_workers_detecting_at_once_accrue_each_outcome_once():
 def test_two_workers_appending_with_one_key_write_one_row():
     contract = make_contract(municipality("Køge"), ClusterFactory(number=1))
     results, _expected, errors = at_once(
-        lambda: (
+        lambda _n: (
             services.payment_register(
                 contract=contract,
                 by=None,
@@ -87,7 +88,7 @@ def test_two_workers_appending_with_one_key_write_one_row():
 
 def test_two_controllers_adding_the_same_rate_at_once_get_one_row_and_a_danish_refusal():
     saved, refused, errors = at_once(
-        lambda: services.benefit_rate_add(
+        lambda _n: services.benefit_rate_add(
             by=None,
             benefit="kontanthjaelp",
             valid_from=date(2019, 1, 1),
@@ -99,29 +100,6 @@ def test_two_controllers_adding_the_same_rate_at_once_get_one_row_and_a_danish_r
     assert len(saved) == len(refused) == 1
     assert "Der er allerede en sats for kontanthjælp fra 01.01.2019" in str(refused[0])
     assert BenefitRate.objects.filter(valid_from=date(2019, 1, 1)).count() == 1
-
-
-def _race(action, count: int = 2) -> tuple[list, list[BaseException]]:
-    """Run `action(n)` on `count` threads with their own connections, released together."""
-    barrier = threading.Barrier(count)
-    results: list = []
-    errors: list[BaseException] = []
-
-    def worker(n: int):
-        try:
-            barrier.wait()
-            results.append(action(n))
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
 
 
 def _controllers(count: int):
@@ -147,19 +125,21 @@ def test_two_controllers_approving_one_proposal_at_once_book_it_once():
     contract = make_contract(municipality("Køge"), ClusterFactory(number=1))
     proposer, *approvers = _controllers(3)
     proposal = _propose_payment(contract, proposer)
-    results, errors = _race(
-        lambda n: services.ledger_proposal_approve(proposal=proposal, by=approvers[n]).pk
+    results, refused, errors = at_once(
+        lambda n: services.ledger_proposal_approve(proposal=proposal, by=approvers[n]).pk,
+        expected=(ValidationError,),
     )
+    assert errors == []
     assert len(results) == 1
-    assert [type(e) for e in errors] == [ValidationError]
-    assert "Forslaget er allerede behandlet: godkendt af controller-" in errors[0].messages[0]
+    assert [type(e) for e in refused] == [ValidationError]
+    assert "Forslaget er allerede behandlet: godkendt af controller-" in refused[0].messages[0]
     assert LedgerEntry.objects.count() == 1
 
 
 def test_two_submits_of_one_proposal_at_once_make_one_proposal():
     contract = make_contract(municipality("Køge"), ClusterFactory(number=1))
     (proposer,) = _controllers(1)
-    results, errors = _race(lambda n: _propose_payment(contract, proposer).pk)
+    results, _expected, errors = at_once(lambda _n: _propose_payment(contract, proposer).pk)
     assert errors == []
     assert len(set(results)) == 1
     assert LedgerProposal.objects.count() == 1
