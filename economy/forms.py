@@ -28,7 +28,6 @@ class ExpenseForm(forms.ModelForm):
     def __init__(self, *args, partners, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partner"].queryset = partners
-        self.fields["amount"].min_value = Decimal("0.01")
         self.fields["amount"].widget.attrs["inputmode"] = "decimal"
         self.fields["spent_on"].initial = timezone.localdate
 

@@ -41,7 +41,7 @@ class CostCategory(models.TextChoices):
     OTHER = "other", _("Øvrige omkostninger")
 
 
-def _economy_scope(queryset: models.QuerySet, user, *, write: bool, partner: str):
+def economy_scope(queryset: models.QuerySet, user, *, write: bool, partner: str):
     """The controller sees and changes every row; the administrator reads them; a municipal
     lead reads the rows of their own organisation as economic partner; nobody else any."""
     if has_perm(user, "economy.write"):
@@ -57,12 +57,7 @@ def _economy_scope(queryset: models.QuerySet, user, *, write: bool, partner: str
 
 class BudgetRevisionQuerySet(ScopedQuerySet):
     def scoped(self, user, *, write):
-        return _economy_scope(self, user, write=write, partner="sub_project__partners")
-
-    def in_force(self, on) -> BudgetRevisionQuerySet:
-        """Per sub-project, the revisions approved on or before the date, latest first: the
-        first of each sub-project is its budget in force."""
-        return self.filter(approved_on__lte=on).order_by("sub_project", "-approved_on", "-pk")
+        return economy_scope(self, user, write=write, partner="sub_project__partners")
 
 
 class BudgetRevision(models.Model):
@@ -103,7 +98,7 @@ class BudgetRevision(models.Model):
 
 class BudgetLineQuerySet(ScopedQuerySet):
     def scoped(self, user, *, write):
-        return _economy_scope(self, user, write=write, partner="partner")
+        return economy_scope(self, user, write=write, partner="partner")
 
 
 class BudgetLine(models.Model):
@@ -184,7 +179,7 @@ class ExpenseState(models.TextChoices):
 
 class ExpenseQuerySet(ScopedQuerySet):
     def scoped(self, user, *, write):
-        return _economy_scope(self, user, write=write, partner="partner")
+        return economy_scope(self, user, write=write, partner="partner")
 
     def counted(self) -> ExpenseQuerySet:
         """The expenses the accounts count: registered or approved, not removed."""

@@ -18,7 +18,6 @@ from django.db.models.functions import Coalesce
 from partnerships.models import Organisation
 from reporting import charts
 from reporting.models import SubProject
-from siv.permissions import has_perm
 
 from .models import (
     LARGE_PARTNER_LIMIT,
@@ -29,6 +28,7 @@ from .models import (
     Expense,
     ExpenseState,
     SupportRate,
+    economy_scope,
     project_costs,
 )
 
@@ -48,11 +48,7 @@ def sub_projects_for(user) -> QuerySet[SubProject]:
     """The sub-projects whose economy the user reads: all for the programme's managers, the
     ones with the user's organisation among their partners for a municipal lead."""
     sub_projects = SubProject.objects.for_user(user).select_related("region")
-    if has_perm(user, "economy.write") or has_perm(user, "reports.programme"):
-        return sub_projects
-    if not has_perm(user, "economy.view") or not user.organisation_id:
-        return sub_projects.none()
-    return sub_projects.filter(partners=user.organisation_id)
+    return economy_scope(sub_projects, user, write=False, partner="partners")
 
 
 def revisions_in_force(sub_projects: QuerySet[SubProject], on: date) -> QuerySet[BudgetRevision]:
@@ -274,7 +270,7 @@ def removed_by_reservation(
     *, user, sub_projects: QuerySet[SubProject], start: date | None, end: date
 ) -> list[Reservation]:
     """The expenses removed in the period, grouped by the reservation that removed them, each
-    with its reason (heading 7); two queries."""
+    with its reason (heading 7); one query."""
     removed = (
         _rows(Expense, user)
         .filter(sub_project__in=sub_projects, state=ExpenseState.REMOVED, decided_on__lte=end)
@@ -283,18 +279,17 @@ def removed_by_reservation(
     )
     if start is not None:
         removed = removed.filter(decided_on__gte=start)
-    totals = removed.values("reservation").annotate(total=_sum()).order_by("reservation")
     expenses: dict[str, list[Expense]] = {}
-    for expense in removed:
+    for expense in removed:  # ordered by reservation
         expenses.setdefault(expense.reservation, []).append(expense)
     return [
         Reservation(
-            reservation=row["reservation"],
-            count=len(expenses.get(row["reservation"], [])),
-            total=row["total"],
-            expenses=expenses.get(row["reservation"], []),
+            reservation=reservation,
+            count=len(rows),
+            total=sum((expense.amount for expense in rows), ZERO),
+            expenses=rows,
         )
-        for row in totals
+        for reservation, rows in expenses.items()
     ]
 
 
