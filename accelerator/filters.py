@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Cluster, Municipality, User
+from siv.filters import UsedChoicesMixin
 from siv.forms import Select
 from siv.permissions import roles_with
 
@@ -19,7 +20,7 @@ class PersonFilter(django_filters.ModelChoiceFilter):
     field_class = PersonChoiceField
 
 
-class CompanyFilter(django_filters.FilterSet):
+class CompanyFilter(UsedChoicesMixin, django_filters.FilterSet):
     role = django_filters.ChoiceFilter(
         widget=Select, label=_("Rolle"), choices=CompanyRole.choices, empty_label=_("Alle roller")
     )
@@ -32,21 +33,23 @@ class CompanyFilter(django_filters.FilterSet):
     municipality = django_filters.ModelChoiceFilter(
         widget=Select(label_field="name"),
         label=_("Kommune"),
-        queryset=Municipality.objects.none(),
+        queryset=Municipality.objects.order_by("name"),
         empty_label=_("Alle kommuner"),
     )
     cluster = django_filters.ModelChoiceFilter(
         widget=Select,
         label=_("Klynge"),
         field_name="enrolled_cluster",
-        queryset=Cluster.objects.none(),
+        queryset=Cluster.objects.all(),
         empty_label=_("Alle klynger"),
     )
     developer = PersonFilter(
         widget=Select,
         label=_("Forretningsudvikler"),
         field_name="business_developer",
-        queryset=User.objects.none(),
+        queryset=User.objects.filter(role__in=roles_with("companies.developer")).order_by(
+            "first_name", "last_name"
+        ),
         empty_label=_("Alle forretningsudviklere"),
     )
     name = django_filters.CharFilter(label=_("Navn eller CVR"), method="filter_name")
@@ -55,20 +58,11 @@ class CompanyFilter(django_filters.FilterSet):
         model = Company
         fields = ["role", "status", "municipality", "cluster", "developer"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Only what the companies the user may see contain.
-        companies = self.queryset
-        self.filters["municipality"].queryset = Municipality.objects.filter(
-            pk__in=companies.values("municipality_id")
-        ).order_by("name")
-        self.filters["cluster"].queryset = Cluster.objects.filter(
-            pk__in=companies.values("enrolled_cluster_id")
-        )
-        self.filters["developer"].queryset = User.objects.filter(
-            role__in=roles_with("companies.developer"),
-            pk__in=companies.values("business_developer_id"),
-        ).order_by("first_name", "last_name")
+    used_choices = {
+        "municipality": "municipality_id",
+        "cluster": "enrolled_cluster_id",
+        "developer": "business_developer_id",
+    }
 
     def filter_name(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(cvr=value.strip()))

@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from siv.filters import UsedChoicesMixin
 from siv.forms import Select
 from siv.roles import Role
 
@@ -17,7 +18,7 @@ from .models import (
 )
 
 
-class PartnershipFilter(django_filters.FilterSet):
+class PartnershipFilter(UsedChoicesMixin, django_filters.FilterSet):
     cluster = django_filters.ModelChoiceFilter(
         widget=Select,
         label=_("Klynge"),
@@ -37,15 +38,7 @@ class PartnershipFilter(django_filters.FilterSet):
         model = GrowthPartnership
         fields = ["cluster", "region", "name"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Only the clusters and regions of the partnerships the user may see.
-        self.filters["cluster"].queryset = Cluster.objects.filter(
-            pk__in=self.queryset.values("cluster_id")
-        )
-        self.filters["region"].queryset = Region.objects.filter(
-            pk__in=self.queryset.values("municipality__region_id")
-        )
+    used_choices = {"cluster": "cluster_id", "region": "municipality__region_id"}
 
 
 class OrganisationFilter(django_filters.FilterSet):
@@ -77,7 +70,7 @@ class SteeringMeetingFilter(django_filters.FilterSet):
         fields = ["year", "municipality"]
 
 
-class UserFilter(django_filters.FilterSet):
+class UserFilter(UsedChoicesMixin, django_filters.FilterSet):
     search = django_filters.CharFilter(label=_("Søg"), method="filter_search")
     role = django_filters.ChoiceFilter(
         widget=Select, label=_("Rolle"), choices=Role.choices, empty_label=_("Alle roller")
@@ -85,7 +78,7 @@ class UserFilter(django_filters.FilterSet):
     organisation = django_filters.ModelChoiceFilter(
         widget=Select(label_field="name"),
         label=_("Organisation"),
-        queryset=Organisation.objects.none(),
+        queryset=Organisation.objects.all(),
         empty_label=_("Alle organisationer"),
     )
     status = django_filters.ChoiceFilter(
@@ -100,12 +93,7 @@ class UserFilter(django_filters.FilterSet):
         model = User
         fields = ["search", "role", "organisation", "status"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Only the organisations of the users the administrator may see.
-        self.filters["organisation"].queryset = Organisation.objects.filter(
-            pk__in=self.queryset.values("organisation_id")
-        )
+    used_choices = {"organisation": "organisation_id"}
 
     def filter_search(self, queryset, name, value):
         return queryset.filter(

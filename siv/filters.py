@@ -7,6 +7,26 @@ from siv.forms import Select
 from .models import AuditAction, AuditEntry
 
 
+class UsedChoicesMixin:
+    """A list filter's choices are only the values the rows the user may see use: no
+    municipality, actor or organisation outside the user's scope is offered.
+    `used_choices` maps a choice filter's name to the path of its value in those rows (the
+    filter's declared queryset, narrowed); the rows are the list's queryset unless
+    `used_rows()` says otherwise."""
+
+    used_choices: dict[str, str] = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        rows = self.used_rows()
+        for name, path in self.used_choices.items():
+            choice = self.filters[name]
+            choice.queryset = choice.queryset.filter(pk__in=rows.values(path))
+
+    def used_rows(self):
+        return self.queryset
+
+
 class AuditEntryFilter(django_filters.FilterSet):
     actor_username = django_filters.CharFilter(label=_("Bruger"), lookup_expr="iexact")
     action = django_filters.ChoiceFilter(

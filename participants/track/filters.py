@@ -8,13 +8,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Cluster, Municipality, Organisation, OrganisationKind
+from siv.filters import UsedChoicesMixin
 from siv.forms import Select
 
 from .models import Phase
 from .selectors import citizen_search
 
 
-class CitizenFilter(django_filters.FilterSet):
+class CitizenFilter(UsedChoicesMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Søg (navn eller CPR-nummer)"), method="search")
     status = django_filters.ChoiceFilter(
         label=_("Status"),
@@ -32,13 +33,15 @@ class CitizenFilter(django_filters.FilterSet):
     )
     municipality = django_filters.ModelChoiceFilter(
         label=_("Kommune"),
-        queryset=Municipality.objects.none(),
+        queryset=Municipality.objects.order_by("name"),
         empty_label=_("Alle kommuner"),
         widget=Select(label_field="name"),
     )
     employment_actor = django_filters.ModelChoiceFilter(
         label=_("Beskæftigelsesaktør"),
-        queryset=Organisation.objects.none(),
+        queryset=Organisation.objects.filter(kind=OrganisationKind.EMPLOYMENT_ACTOR).order_by(
+            "name"
+        ),
         empty_label=_("Alle aktører"),
         widget=Select(label_field="name"),
     )
@@ -55,16 +58,17 @@ class CitizenFilter(django_filters.FilterSet):
         method="filter_overdue",
     )
 
+    # Only the municipalities and actors the user has citizens with.
+    used_choices = {"municipality": "municipality_id", "employment_actor": "employment_actor_id"}
+
     def __init__(self, *args, visibility, citizens, **kwargs):
-        super().__init__(*args, **kwargs)
         self.visibility = visibility
-        # Only the municipalities the user has citizens in.
-        self.filters["municipality"].queryset = Municipality.objects.filter(
-            pk__in=citizens.values("municipality_id")
-        ).order_by("name")
-        self.filters["employment_actor"].queryset = Organisation.objects.filter(
-            kind=OrganisationKind.EMPLOYMENT_ACTOR, pk__in=citizens.values("employment_actor_id")
-        ).order_by("name")
+        self.citizens = citizens
+        super().__init__(*args, **kwargs)
+
+    def used_rows(self):
+        # The plain scope, not the list's annotated query.
+        return self.citizens
 
     def search(self, queryset, name, value):
         return citizen_search(queryset, text=value, visibility=self.visibility)
