@@ -4,7 +4,6 @@ from functools import partial
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -15,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from siv import audit
 from siv.access import get_for_user_or_404
-from siv.forms import VersionedForm, add_validation_error, save_edit
+from siv.forms import VersionedForm, save_edit, save_valid
 from siv.permissions import has_perm, permission_required
 
 from . import charts, forms, selectors, services
@@ -48,11 +47,7 @@ def _saved(request, form, save, *, instance=None) -> Any:
     fields = {name: form.cleaned_data[name] for name in form.fields}
     if instance is not None:
         instance.refresh_from_db()
-    try:
-        return save(**fields)
-    except ValidationError as error:
-        add_validation_error(form, error)
-        return None
+    return save_valid(form, lambda: save(**fields))
 
 
 def _form_page(request, form, *, title: str, back: str, submit: str | None = None):

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -8,7 +7,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from siv.access import get_for_user_or_404
-from siv.forms import add_validation_error
+from siv.forms import save_valid
 from siv.permissions import has_perm, permission_required
 
 from . import selectors, services
@@ -27,17 +26,6 @@ EXPENSE_PAGE = 50
 
 def _sub_project(request, pk: int):
     return get_for_user_or_404(selectors.sub_projects_for(request.user), request.user, pk=pk)
-
-
-def _saved(form, save) -> object | None:
-    """`save()` for a valid form; None, with the service's refusal on the form, otherwise."""
-    if not form.is_valid():
-        return None
-    try:
-        return save()
-    except ValidationError as error:
-        add_validation_error(form, error)
-        return None
 
 
 @permission_required("economy.view")
@@ -101,7 +89,7 @@ def budget_revision_create(request, pk: int):
         initial={"approved_on": timezone.localdate()},
     )
     if request.method == "POST":
-        revision = _saved(
+        revision = save_valid(
             form,
             lambda: services.budget_revision_create(
                 sub_project=sub_project,
@@ -124,7 +112,7 @@ def budget_revision_create(request, pk: int):
 def _sub_project_form(request, sub_project, form, *, service, title: str, done: str, then: str):
     """A form that writes one record of the sub-project through `service`, then returns to
     the page `then` with the message `done`."""
-    if request.method == "POST" and _saved(
+    if request.method == "POST" and save_valid(
         form, lambda: service(sub_project=sub_project, by=request.user, **form.cleaned_data)
     ):
         messages.success(request, done)
@@ -200,7 +188,7 @@ def _decision(request, pk: int, *, form_class, template: str, decide, done: str)
         Expense.objects.select_related("partner", "sub_project"), request.user, write=True, pk=pk
     )
     form = form_class(request.POST or None, initial={"version": expense.version})
-    if request.method == "POST" and _saved(form, lambda: decide(expense, form.cleaned_data)):
+    if request.method == "POST" and save_valid(form, lambda: decide(expense, form.cleaned_data)):
         messages.success(request, done)
         return redirect("economy:expense_list", expense.sub_project_id)
     return render(request, template, {"expense": expense, "form": form})

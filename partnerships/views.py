@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from siv import audit
 from siv.access import get_for_user_or_404
 from siv.enrolment import enrolment_code_issue
-from siv.forms import add_validation_error, save_edit
+from siv.forms import save_edit, save_valid
 from siv.models import AuditAction
 from siv.passwords import password_link_issue
 from siv.permissions import permission_required, require_perm
@@ -62,13 +62,9 @@ def _page(request, queryset):
 
 def _saved(request, form, save: Callable[[dict], Any]) -> Any | None:
     """Run `save(cleaned_data)` for a valid POSTed form; validation errors go on the form."""
-    if request.method != "POST" or not form.is_valid():
+    if request.method != "POST":
         return None
-    try:
-        return save(form.cleaned_data)
-    except ValidationError as exc:
-        add_validation_error(form, exc)
-        return None
+    return save_valid(form, lambda: save(form.cleaned_data))
 
 
 def _form_page(request, form, *, title: str, back: str, **context):

@@ -114,6 +114,17 @@ def add_validation_error(form: forms.Form, exc: ValidationError) -> None:
             form.add_error(None, message)
 
 
+def save_valid(form: forms.Form, save: Callable[[], Any]) -> Any | None:
+    """`save()` for a valid form; None, with the service's refusal on the form, otherwise."""
+    if not form.is_valid():
+        return None
+    try:
+        return save()
+    except ValidationError as exc:
+        add_validation_error(form, exc)
+        return None
+
+
 class Select(forms.Select):
     """Django's select box, built in Python rather than from a template per option: the
     same elements, attributes and selection (a filter's hundred municipalities and actors
