@@ -135,14 +135,6 @@ class ProjectSettings(models.Model):
         return f"{self.name} ({self.journal_number})"
 
 
-class SubProjectQuerySet(ScopedQuerySet):
-    def scoped(self, user, *, write):
-        if has_perm(user, "reports.write"):
-            return self.all()
-        # A sub-project's identity and partners are not personal data.
-        return self.none() if write else self.all()
-
-
 class SubProject(models.Model):
     """A regional sub-project (e.g. the one that "alene omfatter Region Sjælland"): its own
     journal number, period and economic partners, reported on its own or within the
@@ -163,7 +155,8 @@ class SubProject(models.Model):
     )
     version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
 
-    objects = SubProjectQuerySet.as_manager()
+    # Like the project's identity: the controllers write, every role reads (no personal data).
+    objects = ProjectSettingsQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("delprojekt")

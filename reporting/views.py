@@ -188,11 +188,11 @@ def targets(request):
     )
 
 
-def _report_period(request, kind: str, sub_project: SubProject | None) -> tuple[date, date]:
+def _report_period(request, kind: str, identity) -> tuple[date, date]:
     """The period on screen: the one asked for; else a final report's project period (of
-    the sub-project or the programme) and a progress statement's year to date."""
+    the report's identity: the sub-project or the programme) and a progress statement's
+    year to date."""
     today = timezone.localdate()
-    identity = sub_project if sub_project is not None else selectors.project_settings()
     if kind == ReportKind.FINAL and identity is not None:
         default = identity.project_start, identity.project_end
     else:
@@ -229,7 +229,8 @@ def report_texts(request, kind: str):
             request.user,
             pk=request.GET["delprojekt"],
         )
-    start, end = _report_period(request, kind, sub_project)
+    identity = sub_project or selectors.project_settings()
+    start, end = _report_period(request, kind, identity)
     sections = selectors.narrative_texts(kind=kind, start=start, end=end, sub_project=sub_project)
     form = ReportForm(
         request.POST or None,
@@ -284,7 +285,7 @@ def report_texts(request, kind: str):
             "start": start,
             "end": end,
             "sub_project": sub_project,
-            "identity": sub_project or selectors.project_settings(),
+            "identity": identity,
             "sub_projects": selectors.sub_projects(),
             "periods": selectors.narrative_periods(kind=kind, sub_project=sub_project),
             "readiness": readiness,
@@ -309,7 +310,14 @@ def sub_project_edit(request, pk: int):
         messages.success(request, _("Delprojektet er gemt."))
         return redirect("reporting:sub_project_list")
     return render(
-        request, "reporting/sub_project_form.html", {"form": form, "sub_project": sub_project}
+        request,
+        "form.html",
+        {
+            "form": form,
+            "title": _("Ret %(name)s") % {"name": sub_project.name},
+            "intro": _("Delprojektet omfatter %(region)s.") % {"region": sub_project.region.name},
+            "back": reverse("reporting:sub_project_list"),
+        },
     )
 
 
