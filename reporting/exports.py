@@ -52,10 +52,6 @@ def render_pdf(template: str, context: dict, *, title: str) -> bytes:
     return render(template, context, title=title)
 
 
-def _period(params: ReportParams) -> str:
-    return params.period()
-
-
 def _stem(kind: str, params: ReportParams) -> str:
     return f"{kind}-{params.period_end:%Y%m%d}"
 
@@ -85,7 +81,7 @@ class _Sheet:
         formats: dict[int, str],
     ):
         self.book = Workbook(write_only=True)
-        self.subtitle = f"{params.describe()} · {_period(params)}"
+        self.subtitle = f"{params.describe()} · {params.period()}"
         self.next_sheet(title, header, widths, formats)
 
     def next_sheet(
@@ -154,7 +150,7 @@ def _csv(header: list[str], rows: list[list]) -> bytes:
 def _common(params: ReportParams, title: str) -> dict:
     return {
         "params": params,
-        "period": _period(params),
+        "period": params.period(),
         "scope": params.describe(),
         "generated": timezone.localtime(),
         "project": selectors.project_settings(),
