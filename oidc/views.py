@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from joserfc.errors import JoseError
 
-from siv import audit
+from siv import audit, sessions
 from siv.access import get_for_user_or_404
 from siv.forms import add_validation_error
 from siv.middleware import SessionLimitsMiddleware
@@ -93,6 +93,7 @@ def sign_in_callback(request):
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     otp_login(request, services.provider_device(user=user))
     request.session[SessionLimitsMiddleware.KEY] = time.time()
+    sessions.note_client(request)
     if token.get("refresh_token"):
         grant = services.grant_open(
             user=user,

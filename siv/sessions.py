@@ -99,8 +99,11 @@ def sessions_of(user: Any, *, current_key: str | None) -> list[SessionInfo]:
 
 def end_sessions(user: Any, *, keep: str | None = None) -> int:
     """End every live session of the user (but `keep`, a session key). Returns how many."""
-    ended, _by_model = _rows(user).exclude(session_key=keep or "").delete()
-    return ended
+    from .models import UserSession
+
+    # The sessions alone: rows that go with them (a provider's grant) are not sessions.
+    _total, by_model = _rows(user).exclude(session_key=keep or "").delete()
+    return by_model.get(UserSession._meta.label, 0)
 
 
 def end_session(user: Any, *, ref: str, keep: str | None = None) -> bool:

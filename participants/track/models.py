@@ -510,9 +510,12 @@ class Citizen(models.Model):
     def save(self, *args, **kwargs) -> None:
         # The name's search hashes are derived from the name, so they follow it wherever it
         # is saved (a service, the import, the anonymisation writes them itself).
-        self.name_hashes = names.search_hashes(self.first_name, self.last_name)
+        # A save that names its fields and leaves the names out leaves the hashes alone.
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and {"first_name", "last_name"} & set(update_fields):
+        if update_fields is None:
+            self.name_hashes = names.search_hashes(self.first_name, self.last_name)
+        elif {"first_name", "last_name"} & set(update_fields):
+            self.name_hashes = names.search_hashes(self.first_name, self.last_name)
             kwargs["update_fields"] = [*update_fields, "name_hashes"]
         super().save(*args, **kwargs)
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from oidc.models import GroupMapping, ProviderGrant, ProviderOrganisation
 from partnerships.models import User
 from partnerships.services import user_set_active
+from siv import sessions
 from siv.models import AuditAction, AuditEntry
 from siv.models import UserSession as Session
 from siv.roles import Role
@@ -192,3 +193,18 @@ def test_an_unreachable_provider_keeps_the_session_and_is_asked_again_later(
     retry_at = grant.renewed + timedelta(seconds=settings.SIV_OIDC_RENEW_SECONDS)
     attempted_at = signed_in + timedelta(seconds=settings.SIV_OIDC_RENEW_SECONDS + 1)
     assert timedelta(seconds=59) < retry_at - attempted_at < timedelta(seconds=70)
+
+
+def test_a_provider_session_shows_its_address_and_browser_and_counts_once_when_ended(
+    client, oidc_settings, personas
+):
+    provider_sign_in(client, oidc_settings, "bo")
+    user = User.objects.get(first_name="Bo", provider_account__isnull=False)
+    assert ProviderGrant.objects.filter(user=user).exists()
+
+    (info,) = sessions.sessions_of(user, current_key=client.session.session_key)
+    assert info.ip == "127.0.0.1"
+
+    # The grant goes with the session, but "sessions ended" counts the session alone.
+    assert sessions.end_sessions(user) == 1
+    assert not ProviderGrant.objects.filter(user=user).exists()
