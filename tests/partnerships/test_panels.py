@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from partnerships.models import ClusterMembership
 from siv.roles import Role
 from tests.factories.partnerships import GrowthPartnershipFactory, SteeringGroupMeetingFactory
 
@@ -27,6 +28,13 @@ def test_municipal_staff_see_their_partnership_and_slots(client, personas, partn
     assert "Min kommunes partnerskab" in page
     assert "Køge i Klynge 1 (2019): 12 pladser (virksomheder), 96 borgerpladser" in page
     assert "Vækstpartnerskab Køge" in page and "01.03.2019" in page
+
+
+def test_one_slot_reads_in_the_singular(client, personas, partnership):
+    ClusterMembership.objects.filter(municipality=personas.own.municipality).update(slots=1)
+    client.force_login(personas.own[Role.CASEWORKER])
+    page = client.get(reverse("home")).content.decode()
+    assert "Køge i Klynge 1 (2019): 1 plads (virksomhed), 8 borgerpladser" in page
 
 
 @pytest.mark.parametrize("role", [Role.EMPLOYMENT_ACTOR, Role.COMPANY_CONTACT])
