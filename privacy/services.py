@@ -26,7 +26,7 @@ from participants.models import (
     Visitation,
 )
 from partnerships.models import User
-from siv import audit
+from siv import audit, registry
 from siv.models import AuditAction
 
 from . import selectors
@@ -146,7 +146,9 @@ def citizen_scrub(citizen: Citizen) -> None:
     The CPR ciphertext and hash become a random unique token (the hash stays unique and
     matches no real number); the birth date keeps only its year (for age bands). Dates,
     phases, hours, placements, exits and follow-ups stay, so the indicators do not change.
-    The caller runs this inside a transaction and writes the audit row.
+    What other apps keep about the citizen (the documents' files) goes through their erasers
+    (siv.registry.erase_personal_data). The caller runs this inside a transaction and writes
+    the audit row.
     """
     token = secrets.token_hex(32)
     birth = citizen.birth_date
@@ -176,3 +178,4 @@ def citizen_scrub(citizen: Citizen) -> None:
     Pause.objects.filter(mine).update(note="")
     Placement.objects.filter(mine).update(buddy="", support_person="", vitas_reference="")
     ExitForm.objects.filter(mine).update(note="")
+    registry.erase_personal_data(citizen=citizen)

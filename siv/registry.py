@@ -95,6 +95,41 @@ def register_record_link(
     RECORD_LINKS.append(RecordLink(model, label, url_name, permission, icon))
 
 
+@dataclass(frozen=True)
+class RecordSection:
+    """A block that a higher app adds to a record's page (a model, by its label), below the
+    page's own content. `context(request, obj)` returns the template's context; the page
+    has already fetched the record through its scope."""
+
+    model: str
+    template: str
+    permission: str
+    context: Callable[[Any, Any], dict]
+    order: int = 100
+
+
+RECORD_SECTIONS: list[RecordSection] = []
+
+
+def register_record_section(
+    model: str, template: str, permission: str, context: Callable[[Any, Any], dict], *, order=100
+) -> None:
+    roles_with(permission)
+    RECORD_SECTIONS.append(RecordSection(model, template, permission, context, order))
+    RECORD_SECTIONS.sort(key=lambda section: section.order)
+
+
+def record_sections_for(request, obj) -> list[dict]:
+    """The sections registered for the record's page that the user may see, with their
+    context, ready for `{% include section.template %}`."""
+    label = obj._meta.label_lower
+    return [
+        {"template": section.template, **section.context(request, obj)}
+        for section in RECORD_SECTIONS
+        if section.model == label and has_perm(request.user, section.permission)
+    ]
+
+
 def record_links_for(user, obj) -> list[RecordLink]:
     label = obj._meta.label_lower
     return [
@@ -149,6 +184,21 @@ def register_credential_revoker(revoke: Callable[..., Any]) -> None:
 def revoke_credentials(*, user, by) -> None:
     for revoke in CREDENTIAL_REVOKERS:
         revoke(user=user, by=by)
+
+
+# What else goes when a citizen's personal data are removed (privacy's anonymisation):
+# erase(citizen=) of each app that keeps personal data of its own about a citizen (the
+# documents app's files). Called inside the anonymisation's transaction.
+PERSONAL_DATA_ERASERS: list[Callable[..., Any]] = []
+
+
+def register_personal_data_eraser(erase: Callable[..., Any]) -> None:
+    PERSONAL_DATA_ERASERS.append(erase)
+
+
+def erase_personal_data(*, citizen) -> None:
+    for erase in PERSONAL_DATA_ERASERS:
+        erase(citizen=citizen)
 
 
 @dataclass(frozen=True)

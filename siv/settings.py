@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "pbr",
     "reporting",
     "economy",
+    "documents",
     "siv_api",
     "oidc",
 ]
@@ -366,6 +367,33 @@ STORAGES = {
         )
     },
 }
+# Documents attached to citizens, companies, partnerships, contracts and expenses (the
+# documents app): outside the static files, served only through the download view. On the
+# file system beside the media folder by default; in an S3-compatible store (django-storages)
+# when SIV_DOCUMENTS_S3_BUCKET names a bucket. The credentials come as boto3 reads them
+# (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY).
+SIV_DOCUMENTS_S3_BUCKET = os.environ.get("SIV_DOCUMENTS_S3_BUCKET", "")
+if SIV_DOCUMENTS_S3_BUCKET:
+    STORAGES["documents"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": SIV_DOCUMENTS_S3_BUCKET,
+            "endpoint_url": os.environ.get("SIV_DOCUMENTS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("SIV_DOCUMENTS_S3_REGION") or None,
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+else:
+    STORAGES["documents"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": str(Path(STORAGES["default"]["OPTIONS"]["location"]) / "documents")
+        },
+    }
+# The largest document a user may upload; the request limit above must leave room for it.
+SIV_DOCUMENT_MAX_BYTES = envint("SIV_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
 WHITENOISE_USE_FINDERS = DEBUG or SIV_DEMO
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -32,6 +32,13 @@ def record_links(context, obj) -> list[dict]:
     ]
 
 
+@register.simple_tag(takes_context=True)
+def record_sections(context, obj) -> list[dict]:
+    """The sections other apps registered for this record's page, as the user may see them:
+    `{% record_sections partnership as sections %}`, then include each `section.template`."""
+    return registry.record_sections_for(context["request"], obj)
+
+
 @register.simple_tag
 def nav_group_current(group, path: str) -> bool:
     """Whether the page shown is one of the menu area's entries."""

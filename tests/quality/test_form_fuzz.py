@@ -24,6 +24,7 @@ from tests.matrix import Case
 APPS = (
     "accelerator",
     "economy",
+    "documents",
     "participants",
     "partnerships",
     "pbr",

@@ -18,6 +18,7 @@ APPS = (
     "pbr",
     "reporting",
     "economy",
+    "documents",
     "demo",
     "templates",
     "static/js",
