@@ -64,7 +64,8 @@ class HandoverForm(BulkForm):
             self.fields["from_caseworker"].empty_label = None
             self.fields["to_caseworker"].queryset = colleagues.exclude(pk=user.pk)
         else:
-            self.fields["from_caseworker"].queryset = colleagues
+            # The lead also hands over the citizens of a caseworker who has left.
+            self.fields["from_caseworker"].queryset = selectors.caseworkers_for(user, active=False)
 
 
 class ActorMoveForm(BulkForm):

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
-from participants.track.models import Citizen
+from participants.track.models import Citizen, ExitForm
 from partnerships.models import GrowthPartnership, Municipality, Organisation, OrganisationKind
 from partnerships.models import User as UserModel
 from siv.roles import Role
@@ -39,11 +39,13 @@ def partnerships_for(user: Any) -> QuerySet[GrowthPartnership]:
     )
 
 
-def caseworkers_for(user: Any) -> QuerySet[UserModel]:
-    """The caseworkers of the user's municipality (the jobcentre), active ones only."""
-    return UserModel.objects.filter(
-        role=Role.CASEWORKER, is_active=True, municipality_id=user.municipality_id
+def caseworkers_for(user: Any, *, active: bool = True) -> QuerySet[UserModel]:
+    """The caseworkers of the user's municipality (the jobcentre); with active=False also
+    those whose account is closed (a caseworker who left hands over nothing herself)."""
+    caseworkers = UserModel.objects.filter(
+        role=Role.CASEWORKER, municipality_id=user.municipality_id
     ).order_by("first_name", "last_name", "username")
+    return caseworkers.filter(is_active=True) if active else caseworkers
 
 
 def employment_actors() -> QuerySet[Organisation]:
@@ -71,15 +73,22 @@ def actor_citizens(
 def pause_citizens(
     user: Any,
     start: date,
+    end: date,
+    today: date,
     *,
     municipality: Municipality | None = None,
     partnership: GrowthPartnership | None = None,
 ) -> QuerySet[Citizen]:
     """The active citizens a bulk pause takes: phase 1 started by the pause's start and not
-    left by then, in the municipality or the partnership."""
+    left by then, in the municipality or the partnership. A citizen who left after the
+    period's end is not taken (after an exit the track takes no new pause); one who left
+    within it is, and the pause is refused for them."""
     citizens = citizens_in_reach(user).filter(phase1_start__lte=start)
     if partnership is not None:
         citizens = citizens.filter(partnership=partnership)
     else:
         citizens = citizens.filter(municipality=municipality)
-    return citizens.left_as_of(start, left=False)
+    left_after = ExitForm.objects.last_as_of(today).filter(
+        citizen=OuterRef("pk"), exit_date__gt=end
+    )
+    return citizens.left_as_of(start, left=False).exclude(Exists(left_after))

@@ -302,7 +302,7 @@ def pause_plan(
 ) -> Plan:
     _pause_checks(by, municipality, partnership, start, end)
     citizens = selectors.pause_citizens(
-        by, start, municipality=municipality, partnership=partnership
+        by, start, end, timezone.localdate(), municipality=municipality, partnership=partnership
     )
     rows = _citizen_rows(citizens)
     params = _pause_params(municipality, partnership, start, end, reason)
@@ -331,7 +331,12 @@ def bulk_pause(
     action_id = uuid.uuid4().hex
     with transaction.atomic():
         citizens = selectors.pause_citizens(
-            by, start, municipality=municipality, partnership=partnership
+            by,
+            start,
+            end,
+            timezone.localdate(),
+            municipality=municipality,
+            partnership=partnership,
         )
         ids = _lock(citizens)
         params = _pause_params(municipality, partnership, start, end, reason)

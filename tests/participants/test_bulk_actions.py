@@ -136,6 +136,29 @@ def test_the_municipal_lead_hands_over_any_caseworkers_citizens(personas, collea
     assert action_row("handover").actor == personas.lead
 
 
+def test_the_lead_hands_over_the_citizens_of_a_caseworker_who_has_left(personas, colleague):
+    gone = UserFactory(
+        username="koege-fratraadt",
+        role=Role.CASEWORKER,
+        organisation=personas.own.jobcentre,
+        municipality=personas.own.municipality,
+        is_active=False,
+    )
+    citizen = citizen_in(personas.own, personas.cluster, caseworker=gone)
+    assert handover(personas.lead, gone, colleague) == 1
+    citizen.refresh_from_db()
+    assert citizen.caseworker == colleague
+
+
+def test_a_handover_to_a_closed_account_is_refused(personas, colleague):
+    colleague.is_active = False
+    colleague.save()
+    me = personas.caseworker
+    citizen_in(personas.own, personas.cluster, caseworker=me)
+    with pytest.raises(ValidationError, match="Vælg en sagsbehandler."):
+        handover(me, me, colleague)
+
+
 def test_a_change_between_preview_and_confirmation_refuses_the_handover(personas, colleague):
     me = personas.caseworker
     first, second = (citizen_in(personas.own, personas.cluster, caseworker=me) for _ in "ab")
@@ -289,6 +312,15 @@ def test_a_pause_overlapping_an_exit_refuses_the_whole_action(personas):
         pause(personas.lead, token=plan.token, municipality=own.municipality)
     assert not Pause.objects.filter(citizen__in=[*fine, leaving]).exists()
     assert not AuditEntry.objects.filter(details__bulk_action="pause").exists()
+
+
+def test_a_citizen_who_left_after_the_period_is_not_taken(personas):
+    own = personas.own
+    stays = citizen_in(own, personas.cluster)
+    gone_later = citizen_in(own, personas.cluster)
+    ExitFormFactory(citizen=gone_later, exit_date=date(2024, 6, 28))
+    assert pause(personas.lead, municipality=own.municipality) == 1
+    assert Pause.objects.get().citizen == stays
 
 
 def test_a_citizen_already_paused_in_the_period_is_refused(personas):
