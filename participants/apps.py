@@ -9,7 +9,7 @@ class ParticipantsConfig(AppConfig):
     def ready(self) -> None:
         from accelerator.registry import register_company_section
         from siv import rekey
-        from siv.registry import register_nav, register_panel
+        from siv.registry import register_nav, register_panel, register_record_link
 
         from . import panels
         from .placements import views as placement_views
@@ -55,6 +55,37 @@ class ParticipantsConfig(AppConfig):
             group="citizens",
             order=28,
             icon="clipboard-check",
+        )
+        register_nav(
+            _("Overdrag deltagere"),
+            "participants:bulk_handover",
+            "citizens.handover",
+            group="citizens",
+            order=30,
+            icon="person-lines-fill",
+        )
+        register_nav(
+            _("Flyt til anden aktør"),
+            "participants:bulk_actor_move",
+            "citizens.bulk",
+            group="citizens",
+            order=32,
+            icon="arrow-left-right",
+        )
+        register_nav(
+            _("Pause for flere deltagere"),
+            "participants:bulk_pause",
+            "citizens.bulk",
+            group="citizens",
+            order=34,
+            icon="pause-circle",
+        )
+        register_record_link(
+            "participants.citizen",
+            _("Omkategoriser timer"),
+            "participants:hours_recategorise",
+            "hours.recategorise",
+            icon="arrow-repeat",
         )
         register_panel(
             "participants/panels/actor.html",

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .bulk import views as bulk_views
 from .hours import views as hours_views
 from .placements import views as placement_views
 from .track import quality_views
@@ -8,6 +9,14 @@ from .track import views as track_views
 app_name = "participants"
 urlpatterns = [
     path("deltagere/", track_views.citizen_list, name="citizen_list"),
+    path("deltagere/overdragelse/", bulk_views.handover, name="bulk_handover"),
+    path("deltagere/flyt-aktoer/", bulk_views.actor_move, name="bulk_actor_move"),
+    path("deltagere/pause/", bulk_views.pause, name="bulk_pause"),
+    path(
+        "deltagere/<int:pk>/timer/omkategoriser/",
+        bulk_views.recategorise,
+        name="hours_recategorise",
+    ),
     path("deltagere/<int:pk>/", track_views.citizen_detail, name="citizen_detail"),
     path("deltagere/<int:pk>/rediger/", track_views.citizen_edit, name="citizen_edit"),
     path("deltagere/<int:pk>/cpr/", track_views.citizen_cpr_reveal, name="citizen_cpr_reveal"),

@@ -44,6 +44,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "citizens.write": CITIZEN_WRITERS,
     # Hand a citizen to another employment actor or caseworker (the municipality's call).
     "citizens.assign": frozenset({Role.CASEWORKER, Role.ADMIN}),
+    # Hand a caseworker's citizens to a colleague in the same jobcentre: the caseworker
+    # their own, the municipal lead any caseworker's in the municipality.
+    "citizens.handover": MUNICIPAL_ROLES,
+    # Move citizens between employment actors, pause a municipality's or partnership's
+    # citizens for a period: the municipal project lead (their municipality) and the fund's
+    # project controller (any).
+    "citizens.bulk": frozenset({Role.MUNICIPAL_LEAD, Role.CONTROLLER}),
     # May be chosen as a citizen's caseworker.
     "citizens.caseworker": frozenset({Role.CASEWORKER}),
     # Name instead of the pseudonym (the fund's controller sees pseudonyms only).
@@ -59,6 +66,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # The employment actor's own week: the hours grid and the spreadsheet upload.
     "hours.actor_week": frozenset({Role.EMPLOYMENT_ACTOR}),
     "hours.write": CITIZEN_WRITERS,
+    # Re-categorise a citizen's hours between kinds (approved, DOMAIN.md 'Project economy'):
+    # the controller, who answers for the co-financing statement.
+    "hours.recategorise": frozenset({Role.CONTROLLER}),
     "placements.view": frozenset({*CITIZEN_READERS, Role.COMPANY_CONTACT}),
     "privacy.manage": frozenset({Role.CASEWORKER}),
     # The stored rows that break a track rule, for the citizens the user sees: the fund and

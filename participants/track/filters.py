@@ -7,12 +7,22 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from partnerships.models import Cluster, Municipality, Organisation, OrganisationKind
+from partnerships.models import Cluster, Municipality, Organisation, OrganisationKind, User
 from siv.filters import UsedChoicesMixin
 from siv.forms import Select
+from siv.roles import Role
 
 from .models import Phase
 from .selectors import citizen_search
+
+
+class CaseworkerField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.get_username()
+
+
+class CaseworkerFilter(django_filters.ModelChoiceFilter):
+    field_class = CaseworkerField
 
 
 class CitizenFilter(UsedChoicesMixin, django_filters.FilterSet):
@@ -45,6 +55,12 @@ class CitizenFilter(UsedChoicesMixin, django_filters.FilterSet):
         empty_label=_("Alle aktører"),
         widget=Select(label_field="name"),
     )
+    caseworker = CaseworkerFilter(
+        label=_("Sagsbehandler"),
+        queryset=User.objects.filter(role=Role.CASEWORKER).order_by("first_name", "last_name"),
+        empty_label=_("Alle sagsbehandlere"),
+        widget=Select,
+    )
     cluster = django_filters.ModelChoiceFilter(
         label=_("Klynge"),
         queryset=Cluster.objects.all(),
@@ -58,8 +74,12 @@ class CitizenFilter(UsedChoicesMixin, django_filters.FilterSet):
         method="filter_overdue",
     )
 
-    # Only the municipalities and actors the user has citizens with.
-    used_choices = {"municipality": "municipality_id", "employment_actor": "employment_actor_id"}
+    # Only the municipalities, actors and caseworkers the user has citizens with.
+    used_choices = {
+        "municipality": "municipality_id",
+        "employment_actor": "employment_actor_id",
+        "caseworker": "caseworker_id",
+    }
 
     def __init__(self, *args, visibility, citizens, **kwargs):
         self.visibility = visibility
