@@ -105,6 +105,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "start.municipality_reports": frozenset({Role.MUNICIPAL_LEAD}),
     # --- The API: a user's own tokens ---
     "api.tokens": EVERYONE,
+    # --- The user's own calendar feed (camps, meetings, deadlines) ---
+    "calendar.feed": EVERYONE,
 }
 
 

@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "pbr",
     "reporting",
     "economy",
+    "calendars",
     "siv_api",
     "oidc",
 ]
