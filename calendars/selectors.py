@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accelerator.models import Camp, Campaign, Milestone
+from participants.models import ExitForm
+from participants.track.models import REVISITATION_DEADLINE_DAYS
 from partnerships.models import GrowthPartnership, PartnershipMeeting, SteeringGroupMeeting
 from siv.permissions import has_perm
 
@@ -47,6 +52,7 @@ def events_for(user, *, today: datetime.date | None = None) -> list[Event]:
         *_partnership_meetings(user, first, last),
         *_milestone_deadlines(user, first, last),
         *_half_year_ends(user, first, last),
+        *_revisitation_deadlines(user, first, last, today),
     ]
     return sorted(events, key=lambda event: (event.start, event.uid))
 
@@ -137,3 +143,29 @@ def _half_year_ends(user, first, last) -> list[Event]:
         for end in ends
         if first <= end <= last
     ]
+
+
+def _revisitation_deadlines(user, first, last, today) -> list[Event]:
+    """The days by which open places must be re-visited (4 weeks after an early exit), as a
+    number of places per day: the citizens who left are not named."""
+    if not has_perm(user, "revisitations.view"):
+        return []
+    waiting = timedelta(days=REVISITATION_DEADLINE_DAYS)
+    per_exit_date = (
+        ExitForm.objects.for_user(user)
+        .places_open(today)
+        .filter(exit_date__range=(first - waiting, last - waiting))
+        .order_by()
+        .values("exit_date")
+        .annotate(places=Count("pk"))
+    )
+    events = []
+    for row in per_exit_date.order_by("exit_date"):
+        deadline = row["exit_date"] + waiting
+        title = ngettext(
+            "Genvisitering: frist for %(places)s ledig plads",
+            "Genvisitering: frist for %(places)s ledige pladser",
+            row["places"],
+        ) % {"places": row["places"]}
+        events.append(Event(f"revisitation-{deadline:%Y%m%d}", title, deadline, deadline))
+    return events

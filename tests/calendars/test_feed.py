@@ -16,7 +16,7 @@ from calendars.models import CalendarFeed
 from siv.registry import revoke_credentials
 from tests.accelerator.conftest import own_company
 from tests.factories.accelerator import CampaignFactory, CampFactory, MilestoneFactory
-from tests.factories.participants import CitizenFactory
+from tests.factories.participants import CitizenFactory, ExitFormFactory
 from tests.factories.partnerships import (
     ClusterFactory,
     ClusterMembershipFactory,
@@ -104,6 +104,32 @@ def test_each_role_gets_its_own_deadlines(personas):
     caseworker = _feed(personas.caseworker)
     assert half_year not in caseworker
     assert not any(title.startswith("Frist:") for title in caseworker)
+
+
+def test_revisitation_deadlines_are_counts_of_places_without_names(personas):
+    for _ in range(2):
+        citizen = CitizenFactory(municipality=personas.own.municipality, last_name="Kildegaard")
+        ExitFormFactory(citizen=citizen, exit_date=datetime.date(2021, 3, 1), early=True)
+    ExitFormFactory(
+        citizen=CitizenFactory(municipality=personas.own.municipality),
+        exit_date=datetime.date(2021, 3, 2),
+        early=True,
+    )
+    ExitFormFactory(
+        citizen=CitizenFactory(municipality=personas.foreign.municipality),
+        exit_date=datetime.date(2021, 3, 1),
+        early=True,
+    )
+    caseworker = _feed(personas.caseworker)
+    # Four weeks after the exits, the places must be re-visited.
+    assert caseworker["Genvisitering: frist for 2 ledige pladser"]["start"] == (
+        datetime.date(2021, 3, 29)
+    )
+    assert caseworker["Genvisitering: frist for 1 ledig plads"]["start"] == (
+        datetime.date(2021, 3, 30)
+    )
+    assert not any("Kildegaard" in title for title in caseworker)
+    assert not any(title.startswith("Genvisitering") for title in _feed(personas.developer))
 
 
 def test_meetings_come_as_their_screens_scope_them(personas):
