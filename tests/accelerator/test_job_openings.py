@@ -137,3 +137,17 @@ def test_the_list_takes_constant_queries(personas, signed_in):
     with CaptureQueriesContext(connection) as many:
         client.get(LIST, {"kind": "praktik"})
     assert len(few) == len(many)
+
+
+def test_the_company_page_takes_constant_queries_whatever_its_openings(personas, signed_in):
+    company = own_company(personas)
+    client = signed_in(personas.actor)
+    url = reverse("accelerator:company_detail", args=[company.pk])
+    JobOpeningFactory(company=company)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    JobOpeningFactory.create_batch(12, company=company)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url).content.decode()
+    assert len(few) == len(many)
+    assert page.count("Køkkenmedhjælper") == 13
