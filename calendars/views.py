@@ -10,6 +10,8 @@ from django.views.decorators.http import require_GET
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
+from siv import throttle
+from siv.client import client_ip
 from siv.permissions import permission_required
 
 from . import selectors, services
@@ -19,9 +21,14 @@ from . import selectors, services
 @require_GET
 def feed(request, key: str):
     """The user's calendar as iCalendar, for Outlook to subscribe to: no sign-in, the secret
-    address is the key. A wrong or ended address is not found."""
+    address is the key. A wrong or ended address is not found, and counts as a failed sign-in
+    from the client's address: guessing addresses meets the sign-in's throttle."""
+    address = client_ip(request)
+    if throttle.address_must_wait(address):
+        return HttpResponse(status=429, headers={"Retry-After": "600"})
     user = services.feed_user(key)
     if user is None:
+        throttle.note_failure(address)
         raise Http404
     calendar = Calendar()
     calendar.add("prodid", "-//SIV//Kalender//DA")

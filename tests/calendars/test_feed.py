@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -27,6 +28,14 @@ from tests.factories.partnerships import (
 )
 
 pytestmark = pytest.mark.usefixtures("frozen")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_counters():
+    """Wrong addresses count against the client's address in the cache: start from zero."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -196,6 +205,18 @@ def test_a_wrong_secret_an_unknown_prefix_or_an_inactive_user_is_not_found(perso
     personas.actor.is_active = False
     personas.actor.save(update_fields=["is_active"])
     assert client.get(_url(key)).status_code == 404
+
+
+def test_guessing_addresses_meets_the_sign_in_throttle(personas, settings):
+    settings.SIV_SIGNIN_ADDRESS_FAILURES = 2
+    key = services.feed_issue(user=personas.actor).key
+    prefix = key.split(".")[0]
+    guesser, other = Client(REMOTE_ADDR="10.0.0.66"), Client(REMOTE_ADDR="10.0.0.7")
+    for guess in range(3):
+        assert guesser.get(_url(f"{prefix}.gaet{guess}")).status_code == 404
+    # The address guessing from there now waits, even with the right key; others do not.
+    assert guesser.get(_url(key)).status_code == 429
+    assert other.get(_url(key)).status_code == 200
 
 
 def test_a_credential_reset_ends_the_address(personas):
