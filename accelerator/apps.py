@@ -27,6 +27,14 @@ class AcceleratorConfig(AppConfig):
             order=65,
             icon="people",
         )
+        register_nav(
+            _("Jobåbninger"),
+            "accelerator:opening_list",
+            "openings.view",
+            group="companies",
+            order=62,
+            icon="briefcase",
+        )
         register_panel(
             "accelerator/panels/developer.html",
             "start.developer",

@@ -12,8 +12,10 @@ from .models import (
     Company,
     CompanyContact,
     CompanyFinancial,
+    ContactLogEntry,
     DevelopmentSession,
     JobCommitment,
+    JobOpening,
     Milestone,
 )
 
@@ -119,6 +121,37 @@ class CommitmentForm(forms.ModelForm):
         fields = ["openings", "hours_per_week", "due_on", "description"]
         localized_fields = ["hours_per_week"]
         widgets = {"due_on": DATE}
+
+
+class OpeningForm(forms.ModelForm):
+    class Meta:
+        model = JobOpening
+        fields = [
+            "title",
+            "positions",
+            "hours_per_week",
+            "kind",
+            "starts_on",
+            "status",
+            "description",
+        ]
+        localized_fields = ["hours_per_week"]
+        widgets = {"starts_on": DATE, "description": forms.Textarea(attrs={"rows": 3})}
+
+
+class OpeningEditForm(VersionedForm, OpeningForm):
+    pass
+
+
+class ContactLogForm(forms.ModelForm):
+    class Meta:
+        model = ContactLogEntry
+        fields = ["date", "channel", "subject", "summary", "follow_up_on"]
+        widgets = {
+            "date": DATE,
+            "follow_up_on": DATE,
+            "summary": forms.Textarea(attrs={"rows": 4}),
+        }
 
 
 class SessionForm(forms.ModelForm):

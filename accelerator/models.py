@@ -7,7 +7,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, FilteredRelation, Q, Value, When
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Cluster, Municipality, Organisation
 from siv.access import ScopedQuerySet
+from siv.fields import EncryptedCharField, EncryptedTextField
 from siv.limits import NOTE_TEXT, SHORT_TEXT
 from siv.permissions import has_perm
 from siv.roles import MUNICIPAL_ROLES, Role
@@ -430,6 +431,123 @@ class JobCommitment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.openings} × {self.hours_per_week} t/uge"
+
+
+class OpeningKind(models.TextChoices):
+    """What a job opening offers; the values are participants' placement kinds, so a
+    citizen's placement can be matched against an opening of the same kind."""
+
+    PRAKTIK = "praktik", _("Virksomhedspraktik")
+    LOENTILSKUD = "loentilskud", _("Løntilskud")
+    FLEKSJOB = "fleksjob", _("Fleksjob")
+    SMAAJOB = "smaajob", _("Småjob")
+    ORDINAER = "ordinaer", _("Ordinær ansættelse")
+
+
+class OpeningStatus(models.TextChoices):
+    OPEN = "open", _("Åben")
+    FILLED = "filled", _("Besat")
+    CLOSED = "closed", _("Lukket")
+
+
+class JobOpeningQuerySet(CompanyRecordQuerySet):
+    def open(self) -> JobOpeningQuerySet:
+        return self.filter(status=OpeningStatus.OPEN)
+
+
+class JobOpening(models.Model):
+    """A concrete job the company has committed to, for employment actors and caseworkers
+    to match citizens against. The commitments (JobCommitment) count jobs; an opening is
+    one job (or several alike) to fill."""
+
+    company = models.ForeignKey(
+        Company, verbose_name=_("virksomhed"), on_delete=models.CASCADE, related_name="openings"
+    )
+    title = models.CharField(_("stilling"), max_length=200)
+    positions = models.PositiveSmallIntegerField(
+        _("antal pladser"), default=1, validators=[MinValueValidator(1)]
+    )
+    hours_per_week = models.DecimalField(
+        _("timer pr. uge"),
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(1), MaxValueValidator(37)],
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=OpeningKind.choices)
+    starts_on = models.DateField(_("fra"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=OpeningStatus.choices, default=OpeningStatus.OPEN
+    )
+    description = models.TextField(_("beskrivelse"), max_length=SHORT_TEXT, blank=True)
+
+    # Raised by each save (siv.audit.save_and_record): an edit form opened at an older
+    # version is a conflict, not a silent overwrite.
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
+
+    objects = JobOpeningQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("jobåbning")
+        verbose_name_plural = _("jobåbninger")
+        ordering = ["company", "starts_on"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ContactChannel(models.TextChoices):
+    MEETING = "meeting", _("Møde")
+    PHONE = "phone", _("Telefon")
+    MAIL = "mail", _("Mail")
+    VISIT = "visit", _("Besøg")
+
+
+class ContactLogQuerySet(ScopedQuerySet):
+    """The company's history of contacts: read with the company by the roles that keep it
+    (not by the company's own contact person, whom it is about), never changed."""
+
+    def scoped(self, user, *, write):
+        if not has_perm(user, "company_log.write" if write else "company_log.view"):
+            return self.none()
+        return self.filter(company__in=Company.objects.for_user(user))
+
+
+class ContactLogEntry(models.Model):
+    """One contact between the jobcentre, an employment actor or the fund and a company."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="contact_log")
+    date = models.DateField(_("dato"))
+    channel = models.CharField(_("kontaktform"), max_length=10, choices=ContactChannel.choices)
+    # A subject and a summary may name people: encrypted like the other free texts.
+    subject = EncryptedCharField(_("emne"), max_length=200)
+    summary = EncryptedTextField(_("referat"), max_length=SHORT_TEXT, blank=True)
+    follow_up_on = models.DateField(_("opfølgning"), null=True, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registreret af"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("registreret"), default=timezone.now)
+
+    objects = ContactLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("kontakt med virksomhed")
+        verbose_name_plural = _("kontakter med virksomheden")
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["company", "-date"], name="contact_log_company_date")]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} #{self.pk}"
 
 
 class DevelopmentSession(models.Model):

@@ -24,8 +24,10 @@ from .models import (
     Company,
     CompanyFinancial,
     CompanyRole,
+    ContactLogEntry,
     DevelopmentSession,
     JobCommitment,
+    JobOpening,
     Milestone,
 )
 
@@ -116,6 +118,25 @@ def company_camps(company: Company, *, user) -> QuerySet[Camp]:
 def commitments_total(company: Company) -> dict[str, Any]:
     return JobCommitment.objects.filter(company=company).aggregate(
         total_openings=Sum("openings"), weekly_hours=Sum(F("openings") * F("hours_per_week"))
+    )
+
+
+def opening_list(*, user) -> QuerySet[JobOpening]:
+    """The job openings of the companies the user sees, soonest first."""
+    return (
+        JobOpening.objects.for_user(user)
+        .select_related("company__municipality")
+        .order_by("starts_on", "company__name", "pk")
+    )
+
+
+def contact_log(company: Company, *, user) -> QuerySet[ContactLogEntry]:
+    """The company's contact history as the user may read it, newest first."""
+    return (
+        ContactLogEntry.objects.for_user(user)
+        .filter(company=company)
+        .select_related("author", "organisation")
+        .order_by("-date", "-pk")
     )
 
 

@@ -29,8 +29,10 @@ from .models import (
     CompanyFinancial,
     CompanyRole,
     CompanyStatus,
+    ContactLogEntry,
     DevelopmentSession,
     JobCommitment,
+    JobOpening,
     Milestone,
     Programme,
     ProgrammeSlot,
@@ -272,6 +274,64 @@ def milestone_update(
 @transaction.atomic
 def commitment_add(*, company: Company, by: User, **fields: Any) -> JobCommitment:
     return audit.save_and_record(obj=JobCommitment(company=company), by=by, changes=fields)
+
+
+OPENING_FIELDS = frozenset(
+    {"title", "positions", "hours_per_week", "kind", "starts_on", "status", "description"}
+)
+
+
+@transaction.atomic
+def opening_add(*, company: Company, by: User, **fields: Any) -> JobOpening:
+    """Register a job opening the company has committed to; a dropped-out company has none."""
+    if company.is_dropped_out:
+        raise ValidationError(_("En frafaldet virksomhed kan ikke få nye jobåbninger."))
+    return audit.save_and_record(obj=JobOpening(company=company), by=by, changes=fields)
+
+
+@transaction.atomic
+def opening_update(
+    *, opening: JobOpening, by: User, opened: audit.Opened | None = None, **fields: Any
+) -> JobOpening:
+    """Change an opening (filled, closed, other hours); `opened` is the version the edit form
+    was opened at (audit.StaleRecord on a conflict)."""
+    if set(fields) - OPENING_FIELDS:
+        raise ValidationError(_("Kun jobåbningens egne felter kan rettes."))
+    return audit.save_and_record(obj=opening, by=by, changes=fields, opened=opened)
+
+
+@transaction.atomic
+def contact_log_add(
+    *,
+    company: Company,
+    date: datetime.date,
+    channel: str,
+    subject: str,
+    summary: str = "",
+    follow_up_on: datetime.date | None = None,
+    by: User,
+) -> ContactLogEntry:
+    """Note a contact with the company in its history, under the user and their organisation.
+
+    An entry records what happened: it cannot be dated ahead, and a follow-up comes after it.
+    """
+    if date > timezone.localdate():
+        raise ValidationError(
+            {"date": _("En kontakt kan ikke registreres på en dato, der ikke er kommet endnu.")}
+        )
+    if follow_up_on is not None and follow_up_on < date:
+        raise ValidationError({"follow_up_on": _("Opfølgningen kan ikke ligge før kontakten.")})
+    return audit.save_and_record(
+        obj=ContactLogEntry(company=company, author=by, organisation_id=by.organisation_id),
+        by=by,
+        changes={
+            "date": date,
+            "channel": channel,
+            "subject": subject.strip(),
+            "summary": summary.strip(),
+            "follow_up_on": follow_up_on,
+        },
+    )
 
 
 @transaction.atomic

@@ -18,7 +18,7 @@ from siv.forms import VersionedForm, save_edit, save_valid
 from siv.permissions import has_perm, permission_required
 
 from . import charts, forms, selectors, services
-from .filters import CompanyFilter
+from .filters import CompanyFilter, OpeningFilter
 from .models import (
     Buddy,
     Camp,
@@ -26,8 +26,10 @@ from .models import (
     Company,
     CompanyContact,
     CompanyFinancial,
+    ContactLogEntry,
     DevelopmentSession,
     JobCommitment,
+    JobOpening,
     Milestone,
     Programme,
 )
@@ -127,6 +129,7 @@ def company_detail(request, pk: int):
             "financials": financials,
             "financial_chart": financial_chart,
             "commitments": commitments,
+            "openings": company.openings.order_by("starts_on", "pk"),
             "commitment_chart": commitment_chart,
             "commitments_total": selectors.commitments_total(company),
             "growth": selectors.company_growth(company),
@@ -280,6 +283,16 @@ RECORDS = {
         "accelerator/records/commitments.html",
         editable=True,
     ),
+    "openings": RecordKind(
+        JobOpening,
+        forms.OpeningForm,
+        services.opening_add,
+        gettext_lazy("Jobåbninger"),
+        "accelerator/records/openings.html",
+        editable=True,
+        edit_form=forms.OpeningEditForm,
+        update=lambda *, obj, **fields: services.opening_update(opening=obj, **fields),
+    ),
     "sessions": RecordKind(
         DevelopmentSession,
         forms.SessionForm,
@@ -360,6 +373,49 @@ def company_record_edit(request, pk: int, kind: str, item_pk: int):
             "form": form,
             "list_url": list_url,
         },
+    )
+
+
+@permission_required("company_log.view")
+def company_log(request, pk: int):
+    """The company's contact history, newest first, with a form for those who keep it."""
+    company = get_for_user_or_404(Company, request.user, pk=pk)
+    form = None
+    if has_perm(request.user, "company_log.write"):
+        form = forms.ContactLogForm(
+            request.POST or None, initial={"date": timezone.localdate().isoformat()}
+        )
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        save = partial(services.contact_log_add, company=company, by=request.user)
+        if _saved(request, form, save):
+            messages.success(request, _("Kontakten er registreret."))
+            return redirect(request.path)
+    page = Paginator(selectors.contact_log(company, user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("side")
+    )
+    audit.record_list_view(
+        actor=request.user,
+        model=ContactLogEntry,
+        ids=[entry.pk for entry in page],
+        details={"company": company.pk},
+    )
+    return render(
+        request,
+        "accelerator/company_log.html",
+        {"company": company, "page": page, "form": form},
+    )
+
+
+@permission_required("openings.view")
+def opening_list(request):
+    opening_filter = OpeningFilter(
+        request.GET or None, queryset=selectors.opening_list(user=request.user)
+    )
+    page = Paginator(opening_filter.qs, PAGE_SIZE).get_page(request.GET.get("side"))
+    return render(
+        request, "accelerator/opening_list.html", {"filter": opening_filter, "page": page}
     )
 
 

@@ -19,10 +19,14 @@ from accelerator.models import (
     CompanyRole,
     CompanySize,
     CompanyStatus,
+    ContactChannel,
+    ContactLogEntry,
     DevelopmentSession,
     JobCommitment,
+    JobOpening,
     Milestone,
     MilestoneKind,
+    OpeningKind,
     Programme,
     ProgrammeSlot,
 )
@@ -163,6 +167,39 @@ def seed(context: DemoContext) -> None:
             "description": "Chauffør og pakning",
         },
     )
+    kitchen = companies["Stevns Køkken ApS"]
+    for company, title, positions, hours, kind, starts, status in [
+        (green, "Vaskeriassistent", 2, 15, OpeningKind.LOENTILSKUD, date(2021, 1, 4), "open"),
+        (green, "Chauffør", 1, 20, OpeningKind.PRAKTIK, date(2021, 4, 1), "filled"),
+        (kitchen, "Køkkenhjælp", 1, 10, OpeningKind.SMAAJOB, date(2021, 2, 1), "open"),
+    ]:
+        JobOpening.objects.get_or_create(
+            company=company,
+            title=title,
+            defaults={
+                "positions": positions,
+                "hours_per_week": Decimal(hours),
+                "kind": kind,
+                "starts_on": starts,
+                "status": status,
+            },
+        )
+    if not ContactLogEntry.objects.filter(company=green).exists():
+        for role, when, channel, subject in [
+            (Role.EMPLOYMENT_ACTOR, date(2021, 2, 10), ContactChannel.VISIT, "Besøg om jobtilsagn"),
+            (Role.CASEWORKER, date(2021, 2, 24), ContactChannel.PHONE, "Løntilskud til vaskeriet"),
+        ]:
+            author = context.users[role]
+            ContactLogEntry.objects.create(
+                company=green,
+                date=when,
+                channel=channel,
+                subject=subject,
+                summary="Aftalt at følge op om en måned.",
+                follow_up_on=when + timedelta(days=30),
+                author=author,
+                organisation_id=author.organisation_id,
+            )
     for company, when, topic in [
         (green, date(2019, 10, 3), "Forretningsplan og social model"),
         (green, date(2020, 1, 14), "Prissætning og salg"),

@@ -82,6 +82,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "companies.developer": frozenset({Role.BUSINESS_DEVELOPER}),
     "programme.view": frozenset({*FUND_AND_ADMIN, *MUNICIPAL_ROLES}),
     "recruitment.run": FUND_AND_ADMIN,
+    # The company's contact log: kept by the jobcentre, the actors and the fund's developers;
+    # the company's own contact person does not read what is noted about the company.
+    "company_log.view": frozenset({*MUNICIPAL_ROLES, Role.EMPLOYMENT_ACTOR, *FUND_AND_ADMIN}),
+    "company_log.write": frozenset(
+        {*MUNICIPAL_ROLES, Role.EMPLOYMENT_ACTOR, Role.BUSINESS_DEVELOPER}
+    ),
+    # The job openings of the companies in the user's scope, to match citizens against.
+    "openings.view": frozenset({*MUNICIPAL_ROLES, Role.EMPLOYMENT_ACTOR, *FUND_AND_ADMIN}),
     # --- Payment by results ---
     "ledger.view": REPORT_READERS,
     "ledger.write": frozenset({Role.CONTROLLER}),
@@ -107,6 +115,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "start.municipality_reports": frozenset({Role.MUNICIPAL_LEAD}),
     # --- The API: a user's own tokens ---
     "api.tokens": EVERYONE,
+    # --- The user's own calendar feed (camps, meetings, deadlines) ---
+    "calendar.feed": EVERYONE,
 }
 
 

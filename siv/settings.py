@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "reporting",
     "economy",
     "documents",
+    "calendars",
     "siv_api",
     "oidc",
 ]

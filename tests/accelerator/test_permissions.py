@@ -7,6 +7,7 @@ from tests.factories.accelerator import (
     CampaignFactory,
     CampFactory,
     JobCommitmentFactory,
+    JobOpeningFactory,
     MilestoneFactory,
 )
 from tests.factories.partnerships import ClusterFactory, ClusterMembershipFactory, municipality
@@ -66,6 +67,8 @@ def _item(kind):
             return company.buddies.create(name="Buddy")
         if kind == "commitments":
             return JobCommitmentFactory(company=company)
+        if kind == "openings":
+            return JobOpeningFactory(company=company)
         if kind == "milestones":  # one of a kind per company: built once
             return company.milestones.first() or MilestoneFactory(company=company)
         return company.sessions.create(date=datetime.date(2020, 1, 1), hours=1, topic="Sparring")
@@ -111,11 +114,16 @@ CASES = [
     company_case("accelerator:company_milestones"),
     company_case("accelerator:company_commitments"),
     company_case("accelerator:company_sessions"),
+    company_case("accelerator:company_openings"),
+    # The contact log: the roles that keep it read it on the companies they see.
+    company_case("accelerator:company_log", "company_log.view"),
+    Case("accelerator:opening_list", "openings.view"),
     edit_case("contacts"),
     edit_case("buddies"),
     edit_case("milestones"),
     edit_case("commitments"),
     edit_case("sessions"),
+    edit_case("openings"),
     Case("accelerator:programme_list", "programme.view"),
     Case(
         "accelerator:programme_detail",

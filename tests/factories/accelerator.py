@@ -14,6 +14,7 @@ from accelerator.models import (
     CompanyRole,
     CompanySize,
     JobCommitment,
+    JobOpening,
     Milestone,
     MilestoneKind,
 )
@@ -95,3 +96,15 @@ class JobCommitmentFactory(DjangoModelFactory):
     openings = 2
     hours_per_week = Decimal("15.0")
     due_on = datetime.date(2020, 12, 31)
+
+
+class JobOpeningFactory(DjangoModelFactory):
+    class Meta:
+        model = JobOpening
+
+    company = factory.SubFactory(CompanyFactory)
+    title = factory.Sequence(lambda n: f"Køkkenmedhjælper {n}")
+    positions = 1
+    hours_per_week = Decimal("20.0")
+    kind = "praktik"
+    starts_on = datetime.date(2021, 4, 1)

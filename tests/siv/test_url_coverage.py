@@ -18,6 +18,8 @@ PUBLIC = {
     # The administrator's one-time link to choose a password, for a user not signed in.
     "password_link",
     "password_set",
+    # The calendar feed, read by Outlook at its secret address (tests/calendars/test_feed.py).
+    "calendars:feed",
 }
 
 
