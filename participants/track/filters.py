@@ -7,12 +7,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from participants.hours.selectors import phase1_low_hours
 from partnerships.models import Cluster, Municipality, Organisation, OrganisationKind
 from siv.filters import UsedChoicesMixin
 from siv.forms import Select
 
 from .models import Phase
-from .selectors import citizen_search
+from .selectors import citizen_search, not_screened
 
 
 class CitizenFilter(UsedChoicesMixin, django_filters.FilterSet):
@@ -57,6 +58,16 @@ class CitizenFilter(UsedChoicesMixin, django_filters.FilterSet):
         widget=forms.CheckboxInput,
         method="filter_overdue",
     )
+    worklist = django_filters.ChoiceFilter(
+        label=_("Arbejdsliste"),
+        choices=[
+            ("not_screened", _("Ikke screenet")),
+            ("low_hours", _("Under 10 timer om ugen i fase 1")),
+        ],
+        method="filter_worklist",
+        empty_label=_("Alle"),
+        widget=Select,
+    )
 
     # Only the municipalities and actors the user has citizens with.
     used_choices = {"municipality": "municipality_id", "employment_actor": "employment_actor_id"}
@@ -83,3 +94,8 @@ class CitizenFilter(UsedChoicesMixin, django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         return queryset.visitation_overdue_as_of(timezone.localdate()) if value else queryset
+
+    def filter_worklist(self, queryset, name, value):
+        if value == "not_screened":
+            return not_screened(queryset)
+        return phase1_low_hours(queryset)
