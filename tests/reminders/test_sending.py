@@ -145,3 +145,25 @@ def test_an_unknown_mail_choice_is_refused_in_danish(personas):
     with pytest.raises(ValidationError) as refused:
         services.mail_preference_set(user=personas.actor, frequency="hourly")
     assert refused.value.message_dict == {"frequency": ["Vælg straks, dagligt eller ugentligt."]}
+
+
+def test_a_run_asks_the_same_queries_whatever_the_number_of_citizens(
+    overdue_proposal, personas, django_assert_max_num_queries
+):
+    def proposal():
+        citizen = CitizenFactory(
+            municipality=personas.own.municipality,
+            employment_actor=personas.own.actor_org,
+            phase1_start=None,
+        )
+        VisitationFactory(
+            citizen=citizen, proposed_on=date(2026, 3, 2), status=VisitationStatus.PROPOSED
+        )
+
+    with on(DAY):
+        with django_assert_max_num_queries(80) as few:
+            assert len(services.pending_reminders()) == 2
+        for _n in range(10):
+            proposal()
+        with django_assert_max_num_queries(len(few.captured_queries)):
+            assert len(services.pending_reminders()) == 22
