@@ -72,7 +72,7 @@ class Reminder(models.Model):
     subject_type = models.CharField(max_length=60)
     subject_id = models.CharField(max_length=40)
     # What the inbox and the mail call it: a pseudonym, a company's name or a period.
-    subject_label = models.CharField(_("om"), max_length=200)
+    subject_label = models.CharField(_("emne"), max_length=200)
     due_on = models.DateField(_("frist"))
     link = models.CharField(max_length=300)
     created_at = models.DateTimeField(_("oprettet"), default=timezone.now)
