@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from accelerator.models import Milestone
 from participants.common import iso_week_label, week_monday
-from participants.hours.selectors import phase1_low_hours
+from participants.hours.selectors import citizens_missing_hours, phase1_low_hours
 from participants.models import (
     FOLLOW_UP_OFFSETS,
     REVISITATION_DEADLINE_DAYS,
@@ -37,7 +37,7 @@ from participants.models import (
     Placement,
     VisitationStatus,
 )
-from participants.track.selectors import citizen_list, not_screened, visitations_for
+from participants.track.selectors import not_screened, visitations_for
 from reporting.models import JobStatus, ReportJob, ReportKind
 from siv.roles import Role
 
@@ -153,10 +153,7 @@ def hours_missing(user: Any, today: date, lead: int) -> Iterable[Due]:
     missing hours), due on the Monday after it."""
     monday = week_monday(today)
     last_week = monday - timedelta(days=7)
-    sunday = monday - timedelta(days=1)
-    missing = citizen_list(user=user, as_of=sunday).filter(
-        is_active=True, phase1_start__lte=sunday, hours_this_week=0
-    )
+    missing = citizens_missing_hours(user=user, week=last_week).queryset
     link = reverse("participants:hours_week") + f"?uge={iso_week_label(last_week)}"
     for pk in missing.order_by("pk").values_list("pk", flat=True):
         yield Due("participants.citizen", str(pk), _pseudonym(pk), monday, link)
