@@ -105,6 +105,12 @@ class ParticipantsConfig(AppConfig):
             panels.data_quality_panel,
             order=25,
         )
+        register_panel(
+            "participants/panels/worklists.html",
+            "start.worklists",
+            panels.worklists_panel,
+            order=22,
+        )
         register_company_section(
             "participants/company/outcomes.html", placement_views.company_section, order=20
         )

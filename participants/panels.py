@@ -12,6 +12,7 @@ from siv.roles import Role
 
 from .common import iso_week_label, week_monday
 from .hours import selectors as hours_selectors
+from .hours.selectors import PHASE1_WEEKLY_HOURS
 from .track import quality
 from .track import selectors as track_selectors
 from .track.models import Citizen, VisitationStatus
@@ -93,3 +94,28 @@ def data_quality_panel(request) -> dict:
         "shown": shown,
         "count": sum(quality.counts_by_rule(citizens, today).values()),
     }
+
+
+def worklists_panel(request) -> dict:
+    """The citizens waiting for the actor's or the caseworker's work: not screened, and in
+    phase 1 under 10 hours a week; the first few of each with the number of all, and a link
+    to the citizen list filtered to the whole worklist."""
+    user = request.user
+    citizens = Citizen.objects.for_user(user)
+    unscreened = track_selectors.not_screened(citizens)
+    low_hours = hours_selectors.phase1_low_hours(citizens)
+    context = {
+        "unscreened": list(unscreened[:PANEL_ROWS]),
+        "unscreened_count": unscreened.count(),
+        "low_hours": list(low_hours[:PANEL_ROWS]),
+        "low_hours_count": low_hours.count(),
+        "weekly_hours": PHASE1_WEEKLY_HOURS,
+        "visibility": track_selectors.visibility_for(user),
+    }
+    _citizens_shown(
+        request,
+        context["visibility"],
+        [c.pk for c in context["unscreened"]],
+        [c.pk for c in context["low_hours"]],
+    )
+    return context

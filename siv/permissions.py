@@ -108,11 +108,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "start.actor": frozenset({Role.EMPLOYMENT_ACTOR}),
     "start.caseworker": frozenset({Role.CASEWORKER}),
     "start.data_quality": frozenset({Role.CASEWORKER, Role.EMPLOYMENT_ACTOR}),
+    "start.worklists": frozenset({Role.CASEWORKER, Role.EMPLOYMENT_ACTOR}),
     "start.developer": frozenset({Role.BUSINESS_DEVELOPER}),
     "start.company_contact": frozenset({Role.COMPANY_CONTACT}),
     "start.ledger": frozenset({Role.CONTROLLER, Role.MUNICIPAL_LEAD}),
     "start.programme_reports": PROGRAMME_MANAGERS,
     "start.municipality_reports": frozenset({Role.MUNICIPAL_LEAD}),
+    # --- Reminders: everyone's own inbox and mail preference ---
+    "reminders.view": EVERYONE,
     # --- The API: a user's own tokens ---
     "api.tokens": EVERYONE,
     # --- The user's own calendar feed (camps, meetings, deadlines) ---

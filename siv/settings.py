@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "calendars",
     "siv_api",
     "oidc",
+    "reminders",
 ]
 # The demo programme and the bench's synthetic data (seed_demo, seed_scale), never in
 # production; the test settings install it too.
@@ -165,6 +166,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "siv.context_processors.siv",
+                "reminders.context_processors.reminders",
             ],
         },
     }
@@ -489,6 +491,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "siv.tasks.raise_volume_alerts",
         "schedule": 10 * 60.0,
     },
+    # Reminders (reminders/rules.py): recorded and mailed at once every hour; the users who
+    # chose a digest get theirs each morning or on Monday morning.
+    "reminders": {
+        "task": "reminders.tasks.send_reminders",
+        "schedule": crontab(minute=5),
+    },
+    "reminders-daily-digest": {
+        "task": "reminders.tasks.send_digests",
+        "schedule": crontab(hour=6, minute=30),
+        "args": ("daily",),
+    },
+    "reminders-weekly-digest": {
+        "task": "reminders.tasks.send_digests",
+        "schedule": crontab(hour=6, minute=30, day_of_week=1),
+        "args": ("weekly",),
+    },
 }
 
 # The administrators are alerted (siv/alerts.py) when one user, within an hour, has CPR
@@ -497,13 +515,19 @@ SIV_ALERT_REVEALS_PER_HOUR = envint("SIV_ALERT_REVEALS_PER_HOUR", 50)
 SIV_ALERT_EXPORTS_PER_HOUR = envint("SIV_ALERT_EXPORTS_PER_HOUR", 100)
 SIV_ALERT_FOREIGN_PER_HOUR = envint("SIV_ALERT_FOREIGN_PER_HOUR", 20)
 
-# Mail (the administrators' alerts) through the SMTP relay the environment names.
+# Mail (the administrators' alerts, the reminders) through the SMTP relay the environment
+# names. The demo without a relay writes its mails to var/mail, which a demo page lists.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "siv@localhost")
+if SIV_DEMO and not os.environ.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+# Where SIV is reached, for the links in mails (no trailing slash).
+SIV_BASE_URL = os.environ.get("SIV_BASE_URL", "http://localhost:8000")
 
 # API tokens expire this many days after they are issued. A token's use is written to the
 # audit log at most once per SIV_API_TOKEN_USE_LOG_MINUTES.

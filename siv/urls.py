@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("economy.urls")),
     path("", include("documents.urls")),
     path("", include("calendars.urls")),
+    path("", include("reminders.urls")),
     path("api/", include("siv_api.urls")),
     # Token clients authenticate inside the view; DRF's permission keeps it signed-in only.
     path("api/schema/", login_not_required(SpectacularAPIView.as_view()), name="api_schema"),

@@ -10,14 +10,26 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
+    Case,
+    DecimalField,
     Exists,
+    ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
 )
+from django.db.models.functions import Coalesce, NullIf
+from django.utils import timezone
 
 from participants import names
 from participants.common import iso_week_label, week_monday
-from participants.track.models import Citizen, ExitForm
+from participants.track.models import Citizen, ExitForm, Pause
 from participants.track.selectors import citizen_list
 
 from .models import HoursEntry, HoursKind, HoursMonth
@@ -134,4 +146,61 @@ def citizens_missing_hours(*, user: Any, week: date) -> names.NameOrdered:
         citizen_list(user=user, as_of=sunday).filter(
             is_active=True, phase1_start__lte=sunday, hours_this_week=0
         )
+    )
+
+
+# Phase 1 is about 10 hours a week (DOMAIN.md), judged on the last 4 full ISO weeks.
+PHASE1_WEEKLY_HOURS = Decimal("10")
+PHASE1_WEEKS_AVERAGED = 4
+
+
+def phase1_low_hours(
+    citizens: QuerySet[Citizen], *, as_of: date | None = None
+) -> QuerySet[Citizen]:
+    """Of `citizens`, those in phase 1 for the last 4 full ISO weeks (not in phase 2, not
+    left) whose hours average under 10 a week over those weeks, the weeks on pause left out
+    (a week is on pause when a pause covers its five workdays, as the hours grid counts it).
+    `average_hours` is the average, `counted_weeks` the weeks it is taken over; a citizen
+    on pause all four weeks is not listed. One query, the lowest average first."""
+    today = as_of or timezone.localdate()
+    this_monday = week_monday(today)
+    mondays = [this_monday - timedelta(weeks=n) for n in range(PHASE1_WEEKS_AVERAGED, 0, -1)]
+    decimal = DecimalField(max_digits=8, decimal_places=2)
+    weeks = []
+    hours = []
+    for monday in mondays:
+        paused = Exists(
+            Pause.objects.filter(citizen=OuterRef("pk"), start__lte=monday).filter(
+                Q(end__isnull=True) | Q(end__gte=monday + timedelta(days=4))
+            )
+        )
+        week_hours = (
+            HoursEntry.objects.filter(citizen=OuterRef("pk"), week_start=monday)
+            .values("citizen")
+            .annotate(total=Sum("hours"))
+            .values("total")
+        )
+        weeks.append(Case(When(paused, then=Value(0)), default=Value(1)))
+        hours.append(
+            Case(
+                When(paused, then=Value(Decimal("0"))),
+                default=Coalesce(Subquery(week_hours), Value(Decimal("0")), output_field=decimal),
+                output_field=decimal,
+            )
+        )
+    return (
+        citizens.filter(phase1_start__lte=mondays[0])
+        .filter(Q(phase2_start__isnull=True) | Q(phase2_start__gt=today))
+        .left_as_of(today, left=False)
+        .annotate(
+            counted_weeks=ExpressionWrapper(sum(weeks[1:], weeks[0]), output_field=IntegerField()),
+            counted_hours=ExpressionWrapper(sum(hours[1:], hours[0]), output_field=decimal),
+        )
+        .filter(counted_weeks__gt=0, counted_hours__lt=F("counted_weeks") * PHASE1_WEEKLY_HOURS)
+        .annotate(
+            average_hours=ExpressionWrapper(
+                F("counted_hours") / NullIf(F("counted_weeks"), Value(0)), output_field=decimal
+            )
+        )
+        .order_by("average_hours", "pk")
     )

@@ -7,13 +7,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from participants.hours.selectors import phase1_low_hours
 from partnerships.models import Cluster, Municipality, Organisation, OrganisationKind, User
 from siv.filters import UsedChoicesMixin
 from siv.forms import Select
 from siv.roles import Role
 
 from .models import Phase
-from .selectors import citizen_search
+from .selectors import citizen_search, not_screened
 
 
 class CaseworkerField(forms.ModelChoiceField):
@@ -73,6 +74,16 @@ class CitizenFilter(UsedChoicesMixin, django_filters.FilterSet):
         widget=forms.CheckboxInput,
         method="filter_overdue",
     )
+    worklist = django_filters.ChoiceFilter(
+        label=_("Arbejdsliste"),
+        choices=[
+            ("not_screened", _("Ikke screenet")),
+            ("low_hours", _("Under 10 timer om ugen i fase 1")),
+        ],
+        method="filter_worklist",
+        empty_label=_("Alle"),
+        widget=Select,
+    )
 
     # Only the municipalities, actors and caseworkers the user has citizens with.
     used_choices = {
@@ -103,3 +114,8 @@ class CitizenFilter(UsedChoicesMixin, django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         return queryset.visitation_overdue_as_of(timezone.localdate()) if value else queryset
+
+    def filter_worklist(self, queryset, name, value):
+        if value == "not_screened":
+            return not_screened(queryset)
+        return phase1_low_hours(queryset)

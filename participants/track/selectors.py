@@ -784,3 +784,27 @@ def exit_form_initial(citizen: Citizen, as_of: date | None = None) -> dict[str, 
         .first()
     )
     return {"employer_company": paid} if paid else {}
+
+
+# --- Worklists ------------------------------------------------------------------------------
+
+
+def not_screened(citizens: QuerySet[Citizen], *, as_of: date | None = None) -> QuerySet[Citizen]:
+    """Of `citizens`, those in the track (an accepted visitation, no exit in force) without a
+    screening, the longest waiting first: screening belongs right at the start. `screening_due`
+    is phase 1's start, or the visitation's date before phase 1 has started."""
+    today = as_of or timezone.localdate()
+    accepted = (
+        Visitation.objects.filter(
+            citizen=OuterRef("pk"), status=VisitationStatus.ACCEPTED, proposed_on__lte=today
+        )
+        .order_by("proposed_on")
+        .values("proposed_on")[:1]
+    )
+    return (
+        citizens.visited(end=today)
+        .left_as_of(today, left=False)
+        .exclude(Exists(Screening.objects.filter(citizen=OuterRef("pk"))))
+        .annotate(screening_due=Coalesce("phase1_start", Subquery(accepted)))
+        .order_by("screening_due", "pk")
+    )
