@@ -182,26 +182,27 @@ def detect() -> dict:
     return {**answer, **figures}
 
 
-def floor() -> dict:
+def found_by_sql(as_of: date) -> list[tuple]:
+    """(contract id, kind, subject, date) of every outcome the data show on `as_of`."""
     from participants.placements.models import PAID_PLACEMENT_KINDS, PlacementKind
 
-    as_of = timezone.localdate()
     params = {
         "as_of": as_of,
         "paid": sorted(PAID_PLACEMENT_KINDS),
         "practice": [PlacementKind.PRAKTIK.value, PlacementKind.SNUSE_PRAKTIK.value],
     }
+    with connection.cursor() as cursor:
+        cursor.execute(DETECTION_SQL, params)
+        return cursor.fetchall()
+
+
+def floor() -> dict:
+    as_of = timezone.localdate()
     answer = {}
     try:
         with transaction.atomic():
             answer["contracts"] = make_contracts()
-
-            def run():
-                with connection.cursor() as cursor:
-                    cursor.execute(DETECTION_SQL, params)
-                    return cursor.fetchall()
-
-            rows, figures = measured(run)
+            rows, figures = measured(lambda: found_by_sql(as_of))
             answer.update(_answer(rows))
             raise _RolledBack
     except _RolledBack:
