@@ -21,9 +21,11 @@ from .browser import Browser, post_form, set_fields
 from .writes import CitizenEdit, GridSave, outcome
 
 CITIZEN_LINK = re.compile(r'href="/deltagere/(\d+)/"')
-# The share of the users in each role, and how many actors' grids the actors share.
+# The share of the users in each role, and how many actors' grids (the busiest) the actors
+# share: with the seed's 33 actors, two users to a grid, so that saves of the same cell meet
+# now and then (with ten, seven to a grid, most saves met another one).
 SHARES = {"caseworker": 0.4, "actor": 0.35, "controller": 0.25}
-ACTOR_ACCOUNTS = 10
+ACTOR_ACCOUNTS = 35
 # The controller's reports (URL names), each a step.
 CONTROLLER_PAGES = {
     "indicator screen": "reporting:indicators",
