@@ -157,12 +157,18 @@ def make_contracts() -> int:
 
 
 def _answer(rows) -> dict:
-    # A contract by its municipality and cluster: each process makes its own contracts.
+    # A contract by its municipality and cluster, in the outcome and in a fixed part's
+    # subject ("contract:<id>"): each process makes its own contracts, with ids of its own.
     contracts = {
         pk: f"{m}/{c}"
         for pk, m, c in Contract.objects.values_list("pk", "municipality_id", "cluster_id")
     }
-    keys = sorted(f"{contracts[c]}|{k}|{s}|{d.isoformat()}" for c, k, s, d in rows)
+
+    def subject(text: str) -> str:
+        kind, _, pk = text.partition(":")
+        return f"contract:{contracts[int(pk)]}" if kind == "contract" else text
+
+    keys = sorted(f"{contracts[c]}|{k}|{subject(s)}|{d.isoformat()}" for c, k, s, d in rows)
     return {"outcomes": len(keys), "digest": hashlib.sha256("\n".join(keys).encode()).hexdigest()}
 
 
