@@ -3,9 +3,10 @@ its own. The seed has no payment-by-results contracts: each process first makes 
 every municipality and cluster that has citizens (terms as the demo's; half of them count
 retention cumulatively, half continuously), and everything is rolled back at the end.
 
-    python -m tests.bench.detection detect _   pbr's detection service (outcomes found,
-                                                written, accrued in the ledger)
-    python -m tests.bench.detection floor _    one SQL statement finding the same outcomes
+    python -m tests.bench.detection detect DAY  pbr's detection service (outcomes found,
+                                                 written, accrued in the ledger) on DAY
+                                                 (YYYY-MM-DD, or - for today)
+    python -m tests.bench.detection floor DAY   one SQL statement finding the same outcomes
 
 Prints one JSON object: seconds, the number of outcomes and a digest of them (contract,
 kind, subject, date), peak RSS.
@@ -172,8 +173,7 @@ def _answer(rows) -> dict:
     return {"outcomes": len(keys), "digest": hashlib.sha256("\n".join(keys).encode()).hexdigest()}
 
 
-def detect() -> dict:
-    as_of = timezone.localdate()
+def detect(as_of: date) -> dict:
     answer = {}
     try:
         with transaction.atomic():
@@ -202,8 +202,7 @@ def found_by_sql(as_of: date) -> list[tuple]:
         return cursor.fetchall()
 
 
-def floor() -> dict:
-    as_of = timezone.localdate()
+def floor(as_of: date) -> dict:
     answer = {}
     try:
         with transaction.atomic():
@@ -216,9 +215,10 @@ def floor() -> dict:
     return {**answer, **figures}
 
 
-def main(mode: str) -> None:
-    print(json.dumps({"detect": detect, "floor": floor}[mode]()))
+def main(mode: str, day: str) -> None:
+    as_of = date.fromisoformat(day) if day != "-" else timezone.localdate()
+    print(json.dumps({"detect": detect, "floor": floor}[mode](as_of)))
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "-")
