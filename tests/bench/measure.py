@@ -24,16 +24,26 @@ django.setup()
 
 import psycopg  # noqa: E402
 from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 
+from participants.common import parse_iso_week  # noqa: E402
 from partnerships.models import User  # noqa: E402
 from scripts.dbbackup import libpq_url as libpq  # noqa: E402
 from tests.quality.servers import django_server  # noqa: E402
 
-from . import targets  # noqa: E402
+from . import mixed, targets  # noqa: E402
+from .browser import Browser  # noqa: E402
+from .writes import (  # noqa: E402
+    CitizenEdit,
+    GridSave,
+    VisitationProposal,
+    checked,
+    grid_week,
+    unused_cprs,
+)
 
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "40"))
 LOAD_USERS = int(os.environ.get("BENCH_LOAD_USERS", "200"))
@@ -329,6 +339,109 @@ def _seconds(figures: dict) -> float:
     return figures["seconds"]
 
 
+# --- writes ----------------------------------------------------------------------------------
+
+
+def timed_writes(save, count: int) -> list[float]:
+    """`save(round)` posts one form (its page fetched first, not timed); three warm-up saves
+    are not counted. Every save must succeed."""
+    samples = []
+    for round_ in range(count + 3):
+        answer = checked(save(round_), "a save")
+        if round_ >= 3:
+            samples.append(answer.seconds)
+    return samples
+
+
+def _against(samples: list[float], floor: dict, **extra) -> dict:
+    figures = percentiles(samples)
+    figures["ratio_p50"] = ratio(figures["p50_ms"], floor["p50_ms"])
+    figures["ratio_p95"] = ratio(figures["p95_ms"], floor["p95_ms"])
+    return {**figures, **extra}
+
+
+def measure_writes(base: str, floor: dict) -> dict:
+    """The grid save, a citizen edit and a visitation proposal through the real server,
+    each against the signed-in floor. What the writes change is put back."""
+    from participants.models import Citizen
+
+    writes: dict = {}
+    actor = targets._an_actor()
+    grid = GridSave(Browser(base, session_cookie(actor)))
+    cells = []
+
+    def save_grid(round_):
+        answer, count = grid.save(round_)
+        cells.append(count)
+        return answer
+
+    try:
+        samples = timed_writes(save_grid, REQUESTS)
+    finally:
+        grid.restore()
+        grid.browser.close()
+    writes["hours grid save"] = _against(
+        samples, floor, cells=max(cells), week=grid.week, user=actor
+    )
+
+    caseworker = targets._a_caseworker()
+    user = User.objects.get(username=caseworker)
+    citizen = Citizen.objects.for_user(user, write=True).order_by("pk").first()
+    edit = CitizenEdit(Browser(base, session_cookie(caseworker)), citizen.pk)
+    try:
+        samples = timed_writes(lambda round_: edit.save(round_=round_), REQUESTS)
+    finally:
+        edit.restore()
+        edit.browser.close()
+    writes["citizen edit"] = _against(samples, floor, citizen=citizen.pk, user=caseworker)
+
+    proposal = VisitationProposal(
+        Browser(base, session_cookie(caseworker)), unused_cprs(REQUESTS + 3)
+    )
+    try:
+        samples = timed_writes(proposal.save, REQUESTS)
+    finally:
+        proposal.remove_made()
+        proposal.browser.close()
+    writes["visitation proposal"] = _against(samples, floor, user=caseworker)
+    return writes
+
+
+def measure_upload(repeat: int = 2) -> dict:
+    """The upload's two pages' work (read, preview, confirm) on 5,000 rows against COPY of
+    the same rows into a temporary table of the hours table's shape; fresh processes."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = str(Path(folder) / "timer.csv")
+        prepared = _child("tests.bench.upload", "prepare", path)
+        measured = _best("tests.bench.upload", "upload", path, repeat)
+        floor = _best("tests.bench.upload", "floor", path, repeat)
+    return {
+        "upload": measured,
+        "copy_floor": floor,
+        "ratio_seconds": ratio(measured["seconds"], floor["seconds"]),
+        "same_rows": measured["rows"] == floor["rows"] == prepared["rows"],
+        "user": prepared["user"],
+    }
+
+
+def measure_detection(repeat: int = 1) -> dict:
+    """pbr's detection over every contract (one per municipality and cluster with
+    citizens, made and rolled back in each process) against one SQL statement (best of 3).
+    The detection runs once: it takes minutes (each outcome its own writes)."""
+    from django.utils import timezone
+
+    # One day for both: the two may run on either side of midnight.
+    day = timezone.localdate().isoformat()
+    measured = _best("tests.bench.detection", "detect", day, repeat)
+    floor = _best("tests.bench.detection", "floor", day, 3)
+    return {
+        "detection": measured,
+        "sql_floor": floor,
+        "ratio_seconds": ratio(measured["seconds"], floor["seconds"]),
+        "same_outcomes": measured["digest"] == floor["digest"],
+    }
+
+
 # --- bounded load ----------------------------------------------------------------------------
 
 
@@ -383,6 +496,69 @@ def load(base: str, path: str, cookie: str | None) -> dict:
     }
 
 
+def mixed_load(base: str, floor: dict) -> dict:
+    """LOAD_USERS users split across the roles' journeys (tests/bench/mixed.py), against the
+    signed-in floor's load in the same run; what they changed is put back afterwards."""
+    from django.db.models import Count
+
+    from participants.hours.models import HoursEntry
+    from participants.models import Citizen
+
+    counts = mixed.split(LOAD_USERS)
+    week = grid_week()
+
+    def busiest(field: str, limit: int) -> list:
+        rows = Citizen.objects.values(field).annotate(n=Count("pk")).order_by("-n", field)
+        return [row[field] for row in rows[:limit] if row[field] is not None]
+
+    actors = busiest("employment_actor_id", mixed.ACTOR_ACCOUNTS)
+    municipalities = busiest("municipality_id", 10)
+    words = {
+        m: sorted({c.first_name for c in Citizen.objects.filter(municipality_id=m)[:20]})
+        for m in municipalities
+    }
+    pages = {name: reverse(url_name) for name, url_name in mixed.CONTROLLER_PAGES.items()}
+    users = {
+        "caseworker": [
+            (
+                session_cookie(f"skala-sagsbehandler-{m}"),
+                {"words": words[m]},
+            )
+            for m in (municipalities[i % len(municipalities)] for i in range(counts["caseworker"]))
+        ],
+        "actor": [
+            (session_cookie(f"skala-aktoer-{actors[i % len(actors)]}"), {"week": week})
+            for i in range(counts["actor"])
+        ],
+        "controller": [
+            (session_cookie("skala-controller"), {"pages": pages})
+            for _i in range(counts["controller"])
+        ],
+    }
+    # What the journeys change: the actors' week, and the phone numbers of the caseworkers'
+    # citizens.
+    week_hours = HoursEntry.objects.filter(
+        citizen__employment_actor_id__in=actors, week_start=parse_iso_week(week)
+    )
+    hours = list(week_hours)
+    touched = Citizen.objects.filter(municipality_id__in=municipalities)
+    versions = dict(touched.values_list("pk", "version"))
+    phones = {c.pk: c.phone for c in touched.only("pk", "phone")}
+    try:
+        figures = mixed.run(base, users, LOAD_SECONDS)
+    finally:
+        with transaction.atomic():
+            week_hours.delete()
+            HoursEntry.objects.bulk_create(hours)
+            for pk, version in touched.values_list("pk", "version"):
+                if version != versions[pk]:
+                    Citizen.objects.filter(pk=pk).update(phone=phones[pk])
+    for step in figures["steps"].values():
+        step["ratio_p95"] = ratio(step["p95_ms"], floor["p95_ms"])
+    figures["ratio_requests_per_s"] = ratio(floor["requests_per_s"], figures["requests_per_s"])
+    return figures
+
+
 def main() -> None:
     seeding = json.loads(os.environ.get("BENCH_SEEDING", "{}"))
     result: dict = {"database": connection.settings_dict["NAME"]}
@@ -396,14 +572,25 @@ def main() -> None:
         result["floor_health"] = health
         result["floor_signed_in"] = floor
         result["pages"] = pages
+        result["writes"] = measure_writes(base, floor)
         if os.environ.get("BENCH_LOAD", "1") == "1" and LOAD_SECONDS > 0:
             trivial = load(base, "/health/", None)
             page = load(base, "/partnerskaber/", session_cookie("skala-controller"))
+            signed_in = load(base, "/bench/floor/", session_cookie("skala-controller"))
             result["load"] = {
                 "floor_health": trivial,
+                "floor_signed_in": signed_in,
                 "partnership_list": page,
                 "ratio_requests_per_s": ratio(trivial["requests_per_s"], page["requests_per_s"]),
+                "mixed": mixed_load(base, signed_in),
             }
+    result["writes"]["hours upload (5,000 rows)"] = measure_upload()
+    # Outcome detection takes minutes per 1,000 citizens: BENCH_DETECTION=0 leaves it out.
+    if os.environ.get("BENCH_DETECTION", "1") == "1":
+        result["writes"]["outcome detection (whole programme)"] = measure_detection()
+    else:
+        result["writes"]["outcome detection (whole programme)"] = {"skipped": "BENCH_DETECTION=0"}
+    result["targets"] = targets.verdicts(result)
     print(json.dumps(result, ensure_ascii=False))
 
 

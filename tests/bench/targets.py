@@ -88,3 +88,32 @@ PAGES: list[PageTarget] = [
 # The final report PDF, built as the worker builds it, against WeasyPrint rendering the same
 # report's HTML already written out: the floor is WeasyPrint's own cost for those pages.
 PDF_FUNCTION = "reporting.exports.narrative_report"
+
+# The targets (README): every page and the HTTP writes within this many times the signed-in
+# floor at p95; the upload and outcome detection within this many times their database
+# floors; the mixed load test with no errors (conflicts are answers, not errors).
+P95_RATIO = 15
+DATABASE_FLOOR_RATIO = 3
+HTTP_WRITES = ("hours grid save", "citizen edit", "visitation proposal")
+DATABASE_WRITES = ("hours upload (5,000 rows)", "outcome detection (whole programme)")
+
+
+def verdicts(result: dict) -> dict:
+    """Each target with its figure and whether it is met; not measured: None."""
+    out: dict = {}
+    for name, figures in result.get("pages", {}).items():
+        out[f"page: {name}"] = _within(figures.get("ratio_p95"), P95_RATIO)
+    writes = result.get("writes", {})
+    for name in HTTP_WRITES:
+        out[f"write: {name}"] = _within(writes.get(name, {}).get("ratio_p95"), P95_RATIO)
+    for name in DATABASE_WRITES:
+        figures = writes.get(name, {})
+        out[f"write: {name}"] = _within(figures.get("ratio_seconds"), DATABASE_FLOOR_RATIO)
+    mixed = result.get("load", {}).get("mixed")
+    if mixed is not None:
+        out["mixed load: errors"] = {"errors": mixed["errors"], "met": mixed["errors"] == 0}
+    return out
+
+
+def _within(ratio: float | None, target: float) -> dict:
+    return {"ratio": ratio, "target": target, "met": None if ratio is None else ratio <= target}
