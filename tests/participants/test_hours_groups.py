@@ -214,3 +214,20 @@ def test_the_migration_fills_the_groups_from_the_hours_already_there():
     _sql(migration.BACKFILL, [])
     assert grouped() == expected
     assert HoursGroup.objects.filter(folded=False).count() == 0
+
+
+def test_the_worker_folds_the_changes_every_minute(settings):
+    from participants import tasks
+
+    (entry,) = (
+        entry
+        for entry in settings.CELERY_BEAT_SCHEDULE.values()
+        if entry["task"] == "participants.tasks.fold_hours_groups"
+    )
+    assert entry["schedule"] == 60.0
+    citizen = CitizenFactory()
+    HoursEntryFactory(citizen=citizen, week_start=date(2024, 3, 4), hours=Decimal("10"))
+    HoursEntryFactory(citizen=citizen, week_start=date(2024, 3, 11), hours=Decimal("5"))
+    assert tasks.fold_hours_groups() == 2  # the month's first week, then the second
+    group = HoursGroup.objects.get()
+    assert (group.folded, group.hours, group.citizens) == (True, Decimal("15.00"), 1)
