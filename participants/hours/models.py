@@ -159,6 +159,8 @@ class HoursGroup(models.Model):
         ]
         indexes = [
             models.Index(fields=["month"], name="hours_group_month_idx"),
+            # A region's or a municipality's groups without reading the others.
+            models.Index(fields=["municipality", "month"], name="hours_group_municipality_idx"),
             models.Index(fields=["id"], condition=Q(folded=False), name="hours_group_changes_idx"),
         ]
 
