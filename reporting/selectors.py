@@ -302,11 +302,11 @@ class HoursStatement:
 
 
 # The hours per citizen, month and kind come from two parts that never share a month: the
-# months the period covers whole from the monthly roll-up (participants.HoursMonth) and its
-# groups (participants.HoursGroup), the weeks of a month it cuts from the weekly rows. Each
-# row carries the citizen's month total across kinds: the cap is per citizen and month, and
-# each kind keeps its share of a month over the cap of the rate dated for it (a month with no
-# dated rate has no eligible hours).
+# months the period covers whole from the monthly roll-up (participants.HoursMonth) and,
+# for the groups, its groups (participants.HoursGroup); the weeks of a month it cuts from the
+# weekly rows. Each row carries the citizen's month total
+# across kinds: the cap is per citizen and month, and each kind keeps its share of a month
+# over the cap of the rate dated for it (a month with no dated rate has no eligible hours).
 # The rate is one per month, so sums are valued once per group, not once per row.
 _CUT = """
 cut AS (
@@ -390,32 +390,20 @@ SELECT 1, month, NULL, NULL, NULL, SUM(hours), SUM(eligible), SUM(amount), COUNT
 FROM grouped GROUP BY month
 ORDER BY 1, 2, 3, 4, 5
 """
-# (month, hours, eligible, amount) per month. The cut months' rows with the same month total
-# have the same share under the cap, so they are summed per month and month total first; the
-# whole months are their groups' sums less the share above the cap of the few citizen-months
-# over it, as in the groups above.
+# (month, hours, eligible, amount) per month. Rows with the same month total have the same
+# share under the cap, so each part is summed per month and month total first: thousands
+# of sums to cap, not a million rows.
 _BY_MONTH = """
 WITH {cut}, summed AS (
     SELECT month, month_total, SUM(hours) AS hours FROM cut GROUP BY month, month_total
-), over_cap AS (
-    SELECT k.month, SUM(k.hours - k.hours * d.cap / k.month_total) AS over
-    FROM whole k
-    JOIN dated d ON d.valid_from <= k.month AND (d.until IS NULL OR k.month < d.until)
-    WHERE k.month_total > d.cap
-      AND k.month_total > (SELECT MIN(monthly_cap_hours) FROM reporting_cofinancingrate)
-    GROUP BY k.month
+    UNION ALL
+    SELECT month, month_total, SUM(hours) AS hours FROM whole GROUP BY month, month_total
 ), valued AS (
     SELECT s.month, s.hours, d.rate,
            CASE WHEN s.month_total <= d.cap THEN s.hours
                 ELSE s.hours * d.cap / s.month_total END AS eligible
     FROM summed s
     LEFT JOIN dated d ON d.valid_from <= s.month AND (d.until IS NULL OR s.month < d.until)
-    UNION ALL
-    SELECT w.month, w.hours, d.rate,
-           CASE WHEN d.rate IS NOT NULL THEN w.hours - COALESCE(o.over, 0) END
-    FROM (SELECT month, SUM(hours) AS hours FROM whole_groups GROUP BY month) w
-    LEFT JOIN over_cap o ON o.month = w.month
-    LEFT JOIN dated d ON d.valid_from <= w.month AND (d.until IS NULL OR w.month < d.until)
 )
 SELECT month, SUM(hours), COALESCE(SUM(eligible), 0), COALESCE(SUM(eligible) * rate, 0)
 FROM valued GROUP BY month, rate ORDER BY month
