@@ -304,9 +304,9 @@ class HoursStatement:
 # The hours per citizen, month and kind come from two parts that never share a month: the
 # months the period covers whole from the monthly roll-up (participants.HoursMonth) and,
 # for the groups, its groups (participants.HoursGroup); the weeks of a month it cuts from the
-# weekly rows. Each row carries the citizen's month total
-# across kinds: the cap is per citizen and month, and each kind keeps its share of a month
-# over the cap of the rate dated for it (a month with no dated rate has no eligible hours).
+# weekly rows. Each row carries the citizen's month total across kinds: the cap is per
+# citizen and month, and each kind keeps its share of a month over the cap of the rate dated
+# for it (a month with no dated rate has no eligible hours).
 # The rate is one per month, so sums are valued once per group, not once per row.
 _CUT = """
 cut AS (
