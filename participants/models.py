@@ -12,6 +12,7 @@ from .hours.models import (
     MAX_HOURS_PER_KIND,
     MAX_HOURS_PER_WEEK,
     HoursEntry,
+    HoursGroup,
     HoursKind,
     HoursMonth,
 )
@@ -89,6 +90,7 @@ __all__ = [
     "Gender",
     "HoursEntry",
     "HoursKind",
+    "HoursGroup",
     "HoursMonth",
     "ISO_WEEK_RE",
     "ISO_WEEK_YEARS",

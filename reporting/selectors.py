@@ -29,6 +29,7 @@ from accelerator.models import Camp, Company, CompanyStatus
 from participants.models import (
     Benefit,
     Citizen,
+    HoursGroup,
     HoursKind,
 )
 from participants.track.quality import counts_by_rule
@@ -301,10 +302,11 @@ class HoursStatement:
 
 
 # The hours per citizen, month and kind come from two parts that never share a month: the
-# months the period covers whole from the monthly roll-up (participants.HoursMonth), the
-# weeks of a month it cuts from the weekly rows. Each row carries the citizen's month total
-# across kinds: the cap is per citizen and month, and each kind keeps its share of a month
-# over the cap of the rate dated for it (a month with no dated rate has no eligible hours).
+# months the period covers whole from the monthly roll-up (participants.HoursMonth) and,
+# for the groups, its groups (participants.HoursGroup); the weeks of a month it cuts from the
+# weekly rows. Each row carries the citizen's month total across kinds: the cap is per
+# citizen and month, and each kind keeps its share of a month over the cap of the rate dated
+# for it (a month with no dated rate has no eligible hours).
 # The rate is one per month, so sums are valued once per group, not once per row.
 _CUT = """
 cut AS (
@@ -323,6 +325,13 @@ cut AS (
     SELECT k.citizen_id, k.month, k.kind, k.hours, k.month_total
     FROM participants_hoursmonth k
     WHERE k.month >= %s AND k.month < %s AND {month_citizens}
+), whole_groups AS NOT MATERIALIZED (
+    SELECT g.month, g.municipality_id, g.benefit, g.kind, SUM(g.hours) AS hours,
+           SUM(g.citizens) AS citizens
+    FROM participants_hoursgroup g
+    WHERE g.month >= %s AND g.month < %s AND {groups}
+    GROUP BY g.month, g.municipality_id, g.benefit, g.kind
+    HAVING SUM(g.citizens) > 0
 ), dated AS (
     SELECT valid_from, LEAD(valid_from) OVER (ORDER BY valid_from) AS until,
            monthly_cap_hours AS cap, hourly_rate AS rate
@@ -330,8 +339,9 @@ cut AS (
 )"""
 
 # The statement's groups, (month, municipality, benefit, kind, hours, eligible, amount,
-# citizens), where citizens counts the citizen-months of the group's kind. The whole months
-# are summed per group first, and the share above the cap taken off for the few
+# citizens), where citizens counts the citizen-months of the group's kind. The whole months'
+# groups are summed by the database as the hours are written (participants.HoursGroup, a
+# group's rows of changes summed here), and the share above the cap taken off for the few
 # citizen-months over it (read apart, so that the million rows are summed, not valued one by
 # one); the cut months' few rows are valued as they are. The two never share a month.
 # The query answers %s groups after the first %s in the statement's order (part 0; the
@@ -339,12 +349,7 @@ cut AS (
 # month's sums and number of groups, from all of them (part 1): a page of the screen with
 # its chart and totals, or every group for an export, from one pass over the hours.
 _GROUPS = """
-WITH {cut}, whole_groups AS (
-    SELECT k.month, c.municipality_id, c.benefit, k.kind, SUM(k.hours) AS hours,
-           COUNT(*) AS citizens
-    FROM whole k JOIN participants_citizen c ON c.id = k.citizen_id
-    GROUP BY k.month, c.municipality_id, c.benefit, k.kind
-), over_cap AS (
+WITH {cut}, over_cap AS (
     SELECT k.month, c.municipality_id, c.benefit, k.kind,
            SUM(k.hours - k.hours * d.cap / k.month_total) AS over
     FROM whole k
@@ -416,11 +421,17 @@ def _whole_months(start: date, end: date) -> tuple[date, date]:
 def _hours_statement_rows(params: ReportParams, sql: str, extra: tuple = ()) -> list[tuple]:
     scope = params.scope.citizens()
     month_citizens, week_citizens, scope_params = "TRUE", "TRUE", []
+    groups, group_params = "TRUE", []
     if scope:  # the whole programme needs no filter on the millions of hour rows
         subquery, scope_params = Citizen.objects.filter(scope).values("pk").query.sql_with_params()
         month_citizens = f"k.citizen_id IN ({subquery})"
         week_citizens = f"h.citizen_id IN ({subquery})"
-    cut = _CUT.format(month_citizens=month_citizens, week_citizens=week_citizens)
+        # A group has the municipality and cluster the scope names its citizens by.
+        subquery, group_params = (
+            HoursGroup.objects.filter(scope).values("pk").query.sql_with_params()
+        )
+        groups = f"g.id IN ({subquery})"
+    cut = _CUT.format(month_citizens=month_citizens, week_citizens=week_citizens, groups=groups)
     sql = sql.format(cut=cut)
     start, end = params.start or date(1, 1, 1), params.period_end
     whole_from, whole_until = _whole_months(start, end)
@@ -435,6 +446,7 @@ def _hours_statement_rows(params: ReportParams, sql: str, extra: tuple = ()) -> 
                 *(start, min(whole_from, end + timedelta(days=1)), whole_until, end),
                 *scope_params,
                 *(whole_from, whole_until, *scope_params),
+                *(whole_from, whole_until, *group_params),
                 *extra,
             ],
         )

@@ -487,6 +487,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.tasks.anonymise_due",
         "schedule": crontab(hour=2, minute=45),
     },
+    "fold-hours-groups": {
+        "task": "participants.tasks.fold_hours_groups",
+        "schedule": 60.0,
+    },
     "volume-alerts": {
         "task": "siv.tasks.raise_volume_alerts",
         "schedule": 10 * 60.0,

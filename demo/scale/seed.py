@@ -27,6 +27,7 @@ from accelerator.models import (
 )
 from participants import cpr as cpr_lib
 from participants import names
+from participants.hours.services import fold_hours_groups
 from participants.models import (
     EMPLOYED_STATUSES,
     PAID_PLACEMENT_KINDS,
@@ -39,6 +40,7 @@ from participants.models import (
     FollowUpKind,
     Gender,
     HoursEntry,
+    HoursGroup,
     HoursKind,
     HoursMonth,
     IscedBand,
@@ -133,7 +135,7 @@ def clear() -> None:
     with transaction.atomic():
         # The big tables without dependants go in one statement; the rest through the ORM,
         # which follows every cascade (placement steps, screenings, notes …).
-        _empty(HoursMonth, HoursEntry)
+        _empty(HoursGroup, HoursMonth, HoursEntry)
         FollowUp.objects.all()._raw_delete(connection.alias)
         Visitation.objects.all().delete()
         ExitForm.objects.all().delete()
@@ -149,8 +151,8 @@ def clear() -> None:
 
 
 def _empty(*tables: type[models.Model]) -> None:
-    """Empty the weekly hours and their monthly roll-up together in one TRUNCATE, so the
-    roll-up's triggers do not subtract millions of rows one month at a time."""
+    """Empty the weekly hours and their roll-ups together in one TRUNCATE, so the roll-ups'
+    triggers do not subtract millions of rows one month at a time."""
     names = ", ".join(connection.ops.quote_name(t._meta.db_table) for t in tables)
     with connection.cursor() as cursor:
         # Deferred foreign-key checks of rows written earlier in this transaction would
@@ -170,7 +172,10 @@ def seed(options: Options) -> Timings:
         world = _programme(rng, timings, now)
         _citizens(rng, timings, world, options, today, now)
         reset_sequences(WRITTEN_MODELS)
-    analyze([*timings.rows, HoursMonth._meta.db_table])  # the roll-up, filled by its triggers
+        # The statement's groups, written by the triggers as changes: one row per group.
+        fold_hours_groups()
+    # The roll-ups, filled by their triggers.
+    analyze([*timings.rows, HoursMonth._meta.db_table, HoursGroup._meta.db_table])
     return timings
 
 

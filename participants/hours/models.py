@@ -111,3 +111,58 @@ class HoursMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.citizen_id} {self.month:%Y-%m} {self.kind}"
+
+
+class HoursGroup(models.Model):
+    """The hours statement's groups (month, municipality, cluster, benefit type, kind): the
+    sum of the citizens' month rows of that kind, and the number of those rows.
+
+    The database keeps this table, one step above the monthly roll-up: triggers on
+    participants_hoursmonth and on the citizens' municipality, cluster and benefit type
+    (migration 0014) add a row of changes for each group a statement touches. They only
+    insert, never update a row another writer may hold, so two writers of different
+    citizens never wait for each other here, however many groups they share and in whatever
+    order. A group is the sum of its rows. `participants_hours_group_fold()` (the worker's
+    `fold_hours_groups`, every minute, and the end of a seeding) sums the changes into the
+    one folded row per group in one transaction: a reader sees them before or after.
+    """
+
+    month = models.DateField()
+    municipality = models.ForeignKey(
+        "partnerships.Municipality",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    cluster = models.ForeignKey(
+        "partnerships.Cluster",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    benefit = models.CharField(max_length=40)
+    kind = models.CharField(max_length=20, choices=HoursKind.choices)
+    hours = models.DecimalField(max_digits=14, decimal_places=2)
+    # A change counts a citizen-month of the kind that went as -1.
+    citizens = models.IntegerField()
+    folded = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "municipality", "cluster", "benefit", "kind"],
+                condition=Q(folded=True),
+                name="uniq_hours_group_folded",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["month"], name="hours_group_month_idx"),
+            # A region's or a municipality's groups without reading the others.
+            models.Index(fields=["municipality", "month"], name="hours_group_municipality_idx"),
+            models.Index(fields=["id"], condition=Q(folded=False), name="hours_group_changes_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.municipality_id} {self.benefit} {self.kind}"

@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -221,3 +221,12 @@ def _save_week(actor, monday, rows, citizens, parsed, row_errors) -> list[HoursE
 def _number(value: Decimal | None) -> str:
     """Hours as the grid shows them: 7,5; 0 for none."""
     return f"{(value or Decimal(0)).normalize():f}".replace(".", ",")
+
+
+def fold_hours_groups() -> int:
+    """Sum the hours statement's rows of changes into one row per group (HoursGroup, kept by
+    the database's triggers); the number of changes folded. The figures stay the same, so
+    there is nothing to audit: the statement reads fewer rows afterwards."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT participants_hours_group_fold()")
+        return cursor.fetchone()[0]

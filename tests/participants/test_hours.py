@@ -145,7 +145,9 @@ def test_parse_hours_never_crashes(value):
     assert result is None or Decimal("0") <= result <= Decimal("60")
 
 
-@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     rows=st.lists(
         st.tuples(
