@@ -99,6 +99,34 @@ def hours_week_errors(
     return track.hours_errors(week)
 
 
+# The roll-up triggers' lock namespace and shares (participants/migrations/0004_…).
+ROLL_UP_LOCK = 4730001
+ROLL_UP_SHARES = 256
+
+
+def lock_citizens_for_hours(citizen_ids: Iterable[int]) -> None:
+    """Take, inside the caller's transaction, every lock a write of these citizens' hours
+    needs, all at once and in order: the citizens' rows (two saves of one citizen's week
+    take turns, and the second reads what the first wrote), then the roll-up's shares.
+
+    The roll-up trigger locks the shares of the citizens each statement writes. A save that
+    writes its cells one statement at a time would otherwise take them in the order of its
+    cells, and two saves of different citizens whose shares cross would wait for each
+    other. Taken here first, in share order, the trigger finds them held."""
+    ids = sorted(set(citizen_ids))
+    if not ids:
+        return
+    list(Citizen.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, share) FROM ("
+            " SELECT DISTINCT CAST(mod(id, %s) AS integer) AS share"
+            " FROM unnest(%s::bigint[]) AS id ORDER BY 1"
+            ") shares",
+            [ROLL_UP_LOCK, ROLL_UP_SHARES, ids],
+        )
+
+
 def hours_save_week(
     *, actor: User, week: date, rows: Iterable[HoursRow | Mapping[str, Any]]
 ) -> list[HoursEntry]:
@@ -145,12 +173,7 @@ def hours_save_week(
     with transaction.atomic():
         # Two saves of one citizen's week (two tabs, the grid and the API) take turns here,
         # so the second reads what the first wrote.
-        list(
-            Citizen.objects.select_for_update()
-            .filter(pk__in=sorted({c for _i, c, _k, _h in parsed}))
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
+        lock_citizens_for_hours(c for _i, c, _k, _h in parsed)
         return _save_week(actor, monday, rows, citizens, parsed, row_errors)
 
 

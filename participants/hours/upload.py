@@ -30,7 +30,13 @@ from participants.common import parse_iso_week
 from participants.track.models import Citizen
 
 from .models import HoursKind
-from .services import HoursRow, HoursWeekInvalid, hours_save_week, parse_hours
+from .services import (
+    HoursRow,
+    HoursWeekInvalid,
+    hours_save_week,
+    lock_citizens_for_hours,
+    parse_hours,
+)
 
 COLUMNS = ("cpr", "uge", "art", "timer")
 # The legacy export's English column names and kinds, read as their Danish forms.
@@ -317,6 +323,9 @@ def _service_problems(user: Any, rows: list[UploadRow], *, dry_run: bool) -> lis
     problems: list[Problem] = []
     try:
         with transaction.atomic():
+            # Every week's citizens at once, before the first week is written: a lock taken
+            # week by week could cross a grid save's.
+            lock_citizens_for_hours(r.citizen_id for r in rows if isinstance(r.citizen_id, int))
             for week, week_rows in sorted(weeks.items()):
                 try:
                     hours_save_week(

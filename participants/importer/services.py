@@ -33,7 +33,7 @@ from accelerator.models import (
 from participants import cpr as cpr_lib
 from participants.common import parse_iso_week
 from participants.hours.models import MAX_HOURS_PER_WEEK, HoursEntry, HoursKind
-from participants.hours.services import hours_week_errors, parse_hours
+from participants.hours.services import hours_week_errors, lock_citizens_for_hours, parse_hours
 from participants.placements.models import PAID_PLACEMENT_KINDS, Placement, PlacementKind
 from participants.track.models import (
     FOLLOW_UP_OFFSETS,
@@ -665,6 +665,8 @@ def _apply_hours(rows: list[dict], citizen_for, counter: _Counter) -> None:
         elif entry.hours != hours:
             entry.hours = hours
             changed.append(entry)
+    # The batches write their citizens' hours in several statements: the locks first.
+    lock_citizens_for_hours(key[0] for key in cells)
     HoursEntry.objects.bulk_create(new, batch_size=500)
     HoursEntry.objects.bulk_update(changed, ["hours"], batch_size=500)
     counter.changes += len(new) + len(changed)

@@ -1,15 +1,24 @@
 """Two writers of different citizens' hours share the statement's groups without waiting
 for each other, in whatever order they write them."""
 
+import threading
+import time
 from datetime import date
 
 import psycopg
 import pytest
-from django.db import connection
+from django.db import connection, connections
 
-from participants.hours.services import fold_hours_groups
-from participants.models import HoursKind
+from participants.hours.services import (
+    ROLL_UP_LOCK,
+    ROLL_UP_SHARES,
+    HoursRow,
+    fold_hours_groups,
+    hours_save_week,
+)
+from participants.models import HoursEntry, HoursKind
 from tests.factories.participants import CitizenFactory
+from tests.participants.helpers import citizen_in
 from tests.participants.test_hours_groups import from_the_weeks, grouped
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -48,3 +57,67 @@ def test_writers_of_two_citizens_in_the_same_groups_never_wait_for_each_other():
     assert fold_hours_groups() > 0
     assert grouped() == from_the_weeks()
     assert set(grouped().values()) == {(20, 2)}
+
+
+def _writes_hours(session, pid: int) -> bool:
+    """Whether the backend `pid` holds a write lock on the weekly hours: it has written."""
+    return session.execute(
+        "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE pid = %s AND mode = 'RowExclusiveLock'"
+        " AND relation = 'participants_hoursentry'::regclass)",
+        [pid],
+    ).fetchone()[0]
+
+
+def test_a_grid_save_takes_every_lock_it_needs_before_it_writes(personas):
+    """Two grid saves of different citizens whose shares cross must not each hold a share
+    the other waits for: a save takes all its shares, in order, before its first cell."""
+    first, second = (
+        citizen_in(personas.own, personas.cluster),
+        citizen_in(personas.own, personas.cluster),
+    )
+    week = date(2024, 3, 4)
+    other = _session()
+    other.execute("SELECT pg_advisory_lock(%s, %s)", [ROLL_UP_LOCK, second.pk % ROLL_UP_SHARES])
+    pid: list[int] = []
+    failed: list[BaseException] = []
+
+    def save() -> None:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                pid.append(cursor.fetchone()[0])
+            hours_save_week(
+                actor=personas.actor,
+                week=week,
+                rows=[
+                    HoursRow(first.pk, HoursKind.TRAINING, "5"),
+                    HoursRow(second.pk, HoursKind.TRAINING, "5"),
+                ],
+            )
+        except BaseException as exc:  # reported by the test's own thread
+            failed.append(exc)
+        finally:
+            connections.close_all()
+
+    saver = threading.Thread(target=save)
+    saver.start()
+    try:
+        # Wait until the save waits for the share the other session holds.
+        waiting = False
+        for _ in range(200):
+            waiting = other.execute(
+                "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE pid = %s AND NOT granted)",
+                [pid[0] if pid else 0],
+            ).fetchone()[0]
+            if waiting:
+                break
+            time.sleep(0.05)
+        assert waiting, "the save never waited for the held share"
+        wrote_first = _writes_hours(other, pid[0])
+    finally:
+        other.execute("SELECT pg_advisory_unlock_all()")
+        saver.join(timeout=30)
+        other.close()
+    assert not wrote_first, "the save wrote a cell before taking its locks"
+    assert not failed, failed
+    assert HoursEntry.objects.filter(citizen__in=[first, second]).count() == 2
