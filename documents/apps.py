@@ -10,11 +10,12 @@ class DocumentsConfig(AppConfig):
         from accelerator.registry import register_company_section
         from siv.registry import (
             register_personal_data_eraser,
+            register_personal_data_export,
             register_record_link,
             register_record_section,
         )
 
-        from . import services, views
+        from . import selectors, services, views
         from .owners import OWNERS
 
         for owner in OWNERS.values():
@@ -39,3 +40,4 @@ class DocumentsConfig(AppConfig):
                     order=90,
                 )
         register_personal_data_eraser(services.documents_erase_for_citizen)
+        register_personal_data_export("dokumenter", selectors.citizen_documents_for_export)

@@ -201,6 +201,20 @@ def erase_personal_data(*, citizen) -> None:
         erase(citizen=citizen)
 
 
+# What else an access request (art. 15, privacy's export) shows about a citizen: rows(citizen)
+# of each app that keeps personal data of its own about a citizen (the documents app's list of
+# documents), as plain data under the section's title.
+PERSONAL_DATA_EXPORTS: dict[str, Callable[[Any], list[dict[str, Any]]]] = {}
+
+
+def register_personal_data_export(title: str, rows: Callable[[Any], list[dict[str, Any]]]) -> None:
+    PERSONAL_DATA_EXPORTS[title] = rows
+
+
+def export_personal_data(*, citizen) -> dict[str, list[dict[str, Any]]]:
+    return {title: rows(citizen) for title, rows in PERSONAL_DATA_EXPORTS.items()}
+
+
 @dataclass(frozen=True)
 class ReportedPeriod:
     """A report already made for a period (a progress statement, a final report): a fact
