@@ -31,7 +31,6 @@ from .models import (
     Milestone,
     Programme,
 )
-from .registry import company_sections
 
 PAGE_SIZE = 25
 
@@ -139,7 +138,6 @@ def company_detail(request, pk: int):
                 company.slot.companies.exclude(pk=company.pk).first() if company.slot_id else None
             ),
             "can_write": selectors.can_write(Company, company, request.user),
-            "sections": company_sections(request, company),
         },
     )
 

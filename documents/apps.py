@@ -7,7 +7,6 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Dokumenter")
 
     def ready(self) -> None:
-        from accelerator.registry import register_company_section
         from siv.registry import (
             register_personal_data_eraser,
             register_personal_data_export,
@@ -19,10 +18,7 @@ class DocumentsConfig(AppConfig):
         from .owners import OWNERS
 
         for owner in OWNERS.values():
-            if owner.key == "company":
-                # The company page has its own sections, which every app above it fills.
-                register_company_section("documents/section.html", views.section_context, order=90)
-            elif owner.key == "expense":
+            if owner.key == "expense":
                 # An expense is a row of a list, not a page: its documents have a page.
                 register_record_link(
                     owner.model._meta.label_lower,

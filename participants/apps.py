@@ -7,9 +7,8 @@ class ParticipantsConfig(AppConfig):
     verbose_name = _("Deltagere")
 
     def ready(self) -> None:
-        from accelerator.registry import register_company_section
         from siv import rekey
-        from siv.registry import register_nav, register_panel
+        from siv.registry import register_nav, register_panel, register_record_section
 
         from . import panels
         from .placements import views as placement_views
@@ -74,6 +73,12 @@ class ParticipantsConfig(AppConfig):
             panels.data_quality_panel,
             order=25,
         )
-        register_company_section(
-            "participants/company/outcomes.html", placement_views.company_section, order=20
+        # The accelerator knows companies, not citizens: the company page shows the
+        # placements' counts through the registry.
+        register_record_section(
+            "accelerator.company",
+            "participants/company/outcomes.html",
+            "companies.view",
+            placement_views.company_section,
+            order=20,
         )
