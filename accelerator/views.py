@@ -33,7 +33,6 @@ from .models import (
     Milestone,
     Programme,
 )
-from .registry import company_sections
 
 PAGE_SIZE = 25
 
@@ -142,7 +141,6 @@ def company_detail(request, pk: int):
                 company.slot.companies.exclude(pk=company.pk).first() if company.slot_id else None
             ),
             "can_write": selectors.can_write(Company, company, request.user),
-            "sections": company_sections(request, company),
         },
     )
 

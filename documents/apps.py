@@ -7,21 +7,18 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Dokumenter")
 
     def ready(self) -> None:
-        from accelerator.registry import register_company_section
         from siv.registry import (
             register_personal_data_eraser,
+            register_personal_data_export,
             register_record_link,
             register_record_section,
         )
 
-        from . import services, views
+        from . import selectors, services, views
         from .owners import OWNERS
 
         for owner in OWNERS.values():
-            if owner.key == "company":
-                # The company page has its own sections, which every app above it fills.
-                register_company_section("documents/section.html", views.section_context, order=90)
-            elif owner.key == "expense":
+            if owner.key == "expense":
                 # An expense is a row of a list, not a page: its documents have a page.
                 register_record_link(
                     owner.model._meta.label_lower,
@@ -39,3 +36,4 @@ class DocumentsConfig(AppConfig):
                     order=90,
                 )
         register_personal_data_eraser(services.documents_erase_for_citizen)
+        register_personal_data_export("dokumenter", selectors.citizen_documents_for_export)

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import logging
+from collections.abc import Iterator
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partnerships.models import User
@@ -16,8 +21,10 @@ from siv import audit
 from siv.models import AuditAction
 
 from . import content
-from .models import Document
+from .models import Document, document_storage
 from .owners import owner_of_model
+
+logger = logging.getLogger(__name__)
 
 
 def _sha256(upload: UploadedFile) -> str:
@@ -33,7 +40,9 @@ def document_add(
 ) -> Document:
     """Store an uploaded file as a document of the record, if its content is a kind SIV
     accepts and it is within SIV_DOCUMENT_MAX_BYTES. The file is written first (the row
-    names it) and removed again when the row cannot be saved."""
+    names it) and removed again when the row cannot be saved. When a caller's transaction
+    around this one is rolled back, the file stays behind without a row (Django has no hook
+    on a rollback): documents_sweep_unreferenced removes it a day later."""
     owner = owner_of_model(type(record))
     if kind not in owner.kinds:
         raise ValidationError({"kind": _("Vælg en dokumenttype, der hører til posten.")})
@@ -121,3 +130,32 @@ def documents_erase_for_citizen(*, citizen) -> None:
             storage.delete(name)
 
     transaction.on_commit(delete_files)
+
+
+def _stored_names(storage: Storage, path: str = "") -> Iterator[str]:
+    try:
+        folders, files = storage.listdir(path)
+    except FileNotFoundError:  # nothing stored yet
+        return
+    for name in files:
+        yield f"{path}/{name}" if path else name
+    for folder in folders:
+        yield from _stored_names(storage, f"{path}/{folder}" if path else folder)
+
+
+def documents_sweep_unreferenced(*, older_than: timedelta = timedelta(days=1)) -> int:
+    """Remove the files in the documents' storage that no document names: stored by an
+    upload whose transaction was rolled back after the file was written. A younger file than
+    `older_than` stays, as its transaction may still be running. Returns how many went."""
+    storage = document_storage()
+    cutoff = timezone.now() - older_than
+    named = set(Document.objects.values_list("file", flat=True))
+    removed = 0
+    for name in _stored_names(storage):
+        if name in named or storage.get_modified_time(name) >= cutoff:
+            continue
+        storage.delete(name)
+        removed += 1
+    if removed:
+        logger.info("Removed %d document files that no document names", removed)
+    return removed

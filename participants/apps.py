@@ -7,9 +7,13 @@ class ParticipantsConfig(AppConfig):
     verbose_name = _("Deltagere")
 
     def ready(self) -> None:
-        from accelerator.registry import register_company_section
         from siv import rekey
-        from siv.registry import register_nav, register_panel, register_record_link
+        from siv.registry import (
+            register_nav,
+            register_panel,
+            register_record_link,
+            register_record_section,
+        )
 
         from . import panels
         from .placements import views as placement_views
@@ -111,6 +115,12 @@ class ParticipantsConfig(AppConfig):
             panels.worklists_panel,
             order=22,
         )
-        register_company_section(
-            "participants/company/outcomes.html", placement_views.company_section, order=20
+        # The accelerator knows companies, not citizens: the company page shows the
+        # placements' counts through the registry.
+        register_record_section(
+            "accelerator.company",
+            "participants/company/outcomes.html",
+            "companies.view",
+            placement_views.company_section,
+            order=20,
         )

@@ -71,6 +71,7 @@ def citizen_export_data(*, citizen: Citizen) -> dict[str, Any]:
         }
         for c in citizen.consents.all()
     ]
+    data.update(registry.export_personal_data(citizen=citizen))
     data["udtrukket"] = timezone.localtime().isoformat(timespec="seconds")
     return data
 

@@ -1,9 +1,10 @@
 """Extension points that let each app add to the shared layout without siv knowing it.
 
-Apps register in their AppConfig.ready(): menu entries, start-page panels and links from
-another app's record page (a citizen's page linking to its privacy page), each shown to the
-users holding its permission (siv/permissions.py). A lower app's page shows the links that
-higher apps registered for it, without importing them.
+Apps register in their AppConfig.ready(): menu entries, start-page panels, and links and
+sections on another app's record page (a citizen's page linking to its privacy page, the
+company page showing its placements' counts), each shown to the users holding its permission
+(siv/permissions.py). A lower app's page shows the links and sections that higher apps
+registered for it, without importing them.
 """
 
 from collections.abc import Callable, Collection
@@ -115,6 +116,8 @@ def register_record_section(
     model: str, template: str, permission: str, context: Callable[[Any, Any], dict], *, order=100
 ) -> None:
     roles_with(permission)
+    if any(s.model == model and s.template == template for s in RECORD_SECTIONS):
+        return  # registered once, however often an app's ready() runs
     RECORD_SECTIONS.append(RecordSection(model, template, permission, context, order))
     RECORD_SECTIONS.sort(key=lambda section: section.order)
 
@@ -199,6 +202,20 @@ def register_personal_data_eraser(erase: Callable[..., Any]) -> None:
 def erase_personal_data(*, citizen) -> None:
     for erase in PERSONAL_DATA_ERASERS:
         erase(citizen=citizen)
+
+
+# What else an access request (art. 15, privacy's export) shows about a citizen: rows(citizen)
+# of each app that keeps personal data of its own about a citizen (the documents app's list of
+# documents), as plain data under the section's title.
+PERSONAL_DATA_EXPORTS: dict[str, Callable[[Any], list[dict[str, Any]]]] = {}
+
+
+def register_personal_data_export(title: str, rows: Callable[[Any], list[dict[str, Any]]]) -> None:
+    PERSONAL_DATA_EXPORTS[title] = rows
+
+
+def export_personal_data(*, citizen) -> dict[str, list[dict[str, Any]]]:
+    return {title: rows(citizen) for title, rows in PERSONAL_DATA_EXPORTS.items()}
 
 
 @dataclass(frozen=True)

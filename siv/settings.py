@@ -483,6 +483,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reporting.tasks.purge_report_files",
         "schedule": crontab(hour=2, minute=35),
     },
+    "documents-unreferenced-files": {
+        "task": "documents.tasks.sweep_unreferenced_files",
+        "schedule": crontab(hour=2, minute=50),
+    },
     "anonymise-exited-citizens": {
         "task": "privacy.tasks.anonymise_due",
         "schedule": crontab(hour=2, minute=45),

@@ -3,12 +3,15 @@ records the legal basis; every export is logged without its content."""
 
 import io
 import json
+from datetime import UTC, datetime
 
+import time_machine
 from django.urls import reverse
 from pypdf import PdfReader
 
 from siv.models import AuditAction, AuditEntry
 from tests.api.conftest import citizen_in
+from tests.factories.documents import add_document
 from tests.factories.participants import CaseNoteFactory, ExitFormFactory, HoursEntryFactory
 
 
@@ -62,3 +65,43 @@ def test_the_caseworker_records_the_legal_basis(personas, signed_in):
     assert "Retsgrundlaget er registreret." in response.content.decode()
     assert "Myndighedsudøvelse" in response.content.decode()
     assert citizen.consents.get().recorded_by == personas.caseworker
+
+
+def test_the_export_lists_the_citizens_documents_without_their_files(personas, signed_in):
+    citizen = citizen_in(personas.own, personas.cluster)
+    other = citizen_in(personas.own, personas.cluster)
+    with time_machine.travel(datetime(2024, 3, 4, 9, 30, tzinfo=UTC), tick=False):
+        document = add_document(citizen, by=personas.caseworker, title="Samtykke marts 2024")
+    add_document(other, by=personas.caseworker, title="En andens erklæring")
+    client = signed_in(personas.caseworker)
+
+    data = json.loads(
+        client.get(reverse("privacy:citizen_export", args=[citizen.pk, "json"])).content
+    )
+
+    assert data["dokumenter"] == [
+        {
+            "title": "Samtykke marts 2024",
+            "kind": "Underskrevet erklæring",
+            "uploaded_at": "2024-03-04T10:30+01:00",
+            "size": document.size,
+            "content_type": "application/pdf",
+            "sha256": document.sha256,
+            "file_included": False,
+        }
+    ]
+    pdf = client.get(reverse("privacy:citizen_export", args=[citizen.pk, "pdf"])).content
+    # The table's narrow columns wrap a title over lines.
+    text = " ".join(
+        " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages
+    )
+    assert "Samtykke marts 2024" in text
+    assert "En andens erklæring" not in text
+
+
+def test_a_citizen_without_documents_has_an_empty_list(personas, signed_in):
+    citizen = citizen_in(personas.own, personas.cluster)
+    response = signed_in(personas.caseworker).get(
+        reverse("privacy:citizen_export", args=[citizen.pk, "json"])
+    )
+    assert json.loads(response.content)["dokumenter"] == []

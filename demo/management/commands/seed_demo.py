@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from demo import accelerator, economy, participants, partnerships, pbr, reporting
+from demo import accelerator, documents, economy, participants, partnerships, pbr, reporting
 from demo.context import DemoContext
 from demo.guard import refuse_outside_demo_or_test
 
@@ -19,6 +19,7 @@ STEPS = (
     pbr.seed,
     reporting.seed,
     economy.seed,
+    documents.seed,
 )
 
 
