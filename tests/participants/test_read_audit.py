@@ -23,6 +23,22 @@ def only_row():
     return entry
 
 
+def start_page_shows(client, *citizens):
+    """The start page names the citizens, and its panels' log rows (one per panel that
+    names citizens) name them by id only, together exactly these."""
+    html = client.get(reverse("home")).content.decode()
+    for citizen in citizens:
+        assert citizen.first_name in html
+    entries = list(AuditEntry.objects.all())
+    assert entries
+    ids = set()
+    for entry in entries:
+        assert (entry.action, entry.purpose) == (AuditAction.VIEW, "startside")
+        assert_no_personal_data(entry, *citizens)
+        ids |= set(entry.details["ids"])
+    assert ids == {str(c.pk) for c in citizens}
+
+
 def assert_no_personal_data(entry, *citizens):
     text = f"{entry.object_label} {entry.purpose} {entry.details}"
     for citizen in citizens:
@@ -107,9 +123,10 @@ class TestListsShown:
         shown_by(client, reverse("participants:hours_week"), mine, uge="2024-W10")
 
     def test_the_actors_start_page_logs_the_citizens_its_panels_name(self, client, personas):
+        # Not screened and without last week's hours: named by two panels, a row each.
         missing = citizen_in(personas.own, personas.cluster, first_name="Karoline")
         client.force_login(personas.actor)
-        assert shown_by(client, reverse("home"), missing).purpose == "startside"
+        start_page_shows(client, missing)
 
     def test_the_caseworkers_start_page_logs_the_citizens_its_panels_name(self, client, personas):
         today = timezone.localdate()
@@ -120,7 +137,7 @@ class TestListsShown:
         old = citizen_in(personas.own, personas.cluster, first_name="Gammel")
         ExitFormFactory(citizen=old, exit_date=today - timedelta(days=200))
         client.force_login(personas.caseworker)
-        shown_by(client, reverse("home"), late, old)
+        start_page_shows(client, late, old)
 
     def test_an_empty_list_writes_no_row(self, client, personas):
         client.force_login(personas.caseworker)
