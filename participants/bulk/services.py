@@ -272,14 +272,12 @@ def _pause_params(municipality, partnership, start, end, reason) -> dict[str, An
 
 def pause_refusals(citizen: Citizen, start: date, end: date) -> list[str]:
     """Why the pause from `start` to `end` cannot be given to the citizen (prefetched with
-    rules.track_prefetch): the track rules of pause_add, and a pause already in the period."""
+    rules.track_prefetch): the track rules pause_add refuses by, an overlapping pause too."""
     track = Track.of(citizen)
     reasons = []
     if (refusal := track.refusal(Action.PAUSE)) is not None:
         reasons.append(refusal)
-    reasons.extend(track.span_errors(start, end))
-    if any(p.start <= end and (p.end is None or p.end >= start) for p in track.pauses):
-        reasons.append(_("Deltageren har allerede en pause i perioden."))
+    reasons.extend(track.pause_errors(start, end))
     return reasons
 
 

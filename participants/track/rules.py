@@ -370,6 +370,16 @@ class Track:
                 )
         return errors
 
+    def pause_errors(self, start: date, end: date | None) -> list[str]:
+        """Why a new pause from `start` to `end` does not fit the track: the span's rules and
+        no other pause in the period (the model's own check, read from the track)."""
+        errors = self.span_errors(start, end)
+        if any(
+            p.start <= (end or date.max) and (p.end is None or p.end >= start) for p in self.pauses
+        ):
+            errors.append(_("Pausen overlapper en anden pause."))
+        return errors
+
     def hours_errors(self, monday: date) -> list[str]:
         """Why the citizen cannot have hours in the ISO week from `monday`."""
         monday = week_monday(monday)

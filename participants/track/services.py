@@ -389,7 +389,7 @@ def pause_add(
 ) -> Pause:
     with transaction.atomic():
         track = track_locked(citizen)
-        refuse_unless(track, Action.PAUSE, {"start": track.span_errors(start, end)})
+        refuse_unless(track, Action.PAUSE, {"start": track.pause_errors(start, end)})
         return audit.save_and_record(
             obj=Pause(citizen=citizen),
             by=by,

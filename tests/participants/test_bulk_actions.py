@@ -334,7 +334,7 @@ def test_a_citizen_already_paused_in_the_period_is_refused(personas):
         reason=PauseReason.LOCKDOWN,
         municipality=own.municipality,
     )
-    assert plan.refused == {citizen.pk: ["Deltageren har allerede en pause i perioden."]}
+    assert plan.refused == {citizen.pk: ["Pausen overlapper en anden pause."]}
 
 
 def test_a_reversed_period_is_refused(personas):

@@ -105,3 +105,14 @@ def test_follow_ups_after_the_exit_and_not_ahead():
     assert t.followup_errors(date(2025, 5, 14))
     assert t.followup_errors(date(2025, 5, 15)) == []
     assert t.followup_errors(TODAY + timedelta(days=1))
+
+
+def test_a_new_pause_may_not_overlap_another():
+    paused = track(pauses=[Span(date(2025, 3, 3), date(2025, 3, 14))])
+    overlap = "Pausen overlapper en anden pause."
+    assert overlap in paused.pause_errors(date(2025, 3, 10), date(2025, 3, 20))
+    assert overlap in paused.pause_errors(date(2025, 2, 1), None)  # open-ended, runs into it
+    assert paused.pause_errors(date(2025, 3, 15), date(2025, 3, 20)) == []
+    open_pause = track(pauses=[Span(date(2025, 3, 3), None)])
+    assert overlap in open_pause.pause_errors(date(2025, 6, 1), date(2025, 6, 5))
+    assert open_pause.pause_errors(date(2025, 2, 1), date(2025, 3, 2)) == []
