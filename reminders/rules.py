@@ -49,6 +49,10 @@ SCREENING_DAYS = 14
 SOON_DAYS = 14
 # The half-yearly progress statement is due a month after the half-year ends.
 REPORT_AFTER_DAYS = 31
+# A deadline passed longer ago than this is no news: the start page's lists still show it,
+# but no reminder is recorded or mailed for it (the first run after a go-live, or after a
+# rule is added, would otherwise send every old overdue record at once).
+STALE_AFTER_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,17 @@ def _citizen_link(citizen_id: int) -> str:
     return reverse("participants:citizen_detail", args=[citizen_id])
 
 
+def _due_window(field: str, today: date, lead: int, offset: timedelta) -> Q:
+    """Records whose due date (`field` + `offset`) is at most `lead` days ahead and at most
+    STALE_AFTER_DAYS behind."""
+    return Q(
+        **{
+            f"{field}__lte": today + timedelta(days=lead) - offset,
+            f"{field}__gte": today - timedelta(days=STALE_AFTER_DAYS) - offset,
+        }
+    )
+
+
 def _own(queryset: QuerySet, user: Any, path: str = "") -> QuerySet:
     """A caseworker's own citizens and the municipality's citizens without a caseworker (the
     others are a colleague's); every other role's scope as it is."""
@@ -96,7 +111,7 @@ def visitation_decision(user: Any, today: date, lead: int) -> Iterable[Due]:
     proposals = _own(
         visitations_for(user=user, status=VisitationStatus.PROPOSED), user, "citizen__"
     )
-    for v in proposals.filter(proposed_on__lte=today + timedelta(days=lead) - deadline):
+    for v in proposals.filter(_due_window("proposed_on", today, lead, deadline)):
         link = (
             reverse("participants:visitation_review", args=[v.pk])
             if user.role == Role.EMPLOYMENT_ACTOR
@@ -116,7 +131,7 @@ def revisitation(user: Any, today: date, lead: int) -> Iterable[Due]:
     for it is accepted (ExitForm.places_open)."""
     deadline = timedelta(days=REVISITATION_DEADLINE_DAYS)
     exits = _own(ExitForm.objects.for_user(user).places_open(today), user, "citizen__")
-    for e in exits.filter(exit_date__lte=today + timedelta(days=lead) - deadline).order_by("pk"):
+    for e in exits.filter(_due_window("exit_date", today, lead, deadline)).order_by("pk"):
         yield Due(
             "participants.exitform",
             str(e.pk),
@@ -130,7 +145,7 @@ def screening(user: Any, today: date, lead: int) -> Iterable[Due]:
     """A citizen in the track is screened within two weeks of the start."""
     days = timedelta(days=SCREENING_DAYS)
     citizens = not_screened(_own(Citizen.objects.for_user(user), user), as_of=today)
-    for c in citizens.filter(screening_due__lte=today + timedelta(days=lead) - days):
+    for c in citizens.filter(_due_window("screening_due", today, lead, days)):
         yield Due(
             "participants.citizen",
             str(c.pk),
@@ -167,7 +182,7 @@ def _follow_up(kind: FollowUpKind) -> Callable[[Any, date, int], Iterable[Due]]:
         done = FollowUp.objects.filter(exit=OuterRef("pk"), kind=kind)
         exits = (
             _own(ExitForm.objects.for_user(user), user, "citizen__")
-            .filter(exit_date__lte=today + timedelta(days=lead) - offset)
+            .filter(_due_window("exit_date", today, lead, offset))
             .exclude(Exists(done))
             .order_by("pk")
         )
@@ -203,7 +218,7 @@ def milestone(user: Any, today: date, lead: int) -> Iterable[Due]:
     milestones = (
         Milestone.objects.for_user(user)
         .open()
-        .filter(due_on__lte=today + timedelta(days=lead))
+        .filter(_due_window("due_on", today, lead, timedelta(0)))
         .select_related("company")
         .order_by("pk")
     )

@@ -244,3 +244,20 @@ def test_the_half_yearly_progress_statement_is_reminded_until_it_is_made(persona
     assert due(personas.caseworker, date(2026, 7, 1), RuleKind.HALF_YEAR_REPORT) == []
     _progress_statement(date(2026, 1, 1), date(2026, 6, 30))
     assert due(controller, date(2026, 7, 1), RuleKind.HALF_YEAR_REPORT) == []
+
+
+def test_a_deadline_passed_over_a_quarter_ago_is_no_longer_reminded(in_track, personas):
+    citizen = in_track(visited=date(2024, 1, 1), phase1=date(2024, 1, 8))
+    ExitFormFactory(
+        citizen=citizen, exit_date=date(2025, 9, 15), status=ExitStatus.EMPLOYED_ORDINARY
+    )
+    six_months = date(2026, 3, 15)
+    # Still reminded on the 90th day after the follow-up was due, not on the 91st.
+    assert due(personas.actor, six_months + timedelta(days=90), RuleKind.FOLLOW_UP_6M) == [
+        (citizen.pseudonym, six_months)
+    ]
+    assert due(personas.actor, six_months + timedelta(days=91), RuleKind.FOLLOW_UP_6M) == []
+    company = CompanyFactory(name="Grøn Vask ApS", business_developer=personas.developer)
+    MilestoneFactory(company=company, kind=MilestoneKind.TASKS_IDENTIFIED, due_on=date(2026, 5, 1))
+    assert due(personas.developer, date(2026, 7, 30), RuleKind.MILESTONE) != []
+    assert due(personas.developer, date(2026, 7, 31), RuleKind.MILESTONE) == []
