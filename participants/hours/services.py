@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -23,6 +23,7 @@ from siv.models import AuditAction
 
 from .models import MAX_HOURS_PER_KIND, MAX_HOURS_PER_WEEK, HoursEntry, HoursKind
 
+KINDS = frozenset(HoursKind.values)
 # A cell whose writer did not say what it was shown (an upload, the API): its hours are set.
 NOT_SHOWN = object()
 
@@ -136,15 +137,23 @@ def hours_save_week(
     """Upsert a whole ISO week for many citizens at once: everything or nothing."""
     monday = week_monday(week)
     rows = [replace(_as_row(r), week=monday) for r in rows]
-    return hours_save(actor=actor, rows=rows)
+    cells, written, stored = _checked_save(actor, rows)
+    now = [written.get(cell.key) or stored[cell.key] for cell in cells if cell.hours]
+    return [HoursEntry.from_db(connection.alias, _EntryRow._fields, row) for row in now]
 
 
-def hours_save(*, actor: User, rows: Iterable[HoursRow | Mapping[str, Any]]) -> list[HoursEntry]:
+def hours_save(*, actor: User, rows: Iterable[HoursRow | Mapping[str, Any]]) -> int:
     """Save cells of one or more weeks (each row's `week`) for many citizens, everything or
-    nothing: checked in memory against one read of the citizens' tracks and one of their
-    stored hours, then written in one upsert and one delete, so the roll-up's triggers run
-    once for the whole save. The entries the cells with hours now have, in the rows' order."""
-    rows = [_as_row(r) for r in rows]
+    nothing; the number of entries written or removed."""
+    cells, written, stored = _checked_save(actor, [_as_row(r) for r in rows])
+    return len(written) + sum(1 for cell in cells if not cell.hours and cell.key in stored)
+
+
+def _checked_save(actor, rows: list[HoursRow]):
+    """Check the rows in memory against one read of the citizens' tracks and one of their
+    stored hours, then write them in one upsert and one delete, so that the roll-up's
+    triggers run once for the whole save. The cells, the entries written, and those stored
+    before, by key."""
     citizens, cells, row_errors = _parse(actor, rows)
     with transaction.atomic():
         # Two saves of one citizen's week (two tabs, the grid and the API) take turns here,
@@ -152,7 +161,8 @@ def hours_save(*, actor: User, rows: Iterable[HoursRow | Mapping[str, Any]]) -> 
         lock_citizens_for_hours(cell.citizen_id for cell in cells)
         stored = _stored(cells)
         _check(rows, cells, stored, row_errors)
-        return _save(actor, rows, citizens, cells, stored)
+        written = _save(actor, rows, citizens, cells, stored)
+    return cells, written, stored
 
 
 def hours_check(*, actor: User, rows: Iterable[HoursRow | Mapping[str, Any]]) -> None:
@@ -191,17 +201,20 @@ def _parse(actor, rows: list[HoursRow]):
         c.pk: c
         for c in Citizen.objects.for_user(actor, write=True)
         .filter(pk__in=citizen_ids)
+        # What Track.of reads: the personal data (encrypted) is not read at all.
+        .only("pk", "phase1_start", "phase2_start", "phase3_start")
         .prefetch_related(*track_prefetch())
     }
     cells: list[_Cell] = []
     seen: set[tuple[int, date, str]] = set()
     tracks: dict[int, Track] = {}  # one per citizen, whatever the number of their cells
+    week_errors: dict[tuple[int, date], list[str]] = {}
     for index, row in enumerate(rows):
         citizen = citizens.get(row.citizen_id)
         if citizen is None:
             row_errors[index].append(_("Ukendt deltager."))
             continue
-        if row.kind not in HoursKind.values:
+        if row.kind not in KINDS:
             row_errors[index].append(_("Ukendt timetype."))
             continue
         week = week_monday(row.week)
@@ -217,24 +230,47 @@ def _parse(actor, rows: list[HoursRow]):
         if row.shown is not NOT_SHOWN and hours == _shown(row):
             continue  # not changed on the screen: never written back
         if hours:
-            if citizen.pk not in tracks:
-                tracks[citizen.pk] = Track.of(citizen)
-            row_errors[index].extend(tracks[citizen.pk].hours_errors(week))
+            if (citizen.pk, week) not in week_errors:
+                if citizen.pk not in tracks:
+                    tracks[citizen.pk] = Track.of(citizen)
+                week_errors[(citizen.pk, week)] = tracks[citizen.pk].hours_errors(week)
+            row_errors[index].extend(week_errors[(citizen.pk, week)])
         cells.append(_Cell(index, citizen.pk, week, row.kind, hours))
     return citizens, cells, row_errors
 
 
-def _stored(cells: list[_Cell]) -> dict[tuple[int, date, str], HoursEntry]:
+class _EntryRow(NamedTuple):
+    """An entry as read or written by the set-based statements (HoursEntry.from_db makes the
+    model of it when a caller needs one)."""
+
+    id: int
+    citizen_id: int
+    week_start: date
+    iso_year: int
+    iso_week: int
+    kind: str
+    hours: Decimal
+    registered_by_id: int | None
+    updated_at: Any
+
+
+ENTRY_COLUMNS = ", ".join(f"e.{name}" for name in _EntryRow._fields)
+Key = tuple[int, date, str]
+
+
+def _stored(cells: list[_Cell]) -> dict[Key, _EntryRow]:
     """The stored entries of the cells' citizens in the cells' weeks, in one query."""
     pairs = sorted({(cell.citizen_id, cell.week) for cell in cells})
     if not pairs:
         return {}
-    entries = HoursEntry.objects.raw(
-        "SELECT e.* FROM participants_hoursentry e"
-        " JOIN unnest(%s::bigint[], %s::date[]) AS w(citizen_id, week_start)"
-        " ON e.citizen_id = w.citizen_id AND e.week_start = w.week_start",
-        [[c for c, _w in pairs], [w for _c, w in pairs]],
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {ENTRY_COLUMNS} FROM participants_hoursentry e"  # noqa: S608
+            " JOIN unnest(%s::bigint[], %s::date[]) AS w(citizen_id, week_start)"
+            " ON e.citizen_id = w.citizen_id AND e.week_start = w.week_start",
+            [[c for c, _w in pairs], [w for _c, w in pairs]],
+        )
+        entries = [_EntryRow._make(row) for row in cursor.fetchall()]
     return {(e.citizen_id, e.week_start, e.kind): e for e in entries}
 
 
@@ -274,9 +310,9 @@ def _check(rows, cells: list[_Cell], stored, row_errors) -> None:
         raise HoursWeekInvalid(row_errors, current)
 
 
-def _save(actor, rows, citizens, cells: list[_Cell], stored) -> list[HoursEntry]:
+def _save(actor, rows, citizens, cells: list[_Cell], stored) -> dict[Key, _EntryRow]:
     """Write the checked cells whose hours differ from the stored, and one audit row per
-    week of the rows."""
+    week of the rows. The entries written."""
     written = hours_write(
         by=actor,
         cells=[
@@ -315,11 +351,11 @@ def _save(actor, rows, citizens, cells: list[_Cell], stored) -> list[HoursEntry]
             for monday, week in sorted(weeks.items())
         ],
     )
-    return [written.get(cell.key) or stored[cell.key] for cell in cells if cell.hours]
+    return written
 
 
 # One statement for every cell of a write: the roll-up's triggers run once, over all of them.
-UPSERT = """
+UPSERT = f"""
 INSERT INTO participants_hoursentry AS e
     (citizen_id, week_start, iso_year, iso_week, kind, hours, registered_by_id, updated_at)
 SELECT c.citizen_id, c.week_start, c.iso_year, c.iso_week, c.kind, c.hours, %s, %s
@@ -331,25 +367,13 @@ SET hours = EXCLUDED.hours,
     registered_by_id = COALESCE(EXCLUDED.registered_by_id, e.registered_by_id),
     updated_at = EXCLUDED.updated_at
 WHERE e.hours IS DISTINCT FROM EXCLUDED.hours
-RETURNING e.id, e.citizen_id, e.week_start, e.iso_year, e.iso_week, e.kind, e.hours,
-    e.registered_by_id, e.updated_at
-"""
-UPSERT_FIELDS = (
-    "id",
-    "citizen_id",
-    "week_start",
-    "iso_year",
-    "iso_week",
-    "kind",
-    "hours",
-    "registered_by_id",
-    "updated_at",
-)
+RETURNING {ENTRY_COLUMNS}
+"""  # noqa: S608 (the columns are the module's own)
 
 
 def hours_write(
     *, by: User | None, cells: Iterable[tuple[int, date, str, Decimal]]
-) -> dict[tuple[int, date, str], HoursEntry]:
+) -> dict[Key, _EntryRow]:
     """Insert or update these checked cells (citizen id, week, kind, hours), each at most
     once, in one statement; a cell whose stored hours are the same is left as it is. The
     caller holds `lock_citizens_for_hours` for the citizens, inside its transaction. An entry
@@ -365,12 +389,11 @@ def hours_write(
     columns = [list(column) for column in zip(*values, strict=True)]
     with connection.cursor() as cursor:
         cursor.execute(UPSERT, [by.pk if by else None, timezone.now(), *columns])
-        rows = cursor.fetchall()
-    entries = [HoursEntry.from_db(connection.alias, UPSERT_FIELDS, row) for row in rows]
+        entries = [_EntryRow._make(row) for row in cursor.fetchall()]
     return {(e.citizen_id, e.week_start, e.kind): e for e in entries}
 
 
-def _hours_remove(entries: list[HoursEntry]) -> list[HoursEntry]:
+def _hours_remove(entries: list[_EntryRow]) -> list[_EntryRow]:
     """Delete these entries in one statement."""
     if entries:
         with connection.cursor() as cursor:
