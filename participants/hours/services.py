@@ -383,7 +383,7 @@ def hours_write(
     for citizen_id, week, kind, hours in cells:
         monday = week_monday(week)  # derived, as HoursEntry.save derives them
         year, number, _day = monday.isocalendar()
-        values.append((citizen_id, monday, year, number, kind, hours))
+        values.append((citizen_id, monday, year, number, kind, Decimal(hours)))
     if not values:
         return {}
     columns = [list(column) for column in zip(*values, strict=True)]
@@ -399,7 +399,7 @@ def _hours_remove(entries: list[_EntryRow]) -> list[_EntryRow]:
         with connection.cursor() as cursor:
             cursor.execute(
                 "DELETE FROM participants_hoursentry WHERE id = ANY(%s)",
-                [[e.pk for e in entries]],
+                [[e.id for e in entries]],
             )
     return entries
 
