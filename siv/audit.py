@@ -70,15 +70,7 @@ def record(
     details: Mapping[str, Any] | None = None,
     username: str = "",
 ) -> AuditEntry:
-    entry = _entry(
-        action,
-        actor=actor,
-        obj=obj,
-        label=label,
-        purpose=purpose,
-        details=details,
-        username=username,
-    )
+    entry = _entry(action, actor, obj, label, purpose, details, username)
     entry.save(force_insert=True)
     return entry
 
@@ -89,20 +81,11 @@ def record_each(
     """One row per (label, details) by one actor, in one INSERT: a write that changes many
     things at once (an upload's weeks of hours)."""
     return AuditEntry.objects.bulk_create(
-        [_entry(action, actor=actor, label=label, details=details) for label, details in rows]
+        [_entry(action, actor, None, label, "", details, "") for label, details in rows]
     )
 
 
-def _entry(
-    action: AuditAction | str,
-    *,
-    actor: Any = None,
-    obj: models.Model | None = None,
-    label: str = "",
-    purpose: str = "",
-    details: Mapping[str, Any] | None = None,
-    username: str = "",
-) -> AuditEntry:
+def _entry(action, actor, obj, label, purpose, details, username) -> AuditEntry:
     is_user = bool(actor is not None and getattr(actor, "is_authenticated", False))
     return AuditEntry(
         actor=actor if is_user else None,
