@@ -70,8 +70,24 @@ def record(
     details: Mapping[str, Any] | None = None,
     username: str = "",
 ) -> AuditEntry:
+    entry = _entry(action, actor, obj, label, purpose, details, username)
+    entry.save(force_insert=True)
+    return entry
+
+
+def record_each(
+    action: AuditAction | str, *, actor: Any, rows: Iterable[tuple[str, Mapping[str, Any]]]
+) -> list[AuditEntry]:
+    """One row per (label, details) by one actor, in one INSERT: a write that changes many
+    things at once (an upload's weeks of hours)."""
+    return AuditEntry.objects.bulk_create(
+        [_entry(action, actor, None, label, "", details, "") for label, details in rows]
+    )
+
+
+def _entry(action, actor, obj, label, purpose, details, username) -> AuditEntry:
     is_user = bool(actor is not None and getattr(actor, "is_authenticated", False))
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor=actor if is_user else None,
         actor_username=_clean(actor.get_username() if is_user else username)[:150],
         action=action,

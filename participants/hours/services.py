@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -23,6 +23,7 @@ from siv.models import AuditAction
 
 from .models import MAX_HOURS_PER_KIND, MAX_HOURS_PER_WEEK, HoursEntry, HoursKind
 
+KINDS = frozenset(HoursKind.values)
 # A cell whose writer did not say what it was shown (an upload, the API): its hours are set.
 NOT_SHOWN = object()
 
@@ -37,6 +38,9 @@ class HoursRow:
     kind: str
     hours: Any
     shown: Any = NOT_SHOWN
+    # The week's Monday, for a save of several weeks at once (an upload); a save of one week
+    # sets it on every row.
+    week: date | None = None
 
 
 class HoursWeekInvalid(ValidationError):
@@ -132,31 +136,92 @@ def hours_save_week(
 ) -> list[HoursEntry]:
     """Upsert a whole ISO week for many citizens at once: everything or nothing."""
     monday = week_monday(week)
-    parsed: list[tuple[int, int, str, Decimal | None]] = []
-    row_errors: dict[int, list[str]] = defaultdict(list)
-    rows = [r if isinstance(r, HoursRow) else HoursRow(**r) for r in rows]
+    rows = [replace(_as_row(r), week=monday) for r in rows]
+    cells, written, stored = _checked_save(actor, rows)
+    now = [written.get(cell.key) or stored[cell.key] for cell in cells if cell.hours]
+    return [HoursEntry.from_db(connection.alias, _EntryRow._fields, row) for row in now]
 
+
+def hours_save(*, actor: User, rows: Iterable[HoursRow | Mapping[str, Any]]) -> int:
+    """Save cells of one or more weeks (each row's `week`) for many citizens, everything or
+    nothing; the number of entries written or removed."""
+    cells, written, stored = _checked_save(actor, [_as_row(r) for r in rows])
+    return len(written) + sum(1 for cell in cells if not cell.hours and cell.key in stored)
+
+
+def _checked_save(actor, rows: list[HoursRow]):
+    """Check the rows in memory against one read of the citizens' tracks and one of their
+    stored hours, then write them in one upsert and one delete, so that the roll-up's
+    triggers run once for the whole save. The cells, the entries written, and those stored
+    before, by key."""
+    citizens, cells, row_errors = _parse(actor, rows)
+    with transaction.atomic():
+        # Two saves of one citizen's week (two tabs, the grid and the API) take turns here,
+        # so the second reads what the first wrote.
+        lock_citizens_for_hours(cell.citizen_id for cell in cells)
+        stored = _stored(cells)
+        _check(rows, cells, stored, row_errors)
+        written = _save(actor, rows, citizens, cells, stored)
+    return cells, written, stored
+
+
+def hours_check(*, actor: User, rows: Iterable[HoursRow | Mapping[str, Any]]) -> None:
+    """Everything `hours_save` checks, without writing: HoursWeekInvalid if it would refuse
+    the rows (an upload's preview)."""
+    rows = [_as_row(r) for r in rows]
+    _citizens, cells, row_errors = _parse(actor, rows)
+    _check(rows, cells, _stored(cells), row_errors)
+
+
+@dataclass(frozen=True)
+class _Cell:
+    """A row that passed the checks of its own, to be written (hours None: removed)."""
+
+    index: int
+    citizen_id: int
+    week: date
+    kind: str
+    hours: Decimal | None
+
+    @property
+    def key(self) -> tuple[int, date, str]:
+        return (self.citizen_id, self.week, self.kind)
+
+
+def _as_row(row: HoursRow | Mapping[str, Any]) -> HoursRow:
+    return row if isinstance(row, HoursRow) else HoursRow(**row)
+
+
+def _parse(actor, rows: list[HoursRow]):
+    """The citizens the actor may write (tracks prefetched), the rows to write, and each
+    row's own problems (unknown citizen or kind, a cell twice, bad hours, the track)."""
+    row_errors: dict[int, list[str]] = defaultdict(list)
     citizen_ids = {r.citizen_id for r in rows if isinstance(r.citizen_id, int)}
     citizens = {
         c.pk: c
         for c in Citizen.objects.for_user(actor, write=True)
         .filter(pk__in=citizen_ids)
+        # What Track.of reads: the personal data (encrypted) is not read at all.
+        .only("pk", "phase1_start", "phase2_start", "phase3_start")
         .prefetch_related(*track_prefetch())
     }
-    seen: set[tuple[int, str]] = set()
+    cells: list[_Cell] = []
+    seen: set[tuple[int, date, str]] = set()
     tracks: dict[int, Track] = {}  # one per citizen, whatever the number of their cells
+    week_errors: dict[tuple[int, date], list[str]] = {}
     for index, row in enumerate(rows):
         citizen = citizens.get(row.citizen_id)
         if citizen is None:
             row_errors[index].append(_("Ukendt deltager."))
             continue
-        if row.kind not in HoursKind.values:
+        if row.kind not in KINDS:
             row_errors[index].append(_("Ukendt timetype."))
             continue
-        if (citizen.pk, row.kind) in seen:
+        week = week_monday(row.week)
+        if (citizen.pk, week, row.kind) in seen:
             row_errors[index].append(_("Samme deltager og timetype står to gange."))
             continue
-        seen.add((citizen.pk, row.kind))
+        seen.add((citizen.pk, week, row.kind))
         try:
             hours = parse_hours(row.hours)
         except ValueError as exc:
@@ -165,46 +230,78 @@ def hours_save_week(
         if row.shown is not NOT_SHOWN and hours == _shown(row):
             continue  # not changed on the screen: never written back
         if hours:
-            if citizen.pk not in tracks:
-                tracks[citizen.pk] = Track.of(citizen)
-            row_errors[index].extend(tracks[citizen.pk].hours_errors(monday))
-        parsed.append((index, citizen.pk, row.kind, hours))
-
-    with transaction.atomic():
-        # Two saves of one citizen's week (two tabs, the grid and the API) take turns here,
-        # so the second reads what the first wrote.
-        lock_citizens_for_hours(c for _i, c, _k, _h in parsed)
-        return _save_week(actor, monday, rows, citizens, parsed, row_errors)
+            if (citizen.pk, week) not in week_errors:
+                if citizen.pk not in tracks:
+                    tracks[citizen.pk] = Track.of(citizen)
+                week_errors[(citizen.pk, week)] = tracks[citizen.pk].hours_errors(week)
+            row_errors[index].extend(week_errors[(citizen.pk, week)])
+        cells.append(_Cell(index, citizen.pk, week, row.kind, hours))
+    return citizens, cells, row_errors
 
 
-def _save_week(actor, monday, rows, citizens, parsed, row_errors) -> list[HoursEntry]:
-    existing = {
-        (e.citizen_id, e.kind): e
-        for e in HoursEntry.objects.filter(citizen_id__in=list(citizens), week_start=monday)
-    }
+class _EntryRow(NamedTuple):
+    """An entry as read or written by the set-based statements (HoursEntry.from_db makes the
+    model of it when a caller needs one)."""
+
+    id: int
+    citizen_id: int
+    week_start: date
+    iso_year: int
+    iso_week: int
+    kind: str
+    hours: Decimal
+    registered_by_id: int | None
+    updated_at: Any
+
+
+ENTRY_COLUMNS = ", ".join(f"e.{name}" for name in _EntryRow._fields)
+Key = tuple[int, date, str]
+
+
+def _stored(cells: list[_Cell]) -> dict[Key, _EntryRow]:
+    """The stored entries of the cells' citizens in the cells' weeks, in one query."""
+    pairs = sorted({(cell.citizen_id, cell.week) for cell in cells})
+    if not pairs:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {ENTRY_COLUMNS} FROM participants_hoursentry e"  # noqa: S608
+            " JOIN unnest(%s::bigint[], %s::date[]) AS w(citizen_id, week_start)"
+            " ON e.citizen_id = w.citizen_id AND e.week_start = w.week_start",
+            [[c for c, _w in pairs], [w for _c, w in pairs]],
+        )
+        entries = [_EntryRow._make(row) for row in cursor.fetchall()]
+    return {(e.citizen_id, e.week_start, e.kind): e for e in entries}
+
+
+def _check(rows, cells: list[_Cell], stored, row_errors) -> None:
+    """Add the problems that need the stored hours (a cell changed by someone else since it
+    was shown, a week's total over the maximum); HoursWeekInvalid if there are any."""
     current: dict[int, Decimal | None] = {}
-    for index, citizen_id, kind, hours in parsed:
-        row = rows[index]
-        old = existing.get((citizen_id, kind))
-        stored = old.hours if old else None
-        if row.shown is not NOT_SHOWN and stored != _shown(row):
-            current[index] = stored
-            row_errors[index].append(
+    for cell in cells:
+        row = rows[cell.index]
+        old = stored.get(cell.key)
+        now = old.hours if old else None
+        if row.shown is not NOT_SHOWN and now != _shown(row):
+            current[cell.index] = now
+            row_errors[cell.index].append(
                 _(
                     "Ændret af en anden, mens siden var åben: nu %(now)s timer. Dine %(yours)s "
                     "timer er ikke gemt; gem igen for at bruge dem."
                 )
-                % {"now": _number(stored), "yours": _number(hours)}
+                % {"now": _number(now), "yours": _number(cell.hours)}
             )
-    totals: dict[int, Decimal] = defaultdict(Decimal)
-    for (citizen_id, _kind), entry in existing.items():
-        totals[citizen_id] += entry.hours
-    for _index, citizen_id, kind, hours in parsed:
-        old = existing.get((citizen_id, kind))
-        totals[citizen_id] += (hours or Decimal(0)) - (old.hours if old else Decimal(0))
-    for index, citizen_id, _kind, hours in parsed:
-        if hours and totals[citizen_id] > MAX_HOURS_PER_WEEK:
-            row_errors[index].append(
+    totals: dict[tuple[int, date], Decimal] = defaultdict(Decimal)
+    for (citizen_id, week, _kind), entry in stored.items():
+        totals[(citizen_id, week)] += entry.hours
+    for cell in cells:
+        old = stored.get(cell.key)
+        totals[(cell.citizen_id, cell.week)] += (cell.hours or Decimal(0)) - (
+            old.hours if old else Decimal(0)
+        )
+    for cell in cells:
+        if cell.hours and totals[(cell.citizen_id, cell.week)] > MAX_HOURS_PER_WEEK:
+            row_errors[cell.index].append(
                 _("Højst %(max)s timer i alt pr. uge for en deltager.")
                 % {"max": MAX_HOURS_PER_WEEK}
             )
@@ -212,33 +309,99 @@ def _save_week(actor, monday, rows, citizens, parsed, row_errors) -> list[HoursE
     if row_errors:
         raise HoursWeekInvalid(row_errors, current)
 
-    saved: list[HoursEntry] = []
-    changes: dict[str, int] = {"saved": 0, "removed": 0}
-    with transaction.atomic():
-        for _index, citizen_id, kind, hours in parsed:
-            old = existing.get((citizen_id, kind))
-            if not hours:
-                if old is not None:
-                    old.delete()
-                    changes["removed"] += 1
-                continue
-            if old is not None and old.hours == hours:
-                saved.append(old)
-                continue
-            entry = old or HoursEntry(citizen_id=citizen_id, week_start=monday, kind=kind)
-            entry.hours = hours
-            entry.registered_by = actor
-            entry.save()
-            saved.append(entry)
-            changes["saved"] += 1
-        label = iso_week_label(monday)
-        audit.record(
-            AuditAction.CHANGE,
-            actor=actor,
-            label=f"Timer {label}",
-            details={"week": label, "citizens": sorted(citizens), **changes},
-        )
-    return saved
+
+def _save(actor, rows, citizens, cells: list[_Cell], stored) -> dict[Key, _EntryRow]:
+    """Write the checked cells whose hours differ from the stored, and one audit row per
+    week of the rows. The entries written."""
+    written = hours_write(
+        by=actor,
+        cells=[
+            (cell.citizen_id, cell.week, cell.kind, cell.hours)
+            for cell in cells
+            if cell.hours and (cell.key not in stored or stored[cell.key].hours != cell.hours)
+        ],
+    )
+    removed = _hours_remove(
+        [stored[cell.key] for cell in cells if not cell.hours and cell.key in stored]
+    )
+    weeks: dict[date, dict[str, Any]] = {}
+    for row in rows:
+        if row.citizen_id in citizens:
+            week = weeks.setdefault(
+                week_monday(row.week), {"citizens": set(), "saved": 0, "removed": 0}
+            )
+            week["citizens"].add(row.citizen_id)
+    for entry in written.values():
+        weeks[entry.week_start]["saved"] += 1
+    for entry in removed:
+        weeks[entry.week_start]["removed"] += 1
+    audit.record_each(
+        AuditAction.CHANGE,
+        actor=actor,
+        rows=[
+            (
+                f"Timer {iso_week_label(monday)}",
+                {
+                    "week": iso_week_label(monday),
+                    "citizens": sorted(week["citizens"]),
+                    "saved": week["saved"],
+                    "removed": week["removed"],
+                },
+            )
+            for monday, week in sorted(weeks.items())
+        ],
+    )
+    return written
+
+
+# One statement for every cell of a write: the roll-up's triggers run once, over all of them.
+UPSERT = f"""
+INSERT INTO participants_hoursentry AS e
+    (citizen_id, week_start, iso_year, iso_week, kind, hours, registered_by_id, updated_at)
+SELECT c.citizen_id, c.week_start, c.iso_year, c.iso_week, c.kind, c.hours, %s, %s
+FROM unnest(%s::bigint[], %s::date[], %s::integer[], %s::integer[], %s::text[], %s::numeric[])
+    AS c(citizen_id, week_start, iso_year, iso_week, kind, hours)
+ORDER BY c.citizen_id, c.week_start, c.kind
+ON CONFLICT (citizen_id, week_start, kind) DO UPDATE
+SET hours = EXCLUDED.hours,
+    registered_by_id = COALESCE(EXCLUDED.registered_by_id, e.registered_by_id),
+    updated_at = EXCLUDED.updated_at
+WHERE e.hours IS DISTINCT FROM EXCLUDED.hours
+RETURNING {ENTRY_COLUMNS}
+"""  # noqa: S608 (the columns are the module's own)
+
+
+def hours_write(
+    *, by: User | None, cells: Iterable[tuple[int, date, str, Decimal]]
+) -> dict[Key, _EntryRow]:
+    """Insert or update these checked cells (citizen id, week, kind, hours), each at most
+    once, in one statement; a cell whose stored hours are the same is left as it is. The
+    caller holds `lock_citizens_for_hours` for the citizens, inside its transaction. An entry
+    changed without a writer (an import) keeps who registered it. The entries written, by
+    (citizen id, Monday, kind)."""
+    values = []
+    for citizen_id, week, kind, hours in cells:
+        monday = week_monday(week)  # derived, as HoursEntry.save derives them
+        year, number, _day = monday.isocalendar()
+        values.append((citizen_id, monday, year, number, kind, Decimal(hours)))
+    if not values:
+        return {}
+    columns = [list(column) for column in zip(*values, strict=True)]
+    with connection.cursor() as cursor:
+        cursor.execute(UPSERT, [by.pk if by else None, timezone.now(), *columns])
+        entries = [_EntryRow._make(row) for row in cursor.fetchall()]
+    return {(e.citizen_id, e.week_start, e.kind): e for e in entries}
+
+
+def _hours_remove(entries: list[_EntryRow]) -> list[_EntryRow]:
+    """Delete these entries in one statement."""
+    if entries:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "DELETE FROM participants_hoursentry WHERE id = ANY(%s)",
+                [[e.id for e in entries]],
+            )
+    return entries
 
 
 def _number(value: Decimal | None) -> str:

@@ -4,7 +4,8 @@ names of the legacy hours.csv, cpr, week, kind, hours, are read as the same colu
 `read_upload` turns the file into rows, `preview` checks every row (file format, CPR found
 through the keyed hash among the uploader's own citizens only, week, kind, hours, and the
 hours service's own rules) and `commit` saves exactly the previewed rows, all or nothing,
-through `services.hours_save_week`. Problems are reported by line, column and reason, with
+through `services.hours_save` (the preview through `services.hours_check`, which writes
+nothing). Problems are reported by line, column and reason, with
 the CPR number masked; a CPR outside the uploader's scope is 'ukendt deltager', whether the
 citizen exists or not.
 """
@@ -14,7 +15,6 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -22,7 +22,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from participants import cpr as cpr_lib
@@ -30,13 +29,7 @@ from participants.common import parse_iso_week
 from participants.track.models import Citizen
 
 from .models import HoursKind
-from .services import (
-    HoursRow,
-    HoursWeekInvalid,
-    hours_save_week,
-    lock_citizens_for_hours,
-    parse_hours,
-)
+from .services import HoursRow, HoursWeekInvalid, hours_check, hours_save, parse_hours
 
 COLUMNS = ("cpr", "uge", "art", "timer")
 # The legacy export's English column names and kinds, read as their Danish forms.
@@ -303,49 +296,28 @@ def preview(*, user: Any, rows: list[tuple[int, dict[str, str]]]) -> Preview:
         result.rows.append(UploadRow(line, citizen_id, week, kind, hours))
     if not result.problems:
         # The hours service's own rules (phase start, exit, weekly total), without saving.
-        result.problems.extend(_service_problems(user, result.rows, dry_run=True))
+        result.problems.extend(_service_problems(user, result.rows, save=False))
     result.problems.sort(key=lambda p: (p.line, p.column))
     if result.problems:
         result.rows = []
     return result
 
 
-class _DryRun(Exception):
-    pass
-
-
-def _service_problems(user: Any, rows: list[UploadRow], *, dry_run: bool) -> list[Problem]:
-    """Save the rows week by week in one transaction; roll back on any problem (or always,
-    for a dry run). The problems are mapped back to the file's lines."""
-    weeks: dict[date, list[UploadRow]] = defaultdict(list)
-    for row in rows:
-        weeks[row.week].append(row)
-    problems: list[Problem] = []
+def _service_problems(user: Any, rows: list[UploadRow], *, save: bool) -> list[Problem]:
+    """The hours service's problems with the rows, mapped back to the file's lines: checked
+    in memory (the preview), or checked and saved, all or nothing, in a few statements."""
+    cells = [HoursRow(r.citizen_id, r.kind, r.hours, week=r.week) for r in rows]
     try:
-        with transaction.atomic():
-            # Every week's citizens at once, before the first week is written: a lock taken
-            # week by week could cross a grid save's.
-            lock_citizens_for_hours(r.citizen_id for r in rows if isinstance(r.citizen_id, int))
-            for week, week_rows in sorted(weeks.items()):
-                try:
-                    hours_save_week(
-                        actor=user,
-                        week=week,
-                        rows=[HoursRow(r.citizen_id, r.kind, r.hours) for r in week_rows],
-                    )
-                except HoursWeekInvalid as exc:
-                    for index, messages in exc.row_errors.items():
-                        row = week_rows[index]
-                        problems.extend(
-                            Problem(row.line, "timer", str(row.hours), m) for m in messages
-                        )
-            if problems or dry_run:
-                raise _DryRun
-    except _DryRun:
-        pass
-    return problems
+        (hours_save if save else hours_check)(actor=user, rows=cells)
+    except HoursWeekInvalid as exc:
+        return [
+            Problem(rows[index].line, "timer", str(rows[index].hours), message)
+            for index, messages in sorted(exc.row_errors.items())
+            for message in messages
+        ]
+    return []
 
 
 def commit(*, user: Any, rows: list[UploadRow]) -> list[Problem]:
     """Save exactly these rows, all or nothing. Problems (empty when saved)."""
-    return _service_problems(user, rows, dry_run=False)
+    return _service_problems(user, rows, save=True)

@@ -32,8 +32,13 @@ from accelerator.models import (
 )
 from participants import cpr as cpr_lib
 from participants.common import parse_iso_week
-from participants.hours.models import MAX_HOURS_PER_WEEK, HoursEntry, HoursKind
-from participants.hours.services import hours_week_errors, lock_citizens_for_hours, parse_hours
+from participants.hours.models import MAX_HOURS_PER_WEEK, HoursKind
+from participants.hours.services import (
+    hours_week_errors,
+    hours_write,
+    lock_citizens_for_hours,
+    parse_hours,
+)
 from participants.placements.models import PAID_PLACEMENT_KINDS, Placement, PlacementKind
 from participants.track.models import (
     FOLLOW_UP_OFFSETS,
@@ -641,35 +646,12 @@ def _apply(plan: _Plan) -> int:
 
 
 def _apply_hours(rows: list[dict], citizen_for, counter: _Counter) -> None:
-    """Hours in bulk (they are many): insert the new, update the changed, keep the rest."""
+    """Hours in bulk (they are many): insert the new, update the changed, keep the rest, in
+    one statement."""
     cells = {(citizen_for(h["cpr"]).pk, h["week"], h["kind"]): h["hours"] for h in rows}
-    existing = {
-        (e.citizen_id, e.week_start, e.kind): e
-        for e in HoursEntry.objects.filter(citizen_id__in={key[0] for key in cells})
-    }
-    new, changed = [], []
-    for (citizen_id, week, kind), hours in cells.items():
-        entry = existing.get((citizen_id, week, kind))
-        if entry is None:
-            year, number, _day = week.isocalendar()
-            new.append(
-                HoursEntry(
-                    citizen_id=citizen_id,
-                    week_start=week,
-                    iso_year=year,
-                    iso_week=number,
-                    kind=kind,
-                    hours=hours,
-                )
-            )
-        elif entry.hours != hours:
-            entry.hours = hours
-            changed.append(entry)
-    # The batches write their citizens' hours in several statements: the locks first.
     lock_citizens_for_hours(key[0] for key in cells)
-    HoursEntry.objects.bulk_create(new, batch_size=500)
-    HoursEntry.objects.bulk_update(changed, ["hours"], batch_size=500)
-    counter.changes += len(new) + len(changed)
+    written = hours_write(by=None, cells=[(*key, hours) for key, hours in cells.items()])
+    counter.changes += len(written)
 
 
 def run_import(files: Mapping[str, str | bytes], *, by: Any = None) -> ImportResult:

@@ -114,6 +114,28 @@ class TestHoursGrid:
 
         assert measure(10) == measure(190)
 
+    def test_a_save_runs_the_same_number_of_queries_for_5_and_50_citizens(self, client, personas):
+        client.force_login(personas.actor)
+        citizens = []
+
+        def save(n, week):
+            citizens.extend(
+                CitizenFactory.create_batch(
+                    n - len(citizens),
+                    municipality=personas.own.municipality,
+                    employment_actor=personas.own.actor_org,
+                    cluster=personas.cluster,
+                    phase1_start=date(2024, 1, 8),
+                )
+            )
+            data = {"uge": week, **{cell(c): "4" for c in citizens}}
+            with CaptureQueriesContext(connection) as queries:
+                assert client.post(URL, data).status_code == 302
+            return len(queries)
+
+        assert save(5, "2024-W10") == save(50, "2024-W11")
+        assert HoursEntry.objects.filter(week_start=date(2024, 3, 11)).count() == 50
+
     def test_a_large_week_is_shown_and_saved_a_page_of_50_citizens_at_a_time(
         self, client, personas
     ):
