@@ -591,7 +591,10 @@ def main() -> None:
     result["writes"] = {}
     load_on = os.environ.get("BENCH_LOAD", "1") == "1" and LOAD_SECONDS > 0
     env = {"DATABASE_URL": os.environ["DATABASE_URL"], "DB_CONN_MAX_AGE": "60"}
-    with django_server(env, "tests.bench.settings", workers=2, threads=16) as base:
+    # The production server's settings (worker class, keep-alive, time-outs), its size fixed
+    # so that runs on different machines compare.
+    server = {"workers": 2, "threads": 16, "config": "python:siv.gunicorn_conf"}
+    with django_server(env, "tests.bench.settings", **server) as base:
         health, floor, pages = measure_pages(base, wanted("pages"))
         result["floor_health"] = health
         result["floor_signed_in"] = floor
