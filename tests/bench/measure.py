@@ -154,17 +154,18 @@ def resolve(target: targets.PageTarget) -> str | None:
         return None
 
 
-def measure_pages(base: str) -> tuple[dict, dict, dict]:
+def measure_pages(base: str, pages_too: bool = True) -> tuple[dict, dict, dict]:
     """Each page against two floors served by the same server: /health/ (no session, one
     SELECT 1) and /bench/floor/, a trivial signed-in view (session and user loaded through the
-    whole middleware stack, nothing else). The ratio that counts is against the signed-in one."""
+    whole middleware stack, nothing else). The ratio that counts is against the signed-in one.
+    Without `pages_too`, only the two floors."""
     health = percentiles(timed_gets(base, "/health/", None, REQUESTS))
     health["queries"] = 1
     floor_cookie = session_cookie("skala-controller")
     floor = percentiles(timed_gets(base, "/bench/floor/", floor_cookie, REQUESTS))
     floor["queries"] = query_count("/bench/floor/", "skala-controller")
     pages = {}
-    for target in targets.PAGES:
+    for target in targets.PAGES if pages_too else []:
         path = resolve(target)
         if path is None:
             pages[target.name] = {**SKIPPED, "url_name": target.url_name}
@@ -559,37 +560,71 @@ def mixed_load(base: str, floor: dict) -> dict:
     return figures
 
 
+# The parts of a run, in order; BENCH_ONLY=mixed (or a comma-separated list) runs only those.
+PARTS = (
+    *("seed", "indicators", "pdf", "xlsx", "pages", "writes"),
+    *("load", "mixed", "upload", "detection"),
+)
+
+
+def wanted(part: str, only: str | None = None) -> bool:
+    """Whether BENCH_ONLY (every part when unset or empty) names `part`."""
+    only = os.environ.get("BENCH_ONLY", "") if only is None else only
+    names = {name.strip() for name in only.split(",") if name.strip()}
+    unknown = names - set(PARTS)
+    if unknown:
+        raise SystemExit(f"BENCH_ONLY names no part {sorted(unknown)}; the parts: {PARTS}")
+    return not names or part in names
+
+
 def main() -> None:
     seeding = json.loads(os.environ.get("BENCH_SEEDING", "{}"))
     result: dict = {"database": connection.settings_dict["NAME"]}
-    result["seed_scale_vs_copy"] = copy_floor(seeding)
-    result["indicators_vs_hand_sql"] = measure_indicators()
-    result["final_report_pdf_vs_weasyprint"] = measure_pdf()
-    result["hours_xlsx_vs_openpyxl"] = measure_xlsx()
+    if wanted("seed"):
+        result["seed_scale_vs_copy"] = copy_floor(seeding)
+    if wanted("indicators"):
+        result["indicators_vs_hand_sql"] = measure_indicators()
+    if wanted("pdf"):
+        result["final_report_pdf_vs_weasyprint"] = measure_pdf()
+    if wanted("xlsx"):
+        result["hours_xlsx_vs_openpyxl"] = measure_xlsx()
+    result["writes"] = {}
+    load_on = os.environ.get("BENCH_LOAD", "1") == "1" and LOAD_SECONDS > 0
     env = {"DATABASE_URL": os.environ["DATABASE_URL"], "DB_CONN_MAX_AGE": "60"}
-    with django_server(env, "tests.bench.settings", workers=2, threads=16) as base:
-        health, floor, pages = measure_pages(base)
+    # The production server's settings (worker class, keep-alive, time-outs), its size fixed
+    # so that runs on different machines compare.
+    server = {"workers": 2, "threads": 16, "config": "python:siv.gunicorn_conf"}
+    with django_server(env, "tests.bench.settings", **server) as base:
+        health, floor, pages = measure_pages(base, wanted("pages"))
         result["floor_health"] = health
         result["floor_signed_in"] = floor
-        result["pages"] = pages
-        result["writes"] = measure_writes(base, floor)
-        if os.environ.get("BENCH_LOAD", "1") == "1" and LOAD_SECONDS > 0:
-            trivial = load(base, "/health/", None)
-            page = load(base, "/partnerskaber/", session_cookie("skala-controller"))
+        if wanted("pages"):
+            result["pages"] = pages
+        if wanted("writes"):
+            result["writes"] = measure_writes(base, floor)
+        if load_on and (wanted("load") or wanted("mixed")):
+            result["load"] = {}
+            if wanted("load"):
+                trivial = load(base, "/health/", None)
+                page = load(base, "/partnerskaber/", session_cookie("skala-controller"))
+                result["load"]["floor_health"] = trivial
+                result["load"]["partnership_list"] = page
+                result["load"]["ratio_requests_per_s"] = ratio(
+                    trivial["requests_per_s"], page["requests_per_s"]
+                )
+            # The mixed load's floor: the signed-in floor page under the same load.
             signed_in = load(base, "/bench/floor/", session_cookie("skala-controller"))
-            result["load"] = {
-                "floor_health": trivial,
-                "floor_signed_in": signed_in,
-                "partnership_list": page,
-                "ratio_requests_per_s": ratio(trivial["requests_per_s"], page["requests_per_s"]),
-                "mixed": mixed_load(base, signed_in),
-            }
-    result["writes"]["hours upload (5,000 rows)"] = measure_upload()
+            result["load"]["floor_signed_in"] = signed_in
+            if wanted("mixed"):
+                result["load"]["mixed"] = mixed_load(base, signed_in)
+    if wanted("upload"):
+        result["writes"]["hours upload (5,000 rows)"] = measure_upload()
     # Outcome detection takes minutes per 1,000 citizens: BENCH_DETECTION=0 leaves it out.
-    if os.environ.get("BENCH_DETECTION", "1") == "1":
-        result["writes"]["outcome detection (whole programme)"] = measure_detection()
-    else:
-        result["writes"]["outcome detection (whole programme)"] = {"skipped": "BENCH_DETECTION=0"}
+    detection = "outcome detection (whole programme)"
+    if wanted("detection") and os.environ.get("BENCH_DETECTION", "1") == "1":
+        result["writes"][detection] = measure_detection()
+    elif wanted("detection"):
+        result["writes"][detection] = {"skipped": "BENCH_DETECTION=0"}
     result["targets"] = targets.verdicts(result)
     print(json.dumps(result, ensure_ascii=False))
 

@@ -15,10 +15,11 @@ import re
 import threading
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .browser import Browser, post_form, set_fields
-from .writes import CitizenEdit, GridSave, outcome
+from .browser import Answer, Browser, post_form, set_fields
+from .writes import CitizenEdit, GridSave, WriteRefused, outcome
 
 CITIZEN_LINK = re.compile(r'href="/deltagere/(\d+)/"')
 # The share of the users in each role, and how many actors' grids (the busiest) the actors
@@ -49,20 +50,32 @@ class Tally:
             self.conflicts.update(other.conflicts)
 
 
+# What a step may raise instead of answering: the connection failed (reset, closed, timed
+# out), the page had no form the journey needs, or a form page answered other than 200.
+STEP_FAILURES = (OSError, http.client.HTTPException, LookupError, WriteRefused)
+
+
 class Journey:
     def __init__(self, browser: Browser, tally: Tally):
         self.browser, self.tally = browser, tally
 
-    def step(self, name: str, answer, expect: int = 200) -> bool:
-        """Count the answer: the expected status, a conflict, or an error."""
+    def step(self, name: str, request: Callable[[], Answer], expect: int = 200) -> Answer | None:
+        """Make the step's request and count its answer: the expected status (timed), a
+        conflict, or an error by step and kind (the status, or what was raised). The answer
+        when it was the expected one, else None."""
+        try:
+            answer = request()
+        except STEP_FAILURES as exc:
+            self.tally.errors[f"{name}: {type(exc).__name__}"] += 1
+            return None
         if answer.status == expect:
             self.tally.samples[name].append(answer.seconds)
-            return True
+            return answer
         if outcome(answer) == "conflict":
             self.tally.conflicts[name] += 1
         else:
             self.tally.errors[f"{name}: {answer.status}"] += 1
-        return False
+        return None
 
 
 class Caseworker(Journey):
@@ -72,25 +85,28 @@ class Caseworker(Journey):
 
     def once(self) -> None:
         self.round += 1
-        form_page = self.browser.get("/deltagere/")
-        if not self.step("citizen list", form_page):
+        form_page = self.step("citizen list", lambda: self.browser.get("/deltagere/"))
+        if form_page is None:
             return
-        form = post_form(form_page.body, "q")
         word = self.words[self.round % len(self.words)]
-        searched = self.browser.post("/deltagere/", set_fields(form["fields"], {"q": word}))
-        if not self.step("search", searched, expect=303):
+
+        def search() -> Answer:
+            form = post_form(form_page.body, "q")
+            return self.browser.post("/deltagere/", set_fields(form["fields"], {"q": word}))
+
+        searched = self.step("search", search, expect=303)
+        if searched is None:
             return
-        found = self.browser.get(searched.location)
-        if not self.step("search result", found):
+        found = self.step("search result", lambda: self.browser.get(searched.location))
+        if found is None:
             return
         ids = CITIZEN_LINK.findall(found.body)
         if not ids:
             return
         citizen = ids[self.round % len(ids)]
-        if not self.step("citizen page", self.browser.get(f"/deltagere/{citizen}/")):
-            return
-        edit = CitizenEdit(self.browser, int(citizen))
-        self.step("citizen edit", edit.save(round_=self.round), expect=302)
+        if self.step("citizen page", lambda: self.browser.get(f"/deltagere/{citizen}/")):
+            edit = CitizenEdit(self.browser, int(citizen))
+            self.step("citizen edit", lambda: edit.save(round_=self.round), expect=302)
 
 
 class Actor(Journey):
@@ -100,10 +116,8 @@ class Actor(Journey):
 
     def once(self) -> None:
         self.round += 1
-        if not self.step("grid read", self.browser.get(self.grid.path)):
-            return
-        answer, _cells = self.grid.save(self.round)
-        self.step("grid save", answer, expect=302)
+        if self.step("grid read", lambda: self.browser.get(self.grid.path)):
+            self.step("grid save", lambda: self.grid.save(self.round)[0], expect=302)
 
 
 class Controller(Journey):
@@ -113,7 +127,7 @@ class Controller(Journey):
 
     def once(self) -> None:
         for name, path in self.pages.items():
-            if not self.step(name, self.browser.get(path)):
+            if self.step(name, lambda path=path: self.browser.get(path)) is None:
                 return
 
 
@@ -122,17 +136,13 @@ def run(base: str, users: dict[str, list[tuple[str, dict]]], seconds: float) -> 
     tally = Tally()
     deadline = time.perf_counter() + seconds
     journeys = {"caseworker": Caseworker, "actor": Actor, "controller": Controller}
-    failures = Counter()
 
     def user(role: str, cookie: str, kwargs: dict) -> None:
         mine = Tally()
         browser = Browser(base, cookie, timeout=60)
         journey = journeys[role](browser, mine, **kwargs)
         while time.perf_counter() < deadline:
-            try:
-                journey.once()
-            except (OSError, http.client.HTTPException, LookupError) as exc:
-                mine.errors[f"{role}: {type(exc).__name__}"] += 1
+            journey.once()
         browser.close()
         tally.add(mine)
 
@@ -147,6 +157,17 @@ def run(base: str, users: dict[str, list[tuple[str, dict]]], seconds: float) -> 
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
+    return {
+        "users": {role: len(entries) for role, entries in users.items()},
+        "seconds": round(elapsed, 1),
+        **summary(tally, elapsed),
+    }
+
+
+def summary(tally: Tally, elapsed: float) -> dict:
+    """Throughput, p50/p95 per step, errors by step and kind, and conflicts by step: a
+    conflict is an answer (the second of two saves of the same cell or record is refused),
+    never an error."""
     requests = sum(len(v) for v in tally.samples.values())
     steps = {}
     for name, values in sorted(tally.samples.items()):
@@ -157,17 +178,14 @@ def run(base: str, users: dict[str, list[tuple[str, dict]]], seconds: float) -> 
             "p95_ms": round(p95 * 1000, 2),
             "n": len(ordered),
         }
-    failures.update(tally.errors)
     return {
-        "users": {role: len(entries) for role, entries in users.items()},
-        "seconds": round(elapsed, 1),
         "requests": requests,
         "requests_per_s": round(requests / elapsed, 1),
         "steps": steps,
-        "errors": sum(failures.values()),
-        "errors_by_kind": dict(failures),
+        "errors": sum(tally.errors.values()),
+        "errors_by_kind": dict(sorted(tally.errors.items())),
         "conflicts": sum(tally.conflicts.values()),
-        "conflicts_by_step": dict(tally.conflicts),
+        "conflicts_by_step": dict(sorted(tally.conflicts.items())),
     }
 
 

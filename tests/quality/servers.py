@@ -90,8 +90,11 @@ def gunicorn_server(
     workers: int = 1,
     threads: int = 4,
     app: str = "siv.wsgi:application",
+    config: str | None = None,
 ) -> Iterator[Server]:
-    """gunicorn (as in production) on a free loopback port, serving SIV or `app`.
+    """gunicorn (as in production) on a free loopback port, serving SIV or `app`; with
+    `config` (e.g. "python:siv.gunicorn_conf"), that configuration's settings, the workers
+    and threads given here overriding its own.
 
     gunicorn inherits a socket this process has bound: with only a port number, two servers
     started at once may pick the same port, and a test would talk to the other one.
@@ -111,6 +114,7 @@ def gunicorn_server(
             str(workers),
             "--threads",
             str(threads),
+            *(["--config", config] if config else []),
         ],
         cwd=settings.BASE_DIR,
         env=full_env,
@@ -139,9 +143,12 @@ def django_server(
     *,
     workers: int = 1,
     threads: int = 4,
+    config: str | None = None,
 ) -> Iterator[str]:
     """gunicorn (as in production) on a free loopback port; yields its base URL."""
-    with gunicorn_server(env, settings_module, workers=workers, threads=threads) as server:
+    with gunicorn_server(
+        env, settings_module, workers=workers, threads=threads, config=config
+    ) as server:
         yield server.url
 
 
