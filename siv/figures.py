@@ -35,7 +35,7 @@ T = TypeVar("T")
 
 # Cached figures not computed again in this long go at the next fold (a key names the day it
 # was counted on, so yesterday's figures are asked for no more).
-KEEP_UNUSED = "2 days"
+_PURGE = "DELETE FROM siv_figurecache WHERE computed_at < now() - interval '2 days'"
 
 _LOOKUP = """
 WITH g AS (
@@ -114,7 +114,5 @@ def fold() -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT siv_figures_fold()")
         folded = cursor.fetchone()[0]
-        cursor.execute(
-            f"DELETE FROM siv_figurecache WHERE computed_at < now() - interval '{KEEP_UNUSED}'"
-        )
+        cursor.execute(_PURGE)
     return folded

@@ -232,6 +232,9 @@ class FigureChange(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.changes} ({'folded' if self.folded else 'change'})"
+
 
 class FigureCache(models.Model):
     """Figures as computed at a generation of the data (siv.figures.cached)."""
@@ -240,3 +243,6 @@ class FigureCache(models.Model):
     generation = models.CharField(max_length=60)
     value = models.BinaryField()
     computed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.generation}"
