@@ -392,39 +392,42 @@ class SlotFigures:
 
 
 def slot_figures(today: date) -> dict[tuple[int, int], SlotFigures]:
+    """count_slot_figures(), kept until a write changes what they count (siv.figures:
+    citizens, visitations and exits are tracked)."""
+    return figures.cached(
+        "participants.slot_figures", {"as_of": today}, lambda: count_slot_figures(today)
+    )
+
+
+def count_slot_figures(today: date) -> dict[tuple[int, int], SlotFigures]:
     """Every slot's figures (SlotFigures), by (municipality id, cluster id), counted in two
-    set-based queries over the whole programme, and kept until a write changes what they
-    count (siv.figures: citizens, visitations and exits are tracked)."""
-
-    def count() -> dict[tuple[int, int], SlotFigures]:
-        active = (
-            Citizen.objects.visited(end=today)
-            .left_as_of(today, left=False)
-            .order_by()
-            .values_list("municipality_id", "cluster_id")
-            .annotate(n=Count("pk"))
+    set-based queries over the whole programme."""
+    active = (
+        Citizen.objects.visited(end=today)
+        .left_as_of(today, left=False)
+        .order_by()
+        .values_list("municipality_id", "cluster_id")
+        .annotate(n=Count("pk"))
+    )
+    waiting: dict[tuple[int, int], list[int]] = defaultdict(list)
+    overdue: dict[tuple[int, int], int] = defaultdict(int)
+    overdue_before = today - timedelta(days=REVISITATION_DEADLINE_DAYS)
+    exits = (
+        ExitForm.objects.places_open(today)
+        .order_by("exit_date", "pk")
+        .values_list("pk", "citizen__municipality_id", "citizen__cluster_id", "exit_date")
+    )
+    for pk, municipality_id, cluster_id, exit_date in exits:
+        waiting[(municipality_id, cluster_id)].append(pk)
+        overdue[(municipality_id, cluster_id)] += exit_date < overdue_before
+    counted = {(m, c): SlotFigures(active=n) for m, c, n in active}
+    for slot, ids in waiting.items():
+        counted[slot] = SlotFigures(
+            active=counted.get(slot, SlotFigures()).active,
+            waiting=tuple(ids),
+            overdue=overdue[slot],
         )
-        waiting: dict[tuple[int, int], list[int]] = defaultdict(list)
-        overdue: dict[tuple[int, int], int] = defaultdict(int)
-        overdue_before = today - timedelta(days=REVISITATION_DEADLINE_DAYS)
-        exits = (
-            ExitForm.objects.places_open(today)
-            .order_by("exit_date", "pk")
-            .values_list("pk", "citizen__municipality_id", "citizen__cluster_id", "exit_date")
-        )
-        for pk, municipality_id, cluster_id, exit_date in exits:
-            waiting[(municipality_id, cluster_id)].append(pk)
-            overdue[(municipality_id, cluster_id)] += exit_date < overdue_before
-        counted = {(m, c): SlotFigures(active=n) for m, c, n in active}
-        for slot, ids in waiting.items():
-            counted[slot] = SlotFigures(
-                active=counted.get(slot, SlotFigures()).active,
-                waiting=tuple(ids),
-                overdue=overdue[slot],
-            )
-        return counted
-
-    return figures.cached("participants.slot_figures", {"as_of": today}, count)
+    return counted
 
 
 def revisitation_overview(
