@@ -137,9 +137,7 @@ def _assert_served_as_counted() -> None:
     for params in PERIODS:
         assert selectors.indicator_breakdown(params) == selectors._indicator_breakdown(params)
         whole, funnel = selectors.indicators_with_funnel(params)
-        assert whole == indicators.compute(
-            scope=params.scope, start=params.start, end=params.end
-        )
+        assert whole == indicators.compute(scope=params.scope, start=params.start, end=params.end)
         counted = indicators.breakdown(scope=params.scope, start=params.start, end=params.end)
         assert funnel == selectors.funnel_steps(counted.funnel)
         assert selectors.esf_rows(params) == esf.compute(
