@@ -1,7 +1,7 @@
 """Figures counted from many rows (the indicator screens, the ESF table, the start page's key
 figures, the re-visitation slots), kept until a write changes what they count.
 
-Every table such figures read has a statement-level trigger (`track_sql()`, in the
+Every table such figures read has a statement-level trigger (`tracking()`, in the
 migrations of the table's app) that inserts a row into siv_figurechange for every statement
 that writes it. The generation of the data is the table's epoch and the sum of its
 `changes`: every committed write adds to the sum, nothing else changes it (the periodic fold
@@ -28,7 +28,7 @@ import pickle
 from collections.abc import Callable
 from typing import TypeVar
 
-from django.db import connection, transaction
+from django.db import connection, migrations, transaction
 from django.utils import timezone, translation
 
 T = TypeVar("T")
@@ -59,16 +59,17 @@ SET generation = EXCLUDED.generation, value = EXCLUDED.value, computed_at = EXCL
 """
 
 
-def track_sql(table: str) -> str:
-    """The trigger that counts every statement writing `table` as a change of the figures."""
-    return (
-        f"CREATE TRIGGER {table}_figures AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
-        f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION siv_figures_changed();"
+def tracking(*tables: str) -> migrations.RunSQL:
+    """A migration's operation: every statement writing one of `tables` counts as a change
+    of the figures (a trigger per table)."""
+    return migrations.RunSQL(
+        [
+            f"CREATE TRIGGER {table}_figures AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+            f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION siv_figures_changed();"
+            for table in tables
+        ],
+        [f"DROP TRIGGER {table}_figures ON {table};" for table in tables],
     )
-
-
-def untrack_sql(table: str) -> str:
-    return f"DROP TRIGGER {table}_figures ON {table};"
 
 
 def _key(name: str, parts: object) -> str:

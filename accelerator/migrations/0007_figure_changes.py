@@ -3,7 +3,7 @@ reporting figures that read them (siv.figures: C01–C04)."""
 
 from django.db import migrations
 
-from siv.figures import track_sql, untrack_sql
+from siv.figures import tracking
 
 TABLES = ("accelerator_company", "accelerator_companyfinancial", "accelerator_camp")
 
@@ -15,8 +15,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunSQL(
-            "\n".join(track_sql(table) for table in TABLES),
-            "\n".join(untrack_sql(table) for table in TABLES),
-        ),
+        tracking(*TABLES),
     ]

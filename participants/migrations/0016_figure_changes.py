@@ -4,7 +4,7 @@ and identity columns no figure reads (a phone number edited, names re-encrypted)
 
 from django.db import migrations
 
-from siv.figures import track_sql, untrack_sql
+from siv.figures import tracking
 
 TABLES = (
     "participants_visitation",
@@ -53,9 +53,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunSQL(
-            "\n".join(track_sql(table) for table in TABLES),
-            "\n".join(untrack_sql(table) for table in TABLES),
-        ),
+        tracking(*TABLES),
         migrations.RunSQL(CITIZEN, CITIZEN_REVERSE),
     ]

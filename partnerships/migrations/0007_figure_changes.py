@@ -3,7 +3,7 @@ grouped or scoped by them (siv.figures)."""
 
 from django.db import migrations
 
-from siv.figures import track_sql, untrack_sql
+from siv.figures import tracking
 
 TABLES = (
     "partnerships_region",
@@ -20,8 +20,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunSQL(
-            "\n".join(track_sql(table) for table in TABLES),
-            "\n".join(untrack_sql(table) for table in TABLES),
-        ),
+        tracking(*TABLES),
     ]
