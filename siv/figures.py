@@ -23,11 +23,13 @@ Writers only insert change rows: no writer waits for another on a shared counter
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import pickle
 from collections.abc import Callable
 from typing import TypeVar
 
+from django.conf import settings
 from django.db import connection, migrations, transaction
 from django.utils import timezone, translation
 
@@ -79,6 +81,23 @@ def _key(name: str, parts: object) -> str:
     return f"{name}:{hashlib.sha256(described.encode()).hexdigest()}"
 
 
+def _mac(payload: bytes) -> bytes:
+    return hmac.new(settings.SECRET_KEY.encode(), payload, hashlib.sha256).digest()
+
+
+def _sealed(value: object) -> bytes:
+    """The value pickled behind its MAC: only what this application stored is unpickled."""
+    payload = pickle.dumps(value)
+    return _mac(payload) + payload
+
+
+def _opened(stored: bytes) -> object | None:
+    mac, payload = stored[:32], stored[32:]
+    if not hmac.compare_digest(mac, _mac(payload)):
+        return None
+    return pickle.loads(payload)  # noqa: S301 - sealed by _sealed() with the secret key
+
+
 def generation() -> str | None:
     """The generation of the committed data this transaction sees; None when it has written
     rows of its own (or the change table has no epoch yet: nothing can be cached)."""
@@ -98,14 +117,14 @@ def cached(name: str, parts: object, compute: Callable[[], T]) -> T:
     with connection.cursor() as cursor:
         cursor.execute(_LOOKUP, [key])
         before, clean, stored = cursor.fetchone()
-    if stored is not None:
-        return pickle.loads(stored)  # noqa: S301 - written by cached() below, never by a user
+    if stored is not None and (kept := _opened(bytes(stored))) is not None:
+        return kept
     value = compute()
     if not clean or before is None or connection.in_atomic_block:
         return value
     if generation() == before:
         with connection.cursor() as cursor:
-            cursor.execute(_STORE, [key, before, pickle.dumps(value)])
+            cursor.execute(_STORE, [key, before, _sealed(value)])
     return value
 
 

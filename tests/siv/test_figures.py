@@ -153,3 +153,11 @@ def test_emptying_the_changes_draws_a_new_epoch_and_drops_the_cache():
     assert figures.generation() != before
     assert figures.generation().endswith(".0")
     assert not FigureCache.objects.exists()
+
+
+def test_a_cached_value_not_sealed_with_the_secret_key_is_counted_afresh():
+    count = Counter()
+    figures.cached("test", {}, count)
+    FigureCache.objects.update(value=b"\0" * 32 + b"not a pickle of ours")
+    assert figures.cached("test", {}, count) == 0
+    assert count.runs == 2
