@@ -92,10 +92,15 @@ def _sealed(value: object) -> bytes:
 
 
 def _opened(stored: bytes) -> object | None:
+    """The value _sealed() stored; None for anything else, or for a value of classes this
+    code no longer has (a release in between): counted afresh."""
     mac, payload = stored[:32], stored[32:]
     if not hmac.compare_digest(mac, _mac(payload)):
         return None
-    return pickle.loads(payload)  # noqa: S301 - sealed by _sealed() with the secret key
+    try:
+        return pickle.loads(payload)  # noqa: S301 - sealed by _sealed() with the secret key
+    except (pickle.UnpicklingError, AttributeError, ImportError, EOFError, TypeError):
+        return None
 
 
 def generation() -> str | None:
