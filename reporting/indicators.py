@@ -178,14 +178,21 @@ def _days(expression) -> ExpressionWrapper:
 
 
 def citizen_counts(
-    scope: Scope, start: date | None, end: date, key: Key = None, *, funnel: bool = False
+    scope: Scope,
+    start: date | None,
+    end: date,
+    key: Key = None,
+    *,
+    funnel: bool = False,
+    partner: bool = True,
 ) -> dict[object, dict[str, int]]:
     """P01–P08 in one query over the visited citizens, each joined to the exit that counts as
     of the end (Citizen.with_exit_as_of: at most one, null while the citizen is active); per
     value of `key` (a path from the citizen), or for the whole scope under None.
 
     P02–P06a and P08 count the citizens with such an exit, and P07 is the rest of P01.
-    PARTNER_EMPLOYED counts those of P03 whose exit names a partner company as employer.
+    PARTNER_EMPLOYED counts those of P03 whose exit names a partner company as employer
+    (left out with partner=False: the join to the employer is then not made).
     """
     gone = "gone"
     visited = (
@@ -227,15 +234,6 @@ def citizen_counts(
         "left": Count(left),
         "P02": Count(left, filter=early_success | phase1_complete),
         "P03": Count(left, filter=Q(**{f"{status}__in": EMPLOYED_STATUSES})),
-        PARTNER_EMPLOYED: Count(
-            left,
-            filter=Q(
-                **{
-                    f"{status}__in": EMPLOYED_STATUSES,
-                    f"{gone}__employer_company__role": CompanyRole.ACCELERATOR,
-                }
-            ),
-        ),
         "P04": Count(left, filter=Q(**{status: ExitStatus.EDUCATION})),
         "P05": Count(left, filter=Q(**{status: ExitStatus.UNEMPLOYED})),
         "P06": Count(left, filter=Q(**{status: ExitStatus.NOT_AVAILABLE})),
@@ -250,6 +248,16 @@ def citizen_counts(
         ),
         "P08": Count(left, filter=Q(**{f"{left}__in": employed_2y.values("exit_id")})),
     }
+    if partner:
+        figures[PARTNER_EMPLOYED] = Count(
+            left,
+            filter=Q(
+                **{
+                    f"{status}__in": EMPLOYED_STATUSES,
+                    f"{gone}__employer_company__role": CompanyRole.ACCELERATOR,
+                }
+            ),
+        )
     result = {}
     for group, counts in _counts(citizens, key, **figures).items():
         counts["P07"] = counts["P01"] - counts.pop("left")
@@ -346,7 +354,7 @@ def compute(
     scope = scope or Scope()
     end = end or timezone.localdate()
     values = {
-        **citizen_counts(scope, start, end)[None],
+        **citizen_counts(scope, start, end, partner=False)[None],
         **company_counts(scope, start, end)[None],
         **camp_counts(scope, start, end)[None],
     }

@@ -35,10 +35,11 @@ from participants.models import (
 from participants.track.quality import counts_by_rule
 from participants.track.rules import Rule
 from partnerships.models import Cluster, Region
+from siv import figures
 from siv.permissions import has_perm, require_perm
 from siv.registry import ReportedPeriod
 
-from . import indicators
+from . import esf, indicators
 from .models import (
     HEADINGS,
     IndicatorTarget,
@@ -144,7 +145,16 @@ def _cluster_numbers() -> list[int]:
 
 def indicator_breakdown(params: ReportParams) -> dict:
     """The indicators in total and, for the whole programme, per region and per cluster, with
-    the funnel of the scope.
+    the funnel of the scope, as the indicator screen shows them: kept until a write changes
+    what they count (siv.figures).
+    """
+    return figures.cached(
+        "reporting.indicator_breakdown", params.to_json(), lambda: _indicator_breakdown(params)
+    )
+
+
+def _indicator_breakdown(params: ReportParams) -> dict:
+    """indicator_breakdown(), counted.
 
     The whole, the regions, the clusters and the funnel are counted in one pass
     (indicators.breakdown): a constant number of queries, whatever the number of citizens,
@@ -244,9 +254,24 @@ def funnel_steps(counts: dict[str, int]) -> list[dict]:
 
 
 def indicators_with_funnel(params: ReportParams) -> tuple[list, list[dict]]:
-    """The indicator table of the scope and its funnel, counted in one pass."""
-    counted = indicators.breakdown(scope=params.scope, start=params.start, end=params.end)
-    return counted.whole, funnel_steps(counted.funnel)
+    """The indicator table of the scope and its funnel, counted in one pass; kept until a
+    write changes what they count (siv.figures)."""
+
+    def count() -> tuple[list, list[dict]]:
+        counted = indicators.breakdown(scope=params.scope, start=params.start, end=params.end)
+        return counted.whole, funnel_steps(counted.funnel)
+
+    return figures.cached("reporting.indicators_with_funnel", params.to_json(), count)
+
+
+def esf_rows(params: ReportParams) -> list[esf.EsfRow]:
+    """The ESF table of the scope and period (esf.compute()); kept until a write changes
+    what it counts (siv.figures)."""
+    return figures.cached(
+        "reporting.esf_rows",
+        params.to_json(),
+        lambda: esf.compute(scope=params.scope, start=params.start, end=params.end),
+    )
 
 
 def indicators_and_clusters(params: ReportParams) -> tuple[list, list[dict], list[dict], int]:

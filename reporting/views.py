@@ -18,7 +18,7 @@ from siv.forms import add_validation_error, save_edit
 from siv.permissions import permission_required, require_perm
 from siv.throttle import is_post, throttled
 
-from . import charts, esf, exports, panels, selectors, services
+from . import charts, exports, panels, selectors, services
 from .forms import (
     BreakdownForm,
     JobForm,
@@ -96,7 +96,7 @@ def start_figures(request):
 
 def esf_indicators(request):
     form, params = _scope(request)
-    rows = esf.compute(scope=params.scope, start=params.start, end=params.end)
+    rows = selectors.esf_rows(params)
     return render(
         request,
         "reporting/esf.html",

@@ -208,3 +208,41 @@ class WebAuthnDevice(Device):
 
     def verify_token(self, token) -> bool:
         return False  # a WebAuthn device answers a challenge (siv/webauthn.py), never a code
+
+
+class FigureChange(models.Model):
+    """A write that may change a figure counted from many rows (siv.figures): one row per
+    statement on a table the figures read, inserted by that table's trigger.
+
+    Writers only insert, so they never wait for each other here. The sum of `changes` grows
+    with every committed write and never otherwise: the figures' generation.
+    siv_figures_fold() (the worker's `fold_figure_changes`, every minute) sums the rows into
+    the one folded row in one transaction, which keeps the sum; the folded row carries the
+    table's `epoch`, drawn anew when the table is emptied.
+    """
+
+    changes = models.BigIntegerField(default=1)
+    folded = models.BooleanField(default=False)
+    epoch = models.BigIntegerField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["folded"], condition=models.Q(folded=True), name="uniq_figure_folded"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.changes} ({'folded' if self.folded else 'change'})"
+
+
+class FigureCache(models.Model):
+    """Figures as computed at a generation of the data (siv.figures.cached)."""
+
+    key = models.CharField(max_length=400, primary_key=True)
+    generation = models.CharField(max_length=60)
+    value = models.BinaryField()
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.generation}"

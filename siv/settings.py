@@ -491,6 +491,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.tasks.anonymise_due",
         "schedule": crontab(hour=2, minute=45),
     },
+    "fold-figure-changes": {
+        "task": "siv.tasks.fold_figure_changes",
+        "schedule": 60.0,
+    },
     "fold-hours-groups": {
         "task": "participants.tasks.fold_hours_groups",
         "schedule": 60.0,

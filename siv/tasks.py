@@ -1,12 +1,18 @@
 from celery import shared_task
 from django.conf import settings
 
-from . import alerts, audit
+from . import alerts, audit, figures
 
 
 @shared_task(name="siv.tasks.purge_audit_log")
 def purge_audit_log() -> int:
     return audit.purge_expired(months=settings.SIV_AUDIT_RETENTION_MONTHS)
+
+
+@shared_task(name="siv.tasks.fold_figure_changes")
+def fold_figure_changes() -> int:
+    """Every minute (beat): the figures' change rows summed into one (siv.figures)."""
+    return figures.fold()
 
 
 @shared_task(name="siv.tasks.housekeeping")

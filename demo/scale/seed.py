@@ -62,7 +62,7 @@ from partnerships.models import (
     OrganisationKind,
     User,
 )
-from siv import keyring
+from siv import figures, keyring
 from siv.roles import Role
 
 from .writer import Table, Timings, analyze, next_id, reset_sequences
@@ -174,6 +174,8 @@ def seed(options: Options) -> Timings:
         reset_sequences(WRITTEN_MODELS)
         # The statement's groups, written by the triggers as changes: one row per group.
         fold_hours_groups()
+        # The figures' changes, one row per statement written: folded into one.
+        figures.fold()
     # The roll-ups, filled by their triggers.
     analyze([*timings.rows, HoursMonth._meta.db_table, HoursGroup._meta.db_table])
     return timings

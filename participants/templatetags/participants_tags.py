@@ -1,7 +1,11 @@
 from django import template
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from participants.hours.models import HoursKind
 from participants.track.models import Phase
@@ -85,4 +89,102 @@ def _hours_cell(cell: dict, disabled: str) -> str:
         f' type="text" inputmode="decimal" id="{name}" name="{name}"'
         f' value="{escape(cell["value"])}" size="5"{disabled}{invalid}>'
         f'<input type="hidden" name="o{name[1:]}" value="{shown}"{disabled}>{feedback}</td>'
+    )
+
+
+# The re-visitation overview shows up to three exits per slot of every municipality: a slot's
+# rows are one tag (as the hours grid's rows are), its words and addresses looked up once.
+
+
+_ANY_ID = 987654321
+NUM = ' class="num"'
+
+
+@register.simple_tag
+def revisitation_exit_table(exits, visibility, may_propose: bool) -> str:
+    """A slot's early exits whose place waits for a re-visitation (with_place_figures()), a
+    row each: who, when, the days since, the deadline, the proposals, and the button to
+    propose a citizen for the place."""
+    headings = [
+        _("Deltager"),
+        _("Ophør"),
+        _("Dage siden ophør"),
+        _("Frist for genvisitation"),
+        _("Forslag"),
+    ]
+    head = "".join(
+        f'<th scope="col"{NUM if i == 2 else ""}>{escape(h)}</th>' for i, h in enumerate(headings)
+    )
+    if may_propose:
+        actions = escape(_("Handlinger"))
+        head += f'<th scope="col"><span class="visually-hidden">{actions}</span></th>'
+    caption = escape(_("Tidlige ophør uden godkendt genvisitation"))
+    overdue_badge = f' <span class="badge text-bg-danger">{escape(_("Overskredet"))}</span>'
+    none_yet = f'<span class="small text-body-secondary">{escape(_("Ingen forslag endnu"))}</span>'
+    propose = reverse("participants:visitation_propose")
+    # The citizen page's address reversed once, each row's id put in its place: reverse()
+    # per row was half the rows' time.
+    citizen_page = reverse("participants:citizen_detail", args=[_ANY_ID]).replace(
+        str(_ANY_ID), "{}"
+    )
+    propose_label = escape(_("Genvisiter"))
+    proposals_template = get_template("participants/partials/revisitation_proposals.html")
+    rows = []
+    for exit_form in exits:
+        overdue = exit_form.place_overdue
+        citizen = citizen_page.format(int(exit_form.citizen_id))
+        deadline = exit_form.revisitation_deadline
+        due = f"{deadline:%d.%m.%Y}" if deadline else ""
+        proposals = (
+            proposals_template.render({"exit": exit_form}) if exit_form.proposals else none_yet
+        )
+        cells = [
+            f'<td><a href="{citizen}">{citizen_identity(exit_form.citizen, visibility)}</a></td>',
+            f"<td>{exit_form.exit_date:%d.%m.%Y}</td>",
+            f'<td class="num">{localize(exit_form.days_open)}</td>',
+            f"<td>{due}{overdue_badge if overdue else ''}</td>",
+            f"<td>{proposals}</td>",
+        ]
+        if may_propose:
+            button = ""
+            if not exit_form.proposal_pending:
+                button = (
+                    f'<a class="btn btn-sm btn-primary" href="{propose}?ophoer={exit_form.pk}">'
+                    f"{propose_label}</a>"
+                )
+            cells.append(f'<td class="text-end">{button}</td>')
+        css = ' class="table-danger"' if overdue else ""
+        rows.append(f"<tr{css}>{''.join(cells)}</tr>")
+    body = "\n".join(rows)
+    return mark_safe(  # noqa: S308 - every value escaped
+        '<div class="table-responsive"><table class="table table-sm mt-3 mb-0">'
+        f'<caption class="visually-hidden">{caption}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>\n{body}\n</tbody></table></div>"
+    )
+
+
+def _counted(singular: str, plural: str, n: int) -> str:
+    """A count in words, as {% blocktranslate count %} writes it (the same message ids)."""
+    return escape(ngettext(singular, plural, n) % {"n": localize(n)})
+
+
+@register.simple_tag
+def revisitation_slot_badges(row) -> str:
+    """A slot's figures (SlotRow) as the overview's badges: company slots, citizen places,
+    active citizens, open places, and the exits past their deadline."""
+    open_css = "info" if row.open_places else "secondary"
+    badges = [
+        ("light", _counted("%(n)s virksomhedsplads", "%(n)s virksomhedspladser", row.slots)),
+        ("light", _counted("%(n)s borgerplads", "%(n)s borgerpladser", row.places)),
+        ("primary", escape(_("%(n)s aktive") % {"n": localize(row.active)})),
+        (
+            open_css,
+            _counted("%(n)s ledig borgerplads", "%(n)s ledige borgerpladser", row.open_places),
+        ),
+    ]
+    if row.overdue:
+        overdue = _counted("%(n)s frist overskredet", "%(n)s frister overskredet", row.overdue)
+        badges.append(("danger", overdue))
+    return mark_safe(  # noqa: S308 - every value escaped
+        "\n".join(f'<span class="badge text-bg-{css}">{text}</span>' for css, text in badges)
     )

@@ -31,9 +31,8 @@ from django.db.models import (
     Sum,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import Coalesce, Greatest, RowNumber, TruncDate
+from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,6 +43,7 @@ from participants.common import week_monday
 from participants.hours.models import HoursEntry
 from participants.placements.models import PAID_PLACEMENT_KINDS, Placement
 from partnerships.models import ClusterMembership
+from siv import figures
 from siv.access import get_for_user_or_404
 from siv.models import AuditAction, AuditEntry
 from siv.permissions import PROGRAMME_MANAGERS, has_perm
@@ -368,6 +368,67 @@ def with_place_figures(exits: QuerySet[ExitForm], today: date) -> QuerySet[ExitF
 # The early exits shown per slot on the overview of several municipalities.
 REVISITATION_ROWS = 3
 
+# The citizen's fields the overview reads: the slot, and what citizen_identity shows (the
+# name, and the birth date of the masked CPR number). The other encrypted fields are neither
+# read nor decrypted.
+_SHOWN_CITIZEN_FIELDS = (
+    "citizen__municipality",
+    "citizen__cluster",
+    "citizen__first_name",
+    "citizen__last_name",
+    "citizen__birth_date",
+)
+
+
+@dataclass(frozen=True)
+class SlotFigures:
+    """A slot's (municipality, cluster) figures as of a day: the citizens in the track, the
+    early exits whose place waits for a re-visitation (ids, the oldest first) and how many
+    of them are past the deadline."""
+
+    active: int = 0
+    waiting: tuple[int, ...] = ()
+    overdue: int = 0
+
+
+def slot_figures(today: date) -> dict[tuple[int, int], SlotFigures]:
+    """count_slot_figures(), kept until a write changes what they count (siv.figures:
+    citizens, visitations and exits are tracked)."""
+    return figures.cached(
+        "participants.slot_figures", {"as_of": today}, lambda: count_slot_figures(today)
+    )
+
+
+def count_slot_figures(today: date) -> dict[tuple[int, int], SlotFigures]:
+    """Every slot's figures (SlotFigures), by (municipality id, cluster id), counted in two
+    set-based queries over the whole programme."""
+    active = (
+        Citizen.objects.visited(end=today)
+        .left_as_of(today, left=False)
+        .order_by()
+        .values_list("municipality_id", "cluster_id")
+        .annotate(n=Count("pk"))
+    )
+    waiting: dict[tuple[int, int], list[int]] = defaultdict(list)
+    overdue: dict[tuple[int, int], int] = defaultdict(int)
+    overdue_before = today - timedelta(days=REVISITATION_DEADLINE_DAYS)
+    exits = (
+        ExitForm.objects.places_open(today)
+        .order_by("exit_date", "pk")
+        .values_list("pk", "citizen__municipality_id", "citizen__cluster_id", "exit_date")
+    )
+    for pk, municipality_id, cluster_id, exit_date in exits:
+        waiting[(municipality_id, cluster_id)].append(pk)
+        overdue[(municipality_id, cluster_id)] += exit_date < overdue_before
+    counted = {(m, c): SlotFigures(active=n) for m, c, n in active}
+    for slot, ids in waiting.items():
+        counted[slot] = SlotFigures(
+            active=counted.get(slot, SlotFigures()).active,
+            waiting=tuple(ids),
+            overdue=overdue[slot],
+        )
+    return counted
+
 
 def revisitation_overview(
     *,
@@ -382,62 +443,49 @@ def revisitation_overview(
 
     Each exit shown carries its place's figures and proposals (with_place_figures()).
 
-    Three queries, whatever the number of citizens and exits: the memberships with their
-    citizen places taken and open, the exits shown with their slots' numbers of waiting and
-    overdue, and the proposals made for them.
+    Four queries, whatever the number of citizens and exits: the memberships, the slots'
+    figures (slot_figures(), kept between writes), the exits shown (by id, with only the
+    citizen's fields shown decrypted), and the proposals made for them.
     """
     today = as_of or timezone.localdate()
     memberships = _memberships_for(user)
     if municipality_id is not None:
         memberships = memberships.filter(municipality_id=municipality_id)
-    memberships = list(
-        with_citizen_places(memberships, as_of=today).order_by(
-            "municipality__name", "cluster__number"
-        )
-    )
-    municipalities = {m.municipality_id for m in memberships}
-    if len(municipalities) <= 1:
+    memberships = list(memberships.order_by("municipality__name", "cluster__number"))
+    if len({m.municipality_id for m in memberships}) <= 1:
         per_slot = None  # one municipality's own list: every exit, as its caseworkers need
-    # The waiting exits, each with its slot's numbers of waiting and overdue exits, and its
-    # place in the slot (the oldest first); over several municipalities only the first few.
-    in_slot = [F("citizen__municipality_id"), F("citizen__cluster_id")]
-    overdue_before = today - timedelta(days=REVISITATION_DEADLINE_DAYS)
+    counted = slot_figures(today)
+    slots = {
+        (m.municipality_id, m.cluster_id): counted.get(
+            (m.municipality_id, m.cluster_id), SlotFigures()
+        )
+        for m in memberships
+    }
+    shown_ids = [pk for slot in slots.values() for pk in slot.waiting[:per_slot]]
+    exit_fields = [f.name for f in ExitForm._meta.concrete_fields]
     shown = (
-        with_place_figures(
-            ExitForm.objects.places_open(today).filter(citizen__municipality__in=municipalities),
-            today,
-        )
+        with_place_figures(ExitForm.objects.filter(pk__in=shown_ids), today)
         .select_related("citizen")
-        .annotate(
-            slot_waiting=Window(Count("pk"), partition_by=in_slot),
-            slot_overdue=Window(
-                Count("pk", filter=Q(exit_date__lt=overdue_before)), partition_by=in_slot
-            ),
-            place=Window(
-                RowNumber(), partition_by=in_slot, order_by=[F("exit_date").asc(), F("pk").asc()]
-            ),
-        )
+        .only(*exit_fields, *_SHOWN_CITIZEN_FIELDS)
         .order_by("exit_date", "pk")
     )
-    if per_slot is not None:
-        shown = shown.filter(place__lte=per_slot)
     by_slot: dict[tuple[int, int], list[ExitForm]] = defaultdict(list)
     for exit_form in shown:
         by_slot[(exit_form.citizen.municipality_id, exit_form.citizen.cluster_id)].append(exit_form)
     rows = []
     for m in memberships:
         key = (m.municipality_id, m.cluster_id)
-        exits = by_slot.get(key, [])
+        places = m.slots * m.places_per_slot
         rows.append(
             SlotRow(
                 membership=m,
                 slots=m.slots,
-                places=m.citizen_places,
-                active=m.active_citizens,
-                open_places=m.open_places,
-                waiting_exits=exits,
-                waiting=exits[0].slot_waiting if exits else 0,
-                overdue=exits[0].slot_overdue if exits else 0,
+                places=places,
+                active=slots[key].active,
+                open_places=max(places - slots[key].active, 0),
+                waiting_exits=by_slot.get(key, []),
+                waiting=len(slots[key].waiting),
+                overdue=slots[key].overdue,
                 today=today,
             )
         )

@@ -27,7 +27,7 @@ from participants.placements import selectors as placements_selectors
 from siv import audit, private_search
 from siv.access import get_for_user_or_404
 from siv.forms import add_validation_error, save_edit
-from siv.permissions import permission_required
+from siv.permissions import has_perm, permission_required
 from siv.throttle import is_post, throttled
 
 from . import selectors, services
@@ -406,6 +406,7 @@ def revisitation_overview(request):
             "rows": rows,
             "one_municipality": one is not None,
             "visibility": visibility,
+            "may_propose": has_perm(request.user, "visitations.propose"),
         },
     )
 
