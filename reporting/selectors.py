@@ -569,20 +569,27 @@ def _with_months(statement: HoursStatement, months) -> HoursStatement:
     return statement
 
 
-def _group(row: tuple) -> dict:
-    """One group of the statement (month, municipality, benefit type, kind) as it is shown."""
-    month, municipality, benefit, kind, hours, eligible, amount, citizens = row
-    return {
-        "month": month,
-        "municipality": municipality,
-        "benefit": Benefit(benefit).label,
-        "kind": HoursKind(kind).label,
-        "kind_code": kind,
-        "citizens": citizens,
-        "hours": _hours(hours),
-        "eligible": _hours(eligible),
-        "amount": _hours(amount),
-    }
+def _groups(rows: list[tuple]) -> list[dict]:
+    """The groups of the statement (month, municipality, benefit type, kind) among a
+    _GROUPS query's rows (part 0) as they are shown; each label is translated once, not
+    once per group (an export has a hundred thousand)."""
+    benefits = {code: str(label) for code, label in Benefit.choices}
+    kinds = {code: str(label) for code, label in HoursKind.choices}
+    return [
+        {
+            "month": month,
+            "municipality": municipality,
+            "benefit": benefits[benefit],
+            "kind": kinds[kind],
+            "kind_code": kind,
+            "citizens": citizens,
+            "hours": _hours(hours),
+            "eligible": _hours(eligible),
+            "amount": _hours(amount),
+        }
+        for part, month, municipality, benefit, kind, hours, eligible, amount, citizens in rows
+        if part == 0
+    ]
 
 
 @dataclass
@@ -626,14 +633,14 @@ def _page_groups(params: ReportParams, months: list[tuple], first: int, size: in
         end=min(params.period_end, end_of_last),
     )
     rows = _hours_statement_rows(period, _GROUPS, (size, offset))
-    return [_group(row[1:9]) for row in rows if row[0] == 0]
+    return _groups(rows)
 
 
 def _numbered_groups(params: ReportParams, first: int, last: int) -> tuple[HoursStatement, int]:
     """The statement holding the groups numbered first + 1 to last in its order, with the
     months and totals of all of them; and the number of groups."""
     rows = _hours_statement_rows(params, _GROUPS, (last - first, first))
-    statement = HoursStatement(rows=[_group(row[1:9]) for row in rows if row[0] == 0])
+    statement = HoursStatement(rows=_groups(rows))
     months = [(row[1], *row[5:8]) for row in rows if row[0] == 1]
     return _with_months(statement, months), sum(row[8] for row in rows if row[0] == 1)
 
