@@ -13,7 +13,6 @@ from importlib import import_module
 import django.db.models.deletion
 from django.db import migrations, models
 
-
 # The month rows of municipalities touched by the fold summed again from their folded groups
 # (a group with no citizens left is gone: the fold deletes it first).
 RESUM = """
@@ -34,45 +33,40 @@ RESUM = """
     GROUP BY 1, 2;
 """
 
-FOLD = """
-CREATE OR REPLACE FUNCTION participants_hours_group_fold() RETURNS bigint LANGUAGE plpgsql AS $$
-DECLARE
-    changes bigint;
-    months date[];
-    municipalities bigint[];
-BEGIN
-    PERFORM pg_advisory_xact_lock(4730002);
-    WITH gone AS (
-        DELETE FROM participants_hoursgroup WHERE NOT folded
-        RETURNING month, municipality_id, cluster_id, benefit, kind, hours, citizens
-    ), summed AS (
-        SELECT month, municipality_id, cluster_id, benefit, kind,
-               SUM(hours) AS hours, SUM(citizens) AS citizens, COUNT(*) AS changes
-        FROM gone GROUP BY 1, 2, 3, 4, 5
-    ), folded AS (
-        INSERT INTO participants_hoursgroup AS g
-            (month, municipality_id, cluster_id, benefit, kind, hours, citizens, folded)
-        SELECT month, municipality_id, cluster_id, benefit, kind, hours, citizens, TRUE
-        FROM summed ORDER BY 1, 2, 3, 4, 5
-        ON CONFLICT (month, municipality_id, cluster_id, benefit, kind) WHERE folded
-        DO UPDATE SET hours = g.hours + EXCLUDED.hours, citizens = g.citizens + EXCLUDED.citizens
-    )
-    -- The months of municipalities folded, from the rows this statement took: a change
-    -- written after it is folded next time, and read from the groups until then.
-    SELECT COALESCE(SUM(touched.changes), 0), array_agg(touched.month),
+# The fold of migration 0014, which also notes the months of municipalities whose rows of
+# changes it folded (from the rows its own statement took: a change written after it is
+# folded next time, and read from the groups until then), and sums those again.
+_GROUPS = import_module("participants.migrations.0014_hours_groups").GROUPS
+FOLD_REVERSE = _GROUPS[_GROUPS.index("CREATE FUNCTION participants_hours_group_fold()") :].replace(
+    "CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1
+)
+
+
+def _changed(text: str, old: str, new: str) -> str:
+    assert text.count(old) == 1, old
+    return text.replace(old, new)
+
+
+FOLD = _changed(
+    _changed(
+        _changed(
+            FOLD_REVERSE,
+            "    changes bigint;\n",
+            "    changes bigint;\n    months date[];\n    municipalities bigint[];\n",
+        ),
+        "    SELECT COALESCE(SUM(summed.changes), 0) INTO changes FROM summed;\n",
+        """    SELECT COALESCE(SUM(touched.changes), 0), array_agg(touched.month),
            array_agg(touched.municipality_id)
     INTO changes, months, municipalities
     FROM (
         SELECT month, municipality_id, SUM(summed.changes) AS changes
         FROM summed GROUP BY 1, 2
     ) touched;
-    -- A group whose last month row went.
-    DELETE FROM participants_hoursgroup WHERE folded AND citizens = 0;
-""" + RESUM + """
-    RETURN changes;
-END
-$$;
-"""
+""",
+    ),
+    "    RETURN changes;\n",
+    RESUM + "    RETURN changes;\n",
+)
 
 # The groups already folded, summed once. No fold runs meanwhile.
 BACKFILL = """
@@ -88,33 +82,43 @@ FROM (
 GROUP BY 1, 2;
 """
 
-# Back to the fold of migration 0014.
-_GROUPS = import_module("participants.migrations.0014_hours_groups").GROUPS
-FOLD_REVERSE = _GROUPS[_GROUPS.index("CREATE FUNCTION participants_hours_group_fold()") :].replace(
-    "CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1
-)
-
-
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('participants', '0015_hours_group_municipality_index'),
-        ('partnerships', '0006_admin_grant'),
+        ("participants", "0015_hours_group_municipality_index"),
+        ("partnerships", "0006_admin_grant"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HoursGroupMonth',
+            name="HoursGroupMonth",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField()),
-                ('groups', models.IntegerField()),
-                ('hours', models.DecimalField(decimal_places=2, max_digits=16)),
-                ('municipality', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='partnerships.municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField()),
+                ("groups", models.IntegerField()),
+                ("hours", models.DecimalField(decimal_places=2, max_digits=16)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        db_index=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="partnerships.municipality",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('month', 'municipality'), name='uniq_hours_group_month')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("month", "municipality"), name="uniq_hours_group_month"
+                    )
+                ],
             },
         ),
         migrations.RunSQL(FOLD + BACKFILL, FOLD_REVERSE),

@@ -129,14 +129,7 @@ def test_a_page_of_the_statement_has_its_groups_and_the_whole_statements_months(
 
     pages = [hours_statement_page(params, number, per_page=2) for number in (1, 2, 3)]
     assert [row for page in pages for row in page.statement.rows] == full.rows[:6]
-    for page in pages:
-        assert page.count == len(full.rows)
-        assert page.statement.by_month == full.by_month
-        assert (page.statement.total_hours, page.statement.amount) == (
-            full.total_hours,
-            full.amount,
-        )
-        assert page.statement.eligible_hours == full.eligible_hours
+    _assert_each_has_the_months_of(pages, full)
 
     # Past the last page: the last page; before the first: the first.
     last = -(-len(full.rows) // 2)
@@ -212,11 +205,16 @@ def test_any_period_counts_exactly_the_weeks_whose_monday_lies_in_it(weeks, star
         for number in range(1, max(2, -(-len(statement.rows) // 2) + 1))
     ]
     assert [row for page in pages for row in page.statement.rows] == statement.rows
+    _assert_each_has_the_months_of(pages, statement)
+
+
+def _assert_each_has_the_months_of(pages, full) -> None:
+    """Each page carries the number of groups, the months and the totals of the whole."""
     for page in pages:
-        assert page.count == len(statement.rows)
-        assert page.statement.by_month == statement.by_month
+        assert page.count == len(full.rows)
+        assert page.statement.by_month == full.by_month
         assert (page.statement.total_hours, page.statement.eligible_hours) == (
-            statement.total_hours,
-            statement.eligible_hours,
+            full.total_hours,
+            full.eligible_hours,
         )
-        assert page.statement.amount == statement.amount
+        assert page.statement.amount == full.amount
