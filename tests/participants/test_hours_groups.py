@@ -68,10 +68,10 @@ def months_as_read() -> dict:
         for row in HoursGroupMonth.objects.all()
         if (row.month, row.municipality_id) not in waiting
     }
-    return {**kept, **_per_month(grouped(), only=waiting)}
+    return {**kept, **per_month(grouped(), only=waiting)}
 
 
-def _per_month(groups: dict, only: set | None = None) -> dict:
+def per_month(groups: dict, only: set | None = None) -> dict:
     """Groups (KEY: h, n) summed per month and municipality, the statement's groups (the
     clusters of a municipality together) counted."""
     statement_groups: dict = {}
@@ -219,11 +219,11 @@ def test_after_any_writes_the_groups_equal_a_grouping_of_the_weekly_rows(persona
     for write in writes:
         _apply(write, personas=personas, citizens=citizens, municipalities=municipalities)
         assert grouped() == from_the_weeks()
-        assert months_as_read() == _per_month(from_the_weeks())
+        assert months_as_read() == per_month(from_the_weeks())
     hours_services.fold_hours_groups()
     assert grouped() == from_the_weeks()
     assert not HoursGroup.objects.filter(citizens=0).exists()
-    expected = _per_month(from_the_weeks())
+    expected = per_month(from_the_weeks())
     assert {
         (row.month, row.municipality_id): (row.hours, row.groups)
         for row in HoursGroupMonth.objects.all()
@@ -262,7 +262,7 @@ def test_the_migration_sums_the_folded_groups_per_month_and_municipality():
     migration = import_module("participants.migrations.0016_hours_group_months")
     HoursGroupMonth.objects.all().delete()
     _sql(migration.BACKFILL, [])
-    assert months_as_read() == _per_month(from_the_weeks())
+    assert months_as_read() == per_month(from_the_weeks())
     assert {row.groups for row in HoursGroupMonth.objects.all()} == {2}
 
 
