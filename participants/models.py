@@ -13,6 +13,7 @@ from .hours.models import (
     MAX_HOURS_PER_WEEK,
     HoursEntry,
     HoursGroup,
+    HoursGroupMonth,
     HoursKind,
     HoursMonth,
 )
@@ -91,6 +92,7 @@ __all__ = [
     "HoursEntry",
     "HoursKind",
     "HoursGroup",
+    "HoursGroupMonth",
     "HoursMonth",
     "ISO_WEEK_RE",
     "ISO_WEEK_YEARS",

@@ -100,6 +100,13 @@ class _Sheet:
             self.sheet.column_dimensions[get_column_letter(i)].width = width
         self.sheet.freeze_panes = "A5"
         self.formats = formats
+        # One cell per formatted column, given each row's value in turn: the sheet writes a
+        # row as it is added, and a cell styled once costs no style lookup per row.
+        self.formatted = {}
+        for column, number_format in formats.items():
+            cell = WriteOnlyCell(self.sheet)
+            cell.number_format = number_format
+            self.formatted[column] = cell
         self._row([title], font=Font(bold=True, size=14))
         self._row([self.subtitle])
         self.sheet.append([])
@@ -107,7 +114,18 @@ class _Sheet:
 
     def add(self, values: list, *, bold: bool = False) -> None:
         """A row of values, each number and date in its column's number format."""
-        self._row(values, font=Font(bold=True) if bold else None, formats=self.formats)
+        if bold or any(map(_formula_like, values)):
+            self._row(values, font=Font(bold=True) if bold else None, formats=self.formats)
+            return
+        cells = []
+        for column, value in enumerate(values, start=1):
+            cell = self.formatted.get(column)
+            if cell is None or isinstance(value, str | None):
+                cells.append(value)
+            else:
+                cell.value = value
+                cells.append(cell)
+        self.sheet.append(cells)
 
     def _row(self, values: list, *, font=None, alignment=None, formats=None) -> None:
         cells = []

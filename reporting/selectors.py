@@ -6,7 +6,7 @@ here is the rest of what a report shows (funnel, hours statement, camps, company
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.db.models import (
     Count,
     IntegerField,
+    Min,
     OuterRef,
     Q,
     Subquery,
@@ -30,6 +31,7 @@ from participants.models import (
     Benefit,
     Citizen,
     HoursGroup,
+    HoursGroupMonth,
     HoursKind,
 )
 from participants.track.quality import counts_by_rule
@@ -42,6 +44,7 @@ from siv.registry import ReportedPeriod
 from . import esf, indicators
 from .models import (
     HEADINGS,
+    CoFinancingRate,
     IndicatorTarget,
     JobStatus,
     ProjectSettings,
@@ -328,10 +331,13 @@ class HoursStatement:
 
 # The hours per citizen, month and kind come from two parts that never share a month: the
 # months the period covers whole from the monthly roll-up (participants.HoursMonth) and,
-# for the groups, its groups (participants.HoursGroup); the weeks of a month it cuts from the
-# weekly rows. Each row carries the citizen's month total across kinds: the cap is per
-# citizen and month, and each kind keeps its share of a month over the cap of the rate dated
-# for it (a month with no dated rate has no eligible hours).
+# for the groups, its groups (participants.HoursGroup) or their sums per month and
+# municipality (participants.HoursGroupMonth); the weeks of a month it cuts from the weekly
+# rows. Each row carries the citizen's month total across kinds: the cap is per citizen and
+# month, and each kind keeps its share of a month over the cap of the rate dated for it (a
+# month with no dated rate has no eligible hours). The share above the cap is taken off for
+# the few citizen-months over it (over_cap, read apart through the index on the month
+# totals, so that the million rows are summed, not valued one by one).
 # The rate is one per month, so sums are valued once per group, not once per row.
 _CUT = """
 cut AS (
@@ -341,9 +347,7 @@ cut AS (
         SELECT h.citizen_id, CAST(date_trunc('month', h.week_start) AS date) AS month, h.kind,
                SUM(h.hours) AS hours
         FROM participants_hoursentry h
-        WHERE ((h.week_start >= %s AND h.week_start < %s)
-               OR (h.week_start >= %s AND h.week_start <= %s))
-          AND {week_citizens}
+        WHERE ({weeks}) AND {week_citizens}
         GROUP BY 1, 2, 3
     ) weeks
 ), whole AS NOT MATERIALIZED (
@@ -361,42 +365,45 @@ cut AS (
     SELECT valid_from, LEAD(valid_from) OVER (ORDER BY valid_from) AS until,
            monthly_cap_hours AS cap, hourly_rate AS rate
     FROM reporting_cofinancingrate
+), over_cap AS NOT MATERIALIZED (
+    SELECT k.month, k.citizen_id, k.kind, k.hours - k.hours * d.cap / k.month_total AS over
+    FROM whole k
+    JOIN dated d ON d.valid_from <= k.month AND (d.until IS NULL OR k.month < d.until)
+    WHERE k.month_total > d.cap
+      AND k.month_total > %s
+), cut_groups AS NOT MATERIALIZED (
+    SELECT k.month, c.municipality_id, c.benefit, k.kind, SUM(k.hours) AS hours,
+           COUNT(*) AS citizens,
+           SUM(CASE WHEN k.month_total <= d.cap THEN k.hours
+                    ELSE k.hours * d.cap / k.month_total END) AS capped
+    FROM cut k
+    JOIN participants_citizen c ON c.id = k.citizen_id
+    LEFT JOIN dated d ON d.valid_from <= k.month AND (d.until IS NULL OR k.month < d.until)
+    GROUP BY k.month, c.municipality_id, c.benefit, k.kind
 )"""
 
 # The statement's groups, (month, municipality, benefit, kind, hours, eligible, amount,
 # citizens), where citizens counts the citizen-months of the group's kind. The whole months'
 # groups are summed by the database as the hours are written (participants.HoursGroup, a
-# group's rows of changes summed here), and the share above the cap taken off for the few
-# citizen-months over it (read apart, so that the million rows are summed, not valued one by
-# one); the cut months' few rows are valued as they are. The two never share a month.
+# group's rows of changes summed here), less their share above the cap; the cut months' few
+# rows are valued as they are. The two never share a month.
 # The query answers %s groups after the first %s in the statement's order (part 0; the
 # database keeps the page's rows while it reads, it does not sort them all) and each
-# month's sums and number of groups, from all of them (part 1): a page of the screen with
-# its chart and totals, or every group for an export, from one pass over the hours.
+# month's sums and number of groups, from all of them (part 1).
 _GROUPS = """
-WITH {cut}, over_cap AS (
-    SELECT k.month, c.municipality_id, c.benefit, k.kind,
-           SUM(k.hours - k.hours * d.cap / k.month_total) AS over
-    FROM whole k
-    JOIN dated d ON d.valid_from <= k.month AND (d.until IS NULL OR k.month < d.until)
-    JOIN participants_citizen c ON c.id = k.citizen_id
-    WHERE k.month_total > d.cap
-      AND k.month_total > (SELECT MIN(monthly_cap_hours) FROM reporting_cofinancingrate)
-    GROUP BY k.month, c.municipality_id, c.benefit, k.kind
+WITH {cut}, over AS (
+    SELECT o.month, c.municipality_id, c.benefit, o.kind, SUM(o.over) AS over
+    FROM over_cap o
+    JOIN participants_citizen c ON c.id = o.citizen_id
+    GROUP BY o.month, c.municipality_id, c.benefit, o.kind
 ), parts AS (
     SELECT w.month, w.municipality_id, w.benefit, w.kind, w.hours, w.citizens,
            w.hours - COALESCE(o.over, 0) AS capped
     FROM whole_groups w
-    LEFT JOIN over_cap o ON o.month = w.month AND o.municipality_id = w.municipality_id
+    LEFT JOIN over o ON o.month = w.month AND o.municipality_id = w.municipality_id
          AND o.benefit = w.benefit AND o.kind = w.kind
     UNION ALL
-    SELECT k.month, c.municipality_id, c.benefit, k.kind, SUM(k.hours), COUNT(*),
-           SUM(CASE WHEN k.month_total <= d.cap THEN k.hours
-                    ELSE k.hours * d.cap / k.month_total END)
-    FROM cut k
-    JOIN participants_citizen c ON c.id = k.citizen_id
-    LEFT JOIN dated d ON d.valid_from <= k.month AND (d.until IS NULL OR k.month < d.until)
-    GROUP BY k.month, c.municipality_id, c.benefit, k.kind
+    SELECT month, municipality_id, benefit, kind, hours, citizens, capped FROM cut_groups
 ), grouped AS (
     SELECT p.month, mu.name AS municipality, p.benefit, p.kind, p.hours,
            CASE WHEN d.rate IS NULL THEN 0 ELSE p.capped END AS eligible,
@@ -415,23 +422,48 @@ SELECT 1, month, NULL, NULL, NULL, SUM(hours), SUM(eligible), SUM(amount), COUNT
 FROM grouped GROUP BY month
 ORDER BY 1, 2, 3, 4, 5
 """
-# (month, hours, eligible, amount) per month. Rows with the same month total have the same
-# share under the cap, so each part is summed per month and month total first: thousands
-# of sums to cap, not a million rows.
-_BY_MONTH = """
-WITH {cut}, summed AS (
-    SELECT month, month_total, SUM(hours) AS hours FROM cut GROUP BY month, month_total
+
+# Each month's (month, hours, eligible, amount, number of groups), the same sums as the
+# groups' part 1 above without grouping the whole months' groups: their hours and number
+# come from the sums per month and municipality the fold keeps (HoursGroupMonth), except
+# for a month of a municipality with rows of changes not yet folded, whose groups are summed
+# here; their share above the cap is summed per month (a sum of the groups' eligible hours
+# is the sum of their hours less the sum of their shares above the cap). A few thousand
+# rows at national scale, for a statement of every month.
+_MONTHS = """
+WITH {cut}, changed AS (
+    SELECT DISTINCT g.month, g.municipality_id FROM participants_hoursgroup g
+    WHERE NOT g.folded AND g.month >= %s AND g.month < %s AND {groups}
+), summed AS (
+    SELECT s.month, s.groups, s.hours
+    FROM participants_hoursgroupmonth s
+    WHERE s.month >= %s AND s.month < %s AND {summed}
+      AND NOT EXISTS (SELECT FROM changed c
+                      WHERE c.month = s.month AND c.municipality_id = s.municipality_id)
     UNION ALL
-    SELECT month, month_total, SUM(hours) AS hours FROM whole GROUP BY month, month_total
-), valued AS (
-    SELECT s.month, s.hours, d.rate,
-           CASE WHEN s.month_total <= d.cap THEN s.hours
-                ELSE s.hours * d.cap / s.month_total END AS eligible
-    FROM summed s
-    LEFT JOIN dated d ON d.valid_from <= s.month AND (d.until IS NULL OR s.month < d.until)
+    SELECT g.month, 1, SUM(g.hours)
+    FROM participants_hoursgroup g
+    JOIN changed c ON c.month = g.month AND c.municipality_id = g.municipality_id
+    WHERE {groups}
+    GROUP BY g.month, g.municipality_id, g.benefit, g.kind
+    HAVING SUM(g.citizens) > 0
+), over AS (
+    SELECT month, SUM(over) AS over FROM over_cap GROUP BY month
+), months AS (
+    SELECT s.month, SUM(s.hours) AS hours, SUM(s.hours) - COALESCE(MIN(o.over), 0) AS capped,
+           SUM(s.groups) AS groups
+    FROM summed s LEFT JOIN over o ON o.month = s.month
+    GROUP BY s.month
+    UNION ALL
+    SELECT month, SUM(hours), SUM(capped), COUNT(*) FROM cut_groups GROUP BY month
 )
-SELECT month, SUM(hours), COALESCE(SUM(eligible), 0), COALESCE(SUM(eligible) * rate, 0)
-FROM valued GROUP BY month, rate ORDER BY month
+SELECT m.month, m.hours,
+       CASE WHEN d.rate IS NULL THEN 0 ELSE m.capped END,
+       CASE WHEN d.rate IS NULL THEN 0 ELSE m.capped * d.rate END,
+       m.groups
+FROM months m
+LEFT JOIN dated d ON d.valid_from <= m.month AND (d.until IS NULL OR m.month < d.until)
+ORDER BY m.month
 """
 
 
@@ -444,9 +476,11 @@ def _whole_months(start: date, end: date) -> tuple[date, date]:
 
 
 def _hours_statement_rows(params: ReportParams, sql: str, extra: tuple = ()) -> list[tuple]:
+    """The rows of one of the statement's queries (_GROUPS with `extra` (limit, offset), or
+    _MONTHS) for the params' period and scope."""
     scope = params.scope.citizens()
     month_citizens, week_citizens, scope_params = "TRUE", "TRUE", []
-    groups, group_params = "TRUE", []
+    groups, group_params, summed, summed_params = "TRUE", [], "TRUE", []
     if scope:  # the whole programme needs no filter on the millions of hour rows
         subquery, scope_params = Citizen.objects.filter(scope).values("pk").query.sql_with_params()
         month_citizens = f"k.citizen_id IN ({subquery})"
@@ -456,22 +490,51 @@ def _hours_statement_rows(params: ReportParams, sql: str, extra: tuple = ()) -> 
             HoursGroup.objects.filter(scope).values("pk").query.sql_with_params()
         )
         groups = f"g.id IN ({subquery})"
-    cut = _CUT.format(month_citizens=month_citizens, week_citizens=week_citizens, groups=groups)
-    sql = sql.format(cut=cut)
+        if params.scope.cluster is None:  # the sums per municipality have no cluster
+            subquery, summed_params = (
+                HoursGroupMonth.objects.filter(scope).values("pk").query.sql_with_params()
+            )
+            summed = f"s.id IN ({subquery})"
     start, end = params.start or date(1, 1, 1), params.period_end
     whole_from, whole_until = _whole_months(start, end)
+    # The weeks before the first whole month (up to the period's own end, when shorter) and
+    # after the last one; a part with no days is left out (the planner would guess rows).
+    cut_weeks = [
+        (since, until)
+        for since, until in (
+            (start, min(whole_from, end + timedelta(days=1))),
+            (whole_until, end + timedelta(days=1)),
+        )
+        if since < until
+    ]
+    weeks = " OR ".join(["(h.week_start >= %s AND h.week_start < %s)"] * len(cut_weeks))
+    cut = _CUT.format(
+        weeks=weeks or "FALSE",
+        month_citizens=month_citizens,
+        week_citizens=week_citizens,
+        groups=groups,
+    )
+    query = sql.format(cut=cut, groups=groups, summed=summed)
+    # The lowest cap as a value, not a subquery, so that the planner reads the few month
+    # totals above it through their index (no rate: no month is over a cap).
+    lowest_cap = CoFinancingRate.objects.aggregate(cap=Min("monthly_cap_hours"))["cap"]
+    if sql is _MONTHS:  # the parameters of its own parts
+        extra = (
+            *(whole_from, whole_until, *group_params),
+            *(whole_from, whole_until, *summed_params),
+            *group_params,
+        )
     with transaction.atomic(), connection.cursor() as cursor:
         # A million citizen-months at national scale: group in memory, not on disk.
         cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute(
-            sql,
+            query,
             [
-                # The weeks before the first whole month (the period's own end, when shorter)
-                # and after the last one.
-                *(start, min(whole_from, end + timedelta(days=1)), whole_until, end),
+                *(day for weeks in cut_weeks for day in weeks),
                 *scope_params,
                 *(whole_from, whole_until, *scope_params),
                 *(whole_from, whole_until, *group_params),
+                lowest_cap,
                 *extra,
             ],
         )
@@ -496,8 +559,19 @@ def hours_statement(params: ReportParams, *, by_month_only: bool = False) -> Hou
     show), with the same figures and no rows per group.
     """
     if by_month_only:
-        return _with_months(HoursStatement(), _hours_statement_rows(params, _BY_MONTH))
+        return _with_months(HoursStatement(), [row[:4] for row in _statement_months(params)])
     return _numbered_groups(params, 0, EVERY_GROUP)[0]
+
+
+def _statement_months(params: ReportParams) -> list[tuple]:
+    """Each month's (month, hours, eligible, amount, number of groups) of the statement, in
+    the months' order."""
+    if params.scope.cluster is not None:
+        # The sums per month and municipality have no cluster: a cluster's groups, a part of
+        # the programme's, are summed one by one.
+        rows = _hours_statement_rows(params, _GROUPS, (0, 0))
+        return [(row[1], *row[5:9]) for row in rows if row[0] == 1]
+    return _hours_statement_rows(params, _MONTHS)
 
 
 def _with_months(statement: HoursStatement, months) -> HoursStatement:
@@ -520,20 +594,27 @@ def _with_months(statement: HoursStatement, months) -> HoursStatement:
     return statement
 
 
-def _group(row: tuple) -> dict:
-    """One group of the statement (month, municipality, benefit type, kind) as it is shown."""
-    month, municipality, benefit, kind, hours, eligible, amount, citizens = row
-    return {
-        "month": month,
-        "municipality": municipality,
-        "benefit": Benefit(benefit).label,
-        "kind": HoursKind(kind).label,
-        "kind_code": kind,
-        "citizens": citizens,
-        "hours": _hours(hours),
-        "eligible": _hours(eligible),
-        "amount": _hours(amount),
-    }
+def _groups(rows: list[tuple]) -> list[dict]:
+    """The groups of the statement (month, municipality, benefit type, kind) among a
+    _GROUPS query's rows (part 0) as they are shown; each label is translated once, not
+    once per group (an export has a hundred thousand)."""
+    benefits = {code: str(label) for code, label in Benefit.choices}
+    kinds = {code: str(label) for code, label in HoursKind.choices}
+    return [
+        {
+            "month": month,
+            "municipality": municipality,
+            "benefit": benefits[benefit],
+            "kind": kinds[kind],
+            "kind_code": kind,
+            "citizens": citizens,
+            "hours": _hours(hours),
+            "eligible": _hours(eligible),
+            "amount": _hours(amount),
+        }
+        for part, month, municipality, benefit, kind, hours, eligible, amount, citizens in rows
+        if part == 0
+    ]
 
 
 @dataclass
@@ -549,21 +630,42 @@ class HoursPage:
 def hours_statement_page(params: ReportParams, number: int, per_page: int) -> HoursPage:
     """The statement's page `number` (the last page when the number is past it), its months
     and totals summed by the database: what the hours screen shows, whatever the period."""
-    number = max(number, 1)
-    while True:
-        first = (number - 1) * per_page
-        statement, count = _numbered_groups(params, first, first + per_page)
-        last = max(1, -(-count // per_page))
-        if number <= last:
-            return HoursPage(statement=statement, count=count, number=number)
-        number = last
+    months = _statement_months(params)
+    count = sum(row[4] for row in months)
+    number = min(max(number, 1), max(1, -(-count // per_page)))
+    rows = _page_groups(params, months, (number - 1) * per_page, per_page)
+    statement = _with_months(HoursStatement(rows=rows), [row[:4] for row in months])
+    return HoursPage(statement=statement, count=count, number=number)
+
+
+def _page_groups(params: ReportParams, months: list[tuple], first: int, size: int) -> list[dict]:
+    """The groups numbered first + 1 to first + size in the statement's order, read from the
+    months that hold them alone (the months come first in the order, and each month's groups
+    depend on the part of the period in that month only)."""
+    held, before, offset = [], 0, 0
+    for month, *_sums, groups in months:
+        if before < first + size and before + groups > first:
+            if not held:
+                offset = first - before
+            held.append(month)
+        before += groups
+    if not held:
+        return []
+    end_of_last = held[-1] + relativedelta(months=1) - timedelta(days=1)
+    period = replace(
+        params,
+        start=max(params.start or held[0], held[0]),
+        end=min(params.period_end, end_of_last),
+    )
+    rows = _hours_statement_rows(period, _GROUPS, (size, offset))
+    return _groups(rows)
 
 
 def _numbered_groups(params: ReportParams, first: int, last: int) -> tuple[HoursStatement, int]:
     """The statement holding the groups numbered first + 1 to last in its order, with the
     months and totals of all of them; and the number of groups."""
     rows = _hours_statement_rows(params, _GROUPS, (last - first, first))
-    statement = HoursStatement(rows=[_group(row[1:9]) for row in rows if row[0] == 0])
+    statement = HoursStatement(rows=_groups(rows))
     months = [(row[1], *row[5:8]) for row in rows if row[0] == 1]
     return _with_months(statement, months), sum(row[8] for row in rows if row[0] == 1)
 

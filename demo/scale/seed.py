@@ -41,6 +41,7 @@ from participants.models import (
     Gender,
     HoursEntry,
     HoursGroup,
+    HoursGroupMonth,
     HoursKind,
     HoursMonth,
     IscedBand,
@@ -135,7 +136,7 @@ def clear() -> None:
     with transaction.atomic():
         # The big tables without dependants go in one statement; the rest through the ORM,
         # which follows every cascade (placement steps, screenings, notes …).
-        _empty(HoursGroup, HoursMonth, HoursEntry)
+        _empty(HoursGroupMonth, HoursGroup, HoursMonth, HoursEntry)
         FollowUp.objects.all()._raw_delete(connection.alias)
         Visitation.objects.all().delete()
         ExitForm.objects.all().delete()
@@ -177,7 +178,14 @@ def seed(options: Options) -> Timings:
         # The figures' changes, one row per statement written: folded into one.
         figures.fold()
     # The roll-ups, filled by their triggers.
-    analyze([*timings.rows, HoursMonth._meta.db_table, HoursGroup._meta.db_table])
+    analyze(
+        [
+            *timings.rows,
+            HoursMonth._meta.db_table,
+            HoursGroup._meta.db_table,
+            HoursGroupMonth._meta.db_table,
+        ]
+    )
     return timings
 
 

@@ -166,3 +166,37 @@ class HoursGroup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.municipality_id} {self.benefit} {self.kind}"
+
+
+class HoursGroupMonth(models.Model):
+    """Per month and municipality, the number of the hours statement's groups (month,
+    municipality, benefit type, kind: the clusters of a municipality summed) that have
+    citizens, and their hours: what a statement's months and its pages' places need, read
+    without summing the groups one by one.
+
+    Only `participants_hours_group_fold()` (migration 0016) writes it, in the fold's own
+    transaction: it holds the folded groups. A month of a municipality that has rows of
+    changes not yet folded is summed from its groups by the reader instead, so the two never
+    disagree.
+    """
+
+    month = models.DateField()
+    municipality = models.ForeignKey(
+        "partnerships.Municipality",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    groups = models.IntegerField()
+    hours = models.DecimalField(max_digits=16, decimal_places=2)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "municipality"], name="uniq_hours_group_month"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.municipality_id}"

@@ -12,6 +12,8 @@ from participants.models import (
     Citizen,
     ExitForm,
     HoursEntry,
+    HoursGroup,
+    HoursGroupMonth,
     Pause,
     Placement,
     Visitation,
@@ -20,6 +22,7 @@ from participants.models import (
 from participants.track.quality import counts_by_rule
 from partnerships.models import ClusterMembership, Municipality, Organisation, OrganisationKind
 from reporting import indicators
+from tests.participants.test_hours_groups import from_the_weeks, months_as_read, per_month
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +109,15 @@ def test_the_same_seed_gives_the_same_data():
 
     again = list(HoursEntry.objects.order_by("pk").values_list("week_start", "kind", "hours"))
     assert first == again
+
+
+def test_the_hours_statements_sums_per_month_are_those_of_the_hours_seeded_again():
+    seed("--seed", "7")
+    seed("--seed", "8", "--clear")
+
+    assert HoursGroupMonth.objects.exists()
+    assert months_as_read() == per_month(from_the_weeks())
+    assert not HoursGroup.objects.filter(folded=False).exists()
 
 
 def test_the_indicators_add_up_on_the_scale_data():

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from participants.hours import services as hours_services
 from participants.hours.services import HoursRow
-from participants.models import Citizen, HoursEntry, HoursGroup, HoursKind
+from participants.models import Citizen, HoursEntry, HoursGroup, HoursGroupMonth, HoursKind
 from participants.track import services as track_services
 from partnerships.models import Municipality
 from tests.factories.participants import CitizenFactory, HoursEntryFactory
@@ -57,6 +57,33 @@ def from_the_weeks() -> dict:
         ): (r["h"], r["n"])
         for r in rows
     }
+
+
+def months_as_read() -> dict:
+    """The sums per month and municipality as the statement reads them: the fold's
+    (HoursGroupMonth), except where rows of changes wait, whose groups are summed instead."""
+    waiting = set(HoursGroup.objects.filter(folded=False).values_list("month", "municipality_id"))
+    kept = {
+        (row.month, row.municipality_id): (row.hours, row.groups)
+        for row in HoursGroupMonth.objects.all()
+        if (row.month, row.municipality_id) not in waiting
+    }
+    return {**kept, **per_month(grouped(), only=waiting)}
+
+
+def per_month(groups: dict, only: set | None = None) -> dict:
+    """Groups (KEY: h, n) summed per month and municipality, the statement's groups (the
+    clusters of a municipality together) counted."""
+    statement_groups: dict = {}
+    for (month, municipality, _cluster, benefit, kind), (hours, _n) in groups.items():
+        if only is None or (month, municipality) in only:
+            key = (month, municipality, benefit, kind)
+            statement_groups[key] = statement_groups.get(key, 0) + hours
+    months: dict = {}
+    for (month, municipality, _benefit, _kind), hours in statement_groups.items():
+        total, number = months.get((month, municipality), (0, 0))
+        months[(month, municipality)] = (total + hours, number + 1)
+    return months
 
 
 def test_a_group_counts_the_hours_and_the_citizens_of_its_month_and_kind():
@@ -192,12 +219,19 @@ def test_after_any_writes_the_groups_equal_a_grouping_of_the_weekly_rows(persona
     for write in writes:
         _apply(write, personas=personas, citizens=citizens, municipalities=municipalities)
         assert grouped() == from_the_weeks()
+        assert months_as_read() == per_month(from_the_weeks())
     hours_services.fold_hours_groups()
     assert grouped() == from_the_weeks()
     assert not HoursGroup.objects.filter(citizens=0).exists()
+    expected = per_month(from_the_weeks())
+    assert {
+        (row.month, row.municipality_id): (row.hours, row.groups)
+        for row in HoursGroupMonth.objects.all()
+    } == expected
     HoursEntry.objects.filter(citizen__in=citizens).delete()
     hours_services.fold_hours_groups()
     assert not HoursGroup.objects.exists()
+    assert not HoursGroupMonth.objects.exists()
 
 
 def test_the_migration_fills_the_groups_from_the_hours_already_there():
@@ -214,6 +248,22 @@ def test_the_migration_fills_the_groups_from_the_hours_already_there():
     _sql(migration.BACKFILL, [])
     assert grouped() == expected
     assert HoursGroup.objects.filter(folded=False).count() == 0
+
+
+def test_the_migration_sums_the_folded_groups_per_month_and_municipality():
+    """The backfill of migration 0016 gives the sums the fold keeps."""
+    for municipality in Municipality.objects.order_by("pk")[:2]:
+        for kind in (HoursKind.TRAINING, HoursKind.PAID):
+            citizen = CitizenFactory(municipality=municipality)
+            HoursEntryFactory(citizen=citizen, week_start=date(2024, 3, 4), kind=kind)
+    hours_services.fold_hours_groups()
+    from importlib import import_module
+
+    migration = import_module("participants.migrations.0016_hours_group_months")
+    HoursGroupMonth.objects.all().delete()
+    _sql(migration.BACKFILL, [])
+    assert months_as_read() == per_month(from_the_weeks())
+    assert {row.groups for row in HoursGroupMonth.objects.all()} == {2}
 
 
 def test_the_worker_folds_the_changes_every_minute(settings):

@@ -5,6 +5,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from participants.hours.services import fold_hours_groups
 from participants.models import HoursEntry, HoursKind
 from reporting.models import CoFinancingRate
 from reporting.selectors import ReportParams, hours_statement, hours_statement_page
@@ -128,14 +129,7 @@ def test_a_page_of_the_statement_has_its_groups_and_the_whole_statements_months(
 
     pages = [hours_statement_page(params, number, per_page=2) for number in (1, 2, 3)]
     assert [row for page in pages for row in page.statement.rows] == full.rows[:6]
-    for page in pages:
-        assert page.count == len(full.rows)
-        assert page.statement.by_month == full.by_month
-        assert (page.statement.total_hours, page.statement.amount) == (
-            full.total_hours,
-            full.amount,
-        )
-        assert page.statement.eligible_hours == full.eligible_hours
+    _assert_each_has_the_months_of(pages, full)
 
     # Past the last page: the last page; before the first: the first.
     last = -(-len(full.rows) // 2)
@@ -170,12 +164,16 @@ WEEKS = [date(2024, 1, 1) + timedelta(weeks=n) for n in range(18)]  # January to
     ),
     start=st.one_of(st.none(), st.dates(date(2023, 12, 20), date(2024, 5, 10))),
     days=st.integers(0, 140),
+    folded=st.booleans(),
 )
 # A period of a few days inside one month, before the week's Monday: no whole month at all.
 @example(
-    weeks=[(0, date(2024, 2, 5), HoursKind.TRAINING, Decimal(5))], start=date(2024, 2, 2), days=0
+    weeks=[(0, date(2024, 2, 5), HoursKind.TRAINING, Decimal(5))],
+    start=date(2024, 2, 2),
+    days=0,
+    folded=False,
 )
-def test_any_period_counts_exactly_the_weeks_whose_monday_lies_in_it(weeks, start, days):
+def test_any_period_counts_exactly_the_weeks_whose_monday_lies_in_it(weeks, start, days, folded):
     """Whole months come from the monthly roll-up and the cut months from the weekly rows:
     whatever the period, the figures are those of its weeks alone."""
     HoursEntry.objects.all().delete()  # the examples share one transaction
@@ -191,8 +189,32 @@ def test_any_period_counts_exactly_the_weeks_whose_monday_lies_in_it(weeks, star
         months[key] = months.get(key, Decimal(0)) + hours
     eligible = sum((min(total, CAP) for total in months.values()), Decimal(0))
 
+    if folded:  # else the months of the groups come from their rows of changes
+        fold_hours_groups()
+
     statement = hours_statement(ReportParams(start=start, end=end))
     assert statement.total_hours == sum((w[3] for w in inside), Decimal(0))
     assert statement.eligible_hours == eligible.quantize(Decimal("0.01"), ROUND_HALF_UP)
     assert statement.amount == (eligible * RATE).quantize(Decimal("0.01"), ROUND_HALF_UP)
     assert [m["month"] for m in statement.by_month] == sorted({m for _who, m in months})
+
+    # The screen's pages: the months from their sums per month and municipality, each page's
+    # groups from its months alone, all of them the full statement's.
+    pages = [
+        hours_statement_page(ReportParams(start=start, end=end), number, per_page=2)
+        for number in range(1, max(2, -(-len(statement.rows) // 2) + 1))
+    ]
+    assert [row for page in pages for row in page.statement.rows] == statement.rows
+    _assert_each_has_the_months_of(pages, statement)
+
+
+def _assert_each_has_the_months_of(pages, full) -> None:
+    """Each page carries the number of groups, the months and the totals of the whole."""
+    for page in pages:
+        assert page.count == len(full.rows)
+        assert page.statement.by_month == full.by_month
+        assert (page.statement.total_hours, page.statement.eligible_hours) == (
+            full.total_hours,
+            full.eligible_hours,
+        )
+        assert page.statement.amount == full.amount
