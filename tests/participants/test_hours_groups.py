@@ -251,7 +251,7 @@ def test_the_migration_fills_the_groups_from_the_hours_already_there():
 
 
 def test_the_migration_sums_the_folded_groups_per_month_and_municipality():
-    """The backfill of migration 0016 gives the sums the fold keeps."""
+    """The backfill of migration 0017 gives the sums the fold keeps."""
     for municipality in Municipality.objects.order_by("pk")[:2]:
         for kind in (HoursKind.TRAINING, HoursKind.PAID):
             citizen = CitizenFactory(municipality=municipality)
@@ -259,7 +259,7 @@ def test_the_migration_sums_the_folded_groups_per_month_and_municipality():
     hours_services.fold_hours_groups()
     from importlib import import_module
 
-    migration = import_module("participants.migrations.0016_hours_group_months")
+    migration = import_module("participants.migrations.0017_hours_group_months")
     HoursGroupMonth.objects.all().delete()
     _sql(migration.BACKFILL, [])
     assert months_as_read() == per_month(from_the_weeks())

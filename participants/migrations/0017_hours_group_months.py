@@ -85,7 +85,7 @@ GROUP BY 1, 2;
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("participants", "0015_hours_group_municipality_index"),
+        ("participants", "0016_figure_changes"),
         ("partnerships", "0006_admin_grant"),
     ]
 
