@@ -174,7 +174,7 @@ class HoursGroupMonth(models.Model):
     citizens, and their hours: what a statement's months and its pages' places need, read
     without summing the groups one by one.
 
-    Only `participants_hours_group_fold()` (migration 0016) writes it, in the fold's own
+    Only `participants_hours_group_fold()` (migration 0017) writes it, in the fold's own
     transaction: it holds the folded groups. A month of a municipality that has rows of
     changes not yet folded is summed from its groups by the reader instead, so the two never
     disagree.
