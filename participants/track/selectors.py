@@ -430,12 +430,24 @@ def count_slot_figures(today: date) -> dict[tuple[int, int], SlotFigures]:
     return counted
 
 
+def revisitation_memberships(
+    *, user: Any, municipality_id: int | None = None
+) -> list[ClusterMembership]:
+    """The municipality memberships the re-visitation overview shows the user, in its order
+    (municipality, then cluster): every one the user sees, or one municipality's."""
+    memberships = _memberships_for(user)
+    if municipality_id is not None:
+        memberships = memberships.filter(municipality_id=municipality_id)
+    return list(memberships.order_by("municipality__name", "cluster__number"))
+
+
 def revisitation_overview(
     *,
     user: Any,
     as_of: date | None = None,
     municipality_id: int | None = None,
     per_slot: int | None = None,
+    memberships: list[ClusterMembership] | None = None,
 ) -> list[SlotRow]:
     """Slots per municipality membership: taken, open, and early exits awaiting re-visitation,
     of every municipality the user sees or of one. Over several municipalities each slot
@@ -443,17 +455,18 @@ def revisitation_overview(
 
     Each exit shown carries its place's figures and proposals (with_place_figures()).
 
+    `memberships` (a page of revisitation_memberships()) shows those alone, with `per_slot`
+    as given; without it every membership is shown.
+
     Four queries, whatever the number of citizens and exits: the memberships, the slots'
     figures (slot_figures(), kept between writes), the exits shown (by id, with only the
     citizen's fields shown decrypted), and the proposals made for them.
     """
     today = as_of or timezone.localdate()
-    memberships = _memberships_for(user)
-    if municipality_id is not None:
-        memberships = memberships.filter(municipality_id=municipality_id)
-    memberships = list(memberships.order_by("municipality__name", "cluster__number"))
-    if len({m.municipality_id for m in memberships}) <= 1:
-        per_slot = None  # one municipality's own list: every exit, as its caseworkers need
+    if memberships is None:
+        memberships = revisitation_memberships(user=user, municipality_id=municipality_id)
+        if len({m.municipality_id for m in memberships}) <= 1:
+            per_slot = None  # one municipality's own list: every exit, as its caseworkers need
     counted = slot_figures(today)
     slots = {
         (m.municipality_id, m.cluster_id): counted.get(

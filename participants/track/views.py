@@ -52,6 +52,8 @@ from .models import Citizen, ExitForm, Pause, Visitation, VisitationStatus
 from .rules import Action, Track, track_prefetch
 
 PAGE_SIZE = 50
+# The re-visitation overview shows this many municipality memberships (cards) a page.
+REVISITATION_PAGE_SIZE = 20
 # The purpose logged when a form shows a citizen's data.
 FORM_PURPOSE = "formular"
 
@@ -385,13 +387,19 @@ def revisitation_overview(request):
     one = request.GET.get("kommune")
     if one is not None and not one.isdigit():
         raise Http404
+    memberships = selectors.revisitation_memberships(
+        user=request.user, municipality_id=int(one) if one is not None else None
+    )
+    if one is not None and not memberships:  # not a municipality with slots the user sees
+        raise Http404
+    page = Paginator(memberships, REVISITATION_PAGE_SIZE).get_page(request.GET.get("side"))
+    several = len({m.municipality_id for m in memberships}) > 1
     rows = selectors.revisitation_overview(
         user=request.user,
-        municipality_id=int(one) if one is not None else None,
-        per_slot=selectors.REVISITATION_ROWS,  # one municipality shows every exit
+        memberships=list(page.object_list),
+        # One municipality shows every exit, as its caseworkers need.
+        per_slot=selectors.REVISITATION_ROWS if several else None,
     )
-    if one is not None and not rows:  # not a municipality with slots that this user sees
-        raise Http404
     visibility = selectors.visibility_for(request.user)
     if visibility.personal:
         audit.record_list_view(
@@ -404,6 +412,7 @@ def revisitation_overview(request):
         "participants/revisitation_overview.html",
         {
             "rows": rows,
+            "page": page,
             "one_municipality": one is not None,
             "visibility": visibility,
             "may_propose": has_perm(request.user, "visitations.propose"),

@@ -164,3 +164,34 @@ def test_the_caseworker_sees_the_open_citizen_places_when_proposing_in_constant_
     assert "Køge i Klynge 1 (2019): 8 ledige borgerpladser af 16" in html
     assert "Næstved i Klynge" not in html  # only the caseworker's own municipality
     assert len(many) == len(few), [q["sql"] for q in many]
+
+
+def test_the_overview_shows_twenty_municipalities_a_page_and_the_rest_on_the_next(
+    signed_in, personas
+):
+    from partnerships.models import Municipality
+
+    names = list(Municipality.objects.order_by("name").values_list("name", flat=True)[:25])
+    for name in names:
+        ClusterMembershipFactory(cluster=personas.cluster, municipality=municipality(name))
+    total = ClusterMembership.objects.count()
+    assert total > 20
+    client = signed_in(personas.controller)
+    url = reverse("participants:revisitation_overview")
+    first = client.get(url)
+    assert len(first.context["rows"]) == 20
+    assert f"Viser 1–20 af {total} kommuner i klynger" in first.content.decode()
+    with CaptureQueriesContext(connection) as served:
+        second = client.get(url, {"side": 2})
+    assert len(second.context["rows"]) == total - 20
+    shown = {r.membership.pk for r in first.context["rows"]} | {
+        r.membership.pk for r in second.context["rows"]
+    }
+    assert len(shown) == total
+    with CaptureQueriesContext(connection) as again:
+        client.get(url, {"side": 2})
+    assert len(again.captured_queries) <= len(served.captured_queries)
+    # Over several municipalities each card still shows only its most urgent exits.
+    assert all(
+        len(r.waiting_exits) <= track_selectors.REVISITATION_ROWS for r in first.context["rows"]
+    )
