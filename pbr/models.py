@@ -321,9 +321,14 @@ class LedgerQuerySet(MunicipalScopedQuerySet):
     def delete(self):
         raise AppendOnlyError("The ledger is append-only: rows are never deleted.")
 
-    # Bulk writes bypass the hash chain.
+    # A bulk write of rows that are not chained would break the hash chain.
     def bulk_create(self, *args, **kwargs):
-        raise AppendOnlyError("Ledger rows are appended one at a time by pbr.services.")
+        raise AppendOnlyError("Ledger rows are appended, chained, by pbr.services.")
+
+    def append_chained(self, entries: list[LedgerEntry]) -> list[LedgerEntry]:
+        """Insert rows pbr.services has chained in order under the ledger lock (each with its
+        number, the previous row's hash, its own hash and its seal), in one INSERT."""
+        return super().bulk_create(entries)
 
     def bulk_update(self, *args, **kwargs):
         raise AppendOnlyError("The ledger is append-only: rows are never updated.")

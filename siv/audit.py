@@ -60,6 +60,15 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def _actor(actor: Any, username: str = "") -> dict[str, Any]:
+    """Who a row names: a signed-in user, else the username given (or nobody)."""
+    is_user = bool(actor is not None and getattr(actor, "is_authenticated", False))
+    return {
+        "actor": actor if is_user else None,
+        "actor_username": _clean(actor.get_username() if is_user else username)[:150],
+    }
+
+
 def record(
     action: AuditAction | str,
     *,
@@ -70,10 +79,8 @@ def record(
     details: Mapping[str, Any] | None = None,
     username: str = "",
 ) -> AuditEntry:
-    is_user = bool(actor is not None and getattr(actor, "is_authenticated", False))
     return AuditEntry.objects.create(
-        actor=actor if is_user else None,
-        actor_username=_clean(actor.get_username() if is_user else username)[:150],
+        **_actor(actor, username),
         action=action,
         content_type=(
             ContentType.objects.get_for_model(obj, for_concrete_model=True)
@@ -89,13 +96,18 @@ def record(
 
 
 def record_many(
-    action: AuditAction | str, *, about: Iterable[tuple[models.Model, Mapping[str, Any]]]
+    action: AuditAction | str,
+    *,
+    about: Iterable[tuple[models.Model, Mapping[str, Any]]],
+    actor: Any = None,
 ) -> list[AuditEntry]:
-    """Rows by the system itself (no user), one about each record with its details, in one
-    INSERT: what a scheduled rule finds about several records at once."""
+    """Rows one about each record with its details, in one INSERT: what a scheduled rule or
+    a run over many records (by the system itself, or by `actor`) does at once."""
+    who = _actor(actor)
     return AuditEntry.objects.bulk_create(
         [
             AuditEntry(
+                **who,
                 action=action,
                 content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
                 object_id=str(obj.pk),
@@ -125,6 +137,24 @@ def _logs_value(model: type[models.Model], name: str) -> bool:
 def _as_json(values: Mapping[str, Any]) -> dict[str, Any]:
     """Dates, decimals and the like as the JSON column stores them."""
     return json.loads(json.dumps(dict(values), cls=DjangoJSONEncoder))
+
+
+def change_details(
+    model: type[models.Model], before: Mapping[str, Any], after: Mapping[str, Any]
+) -> dict[str, Any]:
+    """What `save_and_record` logs about a stored record's fields going from `before` to
+    `after`, for a service that writes many records at once: the names of the fields that
+    changed, and the before and after of those whose values the log may hold. Empty when
+    nothing changed."""
+    fields = sorted(name for name in after if before.get(name) != after[name])
+    if not fields:
+        return {}
+    shown = [name for name in fields if _logs_value(model, name)]
+    return {
+        "fields": fields,
+        "before": _as_json({name: before.get(name) for name in shown}),
+        "after": _as_json({name: after[name] for name in shown}),
+    }
 
 
 @dataclass(frozen=True)
