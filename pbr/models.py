@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from accelerator.models import Company
 from participants.models import Benefit, Citizen
 from partnerships.models import Cluster, Municipality
+from siv import bulk
 from siv.access import ScopedQuerySet
 from siv.models import Decision
 from siv.roles import Role
@@ -328,7 +329,13 @@ class LedgerQuerySet(MunicipalScopedQuerySet):
     def append_chained(self, entries: list[LedgerEntry]) -> list[LedgerEntry]:
         """Insert rows pbr.services has chained in order under the ledger lock (each with its
         number, the previous row's hash, its own hash and its seal), in one INSERT."""
-        return super().bulk_create(entries)
+        fields = [f.attname for f in self.model._meta.concrete_fields if not f.primary_key]
+        rows = [{name: getattr(entry, name) for name in fields} for entry in entries]
+        ids = bulk.insert_rows(self.model, rows, returning="id")
+        for entry, pk in zip(entries, ids, strict=True):
+            entry.pk = pk
+            entry._state.adding, entry._state.db = False, self.db
+        return entries
 
     def bulk_update(self, *args, **kwargs):
         raise AppendOnlyError("The ledger is append-only: rows are never updated.")

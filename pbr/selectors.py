@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
 
@@ -491,7 +491,7 @@ class Found:
     kind: str
     subject: str
     achieved_on: date
-    evidence: dict
+    evidence: dict | None  # None when it was left in the database (stage_outcomes_found)
     citizen_id: int | None = None
     company_id: int | None = None
 
@@ -551,31 +551,27 @@ WITH rules AS (
     WHERE h.week_start <= %(as_of)s
       AND (h.kind = %(paid_hours)s OR (c.count_practice AND h.kind = %(practice_hours)s))
 ), weeks AS (
+    -- Hours in hundredths (they have two decimals): integer sums keep the groups small.
     SELECT w.contract_id, w.citizen_id, w.monday, min(w.start) AS first_start
     FROM (
-        SELECT contract_id, citizen_id, monday, start, hours AS planned, 0 AS logged
+        SELECT contract_id, citizen_id, monday, start, (hours * 100)::int AS planned,
+               0 AS logged
         FROM placement_weeks
         UNION ALL
-        SELECT contract_id, citizen_id, monday, NULL, 0, hours FROM logged
+        SELECT contract_id, citizen_id, monday, NULL, 0, (hours * 100)::int FROM logged
     ) w
     JOIN rules r ON r.contract_id = w.contract_id
     GROUP BY w.contract_id, w.citizen_id, w.monday, r.min_hours
-    HAVING GREATEST(sum(w.planned), sum(w.logged)) >= r.min_hours
+    HAVING GREATEST(sum(w.planned), sum(w.logged)) >= r.min_hours * 100
 ), numbered AS (
-    SELECT weeks.*,
-           row_number() OVER citizen AS n,
-           monday - lag(monday) OVER citizen IS DISTINCT FROM 7 AS new_run
+    SELECT weeks.*, row_number() OVER (
+        PARTITION BY contract_id, citizen_id ORDER BY monday) AS n
     FROM weeks
-    WINDOW citizen AS (PARTITION BY contract_id, citizen_id ORDER BY monday)
-), runs AS (
-    SELECT numbered.*,
-           count(*) FILTER (WHERE new_run) OVER (
-               PARTITION BY contract_id, citizen_id ORDER BY monday) AS run
-    FROM numbered
 ), done AS (
-    SELECT runs.*,
-           row_number() OVER (PARTITION BY contract_id, citizen_id, run ORDER BY monday) AS in_run
-    FROM runs
+    -- Weeks in a row share monday - 7n (gaps and islands); in_run counts within a run.
+    SELECT numbered.*, row_number() OVER (
+        PARTITION BY contract_id, citizen_id, monday - 7 * n::int ORDER BY monday) AS in_run
+    FROM numbered
     WHERE monday + 6 <= %(as_of)s
 ), found AS (
     SELECT contract_id, %(job_started)s AS kind, citizen_id, NULL::bigint AS company_id,
@@ -584,18 +580,19 @@ WITH rules AS (
     FROM numbered
     WHERE n = 1
     UNION ALL
-    SELECT * FROM (
-        SELECT DISTINCT ON (d.contract_id, d.citizen_id, k.kind)
-               d.contract_id, k.kind, d.citizen_id, NULL::bigint, d.monday + 7,
-               d.n - k.weeks + 1, d.n, NULL::jsonb
+    SELECT d.contract_id, k.kind, d.citizen_id, NULL, d.monday + 7, d.n - k.weeks + 1, d.n, NULL
+    FROM (
+        SELECT DISTINCT ON (d.contract_id, d.citizen_id, w.weeks) d.*, w.weeks
         FROM done d
         JOIN rules r ON r.contract_id = d.contract_id
-        CROSS JOIN unnest(%(retention_weeks)s::int[], %(retention_kinds)s::text[])
-            AS k(weeks, kind)
-        WHERE CASE WHEN r.retention_mode = %(continuous)s THEN d.in_run = k.weeks
-                   ELSE d.n = k.weeks END
-        ORDER BY d.contract_id, d.citizen_id, k.kind, d.monday
-    ) retained
+        CROSS JOIN LATERAL (
+            SELECT CASE WHEN r.retention_mode = %(continuous)s THEN d.in_run ELSE d.n END
+        ) AS w(weeks)
+        WHERE w.weeks = ANY(%(retention_weeks)s)
+        ORDER BY d.contract_id, d.citizen_id, w.weeks, d.monday
+    ) d
+    JOIN unnest(%(retention_weeks)s::int[], %(retention_kinds)s::text[]) AS k(weeks, kind)
+      ON k.weeks = d.weeks
     UNION ALL
     SELECT r.contract_id, %(ebitda_growth)s, NULL, co.id, make_date(later.year, 12, 31),
            NULL, NULL,
@@ -624,7 +621,7 @@ WITH rules AS (
         WHERE v.contract_id = f.contract_id AND v.valid_from <= f.achieved_on
           AND (v.next_from IS NULL OR v.next_from > f.achieved_on)
           AND (v.valid_until IS NULL OR v.valid_until >= f.achieved_on))
-), span_weeks AS (
+), span_weeks AS MATERIALIZED (
     SELECT k.contract_id, k.kind, k.citizen_id, w.monday
     FROM kept k
     JOIN numbered w
@@ -646,34 +643,41 @@ WITH rules AS (
                FILTER (WHERE i.placement_id IS NOT NULL) AS placements,
            array_agg(DISTINCT i.hours_id ORDER BY i.hours_id)
                FILTER (WHERE i.hours_id IS NOT NULL) AS hours,
-           array_agg(DISTINCT i.day ORDER BY i.day) AS dates
+           array_agg(DISTINCT i.day ORDER BY i.day) AS dates,
+           array_agg(DISTINCT i.monday ORDER BY i.monday) AS mondays
     FROM span_weeks sw
     JOIN items i
       ON i.contract_id = sw.contract_id AND i.citizen_id = sw.citizen_id
      AND i.monday = sw.monday
     GROUP BY sw.contract_id, sw.kind, sw.citizen_id
-), labelled AS (
-    SELECT contract_id, kind, citizen_id,
-           array_agg(to_char(monday, 'IYYY-"W"IW') ORDER BY monday) AS weeks
-    FROM span_weeks
-    GROUP BY contract_id, kind, citizen_id
 )
 SELECT k.contract_id, k.kind,
        CASE WHEN k.citizen_id IS NOT NULL THEN 'citizen:' || k.citizen_id
             WHEN k.company_id IS NOT NULL THEN 'company:' || k.company_id
-            ELSE 'contract:' || k.contract_id END,
+            ELSE 'contract:' || k.contract_id END AS subject,
        k.citizen_id, k.company_id, k.achieved_on,
        COALESCE(k.evidence, jsonb_build_object(
            'placements', COALESCE(g.placements, '{}'),
            'hours', COALESCE(g.hours, '{}'),
            'dates', g.dates,
-           'weeks', l.weeks))
+           'weeks', ARRAY(SELECT to_char(m, 'IYYY-"W"IW') FROM unnest(g.mondays) AS m)))
+           AS evidence
 FROM kept k
 LEFT JOIN gathered g
   ON g.contract_id = k.contract_id AND g.kind = k.kind AND g.citizen_id = k.citizen_id
-LEFT JOIN labelled l
-  ON l.contract_id = k.contract_id AND l.kind = k.kind AND l.citizen_id = k.citizen_id
 """
+
+
+# The statement sorts and groups some 100,000s of citizen-weeks: in memory, not on disk. Its
+# row estimates are poor (a contract's citizens are a join on municipality and cluster), and
+# a nested loop chosen on an estimate of one row runs for minutes: hash and merge joins only.
+# Both settings last for the statement alone.
+FINDING_SETTINGS = "SET LOCAL work_mem = '64MB'; SET LOCAL enable_nestloop = off"
+FINDING_RESET = "SET LOCAL work_mem TO DEFAULT; SET LOCAL enable_nestloop TO DEFAULT"
+# Where `stage_outcomes_found` leaves what it found, evidence and all, until the commit
+# (services' statements that read it name it too).
+FOUND_TABLE = "pbr_found"
+FOUND_COLUMNS = "contract_id, kind, subject, citizen_id, company_id, achieved_on"
 
 
 def _finding_params(contract_ids: list[int], as_of: date) -> dict:
@@ -694,18 +698,32 @@ def _finding_params(contract_ids: list[int], as_of: date) -> dict:
     }
 
 
+def _found(contract_ids: Iterable[int], as_of: date, *, into: str = ""):
+    """Run the finding over the contracts: its rows, or (`into` a temporary table) the rows
+    of that table without the evidence; and an empty answer by contract to fill in."""
+    ids = sorted(set(contract_ids))
+    found: dict[int, dict[tuple[str, str], Found]] = {pk: {} for pk in ids}
+    if not ids:
+        return found, []
+    statement, params = FINDING_SQL, _finding_params(ids, as_of)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(FINDING_SETTINGS)
+        if into:
+            cursor.execute(f"DROP TABLE IF EXISTS {into}")
+            statement = f"CREATE TEMPORARY TABLE {into} ON COMMIT DROP AS {statement}"
+        cursor.execute(statement, params)
+        cursor.execute(FINDING_RESET)
+        if into:
+            cursor.execute(f"SELECT {FOUND_COLUMNS} FROM {into}")  # noqa: S608 - constants
+        return found, cursor.fetchall()
+
+
 def outcomes_found_by_contract(
     contract_ids: Iterable[int], as_of: date
 ) -> dict[int, dict[tuple[str, str], Found]]:
     """What the recorded data show on `as_of`, per contract and (kind, subject), under each
     contract's rules of that day: one query for any number of contracts and citizens."""
-    ids = sorted(set(contract_ids))
-    found: dict[int, dict[tuple[str, str], Found]] = {pk: {} for pk in ids}
-    if not ids:
-        return found
-    with connection.cursor() as cursor:
-        cursor.execute(FINDING_SQL, _finding_params(ids, as_of))
-        rows = cursor.fetchall()
+    found, rows = _found(contract_ids, as_of)
     for contract_id, kind, subject, citizen_id, company_id, achieved_on, evidence in rows:
         found[contract_id][kind, subject] = Found(
             kind,
@@ -714,6 +732,22 @@ def outcomes_found_by_contract(
             json.loads(evidence) if isinstance(evidence, str) else evidence,
             citizen_id=citizen_id,
             company_id=company_id,
+        )
+    return found
+
+
+def stage_outcomes_found(
+    contract_ids: Iterable[int], as_of: date
+) -> dict[int, dict[tuple[str, str], Found]]:
+    """`outcomes_found_by_contract` for a write in the current transaction: the outcomes, with
+    their evidence, go to the temporary table FOUND_TABLE (dropped at the commit), for the
+    write to copy from without the evidence travelling out and back; returned without it."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("The outcomes are staged for a write in the same transaction.")
+    found, rows = _found(contract_ids, as_of, into=FOUND_TABLE)
+    for contract_id, kind, subject, citizen_id, company_id, achieved_on in rows:
+        found[contract_id][kind, subject] = Found(
+            kind, subject, achieved_on, None, citizen_id=citizen_id, company_id=company_id
         )
     return found
 

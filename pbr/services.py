@@ -9,6 +9,7 @@ order in memory, written with one INSERT.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
@@ -236,6 +237,8 @@ class _Accruals:
         # What is accrued (net) so far per contract and per citizen under it.
         self.by_contract: dict[int, Decimal] = defaultdict(lambda: ZERO)
         self.by_citizen: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
+        self.terms: dict[tuple[int, str], tuple[Decimal, Decimal, str]] = {}
+        self.booked_on = timezone.localdate()
         rows = (
             LedgerEntry.objects.filter(
                 contract_id__in=list(contract_ids),
@@ -252,10 +255,7 @@ class _Accruals:
 
     def entry(self, *, outcome: Outcome, version: ContractVersion, cycle: int) -> LedgerEntry:
         """The accrual of `outcome` in round `cycle` under `version`, not yet chained."""
-        gross = money(version.tariff_for(outcome.kind))
-        deadweight = (
-            ZERO if outcome.kind == OutcomeKind.FIXED else money(gross * version.deadweight_share)
-        )
+        gross, deadweight, memo = self._terms(version, outcome.kind)
         net = gross - deadweight
         room = net
         contract_id, citizen_id = outcome.contract_id, outcome.citizen_id
@@ -270,7 +270,7 @@ class _Accruals:
         return LedgerEntry(
             idempotency_key=f"accrual:outcome:{outcome.pk}:cycle:{cycle}",
             kind=EntryKind.ACCRUAL,
-            booked_on=timezone.localdate(),
+            booked_on=self.booked_on,
             municipality_id=outcome.contract.municipality_id,
             contract_id=contract_id,
             outcome=outcome,
@@ -280,8 +280,20 @@ class _Accruals:
             deadweight_amount=deadweight,
             capped_amount=net - room,
             amount=room,
-            memo=str(outcome.get_kind_display()),
+            memo=memo,
         )
+
+    def _terms(self, version: ContractVersion, kind: str) -> tuple[Decimal, Decimal, str]:
+        """A kind's tariff and deadweight under a version, and its memo: the same for every
+        outcome of the kind, so worked out once."""
+        key = (version.pk, kind)
+        if key not in self.terms:
+            gross = money(version.tariff_for(kind))
+            deadweight = (
+                ZERO if kind == OutcomeKind.FIXED else money(gross * version.deadweight_share)
+            )
+            self.terms[key] = (gross, deadweight, str(OutcomeKind(kind).label))
+        return self.terms[key]
 
 
 def ledger_accrue(*, outcome: Outcome, by: User | None = None) -> LedgerEntry | None:
@@ -653,82 +665,132 @@ def _detect(contracts: list[Contract], *, as_of: date | None, by: User | None) -
     report = DetectionReport()
     if not contracts:
         return report
-    ids = [contract.pk for contract in contracts]
-    found = selectors.outcomes_found_by_contract(ids, as_of)
+    by_pk = {contract.pk: contract for contract in contracts}
     with transaction.atomic():
+        found = selectors.stage_outcomes_found(by_pk, as_of)
         _lock_ledger()
-        held: dict[int, dict[tuple[str, str], Outcome]] = {pk: {} for pk in ids}
+        held: dict[int, dict[tuple[str, str], Outcome]] = {pk: {} for pk in by_pk}
         for outcome in (
-            Outcome.objects.filter(contract_id__in=ids)
+            Outcome.objects.filter(contract_id__in=by_pk)
             .defer("evidence")
             .annotate(
                 accruals=Count("entries", filter=Q(entries__kind=EntryKind.ACCRUAL)),
                 reversals=Count("entries", filter=Q(entries__kind=EntryKind.REVERSAL)),
             )
         ):
+            outcome.contract = by_pk[outcome.contract_id]
             held[outcome.contract_id][outcome.kind, outcome.subject] = outcome
-        plans, new, again = [], [], {}
+        created = _outcomes_create(by_pk, by)
+        plans, again = [], []
         for contract in contracts:
             plan = _Plan(contract)
             plans.append(plan)
             for key, item in sorted(found[contract.pk].items()):
                 outcome = held[contract.pk].get(key)
                 if outcome is None:
-                    outcome = Outcome(
-                        contract=contract,
-                        kind=item.kind,
-                        subject=item.subject,
-                        citizen_id=item.citizen_id,
-                        company_id=item.company_id,
-                        achieved_on=item.achieved_on,
-                        evidence=item.evidence,
-                    )
-                    new.append(outcome)
-                elif outcome.accruals > outcome.reversals:
-                    continue
-                else:
+                    plan.accrue.append((created[contract.pk, *key], 0))
+                elif outcome.accruals <= outcome.reversals:
                     # Held again after a reversal: a new round, on the new evidence.
-                    outcome.contract = contract
-                    again[outcome.pk] = (outcome, item)
-                plan.accrue.append((outcome, outcome.reversals if outcome.pk else 0))
+                    again.append((outcome, item))
+                    plan.accrue.append((outcome, outcome.reversals))
             plan.reverse = [
                 outcome
                 for key, outcome in held[contract.pk].items()
                 if key not in found[contract.pk] and outcome.accruals > outcome.reversals
             ]
-        _outcomes_write(new, list(again.values()), by)
+        _outcomes_accrued_again(again, by)
         report.accrued, report.reversed = _book(plans, by)
         _outcomes_reversed([o for plan in plans for o in plan.reverse], by)
     return report
 
 
-def _outcomes_write(
-    new: list[Outcome], again: list[tuple[Outcome, selectors.Found]], by: User | None
-) -> None:
-    """Insert the new outcomes; set the ones held again to accrued, on their new date and
-    evidence; an audit row about each."""
-    Outcome.objects.bulk_create(new)
-    audit.record_many(AuditAction.CREATE, actor=by, about=[(outcome, {}) for outcome in new])
-    evidence = dict(
-        Outcome.objects.filter(pk__in=[o.pk for o, _item in again]).values_list("pk", "evidence")
+# The outcomes' columns a detection run reads back (the evidence stays in the database).
+OUTCOME_FIELDS = (
+    "id",
+    "contract_id",
+    "kind",
+    "subject",
+    "citizen_id",
+    "company_id",
+    "achieved_on",
+    "status",
+    "detected_at",
+)
+# The staged outcomes (selectors.FOUND_TABLE) a contract does not hold yet, with their evidence.
+OUTCOMES_CREATE_SQL = """
+INSERT INTO pbr_outcome (
+    id, contract_id, kind, subject, citizen_id, company_id, achieved_on, status, detected_at,
+    evidence)
+SELECT nextval(pg_get_serial_sequence('pbr_outcome', 'id')),
+       f.contract_id, f.kind, f.subject, f.citizen_id, f.company_id, f.achieved_on,
+       %(status)s, %(now)s, f.evidence
+FROM pbr_found f
+WHERE NOT EXISTS (
+    SELECT 1 FROM pbr_outcome o
+    WHERE o.contract_id = f.contract_id AND o.kind = f.kind AND o.subject = f.subject)
+RETURNING id, contract_id, kind, subject, citizen_id, company_id, achieved_on, status,
+          detected_at
+"""
+# Outcomes held again: their stored evidence beside the staged one; then the staged date
+# and evidence set.
+OUTCOMES_EVIDENCE_SQL = """
+SELECT o.id, o.evidence, f.evidence
+FROM pbr_outcome o
+JOIN pbr_found f ON f.contract_id = o.contract_id AND f.kind = o.kind AND f.subject = o.subject
+WHERE o.id = ANY(%(ids)s)
+"""
+OUTCOMES_ACCRUE_AGAIN_SQL = """
+UPDATE pbr_outcome o SET status = %(status)s, achieved_on = f.achieved_on, evidence = f.evidence
+FROM pbr_found f
+WHERE f.contract_id = o.contract_id AND f.kind = o.kind AND f.subject = o.subject
+  AND o.id = ANY(%(ids)s)
+"""
+
+
+def _outcomes_create(
+    contracts: dict[int, Contract], by: User | None
+) -> dict[tuple[int, str, str], Outcome]:
+    """The staged outcomes the contracts do not hold yet, copied with their evidence in one
+    statement, by contract, kind and subject; an audit row about each."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            OUTCOMES_CREATE_SQL, {"status": OutcomeStatus.ACCRUED, "now": timezone.now()}
+        )
+        rows = cursor.fetchall()
+    created = {}
+    for row in rows:
+        outcome = Outcome.from_db(DEFAULT_DB_ALIAS, OUTCOME_FIELDS, row)
+        outcome.contract = contracts[outcome.contract_id]
+        created[outcome.contract_id, outcome.kind, outcome.subject] = outcome
+    audit.record_many(
+        AuditAction.CREATE, actor=by, about=[(outcome, {}) for outcome in created.values()]
     )
-    changed = []
-    for outcome, item in again:
-        before = {
-            "status": outcome.status,
-            "achieved_on": outcome.achieved_on,
-            "evidence": evidence[outcome.pk],
-        }
-        after = {
-            "status": OutcomeStatus.ACCRUED,
-            "achieved_on": item.achieved_on,
-            "evidence": item.evidence,
-        }
-        details = audit.change_details(Outcome, before, after)
-        if details:
-            outcome.status, outcome.achieved_on, outcome.evidence = after.values()
-            changed.append((outcome, details))
-    Outcome.objects.bulk_update([o for o, _d in changed], ["status", "achieved_on", "evidence"])
+    return created
+
+
+def _outcomes_accrued_again(again: list[tuple[Outcome, selectors.Found]], by: User | None) -> None:
+    """Set outcomes held again after a reversal to accrued, on their new date and evidence
+    (copied from the staged table); an audit row about each."""
+    if not again:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(OUTCOMES_EVIDENCE_SQL, {"ids": [outcome.pk for outcome, _item in again]})
+        evidence = {pk: (json.loads(old), json.loads(new)) for pk, old, new in cursor.fetchall()}
+        changed = []
+        for outcome, item in again:
+            old, new = evidence[outcome.pk]
+            details = audit.change_details(
+                Outcome,
+                {"status": outcome.status, "achieved_on": outcome.achieved_on, "evidence": old},
+                {"status": OutcomeStatus.ACCRUED, "achieved_on": item.achieved_on, "evidence": new},
+            )
+            if details:
+                outcome.status, outcome.achieved_on = OutcomeStatus.ACCRUED, item.achieved_on
+                changed.append((outcome, details))
+        cursor.execute(
+            OUTCOMES_ACCRUE_AGAIN_SQL,
+            {"status": OutcomeStatus.ACCRUED, "ids": [outcome.pk for outcome, _d in changed]},
+        )
     audit.record_many(AuditAction.CHANGE, actor=by, about=changed)
 
 

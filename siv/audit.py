@@ -28,7 +28,7 @@ from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from . import limits
+from . import bulk, limits
 from .models import AuditAction, AuditEntry
 
 # The client address of the request being served, set by RequestContextMiddleware.
@@ -41,12 +41,12 @@ FREE_TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)
 M = TypeVar("M", bound=models.Model)
 
 
-def label_for(obj: models.Model) -> str:
-    """A label without personal data: the model's verbose name and id."""
+def label_for(obj: models.Model, *, name: str = "") -> str:
+    """A label without personal data: the model's verbose name (or `name`) and id."""
     audit_label = getattr(obj, "audit_label", None)
     if audit_label:
         return str(audit_label)
-    return f"{obj._meta.verbose_name} #{obj.pk}"
+    return f"{name or obj._meta.verbose_name} #{obj.pk}"
 
 
 def _clean(value: Any) -> Any:
@@ -60,15 +60,6 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _actor(actor: Any, username: str = "") -> dict[str, Any]:
-    """Who a row names: a signed-in user, else the username given (or nobody)."""
-    is_user = bool(actor is not None and getattr(actor, "is_authenticated", False))
-    return {
-        "actor": actor if is_user else None,
-        "actor_username": _clean(actor.get_username() if is_user else username)[:150],
-    }
-
-
 def record(
     action: AuditAction | str,
     *,
@@ -79,8 +70,10 @@ def record(
     details: Mapping[str, Any] | None = None,
     username: str = "",
 ) -> AuditEntry:
+    is_user = bool(actor is not None and getattr(actor, "is_authenticated", False))
     return AuditEntry.objects.create(
-        **_actor(actor, username),
+        actor=actor if is_user else None,
+        actor_username=_clean(actor.get_username() if is_user else username)[:150],
         action=action,
         content_type=(
             ContentType.objects.get_for_model(obj, for_concrete_model=True)
@@ -100,24 +93,36 @@ def record_many(
     *,
     about: Iterable[tuple[models.Model, Mapping[str, Any]]],
     actor: Any = None,
-) -> list[AuditEntry]:
-    """Rows one about each record with its details, in one INSERT: what a scheduled rule or
-    a run over many records (by the system itself, or by `actor`) does at once."""
-    who = _actor(actor)
-    return AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(
+) -> None:
+    """Rows one about each record with its details, in one INSERT: what a scheduled rule (the
+    system itself) or one run over many records (by `actor`) writes at once."""
+    is_user = bool(actor is not None and getattr(actor, "is_authenticated", False))
+    who = {
+        "actor_id": actor.pk if is_user else None,
+        "actor_username": _clean(actor.get_username())[:150] if is_user else "",
+        "action": action,
+        "ip_address": current_ip.get(),
+        "at": timezone.now(),
+    }
+    # A model's content type and name, looked up once per model, not once per row.
+    types: dict[type, tuple[int, str]] = {}
+    rows = []
+    for obj, details in about:
+        model = type(obj)
+        if model not in types:
+            content_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
+            types[model] = (content_type.pk, str(model._meta.verbose_name))
+        content_type_id, name = types[model]
+        rows.append(
+            {
                 **who,
-                action=action,
-                content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
-                object_id=str(obj.pk),
-                object_label=_clean(label_for(obj))[:200],
-                ip_address=current_ip.get(),
-                details=_clean(dict(details)),
-            )
-            for obj, details in about
-        ]
-    )
+                "content_type_id": content_type_id,
+                "object_id": str(obj.pk),
+                "object_label": _clean(label_for(obj, name=name))[:200],
+                "details": _clean(dict(details)),
+            }
+        )
+    bulk.insert_rows(AuditEntry, rows)
 
 
 def _logs_value(model: type[models.Model], name: str) -> bool:
