@@ -705,17 +705,20 @@ def _found(contract_ids: Iterable[int], as_of: date, *, into: str = ""):
     found: dict[int, dict[tuple[str, str], Found]] = {pk: {} for pk in ids}
     if not ids:
         return found, []
-    statement, params = FINDING_SQL, _finding_params(ids, as_of)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(FINDING_SETTINGS)
         if into:
             cursor.execute(f"DROP TABLE IF EXISTS {into}")
-            statement = f"CREATE TEMPORARY TABLE {into} ON COMMIT DROP AS {statement}"
-        cursor.execute(statement, params)
-        cursor.execute(FINDING_RESET)
-        if into:
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {into} ON COMMIT DROP AS {FINDING_SQL}",
+                _finding_params(ids, as_of),
+            )
             cursor.execute(f"SELECT {FOUND_COLUMNS} FROM {into}")  # noqa: S608 - constants
-        return found, cursor.fetchall()
+        else:
+            cursor.execute(FINDING_SQL, _finding_params(ids, as_of))
+        rows = cursor.fetchall()
+        cursor.execute(FINDING_RESET)
+    return found, rows
 
 
 def outcomes_found_by_contract(
