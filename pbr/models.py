@@ -328,10 +328,10 @@ class LedgerQuerySet(MunicipalScopedQuerySet):
 
     def append_chained(self, entries: list[LedgerEntry]) -> list[LedgerEntry]:
         """Insert rows pbr.services has chained in order under the ledger lock (each with its
-        number, the previous row's hash, its own hash and its seal), in one INSERT."""
+        number, the previous row's hash, its own hash and its seal), with one COPY."""
         fields = [f.attname for f in self.model._meta.concrete_fields if not f.primary_key]
         rows = [{name: getattr(entry, name) for name in fields} for entry in entries]
-        ids = bulk.insert_rows(self.model, rows, returning="id")
+        ids = bulk.insert_rows(self.model, rows)
         for entry, pk in zip(entries, ids, strict=True):
             entry.pk = pk
             entry._state.adding, entry._state.db = False, self.db

@@ -4,7 +4,7 @@ The ledger is appended under a ledger-wide lock, so the hash chain stays a singl
 two workers that race for the same outcome are served one after the other: the second finds
 the first's row by its idempotency key (and the database's unique constraints stop anything
 that slips past). A detection run books all its rows at once under that lock: chained in
-order in memory, written with one INSERT.
+order in memory, written with one COPY.
 """
 
 from __future__ import annotations
@@ -171,7 +171,7 @@ def _content(entry: LedgerEntry) -> dict:
 class _Chain:
     """New ledger rows, chained in order under the ledger lock: each gets the next number,
     the hash of the row before it, its own hash and its seal. `save()` writes them all with
-    one INSERT and their audit rows with another, and logs their heads once committed."""
+    one COPY and their audit rows with another, and logs their heads once committed."""
 
     def __init__(self, by: User | None):
         last = LedgerEntry.objects.order_by("-seq").only("seq", "hash").first()

@@ -94,7 +94,7 @@ def record_many(
     about: Iterable[tuple[models.Model, Mapping[str, Any]]],
     actor: Any = None,
 ) -> None:
-    """Rows one about each record with its details, in one INSERT: what a scheduled rule (the
+    """Rows one about each record with its details, written together: what a scheduled rule (the
     system itself) or one run over many records (by `actor`) writes at once."""
     is_user = bool(actor is not None and getattr(actor, "is_authenticated", False))
     who = {
