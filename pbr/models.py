@@ -331,7 +331,7 @@ class LedgerQuerySet(MunicipalScopedQuerySet):
         number, the previous row's hash, its own hash and its seal), with one COPY."""
         fields = [f.attname for f in self.model._meta.concrete_fields if not f.primary_key]
         rows = [{name: getattr(entry, name) for name in fields} for entry in entries]
-        ids = bulk.insert_rows(self.model, rows)
+        ids = bulk.insert_rows(self.model, rows, ids=True)
         for entry, pk in zip(entries, ids, strict=True):
             entry.pk = pk
             entry._state.adding, entry._state.db = False, self.db

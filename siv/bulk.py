@@ -2,7 +2,7 @@
 
 Django's `bulk_create` builds a model instance and prepares each value field by field, and
 psycopg quotes every value into the statement: at 10,000 rows that costs seconds. Here the
-ids are drawn from the table's sequence with one query and the rows go in with one COPY.
+rows go in with one COPY (their ids, when the caller needs them, drawn first with one query).
 The COPY is logged with the connection's queries like any statement (so tests that count
 queries count it).
 """
@@ -30,10 +30,13 @@ def _value(field: models.Field, value: Any) -> Any:
     return value
 
 
-def insert_rows(model: type[models.Model], rows: Iterable[Mapping[str, Any]]) -> list[int]:
+def insert_rows(
+    model: type[models.Model], rows: Iterable[Mapping[str, Any]], *, ids: bool = False
+) -> list[int]:
     """Insert `rows` (field name → value, as the model's attribute holds it: a foreign key by
-    its `_id` name) into the model's table. A concrete field a row leaves out takes its
-    default; every row names the same fields. Returns the new rows' ids, in order."""
+    its `_id` name) into the model's table with one COPY. A concrete field a row leaves out
+    takes its default; every row names the same fields. With `ids`, the ids are drawn from
+    the table's sequence first (one more query) and returned, in the rows' order."""
     rows = list(rows)
     if not rows:
         return []
@@ -43,24 +46,27 @@ def insert_rows(model: type[models.Model], rows: Iterable[Mapping[str, Any]]) ->
     given = set(rows[0])
     defaults = {f.attname: f.get_default() for f in fields if f.attname not in given}
     quote = connection.ops.quote_name
-    table = quote(meta.db_table)
-    columns = ", ".join(quote(f.column) for f in [pk, *fields])
+    columns = ", ".join(quote(f.column) for f in ([pk] if ids else []) + fields)
+    statement = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, pk.column, len(rows)],
-        )
-        ids = [pk_value for (pk_value,) in cursor.fetchall()]
-        statement = f"COPY {table} ({columns}) FROM STDIN"
+        drawn = []
+        if ids:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, pk.column, len(rows)],
+            )
+            drawn = [value for (value,) in cursor.fetchall()]
         started = time.monotonic()
         # Errors as Django raises them (an IntegrityError, not psycopg's own).
         with connection.wrap_database_errors, cursor.cursor.copy(statement) as copy:
-            for pk_value, row in zip(ids, rows, strict=True):
+            for number, row in enumerate(rows):
                 values = {**defaults, **row}
-                copy.write_row([pk_value] + [_value(f, values[f.attname]) for f in fields])
+                copy.write_row(
+                    drawn[number : number + 1] + [_value(f, values[f.attname]) for f in fields]
+                )
         if connection.queries_logged:
             took = time.monotonic() - started
             connection.queries_log.append(
                 {"sql": f"{statement} -- {len(rows)} rows", "time": f"{took:.3f}"}
             )
-    return ids
+    return drawn
