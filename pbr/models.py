@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from accelerator.models import Company
 from participants.models import Benefit, Citizen
 from partnerships.models import Cluster, Municipality
+from siv import bulk
 from siv.access import ScopedQuerySet
 from siv.models import Decision
 from siv.roles import Role
@@ -321,9 +322,20 @@ class LedgerQuerySet(MunicipalScopedQuerySet):
     def delete(self):
         raise AppendOnlyError("The ledger is append-only: rows are never deleted.")
 
-    # Bulk writes bypass the hash chain.
+    # A bulk write of rows that are not chained would break the hash chain.
     def bulk_create(self, *args, **kwargs):
-        raise AppendOnlyError("Ledger rows are appended one at a time by pbr.services.")
+        raise AppendOnlyError("Ledger rows are appended, chained, by pbr.services.")
+
+    def append_chained(self, entries: list[LedgerEntry]) -> list[LedgerEntry]:
+        """Insert rows pbr.services has chained in order under the ledger lock (each with its
+        number, the previous row's hash, its own hash and its seal), with one COPY."""
+        fields = [f.attname for f in self.model._meta.concrete_fields if not f.primary_key]
+        rows = [{name: getattr(entry, name) for name in fields} for entry in entries]
+        ids = bulk.insert_rows(self.model, rows, ids=True)
+        for entry, pk in zip(entries, ids, strict=True):
+            entry.pk = pk
+            entry._state.adding, entry._state.db = False, self.db
+        return entries
 
     def bulk_update(self, *args, **kwargs):
         raise AppendOnlyError("The ledger is append-only: rows are never updated.")

@@ -50,10 +50,17 @@ def head_log() -> Path:
 
 def append_head(head: Head) -> None:
     """One line per committed entry, written through to the disk."""
+    append_heads([head])
+
+
+def append_heads(heads: list[Head]) -> None:
+    """The lines of entries committed together, in one write through to the disk."""
+    if not heads:
+        return
     path = head_log()
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a", encoding="ascii") as log:
-        log.write(f"{head.seq} {head.hash} {head.seal}\n")
+        log.write("".join(f"{head.seq} {head.hash} {head.seal}\n" for head in heads))
         log.flush()
         os.fsync(log.fileno())
 

@@ -6,21 +6,26 @@ aggregates (paid hours per citizen-week) valued at the dated rates.
 
 from __future__ import annotations
 
+import json
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection, transaction
 from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
 
-from participants.models import HoursEntry, HoursKind
+from accelerator.models import CompanyRole
+from participants.models import PAID_PLACEMENT_KINDS, HoursEntry, HoursKind, PlacementKind
 from partnerships.models import Municipality
 from siv.models import Decision
 
 from .models import (
+    RETENTION_KINDS,
     TARGET_KINDS,
     BenefitRate,
     Contract,
@@ -32,6 +37,7 @@ from .models import (
     Outcome,
     OutcomeKind,
     OutcomeStatus,
+    RetentionMode,
     SavingBand,
     money,
 )
@@ -473,3 +479,282 @@ def proposal_queue(user) -> dict[str, list[LedgerProposal]]:
         "pending": list(pending),
         "decided": list(proposals.exclude(status=Decision.PENDING)[:DECIDED_SHOWN]),
     }
+
+
+# --- Outcome detection: what the recorded data show ------------------------------------------
+
+
+@dataclass
+class Found:
+    """An outcome the recorded data show, with its evidence."""
+
+    kind: str
+    subject: str
+    achieved_on: date
+    evidence: dict | None  # None when it was left in the database (stage_outcomes_found)
+    citizen_id: int | None = None
+    company_id: int | None = None
+
+
+# Every contract's outcomes in one statement. A contract's rules (hours a week, practice,
+# retention) are those of the version that started last on or before the day. A citizen's
+# week counts the planned hours of their counted placements (each from the step of its plan
+# in force on the week's Monday, or the placement's start) beside the hours logged: the
+# larger counts, as both describe the same work. The first week of enough hours starts the
+# job (on the placement's start, if later); 13/26/52 such weeks that are over retain it,
+# in a row (runs of weeks 7 days apart) or in all, as the contract says. A span of weeks is
+# a range of the citizen's week numbers (n), so its evidence is gathered with one join. An
+# outcome is kept only on a day a version of the contract is in force.
+FINDING_SQL = """
+WITH rules AS (
+    SELECT DISTINCT ON (k.id) k.id AS contract_id, k.municipality_id, k.cluster_id,
+           v.min_hours_per_week AS min_hours, v.count_practice, v.retention_mode
+    FROM pbr_contract k JOIN pbr_contractversion v ON v.contract_id = k.id
+    WHERE k.id = ANY(%(contracts)s) AND v.valid_from <= %(as_of)s
+    ORDER BY k.id, v.valid_from DESC
+), in_force AS (
+    SELECT v.contract_id, v.valid_from, v.valid_until, v.fixed_part,
+           lead(v.valid_from) OVER (PARTITION BY v.contract_id ORDER BY v.valid_from) AS next_from,
+           row_number() OVER (PARTITION BY v.contract_id ORDER BY v.valid_from) AS number
+    FROM pbr_contractversion v JOIN rules r ON r.contract_id = v.contract_id
+), citizens AS (
+    SELECT r.contract_id, z.id AS citizen_id, r.count_practice
+    FROM rules r JOIN participants_citizen z
+      ON z.municipality_id = r.municipality_id AND z.cluster_id = r.cluster_id
+), placements AS (
+    SELECT c.contract_id, p.citizen_id, p.id, p.start, p.hours_per_week,
+           p.start - (extract(isodow FROM p.start)::int - 1) AS first_monday,
+           LEAST(COALESCE(p."end", %(as_of)s), %(as_of)s) AS last_day
+    FROM citizens c JOIN participants_placement p ON p.citizen_id = c.citizen_id
+    WHERE p.start <= %(as_of)s
+      AND (p.kind = ANY(%(paid)s) OR (c.count_practice AND p.kind = ANY(%(practice)s)))
+), steps AS (
+    SELECT s.placement_id, s.from_date, s.hours_per_week,
+           lead(s.from_date) OVER (PARTITION BY s.placement_id ORDER BY s.from_date) AS next_from
+    FROM participants_placementstep s
+    WHERE s.placement_id IN (SELECT id FROM placements)
+), placement_weeks AS (
+    SELECT p.contract_id, p.citizen_id, w.monday, p.id AS placement_id, p.start,
+           COALESCE(s.hours_per_week, p.hours_per_week) AS hours
+    FROM placements p
+    CROSS JOIN LATERAL (
+        SELECT p.first_monday + 7 * i AS monday
+        FROM generate_series(0, (p.last_day - p.first_monday) / 7) AS i
+    ) w
+    LEFT JOIN steps s
+      ON s.placement_id = p.id AND s.from_date <= GREATEST(w.monday, p.start)
+     AND (s.next_from IS NULL OR s.next_from > GREATEST(w.monday, p.start))
+    WHERE p.last_day >= p.first_monday
+), logged AS (
+    SELECT c.contract_id, h.citizen_id, h.week_start AS monday, h.id, h.hours
+    FROM citizens c JOIN participants_hoursentry h ON h.citizen_id = c.citizen_id
+    WHERE h.week_start <= %(as_of)s
+      AND (h.kind = %(paid_hours)s OR (c.count_practice AND h.kind = %(practice_hours)s))
+), weeks AS (
+    -- Hours in hundredths (they have two decimals): integer sums keep the groups small.
+    SELECT w.contract_id, w.citizen_id, w.monday, min(w.start) AS first_start
+    FROM (
+        SELECT contract_id, citizen_id, monday, start, (hours * 100)::int AS planned,
+               0 AS logged
+        FROM placement_weeks
+        UNION ALL
+        SELECT contract_id, citizen_id, monday, NULL, 0, (hours * 100)::int FROM logged
+    ) w
+    JOIN rules r ON r.contract_id = w.contract_id
+    GROUP BY w.contract_id, w.citizen_id, w.monday, r.min_hours
+    HAVING GREATEST(sum(w.planned), sum(w.logged)) >= r.min_hours * 100
+), numbered AS (
+    SELECT weeks.*, row_number() OVER (
+        PARTITION BY contract_id, citizen_id ORDER BY monday) AS n
+    FROM weeks
+), done AS (
+    -- Weeks in a row share monday - 7n (gaps and islands); in_run counts within a run.
+    SELECT numbered.*, row_number() OVER (
+        PARTITION BY contract_id, citizen_id, monday - 7 * n::int ORDER BY monday) AS in_run
+    FROM numbered
+    WHERE monday + 6 <= %(as_of)s
+), found AS (
+    SELECT contract_id, %(job_started)s AS kind, citizen_id, NULL::bigint AS company_id,
+           GREATEST(monday, first_start) AS achieved_on, n AS n_from, n AS n_to,
+           NULL::jsonb AS evidence
+    FROM numbered
+    WHERE n = 1
+    UNION ALL
+    SELECT d.contract_id, k.kind, d.citizen_id, NULL, d.monday + 7, d.n - k.weeks + 1, d.n, NULL
+    FROM (
+        SELECT DISTINCT ON (d.contract_id, d.citizen_id, w.weeks) d.*, w.weeks
+        FROM done d
+        JOIN rules r ON r.contract_id = d.contract_id
+        CROSS JOIN LATERAL (
+            SELECT CASE WHEN r.retention_mode = %(continuous)s THEN d.in_run ELSE d.n END
+        ) AS w(weeks)
+        WHERE w.weeks = ANY(%(retention_weeks)s)
+        ORDER BY d.contract_id, d.citizen_id, w.weeks, d.monday
+    ) d
+    JOIN unnest(%(retention_weeks)s::int[], %(retention_kinds)s::text[]) AS k(weeks, kind)
+      ON k.weeks = d.weeks
+    UNION ALL
+    SELECT r.contract_id, %(ebitda_growth)s, NULL, co.id, make_date(later.year, 12, 31),
+           NULL, NULL,
+           jsonb_build_object(
+               'financials', jsonb_build_array(entry.id, later.id),
+               'years', jsonb_build_array(entry.year, later.year),
+               'dates', jsonb_build_array(make_date(entry.year, 12, 31),
+                                          make_date(later.year, 12, 31)))
+    FROM rules r
+    JOIN accelerator_company co
+      ON co.municipality_id = r.municipality_id AND co.enrolled_cluster_id = r.cluster_id
+    JOIN accelerator_companyfinancial entry
+      ON entry.company_id = co.id AND entry.year = co.entry_year
+    JOIN accelerator_companyfinancial later
+      ON later.company_id = co.id AND later.year = co.entry_year + 2
+    WHERE co.role = %(accelerator)s AND later.ebitda > entry.ebitda
+    UNION ALL
+    SELECT contract_id, %(fixed)s, NULL, NULL, valid_from, NULL, NULL,
+           jsonb_build_object('dates', '[]'::jsonb)
+    FROM in_force
+    WHERE number = 1 AND fixed_part > 0
+), kept AS (
+    SELECT f.* FROM found f
+    WHERE f.achieved_on <= %(as_of)s AND EXISTS (
+        SELECT 1 FROM in_force v
+        WHERE v.contract_id = f.contract_id AND v.valid_from <= f.achieved_on
+          AND (v.next_from IS NULL OR v.next_from > f.achieved_on)
+          AND (v.valid_until IS NULL OR v.valid_until >= f.achieved_on))
+), span_weeks AS MATERIALIZED (
+    SELECT k.contract_id, k.kind, k.citizen_id, w.monday
+    FROM kept k
+    JOIN numbered w
+      ON w.contract_id = k.contract_id AND w.citizen_id = k.citizen_id
+     AND w.n BETWEEN k.n_from AND k.n_to
+), items AS (
+    SELECT contract_id, citizen_id, monday, placement_id, NULL::bigint AS hours_id,
+           start AS day
+    FROM placement_weeks
+    UNION ALL
+    SELECT w.contract_id, w.citizen_id, w.monday, NULL, NULL, s.from_date
+    FROM placement_weeks w
+    JOIN steps s ON s.placement_id = w.placement_id AND s.from_date <= w.monday + 6
+    UNION ALL
+    SELECT contract_id, citizen_id, monday, NULL, id, monday FROM logged
+), gathered AS (
+    SELECT sw.contract_id, sw.kind, sw.citizen_id,
+           array_agg(DISTINCT i.placement_id ORDER BY i.placement_id)
+               FILTER (WHERE i.placement_id IS NOT NULL) AS placements,
+           array_agg(DISTINCT i.hours_id ORDER BY i.hours_id)
+               FILTER (WHERE i.hours_id IS NOT NULL) AS hours,
+           array_agg(DISTINCT i.day ORDER BY i.day) AS dates,
+           array_agg(DISTINCT i.monday ORDER BY i.monday) AS mondays
+    FROM span_weeks sw
+    JOIN items i
+      ON i.contract_id = sw.contract_id AND i.citizen_id = sw.citizen_id
+     AND i.monday = sw.monday
+    GROUP BY sw.contract_id, sw.kind, sw.citizen_id
+)
+SELECT k.contract_id, k.kind,
+       CASE WHEN k.citizen_id IS NOT NULL THEN 'citizen:' || k.citizen_id
+            WHEN k.company_id IS NOT NULL THEN 'company:' || k.company_id
+            ELSE 'contract:' || k.contract_id END AS subject,
+       k.citizen_id, k.company_id, k.achieved_on,
+       COALESCE(k.evidence, jsonb_build_object(
+           'placements', COALESCE(g.placements, '{}'),
+           'hours', COALESCE(g.hours, '{}'),
+           'dates', g.dates,
+           'weeks', ARRAY(SELECT to_char(m, 'IYYY-"W"IW') FROM unnest(g.mondays) AS m)))
+           AS evidence
+FROM kept k
+LEFT JOIN gathered g
+  ON g.contract_id = k.contract_id AND g.kind = k.kind AND g.citizen_id = k.citizen_id
+"""
+
+
+# The statement sorts and groups some 100,000s of citizen-weeks: in memory, not on disk. Its
+# row estimates are poor (a contract's citizens are a join on municipality and cluster), and
+# a nested loop chosen on an estimate of one row runs for minutes: hash and merge joins only.
+# Both settings last for the statement alone.
+FINDING_SETTINGS = "SET LOCAL work_mem = '64MB'; SET LOCAL enable_nestloop = off"
+FINDING_RESET = "SET LOCAL work_mem TO DEFAULT; SET LOCAL enable_nestloop TO DEFAULT"
+# Where `stage_outcomes_found` leaves what it found, evidence and all, until the commit
+# (services' statements that read it name it too).
+FOUND_TABLE = "pbr_found"
+FOUND_COLUMNS = "contract_id, kind, subject, citizen_id, company_id, achieved_on"
+
+
+def _finding_params(contract_ids: list[int], as_of: date) -> dict:
+    return {
+        "contracts": contract_ids,
+        "as_of": as_of,
+        "paid": sorted(PAID_PLACEMENT_KINDS),
+        "practice": [PlacementKind.PRAKTIK.value, PlacementKind.SNUSE_PRAKTIK.value],
+        "paid_hours": HoursKind.PAID.value,
+        "practice_hours": HoursKind.PRACTICE.value,
+        "retention_weeks": list(RETENTION_KINDS),
+        "retention_kinds": [kind.value for kind in RETENTION_KINDS.values()],
+        "continuous": RetentionMode.CONTINUOUS.value,
+        "job_started": OutcomeKind.JOB_STARTED.value,
+        "ebitda_growth": OutcomeKind.EBITDA_GROWTH.value,
+        "fixed": OutcomeKind.FIXED.value,
+        "accelerator": CompanyRole.ACCELERATOR.value,
+    }
+
+
+def _found(contract_ids: Iterable[int], as_of: date, *, into: str = ""):
+    """Run the finding over the contracts: its rows, or (`into` a temporary table) the rows
+    of that table without the evidence; and an empty answer by contract to fill in."""
+    ids = sorted(set(contract_ids))
+    found: dict[int, dict[tuple[str, str], Found]] = {pk: {} for pk in ids}
+    if not ids:
+        return found, []
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(FINDING_SETTINGS)
+        if into:
+            cursor.execute(f"DROP TABLE IF EXISTS {into}")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {into} ON COMMIT DROP AS {FINDING_SQL}",
+                _finding_params(ids, as_of),
+            )
+            cursor.execute(f"SELECT {FOUND_COLUMNS} FROM {into}")  # noqa: S608 - constants
+        else:
+            cursor.execute(FINDING_SQL, _finding_params(ids, as_of))
+        rows = cursor.fetchall()
+        cursor.execute(FINDING_RESET)
+    return found, rows
+
+
+def outcomes_found_by_contract(
+    contract_ids: Iterable[int], as_of: date
+) -> dict[int, dict[tuple[str, str], Found]]:
+    """What the recorded data show on `as_of`, per contract and (kind, subject), under each
+    contract's rules of that day: one query for any number of contracts and citizens."""
+    found, rows = _found(contract_ids, as_of)
+    for contract_id, kind, subject, citizen_id, company_id, achieved_on, evidence in rows:
+        found[contract_id][kind, subject] = Found(
+            kind,
+            subject,
+            achieved_on,
+            json.loads(evidence) if isinstance(evidence, str) else evidence,
+            citizen_id=citizen_id,
+            company_id=company_id,
+        )
+    return found
+
+
+def stage_outcomes_found(
+    contract_ids: Iterable[int], as_of: date
+) -> dict[int, dict[tuple[str, str], Found]]:
+    """`outcomes_found_by_contract` for a write in the current transaction: the outcomes, with
+    their evidence, go to the temporary table FOUND_TABLE (dropped at the commit), for the
+    write to copy from without the evidence travelling out and back; returned without it."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("The outcomes are staged for a write in the same transaction.")
+    found, rows = _found(contract_ids, as_of, into=FOUND_TABLE)
+    for contract_id, kind, subject, citizen_id, company_id, achieved_on in rows:
+        found[contract_id][kind, subject] = Found(
+            kind, subject, achieved_on, None, citizen_id=citizen_id, company_id=company_id
+        )
+    return found
+
+
+def outcomes_found(contract: Contract, as_of: date) -> dict[tuple[str, str], Found]:
+    """What the recorded data show on `as_of` under the contract's rules of that day."""
+    return outcomes_found_by_contract([contract.pk], as_of)[contract.pk]

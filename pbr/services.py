@@ -1,48 +1,39 @@
 """Every write of payment by results: contracts, the ledger and outcome detection.
 
-The ledger is appended one row at a time under a ledger-wide lock, so the hash chain stays a
-single line and two workers that race for the same outcome are served one after the other:
-the second finds the first's row by its idempotency key (and the database's unique
-constraints stop anything that slips past).
+The ledger is appended under a ledger-wide lock, so the hash chain stays a single line and
+two workers that race for the same outcome are served one after the other: the second finds
+the first's row by its idempotency key (and the database's unique constraints stop anything
+that slips past). A detection run books all its rows at once under that lock: chained in
+order in memory, written with one COPY.
 """
 
 from __future__ import annotations
 
+import json
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, transaction
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from accelerator.models import Company, CompanyFinancial
-from participants.models import (
-    PAID_PLACEMENT_KINDS,
-    Benefit,
-    Citizen,
-    HoursEntry,
-    HoursKind,
-    Placement,
-    PlacementKind,
-    iso_week_label,
-    week_monday,
-)
+from participants.models import Benefit
 from partnerships.models import Cluster, Municipality, User
-from siv import audit
-from siv.models import Decision
+from siv import audit, limits
+from siv.models import AuditAction, Decision
 from siv.permissions import has_perm
 
-from . import seal
+from . import seal, selectors
 from .models import (
     GENESIS_HASH,
     PROGRAMME_START,
-    RETENTION_KINDS,
     VERSION_TERMS,
     BenefitRate,
     Contract,
@@ -177,6 +168,41 @@ def _content(entry: LedgerEntry) -> dict:
     return {name: getattr(entry, name) for name in CONTENT_FIELDS}
 
 
+class _Chain:
+    """New ledger rows, chained in order under the ledger lock: each gets the next number,
+    the hash of the row before it, its own hash and its seal. `save()` writes them all with
+    one COPY and their audit rows with another, and logs their heads once committed."""
+
+    def __init__(self, by: User | None):
+        last = LedgerEntry.objects.order_by("-seq").only("seq", "hash").first()
+        self.seq, self.hash = (last.seq, last.hash) if last else (0, GENESIS_HASH)
+        self.by = by
+        self.created_at = timezone.now()
+        self.entries: list[LedgerEntry] = []
+
+    def add(self, entry: LedgerEntry) -> LedgerEntry:
+        self.seq += 1
+        entry.seq, entry.prev_hash = self.seq, self.hash
+        entry.created_at, entry.created_by = self.created_at, self.by
+        entry.hash = self.hash = entry.compute_hash()
+        entry.seal = seal.seal(entry.seq, entry.hash)
+        self.entries.append(entry)
+        return entry
+
+    def save(self) -> list[LedgerEntry]:
+        if not self.entries:
+            return []
+        LedgerEntry.objects.append_chained(self.entries)
+        audit.record_many(
+            AuditAction.CREATE,
+            actor=self.by,
+            about=[(e, {"kind": e.kind, "amount": str(e.amount)}) for e in self.entries],
+        )
+        heads = [seal.Head(e.seq, e.hash, e.seal) for e in self.entries]
+        transaction.on_commit(lambda: seal.append_heads(heads))
+        return self.entries
+
+
 def ledger_append(*, idempotency_key: str, by: User | None = None, **fields: Any) -> LedgerEntry:
     """Append one row to the chain; the same key with the same content returns the first row,
     the same key with other content is refused."""
@@ -195,28 +221,79 @@ def ledger_append(*, idempotency_key: str, by: User | None = None, **fields: Any
                     _("Nøglen er allerede brugt til en anden postering."), code="idempotency"
                 )
             return existing
-        last = LedgerEntry.objects.order_by("-seq").only("seq", "hash").first()
-        candidate.seq = last.seq + 1 if last else 1
-        candidate.prev_hash = last.hash if last else GENESIS_HASH
-        candidate.created_at = timezone.now()
-        candidate.hash = candidate.compute_hash()
-        candidate.seal = seal.seal(candidate.seq, candidate.hash)
-        head = seal.Head(candidate.seq, candidate.hash, candidate.seal)
-        transaction.on_commit(lambda: seal.append_head(head))
+        chain = _Chain(by)
+        chain.add(candidate)
         # The lock and the key lookup above stand in for the unique checks.
-        return audit.save_and_record(
-            obj=candidate,
-            by=by,
-            details={"kind": candidate.kind, "amount": str(candidate.amount)},
-            validate_unique=False,
-            validate_constraints=False,
+        limits.full_clean(candidate, validate_unique=False, validate_constraints=False)
+        chain.save()
+        return candidate
+
+
+class _Accruals:
+    """The accrual rows of outcomes, in the order they are booked: tariff, less deadweight,
+    up to the caps per citizen and per contract, which each row uses up as it is booked."""
+
+    def __init__(self, contract_ids: Iterable[int]):
+        # What is accrued (net) so far per contract and per citizen under it.
+        self.by_contract: dict[int, Decimal] = defaultdict(lambda: ZERO)
+        self.by_citizen: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
+        self.terms: dict[tuple[int, str], tuple[Decimal, Decimal, str]] = {}
+        self.booked_on = timezone.localdate()
+        rows = (
+            LedgerEntry.objects.filter(
+                contract_id__in=list(contract_ids),
+                kind__in=(EntryKind.ACCRUAL, EntryKind.REVERSAL),
+            )
+            .values_list("contract_id", "citizen_id")
+            .annotate(net=Sum("amount"))
+            .order_by()
+        )
+        for contract_id, citizen_id, net in rows:
+            self.by_contract[contract_id] += net
+            if citizen_id:
+                self.by_citizen[contract_id, citizen_id] += net
+
+    def entry(self, *, outcome: Outcome, version: ContractVersion, cycle: int) -> LedgerEntry:
+        """The accrual of `outcome` in round `cycle` under `version`, not yet chained."""
+        gross, deadweight, memo = self._terms(version, outcome.kind)
+        net = gross - deadweight
+        room = net
+        contract_id, citizen_id = outcome.contract_id, outcome.citizen_id
+        if version.cap_per_citizen is not None and citizen_id:
+            used = self.by_citizen[contract_id, citizen_id]
+            room = min(room, max(ZERO, version.cap_per_citizen - used))
+        if version.cap_total is not None:
+            room = min(room, max(ZERO, version.cap_total - self.by_contract[contract_id]))
+        self.by_contract[contract_id] += room
+        if citizen_id:
+            self.by_citizen[contract_id, citizen_id] += room
+        return LedgerEntry(
+            idempotency_key=f"accrual:outcome:{outcome.pk}:cycle:{cycle}",
+            kind=EntryKind.ACCRUAL,
+            booked_on=self.booked_on,
+            municipality_id=outcome.contract.municipality_id,
+            contract_id=contract_id,
+            outcome=outcome,
+            citizen_id=citizen_id,
+            cycle=cycle,
+            gross_amount=gross,
+            deadweight_amount=deadweight,
+            capped_amount=net - room,
+            amount=room,
+            memo=memo,
         )
 
-
-def _net_accrued(**lookup: Any) -> Decimal:
-    return LedgerEntry.objects.filter(
-        kind__in=(EntryKind.ACCRUAL, EntryKind.REVERSAL), **lookup
-    ).aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]
+    def _terms(self, version: ContractVersion, kind: str) -> tuple[Decimal, Decimal, str]:
+        """A kind's tariff and deadweight under a version, and its memo: the same for every
+        outcome of the kind, so worked out once."""
+        key = (version.pk, kind)
+        if key not in self.terms:
+            gross = money(version.tariff_for(kind))
+            deadweight = (
+                ZERO if kind == OutcomeKind.FIXED else money(gross * version.deadweight_share)
+            )
+            self.terms[key] = (gross, deadweight, str(OutcomeKind(kind).label))
+        return self.terms[key]
 
 
 def ledger_accrue(*, outcome: Outcome, by: User | None = None) -> LedgerEntry | None:
@@ -233,43 +310,16 @@ def ledger_accrue(*, outcome: Outcome, by: User | None = None) -> LedgerEntry | 
         version = outcome.contract.version_on(outcome.achieved_on)
         if version is None:
             return None
-        gross = money(version.tariff_for(outcome.kind))
-        deadweight = (
-            ZERO if outcome.kind == OutcomeKind.FIXED else money(gross * version.deadweight_share)
+        entry = _Accruals([outcome.contract_id]).entry(
+            outcome=outcome, version=version, cycle=counts["reversals"]
         )
-        net = gross - deadweight
-        room = net
-        if version.cap_per_citizen is not None and outcome.citizen_id:
-            used = _net_accrued(contract=outcome.contract, citizen_id=outcome.citizen_id)
-            room = min(room, max(ZERO, version.cap_per_citizen - used))
-        if version.cap_total is not None:
-            room = min(room, max(ZERO, version.cap_total - _net_accrued(contract=outcome.contract)))
-        cycle = counts["reversals"]
-        return ledger_append(
-            idempotency_key=f"accrual:outcome:{outcome.pk}:cycle:{cycle}",
-            by=by,
-            kind=EntryKind.ACCRUAL,
-            booked_on=timezone.localdate(),
-            municipality_id=outcome.contract.municipality_id,
-            contract_id=outcome.contract_id,
-            outcome_id=outcome.pk,
-            citizen_id=outcome.citizen_id,
-            cycle=cycle,
-            gross_amount=gross,
-            deadweight_amount=deadweight,
-            capped_amount=net - room,
-            amount=room,
-            memo=str(outcome.get_kind_display()),
-        )
+        return ledger_append(by=by, **_fields(entry))
 
 
-def ledger_reverse(*, entry: LedgerEntry, by: User | None = None, memo: str = "") -> LedgerEntry:
-    """Net an accrual to zero with a reversing row (never an edit)."""
-    if entry.kind != EntryKind.ACCRUAL:
-        raise ValidationError(_("Kun optjeninger kan tilbageføres."))
-    return ledger_append(
+def _reversal(entry: LedgerEntry, memo: str = "") -> LedgerEntry:
+    """The row that nets an accrual to zero, not yet chained."""
+    return LedgerEntry(
         idempotency_key=f"reversal:entry:{entry.pk}",
-        by=by,
         kind=EntryKind.REVERSAL,
         booked_on=timezone.localdate(),
         municipality_id=entry.municipality_id,
@@ -281,6 +331,30 @@ def ledger_reverse(*, entry: LedgerEntry, by: User | None = None, memo: str = ""
         amount=-entry.amount,
         memo=memo or _("Dokumentationen holder ikke længere"),
     )
+
+
+def _fields(entry: LedgerEntry) -> dict:
+    """An unchained row's content, as `ledger_append` takes it."""
+    return {
+        "idempotency_key": entry.idempotency_key,
+        "gross_amount": entry.gross_amount,
+        "deadweight_amount": entry.deadweight_amount,
+        "capped_amount": entry.capped_amount,
+        **_content(entry),
+    }
+
+
+def ledger_reverse(*, entry: LedgerEntry, by: User | None = None, memo: str = "") -> LedgerEntry:
+    """Net an accrual to zero with a reversing row (never an edit)."""
+    if entry.kind != EntryKind.ACCRUAL:
+        raise ValidationError(_("Kun optjeninger kan tilbageføres."))
+    return ledger_append(by=by, **_fields(_reversal(entry, memo)))
+
+
+def _net_accrued(**lookup: Any) -> Decimal:
+    return LedgerEntry.objects.filter(
+        kind__in=(EntryKind.ACCRUAL, EntryKind.REVERSAL), **lookup
+    ).aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]
 
 
 def invoiceable(contract: Contract) -> Decimal:
@@ -540,30 +614,6 @@ def ledger_verify() -> LedgerCheck:
 
 
 @dataclass
-class Found:
-    kind: str
-    subject: str
-    achieved_on: date
-    evidence: dict
-    citizen_id: int | None = None
-    company_id: int | None = None
-
-
-@dataclass
-class Week:
-    hours: Decimal = ZERO
-    logged: Decimal = ZERO
-    placements: set = field(default_factory=set)
-    hours_entries: set = field(default_factory=set)
-    dates: set = field(default_factory=set)
-
-    @property
-    def total(self) -> Decimal:
-        # Planned placement hours and logged hours describe the same work: the larger counts.
-        return max(self.hours, self.logged)
-
-
-@dataclass
 class DetectionReport:
     accrued: list[LedgerEntry] = field(default_factory=list)
     reversed: list[LedgerEntry] = field(default_factory=list)
@@ -573,233 +623,12 @@ class DetectionReport:
         self.reversed.extend(other.reversed)
 
 
-def _citizen_weeks(citizen: Citizen, as_of: date) -> dict[date, Week]:
-    weeks: dict[date, Week] = {}
-    for placement in citizen.pbr_placements:
-        last = min(placement.end or as_of, as_of)
-        monday = week_monday(placement.start)
-        while monday <= last:
-            week = weeks.setdefault(monday, Week())
-            week.hours += placement.hours_on(max(monday, placement.start))
-            week.placements.add(placement.pk)
-            week.dates.add(placement.start)
-            for step in placement.steps.all():
-                if step.from_date <= monday + timedelta(days=6):
-                    week.dates.add(step.from_date)
-            monday += timedelta(weeks=1)
-    for entry in citizen.pbr_hours:
-        if entry.week_start > as_of:
-            continue
-        week = weeks.setdefault(entry.week_start, Week())
-        week.logged += entry.hours
-        week.hours_entries.add(entry.pk)
-        week.dates.add(entry.week_start)
-    return weeks
-
-
-def _evidence(weeks: Iterable[tuple[date, Week]]) -> dict:
-    placements, hours, dates, mondays = set(), set(), set(), []
-    for monday, week in weeks:
-        placements |= week.placements
-        hours |= week.hours_entries
-        dates |= week.dates
-        mondays.append(monday)
-    return {
-        "placements": sorted(placements),
-        "hours": sorted(hours),
-        "dates": sorted(d.isoformat() for d in dates),
-        "weeks": [iso_week_label(m) for m in mondays],
-    }
-
-
-def _citizen_outcomes(citizen: Citizen, version: ContractVersion, as_of: date) -> Iterable[Found]:
-    weeks = _citizen_weeks(citizen, as_of)
-    qualifying = sorted(m for m, w in weeks.items() if w.total >= version.min_hours_per_week)
-    if not qualifying:
-        return
-    subject = f"citizen:{citizen.pk}"
-    first = qualifying[0]
-    starts = [p.start for p in citizen.pbr_placements if p.pk in weeks[first].placements]
-    started_on = max(first, min(starts)) if starts else first
-    yield Found(
-        OutcomeKind.JOB_STARTED,
-        subject,
-        started_on,
-        _evidence([(first, weeks[first])]),
-        citizen_id=citizen.pk,
-    )
-    # Retention counts weeks that are over, from the job's start.
-    done = [m for m in qualifying if m + timedelta(days=6) <= as_of]
-    for count, kind in RETENTION_KINDS.items():
-        span = _retained_span(done, count, continuous=version.retention_mode == "continuous")
-        if span:
-            yield Found(
-                kind,
-                subject,
-                span[-1] + timedelta(days=7),
-                _evidence((m, weeks[m]) for m in span),
-                citizen_id=citizen.pk,
-            )
-
-
-def _retained_span(mondays: list[date], count: int, *, continuous: bool) -> list[date] | None:
-    """The first `count` qualifying weeks in a row (continuous) or in all (cumulative)."""
-    if len(mondays) < count:
-        return None
-    if not continuous:
-        return mondays[:count]
-    run: list[date] = []
-    for monday in mondays:
-        run = run + [monday] if run and monday - run[-1] == timedelta(weeks=1) else [monday]
-        if len(run) == count:
-            return run
-    return None
-
-
-def _company_outcomes(contract: Contract) -> Iterable[Found]:
-    companies = Company.objects.enrolled().filter(
-        municipality_id=contract.municipality_id,
-        enrolled_cluster_id=contract.cluster_id,
-        entry_year__isnull=False,
-    )
-    financials = CompanyFinancial.objects.filter(company__in=companies).select_related("company")
-    by_company: dict[int, dict[int, CompanyFinancial]] = {}
-    for row in financials:
-        by_company.setdefault(row.company_id, {})[row.year] = row
-    for company in companies:
-        years = by_company.get(company.pk, {})
-        entry, later = years.get(company.entry_year), years.get(company.entry_year + 2)
-        if entry is None or later is None or entry.ebitda is None or later.ebitda is None:
-            continue
-        if later.ebitda > entry.ebitda:
-            yield Found(
-                OutcomeKind.EBITDA_GROWTH,
-                f"company:{company.pk}",
-                date(later.year, 12, 31),
-                {
-                    "financials": [entry.pk, later.pk],
-                    "years": [entry.year, later.year],
-                    "dates": [
-                        date(entry.year, 12, 31).isoformat(),
-                        date(later.year, 12, 31).isoformat(),
-                    ],
-                },
-                company_id=company.pk,
-            )
-
-
-def outcomes_found(contract: Contract, as_of: date) -> dict[tuple[str, str], Found]:
-    """What the recorded data show today, under the contract's current rules."""
-    version = contract.version_on(as_of) or (
-        contract.versions.filter(valid_from__lte=as_of).order_by("-valid_from").first()
-    )
-    if version is None:
-        return {}
-    placement_kinds = set(PAID_PLACEMENT_KINDS)
-    hour_kinds = {HoursKind.PAID}
-    if version.count_practice:
-        placement_kinds |= {PlacementKind.PRAKTIK, PlacementKind.SNUSE_PRAKTIK}
-        hour_kinds.add(HoursKind.PRACTICE)
-    citizens = (
-        Citizen.objects.filter(municipality_id=contract.municipality_id, cluster=contract.cluster)
-        .only("pk")
-        .prefetch_related(
-            _prefetch(
-                "placements",
-                Placement.objects.filter(kind__in=placement_kinds, start__lte=as_of),
-                "pbr_placements",
-                "steps",
-            ),
-            _prefetch("hours", HoursEntry.objects.filter(kind__in=hour_kinds), "pbr_hours"),
-        )
-    )
-    found: list[Found] = []
-    for citizen in citizens:
-        found.extend(_citizen_outcomes(citizen, version, as_of))
-    found.extend(_company_outcomes(contract))
-    first = contract.versions.order_by("valid_from").first()
-    if first and first.fixed_part > 0:
-        found.append(
-            Found(OutcomeKind.FIXED, f"contract:{contract.pk}", first.valid_from, {"dates": []})
-        )
-    return {
-        (f.kind, f.subject): f
-        for f in found
-        if f.achieved_on <= as_of and contract.version_on(f.achieved_on) is not None
-    }
-
-
-def _prefetch(lookup, queryset, to_attr, *nested):
-    if nested:
-        queryset = queryset.prefetch_related(*nested)
-    return Prefetch(lookup, queryset=queryset, to_attr=to_attr)
-
-
 def detect_contract(
     *, contract: Contract, as_of: date | None = None, by: User | None = None
 ) -> DetectionReport:
     """Bring the contract's outcomes and ledger in line with the recorded data. Running it
     again changes nothing."""
-    as_of = as_of or timezone.localdate()
-    report = DetectionReport()
-    found = outcomes_found(contract, as_of)
-    with transaction.atomic():
-        _lock_ledger()
-        existing = {
-            (o.kind, o.subject): o
-            for o in contract.outcomes.annotate(
-                accruals=Count("entries", filter=Q(entries__kind=EntryKind.ACCRUAL)),
-                reversals=Count("entries", filter=Q(entries__kind=EntryKind.REVERSAL)),
-            )
-        }
-        for key, item in sorted(found.items()):
-            outcome = existing.get(key)
-            if outcome is None:
-                outcome = Outcome(
-                    contract=contract,
-                    kind=item.kind,
-                    subject=item.subject,
-                    citizen_id=item.citizen_id,
-                    company_id=item.company_id,
-                    achieved_on=item.achieved_on,
-                    evidence=item.evidence,
-                )
-                audit.save_and_record(obj=outcome, by=by, validate_constraints=False)
-            elif outcome.accruals > outcome.reversals:
-                continue
-            else:
-                # Held again after a reversal: a new round, on the new evidence.
-                audit.save_and_record(
-                    obj=outcome,
-                    by=by,
-                    changes={
-                        "status": OutcomeStatus.ACCRUED,
-                        "achieved_on": item.achieved_on,
-                        "evidence": item.evidence,
-                    },
-                    validate_unique=False,
-                    validate_constraints=False,
-                )
-            entry = ledger_accrue(outcome=outcome, by=by)
-            if entry is not None:
-                report.accrued.append(entry)
-        for key, outcome in existing.items():
-            if key in found or outcome.accruals <= outcome.reversals:
-                continue
-            open_accrual = outcome.entries.filter(
-                kind=EntryKind.ACCRUAL, reversed_by__isnull=True
-            ).first()
-            if open_accrual is not None:
-                report.reversed.append(ledger_reverse(entry=open_accrual, by=by))
-            audit.save_and_record(
-                obj=outcome,
-                by=by,
-                changes={"status": OutcomeStatus.REVERSED},
-                details={"status": "reversed"},
-                validate_unique=False,
-                validate_constraints=False,
-            )
-    return report
+    return _detect([contract], as_of=as_of, by=by)
 
 
 def detect_outcomes(
@@ -808,13 +637,213 @@ def detect_outcomes(
     municipality: Municipality | None = None,
     by: User | None = None,
 ) -> DetectionReport:
-    report = DetectionReport()
+    """Detection over every contract (of one municipality, if given) in one run."""
     contracts = Contract.objects.select_related("municipality", "cluster")
     if municipality is not None:
         contracts = contracts.filter(municipality=municipality)
-    for contract in contracts:
-        report.merge(detect_contract(contract=contract, as_of=as_of, by=by))
+    return _detect(list(contracts), as_of=as_of, by=by)
+
+
+@dataclass
+class _Plan:
+    """What a run changes under one contract: the outcomes to accrue, in booking order, each
+    with its round, and the outcomes to reverse."""
+
+    contract: Contract
+    accrue: list[tuple[Outcome, int]] = field(default_factory=list)
+    reverse: list[Outcome] = field(default_factory=list)
+
+
+def _detect(contracts: list[Contract], *, as_of: date | None, by: User | None) -> DetectionReport:
+    """The outcomes found with one query; the outcomes, ledger rows and audit rows written
+    with a fixed number of queries, whatever the number of citizens and contracts.
+
+    The ledger is booked as the outcomes were one by one: per contract (in the contracts'
+    order) its accruals by kind and subject, each using up the caps in that order, then its
+    reversals of outcomes no longer held."""
+    as_of = as_of or timezone.localdate()
+    report = DetectionReport()
+    if not contracts:
+        return report
+    by_pk = {contract.pk: contract for contract in contracts}
+    with transaction.atomic():
+        found = selectors.stage_outcomes_found(by_pk, as_of)
+        _lock_ledger()
+        held: dict[int, dict[tuple[str, str], Outcome]] = {pk: {} for pk in by_pk}
+        for outcome in (
+            Outcome.objects.filter(contract_id__in=by_pk)
+            .defer("evidence")
+            .annotate(
+                accruals=Count("entries", filter=Q(entries__kind=EntryKind.ACCRUAL)),
+                reversals=Count("entries", filter=Q(entries__kind=EntryKind.REVERSAL)),
+            )
+        ):
+            outcome.contract = by_pk[outcome.contract_id]
+            held[outcome.contract_id][outcome.kind, outcome.subject] = outcome
+        created = _outcomes_create(by_pk, by)
+        plans, again = [], []
+        for contract in contracts:
+            plan = _Plan(contract)
+            plans.append(plan)
+            for key, item in sorted(found[contract.pk].items()):
+                outcome = held[contract.pk].get(key)
+                if outcome is None:
+                    plan.accrue.append((created[contract.pk, *key], 0))
+                elif outcome.accruals <= outcome.reversals:
+                    # Held again after a reversal: a new round, on the new evidence.
+                    again.append((outcome, item))
+                    plan.accrue.append((outcome, outcome.reversals))
+            plan.reverse = [
+                outcome
+                for key, outcome in held[contract.pk].items()
+                if key not in found[contract.pk] and outcome.accruals > outcome.reversals
+            ]
+        _outcomes_accrued_again(again, by)
+        report.accrued, report.reversed = _book(plans, by)
+        _outcomes_reversed([o for plan in plans for o in plan.reverse], by)
     return report
+
+
+# The outcomes' columns a detection run reads back (the evidence stays in the database).
+OUTCOME_FIELDS = (
+    "id",
+    "contract_id",
+    "kind",
+    "subject",
+    "citizen_id",
+    "company_id",
+    "achieved_on",
+    "status",
+    "detected_at",
+)
+# The staged outcomes (selectors.FOUND_TABLE) a contract does not hold yet, with their evidence.
+OUTCOMES_CREATE_SQL = """
+INSERT INTO pbr_outcome (
+    id, contract_id, kind, subject, citizen_id, company_id, achieved_on, status, detected_at,
+    evidence)
+SELECT nextval(pg_get_serial_sequence('pbr_outcome', 'id')),
+       f.contract_id, f.kind, f.subject, f.citizen_id, f.company_id, f.achieved_on,
+       %(status)s, %(now)s, f.evidence
+FROM pbr_found f
+WHERE NOT EXISTS (
+    SELECT 1 FROM pbr_outcome o
+    WHERE o.contract_id = f.contract_id AND o.kind = f.kind AND o.subject = f.subject)
+RETURNING id, contract_id, kind, subject, citizen_id, company_id, achieved_on, status,
+          detected_at
+"""
+# Outcomes held again: their stored evidence beside the staged one; then the staged date
+# and evidence set.
+OUTCOMES_EVIDENCE_SQL = """
+SELECT o.id, o.evidence, f.evidence
+FROM pbr_outcome o
+JOIN pbr_found f ON f.contract_id = o.contract_id AND f.kind = o.kind AND f.subject = o.subject
+WHERE o.id = ANY(%(ids)s)
+"""
+OUTCOMES_ACCRUE_AGAIN_SQL = """
+UPDATE pbr_outcome o SET status = %(status)s, achieved_on = f.achieved_on, evidence = f.evidence
+FROM pbr_found f
+WHERE f.contract_id = o.contract_id AND f.kind = o.kind AND f.subject = o.subject
+  AND o.id = ANY(%(ids)s)
+"""
+
+
+def _outcomes_create(
+    contracts: dict[int, Contract], by: User | None
+) -> dict[tuple[int, str, str], Outcome]:
+    """The staged outcomes the contracts do not hold yet, copied with their evidence in one
+    statement, by contract, kind and subject; an audit row about each."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            OUTCOMES_CREATE_SQL, {"status": OutcomeStatus.ACCRUED, "now": timezone.now()}
+        )
+        rows = cursor.fetchall()
+    created = {}
+    for row in rows:
+        outcome = Outcome.from_db(DEFAULT_DB_ALIAS, OUTCOME_FIELDS, row)
+        outcome.contract = contracts[outcome.contract_id]
+        created[outcome.contract_id, outcome.kind, outcome.subject] = outcome
+    audit.record_many(
+        AuditAction.CREATE, actor=by, about=[(outcome, {}) for outcome in created.values()]
+    )
+    return created
+
+
+def _outcomes_accrued_again(again: list[tuple[Outcome, selectors.Found]], by: User | None) -> None:
+    """Set outcomes held again after a reversal to accrued, on their new date and evidence
+    (copied from the staged table); an audit row about each."""
+    if not again:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(OUTCOMES_EVIDENCE_SQL, {"ids": [outcome.pk for outcome, _item in again]})
+        evidence = {pk: (json.loads(old), json.loads(new)) for pk, old, new in cursor.fetchall()}
+        changed = []
+        for outcome, item in again:
+            old, new = evidence[outcome.pk]
+            details = audit.change_details(
+                Outcome,
+                {"status": outcome.status, "achieved_on": outcome.achieved_on, "evidence": old},
+                {"status": OutcomeStatus.ACCRUED, "achieved_on": item.achieved_on, "evidence": new},
+            )
+            if details:
+                outcome.status, outcome.achieved_on = OutcomeStatus.ACCRUED, item.achieved_on
+                changed.append((outcome, details))
+        cursor.execute(
+            OUTCOMES_ACCRUE_AGAIN_SQL,
+            {"status": OutcomeStatus.ACCRUED, "ids": [outcome.pk for outcome, _d in changed]},
+        )
+    audit.record_many(AuditAction.CHANGE, actor=by, about=changed)
+
+
+def _book(plans: list[_Plan], by: User | None) -> tuple[list[LedgerEntry], list[LedgerEntry]]:
+    """The plans' accruals and reversals, chained in order and written at once."""
+    ids = [plan.contract.pk for plan in plans]
+    versions: dict[int, list[ContractVersion]] = defaultdict(list)
+    for version in ContractVersion.objects.filter(contract_id__in=ids).order_by("valid_from"):
+        versions[version.contract_id].append(version)
+    reversing = [outcome.pk for plan in plans for outcome in plan.reverse]
+    open_accruals = {
+        entry.outcome_id: entry
+        for entry in LedgerEntry.objects.filter(
+            outcome_id__in=reversing, kind=EntryKind.ACCRUAL, reversed_by__isnull=True
+        ).order_by("seq")
+    }
+    accruals = _Accruals(ids)
+    chain = _Chain(by)
+    accrued, reversed_ = [], []
+    for plan in plans:
+        for outcome, cycle in plan.accrue:
+            version = _in_force(versions[plan.contract.pk], outcome.achieved_on)
+            if version is not None:
+                entry = accruals.entry(outcome=outcome, version=version, cycle=cycle)
+                accrued.append(chain.add(entry))
+        for outcome in plan.reverse:
+            entry = open_accruals.get(outcome.pk)
+            if entry is not None:
+                reversed_.append(chain.add(_reversal(entry)))
+    chain.save()
+    return accrued, reversed_
+
+
+def _in_force(versions: list[ContractVersion], day: date) -> ContractVersion | None:
+    """Contract.version_on for a contract's versions in hand (sorted by start)."""
+    started = [version for version in versions if version.valid_from <= day]
+    if not started or (started[-1].valid_until and started[-1].valid_until < day):
+        return None
+    return started[-1]
+
+
+def _outcomes_reversed(outcomes: list[Outcome], by: User | None) -> None:
+    """Set the outcomes no longer held to reversed, with an audit row about each."""
+    changed = []
+    for outcome in outcomes:
+        details = audit.change_details(
+            Outcome, {"status": outcome.status}, {"status": OutcomeStatus.REVERSED}
+        )
+        if details:
+            outcome.status = OutcomeStatus.REVERSED
+            changed.append((outcome, {"status": "reversed", **details}))
+    Outcome.objects.filter(pk__in=[o.pk for o, _d in changed]).update(status=OutcomeStatus.REVERSED)
+    audit.record_many(AuditAction.CHANGE, actor=by, about=changed)
 
 
 # --- Business-case assumptions -------------------------------------------------------------

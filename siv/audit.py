@@ -28,7 +28,7 @@ from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from . import limits
+from . import bulk, limits
 from .models import AuditAction, AuditEntry
 
 # The client address of the request being served, set by RequestContextMiddleware.
@@ -41,12 +41,12 @@ FREE_TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)
 M = TypeVar("M", bound=models.Model)
 
 
-def label_for(obj: models.Model) -> str:
-    """A label without personal data: the model's verbose name and id."""
+def label_for(obj: models.Model, *, name: str = "") -> str:
+    """A label without personal data: the model's verbose name (or `name`) and id."""
     audit_label = getattr(obj, "audit_label", None)
     if audit_label:
         return str(audit_label)
-    return f"{obj._meta.verbose_name} #{obj.pk}"
+    return f"{name or obj._meta.verbose_name} #{obj.pk}"
 
 
 def _clean(value: Any) -> Any:
@@ -105,23 +105,40 @@ def _entry(action, actor, obj, label, purpose, details, username) -> AuditEntry:
 
 
 def record_many(
-    action: AuditAction | str, *, about: Iterable[tuple[models.Model, Mapping[str, Any]]]
-) -> list[AuditEntry]:
-    """Rows by the system itself (no user), one about each record with its details, in one
-    INSERT: what a scheduled rule finds about several records at once."""
-    return AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(
-                action=action,
-                content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
-                object_id=str(obj.pk),
-                object_label=_clean(label_for(obj))[:200],
-                ip_address=current_ip.get(),
-                details=_clean(dict(details)),
-            )
-            for obj, details in about
-        ]
-    )
+    action: AuditAction | str,
+    *,
+    about: Iterable[tuple[models.Model, Mapping[str, Any]]],
+    actor: Any = None,
+) -> None:
+    """Rows one about each record with its details, written together: what a scheduled rule (the
+    system itself) or one run over many records (by `actor`) writes at once."""
+    is_user = bool(actor is not None and getattr(actor, "is_authenticated", False))
+    who = {
+        "actor_id": actor.pk if is_user else None,
+        "actor_username": _clean(actor.get_username())[:150] if is_user else "",
+        "action": action,
+        "ip_address": current_ip.get(),
+        "at": timezone.now(),
+    }
+    # A model's content type and name, looked up once per model, not once per row.
+    types: dict[type, tuple[int, str]] = {}
+    rows = []
+    for obj, details in about:
+        model = type(obj)
+        if model not in types:
+            content_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
+            types[model] = (content_type.pk, str(model._meta.verbose_name))
+        content_type_id, name = types[model]
+        rows.append(
+            {
+                **who,
+                "content_type_id": content_type_id,
+                "object_id": str(obj.pk),
+                "object_label": _clean(label_for(obj, name=name))[:200],
+                "details": _clean(dict(details)),
+            }
+        )
+    bulk.insert_rows(AuditEntry, rows)
 
 
 def _logs_value(model: type[models.Model], name: str) -> bool:
@@ -141,6 +158,24 @@ def _logs_value(model: type[models.Model], name: str) -> bool:
 def _as_json(values: Mapping[str, Any]) -> dict[str, Any]:
     """Dates, decimals and the like as the JSON column stores them."""
     return json.loads(json.dumps(dict(values), cls=DjangoJSONEncoder))
+
+
+def change_details(
+    model: type[models.Model], before: Mapping[str, Any], after: Mapping[str, Any]
+) -> dict[str, Any]:
+    """What `save_and_record` logs about a stored record's fields going from `before` to
+    `after`, for a service that writes many records at once: the names of the fields that
+    changed, and the before and after of those whose values the log may hold. Empty when
+    nothing changed."""
+    fields = sorted(name for name in after if before.get(name) != after[name])
+    if not fields:
+        return {}
+    shown = [name for name in fields if _logs_value(model, name)]
+    return {
+        "fields": fields,
+        "before": _as_json({name: before.get(name) for name in shown}),
+        "after": _as_json({name: after[name] for name in shown}),
+    }
 
 
 @dataclass(frozen=True)

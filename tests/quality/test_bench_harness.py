@@ -164,7 +164,7 @@ def test_the_detection_floor_finds_the_outcomes_the_service_finds():
     from decimal import Decimal
 
     from participants.models import HoursKind, PlacementKind
-    from pbr import services
+    from pbr import selectors
     from pbr.models import RetentionMode
     from tests.bench.detection import found_by_sql
     from tests.factories.participants import (
@@ -216,7 +216,7 @@ def test_the_detection_floor_finds_the_outcomes_the_service_finds():
     by_service = {
         (contract.pk, kind, subject, found.achieved_on)
         for contract in (continuous, cumulative)
-        for (kind, subject), found in services.outcomes_found(contract, as_of).items()
+        for (kind, subject), found in selectors.outcomes_found(contract, as_of).items()
     }
 
     assert len(by_service) > 4
