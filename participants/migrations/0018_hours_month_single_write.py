@@ -107,7 +107,7 @@ ROLL_UP_REVERSE = _FIRST.ROLL_UP.split("CREATE TRIGGER", 1)[0].replace(
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("participants", "0015_hours_group_municipality_index"),
+        ("participants", "0017_hours_group_months"),
     ]
 
     operations = [migrations.RunSQL(ROLL_UP, ROLL_UP_REVERSE)]
