@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 def week_monday(day: date) -> date:
-    return day - timedelta(days=day.weekday())
+    # Most days asked about are Mondays already (an upload's thousands of cells).
+    weekday = day.weekday()
+    return day - timedelta(days=weekday) if weekday else day
 
 
 # ISO weeks are written `2024-W07`. The years are bounded so that the weeks on either side of

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from participants.common import iso_week_label, week_monday
 from participants.track.models import Citizen
-from participants.track.rules import Track, track_prefetch
+from participants.track.rules import Track, tracks_of
 from partnerships.models import User
 from siv import audit
 from siv.models import AuditAction
@@ -137,7 +137,7 @@ def hours_save_week(
     """Upsert a whole ISO week for many citizens at once: everything or nothing."""
     monday = week_monday(week)
     rows = [replace(_as_row(r), week=monday) for r in rows]
-    cells, written, stored = _checked_save(actor, rows)
+    cells, written, stored = _checked_save(actor, rows, entries=True)
     now = [written.get(cell.key) or stored[cell.key] for cell in cells if cell.hours]
     return [HoursEntry.from_db(connection.alias, _EntryRow._fields, row) for row in now]
 
@@ -145,11 +145,11 @@ def hours_save_week(
 def hours_save(*, actor: User, rows: Iterable[HoursRow | Mapping[str, Any]]) -> int:
     """Save cells of one or more weeks (each row's `week`) for many citizens, everything or
     nothing; the number of entries written or removed."""
-    cells, written, stored = _checked_save(actor, [_as_row(r) for r in rows])
+    cells, written, stored = _checked_save(actor, [_as_row(r) for r in rows], entries=False)
     return len(written) + sum(1 for cell in cells if not cell.hours and cell.key in stored)
 
 
-def _checked_save(actor, rows: list[HoursRow]):
+def _checked_save(actor, rows: list[HoursRow], *, entries: bool):
     """Check the rows in memory against one read of the citizens' tracks and one of their
     stored hours, then write them in one upsert and one delete, so that the roll-up's
     triggers run once for the whole save. The cells, the entries written, and those stored
@@ -159,9 +159,9 @@ def _checked_save(actor, rows: list[HoursRow]):
         # Two saves of one citizen's week (two tabs, the grid and the API) take turns here,
         # so the second reads what the first wrote.
         lock_citizens_for_hours(cell.citizen_id for cell in cells)
-        stored = _stored(cells)
+        stored = _stored(cells, entries=entries)
         _check(rows, cells, stored, row_errors)
-        written = _save(actor, rows, citizens, cells, stored)
+        written = _save(actor, rows, citizens, cells, stored, entries=entries)
     return cells, written, stored
 
 
@@ -170,7 +170,7 @@ def hours_check(*, actor: User, rows: Iterable[HoursRow | Mapping[str, Any]]) ->
     the rows (an upload's preview)."""
     rows = [_as_row(r) for r in rows]
     _citizens, cells, row_errors = _parse(actor, rows)
-    _check(rows, cells, _stored(cells), row_errors)
+    _check(rows, cells, _stored(cells, entries=False), row_errors)
 
 
 @dataclass(frozen=True)
@@ -201,13 +201,12 @@ def _parse(actor, rows: list[HoursRow]):
         c.pk: c
         for c in Citizen.objects.for_user(actor, write=True)
         .filter(pk__in=citizen_ids)
-        # What Track.of reads: the personal data (encrypted) is not read at all.
+        # What a track reads: the personal data (encrypted) is not read at all.
         .only("pk", "phase1_start", "phase2_start", "phase3_start")
-        .prefetch_related(*track_prefetch())
     }
+    tracks = tracks_of(citizens.values())
     cells: list[_Cell] = []
     seen: set[tuple[int, date, str]] = set()
-    tracks: dict[int, Track] = {}  # one per citizen, whatever the number of their cells
     week_errors: dict[tuple[int, date], list[str]] = {}
     for index, row in enumerate(rows):
         citizen = citizens.get(row.citizen_id)
@@ -231,8 +230,6 @@ def _parse(actor, rows: list[HoursRow]):
             continue  # not changed on the screen: never written back
         if hours:
             if (citizen.pk, week) not in week_errors:
-                if citizen.pk not in tracks:
-                    tracks[citizen.pk] = Track.of(citizen)
                 week_errors[(citizen.pk, week)] = tracks[citizen.pk].hours_errors(week)
             row_errors[index].extend(week_errors[(citizen.pk, week)])
         cells.append(_Cell(index, citizen.pk, week, row.kind, hours))
@@ -255,20 +252,24 @@ class _EntryRow(NamedTuple):
 
 
 ENTRY_COLUMNS = ", ".join(f"e.{name}" for name in _EntryRow._fields)
+ENTRY_CHECKED = ENTRY_COLUMNS.replace("e.updated_at", "NULL")
 Key = tuple[int, date, str]
 
 
-def _stored(cells: list[_Cell]) -> dict[Key, _EntryRow]:
-    """The stored entries of the cells' citizens in the cells' weeks, in one query."""
+def _stored(cells: list[_Cell], *, entries: bool) -> dict[Key, _EntryRow]:
+    """The stored entries of the cells' citizens in the cells' weeks, in one query; without
+    `entries`, their time of change is not read (None): the checks and counts do not need
+    it, and reading thousands of times back costs more than the query."""
     pairs = sorted({(cell.citizen_id, cell.week) for cell in cells})
     if not pairs:
         return {}
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {ENTRY_COLUMNS} FROM participants_hoursentry e"  # noqa: S608
+            f"SELECT {ENTRY_COLUMNS if entries else ENTRY_CHECKED}"  # noqa: S608
+            " FROM participants_hoursentry e"
             " JOIN unnest(%s::bigint[], %s::date[]) AS w(citizen_id, week_start)"
             " ON e.citizen_id = w.citizen_id AND e.week_start = w.week_start",
-            [[c for c, _w in pairs], [w for _c, w in pairs]],
+            [pg_array(c for c, _w in pairs), pg_array(w for _c, w in pairs)],
         )
         entries = [_EntryRow._make(row) for row in cursor.fetchall()]
     return {(e.citizen_id, e.week_start, e.kind): e for e in entries}
@@ -310,7 +311,9 @@ def _check(rows, cells: list[_Cell], stored, row_errors) -> None:
         raise HoursWeekInvalid(row_errors, current)
 
 
-def _save(actor, rows, citizens, cells: list[_Cell], stored) -> dict[Key, _EntryRow]:
+def _save(
+    actor, rows, citizens, cells: list[_Cell], stored, *, entries: bool
+) -> dict[Key, _EntryRow | None]:
     """Write the checked cells whose hours differ from the stored, and one audit row per
     week of the rows. The entries written."""
     written = hours_write(
@@ -331,8 +334,8 @@ def _save(actor, rows, citizens, cells: list[_Cell], stored) -> dict[Key, _Entry
                 week_monday(row.week), {"citizens": set(), "saved": 0, "removed": 0}
             )
             week["citizens"].add(row.citizen_id)
-    for entry in written.values():
-        weeks[entry.week_start]["saved"] += 1
+    for _citizen_id, monday, _kind in written:
+        weeks[monday]["saved"] += 1
     for entry in removed:
         weeks[entry.week_start]["removed"] += 1
     audit.record_each(
@@ -355,7 +358,7 @@ def _save(actor, rows, citizens, cells: list[_Cell], stored) -> dict[Key, _Entry
 
 
 # One statement for every cell of a write: the roll-up's triggers run once, over all of them.
-UPSERT = f"""
+UPSERT = """
 INSERT INTO participants_hoursentry AS e
     (citizen_id, week_start, iso_year, iso_week, kind, hours, registered_by_id, updated_at)
 SELECT c.citizen_id, c.week_start, c.iso_year, c.iso_week, c.kind, c.hours, %s, %s
@@ -367,18 +370,19 @@ SET hours = EXCLUDED.hours,
     registered_by_id = COALESCE(EXCLUDED.registered_by_id, e.registered_by_id),
     updated_at = EXCLUDED.updated_at
 WHERE e.hours IS DISTINCT FROM EXCLUDED.hours
-RETURNING {ENTRY_COLUMNS}
+RETURNING {returning}
 """  # noqa: S608 (the columns are the module's own)
 
 
 def hours_write(
-    *, by: User | None, cells: Iterable[tuple[int, date, str, Decimal]]
-) -> dict[Key, _EntryRow]:
+    *, by: User | None, cells: Iterable[tuple[int, date, str, Decimal]], entries: bool = True
+) -> dict[Key, _EntryRow | None]:
     """Insert or update these checked cells (citizen id, week, kind, hours), each at most
     once, in one statement; a cell whose stored hours are the same is left as it is. The
     caller holds `lock_citizens_for_hours` for the citizens, inside its transaction. An entry
     changed without a writer (an import) keeps who registered it. The entries written, by
-    (citizen id, Monday, kind)."""
+    (citizen id, Monday, kind); only their keys (None for each) without `entries`, for a
+    caller that counts them: reading back thousands of entries costs more than writing them."""
     values = []
     for citizen_id, week, kind, hours in cells:
         monday = week_monday(week)  # derived, as HoursEntry.save derives them
@@ -386,11 +390,32 @@ def hours_write(
         values.append((citizen_id, monday, year, number, kind, Decimal(hours)))
     if not values:
         return {}
-    columns = [list(column) for column in zip(*values, strict=True)]
+    columns = [pg_array(column) for column in zip(*values, strict=True)]
     with connection.cursor() as cursor:
-        cursor.execute(UPSERT, [by.pk if by else None, timezone.now(), *columns])
-        entries = [_EntryRow._make(row) for row in cursor.fetchall()]
-    return {(e.citizen_id, e.week_start, e.kind): e for e in entries}
+        returning = ENTRY_COLUMNS if entries else "e.citizen_id, e.week_start, e.kind"
+        cursor.execute(
+            UPSERT.format(returning=returning), [by.pk if by else None, timezone.now(), *columns]
+        )
+        if not entries:
+            return dict.fromkeys(map(tuple, cursor.fetchall()))
+        written = [_EntryRow._make(row) for row in cursor.fetchall()]
+    return {(e.citizen_id, e.week_start, e.kind): e for e in written}
+
+
+def pg_array(values: Iterable[Any]) -> str:
+    """A PostgreSQL array literal of numbers, dates or words, bound as one text parameter
+    and cast in the statement: the database driver would otherwise quote a list of
+    thousands element by element in Python, which costs more than the statement."""
+    return "{" + ",".join(map(_array_element, values)) + "}"
+
+
+def _array_element(value: Any) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return str(value)
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'
 
 
 def _hours_remove(entries: list[_EntryRow]) -> list[_EntryRow]:

@@ -13,6 +13,7 @@ citizen exists or not.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import zipfile
 from collections.abc import Iterable
@@ -233,6 +234,11 @@ def preview(*, user: Any, rows: list[tuple[int, dict[str, str]]]) -> Preview:
     """Every problem of every row; the rows to save when there are none."""
     result = Preview()
     parsed: list[tuple[int, str, date, str, Decimal]] = []
+    # A file repeats each citizen's CPR number, its weeks and its hours on many lines: each
+    # distinct text is parsed once (a text that fails is parsed again, and fails the same).
+    cpr_digits = functools.cache(lambda raw: cpr_lib.parse(_cpr_digits(raw)).digits)
+    week_of = functools.cache(parse_iso_week)
+    hours_of = functools.cache(parse_hours)
     for line, values in rows:
         errors_before = len(result.problems)
         raw_cpr = values["cpr"]
@@ -242,12 +248,12 @@ def preview(*, user: Any, rows: list[tuple[int, dict[str, str]]]) -> Preview:
             result.problems.append(Problem(_line, column, shown, str(reason)))
 
         try:
-            digits = cpr_lib.parse(_cpr_digits(raw_cpr)).digits
+            digits = cpr_digits(raw_cpr)
         except ValidationError as exc:
             problem("cpr", exc.messages[0])
             digits = ""
         try:
-            week = parse_iso_week(values["uge"])
+            week = week_of(values["uge"])
         except ValueError as exc:
             problem("uge", str(exc))
         kind = kind_from_word(values["art"])
@@ -257,7 +263,7 @@ def preview(*, user: Any, rows: list[tuple[int, dict[str, str]]]) -> Preview:
                 _("Ukendt art. Gyldige arter: %(kinds)s.") % {"kinds": ", ".join(KIND_WORDS)},
             )
         try:
-            hours = parse_hours(values["timer"])
+            hours = hours_of(values["timer"])
             if hours is None:
                 problem("timer", _("Feltet skal udfyldes."))
         except ValueError as exc:
@@ -265,7 +271,7 @@ def preview(*, user: Any, rows: list[tuple[int, dict[str, str]]]) -> Preview:
         if len(result.problems) == errors_before:
             parsed.append((line, digits, week, kind, hours))
 
-    hashes = {h: d for _l, d, *_rest in parsed for h in cpr_lib.keyed_hashes(d)}
+    hashes = {h: d for d in {d for _l, d, *_rest in parsed} for h in cpr_lib.keyed_hashes(d)}
     citizens = dict(
         Citizen.objects.for_user(user, write=True)
         .filter(cpr_hash__in=list(hashes))

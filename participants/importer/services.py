@@ -650,7 +650,9 @@ def _apply_hours(rows: list[dict], citizen_for, counter: _Counter) -> None:
     one statement."""
     cells = {(citizen_for(h["cpr"]).pk, h["week"], h["kind"]): h["hours"] for h in rows}
     lock_citizens_for_hours(key[0] for key in cells)
-    written = hours_write(by=None, cells=[(*key, hours) for key, hours in cells.items()])
+    written = hours_write(
+        by=None, cells=[(*key, hours) for key, hours in cells.items()], entries=False
+    )
     counter.changes += len(written)
 
 

@@ -10,6 +10,7 @@ from django.db.models.functions import TruncMonth
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from participants.hours import services
 from participants.models import Citizen, HoursEntry, HoursKind, HoursMonth
 from tests.factories.participants import CitizenFactory, HoursEntryFactory
 
@@ -126,10 +127,19 @@ def test_bulk_writes_raw_sql_and_a_deleted_citizen_keep_it_exact():
 WEEKS = [date(2024, 1, 1) + timedelta(weeks=n) for n in range(10)]
 KINDS = [HoursKind.TRAINING, HoursKind.PRACTICE]
 HOURS = st.decimals(min_value=0, max_value=60, places=2)
+# Cells of either of two citizens, written in one upsert (new, changed and unchanged rows at
+# once: the roll-up's insert and update triggers run over the same statement).
+CELLS = st.lists(
+    st.tuples(st.sampled_from([0, 1]), st.sampled_from(WEEKS), st.sampled_from(KINDS), HOURS),
+    max_size=8,
+    unique_by=lambda cell: cell[:3],
+)
 WRITE = st.one_of(
     st.tuples(st.just("save"), st.sampled_from(WEEKS), st.sampled_from(KINDS), HOURS),
     st.tuples(st.just("delete"), st.sampled_from(WEEKS), st.sampled_from(KINDS), st.none()),
     st.tuples(st.just("shift"), st.sampled_from(WEEKS), st.sampled_from(WEEKS), st.none()),
+    st.tuples(st.just("upsert"), CELLS, st.none(), st.none()),
+    st.tuples(st.just("clear"), st.sampled_from(WEEKS), st.none(), st.none()),
 )
 
 
@@ -138,9 +148,16 @@ WRITE = st.one_of(
 )
 @given(writes=st.lists(WRITE, max_size=12))
 def test_any_sequence_of_writes_leaves_the_months_equal_to_the_weeks(writes):
-    citizen = CitizenFactory()
+    citizen, second = CitizenFactory(), CitizenFactory()
     for action, week, other, hours in writes:
-        if action == "save":
+        if action == "upsert":
+            cells = [((citizen, second)[n].pk, day, kind, h) for n, day, kind, h in week]
+            services.lock_citizens_for_hours(cell[0] for cell in cells)
+            services.hours_write(by=None, cells=cells, entries=False)
+        elif action == "clear":
+            # Both citizens' rows from a week on, in one DELETE.
+            HoursEntry.objects.filter(week_start__gte=week).delete()
+        elif action == "save":
             HoursEntry.objects.update_or_create(
                 citizen=citizen, week_start=week, kind=other, defaults={"hours": hours}
             )
@@ -150,5 +167,5 @@ def test_any_sequence_of_writes_leaves_the_months_equal_to_the_weeks(writes):
             # Move a week's rows to another week (one UPDATE over several rows).
             HoursEntry.objects.filter(citizen=citizen, week_start=week).update(week_start=other)
         assert rolled_up() == from_the_weeks()
-    HoursEntry.objects.filter(citizen=citizen).delete()
-    assert not HoursMonth.objects.filter(citizen=citizen).exists()
+    HoursEntry.objects.filter(citizen__in=[citizen, second]).delete()
+    assert not HoursMonth.objects.filter(citizen__in=[citizen, second]).exists()

@@ -90,3 +90,41 @@ def test_an_open_pause_is_counted_until_it_ends(citizen, personas):
     assert citizen.counted_days(1, START + timedelta(days=20)) == 7
     services.pause_end(pause=pause, by=personas.actor, end=START + timedelta(days=13))
     assert citizen.counted_days(1, START + timedelta(days=20)) == 20 - 7
+
+
+def test_tracks_read_as_values_are_the_tracks_of_the_citizens(personas):
+    """The bulk reading of tracks (an hours upload's checks) says what Track.of says:
+    re-entries, pauses, exits with and without a follow-up, a citizen with nothing yet."""
+    from participants.models import Citizen, VisitationStatus
+    from participants.track.rules import Track, track_prefetch, tracks_of
+    from tests.factories.participants import FollowUpFactory, VisitationFactory
+
+    plain = citizen_in(personas.own, personas.cluster, phase1_start=START)
+    paused = citizen_in(personas.own, personas.cluster, phase1_start=START)
+    PauseFactory(citizen=paused, start=START + timedelta(days=10), end=None)
+    again = citizen_in(personas.own, personas.cluster, phase1_start=START)
+    ExitFormFactory(citizen=again, exit_date=START + timedelta(days=40), status="unemployed")
+    VisitationFactory(
+        citizen=again, status=VisitationStatus.ACCEPTED, proposed_on=START + timedelta(days=90)
+    )
+    VisitationFactory(
+        citizen=again,
+        status=VisitationStatus.REJECTED,
+        proposed_on=START + timedelta(days=60),
+        rejection_reason="Ikke aktuel",
+    )
+    left = ExitFormFactory(citizen=again, exit_date=START + timedelta(days=200))
+    FollowUpFactory(exit=left)
+    exited = citizen_in(personas.own, personas.cluster, phase1_start=START)
+    ExitFormFactory(citizen=exited, exit_date=START + timedelta(days=30))
+    waiting = citizen_in(personas.own, personas.cluster, phase1_start=None)
+    ids = [c.pk for c in (plain, paused, again, exited, waiting)]
+    today = START + timedelta(days=400)
+
+    citizens = Citizen.objects.filter(pk__in=ids).prefetch_related(*track_prefetch())
+    expected = {c.pk: Track.of(c, today=today) for c in citizens}
+    bulk = tracks_of(Citizen.objects.filter(pk__in=ids), today=today)
+
+    assert bulk == expected
+    assert bulk[again.pk].followed_up and len(bulk[again.pk].stints) == 2
+    assert bulk[paused.pk].pauses and not bulk[exited.pk].followed_up
