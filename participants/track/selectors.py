@@ -441,6 +441,12 @@ def revisitation_memberships(
     return list(memberships.order_by("municipality__name", "cluster__number"))
 
 
+def exits_per_slot(memberships: list[ClusterMembership], per_slot: int | None) -> int | None:
+    """How many exits each slot shows: `per_slot` over several municipalities; every exit
+    (None) when the memberships are one municipality's own list, as its caseworkers need."""
+    return per_slot if len({m.municipality_id for m in memberships}) > 1 else None
+
+
 def revisitation_overview(
     *,
     user: Any,
@@ -465,8 +471,7 @@ def revisitation_overview(
     today = as_of or timezone.localdate()
     if memberships is None:
         memberships = revisitation_memberships(user=user, municipality_id=municipality_id)
-        if len({m.municipality_id for m in memberships}) <= 1:
-            per_slot = None  # one municipality's own list: every exit, as its caseworkers need
+        per_slot = exits_per_slot(memberships, per_slot)
     counted = slot_figures(today)
     slots = {
         (m.municipality_id, m.cluster_id): counted.get(

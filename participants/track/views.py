@@ -393,12 +393,11 @@ def revisitation_overview(request):
     if one is not None and not memberships:  # not a municipality with slots the user sees
         raise Http404
     page = Paginator(memberships, REVISITATION_PAGE_SIZE).get_page(request.GET.get("side"))
-    several = len({m.municipality_id for m in memberships}) > 1
     rows = selectors.revisitation_overview(
         user=request.user,
         memberships=list(page.object_list),
-        # One municipality shows every exit, as its caseworkers need.
-        per_slot=selectors.REVISITATION_ROWS if several else None,
+        # Counted over all the user's memberships, not only the page's.
+        per_slot=selectors.exits_per_slot(memberships, selectors.REVISITATION_ROWS),
     )
     visibility = selectors.visibility_for(request.user)
     if visibility.personal:
