@@ -55,8 +55,12 @@ SIV_SCREEN_LIMITS = {
 SIV_LEDGER_HEAD_LOG = str(VAR_DIR / "test-media" / "ledger" / "heads.log")
 
 # Each pytest-xdist process keeps its cache in a Redis database of its own: clearing the
-# cache (the API tests reset their throttle counts) must not clear another process's.
+# cache (the API tests reset their throttle counts) must not clear another process's. The
+# databases follow the one REDIS_URL names (/2 gives the workers /3, /4, …), so two suites
+# run side by side with REDIS_URL a few databases apart do not share one.
 _xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
 if REDIS_URL and _xdist_worker.startswith("gw"):
     _parts = urlsplit(REDIS_URL)
-    CACHES["default"]["LOCATION"] = _parts._replace(path=f"/{10 + int(_xdist_worker[2:])}").geturl()
+    _base = int(_parts.path.strip("/") or 0)
+    _database = (_base + 1 + int(_xdist_worker[2:])) % 16
+    CACHES["default"]["LOCATION"] = _parts._replace(path=f"/{_database}").geturl()
