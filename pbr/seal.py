@@ -12,7 +12,6 @@ backup restored behind the log's back.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import os
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ def _key() -> bytes:
 
 def seal(seq: int, entry_hash: str) -> str:
     """The seal of a head: the entry count and the last hash, under the ledger key."""
-    return hmac.new(_key(), f"siv-ledger:{seq}:{entry_hash}".encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(_key(), f"siv-ledger:{seq}:{entry_hash}".encode(), "sha256").hex()
 
 
 def is_sealed(seq: int, entry_hash: str, candidate: str) -> bool:

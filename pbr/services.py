@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from participants.models import Benefit
 from partnerships.models import Cluster, Municipality, User
-from siv import audit, limits
+from siv import audit, bulk, limits
 from siv.models import AuditAction, Decision
 from siv.permissions import has_perm
 
@@ -182,10 +182,12 @@ class _Chain:
 
     def add(self, entry: LedgerEntry) -> LedgerEntry:
         self.seq += 1
-        entry.seq, entry.prev_hash = self.seq, self.hash
-        entry.created_at, entry.created_by = self.created_at, self.by
-        entry.hash = self.hash = entry.compute_hash()
-        entry.seal = seal.seal(entry.seq, entry.hash)
+        entry.created_by = self.by
+        values = entry.__dict__
+        values["seq"], values["prev_hash"] = self.seq, self.hash
+        values["created_at"] = self.created_at
+        values["hash"] = self.hash = entry.compute_hash()
+        values["seal"] = seal.seal(self.seq, self.hash)
         self.entries.append(entry)
         return entry
 
@@ -267,21 +269,32 @@ class _Accruals:
         self.by_contract[contract_id] += room
         if citizen_id:
             self.by_citizen[contract_id, citizen_id] += room
-        return LedgerEntry(
-            idempotency_key=f"accrual:outcome:{outcome.pk}:cycle:{cycle}",
-            kind=EntryKind.ACCRUAL,
-            booked_on=self.booked_on,
-            municipality_id=outcome.contract.municipality_id,
-            contract_id=contract_id,
-            outcome=outcome,
-            citizen_id=citizen_id,
-            cycle=cycle,
-            gross_amount=gross,
-            deadweight_amount=deadweight,
-            capped_amount=net - room,
-            amount=room,
-            memo=memo,
-        )
+        # Built as the model's __init__ would, without its field-by-field walk (thousands a
+        # run); `_Chain.add` fills in the chain's fields.
+        values = {
+            "id": None,
+            "seq": None,
+            "kind": EntryKind.ACCRUAL.value,
+            "booked_on": self.booked_on,
+            "municipality_id": outcome.contract.municipality_id,
+            "contract_id": contract_id,
+            "outcome_id": outcome.pk,
+            "citizen_id": citizen_id,
+            "reverses_id": None,
+            "cycle": cycle,
+            "gross_amount": gross,
+            "deadweight_amount": deadweight,
+            "capped_amount": net - room,
+            "amount": room,
+            "memo": memo,
+            "idempotency_key": f"accrual:outcome:{outcome.pk}:cycle:{cycle}",
+            "created_at": None,
+            "created_by_id": None,
+            "prev_hash": "",
+            "hash": "",
+            "seal": "",
+        }
+        return bulk.instance(LedgerEntry, values, saved=False, outcome=outcome)
 
     def _terms(self, version: ContractVersion, kind: str) -> tuple[Decimal, Decimal, str]:
         """A kind's tariff and deadweight under a version, and its memo: the same for every
@@ -759,8 +772,10 @@ def _outcomes_create(
         rows = cursor.fetchall()
     created = {}
     for row in rows:
-        outcome = Outcome.from_db(DEFAULT_DB_ALIAS, OUTCOME_FIELDS, row)
-        outcome.contract = contracts[outcome.contract_id]
+        # As read from the database, the evidence deferred.
+        outcome = bulk.instance(
+            Outcome, dict(zip(OUTCOME_FIELDS, row, strict=True)), contract=contracts[row[1]]
+        )
         created[outcome.contract_id, outcome.kind, outcome.subject] = outcome
     audit.record_many(
         AuditAction.CREATE, actor=by, about=[(outcome, {}) for outcome in created.values()]

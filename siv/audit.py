@@ -104,6 +104,20 @@ def _entry(action, actor, obj, label, purpose, details, username) -> AuditEntry:
     )
 
 
+# The columns of `record_many`'s rows, in order.
+MANY_COLUMNS = (
+    "actor_id",
+    "actor_username",
+    "action",
+    "ip_address",
+    "at",
+    "content_type_id",
+    "object_id",
+    "object_label",
+    "details",
+)
+
+
 def record_many(
     action: AuditAction | str,
     *,
@@ -113,13 +127,13 @@ def record_many(
     """Rows one about each record with its details, written together: what a scheduled rule (the
     system itself) or one run over many records (by `actor`) writes at once."""
     is_user = bool(actor is not None and getattr(actor, "is_authenticated", False))
-    who = {
-        "actor_id": actor.pk if is_user else None,
-        "actor_username": _clean(actor.get_username())[:150] if is_user else "",
-        "action": action,
-        "ip_address": current_ip.get(),
-        "at": timezone.now(),
-    }
+    who = (
+        actor.pk if is_user else None,
+        _clean(actor.get_username())[:150] if is_user else "",
+        getattr(action, "value", action),
+        current_ip.get(),
+        timezone.now(),
+    )
     # A model's content type and name, looked up once per model, not once per row.
     types: dict[type, tuple[int, str]] = {}
     rows = []
@@ -130,15 +144,15 @@ def record_many(
             types[model] = (content_type.pk, str(model._meta.verbose_name))
         content_type_id, name = types[model]
         rows.append(
-            {
-                **who,
-                "content_type_id": content_type_id,
-                "object_id": str(obj.pk),
-                "object_label": _clean(label_for(obj, name=name))[:200],
-                "details": _clean(dict(details)),
-            }
+            (
+                *who,
+                content_type_id,
+                str(obj.pk),
+                _clean(label_for(obj, name=name))[:200],
+                _clean(dict(details)) if details else {},
+            )
         )
-    bulk.insert_rows(AuditEntry, rows)
+    bulk.insert_rows(AuditEntry, rows, columns=MANY_COLUMNS)
 
 
 def _logs_value(model: type[models.Model], name: str) -> bool:
