@@ -621,35 +621,60 @@ WITH rules AS (
         WHERE v.contract_id = f.contract_id AND v.valid_from <= f.achieved_on
           AND (v.next_from IS NULL OR v.next_from > f.achieved_on)
           AND (v.valid_until IS NULL OR v.valid_until >= f.achieved_on))
-), span_weeks AS MATERIALIZED (
-    SELECT k.contract_id, k.kind, k.citizen_id, w.monday
+), citizen_weeks AS (
+    -- A citizen's qualifying weeks in order, week n at position n: their Mondays, in which a
+    -- day's place is found by binary search (width_bucket), and their labels, of which a
+    -- span's are a slice. (Hours are logged per Monday, as placements' weeks run.)
+    SELECT contract_id, citizen_id, array_agg(monday ORDER BY n) AS mondays,
+           array_agg(to_char(monday, 'IYYY-"W"IW') ORDER BY n) AS labels
+    FROM numbered
+    GROUP BY contract_id, citizen_id
+), placement_spans AS (
+    -- The qualifying weeks a placement runs in, n_from to n_to (none when n_from > n_to).
+    SELECT p.contract_id, p.citizen_id, p.id AS placement_id, p.start, c.mondays,
+           width_bucket(p.first_monday - 1, c.mondays) + 1 AS n_from,
+           width_bucket(p.last_day, c.mondays) AS n_to
+    FROM placements p
+    JOIN citizen_weeks c ON c.contract_id = p.contract_id AND c.citizen_id = p.citizen_id
+), step_spans AS (
+    -- A step counts from the first of those weeks that ends on or after its day.
+    SELECT p.contract_id, p.citizen_id, s.from_date, p.n_to,
+           GREATEST(p.n_from, width_bucket(s.from_date - 7, p.mondays) + 1) AS n_from
+    FROM placement_spans p
+    JOIN steps s ON s.placement_id = p.placement_id
+), logged_spans AS (
+    SELECT h.contract_id, h.citizen_id, h.id, h.monday, h.n
+    FROM (
+        SELECT l.contract_id, l.citizen_id, l.id, l.monday, c.mondays,
+               width_bucket(l.monday, c.mondays) AS n
+        FROM logged l
+        JOIN citizen_weeks c ON c.contract_id = l.contract_id AND c.citizen_id = l.citizen_id
+    ) h
+    WHERE h.n > 0 AND h.mondays[h.n] = h.monday
+), kept_hours AS (
+    SELECT k.contract_id, k.kind, k.citizen_id, array_agg(h.id ORDER BY h.id) AS hours,
+           array_agg(h.monday) AS days
     FROM kept k
-    JOIN numbered w
-      ON w.contract_id = k.contract_id AND w.citizen_id = k.citizen_id
-     AND w.n BETWEEN k.n_from AND k.n_to
-), items AS (
-    SELECT contract_id, citizen_id, monday, placement_id, NULL::bigint AS hours_id,
-           start AS day
-    FROM placement_weeks
-    UNION ALL
-    SELECT w.contract_id, w.citizen_id, w.monday, NULL, NULL, s.from_date
-    FROM placement_weeks w
-    JOIN steps s ON s.placement_id = w.placement_id AND s.from_date <= w.monday + 6
-    UNION ALL
-    SELECT contract_id, citizen_id, monday, NULL, id, monday FROM logged
-), gathered AS (
-    SELECT sw.contract_id, sw.kind, sw.citizen_id,
-           array_agg(DISTINCT i.placement_id ORDER BY i.placement_id)
-               FILTER (WHERE i.placement_id IS NOT NULL) AS placements,
-           array_agg(DISTINCT i.hours_id ORDER BY i.hours_id)
-               FILTER (WHERE i.hours_id IS NOT NULL) AS hours,
-           array_agg(DISTINCT i.day ORDER BY i.day) AS dates,
-           array_agg(DISTINCT i.monday ORDER BY i.monday) AS mondays
-    FROM span_weeks sw
-    JOIN items i
-      ON i.contract_id = sw.contract_id AND i.citizen_id = sw.citizen_id
-     AND i.monday = sw.monday
-    GROUP BY sw.contract_id, sw.kind, sw.citizen_id
+    JOIN logged_spans h
+      ON h.contract_id = k.contract_id AND h.citizen_id = k.citizen_id
+     AND h.n BETWEEN k.n_from AND k.n_to
+    GROUP BY k.contract_id, k.kind, k.citizen_id
+), kept_placements AS (
+    SELECT k.contract_id, k.kind, k.citizen_id,
+           array_agg(p.placement_id ORDER BY p.placement_id) AS placements,
+           array_agg(p.start) AS days
+    FROM kept k
+    JOIN placement_spans p
+      ON p.contract_id = k.contract_id AND p.citizen_id = k.citizen_id
+     AND p.n_from <= p.n_to AND p.n_from <= k.n_to AND p.n_to >= k.n_from
+    GROUP BY k.contract_id, k.kind, k.citizen_id
+), kept_steps AS (
+    SELECT k.contract_id, k.kind, k.citizen_id, array_agg(s.from_date) AS days
+    FROM kept k
+    JOIN step_spans s
+      ON s.contract_id = k.contract_id AND s.citizen_id = k.citizen_id
+     AND s.n_from <= s.n_to AND s.n_from <= k.n_to AND s.n_to >= k.n_from
+    GROUP BY k.contract_id, k.kind, k.citizen_id
 )
 SELECT k.contract_id, k.kind,
        CASE WHEN k.citizen_id IS NOT NULL THEN 'citizen:' || k.citizen_id
@@ -657,23 +682,35 @@ SELECT k.contract_id, k.kind,
             ELSE 'contract:' || k.contract_id END AS subject,
        k.citizen_id, k.company_id, k.achieved_on,
        COALESCE(k.evidence, jsonb_build_object(
-           'placements', COALESCE(g.placements, '{}'),
-           'hours', COALESCE(g.hours, '{}'),
-           'dates', g.dates,
-           'weeks', ARRAY(SELECT to_char(m, 'IYYY-"W"IW') FROM unnest(g.mondays) AS m)))
+           'placements', COALESCE(kp.placements, '{}'),
+           'hours', COALESCE(kh.hours, '{}'),
+           'dates', ARRAY(SELECT DISTINCT d FROM unnest(kp.days || ks.days || kh.days) AS d
+                          ORDER BY d),
+           'weeks', c.labels[k.n_from::int:k.n_to::int]))
            AS evidence
 FROM kept k
-LEFT JOIN gathered g
-  ON g.contract_id = k.contract_id AND g.kind = k.kind AND g.citizen_id = k.citizen_id
+LEFT JOIN citizen_weeks c ON c.contract_id = k.contract_id AND c.citizen_id = k.citizen_id
+LEFT JOIN kept_hours kh
+  ON kh.contract_id = k.contract_id AND kh.kind = k.kind AND kh.citizen_id = k.citizen_id
+LEFT JOIN kept_placements kp
+  ON kp.contract_id = k.contract_id AND kp.kind = k.kind AND kp.citizen_id = k.citizen_id
+LEFT JOIN kept_steps ks
+  ON ks.contract_id = k.contract_id AND ks.kind = k.kind AND ks.citizen_id = k.citizen_id
 """
 
 
 # The statement sorts and groups some 100,000s of citizen-weeks: in memory, not on disk. Its
 # row estimates are poor (a contract's citizens are a join on municipality and cluster), and
-# a nested loop chosen on an estimate of one row runs for minutes: hash and merge joins only.
-# Both settings last for the statement alone.
-FINDING_SETTINGS = "SET LOCAL work_mem = '64MB'; SET LOCAL enable_nestloop = off"
-FINDING_RESET = "SET LOCAL work_mem TO DEFAULT; SET LOCAL enable_nestloop TO DEFAULT"
+# a nested loop chosen on an estimate of one row runs for minutes, a merge join on part of a
+# key re-reads hundreds of thousands of rows: hash joins only. The settings last for the
+# statement alone.
+FINDING_SETTINGS = (
+    "SET LOCAL work_mem = '64MB'; SET LOCAL enable_nestloop = off; SET LOCAL enable_mergejoin = off"
+)
+FINDING_RESET = (
+    "SET LOCAL work_mem TO DEFAULT; SET LOCAL enable_nestloop TO DEFAULT; "
+    "SET LOCAL enable_mergejoin TO DEFAULT"
+)
 # Where `stage_outcomes_found` leaves what it found, evidence and all, until the commit
 # (services' statements that read it name it too).
 FOUND_TABLE = "pbr_found"
