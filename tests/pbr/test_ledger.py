@@ -1,6 +1,8 @@
-from datetime import date
+import json
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -241,3 +243,80 @@ def test_ledger_rows_outlive_attempts_to_delete_the_citizen_and_hold_no_personal
         assert value not in entry.canonical()
     with pytest.raises(ProtectedError):
         citizen.delete()
+
+
+def _canonical_by_json(entry: LedgerEntry) -> str:
+    """The canonical text as json.dumps writes it (what hashed every row before)."""
+    created = entry.created_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return json.dumps(
+        {
+            "seq": entry.seq,
+            "kind": entry.kind,
+            "booked_on": entry.booked_on.isoformat(),
+            "municipality": entry.municipality_id,
+            "contract": entry.contract_id,
+            "outcome": entry.outcome_id,
+            "citizen": entry.citizen_id,
+            "reverses": entry.reverses_id,
+            "cycle": entry.cycle,
+            "gross_amount": f"{entry.gross_amount:.2f}",
+            "deadweight_amount": f"{entry.deadweight_amount:.2f}",
+            "capped_amount": f"{entry.capped_amount:.2f}",
+            "amount": f"{entry.amount:.2f}",
+            "memo": entry.memo,
+            "idempotency_key": entry.idempotency_key,
+            "created_at": created,
+            "created_by": entry.created_by_id,
+            "prev_hash": entry.prev_hash,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("memo", "key", "ids"),
+    [
+        ("Indbetaling", "bank-1", (None, None, None, None)),
+        ('Tilbageført: "dødvægt" \\ æøå\t\n€ 😀 \x01', "nøgle \u2028 ü", (7, 12, 3, 99)),
+    ],
+)
+def test_the_canonical_text_is_what_json_writes_so_old_hashes_still_verify(memo, key, ids):
+    outcome, citizen, reverses, by = ids
+    entry = LedgerEntry(
+        seq=12345,
+        kind=EntryKind.REVERSAL,
+        booked_on=date(2026, 2, 3),
+        municipality_id=4,
+        contract_id=5,
+        outcome_id=outcome,
+        citizen_id=citizen,
+        reverses_id=reverses,
+        cycle=2,
+        gross_amount=Decimal("10000"),
+        deadweight_amount=Decimal("2500.5"),
+        capped_amount=Decimal("0"),
+        amount=Decimal("-7499.50"),
+        memo=memo,
+        idempotency_key=key,
+        created_at=datetime(2026, 2, 3, 10, 11, 12, 345678, tzinfo=ZoneInfo("Europe/Copenhagen")),
+        created_by_id=by,
+        prev_hash="ab" * 32,
+    )
+    assert entry.canonical() == _canonical_by_json(entry)
+
+
+@pytest.mark.django_db
+def test_the_ledger_keeps_no_like_indexes_beside_its_unique_ones():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'pbr_ledgerentry' "
+            "AND indexdef LIKE '%%varchar_pattern_ops%%'"
+        )
+        assert cursor.fetchall() == []
+        cursor.execute(
+            "SELECT count(*) FROM pg_indexes WHERE tablename = 'pbr_ledgerentry' "
+            "AND indexdef LIKE 'CREATE UNIQUE INDEX%%'"
+        )
+        # seq, hash, prev_hash, idempotency_key, reverses, the id, one accrual per round
+        assert cursor.fetchone() == (7,)
