@@ -36,10 +36,6 @@ def _value(value: Any) -> Any:
     return value
 
 
-def _json(value: Any) -> str:
-    return json.dumps(value)
-
-
 def insert_rows(
     model: type[models.Model],
     rows: Iterable[Mapping[str, Any] | Sequence[Any]],
@@ -58,15 +54,15 @@ def insert_rows(
     meta = model._meta
     pk = meta.pk
     fields = [f for f in meta.concrete_fields if f is not pk]
-    if columns is None:
-        columns = list(rows[0])
-        rows = [[row[name] for name in columns] for row in rows]
     by_name = {f.attname: f for f in fields}
+    if columns is None:
+        columns = [name for name in rows[0] if name in by_name]
+        rows = [[row[name] for name in columns] for row in rows]
     given = [by_name[name] for name in columns]
     # The fields left out, with their defaults (the same for every row).
     left_out = [f for f in fields if f.attname not in set(columns)]
     tail = [
-        _json(f.get_default()) if isinstance(f, models.JSONField) else _value(f.get_default())
+        json.dumps(f.get_default()) if isinstance(f, models.JSONField) else _value(f.get_default())
         for f in left_out
     ]
     # Only JSON needs converting on every row; other values are checked by their type.
@@ -88,7 +84,7 @@ def insert_rows(
             for number, row in enumerate(rows):
                 values = [v if type(v) in _PLAIN else _value(v) for v in row]
                 for i in json_at:
-                    values[i] = _json(row[i])
+                    values[i] = json.dumps(row[i])
                 copy.write_row(drawn[number : number + 1] + values + tail)
         if connection.queries_logged:
             took = time.monotonic() - started
