@@ -503,8 +503,9 @@ class Found:
 # larger counts, as both describe the same work. The first week of enough hours starts the
 # job (on the placement's start, if later); 13/26/52 such weeks that are over retain it,
 # in a row (runs of weeks 7 days apart) or in all, as the contract says. A span of weeks is
-# a range of the citizen's week numbers (n), so its evidence is gathered with one join. An
-# outcome is kept only on a day a version of the contract is in force.
+# a range of the citizen's week numbers (n), and so is each placement's, step's and hours
+# row's share of the qualifying weeks: its evidence is what overlaps it. An outcome is kept
+# only on a day a version of the contract is in force.
 FINDING_SQL = """
 WITH rules AS (
     SELECT DISTINCT ON (k.id) k.id AS contract_id, k.municipality_id, k.cluster_id,
