@@ -165,12 +165,145 @@ def _checked_save(actor, rows: list[HoursRow], *, entries: bool):
     return cells, written, stored
 
 
-def hours_check(*, actor: User, rows: Iterable[HoursRow | Mapping[str, Any]]) -> None:
+def hours_check(*, actor: User, rows: Iterable[HoursRow | Mapping[str, Any]]) -> HoursChecked:
     """Everything `hours_save` checks, without writing: HoursWeekInvalid if it would refuse
-    the rows (an upload's preview)."""
+    the rows (an upload's preview). What the check saw, for `hours_save_checked` to save the
+    same rows later without checking them again.
+
+    The citizens' rows are held against writers (FOR SHARE) while the check reads their
+    tracks and hours: a writer of a track or of hours locks them first, so the state the
+    check read and the state it records are one."""
     rows = [_as_row(r) for r in rows]
-    _citizens, cells, row_errors = _parse(actor, rows)
-    _check(rows, cells, _stored(cells, entries=False), row_errors)
+    with transaction.atomic():
+        _lock_citizens_shared({r.citizen_id for r in rows if isinstance(r.citizen_id, int)})
+        citizens, cells, row_errors = _parse(actor, rows)
+        stored = _stored(cells, entries=False)
+        _check(rows, cells, stored, row_errors)
+        weeks = sorted({(row.citizen_id, week_monday(row.week)) for row in rows})
+        return HoursChecked(
+            day=timezone.localdate(),
+            weeks=weeks,
+            writes=_changed(cells, stored),
+            removes=[cell.key for cell in cells if not cell.hours and cell.key in stored],
+            state=_state(sorted(citizens), weeks),
+        )
+
+
+@dataclass(frozen=True)
+class HoursChecked:
+    """What `hours_check` saw: the day of the check, the rows' weeks of each citizen, the
+    cells whose hours differ from the stored (to write) and the empty cells of stored
+    entries (to remove), and a digest of the state the checks read (the citizens' tracks
+    and the stored hours of their weeks)."""
+
+    day: date
+    weeks: list[tuple[int, date]]
+    writes: list[tuple[int, date, str, Decimal]]
+    removes: list[Key]
+    state: str
+
+    def as_data(self) -> dict[str, Any]:
+        """Plain data (ids, ISO dates, strings) for a session."""
+        return {
+            "day": self.day.isoformat(),
+            "weeks": [[c, w.isoformat()] for c, w in self.weeks],
+            "writes": [[c, w.isoformat(), k, str(h)] for c, w, k, h in self.writes],
+            "removes": [[c, w.isoformat(), k] for c, w, k in self.removes],
+            "state": self.state,
+        }
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> HoursChecked:
+        return cls(
+            day=date.fromisoformat(data["day"]),
+            weeks=[(int(c), date.fromisoformat(w)) for c, w in data["weeks"]],
+            writes=[(int(c), date.fromisoformat(w), k, Decimal(h)) for c, w, k, h in data["writes"]],
+            removes=[(int(c), date.fromisoformat(w), k) for c, w, k in data["removes"]],
+            state=data["state"],
+        )
+
+
+class HoursChanged(ValueError):
+    """A save of checked rows refused, nothing saved: the state they were checked against
+    has changed since (the message says what, in Danish)."""
+
+
+def hours_save_checked(*, actor: User, checked: HoursChecked) -> int:
+    """Save the rows `hours_check` accepted, as it saw them, everything or nothing, without
+    checking them again: under the citizens' locks, one statement compares the state with
+    the one the check read (the citizens' tracks, their stored hours in the rows' weeks)
+    and HoursChanged refuses if it differs, or if a citizen has left the actor's scope or
+    the day has changed. The number of entries written or removed."""
+    pairs = checked.weeks
+    ids = sorted({citizen_id for citizen_id, _week in pairs})
+    with transaction.atomic():
+        lock_citizens_for_hours(ids)
+        if checked.day != timezone.localdate():
+            raise HoursChanged(_("Forhåndsvisningen er udløbet. Vælg filen igen."))
+        scoped = Citizen.objects.for_user(actor, write=True).filter(pk__in=ids).count()
+        if scoped != len(ids) or _state(ids, pairs) != checked.state:
+            raise HoursChanged(
+                _("Intet blev gemt: timerne er ændret siden forhåndsvisningen. Prøv igen.")
+            )
+        written = hours_write(by=actor, cells=checked.writes, entries=False)
+        removed = _hours_remove_keys(checked.removes)
+        _audit_weeks(actor, pairs, written, removed)
+    return len(written) + len(removed)
+
+
+def _lock_citizens_shared(citizen_ids: Iterable[int]) -> None:
+    """Hold these citizens' rows against writers (FOR SHARE) until the end of the
+    transaction, in order; readers, and other checks, go on."""
+    ids = sorted(set(citizen_ids))
+    if ids:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id FROM participants_citizen WHERE id = ANY(%s::bigint[])"
+                " ORDER BY id FOR SHARE",
+                [pg_array(ids)],
+            )
+
+
+# A digest of what a check of these citizens' hours reads: their tracks (phase starts,
+# visitations, pauses, exits and whether each is followed up: rules.tracks_of) and their
+# stored hours in the given weeks. Each row as its row value's text, which tells an empty
+# field from a missing one.
+STATE = """
+WITH ids AS (SELECT unnest(%(ids)s::bigint[]) AS id)
+SELECT md5(concat_ws(';',
+    (SELECT string_agg(ROW(c.id, c.phase1_start, c.phase2_start, c.phase3_start)::text, ','
+                       ORDER BY c.id)
+     FROM participants_citizen c WHERE c.id IN (SELECT id FROM ids)),
+    (SELECT string_agg(ROW(v.id, v.citizen_id, v.status, v.proposed_on)::text, ','
+                       ORDER BY v.id)
+     FROM participants_visitation v WHERE v.citizen_id IN (SELECT id FROM ids)),
+    (SELECT string_agg(ROW(p.id, p.citizen_id, p.start, p."end")::text, ',' ORDER BY p.id)
+     FROM participants_pause p WHERE p.citizen_id IN (SELECT id FROM ids)),
+    (SELECT string_agg(ROW(x.id, x.citizen_id, x.exit_date,
+                           EXISTS (SELECT 1 FROM participants_followup f
+                                   WHERE f.exit_id = x.id))::text, ',' ORDER BY x.id)
+     FROM participants_exitform x WHERE x.citizen_id IN (SELECT id FROM ids)),
+    (SELECT string_agg(ROW(e.id, e.citizen_id, e.week_start, e.kind, e.hours)::text, ','
+                       ORDER BY e.id)
+     FROM participants_hoursentry e
+     JOIN unnest(%(citizens)s::bigint[], %(weeks)s::date[]) AS w(citizen_id, week_start)
+       ON e.citizen_id = w.citizen_id AND e.week_start = w.week_start)
+))
+"""  # noqa: S608
+
+
+def _state(citizen_ids: list[int], pairs: list[tuple[int, date]]) -> str:
+    """The digest of STATE for these citizens and (citizen, Monday) weeks."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            STATE,
+            {
+                "ids": pg_array(citizen_ids),
+                "citizens": pg_array(c for c, _w in pairs),
+                "weeks": pg_array(w for _c, w in pairs),
+            },
+        )
+        return cursor.fetchone()[0]
 
 
 @dataclass(frozen=True)
@@ -316,28 +449,39 @@ def _save(
 ) -> dict[Key, _EntryRow | None]:
     """Write the checked cells whose hours differ from the stored, and one audit row per
     week of the rows. The entries written."""
-    written = hours_write(
-        by=actor,
-        cells=[
-            (cell.citizen_id, cell.week, cell.kind, cell.hours)
-            for cell in cells
-            if cell.hours and (cell.key not in stored or stored[cell.key].hours != cell.hours)
-        ],
-    )
+    written = hours_write(by=actor, cells=_changed(cells, stored), entries=entries)
     removed = _hours_remove(
         [stored[cell.key] for cell in cells if not cell.hours and cell.key in stored]
     )
+    _audit_weeks(
+        actor,
+        [(row.citizen_id, week_monday(row.week)) for row in rows if row.citizen_id in citizens],
+        written,
+        [(entry.citizen_id, entry.week_start, entry.kind) for entry in removed],
+    )
+    return written
+
+
+def _changed(cells: list[_Cell], stored) -> list[tuple[int, date, str, Decimal]]:
+    """The cells with hours whose stored hours differ (or that are not stored)."""
+    return [
+        (cell.citizen_id, cell.week, cell.kind, cell.hours)
+        for cell in cells
+        if cell.hours and (cell.key not in stored or stored[cell.key].hours != cell.hours)
+    ]
+
+
+def _audit_weeks(actor, pairs: Iterable[tuple[int, date]], written, removed) -> None:
+    """One audit row per week of the rows ((citizen id, Monday) pairs): its citizens and
+    the numbers of entries saved and removed (keys)."""
     weeks: dict[date, dict[str, Any]] = {}
-    for row in rows:
-        if row.citizen_id in citizens:
-            week = weeks.setdefault(
-                week_monday(row.week), {"citizens": set(), "saved": 0, "removed": 0}
-            )
-            week["citizens"].add(row.citizen_id)
+    for citizen_id, monday in pairs:
+        week = weeks.setdefault(monday, {"citizens": set(), "saved": 0, "removed": 0})
+        week["citizens"].add(citizen_id)
     for _citizen_id, monday, _kind in written:
         weeks[monday]["saved"] += 1
-    for entry in removed:
-        weeks[entry.week_start]["removed"] += 1
+    for _citizen_id, monday, _kind in removed:
+        weeks[monday]["removed"] += 1
     audit.record_each(
         AuditAction.CHANGE,
         actor=actor,
@@ -354,7 +498,6 @@ def _save(
             for monday, week in sorted(weeks.items())
         ],
     )
-    return written
 
 
 # One statement for every cell of a write: the roll-up's triggers run once, over all of them.
@@ -409,7 +552,14 @@ def pg_array(values: Iterable[Any]) -> str:
     return "{" + ",".join(map(_array_element, values)) + "}"
 
 
+# Values whose text needs no quoting in an array literal (a date's is its ISO form; not a
+# datetime's, which has a space, nor a bool's).
+_PLAIN = frozenset({int, Decimal, date})
+
+
 def _array_element(value: Any) -> str:
+    if type(value) in _PLAIN:
+        return str(value)
     if value is None:
         return "NULL"
     if isinstance(value, int | Decimal) and not isinstance(value, bool):
@@ -427,6 +577,20 @@ def _hours_remove(entries: list[_EntryRow]) -> list[_EntryRow]:
                 [[e.id for e in entries]],
             )
     return entries
+
+
+def _hours_remove_keys(keys: list[Key]) -> list[Key]:
+    """Delete the entries of these (citizen id, Monday, kind) keys in one statement."""
+    if keys:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "DELETE FROM participants_hoursentry e"
+                " USING unnest(%s::bigint[], %s::date[], %s::text[]) AS k(citizen_id, week, kind)"
+                " WHERE e.citizen_id = k.citizen_id AND e.week_start = k.week"
+                " AND e.kind = k.kind",
+                [pg_array(column) for column in zip(*keys, strict=True)],
+            )
+    return keys
 
 
 def _number(value: Decimal | None) -> str:

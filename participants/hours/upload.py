@@ -30,7 +30,15 @@ from participants.common import parse_iso_week
 from participants.track.models import Citizen
 
 from .models import HoursKind
-from .services import HoursRow, HoursWeekInvalid, hours_check, hours_save, parse_hours
+from .services import (
+    HoursChecked,
+    HoursRow,
+    HoursWeekInvalid,
+    hours_check,
+    hours_save,
+    hours_save_checked,
+    parse_hours,
+)
 
 COLUMNS = ("cpr", "uge", "art", "timer")
 # The legacy export's English column names and kinds, read as their Danish forms.
@@ -78,6 +86,8 @@ class UploadRow:
 class Preview:
     rows: list[UploadRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # What the hours service's check saw, for the confirm to save the rows as it saw them.
+    checked: HoursChecked | None = None
 
     @property
     def ok(self) -> bool:
@@ -302,19 +312,27 @@ def preview(*, user: Any, rows: list[tuple[int, dict[str, str]]]) -> Preview:
         result.rows.append(UploadRow(line, citizen_id, week, kind, hours))
     if not result.problems:
         # The hours service's own rules (phase start, exit, weekly total), without saving.
-        result.problems.extend(_service_problems(user, result.rows, save=False))
+        result.problems.extend(_service_problems(user, result.rows, save=False, seen=result))
     result.problems.sort(key=lambda p: (p.line, p.column))
     if result.problems:
         result.rows = []
     return result
 
 
-def _service_problems(user: Any, rows: list[UploadRow], *, save: bool) -> list[Problem]:
+def _service_problems(
+    user: Any, rows: list[UploadRow], *, save: bool, seen: Preview | None = None
+) -> list[Problem]:
     """The hours service's problems with the rows, mapped back to the file's lines: checked
-    in memory (the preview), or checked and saved, all or nothing, in a few statements."""
+    in memory (the preview; what the check saw kept on `seen`), or checked and saved, all
+    or nothing, in a few statements."""
     cells = [HoursRow(r.citizen_id, r.kind, r.hours, week=r.week) for r in rows]
     try:
-        (hours_save if save else hours_check)(actor=user, rows=cells)
+        if save:
+            hours_save(actor=user, rows=cells)
+        else:
+            checked = hours_check(actor=user, rows=cells)
+            if seen is not None:
+                seen.checked = checked
     except HoursWeekInvalid as exc:
         return [
             Problem(rows[index].line, "timer", str(rows[index].hours), message)
@@ -324,6 +342,16 @@ def _service_problems(user: Any, rows: list[UploadRow], *, save: bool) -> list[P
     return []
 
 
-def commit(*, user: Any, rows: list[UploadRow]) -> list[Problem]:
-    """Save exactly these rows, all or nothing. Problems (empty when saved)."""
-    return _service_problems(user, rows, save=True)
+def commit(
+    *, user: Any, rows: list[UploadRow], checked: HoursChecked | None = None
+) -> list[Problem]:
+    """Save exactly these rows, all or nothing. Problems (empty when saved).
+
+    With what the preview's check saw (`checked`), the rows are saved as it saw them
+    without checking them again; services.HoursChanged (nothing saved) if a citizen's track
+    or hours in the rows' weeks have changed since, or the citizen is no longer the
+    uploader's."""
+    if checked is None:
+        return _service_problems(user, rows, save=True)
+    hours_save_checked(actor=user, checked=checked)
+    return []

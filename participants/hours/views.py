@@ -148,7 +148,11 @@ def hours_upload_view(request):
         preview = hours_upload.preview(user=request.user, rows=form.rows)
         if preview.ok:
             confirm_token = secrets.token_urlsafe(16)
-            request.session[SESSION_KEY] = {"token": confirm_token, "rows": preview.as_session()}
+            request.session[SESSION_KEY] = {
+                "token": confirm_token,
+                "rows": preview.as_session(),
+                "checked": preview.checked.as_data(),
+            }
         else:
             request.session.pop(SESSION_KEY, None)
     preview_rows = _rows_to_show(request.user, preview)
@@ -195,7 +199,12 @@ def hours_upload_confirm(request):
         messages.error(request, _("Forhåndsvisningen er udløbet. Vælg filen igen."))
         return redirect("participants:hours_upload")
     rows = hours_upload.Preview.rows_from_session(stored["rows"])
-    problems = hours_upload.commit(user=request.user, rows=rows)
+    checked = services.HoursChecked.from_data(stored["checked"]) if "checked" in stored else None
+    try:
+        problems = hours_upload.commit(user=request.user, rows=rows, checked=checked)
+    except services.HoursChanged as exc:
+        messages.error(request, str(exc))
+        return redirect("participants:hours_upload")
     if problems:
         messages.error(
             request, _("Intet blev gemt: timerne er ændret siden forhåndsvisningen. Prøv igen.")

@@ -141,7 +141,15 @@ def upload(path: Path) -> dict:
                 preview = hours_upload.preview(user=user, rows=rows)
                 if not preview.ok:
                     raise RuntimeError(f"{len(preview.problems)} problems in the upload")
-                problems = hours_upload.commit(user=user, rows=preview.rows)
+                # What the confirm page gets back from the session, as it gets it.
+                kept = json.loads(
+                    json.dumps([preview.as_session(), preview.checked.as_data()])
+                )
+                problems = hours_upload.commit(
+                    user=user,
+                    rows=hours_upload.Preview.rows_from_session(kept[0]),
+                    checked=hours_upload.HoursChecked.from_data(kept[1]),
+                )
                 if problems:
                     raise RuntimeError(f"{len(problems)} problems saving the upload")
                 saved["rows"] = len(preview.rows)
