@@ -217,7 +217,9 @@ class HoursChecked:
         return cls(
             day=date.fromisoformat(data["day"]),
             weeks=[(int(c), date.fromisoformat(w)) for c, w in data["weeks"]],
-            writes=[(int(c), date.fromisoformat(w), k, Decimal(h)) for c, w, k, h in data["writes"]],
+            writes=[
+                (int(c), date.fromisoformat(w), k, Decimal(h)) for c, w, k, h in data["writes"]
+            ],
             removes=[(int(c), date.fromisoformat(w), k) for c, w, k in data["removes"]],
             state=data["state"],
         )
@@ -342,18 +344,19 @@ def _parse(actor, rows: list[HoursRow]):
     seen: set[tuple[int, date, str]] = set()
     week_errors: dict[tuple[int, date], list[str]] = {}
     for index, row in enumerate(rows):
-        citizen = citizens.get(row.citizen_id)
-        if citizen is None:
+        citizen_id = row.citizen_id
+        if citizen_id not in citizens:
             row_errors[index].append(_("Ukendt deltager."))
             continue
         if row.kind not in KINDS:
             row_errors[index].append(_("Ukendt timetype."))
             continue
         week = week_monday(row.week)
-        if (citizen.pk, week, row.kind) in seen:
+        key = (citizen_id, week, row.kind)
+        if key in seen:
             row_errors[index].append(_("Samme deltager og timetype står to gange."))
             continue
-        seen.add((citizen.pk, week, row.kind))
+        seen.add(key)
         try:
             hours = parse_hours(row.hours)
         except ValueError as exc:
@@ -362,10 +365,10 @@ def _parse(actor, rows: list[HoursRow]):
         if row.shown is not NOT_SHOWN and hours == _shown(row):
             continue  # not changed on the screen: never written back
         if hours:
-            if (citizen.pk, week) not in week_errors:
-                week_errors[(citizen.pk, week)] = tracks[citizen.pk].hours_errors(week)
-            row_errors[index].extend(week_errors[(citizen.pk, week)])
-        cells.append(_Cell(index, citizen.pk, week, row.kind, hours))
+            if (citizen_id, week) not in week_errors:
+                week_errors[(citizen_id, week)] = tracks[citizen_id].hours_errors(week)
+            row_errors[index].extend(week_errors[(citizen_id, week)])
+        cells.append(_Cell(index, citizen_id, week, row.kind, hours))
     return citizens, cells, row_errors
 
 
@@ -545,21 +548,22 @@ def hours_write(
     return {(e.citizen_id, e.week_start, e.kind): e for e in written}
 
 
-def pg_array(values: Iterable[Any]) -> str:
-    """A PostgreSQL array literal of numbers, dates or words, bound as one text parameter
-    and cast in the statement: the database driver would otherwise quote a list of
-    thousands element by element in Python, which costs more than the statement."""
-    return "{" + ",".join(map(_array_element, values)) + "}"
-
-
 # Values whose text needs no quoting in an array literal (a date's is its ISO form; not a
 # datetime's, which has a space, nor a bool's).
 _PLAIN = frozenset({int, Decimal, date})
 
 
+def pg_array(values: Iterable[Any]) -> str:
+    """A PostgreSQL array literal of numbers, dates or words, bound as one text parameter
+    and cast in the statement: the database driver would otherwise quote a list of
+    thousands element by element in Python, which costs more than the statement."""
+    values = values if isinstance(values, list | tuple) else list(values)
+    if set(map(type, values)) <= _PLAIN:  # numbers or dates: their text as it is
+        return "{" + ",".join(map(str, values)) + "}"
+    return "{" + ",".join(map(_array_element, values)) + "}"
+
+
 def _array_element(value: Any) -> str:
-    if type(value) in _PLAIN:
-        return str(value)
     if value is None:
         return "NULL"
     if isinstance(value, int | Decimal) and not isinstance(value, bool):
