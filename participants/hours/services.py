@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
@@ -247,10 +247,10 @@ def hours_save_checked(*, actor: User, checked: HoursChecked) -> int:
             raise HoursChanged(
                 _("Intet blev gemt: timerne er ændret siden forhåndsvisningen. Prøv igen.")
             )
-        written = hours_write(by=actor, cells=checked.writes, entries=False)
+        saved = hours_write_counted(by=actor, cells=checked.writes)
         removed = _hours_remove_keys(checked.removes)
-        _audit_weeks(actor, pairs, written, removed)
-    return len(written) + len(removed)
+        _audit_weeks(actor, pairs, saved, Counter(monday for _c, monday, _k in removed))
+    return sum(saved.values()) + len(removed)
 
 
 def _lock_citizens_shared(citizen_ids: Iterable[int]) -> None:
@@ -459,8 +459,8 @@ def _save(
     _audit_weeks(
         actor,
         [(row.citizen_id, week_monday(row.week)) for row in rows if row.citizen_id in citizens],
-        written,
-        [(entry.citizen_id, entry.week_start, entry.kind) for entry in removed],
+        Counter(monday for _citizen_id, monday, _kind in written),
+        Counter(entry.week_start for entry in removed),
     )
     return written
 
@@ -474,17 +474,19 @@ def _changed(cells: list[_Cell], stored) -> list[tuple[int, date, str, Decimal]]
     ]
 
 
-def _audit_weeks(actor, pairs: Iterable[tuple[int, date]], written, removed) -> None:
+def _audit_weeks(
+    actor, pairs: Iterable[tuple[int, date]], saved: Mapping[date, int], removed: Mapping[date, int]
+) -> None:
     """One audit row per week of the rows ((citizen id, Monday) pairs): its citizens and
-    the numbers of entries saved and removed (keys)."""
+    the numbers of entries saved and removed (by Monday)."""
     weeks: dict[date, dict[str, Any]] = {}
     for citizen_id, monday in pairs:
         week = weeks.setdefault(monday, {"citizens": set(), "saved": 0, "removed": 0})
         week["citizens"].add(citizen_id)
-    for _citizen_id, monday, _kind in written:
-        weeks[monday]["saved"] += 1
-    for _citizen_id, monday, _kind in removed:
-        weeks[monday]["removed"] += 1
+    for monday, count in saved.items():
+        weeks[monday]["saved"] += count
+    for monday, count in removed.items():
+        weeks[monday]["removed"] += count
     audit.record_each(
         AuditAction.CHANGE,
         actor=actor,
@@ -529,23 +531,46 @@ def hours_write(
     changed without a writer (an import) keeps who registered it. The entries written, by
     (citizen id, Monday, kind); only their keys (None for each) without `entries`, for a
     caller that counts them: reading back thousands of entries costs more than writing them."""
+    params = _upsert_params(by, cells)
+    if params is None:
+        return {}
+    with connection.cursor() as cursor:
+        returning = ENTRY_COLUMNS if entries else "e.citizen_id, e.week_start, e.kind"
+        cursor.execute(UPSERT.format(returning=returning), params)
+        if not entries:
+            return dict.fromkeys(map(tuple, cursor.fetchall()))
+        written = [_EntryRow._make(row) for row in cursor.fetchall()]
+    return {(e.citizen_id, e.week_start, e.kind): e for e in written}
+
+
+def hours_write_counted(
+    *, by: User | None, cells: Iterable[tuple[int, date, str, Decimal]]
+) -> dict[date, int]:
+    """`hours_write`, read back as the number of entries written per Monday only (a few
+    rows, however many cells)."""
+    params = _upsert_params(by, cells)
+    if params is None:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH written AS ({UPSERT.format(returning='e.week_start')})"  # noqa: S608
+            " SELECT week_start, count(*) FROM written GROUP BY week_start",
+            params,
+        )
+        return dict(cursor.fetchall())
+
+
+def _upsert_params(by: User | None, cells: Iterable[tuple[int, date, str, Decimal]]):
+    """UPSERT's parameters for these cells; None for no cells."""
     values = []
     for citizen_id, week, kind, hours in cells:
         monday = week_monday(week)  # derived, as HoursEntry.save derives them
         year, number, _day = monday.isocalendar()
         values.append((citizen_id, monday, year, number, kind, Decimal(hours)))
     if not values:
-        return {}
+        return None
     columns = [pg_array(column) for column in zip(*values, strict=True)]
-    with connection.cursor() as cursor:
-        returning = ENTRY_COLUMNS if entries else "e.citizen_id, e.week_start, e.kind"
-        cursor.execute(
-            UPSERT.format(returning=returning), [by.pk if by else None, timezone.now(), *columns]
-        )
-        if not entries:
-            return dict.fromkeys(map(tuple, cursor.fetchall()))
-        written = [_EntryRow._make(row) for row in cursor.fetchall()]
-    return {(e.citizen_id, e.week_start, e.kind): e for e in written}
+    return [by.pk if by else None, timezone.now(), *columns]
 
 
 # Values whose text needs no quoting in an array literal (a date's is its ISO form; not a
