@@ -179,36 +179,41 @@ def hours_check(*, actor: User, rows: Iterable[HoursRow | Mapping[str, Any]]) ->
         citizens, cells, row_errors = _parse(actor, rows)
         stored = _stored(cells, entries=False)
         _check(rows, cells, stored, row_errors)
-        weeks = sorted({(row.citizen_id, week_monday(row.week)) for row in rows})
+        weeks: dict[date, set[int]] = defaultdict(set)
+        for row in rows:
+            weeks[week_monday(row.week)].add(row.citizen_id)
+        removes = [cell.key for cell in cells if not cell.hours and cell.key in stored]
         return HoursChecked(
             day=timezone.localdate(),
-            weeks=weeks,
-            writes=_changed(cells, stored),
-            removes=[cell.key for cell in cells if not cell.hours and cell.key in stored],
-            state=_state(sorted(citizens), weeks),
+            weeks={monday: sorted(ids) for monday, ids in sorted(weeks.items())},
+            writes=_upsert_columns(_changed(cells, stored)),
+            removes=[pg_array(column) for column in zip(*removes, strict=True)],
+            state=_state(weeks),
         )
 
 
 @dataclass(frozen=True)
 class HoursChecked:
-    """What `hours_check` saw: the day of the check, the rows' weeks of each citizen, the
-    cells whose hours differ from the stored (to write) and the empty cells of stored
-    entries (to remove), and a digest of the state the checks read (the citizens' tracks
-    and the stored hours of their weeks)."""
+    """What `hours_check` saw: the day of the check, each week's citizens, the cells whose
+    hours differ from the stored (to write: UPSERT's column arrays) and the empty cells of
+    stored entries (to remove: their keys' column arrays), and a digest of the state the
+    checks read (the citizens' tracks and the stored hours of their weeks). Plain data, as
+    the statements take it: a session keeps it, and a save reads it, without a step per
+    row."""
 
     day: date
-    weeks: list[tuple[int, date]]
-    writes: list[tuple[int, date, str, Decimal]]
-    removes: list[Key]
+    weeks: dict[date, list[int]]
+    writes: list[str]
+    removes: list[str]
     state: str
 
     def as_data(self) -> dict[str, Any]:
         """Plain data (ids, ISO dates, strings) for a session."""
         return {
             "day": self.day.isoformat(),
-            "weeks": [[c, w.isoformat()] for c, w in self.weeks],
-            "writes": [[c, w.isoformat(), k, str(h)] for c, w, k, h in self.writes],
-            "removes": [[c, w.isoformat(), k] for c, w, k in self.removes],
+            "weeks": [[monday.isoformat(), ids] for monday, ids in self.weeks.items()],
+            "writes": self.writes,
+            "removes": self.removes,
             "state": self.state,
         }
 
@@ -216,11 +221,9 @@ class HoursChecked:
     def from_data(cls, data: Mapping[str, Any]) -> HoursChecked:
         return cls(
             day=date.fromisoformat(data["day"]),
-            weeks=[(int(c), date.fromisoformat(w)) for c, w in data["weeks"]],
-            writes=[
-                (int(c), date.fromisoformat(w), k, Decimal(h)) for c, w, k, h in data["writes"]
-            ],
-            removes=[(int(c), date.fromisoformat(w), k) for c, w, k in data["removes"]],
+            weeks={date.fromisoformat(monday): ids for monday, ids in data["weeks"]},
+            writes=list(data["writes"]),
+            removes=list(data["removes"]),
             state=data["state"],
         )
 
@@ -236,21 +239,20 @@ def hours_save_checked(*, actor: User, checked: HoursChecked) -> int:
     the one the check read (the citizens' tracks, their stored hours in the rows' weeks)
     and HoursChanged refuses if it differs, or if a citizen has left the actor's scope or
     the day has changed. The number of entries written or removed."""
-    pairs = checked.weeks
-    ids = sorted({citizen_id for citizen_id, _week in pairs})
+    ids = sorted({citizen_id for ids in checked.weeks.values() for citizen_id in ids})
     with transaction.atomic():
         lock_citizens_for_hours(ids)
         if checked.day != timezone.localdate():
             raise HoursChanged(_("Forhåndsvisningen er udløbet. Vælg filen igen."))
         scoped = Citizen.objects.for_user(actor, write=True).filter(pk__in=ids).count()
-        if scoped != len(ids) or _state(ids, pairs) != checked.state:
+        if scoped != len(ids) or _state(checked.weeks) != checked.state:
             raise HoursChanged(
                 _("Intet blev gemt: timerne er ændret siden forhåndsvisningen. Prøv igen.")
             )
-        saved = hours_write_counted(by=actor, cells=checked.writes)
-        removed = _hours_remove_keys(checked.removes)
-        _audit_weeks(actor, pairs, saved, Counter(monday for _c, monday, _k in removed))
-    return sum(saved.values()) + len(removed)
+        saved = _upsert_counted(actor, checked.writes) if checked.writes else {}
+        removed = _hours_remove_keys(checked.removes) if checked.removes else {}
+        _audit_weeks(actor, checked.weeks, saved, removed)
+    return sum(saved.values()) + sum(removed.values())
 
 
 def _lock_citizens_shared(citizen_ids: Iterable[int]) -> None:
@@ -294,15 +296,16 @@ SELECT md5(concat_ws(';',
 """  # noqa: S608
 
 
-def _state(citizen_ids: list[int], pairs: list[tuple[int, date]]) -> str:
-    """The digest of STATE for these citizens and (citizen, Monday) weeks."""
+def _state(weeks: Mapping[date, Iterable[int]]) -> str:
+    """The digest of STATE for each week's citizens."""
+    pairs = [(citizen_id, monday) for monday, ids in weeks.items() for citizen_id in ids]
     with connection.cursor() as cursor:
         cursor.execute(
             STATE,
             {
-                "ids": pg_array(citizen_ids),
-                "citizens": pg_array(c for c, _w in pairs),
-                "weeks": pg_array(w for _c, w in pairs),
+                "ids": pg_array(sorted({citizen_id for citizen_id, _monday in pairs})),
+                "citizens": pg_array(citizen_id for citizen_id, _monday in pairs),
+                "weeks": pg_array(monday for _citizen_id, monday in pairs),
             },
         )
         return cursor.fetchone()[0]
@@ -456,9 +459,13 @@ def _save(
     removed = _hours_remove(
         [stored[cell.key] for cell in cells if not cell.hours and cell.key in stored]
     )
+    weeks: dict[date, set[int]] = defaultdict(set)
+    for row in rows:
+        if row.citizen_id in citizens:
+            weeks[week_monday(row.week)].add(row.citizen_id)
     _audit_weeks(
         actor,
-        [(row.citizen_id, week_monday(row.week)) for row in rows if row.citizen_id in citizens],
+        weeks,
         Counter(monday for _citizen_id, monday, _kind in written),
         Counter(entry.week_start for entry in removed),
     )
@@ -475,18 +482,13 @@ def _changed(cells: list[_Cell], stored) -> list[tuple[int, date, str, Decimal]]
 
 
 def _audit_weeks(
-    actor, pairs: Iterable[tuple[int, date]], saved: Mapping[date, int], removed: Mapping[date, int]
+    actor,
+    weeks: Mapping[date, Iterable[int]],
+    saved: Mapping[date, int],
+    removed: Mapping[date, int],
 ) -> None:
-    """One audit row per week of the rows ((citizen id, Monday) pairs): its citizens and
-    the numbers of entries saved and removed (by Monday)."""
-    weeks: dict[date, dict[str, Any]] = {}
-    for citizen_id, monday in pairs:
-        week = weeks.setdefault(monday, {"citizens": set(), "saved": 0, "removed": 0})
-        week["citizens"].add(citizen_id)
-    for monday, count in saved.items():
-        weeks[monday]["saved"] += count
-    for monday, count in removed.items():
-        weeks[monday]["removed"] += count
+    """One audit row per week of the rows (Monday: its citizens): the citizens and the
+    numbers of entries saved and removed."""
     audit.record_each(
         AuditAction.CHANGE,
         actor=actor,
@@ -495,12 +497,12 @@ def _audit_weeks(
                 f"Timer {iso_week_label(monday)}",
                 {
                     "week": iso_week_label(monday),
-                    "citizens": sorted(week["citizens"]),
-                    "saved": week["saved"],
-                    "removed": week["removed"],
+                    "citizens": sorted(citizens),
+                    "saved": saved.get(monday, 0),
+                    "removed": removed.get(monday, 0),
                 },
             )
-            for monday, week in sorted(weeks.items())
+            for monday, citizens in sorted(weeks.items())
         ],
     )
 
@@ -531,46 +533,40 @@ def hours_write(
     changed without a writer (an import) keeps who registered it. The entries written, by
     (citizen id, Monday, kind); only their keys (None for each) without `entries`, for a
     caller that counts them: reading back thousands of entries costs more than writing them."""
-    params = _upsert_params(by, cells)
-    if params is None:
+    columns = _upsert_columns(cells)
+    if not columns:
         return {}
     with connection.cursor() as cursor:
         returning = ENTRY_COLUMNS if entries else "e.citizen_id, e.week_start, e.kind"
-        cursor.execute(UPSERT.format(returning=returning), params)
+        cursor.execute(
+            UPSERT.format(returning=returning), [by.pk if by else None, timezone.now(), *columns]
+        )
         if not entries:
             return dict.fromkeys(map(tuple, cursor.fetchall()))
         written = [_EntryRow._make(row) for row in cursor.fetchall()]
     return {(e.citizen_id, e.week_start, e.kind): e for e in written}
 
 
-def hours_write_counted(
-    *, by: User | None, cells: Iterable[tuple[int, date, str, Decimal]]
-) -> dict[date, int]:
-    """`hours_write`, read back as the number of entries written per Monday only (a few
-    rows, however many cells)."""
-    params = _upsert_params(by, cells)
-    if params is None:
-        return {}
+def _upsert_counted(by: User | None, columns: list[str]) -> dict[date, int]:
+    """UPSERT of these column arrays (`_upsert_columns`), read back as the number of entries
+    written per Monday only (a few rows, however many cells)."""
     with connection.cursor() as cursor:
         cursor.execute(
             f"WITH written AS ({UPSERT.format(returning='e.week_start')})"  # noqa: S608
             " SELECT week_start, count(*) FROM written GROUP BY week_start",
-            params,
+            [by.pk if by else None, timezone.now(), *columns],
         )
         return dict(cursor.fetchall())
 
 
-def _upsert_params(by: User | None, cells: Iterable[tuple[int, date, str, Decimal]]):
-    """UPSERT's parameters for these cells; None for no cells."""
+def _upsert_columns(cells: Iterable[tuple[int, date, str, Decimal]]) -> list[str]:
+    """UPSERT's column arrays for these cells (none for no cells)."""
     values = []
     for citizen_id, week, kind, hours in cells:
         monday = week_monday(week)  # derived, as HoursEntry.save derives them
         year, number, _day = monday.isocalendar()
         values.append((citizen_id, monday, year, number, kind, Decimal(hours)))
-    if not values:
-        return None
-    columns = [pg_array(column) for column in zip(*values, strict=True)]
-    return [by.pk if by else None, timezone.now(), *columns]
+    return [pg_array(column) for column in zip(*values, strict=True)]
 
 
 # Values whose text needs no quoting in an array literal (a date's is its ISO form; not a
@@ -608,18 +604,19 @@ def _hours_remove(entries: list[_EntryRow]) -> list[_EntryRow]:
     return entries
 
 
-def _hours_remove_keys(keys: list[Key]) -> list[Key]:
-    """Delete the entries of these (citizen id, Monday, kind) keys in one statement."""
-    if keys:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "DELETE FROM participants_hoursentry e"
-                " USING unnest(%s::bigint[], %s::date[], %s::text[]) AS k(citizen_id, week, kind)"
-                " WHERE e.citizen_id = k.citizen_id AND e.week_start = k.week"
-                " AND e.kind = k.kind",
-                [pg_array(column) for column in zip(*keys, strict=True)],
-            )
-    return keys
+def _hours_remove_keys(columns: list[str]) -> dict[date, int]:
+    """Delete the entries of these keys (column arrays of citizen ids, Mondays and kinds) in
+    one statement; the number deleted per Monday."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "WITH gone AS (DELETE FROM participants_hoursentry e"
+            " USING unnest(%s::bigint[], %s::date[], %s::text[]) AS k(citizen_id, week, kind)"
+            " WHERE e.citizen_id = k.citizen_id AND e.week_start = k.week AND e.kind = k.kind"
+            " RETURNING e.week_start)"
+            " SELECT week_start, count(*) FROM gone GROUP BY week_start",
+            columns,
+        )
+        return dict(cursor.fetchall())
 
 
 def _number(value: Decimal | None) -> str:

@@ -3,9 +3,10 @@ names of the legacy hours.csv, cpr, week, kind, hours, are read as the same colu
 
 `read_upload` turns the file into rows, `preview` checks every row (file format, CPR found
 through the keyed hash among the uploader's own citizens only, week, kind, hours, and the
-hours service's own rules) and `commit` saves exactly the previewed rows, all or nothing,
-through `services.hours_save` (the preview through `services.hours_check`, which writes
-nothing). Problems are reported by line, column and reason, with
+hours service's own rules, through `services.hours_check`, which writes nothing) and
+`confirm` saves the previewed rows as the check saw them, all or nothing, refusing if what
+it read has changed since (`services.hours_save_checked`); `commit` checks rows again and
+saves them (`services.hours_save`). Problems are reported by line, column and reason, with
 the CPR number masked; a CPR outside the uploader's scope is 'ukendt deltager', whether the
 citizen exists or not.
 """
@@ -16,7 +17,6 @@ import csv
 import functools
 import io
 import zipfile
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -92,17 +92,6 @@ class Preview:
     @property
     def ok(self) -> bool:
         return bool(self.rows) and not self.problems
-
-    def as_session(self) -> list[list[Any]]:
-        """The rows to confirm, without CPR numbers (ids, ISO dates, strings)."""
-        return [[r.line, r.citizen_id, r.week.isoformat(), r.kind, str(r.hours)] for r in self.rows]
-
-    @staticmethod
-    def rows_from_session(data: Iterable[list[Any]]) -> list[UploadRow]:
-        return [
-            UploadRow(int(line), int(cid), date.fromisoformat(week), kind, Decimal(hours))
-            for line, cid, week, kind, hours in data
-        ]
 
 
 # --- Reading -------------------------------------------------------------------------------
@@ -342,16 +331,15 @@ def _service_problems(
     return []
 
 
-def commit(
-    *, user: Any, rows: list[UploadRow], checked: HoursChecked | None = None
-) -> list[Problem]:
-    """Save exactly these rows, all or nothing. Problems (empty when saved).
+def commit(*, user: Any, rows: list[UploadRow]) -> list[Problem]:
+    """Save exactly these rows, all or nothing, checking them again. Problems (empty when
+    saved)."""
+    return _service_problems(user, rows, save=True)
 
-    With what the preview's check saw (`checked`), the rows are saved as it saw them
-    without checking them again; services.HoursChanged (nothing saved) if a citizen's track
-    or hours in the rows' weeks have changed since, or the citizen is no longer the
-    uploader's."""
-    if checked is None:
-        return _service_problems(user, rows, save=True)
-    hours_save_checked(actor=user, checked=checked)
-    return []
+
+def confirm(*, user: Any, checked: HoursChecked) -> int:
+    """Save the rows a preview checked (its `checked`) as it saw them, without checking them
+    again: services.HoursChanged (nothing saved) if a citizen's track or hours in the rows'
+    weeks have changed since, the citizen is no longer the uploader's, or the day has
+    changed. The number of entries written or removed."""
+    return hours_save_checked(actor=user, checked=checked)
