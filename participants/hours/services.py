@@ -511,9 +511,10 @@ def _audit_weeks(
 UPSERT = """
 INSERT INTO participants_hoursentry AS e
     (citizen_id, week_start, iso_year, iso_week, kind, hours, registered_by_id, updated_at)
-SELECT c.citizen_id, c.week_start, c.iso_year, c.iso_week, c.kind, c.hours, %s, %s
-FROM unnest(%s::bigint[], %s::date[], %s::integer[], %s::integer[], %s::text[], %s::numeric[])
-    AS c(citizen_id, week_start, iso_year, iso_week, kind, hours)
+SELECT c.citizen_id, c.week_start, CAST(EXTRACT(isoyear FROM c.week_start) AS integer),
+       CAST(EXTRACT(week FROM c.week_start) AS integer), c.kind, c.hours, %s, %s
+FROM unnest(%s::bigint[], %s::date[], %s::text[], %s::numeric[])
+    AS c(citizen_id, week_start, kind, hours)
 ORDER BY c.citizen_id, c.week_start, c.kind
 ON CONFLICT (citizen_id, week_start, kind) DO UPDATE
 SET hours = EXCLUDED.hours,
@@ -561,11 +562,12 @@ def _upsert_counted(by: User | None, columns: list[str]) -> dict[date, int]:
 
 def _upsert_columns(cells: Iterable[tuple[int, date, str, Decimal]]) -> list[str]:
     """UPSERT's column arrays for these cells (none for no cells)."""
-    values = []
-    for citizen_id, week, kind, hours in cells:
-        monday = week_monday(week)  # derived, as HoursEntry.save derives them
-        year, number, _day = monday.isocalendar()
-        values.append((citizen_id, monday, year, number, kind, Decimal(hours)))
+    # The Monday and its ISO year and week derived, as HoursEntry.save derives them (the
+    # year and week in the statement).
+    values = [
+        (citizen_id, week_monday(week), kind, Decimal(hours))
+        for citizen_id, week, kind, hours in cells
+    ]
     return [pg_array(column) for column in zip(*values, strict=True)]
 
 
