@@ -30,7 +30,12 @@ class HoursKind(models.TextChoices):
 class HoursEntry(models.Model):
     """Hours for one citizen, one ISO week, one kind (logged by the employment actor)."""
 
-    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="hours")
+    # No index of its own on either key: the unique (citizen, week, kind) serves every read
+    # by citizen, and nothing reads by the registering user (deleting a user, which the
+    # app never does, would scan). Each index costs every write of hours.
+    citizen = models.ForeignKey(
+        Citizen, on_delete=models.CASCADE, related_name="hours", db_index=False
+    )
     week_start = models.DateField(_("uge (mandag)"))
     iso_year = models.PositiveSmallIntegerField(_("år"), editable=False)
     iso_week = models.PositiveSmallIntegerField(_("uge"), editable=False)
@@ -42,7 +47,12 @@ class HoursEntry(models.Model):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MAX_HOURS_PER_KIND)],
     )
     registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -87,7 +97,9 @@ class HoursMonth(models.Model):
     writing one citizen's hours take turns (a lock per share of the citizens, migration 0005).
     """
 
-    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="+")
+    # The unique (citizen, month, kind) serves every read by citizen: no index of its own,
+    # which every write of hours (the roll-up's trigger) would maintain.
+    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="+", db_index=False)
     month = models.DateField()
     kind = models.CharField(max_length=20, choices=HoursKind.choices)
     hours = models.DecimalField(max_digits=9, decimal_places=2)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
@@ -165,12 +165,150 @@ def _checked_save(actor, rows: list[HoursRow], *, entries: bool):
     return cells, written, stored
 
 
-def hours_check(*, actor: User, rows: Iterable[HoursRow | Mapping[str, Any]]) -> None:
+def hours_check(*, actor: User, rows: Iterable[HoursRow | Mapping[str, Any]]) -> HoursChecked:
     """Everything `hours_save` checks, without writing: HoursWeekInvalid if it would refuse
-    the rows (an upload's preview)."""
+    the rows (an upload's preview). What the check saw, for `hours_save_checked` to save the
+    same rows later without checking them again.
+
+    The citizens' rows are held against writers (FOR SHARE) while the check reads their
+    tracks and hours: a writer of a track or of hours locks them first, so the state the
+    check read and the state it records are one."""
     rows = [_as_row(r) for r in rows]
-    _citizens, cells, row_errors = _parse(actor, rows)
-    _check(rows, cells, _stored(cells, entries=False), row_errors)
+    with transaction.atomic():
+        _lock_citizens_shared({r.citizen_id for r in rows if isinstance(r.citizen_id, int)})
+        citizens, cells, row_errors = _parse(actor, rows)
+        stored = _stored(cells, entries=False)
+        _check(rows, cells, stored, row_errors)
+        weeks: dict[date, set[int]] = defaultdict(set)
+        for row in rows:
+            weeks[week_monday(row.week)].add(row.citizen_id)
+        removes = [cell.key for cell in cells if not cell.hours and cell.key in stored]
+        return HoursChecked(
+            day=timezone.localdate(),
+            weeks={monday: sorted(ids) for monday, ids in sorted(weeks.items())},
+            writes=_upsert_columns(_changed(cells, stored)),
+            removes=[pg_array(column) for column in zip(*removes, strict=True)],
+            state=_state(weeks),
+        )
+
+
+@dataclass(frozen=True)
+class HoursChecked:
+    """What `hours_check` saw: the day of the check, each week's citizens, the cells whose
+    hours differ from the stored (to write: UPSERT's column arrays) and the empty cells of
+    stored entries (to remove: their keys' column arrays), and a digest of the state the
+    checks read (the citizens' tracks and the stored hours of their weeks). Plain data, as
+    the statements take it: a session keeps it, and a save reads it, without a step per
+    row."""
+
+    day: date
+    weeks: dict[date, list[int]]
+    writes: list[str]
+    removes: list[str]
+    state: str
+
+    def as_data(self) -> dict[str, Any]:
+        """Plain data (ids, ISO dates, strings) for a session."""
+        return {
+            "day": self.day.isoformat(),
+            "weeks": [[monday.isoformat(), ids] for monday, ids in self.weeks.items()],
+            "writes": self.writes,
+            "removes": self.removes,
+            "state": self.state,
+        }
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> HoursChecked:
+        return cls(
+            day=date.fromisoformat(data["day"]),
+            weeks={date.fromisoformat(monday): ids for monday, ids in data["weeks"]},
+            writes=list(data["writes"]),
+            removes=list(data["removes"]),
+            state=data["state"],
+        )
+
+
+class HoursChanged(ValueError):
+    """A save of checked rows refused, nothing saved: the state they were checked against
+    has changed since (the message says what, in Danish)."""
+
+
+def hours_save_checked(*, actor: User, checked: HoursChecked) -> int:
+    """Save the rows `hours_check` accepted, as it saw them, everything or nothing, without
+    checking them again: under the citizens' locks, one statement compares the state with
+    the one the check read (the citizens' tracks, their stored hours in the rows' weeks)
+    and HoursChanged refuses if it differs, or if a citizen has left the actor's scope or
+    the day has changed. The number of entries written or removed."""
+    ids = sorted({citizen_id for ids in checked.weeks.values() for citizen_id in ids})
+    with transaction.atomic():
+        lock_citizens_for_hours(ids)
+        if checked.day != timezone.localdate():
+            raise HoursChanged(_("Forhåndsvisningen er udløbet. Vælg filen igen."))
+        scoped = Citizen.objects.for_user(actor, write=True).filter(pk__in=ids).count()
+        if scoped != len(ids) or _state(checked.weeks) != checked.state:
+            raise HoursChanged(
+                _("Intet blev gemt: timerne er ændret siden forhåndsvisningen. Prøv igen.")
+            )
+        saved = _upsert_counted(actor, checked.writes) if checked.writes else {}
+        removed = _hours_remove_keys(checked.removes) if checked.removes else {}
+        _audit_weeks(actor, checked.weeks, saved, removed)
+    return sum(saved.values()) + sum(removed.values())
+
+
+def _lock_citizens_shared(citizen_ids: Iterable[int]) -> None:
+    """Hold these citizens' rows against writers (FOR SHARE) until the end of the
+    transaction, in order; readers, and other checks, go on."""
+    ids = sorted(set(citizen_ids))
+    if ids:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id FROM participants_citizen WHERE id = ANY(%s::bigint[])"
+                " ORDER BY id FOR SHARE",
+                [pg_array(ids)],
+            )
+
+
+# A digest of what a check of these citizens' hours reads: their tracks (phase starts,
+# visitations, pauses, exits and whether each is followed up: rules.tracks_of) and their
+# stored hours in the given weeks. Each row as its row value's text, which tells an empty
+# field from a missing one.
+STATE = """
+WITH ids AS (SELECT unnest(%(ids)s::bigint[]) AS id)
+SELECT md5(concat_ws(';',
+    (SELECT string_agg(ROW(c.id, c.phase1_start, c.phase2_start, c.phase3_start)::text, ','
+                       ORDER BY c.id)
+     FROM participants_citizen c WHERE c.id IN (SELECT id FROM ids)),
+    (SELECT string_agg(ROW(v.id, v.citizen_id, v.status, v.proposed_on)::text, ','
+                       ORDER BY v.id)
+     FROM participants_visitation v WHERE v.citizen_id IN (SELECT id FROM ids)),
+    (SELECT string_agg(ROW(p.id, p.citizen_id, p.start, p."end")::text, ',' ORDER BY p.id)
+     FROM participants_pause p WHERE p.citizen_id IN (SELECT id FROM ids)),
+    (SELECT string_agg(ROW(x.id, x.citizen_id, x.exit_date,
+                           EXISTS (SELECT 1 FROM participants_followup f
+                                   WHERE f.exit_id = x.id))::text, ',' ORDER BY x.id)
+     FROM participants_exitform x WHERE x.citizen_id IN (SELECT id FROM ids)),
+    (SELECT string_agg(ROW(e.id, e.citizen_id, e.week_start, e.kind, e.hours)::text, ','
+                       ORDER BY e.id)
+     FROM participants_hoursentry e
+     JOIN unnest(%(citizens)s::bigint[], %(weeks)s::date[]) AS w(citizen_id, week_start)
+       ON e.citizen_id = w.citizen_id AND e.week_start = w.week_start)
+))
+"""  # noqa: S608
+
+
+def _state(weeks: Mapping[date, Iterable[int]]) -> str:
+    """The digest of STATE for each week's citizens."""
+    pairs = [(citizen_id, monday) for monday, ids in weeks.items() for citizen_id in ids]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            STATE,
+            {
+                "ids": pg_array(sorted({citizen_id for citizen_id, _monday in pairs})),
+                "citizens": pg_array(citizen_id for citizen_id, _monday in pairs),
+                "weeks": pg_array(monday for _citizen_id, monday in pairs),
+            },
+        )
+        return cursor.fetchone()[0]
 
 
 @dataclass(frozen=True)
@@ -209,18 +347,19 @@ def _parse(actor, rows: list[HoursRow]):
     seen: set[tuple[int, date, str]] = set()
     week_errors: dict[tuple[int, date], list[str]] = {}
     for index, row in enumerate(rows):
-        citizen = citizens.get(row.citizen_id)
-        if citizen is None:
+        citizen_id = row.citizen_id
+        if citizen_id not in citizens:
             row_errors[index].append(_("Ukendt deltager."))
             continue
         if row.kind not in KINDS:
             row_errors[index].append(_("Ukendt timetype."))
             continue
         week = week_monday(row.week)
-        if (citizen.pk, week, row.kind) in seen:
+        key = (citizen_id, week, row.kind)
+        if key in seen:
             row_errors[index].append(_("Samme deltager og timetype står to gange."))
             continue
-        seen.add((citizen.pk, week, row.kind))
+        seen.add(key)
         try:
             hours = parse_hours(row.hours)
         except ValueError as exc:
@@ -229,10 +368,10 @@ def _parse(actor, rows: list[HoursRow]):
         if row.shown is not NOT_SHOWN and hours == _shown(row):
             continue  # not changed on the screen: never written back
         if hours:
-            if (citizen.pk, week) not in week_errors:
-                week_errors[(citizen.pk, week)] = tracks[citizen.pk].hours_errors(week)
-            row_errors[index].extend(week_errors[(citizen.pk, week)])
-        cells.append(_Cell(index, citizen.pk, week, row.kind, hours))
+            if (citizen_id, week) not in week_errors:
+                week_errors[(citizen_id, week)] = tracks[citizen_id].hours_errors(week)
+            row_errors[index].extend(week_errors[(citizen_id, week)])
+        cells.append(_Cell(index, citizen_id, week, row.kind, hours))
     return citizens, cells, row_errors
 
 
@@ -316,28 +455,40 @@ def _save(
 ) -> dict[Key, _EntryRow | None]:
     """Write the checked cells whose hours differ from the stored, and one audit row per
     week of the rows. The entries written."""
-    written = hours_write(
-        by=actor,
-        cells=[
-            (cell.citizen_id, cell.week, cell.kind, cell.hours)
-            for cell in cells
-            if cell.hours and (cell.key not in stored or stored[cell.key].hours != cell.hours)
-        ],
-    )
+    written = hours_write(by=actor, cells=_changed(cells, stored), entries=entries)
     removed = _hours_remove(
         [stored[cell.key] for cell in cells if not cell.hours and cell.key in stored]
     )
-    weeks: dict[date, dict[str, Any]] = {}
+    weeks: dict[date, set[int]] = defaultdict(set)
     for row in rows:
         if row.citizen_id in citizens:
-            week = weeks.setdefault(
-                week_monday(row.week), {"citizens": set(), "saved": 0, "removed": 0}
-            )
-            week["citizens"].add(row.citizen_id)
-    for _citizen_id, monday, _kind in written:
-        weeks[monday]["saved"] += 1
-    for entry in removed:
-        weeks[entry.week_start]["removed"] += 1
+            weeks[week_monday(row.week)].add(row.citizen_id)
+    _audit_weeks(
+        actor,
+        weeks,
+        Counter(monday for _citizen_id, monday, _kind in written),
+        Counter(entry.week_start for entry in removed),
+    )
+    return written
+
+
+def _changed(cells: list[_Cell], stored) -> list[tuple[int, date, str, Decimal]]:
+    """The cells with hours whose stored hours differ (or that are not stored)."""
+    return [
+        (cell.citizen_id, cell.week, cell.kind, cell.hours)
+        for cell in cells
+        if cell.hours and (cell.key not in stored or stored[cell.key].hours != cell.hours)
+    ]
+
+
+def _audit_weeks(
+    actor,
+    weeks: Mapping[date, Iterable[int]],
+    saved: Mapping[date, int],
+    removed: Mapping[date, int],
+) -> None:
+    """One audit row per week of the rows (Monday: its citizens): the citizens and the
+    numbers of entries saved and removed."""
     audit.record_each(
         AuditAction.CHANGE,
         actor=actor,
@@ -346,24 +497,24 @@ def _save(
                 f"Timer {iso_week_label(monday)}",
                 {
                     "week": iso_week_label(monday),
-                    "citizens": sorted(week["citizens"]),
-                    "saved": week["saved"],
-                    "removed": week["removed"],
+                    "citizens": sorted(citizens),
+                    "saved": saved.get(monday, 0),
+                    "removed": removed.get(monday, 0),
                 },
             )
-            for monday, week in sorted(weeks.items())
+            for monday, citizens in sorted(weeks.items())
         ],
     )
-    return written
 
 
 # One statement for every cell of a write: the roll-up's triggers run once, over all of them.
 UPSERT = """
 INSERT INTO participants_hoursentry AS e
     (citizen_id, week_start, iso_year, iso_week, kind, hours, registered_by_id, updated_at)
-SELECT c.citizen_id, c.week_start, c.iso_year, c.iso_week, c.kind, c.hours, %s, %s
-FROM unnest(%s::bigint[], %s::date[], %s::integer[], %s::integer[], %s::text[], %s::numeric[])
-    AS c(citizen_id, week_start, iso_year, iso_week, kind, hours)
+SELECT c.citizen_id, c.week_start, CAST(EXTRACT(isoyear FROM c.week_start) AS integer),
+       CAST(EXTRACT(week FROM c.week_start) AS integer), c.kind, c.hours, %s, %s
+FROM unnest(%s::bigint[], %s::date[], %s::text[], %s::numeric[])
+    AS c(citizen_id, week_start, kind, hours)
 ORDER BY c.citizen_id, c.week_start, c.kind
 ON CONFLICT (citizen_id, week_start, kind) DO UPDATE
 SET hours = EXCLUDED.hours,
@@ -383,14 +534,9 @@ def hours_write(
     changed without a writer (an import) keeps who registered it. The entries written, by
     (citizen id, Monday, kind); only their keys (None for each) without `entries`, for a
     caller that counts them: reading back thousands of entries costs more than writing them."""
-    values = []
-    for citizen_id, week, kind, hours in cells:
-        monday = week_monday(week)  # derived, as HoursEntry.save derives them
-        year, number, _day = monday.isocalendar()
-        values.append((citizen_id, monday, year, number, kind, Decimal(hours)))
-    if not values:
+    columns = _upsert_columns(cells)
+    if not columns:
         return {}
-    columns = [pg_array(column) for column in zip(*values, strict=True)]
     with connection.cursor() as cursor:
         returning = ENTRY_COLUMNS if entries else "e.citizen_id, e.week_start, e.kind"
         cursor.execute(
@@ -402,10 +548,41 @@ def hours_write(
     return {(e.citizen_id, e.week_start, e.kind): e for e in written}
 
 
+def _upsert_counted(by: User | None, columns: list[str]) -> dict[date, int]:
+    """UPSERT of these column arrays (`_upsert_columns`), read back as the number of entries
+    written per Monday only (a few rows, however many cells)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH written AS ({UPSERT.format(returning='e.week_start')})"  # noqa: S608
+            " SELECT week_start, count(*) FROM written GROUP BY week_start",
+            [by.pk if by else None, timezone.now(), *columns],
+        )
+        return dict(cursor.fetchall())
+
+
+def _upsert_columns(cells: Iterable[tuple[int, date, str, Decimal]]) -> list[str]:
+    """UPSERT's column arrays for these cells (none for no cells)."""
+    # The Monday and its ISO year and week derived, as HoursEntry.save derives them (the
+    # year and week in the statement).
+    values = [
+        (citizen_id, week_monday(week), kind, Decimal(hours))
+        for citizen_id, week, kind, hours in cells
+    ]
+    return [pg_array(column) for column in zip(*values, strict=True)]
+
+
+# Values whose text needs no quoting in an array literal (a date's is its ISO form; not a
+# datetime's, which has a space, nor a bool's).
+_PLAIN = frozenset({int, Decimal, date})
+
+
 def pg_array(values: Iterable[Any]) -> str:
     """A PostgreSQL array literal of numbers, dates or words, bound as one text parameter
     and cast in the statement: the database driver would otherwise quote a list of
     thousands element by element in Python, which costs more than the statement."""
+    values = values if isinstance(values, list | tuple) else list(values)
+    if set(map(type, values)) <= _PLAIN:  # numbers or dates: their text as it is
+        return "{" + ",".join(map(str, values)) + "}"
     return "{" + ",".join(map(_array_element, values)) + "}"
 
 
@@ -427,6 +604,21 @@ def _hours_remove(entries: list[_EntryRow]) -> list[_EntryRow]:
                 [[e.id for e in entries]],
             )
     return entries
+
+
+def _hours_remove_keys(columns: list[str]) -> dict[date, int]:
+    """Delete the entries of these keys (column arrays of citizen ids, Mondays and kinds) in
+    one statement; the number deleted per Monday."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "WITH gone AS (DELETE FROM participants_hoursentry e"
+            " USING unnest(%s::bigint[], %s::date[], %s::text[]) AS k(citizen_id, week, kind)"
+            " WHERE e.citizen_id = k.citizen_id AND e.week_start = k.week AND e.kind = k.kind"
+            " RETURNING e.week_start)"
+            " SELECT week_start, count(*) FROM gone GROUP BY week_start",
+            columns,
+        )
+        return dict(cursor.fetchall())
 
 
 def _number(value: Decimal | None) -> str:

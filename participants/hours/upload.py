@@ -3,9 +3,10 @@ names of the legacy hours.csv, cpr, week, kind, hours, are read as the same colu
 
 `read_upload` turns the file into rows, `preview` checks every row (file format, CPR found
 through the keyed hash among the uploader's own citizens only, week, kind, hours, and the
-hours service's own rules) and `commit` saves exactly the previewed rows, all or nothing,
-through `services.hours_save` (the preview through `services.hours_check`, which writes
-nothing). Problems are reported by line, column and reason, with
+hours service's own rules, through `services.hours_check`, which writes nothing) and
+`confirm` saves the previewed rows as the check saw them, all or nothing, refusing if what
+it read has changed since (`services.hours_save_checked`); `commit` checks rows again and
+saves them (`services.hours_save`). Problems are reported by line, column and reason, with
 the CPR number masked; a CPR outside the uploader's scope is 'ukendt deltager', whether the
 citizen exists or not.
 """
@@ -16,7 +17,6 @@ import csv
 import functools
 import io
 import zipfile
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -30,7 +30,15 @@ from participants.common import parse_iso_week
 from participants.track.models import Citizen
 
 from .models import HoursKind
-from .services import HoursRow, HoursWeekInvalid, hours_check, hours_save, parse_hours
+from .services import (
+    HoursChecked,
+    HoursRow,
+    HoursWeekInvalid,
+    hours_check,
+    hours_save,
+    hours_save_checked,
+    parse_hours,
+)
 
 COLUMNS = ("cpr", "uge", "art", "timer")
 # The legacy export's English column names and kinds, read as their Danish forms.
@@ -78,21 +86,12 @@ class UploadRow:
 class Preview:
     rows: list[UploadRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # What the hours service's check saw, for the confirm to save the rows as it saw them.
+    checked: HoursChecked | None = None
 
     @property
     def ok(self) -> bool:
         return bool(self.rows) and not self.problems
-
-    def as_session(self) -> list[list[Any]]:
-        """The rows to confirm, without CPR numbers (ids, ISO dates, strings)."""
-        return [[r.line, r.citizen_id, r.week.isoformat(), r.kind, str(r.hours)] for r in self.rows]
-
-    @staticmethod
-    def rows_from_session(data: Iterable[list[Any]]) -> list[UploadRow]:
-        return [
-            UploadRow(int(line), int(cid), date.fromisoformat(week), kind, Decimal(hours))
-            for line, cid, week, kind, hours in data
-        ]
 
 
 # --- Reading -------------------------------------------------------------------------------
@@ -302,19 +301,27 @@ def preview(*, user: Any, rows: list[tuple[int, dict[str, str]]]) -> Preview:
         result.rows.append(UploadRow(line, citizen_id, week, kind, hours))
     if not result.problems:
         # The hours service's own rules (phase start, exit, weekly total), without saving.
-        result.problems.extend(_service_problems(user, result.rows, save=False))
+        result.problems.extend(_service_problems(user, result.rows, save=False, seen=result))
     result.problems.sort(key=lambda p: (p.line, p.column))
     if result.problems:
         result.rows = []
     return result
 
 
-def _service_problems(user: Any, rows: list[UploadRow], *, save: bool) -> list[Problem]:
+def _service_problems(
+    user: Any, rows: list[UploadRow], *, save: bool, seen: Preview | None = None
+) -> list[Problem]:
     """The hours service's problems with the rows, mapped back to the file's lines: checked
-    in memory (the preview), or checked and saved, all or nothing, in a few statements."""
+    in memory (the preview; what the check saw kept on `seen`), or checked and saved, all
+    or nothing, in a few statements."""
     cells = [HoursRow(r.citizen_id, r.kind, r.hours, week=r.week) for r in rows]
     try:
-        (hours_save if save else hours_check)(actor=user, rows=cells)
+        if save:
+            hours_save(actor=user, rows=cells)
+        else:
+            checked = hours_check(actor=user, rows=cells)
+            if seen is not None:
+                seen.checked = checked
     except HoursWeekInvalid as exc:
         return [
             Problem(rows[index].line, "timer", str(rows[index].hours), message)
@@ -325,5 +332,14 @@ def _service_problems(user: Any, rows: list[UploadRow], *, save: bool) -> list[P
 
 
 def commit(*, user: Any, rows: list[UploadRow]) -> list[Problem]:
-    """Save exactly these rows, all or nothing. Problems (empty when saved)."""
+    """Save exactly these rows, all or nothing, checking them again. Problems (empty when
+    saved)."""
     return _service_problems(user, rows, save=True)
+
+
+def confirm(*, user: Any, checked: HoursChecked) -> int:
+    """Save the rows a preview checked (its `checked`) as it saw them, without checking them
+    again: services.HoursChanged (nothing saved) if a citizen's track or hours in the rows'
+    weeks have changed since, the citizen is no longer the uploader's, or the day has
+    changed. The number of entries written or removed."""
+    return hours_save_checked(actor=user, checked=checked)

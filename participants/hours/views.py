@@ -148,7 +148,13 @@ def hours_upload_view(request):
         preview = hours_upload.preview(user=request.user, rows=form.rows)
         if preview.ok:
             confirm_token = secrets.token_urlsafe(16)
-            request.session[SESSION_KEY] = {"token": confirm_token, "rows": preview.as_session()}
+            # What the check saw, not the rows (nor their CPR numbers): the confirm saves
+            # it as seen.
+            request.session[SESSION_KEY] = {
+                "token": confirm_token,
+                "count": len(preview.rows),
+                "checked": preview.checked.as_data(),
+            }
         else:
             request.session.pop(SESSION_KEY, None)
     preview_rows = _rows_to_show(request.user, preview)
@@ -191,15 +197,15 @@ def hours_upload_confirm(request):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     stored = request.session.pop(SESSION_KEY, None)
-    if not stored or stored.get("token") != request.POST.get("token"):
+    if not stored or stored.get("token") != request.POST.get("token") or "checked" not in stored:
         messages.error(request, _("Forhåndsvisningen er udløbet. Vælg filen igen."))
         return redirect("participants:hours_upload")
-    rows = hours_upload.Preview.rows_from_session(stored["rows"])
-    problems = hours_upload.commit(user=request.user, rows=rows)
-    if problems:
-        messages.error(
-            request, _("Intet blev gemt: timerne er ændret siden forhåndsvisningen. Prøv igen.")
+    try:
+        hours_upload.confirm(
+            user=request.user, checked=services.HoursChecked.from_data(stored["checked"])
         )
+    except services.HoursChanged as exc:
+        messages.error(request, str(exc))
         return redirect("participants:hours_upload")
-    messages.success(request, _("%(count)s rækker med timer er gemt.") % {"count": len(rows)})
+    messages.success(request, _("%(count)s rækker med timer er gemt.") % {"count": stored["count"]})
     return redirect("participants:hours_upload")

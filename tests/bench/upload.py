@@ -36,6 +36,7 @@ from django.utils import timezone  # noqa: E402
 from participants.common import iso_week_label, week_monday  # noqa: E402
 from participants.hours import upload as hours_upload  # noqa: E402
 from participants.hours.models import HoursEntry  # noqa: E402
+from participants.hours.services import HoursChecked  # noqa: E402
 from participants.models import Citizen  # noqa: E402
 from participants.track.rules import Track, track_prefetch  # noqa: E402
 from partnerships.models import User  # noqa: E402
@@ -141,9 +142,9 @@ def upload(path: Path) -> dict:
                 preview = hours_upload.preview(user=user, rows=rows)
                 if not preview.ok:
                     raise RuntimeError(f"{len(preview.problems)} problems in the upload")
-                problems = hours_upload.commit(user=user, rows=preview.rows)
-                if problems:
-                    raise RuntimeError(f"{len(problems)} problems saving the upload")
+                # What the confirm page gets back from the session, as it gets it.
+                kept = json.loads(json.dumps(preview.checked.as_data()))
+                hours_upload.confirm(user=user, checked=HoursChecked.from_data(kept))
                 saved["rows"] = len(preview.rows)
                 raise _RolledBack
         except _RolledBack:
