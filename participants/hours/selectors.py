@@ -71,11 +71,23 @@ class WeekGrid:
         return dict(sums)
 
 
+# What the grid shows of a citizen (the name or pseudonym, the masked CPR number) and what
+# says whether hours may be logged: the contact data is neither read nor decrypted.
+GRID_FIELDS = ("first_name", "last_name", "birth_date", "phase1_start")
+
+
 def actor_week_grid(
-    *, user: Any, week: date, page: int | str | None = None, per_page: int | None = None
+    *,
+    user: Any,
+    week: date,
+    page: int | str | None = None,
+    per_page: int | None = None,
+    for_save: bool = False,
 ) -> WeekGrid:
     """The hours grid of one ISO week for the citizens the user may log hours for (2 queries),
-    or one page of them in name order when `per_page` is given (3 queries)."""
+    or one page of them in name order when `per_page` is given (3 queries). `for_save`: only
+    which citizens the page holds and which of them may get hours (a save's check of what
+    was sent), without names or hours (one query fewer)."""
     monday = week_monday(week)
     sunday = monday + timedelta(days=6)
     in_week = (
@@ -92,6 +104,7 @@ def actor_week_grid(
         # The exit that counts, looked up for the rows shown only (the count leaves it out).
         .with_last_exit(sunday, select=False)
         .annotate(exit_date=F("exit_date"), reentered=F("reentered"))
+        .only(*(("phase1_start",) if for_save and per_page else GRID_FIELDS))
     )
     shown = None
     if per_page is None:
@@ -99,10 +112,13 @@ def actor_week_grid(
     else:
         shown = Paginator(names.NameOrdered(in_week), per_page).get_page(page)
         citizens = list(shown.object_list)
-    entries = HoursEntry.objects.filter(citizen__in=[c.pk for c in citizens], week_start=monday)
     by_citizen: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for entry in entries:
-        by_citizen[entry.citizen_id][entry.kind] = entry.hours
+    if not for_save:
+        entries = HoursEntry.objects.filter(
+            citizen__in=[c.pk for c in citizens], week_start=monday
+        ).values_list("citizen_id", "kind", "hours")
+        for citizen_id, kind, hours in entries:
+            by_citizen[citizen_id][kind] = hours
     rows = [
         WeekGridRow(
             citizen=c,
