@@ -27,6 +27,8 @@ from . import selectors, services
 from .forms import HoursUploadForm
 from .models import HoursKind
 
+KINDS = HoursKind.values  # the grid's columns, in order
+
 
 def _parse_week(value: str | None) -> date:
     """The week asked for; this week when none, or none that exists, is asked for."""
@@ -49,12 +51,12 @@ def hours_week(request):
     shown: dict[tuple[int, str], str] = {}
     errors: dict[tuple[int, str], list[str]] = {}
     if request.method == "POST":
-        # A save needs only which citizens the page holds and which may get hours: the grid
-        # itself is read again only when the page is shown again.
-        page = selectors.actor_week_grid(
-            user=request.user, week=monday, page=page_number, per_page=PAGE_SIZE, for_save=True
+        # A save needs only which citizens the page holds (the service checks their tracks):
+        # the grid itself is read only when the page is shown again.
+        page = selectors.actor_week_page(
+            user=request.user, week=monday, page=page_number, per_page=PAGE_SIZE
         )
-        cells = _sent_cells(request.POST, page)
+        cells = _sent_cells(request.POST, page.object_list)
         try:
             services.hours_save_week(actor=request.user, week=monday, rows=cells)
         except services.HoursWeekInvalid as exc:
@@ -74,7 +76,8 @@ def hours_week(request):
                 request, _("Timerne for uge %(week)s er gemt.") % {"week": monday.isocalendar()[1]}
             )
             return redirect(
-                f"{reverse('participants:hours_week')}?uge={page.label}&side={page.page.number}"
+                f"{reverse('participants:hours_week')}?uge={iso_week_label(monday)}"
+                f"&side={page.number}"
             )
     grid = selectors.actor_week_grid(
         user=request.user, week=monday, page=page_number, per_page=PAGE_SIZE
@@ -124,15 +127,13 @@ def hours_week(request):
     )
 
 
-def _sent_cells(post, grid: selectors.WeekGrid) -> list[services.HoursRow]:
-    """The cells sent of the page's citizens who may get hours in the week, each with what it
-    showed when the page was opened; a cell not sent is left as it is."""
+def _sent_cells(post, citizen_ids: list[int]) -> list[services.HoursRow]:
+    """The cells sent of the page's citizens, each with what it showed when the page was
+    opened; a cell not sent (a citizen who cannot get hours in the week has none: disabled)
+    is left as it is, and so is a cell of a citizen not on the page."""
     cells = []
-    for row in grid.rows:
-        if not row.editable:
-            continue
-        pk = row.citizen.pk
-        for kind, _label in grid.kinds:
+    for pk in citizen_ids:
+        for kind in KINDS:
             name = f"h-{pk}-{kind}"
             if name in post:
                 cells.append(

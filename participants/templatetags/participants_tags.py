@@ -1,4 +1,5 @@
 import html
+from decimal import Decimal
 
 from django import template
 from django.template.defaultfilters import floatformat
@@ -94,7 +95,10 @@ def hours_grid_rows(rows: list[dict], visibility) -> str:
 
 
 def _hours_total(total) -> str:
-    """A row's saved hours as {{ total|floatformat:"-2" }} writes them (7, 7,50)."""
+    """A row's saved hours as {{ total|floatformat:"-2" }} writes them (7, 7,50): a whole
+    number as its digits, as floatformat writes it, without its formatting machinery."""
+    if isinstance(total, Decimal) and total == total.to_integral_value():
+        return str(int(total))
     return _html_escape(floatformat(total, "-2"))
 
 
@@ -113,7 +117,8 @@ def _hours_cells(cells: list[dict], disabled: bool) -> str:
 def _html_escape(value) -> str:
     """What django.utils.html.escape writes, without its checks for lazy values: the grid
     escapes a thousand values a page."""
-    return html.escape(str(value))
+    text = str(value)
+    return html.escape(text) if text else ""
 
 
 def _hours_cell(cell: dict, disabled: str) -> str:
