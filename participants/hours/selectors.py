@@ -71,6 +71,11 @@ class WeekGrid:
         return dict(sums)
 
 
+# What the grid shows of a citizen (the name or pseudonym, the masked CPR number) and what
+# says whether hours may be logged: the contact data is neither read nor decrypted.
+GRID_FIELDS = ("first_name", "last_name", "birth_date", "phase1_start")
+
+
 def actor_week_grid(
     *, user: Any, week: date, page: int | str | None = None, per_page: int | None = None
 ) -> WeekGrid:
@@ -78,7 +83,50 @@ def actor_week_grid(
     or one page of them in name order when `per_page` is given (3 queries)."""
     monday = week_monday(week)
     sunday = monday + timedelta(days=6)
-    in_week = (
+    in_week = _in_week(user, monday)
+    shown = None
+    if per_page is None:
+        citizens = names.in_name_order(list(_with_exit(in_week, sunday)))
+    else:
+        shown = Paginator(_WeekPages(in_week, sunday), per_page).get_page(page)
+        citizens = list(shown.object_list)
+    by_citizen: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    entries = HoursEntry.objects.filter(
+        citizen__in=[c.pk for c in citizens], week_start=monday
+    ).values_list("citizen_id", "kind", "hours")
+    for citizen_id, kind, hours in entries:
+        by_citizen[citizen_id][kind] = hours
+    today = timezone.localdate()
+    rows = [
+        WeekGridRow(
+            citizen=c,
+            hours=by_citizen.get(c.pk, {}),
+            errors=hours_week_errors(
+                week=monday,
+                phase1_start=c.phase1_start,
+                last_exit=None if c.reentered else c.exit_date,
+                today=today,
+            ),
+        )
+        for c in citizens
+    ]
+    return WeekGrid(week_start=monday, kinds=list(HoursKind.choices), rows=rows, page=shown)
+
+
+def actor_week_page(*, user: Any, week: date, page: int | str | None, per_page: int) -> Page:
+    """The page of the actor's week grid (actor_week_grid) as the ids of its citizens, in
+    name order, in one query: what a save of the page needs to know of it."""
+    return Paginator(names.NameOrdered(_in_week(user, week_monday(week))).ids(), per_page).get_page(
+        page
+    )
+
+
+def _in_week(user: Any, monday: date) -> QuerySet[Citizen]:
+    """The citizens the user may log hours for who are on track in the week from `monday`:
+    started by its Sunday, not gone before its Monday. A citizen on track in a week may get
+    hours in it once it has begun (track.rules.Track.hours_errors, which a save checks)."""
+    sunday = monday + timedelta(days=6)
+    return (
         Citizen.objects.for_user(user, write=True)
         .filter(phase1_start__lte=sunday)
         # Not gone before the week: an anti-join, however many citizens the actor has.
@@ -89,33 +137,33 @@ def actor_week_grid(
                 )
             )
         )
-        # The exit that counts, looked up for the rows shown only (the count leaves it out).
-        .with_last_exit(sunday, select=False)
-        .annotate(exit_date=F("exit_date"), reentered=F("reentered"))
     )
-    shown = None
-    if per_page is None:
-        citizens = names.in_name_order(list(in_week))
-    else:
-        shown = Paginator(names.NameOrdered(in_week), per_page).get_page(page)
-        citizens = list(shown.object_list)
-    entries = HoursEntry.objects.filter(citizen__in=[c.pk for c in citizens], week_start=monday)
-    by_citizen: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for entry in entries:
-        by_citizen[entry.citizen_id][entry.kind] = entry.hours
-    rows = [
-        WeekGridRow(
-            citizen=c,
-            hours=by_citizen.get(c.pk, {}),
-            errors=hours_week_errors(
-                week=monday,
-                phase1_start=c.phase1_start,
-                last_exit=None if c.reentered else c.exit_date,
-            ),
-        )
-        for c in citizens
-    ]
-    return WeekGrid(week_start=monday, kinds=list(HoursKind.choices), rows=rows, page=shown)
+
+
+def _with_exit(citizens: QuerySet[Citizen], sunday: date) -> QuerySet[Citizen]:
+    """The citizens with the exit that counts in the week (exit_date, reentered), and only
+    the fields of their own the grid shows."""
+    return (
+        citizens.with_last_exit(sunday, select=False)
+        .annotate(exit_date=F("exit_date"), reentered=F("reentered"))
+        .only(*GRID_FIELDS)
+    )
+
+
+class _WeekPages(names.NameOrdered):
+    """The week's citizens in name order, a page's rows read by their ids alone: the ids were
+    read through the user's access in the same request, so the page's query need not ask
+    the access and the week's filters again (compiling them was most of its time)."""
+
+    def __init__(self, in_week: QuerySet[Citizen], sunday: date):
+        super().__init__(in_week)
+        self.rows = _with_exit(Citizen.objects.all(), sunday)
+
+    def __getitem__(self, index: Any) -> Any:
+        wanted = self.ids()[index] if isinstance(index, slice) else [self.ids()[index]]
+        rows = self.rows.in_bulk(wanted)
+        found = [rows[pk] for pk in wanted if pk in rows]
+        return found if isinstance(index, slice) else found[0]
 
 
 def hours_by_month(citizen: Citizen) -> list[dict]:

@@ -27,6 +27,8 @@ from . import selectors, services
 from .forms import HoursUploadForm
 from .models import HoursKind
 
+KINDS = HoursKind.values  # the grid's columns, in order
+
 
 def _parse_week(value: str | None) -> date:
     """The week asked for; this week when none, or none that exists, is asked for."""
@@ -43,37 +45,26 @@ def hours_week(request):
     monday = _parse_week(request.POST.get("uge") or request.GET.get("uge"))
     # A page of citizens at a time: a large actor's whole week would be thousands of fields.
     page_number = request.POST.get("side") or request.GET.get("side")
-    grid = selectors.actor_week_grid(
-        user=request.user, week=monday, page=page_number, per_page=PAGE_SIZE
-    )
-    editable = [row for row in grid.rows if row.editable]
-    # What the page shows now; each cell also carries, hidden, what it showed when it was
-    # opened (o-…): a save writes only the cells the user changed, and a cell someone else
-    # changed meanwhile is a conflict, never overwritten.
-    values = {
-        (row.citizen.pk, kind): _format_hours(row.hours.get(kind))
-        for row in grid.rows
-        for kind, _label in grid.kinds
-    }
-    shown = dict(values)
+    # What each cell shows again after a refused save: what was typed, and what it showed
+    # when the page was opened (o-…), or what is stored now after a conflict.
+    typed: dict[tuple[int, str], str] = {}
+    shown: dict[tuple[int, str], str] = {}
     errors: dict[tuple[int, str], list[str]] = {}
     if request.method == "POST":
-        cells = []
-        for row in editable:
-            for kind, _label in grid.kinds:
-                key, name = (row.citizen.pk, kind), f"h-{row.citizen.pk}-{kind}"
-                if name not in request.POST:
-                    continue  # a cell not sent is left as it is
-                values[key] = request.POST[name].strip()
-                was = request.POST.get(f"o-{row.citizen.pk}-{kind}", services.NOT_SHOWN)
-                if was is not services.NOT_SHOWN:
-                    shown[key] = was
-                cells.append(
-                    services.HoursRow(citizen_id=key[0], kind=kind, hours=values[key], shown=was)
-                )
+        # A save needs only which citizens the page holds (the service checks their tracks):
+        # the grid itself is read only when the page is shown again.
+        page = selectors.actor_week_page(
+            user=request.user, week=monday, page=page_number, per_page=PAGE_SIZE
+        )
+        cells = _sent_cells(request.POST, page.object_list)
         try:
             services.hours_save_week(actor=request.user, week=monday, rows=cells)
         except services.HoursWeekInvalid as exc:
+            for cell in cells:
+                key = (cell.citizen_id, cell.kind)
+                typed[key] = cell.hours
+                if cell.shown is not services.NOT_SHOWN:
+                    shown[key] = cell.shown
             for index, msgs in exc.row_errors.items():
                 errors[(cells[index].citizen_id, cells[index].kind)] = msgs
             for index, now in exc.current.items():
@@ -85,26 +76,34 @@ def hours_week(request):
                 request, _("Timerne for uge %(week)s er gemt.") % {"week": monday.isocalendar()[1]}
             )
             return redirect(
-                f"{reverse('participants:hours_week')}?uge={grid.label}&side={grid.page.number}"
+                f"{reverse('participants:hours_week')}?uge={iso_week_label(monday)}"
+                f"&side={page.number}"
             )
-    rows = [
-        {
-            "citizen": row.citizen,
-            "reasons": row.errors,
-            "total": row.total,
-            "cells": [
+    grid = selectors.actor_week_grid(
+        user=request.user, week=monday, page=page_number, per_page=PAGE_SIZE
+    )
+    # What the page shows now; each cell also carries, hidden, what it showed when it was
+    # opened (o-…): a save writes only the cells the user changed, and a cell someone else
+    # changed meanwhile is a conflict, never overwritten.
+    labels = [(kind, str(label)) for kind, label in grid.kinds]
+    rows = []
+    for row in grid.rows:
+        pk, cells = row.citizen.pk, []
+        for kind, label in labels:
+            key = (pk, kind)
+            stored = _format_hours(row.hours.get(kind))
+            cells.append(
                 {
-                    "name": f"h-{row.citizen.pk}-{kind}",
+                    "name": f"h-{pk}-{kind}",
                     "label": label,
-                    "value": values[(row.citizen.pk, kind)],
-                    "shown": shown[(row.citizen.pk, kind)],
-                    "errors": errors.get((row.citizen.pk, kind), []),
+                    "value": typed.get(key, stored),
+                    "shown": shown.get(key, stored),
+                    "errors": errors.get(key, []),
                 }
-                for kind, label in grid.kinds
-            ],
-        }
-        for row in grid.rows
-    ]
+            )
+        rows.append(
+            {"citizen": row.citizen, "reasons": row.errors, "total": row.total, "cells": cells}
+        )
     visibility = track_selectors.visibility_for(request.user)
     if visibility.personal:
         audit.record_list_view(
@@ -126,6 +125,26 @@ def hours_week(request):
             "visibility": visibility,
         },
     )
+
+
+def _sent_cells(post, citizen_ids: list[int]) -> list[services.HoursRow]:
+    """The cells sent of the page's citizens, each with what it showed when the page was
+    opened; a cell not sent (a citizen who cannot get hours in the week has none: disabled)
+    is left as it is, and so is a cell of a citizen not on the page."""
+    cells = []
+    for pk in citizen_ids:
+        for kind in KINDS:
+            name = f"h-{pk}-{kind}"
+            if name in post:
+                cells.append(
+                    services.HoursRow(
+                        citizen_id=pk,
+                        kind=kind,
+                        hours=post[name].strip(),
+                        shown=post.get(f"o-{pk}-{kind}", services.NOT_SHOWN),
+                    )
+                )
+    return cells
 
 
 def _format_hours(value) -> str:

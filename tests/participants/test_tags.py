@@ -64,3 +64,78 @@ def test_a_row_of_the_hours_grid_escapes_what_was_typed_and_ties_errors_to_their
     # What each cell showed when the page was opened goes back with it, escaped.
     assert '<input type="hidden" name="o-7-training" value="12&quot;&gt;&lt;b&gt;">' in html
     assert hours_cells(cells, disabled=True).count(" disabled") == 4
+
+
+# The loop the weekly hours grid's template ran over its rows before they were one tag.
+GRID_ROWS_LOOP = """{% load i18n participants_tags %}    {% for row in grid %}
+    <tr>
+      <th scope="row" class="fw-normal">{% citizen_identity row.citizen visibility %}
+        {% for reason in row.reasons %}<div class="small text-body-secondary fw-normal">{{ reason }}</div>{% endfor %}</th>
+      {% hours_cells row.cells row.reasons %}
+      <td class="num hours-total" data-label="{% translate 'Gemt i alt' %}">{{ row.total|floatformat:"-2" }}</td>
+    </tr>
+    {% endfor %}
+"""  # noqa: E501
+
+
+def test_the_hours_grid_rows_are_written_as_the_template_loop_wrote_them():
+    from decimal import Decimal
+
+    from participants.templatetags.participants_tags import hours_grid_rows
+
+    named = CitizenFactory(
+        first_name="<b>Ann</b>", last_name="Ø & Berg", birth_date=date(1990, 4, 2)
+    )
+    other = CitizenFactory(first_name="Bo", last_name="Dahl")
+
+    def cells(pk, errors=()):
+        return [
+            {
+                "name": f"h-{pk}-training",
+                "label": "Træning",
+                "value": "7,5",
+                "shown": "7,5",
+                "errors": list(errors),
+            },
+            {
+                "name": f"h-{pk}-paid",
+                "label": "Løn & <job>",
+                "value": '1"><b>',
+                "shown": "",
+                "errors": [],
+            },
+        ]
+
+    grid = [
+        {
+            "citizen": named,
+            "reasons": [],
+            "total": Decimal("7.50"),
+            "cells": cells(named.pk, ["Timer skal være et tal, fx 7,5.", "Ændret <af> en anden"]),
+        },
+        {
+            "citizen": other,
+            "reasons": ["Uge 2030-W05 er ikke begyndt endnu.", "<i>x</i>"],
+            "total": Decimal("12"),
+            "cells": cells(other.pk),
+        },
+        {"citizen": other, "reasons": [], "total": Decimal("0"), "cells": cells(other.pk)},
+    ]
+    for shown in (
+        visibility(name=True, cpr=True),
+        visibility(name=True, cpr=False),
+        visibility(name=False, cpr=False),
+    ):
+        loop = Template(GRID_ROWS_LOOP).render(Context({"grid": grid, "visibility": shown}))
+        tag = render("    {% hours_grid_rows grid visibility %}\n", grid=grid, visibility=shown)
+        assert tag == loop
+        assert str(hours_grid_rows(grid, shown)) in loop
+    html = render(
+        "{% hours_grid_rows grid visibility %}",
+        grid=grid,
+        visibility=visibility(name=True, cpr=True),
+    )
+    assert "&lt;b&gt;Ann&lt;/b&gt; Ø &amp; Berg" in html and "<b>" not in html
+    assert ">7,50</td>" in html and ">12</td>" in html and ">0</td>" in html
+    assert html.count(" disabled") == 4  # the row with reasons only
+    assert "&lt;i&gt;x&lt;/i&gt;" in html

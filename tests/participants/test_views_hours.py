@@ -136,6 +136,42 @@ class TestHoursGrid:
         assert save(5, "2024-W10") == save(50, "2024-W11")
         assert HoursEntry.objects.filter(week_start=date(2024, 3, 11)).count() == 50
 
+    def test_the_grid_a_save_and_a_refused_save_run_as_many_queries_for_5_as_for_50(
+        self, client, personas
+    ):
+        client.force_login(personas.actor)
+        citizens = []
+
+        def measure(n, week):
+            citizens.extend(
+                citizen_in(personas.own, personas.cluster) for _ in range(n - len(citizens))
+            )
+            with CaptureQueriesContext(connection) as shown:
+                html = client.get(URL, {"uge": week}).content.decode()
+            assert html.count('name="h-') == 5 * n
+            saved = {"uge": week, **{cell(c): "4" for c in citizens}}
+            with CaptureQueriesContext(connection) as save:
+                assert client.post(URL, saved).status_code == 302
+            refused = {"uge": week, **{cell(c, "paid"): "x" for c in citizens}}
+            with CaptureQueriesContext(connection) as refusal:
+                assert client.post(URL, refused).status_code == 200
+            return len(shown), len(save), len(refusal)
+
+        assert measure(5, "2024-W10") == measure(50, "2024-W11")
+        assert HoursEntry.objects.filter(week_start=date(2024, 3, 11)).count() == 50
+
+    def test_a_save_writes_only_the_cells_of_the_page_it_was_sent_from(self, client, personas):
+        citizens = [
+            citizen_in(personas.own, personas.cluster, last_name=f"Borger{n:03d}")
+            for n in range(55)
+        ]
+        client.force_login(personas.actor)
+        # Cells of page 1's citizens sent with page 2: they are not on it, and are left alone.
+        data = {"uge": WEEK, "side": "2", cell(citizens[0]): "4", cell(citizens[54]): "5"}
+        assert client.post(URL, data).status_code == 302
+        saved = dict(HoursEntry.objects.values_list("citizen_id", "hours"))
+        assert saved == {citizens[54].pk: Decimal("5")}
+
     def test_a_large_week_is_shown_and_saved_a_page_of_50_citizens_at_a_time(
         self, client, personas
     ):
