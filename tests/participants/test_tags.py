@@ -1,12 +1,15 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.template import Context, Template
+from django.utils import translation
 
-from participants.models import Phase
+from participants.models import Phase, VisitationStatus
 from participants.templatetags.participants_tags import hours_cells
-from participants.track.selectors import Visibility
-from tests.factories.participants import CitizenFactory
+from participants.track.selectors import Visibility, citizen_list
+from tests.factories.participants import CitizenFactory, ExitFormFactory, VisitationFactory
+
+from .helpers import citizen_in
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +67,58 @@ def test_a_row_of_the_hours_grid_escapes_what_was_typed_and_ties_errors_to_their
     # What each cell showed when the page was opened goes back with it, escaped.
     assert '<input type="hidden" name="o-7-training" value="12&quot;&gt;&lt;b&gt;">' in html
     assert hours_cells(cells, disabled=True).count(" disabled") == 4
+
+
+# The citizen list's rows as its template wrote them, one row at a time.
+CITIZEN_ROW_TEMPLATE = """{% load i18n %}{% for citizen in page %}
+  <tr>
+    <td><a href="{% url 'participants:citizen_detail' citizen.pk %}">{% citizen_identity citizen visibility %}</a>
+      {% if citizen.visitation_overdue %}<span class="badge text-bg-warning">{% translate "Visitation over 4 uger" %}</span>{% endif %}</td>
+    <td>{% status_badge citizen.is_active %}</td>
+    <td>{% phase_badge citizen.phase %}</td>
+    <td>{{ citizen.municipality }}</td>
+    <td>{{ citizen.employment_actor|default:"–" }}</td>
+    <td>{{ citizen.cluster.number }}</td>
+    <td>{{ citizen.phase1_start|date:"d.m.Y"|default:"–" }}</td>
+  </tr>
+  {% endfor %}"""  # noqa: E501
+
+
+def test_the_citizen_lists_rows_in_one_pass_are_what_the_row_template_wrote(personas):
+    today = date.today()
+    citizen_in(personas.own, personas.cluster, first_name="<b>Ann</b>", last_name="Ørsted")
+    waiting = CitizenFactory(
+        municipality=personas.own.municipality,
+        employment_actor=None,
+        cluster=personas.cluster,
+        phase1_start=None,
+    )
+    VisitationFactory(
+        citizen=waiting, status=VisitationStatus.PROPOSED, proposed_on=today - timedelta(days=60)
+    )
+    ExitFormFactory(citizen=citizen_in(personas.own, personas.cluster, last_name="Ophørt"))
+    citizen_in(
+        personas.own,
+        personas.cluster,
+        phase2_start=date(2024, 3, 4),
+        phase3_start=date(2024, 6, 3),
+    )
+    rows = list(citizen_list(user=personas.caseworker).order_by("pk"))
+    assert len(rows) == 4
+    assert {row.visitation_overdue for row in rows} == {True, False}
+    assert {row.is_active for row in rows} == {True, False}
+    tag = "{% citizen_list_rows page visibility %}"
+    for language in ("da", "en"):
+        for shown in (
+            visibility(name=True, cpr=True),
+            visibility(name=True, cpr=False),
+            visibility(name=False, cpr=False),
+        ):
+            with translation.override(language):
+                expected = render(CITIZEN_ROW_TEMPLATE, page=rows, visibility=shown)
+                assert render(tag, page=rows, visibility=shown) == expected, (language, shown)
+    with translation.override("en"):
+        english = render(tag, page=rows, visibility=visibility(name=True, cpr=True))
+    assert "Referral over 4 weeks" in english and "Exited" in english
+    assert "&lt;b&gt;Ann&lt;/b&gt; Ørsted" in english and "<td>–</td>" in english
+    assert render(tag, page=[], visibility=visibility(name=True, cpr=True)) == ""
