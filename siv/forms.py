@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import ModelChoiceIterator, model_to_dict
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -140,16 +141,14 @@ class Select(forms.Select):
         if any(isinstance(label, (list, tuple)) for _value, label in choices):
             return super().render(name, value, attrs, renderer)
         selected = set(self.format_value(value))
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option, " selected" if str(option) in selected else "", label)
-                for option, label in choices
-            ),
+        # Plain escaping per option: format_html per option was most of a filter's time.
+        options = "".join(
+            f'<option value="{conditional_escape(option)}"'
+            f"{' selected' if str(option) in selected else ''}>{conditional_escape(label)}</option>"
+            for option, label in choices
         )
         final_attrs = {"name": name, **self.build_attrs(self.attrs, attrs)}
-        return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
+        return format_html("<select{}>{}</select>", flatatt(final_attrs), mark_safe(options))  # noqa: S308
 
     def _choice_pairs(self) -> tuple:
         """A model field's options in one plain query. Django would walk its queryset with
