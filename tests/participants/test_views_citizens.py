@@ -4,6 +4,7 @@ import csv
 import io
 import re
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -30,6 +31,24 @@ from tests.factories.participants import (
 from .helpers import citizen_in
 
 LIST = reverse("participants:citizen_list")
+
+# The citizen page's hours per month and timeline as its template wrote them, row by row.
+TIMELINE_TEMPLATE = """{% load i18n %}<tbody>{% for m in months %}<tr><th scope="row" class="fw-normal">{{ m.month|date:"F Y" }}</th>{% for cell in m.cells %}<td class="num">{{ cell|floatformat:"-2" }}</td>{% endfor %}<td class="num fw-semibold">{{ m.total|floatformat:"-2" }}</td></tr>{% endfor %}</tbody>
+  <ol class="list-group list-group-flush timeline">
+    {% for event in events %}
+    <li class="list-group-item px-0 d-flex gap-3">
+      <time class="text-body-secondary text-nowrap" datetime="{{ event.day|date:'Y-m-d' }}">{% if event.kind == "hours" %}{{ event.day|date:"F Y" }}{% else %}{{ event.day|date:"d.m.Y" }}{% endif %}</time>
+      <div>
+        <strong>{{ event.title }}</strong>
+        {% include "participants/partials/event_body.html" with o=event.obj steps=event.steps %}
+      </div>
+    </li>
+    {% endfor %}
+  </ol>"""  # noqa: E501
+TIMELINE_TAGS = """{% load participants_tags %}<tbody>{% hours_month_rows months %}</tbody>
+  <ol class="list-group list-group-flush timeline">
+    {% timeline_items events %}
+  </ol>"""
 
 
 def detail(citizen):
@@ -218,6 +237,35 @@ class TestCitizenPage:
             "17.01.2025",
         ):
             assert text in html, text
+
+    def test_the_timeline_and_the_months_in_one_pass_are_what_their_templates_wrote(self, personas):
+        from django.template import Context, Template
+        from django.utils import translation
+
+        from participants.hours import selectors as hours_selectors
+        from participants.placements import selectors as placements_selectors
+        from participants.track import selectors
+
+        citizen = self._full_track(personas)
+        PauseFactory(citizen=citizen, start=date(2024, 10, 7), end=None, note="<i>syg</i>")
+        HoursEntryFactory(citizen=citizen, week_start=date(2024, 2, 5), hours=Decimal("7.5"))
+        citizen = selectors.citizen_page(user=personas.caseworker, pk=citizen.pk)
+        months = hours_selectors.hours_by_month(citizen)
+        events = selectors.timeline_for_page(
+            citizen=citizen,
+            user=personas.caseworker,
+            months=months,
+            placements=placements_selectors.placements_for_page(citizen),
+        )
+        assert {e["kind"] for e in events} >= {"hours", "pause", "placement", "note", "exit"}
+        for language in ("da", "en"):
+            for can_write in (True, False):
+                context = {"events": events, "months": months, "can_write": can_write}
+                with translation.override(language):
+                    written = Template(TIMELINE_TEMPLATE).render(Context(context))
+                    one_pass = Template(TIMELINE_TAGS).render(Context(context))
+                assert one_pass == written, (language, can_write)
+        assert "7,5" in one_pass and "&lt;i&gt;syg&lt;/i&gt;" in one_pass
 
     def test_planned_end_moves_by_pause_and_weeks_are_counted(self, client, personas):
         citizen = citizen_in(personas.own, personas.cluster)
