@@ -135,6 +135,8 @@ class Select(forms.Select):
         super().__init__(attrs, choices)
         # The model field the options' labels are (the model's str()): read as plain values.
         self.label_field = label_field
+        # The options, when the form has read them already (siv.filters.read_options).
+        self.options: tuple | None = None
 
     def render(self, name, value, attrs=None, renderer=None):
         choices = self._choice_pairs()
@@ -154,6 +156,8 @@ class Select(forms.Select):
         """A model field's options in one plain query. Django would walk its queryset with
         iterator(): on PostgreSQL a server-side cursor (declare, fetch, close) for a few
         dozen rows, and list() would first ask for a COUNT."""
+        if self.options is not None:
+            return self.options
         if isinstance(self.choices, ModelChoiceIterator):
             field = self.choices.field
             empty = [("", field.empty_label)] if field.empty_label is not None else []

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from participants.hours.selectors import phase1_low_hours
 from partnerships.models import Cluster, Municipality, Organisation, OrganisationKind, User
-from siv.filters import UsedChoicesMixin
+from siv.filters import UsedChoicesMixin, read_options
 from siv.forms import Select
 from siv.roles import Role
 
@@ -96,6 +96,24 @@ class CitizenFilter(UsedChoicesMixin, django_filters.FilterSet):
         self.visibility = visibility
         self.citizens = citizens
         super().__init__(*args, **kwargs)
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            # The four select boxes' options in one query.
+            read_options(
+                {
+                    "municipality": (form.fields["municipality"], ("name",)),
+                    "employment_actor": (form.fields["employment_actor"], ("name",)),
+                    "caseworker": (
+                        form.fields["caseworker"],
+                        ("first_name", "last_name", "username"),
+                    ),
+                    "cluster": (form.fields["cluster"], ("number", "start_year")),
+                }
+            )
+        return self._form
 
     def used_rows(self):
         # The plain scope, not the list's annotated query.

@@ -14,6 +14,7 @@ from django.urls import reverse
 from participants.models import ExitStatus, VisitationStatus
 from siv import audit
 from siv.models import AuditAction, AuditEntry
+from siv.roles import Role
 from tests.factories.participants import (
     CaseNoteFactory,
     CitizenFactory,
@@ -27,6 +28,7 @@ from tests.factories.participants import (
     ScreeningFactory,
     VisitationFactory,
 )
+from tests.factories.partnerships import UserFactory
 
 from .helpers import citizen_in
 
@@ -49,6 +51,10 @@ TIMELINE_TAGS = """{% load participants_tags %}<tbody>{% hours_month_rows months
   <ol class="list-group list-group-flush timeline">
     {% timeline_items events %}
   </ol>"""
+
+
+def _options(html: str) -> list[str]:
+    return re.findall(r"<option[^>]*>[^<]*</option>", html)
 
 
 def detail(citizen):
@@ -125,6 +131,51 @@ class TestCitizenList:
         assert "Ophørt" in html
         html = client.get(LIST, {"status": "active", "phase": "1"}).content.decode()
         assert "Qvist-Hansen" in html and "Zbyszko" not in html
+
+    def test_the_filters_options_are_read_in_one_query_and_only_from_the_users_scope(
+        self, personas
+    ):
+        from django import forms as django_forms
+
+        from participants.models import Citizen
+        from participants.track import selectors
+        from participants.track.filters import CitizenFilter
+        from tests.factories.partnerships import ClusterFactory
+
+        ClusterFactory(number=12, start_year=2024)
+        other = UserFactory(role=Role.CASEWORKER, first_name="", last_name="", username="<kim>")
+        citizen_in(personas.own, personas.cluster, caseworker=personas.caseworker)
+        citizen_in(personas.own, personas.cluster, caseworker=other)
+        citizen_in(personas.foreign, personas.cluster)
+        options = {}
+        for user in (personas.caseworker, personas.controller):
+            citizen_filter = CitizenFilter(
+                {"municipality": str(personas.own.municipality.pk)},
+                queryset=selectors.citizen_list(user=user),
+                visibility=selectors.visibility_for(user),
+                citizens=Citizen.objects.for_user(user),
+            )
+            with CaptureQueriesContext(connection) as queries:
+                form = citizen_filter.form  # the four select boxes' options
+            assert len(queries) == 1
+            assert form.is_valid()  # what the list's query does first
+            with CaptureQueriesContext(connection) as queries:
+                html = "".join(str(field) for field in form)
+            assert len(queries) == 0
+            for name in ("municipality", "employment_actor", "caseworker", "cluster"):
+                field = form.fields[name]
+                # What Django's own select box offers: the field's queryset, its labels.
+                django_select = django_forms.Select(choices=field.choices)
+                expected = django_select.render(name, form[name].value())
+                own = form[name].as_widget(attrs={})
+                assert _options(own) == _options(expected), (user, name)
+            options[user.role] = html
+        caseworkers = options[Role.CASEWORKER]
+        assert personas.own.municipality.name in caseworkers
+        assert personas.foreign.municipality.name not in caseworkers
+        assert "&lt;kim&gt;" in caseworkers and "Klynge 12 (2024)" in caseworkers
+        assert personas.foreign.municipality.name in options[Role.CONTROLLER]
+        assert f'value="{personas.own.municipality.pk}" selected' in caseworkers
 
     def test_the_status_filter_follows_the_exit_that_counts(self, client, personas):
         today = date.today()
