@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 import django_filters
 from django import forms
 from django.db.models import TextField, Value, Window
@@ -57,13 +59,19 @@ class AuditEntryFilter(django_filters.FilterSet):
         fields = ["actor_username", "action", "object_label", "object_id"]
 
 
-def read_options(fields: dict[str, tuple[forms.ModelChoiceField, tuple[str, ...]]]) -> None:
+# An option's label from the values of its label fields (as text).
+Label = Callable[..., str]
+# The most label fields a field of read_options() names.
+LABEL_COLUMNS = 3
+
+
+def read_options(fields: dict[str, tuple[forms.ModelChoiceField, tuple[str, ...], Label]]) -> None:
     """Read the options of several model choice fields in one query, and give each field's
     select box (siv.forms.Select) its options: each field's queryset in its own order, each
-    label as the field writes it from a record holding `label_fields`. A list's filters
-    would read theirs a query each."""
+    option labelled by `label(*values of label_fields)`, as the field would label it. A
+    list's filters would read theirs a query each."""
     parts = []
-    for number, (field, label_fields) in enumerate(fields.values()):
+    for number, (field, label_fields, _label) in enumerate(fields.values()):
         queryset = field.queryset
         order = list(queryset.query.order_by or queryset.model._meta.ordering or ["pk"])
         labels = [Cast(name, TextField()) for name in label_fields]
@@ -87,29 +95,7 @@ def read_options(fields: dict[str, tuple[forms.ModelChoiceField, tuple[str, ...]
         parts[0].union(*parts[1:], all=True).order_by("option_part", "option_order")
     ):
         options[part].append((pk, texts))
-    for (field, label_fields), read in zip(fields.values(), options, strict=True):
-        model = field.queryset.model
-        types = [model._meta.get_field(name) for name in label_fields]
+    for (field, label_fields, label), read in zip(fields.values(), options, strict=True):
         empty = [("", field.empty_label)] if field.empty_label is not None else []
-        field.widget.options = (
-            *empty,
-            *(
-                (
-                    pk,
-                    field.label_from_instance(
-                        model(
-                            pk=pk,
-                            **{
-                                t.attname: t.to_python(text)
-                                for t, text in zip(types, texts[: len(types)], strict=True)
-                            },
-                        )
-                    ),
-                )
-                for pk, texts in read
-            ),
-        )
-
-
-# The most label fields a field of read_options() names.
-LABEL_COLUMNS = 3
+        count = len(label_fields)
+        field.widget.options = (*empty, *((pk, label(*texts[:count])) for pk, texts in read))

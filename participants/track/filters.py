@@ -17,9 +17,15 @@ from .models import Phase
 from .selectors import citizen_search, not_screened
 
 
+def caseworker_label(first_name: str, last_name: str, username: str) -> str:
+    """A caseworker as the filter names them: the full name (as User.get_full_name() writes
+    it), or the username."""
+    return f"{first_name} {last_name}".strip() or username
+
+
 class CaseworkerField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
-        return obj.get_full_name() or obj.get_username()
+        return caseworker_label(obj.first_name, obj.last_name, obj.get_username())
 
 
 class CaseworkerFilter(django_filters.ModelChoiceFilter):
@@ -104,13 +110,18 @@ class CitizenFilter(UsedChoicesMixin, django_filters.FilterSet):
             # The four select boxes' options in one query.
             read_options(
                 {
-                    "municipality": (form.fields["municipality"], ("name",)),
-                    "employment_actor": (form.fields["employment_actor"], ("name",)),
+                    "municipality": (form.fields["municipality"], ("name",), str),
+                    "employment_actor": (form.fields["employment_actor"], ("name",), str),
                     "caseworker": (
                         form.fields["caseworker"],
                         ("first_name", "last_name", "username"),
+                        caseworker_label,
                     ),
-                    "cluster": (form.fields["cluster"], ("number", "start_year")),
+                    "cluster": (
+                        form.fields["cluster"],
+                        ("number", "start_year"),
+                        lambda number, year: str(Cluster(number=int(number), start_year=int(year))),
+                    ),
                 }
             )
         return self._form
