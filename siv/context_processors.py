@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from .registry import nav_groups_for
+from .registry import menu_for
 
 
 def provider_sign_in_configured() -> bool:
@@ -13,7 +13,9 @@ def provider_sign_in_configured() -> bool:
 def siv(request):
     user = getattr(request, "user", None)
     return {
-        "siv_nav": nav_groups_for(user) if user is not None and user.is_authenticated else [],
+        "siv_nav": (
+            menu_for(user, request.path) if user is not None and user.is_authenticated else []
+        ),
         "siv_demo": settings.SIV_DEMO,
         "siv_2fa_relaxed": not settings.SIV_REQUIRE_2FA,
         "siv_provider_sign_in": provider_sign_in_configured(),

@@ -1,5 +1,9 @@
+from collections.abc import Callable
+
 import django_filters
 from django import forms
+from django.db.models import TextField, Value, Window
+from django.db.models.functions import Cast, RowNumber
 from django.utils.translation import gettext_lazy as _
 
 from siv.forms import Select
@@ -53,3 +57,45 @@ class AuditEntryFilter(django_filters.FilterSet):
     class Meta:
         model = AuditEntry
         fields = ["actor_username", "action", "object_label", "object_id"]
+
+
+# An option's label from the values of its label fields (as text).
+Label = Callable[..., str]
+# The most label fields a field of read_options() names.
+LABEL_COLUMNS = 3
+
+
+def read_options(fields: dict[str, tuple[forms.ModelChoiceField, tuple[str, ...], Label]]) -> None:
+    """Read the options of several model choice fields in one query, and give each field's
+    select box (siv.forms.Select) its options: each field's queryset in its own order, each
+    option labelled by `label(*values of label_fields)`, as the field would label it. A
+    list's filters would read theirs a query each."""
+    parts = []
+    for number, (field, label_fields, _label) in enumerate(fields.values()):
+        queryset = field.queryset
+        order = list(queryset.query.order_by or queryset.model._meta.ordering or ["pk"])
+        labels = [Cast(name, TextField()) for name in label_fields]
+        labels += [Value("", output_field=TextField())] * (LABEL_COLUMNS - len(labels))
+        parts.append(
+            queryset.order_by()
+            .annotate(
+                option_part=Value(number),
+                option_order=Window(RowNumber(), order_by=order),
+                **{f"option_label{i}": label for i, label in enumerate(labels)},
+            )
+            .values_list(
+                "option_part",
+                "option_order",
+                "pk",
+                *(f"option_label{i}" for i in range(LABEL_COLUMNS)),
+            )
+        )
+    options: list[list] = [[] for _ in fields]
+    for part, _order, pk, *texts in (
+        parts[0].union(*parts[1:], all=True).order_by("option_part", "option_order")
+    ):
+        options[part].append((pk, texts))
+    for (field, label_fields, label), read in zip(fields.values(), options, strict=True):
+        empty = [("", field.empty_label)] if field.empty_label is not None else []
+        count = len(label_fields)
+        field.widget.options = (*empty, *((pk, label(*texts[:count])) for pk, texts in read))

@@ -153,6 +153,43 @@ def nav_groups_for(user) -> list[NavGroup]:
     return [group for group in groups if group.items]
 
 
+@dataclass(frozen=True)
+class MenuEntry:
+    """A menu entry as a page shows it: its address, and whether it is the page shown."""
+
+    label: Any
+    url: str
+    icon: str
+    current: bool
+
+
+@dataclass(frozen=True)
+class MenuGroup:
+    key: str
+    label: Any
+    entries: tuple[MenuEntry, ...]
+
+    @property
+    def current(self) -> bool:
+        """Whether the page shown is one of the area's entries."""
+        return any(entry.current for entry in self.entries)
+
+
+def menu_for(user, path: str) -> list[MenuGroup]:
+    """The user's menu (nav_groups_for()) for the page at `path`: each entry's address
+    reversed once per request."""
+    from django.urls import reverse
+
+    menu = []
+    for group in nav_groups_for(user):
+        entries = []
+        for item in group.items:
+            url = reverse(item.url_name)
+            entries.append(MenuEntry(item.label, url, item.icon, url == path))
+        menu.append(MenuGroup(group.key, group.label, tuple(entries)))
+    return menu
+
+
 def panels_for(user) -> list[Panel]:
     return [panel for panel in PANELS if has_perm(user, panel.permission)]
 

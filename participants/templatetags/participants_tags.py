@@ -2,6 +2,7 @@ import html
 from decimal import Decimal
 
 from django import template
+from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import floatformat
 from django.template.loader import get_template
 from django.urls import reverse
@@ -234,3 +235,115 @@ def revisitation_slot_badges(row) -> str:
     return mark_safe(  # noqa: S308 - every value escaped
         "\n".join(f'<span class="badge text-bg-{css}">{text}</span>' for css, text in badges)
     )
+
+
+# The citizen list's rows: one tag for the page's 50 rows, its words, badges and address
+# looked up once per page rather than once per row.
+
+
+@register.simple_tag
+def citizen_list_rows(citizens, visibility) -> str:
+    """The citizen list's rows (citizen_list()), as the list's row template wrote them: who
+    (linked to the citizen page), the overdue visitation, status, phase, municipality,
+    employment actor, cluster and the start of phase 1."""
+    citizen_page = reverse("participants:citizen_detail", args=[_ANY_ID]).replace(
+        str(_ANY_ID), "{}"
+    )
+    overdue = f'<span class="badge text-bg-warning">{escape(_("Visitation over 4 uger"))}</span>'
+    status = {True: status_badge(True), False: status_badge(False)}
+    phases: dict = {}
+    rows = []
+    for citizen in citizens:
+        phase = citizen.phase
+        if phase not in phases:
+            phases[phase] = phase_badge(phase)
+        actor = citizen.employment_actor
+        cluster = citizen.cluster
+        start = citizen.phase1_start
+        rows.append(
+            "\n  <tr>\n"
+            f'    <td><a href="{citizen_page.format(int(citizen.pk))}">'
+            f"{citizen_identity(citizen, visibility)}</a>\n"
+            f"      {overdue if citizen.visitation_overdue else ''}</td>\n"
+            f"    <td>{status[bool(citizen.is_active)]}</td>\n"
+            f"    <td>{phases[phase]}</td>\n"
+            f"    <td>{escape(citizen.municipality)}</td>\n"
+            f"    <td>{escape(actor) if actor else '–'}</td>\n"
+            f"    <td>{localize(cluster.number) if cluster is not None else ''}</td>\n"
+            f"    <td>{f'{start:%d.%m.%Y}' if start else '–'}</td>\n"
+            "  </tr>\n  "
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - every value escaped
+
+
+# The citizen page's timeline and hours per month: a citizen of two years has some fifty
+# events and two dozen months, most of them months of hours. Written in one pass, each
+# month's name and each number formatted once.
+
+
+class _Formats:
+    """Dates and hours as the page's filters write them (|date, |floatformat:"-2"), each
+    value formatted once per page."""
+
+    def __init__(self) -> None:
+        self._hours: dict = {}
+        self._months: dict = {}
+
+    def hours(self, value) -> str:
+        if value not in self._hours:
+            self._hours[value] = floatformat(value, "-2")
+        return self._hours[value]
+
+    def month(self, day) -> str:
+        key = (day.year, day.month)
+        if key not in self._months:
+            self._months[key] = escape(date_filter(day, "F Y"))
+        return self._months[key]
+
+
+@register.simple_tag
+def hours_month_rows(months) -> str:
+    """The citizen page's hours per month (hours_by_month()): the month, a cell per kind and
+    the month's total."""
+    formats = _Formats()
+    rows = []
+    for month in months:
+        cells = "".join(f'<td class="num">{formats.hours(cell)}</td>' for cell in month["cells"])
+        rows.append(
+            f'<tr><th scope="row" class="fw-normal">{formats.month(month["month"])}</th>{cells}'
+            f'<td class="num fw-semibold">{formats.hours(month["total"])}</td></tr>'
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - every value escaped
+
+
+@register.simple_tag(takes_context=True)
+def timeline_items(context, events) -> str:
+    """The citizen page's timeline (timeline_for_page()), an item per event: its day, title
+    and body (participants/partials/event_body.html; a month of hours written here)."""
+    body_template = get_template("participants/partials/event_body.html").template
+    formats = _Formats()
+    items = []
+    for event in events:
+        day = event["day"]
+        if event["kind"] == "hours":
+            shown = formats.month(day)
+            total = formats.hours(event["obj"]["total"])
+            # As event_body.html writes it, with the line ends of its branch and its file.
+            body = f'<div class="small">{_("%(total)s timer i alt") % {"total": total}}</div>\n\n'
+        else:
+            shown = f"{day:%d.%m.%Y}"
+            with context.push(event=event, o=event["obj"], steps=event.get("steps", "")):
+                body = body_template.render(context)
+        items.append(
+            "\n    "
+            '<li class="list-group-item px-0 d-flex gap-3">\n'
+            f'      <time class="text-body-secondary text-nowrap" datetime="{day:%Y-%m-%d}">'
+            f"{shown}</time>\n"
+            "      <div>\n"
+            f"        <strong>{conditional_escape(event['title'])}</strong>\n"
+            f"        {body}\n"
+            "      </div>\n"
+            "    </li>\n"
+            "    "
+        )
+    return mark_safe("".join(items))  # noqa: S308 - every value escaped

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from participants.hours.selectors import phase1_low_hours
 from partnerships.models import Cluster, Municipality, Organisation, OrganisationKind, User
-from siv.filters import UsedChoicesMixin
+from siv.filters import UsedChoicesMixin, read_options
 from siv.forms import Select
 from siv.roles import Role
 
@@ -17,9 +17,15 @@ from .models import Phase
 from .selectors import citizen_search, not_screened
 
 
+def caseworker_label(first_name: str, last_name: str, username: str) -> str:
+    """A caseworker as the filter names them: the full name (as User.get_full_name() writes
+    it), or the username."""
+    return f"{first_name} {last_name}".strip() or username
+
+
 class CaseworkerField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
-        return obj.get_full_name() or obj.get_username()
+        return caseworker_label(obj.first_name, obj.last_name, obj.get_username())
 
 
 class CaseworkerFilter(django_filters.ModelChoiceFilter):
@@ -96,6 +102,29 @@ class CitizenFilter(UsedChoicesMixin, django_filters.FilterSet):
         self.visibility = visibility
         self.citizens = citizens
         super().__init__(*args, **kwargs)
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            # The four select boxes' options in one query.
+            read_options(
+                {
+                    "municipality": (form.fields["municipality"], ("name",), str),
+                    "employment_actor": (form.fields["employment_actor"], ("name",), str),
+                    "caseworker": (
+                        form.fields["caseworker"],
+                        ("first_name", "last_name", "username"),
+                        caseworker_label,
+                    ),
+                    "cluster": (
+                        form.fields["cluster"],
+                        ("number", "start_year"),
+                        lambda number, year: str(Cluster(number=int(number), start_year=int(year))),
+                    ),
+                }
+            )
+        return self._form
 
     def used_rows(self):
         # The plain scope, not the list's annotated query.

@@ -89,11 +89,13 @@ def citizen_list(request):
         citizens=Citizen.objects.for_user(request.user),
     )
     # Names are encrypted: the list is sorted by name after reading (participants/names.py);
-    # who sees pseudonyms sees them in their order.
+    # who sees pseudonyms sees them in their order. Only the columns the rows show are read
+    # (nor decrypted): the names only for who sees them.
+    shown_fields = LIST_ROW_FIELDS + (("first_name", "last_name") if visibility.show_name else ())
     rows = (
-        names.NameOrdered(citizen_filter.qs)
+        names.NameOrdered(citizen_filter.qs.only(*shown_fields))
         if visibility.show_name
-        else citizen_filter.qs.order_by("pk")
+        else citizen_filter.qs.only(*shown_fields).order_by("pk")
     )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("side"))
     # One log row per page shown: the search with its criteria, or the list; either names
@@ -115,6 +117,17 @@ def citizen_list(request):
         "participants/citizen_list.html",
         {"filter": citizen_filter, "page": page, "visibility": visibility},
     )
+
+
+# What the citizen list's rows show of a citizen (participants_tags.citizen_list_rows), beside
+# the name and the list's annotations.
+LIST_ROW_FIELDS = (
+    "birth_date",
+    "phase1_start",
+    "municipality__name",
+    "employment_actor__name",
+    "cluster__number",
+)
 
 
 # The citizen list's free-text filters: never in a URL.

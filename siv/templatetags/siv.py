@@ -39,12 +39,6 @@ def record_sections(context, obj) -> list[dict]:
     return registry.record_sections_for(context["request"], obj)
 
 
-@register.simple_tag
-def nav_group_current(group, path: str) -> bool:
-    """Whether the page shown is one of the menu area's entries."""
-    return any(reverse(item.url_name) == path for item in group.items)
-
-
 @register.filter
 def may(user, permission: str) -> bool:
     """`{% if user|may:"hours.write" %}`: the user holds the named permission."""

@@ -1,12 +1,15 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.template import Context, Template
+from django.utils import translation
 
-from participants.models import Phase
+from participants.models import Phase, VisitationStatus
 from participants.templatetags.participants_tags import hours_cells
-from participants.track.selectors import Visibility
-from tests.factories.participants import CitizenFactory
+from participants.track.selectors import Visibility, citizen_list
+from tests.factories.participants import CitizenFactory, ExitFormFactory, VisitationFactory
+
+from .helpers import citizen_in
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +142,58 @@ def test_the_hours_grid_rows_are_written_as_the_template_loop_wrote_them():
     assert ">7,50</td>" in html and ">12</td>" in html and ">0</td>" in html
     assert html.count(" disabled") == 4  # the row with reasons only
     assert "&lt;i&gt;x&lt;/i&gt;" in html
+
+
+# The citizen list's rows as its template wrote them, one row at a time.
+CITIZEN_ROW_TEMPLATE = """{% load i18n %}{% for citizen in page %}
+  <tr>
+    <td><a href="{% url 'participants:citizen_detail' citizen.pk %}">{% citizen_identity citizen visibility %}</a>
+      {% if citizen.visitation_overdue %}<span class="badge text-bg-warning">{% translate "Visitation over 4 uger" %}</span>{% endif %}</td>
+    <td>{% status_badge citizen.is_active %}</td>
+    <td>{% phase_badge citizen.phase %}</td>
+    <td>{{ citizen.municipality }}</td>
+    <td>{{ citizen.employment_actor|default:"–" }}</td>
+    <td>{{ citizen.cluster.number }}</td>
+    <td>{{ citizen.phase1_start|date:"d.m.Y"|default:"–" }}</td>
+  </tr>
+  {% endfor %}"""  # noqa: E501
+
+
+def test_the_citizen_lists_rows_in_one_pass_are_what_the_row_template_wrote(personas):
+    today = date.today()
+    citizen_in(personas.own, personas.cluster, first_name="<b>Ann</b>", last_name="Ørsted")
+    waiting = CitizenFactory(
+        municipality=personas.own.municipality,
+        employment_actor=None,
+        cluster=personas.cluster,
+        phase1_start=None,
+    )
+    VisitationFactory(
+        citizen=waiting, status=VisitationStatus.PROPOSED, proposed_on=today - timedelta(days=60)
+    )
+    ExitFormFactory(citizen=citizen_in(personas.own, personas.cluster, last_name="Ophørt"))
+    citizen_in(
+        personas.own,
+        personas.cluster,
+        phase2_start=date(2024, 3, 4),
+        phase3_start=date(2024, 6, 3),
+    )
+    rows = list(citizen_list(user=personas.caseworker).order_by("pk"))
+    assert len(rows) == 4
+    assert {row.visitation_overdue for row in rows} == {True, False}
+    assert {row.is_active for row in rows} == {True, False}
+    tag = "{% citizen_list_rows page visibility %}"
+    for language in ("da", "en"):
+        for shown in (
+            visibility(name=True, cpr=True),
+            visibility(name=True, cpr=False),
+            visibility(name=False, cpr=False),
+        ):
+            with translation.override(language):
+                expected = render(CITIZEN_ROW_TEMPLATE, page=rows, visibility=shown)
+                assert render(tag, page=rows, visibility=shown) == expected, (language, shown)
+    with translation.override("en"):
+        english = render(tag, page=rows, visibility=visibility(name=True, cpr=True))
+    assert "Referral over 4 weeks" in english and "Exited" in english
+    assert "&lt;b&gt;Ann&lt;/b&gt; Ørsted" in english and "<td>–</td>" in english
+    assert render(tag, page=[], visibility=visibility(name=True, cpr=True)) == ""

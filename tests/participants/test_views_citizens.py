@@ -4,6 +4,7 @@ import csv
 import io
 import re
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -13,6 +14,7 @@ from django.urls import reverse
 from participants.models import ExitStatus, VisitationStatus
 from siv import audit
 from siv.models import AuditAction, AuditEntry
+from siv.roles import Role
 from tests.factories.participants import (
     CaseNoteFactory,
     CitizenFactory,
@@ -26,10 +28,33 @@ from tests.factories.participants import (
     ScreeningFactory,
     VisitationFactory,
 )
+from tests.factories.partnerships import UserFactory
 
 from .helpers import citizen_in
 
 LIST = reverse("participants:citizen_list")
+
+# The citizen page's hours per month and timeline as its template wrote them, row by row.
+TIMELINE_TEMPLATE = """{% load i18n %}<tbody>{% for m in months %}<tr><th scope="row" class="fw-normal">{{ m.month|date:"F Y" }}</th>{% for cell in m.cells %}<td class="num">{{ cell|floatformat:"-2" }}</td>{% endfor %}<td class="num fw-semibold">{{ m.total|floatformat:"-2" }}</td></tr>{% endfor %}</tbody>
+  <ol class="list-group list-group-flush timeline">
+    {% for event in events %}
+    <li class="list-group-item px-0 d-flex gap-3">
+      <time class="text-body-secondary text-nowrap" datetime="{{ event.day|date:'Y-m-d' }}">{% if event.kind == "hours" %}{{ event.day|date:"F Y" }}{% else %}{{ event.day|date:"d.m.Y" }}{% endif %}</time>
+      <div>
+        <strong>{{ event.title }}</strong>
+        {% include "participants/partials/event_body.html" with o=event.obj steps=event.steps %}
+      </div>
+    </li>
+    {% endfor %}
+  </ol>"""  # noqa: E501
+TIMELINE_TAGS = """{% load participants_tags %}<tbody>{% hours_month_rows months %}</tbody>
+  <ol class="list-group list-group-flush timeline">
+    {% timeline_items events %}
+  </ol>"""
+
+
+def _options(html: str) -> list[str]:
+    return re.findall(r"<option[^>]*>[^<]*</option>", html)
 
 
 def detail(citizen):
@@ -106,6 +131,51 @@ class TestCitizenList:
         assert "Ophørt" in html
         html = client.get(LIST, {"status": "active", "phase": "1"}).content.decode()
         assert "Qvist-Hansen" in html and "Zbyszko" not in html
+
+    def test_the_filters_options_are_read_in_one_query_and_only_from_the_users_scope(
+        self, personas
+    ):
+        from django import forms as django_forms
+
+        from participants.models import Citizen
+        from participants.track import selectors
+        from participants.track.filters import CitizenFilter
+        from tests.factories.partnerships import ClusterFactory
+
+        ClusterFactory(number=12, start_year=2024)
+        other = UserFactory(role=Role.CASEWORKER, first_name="", last_name="", username="<kim>")
+        citizen_in(personas.own, personas.cluster, caseworker=personas.caseworker)
+        citizen_in(personas.own, personas.cluster, caseworker=other)
+        citizen_in(personas.foreign, personas.cluster)
+        options = {}
+        for user in (personas.caseworker, personas.controller):
+            citizen_filter = CitizenFilter(
+                {"municipality": str(personas.own.municipality.pk)},
+                queryset=selectors.citizen_list(user=user),
+                visibility=selectors.visibility_for(user),
+                citizens=Citizen.objects.for_user(user),
+            )
+            with CaptureQueriesContext(connection) as queries:
+                form = citizen_filter.form  # the four select boxes' options
+            assert len(queries) == 1
+            assert form.is_valid()  # what the list's query does first
+            with CaptureQueriesContext(connection) as queries:
+                html = "".join(str(field) for field in form)
+            assert len(queries) == 0
+            for name in ("municipality", "employment_actor", "caseworker", "cluster"):
+                field = form.fields[name]
+                # What Django's own select box offers: the field's queryset, its labels.
+                django_select = django_forms.Select(choices=field.choices)
+                expected = django_select.render(name, form[name].value())
+                own = form[name].as_widget(attrs={})
+                assert _options(own) == _options(expected), (user, name)
+            options[user.role] = html
+        caseworkers = options[Role.CASEWORKER]
+        assert personas.own.municipality.name in caseworkers
+        assert personas.foreign.municipality.name not in caseworkers
+        assert "&lt;kim&gt;" in caseworkers and "Klynge 12 (2024)" in caseworkers
+        assert personas.foreign.municipality.name in options[Role.CONTROLLER]
+        assert f'value="{personas.own.municipality.pk}" selected' in caseworkers
 
     def test_the_status_filter_follows_the_exit_that_counts(self, client, personas):
         today = date.today()
@@ -218,6 +288,35 @@ class TestCitizenPage:
             "17.01.2025",
         ):
             assert text in html, text
+
+    def test_the_timeline_and_the_months_in_one_pass_are_what_their_templates_wrote(self, personas):
+        from django.template import Context, Template
+        from django.utils import translation
+
+        from participants.hours import selectors as hours_selectors
+        from participants.placements import selectors as placements_selectors
+        from participants.track import selectors
+
+        citizen = self._full_track(personas)
+        PauseFactory(citizen=citizen, start=date(2024, 10, 7), end=None, note="<i>syg</i>")
+        HoursEntryFactory(citizen=citizen, week_start=date(2024, 2, 5), hours=Decimal("7.5"))
+        citizen = selectors.citizen_page(user=personas.caseworker, pk=citizen.pk)
+        months = hours_selectors.hours_by_month(citizen)
+        events = selectors.timeline_for_page(
+            citizen=citizen,
+            user=personas.caseworker,
+            months=months,
+            placements=placements_selectors.placements_for_page(citizen),
+        )
+        assert {e["kind"] for e in events} >= {"hours", "pause", "placement", "note", "exit"}
+        for language in ("da", "en"):
+            for can_write in (True, False):
+                context = {"events": events, "months": months, "can_write": can_write}
+                with translation.override(language):
+                    written = Template(TIMELINE_TEMPLATE).render(Context(context))
+                    one_pass = Template(TIMELINE_TAGS).render(Context(context))
+                assert one_pass == written, (language, can_write)
+        assert "7,5" in one_pass and "&lt;i&gt;syg&lt;/i&gt;" in one_pass
 
     def test_planned_end_moves_by_pause_and_weeks_are_counted(self, client, personas):
         citizen = citizen_in(personas.own, personas.cluster)
