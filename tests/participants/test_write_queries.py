@@ -96,3 +96,20 @@ def test_the_overview_asks_as_often_with_many_slots_and_exits(client, personas, 
     # A phone keeps each exit on one line: the pseudonym is not broken at its hyphen.
     assert f'<td class="text-nowrap"><a href="/deltagere/{citizen.pk}/">' in html
     assert '<td class="revisitation-proposals">' in html
+
+
+def test_the_overview_reads_only_what_the_user_sees_of_each_citizen(client, personas, monkeypatch):
+    freeze_today(monkeypatch, TODAY)
+    citizen = citizen_in(personas.own, personas.cluster)
+    ExitFormFactory(citizen=citizen, exit_date=date(2026, 9, 1), early=True)
+    client.force_login(personas.controller)
+    response = client.get(OVERVIEW)
+    (shown,) = [e.citizen for row in response.context["rows"] for e in row.waiting_exits]
+    # The pseudonym alone: the encrypted name and the birth date are not read.
+    assert {"first_name", "last_name", "birth_date"} <= shown.get_deferred_fields()
+    assert citizen.pseudonym in response.content.decode()
+    client.force_login(personas.caseworker)
+    response = client.get(OVERVIEW)
+    html = response.content.decode()
+    assert citizen.full_name in html
+    assert citizen.cpr_masked in html
