@@ -330,15 +330,19 @@ def save_and_record(
     related = {name: pair for name, pair in (related or {}).items() if pair[0] != pair[1]}
     creating = obj._state.adding
     versioned = any(f.name == "version" for f in model._meta.concrete_fields)
+    attnames = {name: model._meta.get_field(name).attname for name in changes}
     with transaction.atomic():
         stored_version = None
-        if versioned and not creating:
-            stored_version = (
-                model._default_manager.select_for_update()
-                .filter(pk=obj.pk)
-                .values_list("version", flat=True)
-                .first()
-            )
+        # The stored values of the fields to change (their before), read with the version
+        # and its lock in one query.
+        stored: dict[str, Any] = {}
+        if not creating:
+            row = model._default_manager.filter(pk=obj.pk)
+            if versioned:
+                row = row.select_for_update()
+            stored = row.values(*attnames.values(), *(["version"] if versioned else [])).first()
+            stored = stored or {}
+            stored_version = stored.get("version") if versioned else None
         stale = opened is not None and stored_version is not None
         stale = stale and stored_version != opened.version
         if stale:
@@ -352,16 +356,21 @@ def save_and_record(
         m2m_pks = {name: sorted(o.pk for o in objs) for name, objs in m2m_objs.items()}
         for name, value in changes.items():
             setattr(obj, name, value)
-        limits.full_clean(
-            obj, validate_unique=validate_unique, validate_constraints=validate_constraints
-        )
-        attnames = {name: model._meta.get_field(name).attname for name in changes}
-        after = {name: getattr(obj, attname) for name, attname in attnames.items()}
+        attnames = {name: attnames[name] for name in changes}
         before: dict[str, Any] = {}
+        # A new record is checked whole; a stored one, what its changed fields take part in.
+        checked = None
         if not creating:
-            if attnames:
-                stored = model._default_manager.filter(pk=obj.pk).values(*attnames.values()).first()
-                before = {name: (stored or {}).get(attname) for name, attname in attnames.items()}
+            before = {name: stored.get(attname) for name, attname in attnames.items()}
+            checked = [n for n, attname in attnames.items() if getattr(obj, attname) != before[n]]
+        limits.full_clean(
+            obj,
+            changed=checked,
+            validate_unique=validate_unique,
+            validate_constraints=validate_constraints,
+        )
+        after = {name: getattr(obj, attname) for name, attname in attnames.items()}
+        if not creating:
             for name in m2m_pks:
                 before[name] = sorted(getattr(obj, name).values_list("pk", flat=True))
         after.update(m2m_pks)

@@ -23,6 +23,8 @@ from django.db import models
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from . import validation
+
 SHORT_TEXT = 2_000
 NOTE_TEXT = 10_000
 LONG_TEXT = 20_000
@@ -56,12 +58,11 @@ def length_errors(obj: models.Model) -> dict[str, list[ValidationError]]:
 
 
 def full_clean(obj: models.Model, **kwargs: Any) -> None:
-    """`obj.full_clean(**kwargs)` that also refuses text longer than its field's limit; the
-    errors of both come together, keyed on the fields."""
+    """`obj.full_clean()` (siv.validation.full_clean(), which takes the same `kwargs`) that
+    also refuses text longer than its field's limit; the errors of both come together, keyed
+    on the fields."""
     errors = length_errors(obj)
-    try:
-        obj.full_clean(**kwargs)
-    except ValidationError as exc:
-        errors = exc.update_error_dict(errors)
+    for name, found in validation.full_clean(obj, **kwargs).items():
+        errors.setdefault(name, []).extend(found)
     if errors:
         raise ValidationError(errors)

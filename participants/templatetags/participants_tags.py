@@ -186,11 +186,14 @@ def revisitation_exit_table(exits, visibility, may_propose: bool) -> str:
             proposals_template.render({"exit": exit_form}) if exit_form.proposals else none_yet
         )
         cells = [
-            f'<td><a href="{citizen}">{citizen_identity(exit_form.citizen, visibility)}</a></td>',
-            f"<td>{exit_form.exit_date:%d.%m.%Y}</td>",
+            # Each figure on one line (on a phone the table scrolls sideways): the
+            # pseudonym (D-000123) is not broken at its hyphen, nor a date from its badge.
+            f'<td class="text-nowrap"><a href="{citizen}">'
+            f"{citizen_identity(exit_form.citizen, visibility)}</a></td>",
+            f'<td class="text-nowrap">{exit_form.exit_date:%d.%m.%Y}</td>',
             f'<td class="num">{localize(exit_form.days_open)}</td>',
-            f"<td>{due}{overdue_badge if overdue else ''}</td>",
-            f"<td>{proposals}</td>",
+            f'<td class="text-nowrap">{due}{overdue_badge if overdue else ""}</td>',
+            f'<td class="revisitation-proposals">{proposals}</td>',
         ]
         if may_propose:
             button = ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.db.models import Q
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -72,6 +73,37 @@ def yes_no_field(label) -> forms.TypedChoiceField:
 # --- Visitation ----------------------------------------------------------------------------
 
 
+class _ChoicesWhenIterated(ModelChoiceIterator):
+    """The field's options, its queryset read when they are listed (not when made)."""
+
+    def __init__(self, field):
+        self.field = field
+
+    @property
+    def queryset(self):
+        return self.field.queryset
+
+
+class BuiltWhenReadChoiceField(forms.ModelChoiceField):
+    """A choice of records whose queryset is built when first read: `build` (set by the
+    form) returns it. A form sent without a value for the field never builds it."""
+
+    iterator = _ChoicesWhenIterated
+    build = None
+
+    @property
+    def queryset(self):
+        if self.build is not None:
+            build, self.build = self.build, None
+            forms.ModelChoiceField._set_queryset(self, build())
+        return self._queryset
+
+    @queryset.setter
+    def queryset(self, queryset):
+        self.build = None
+        forms.ModelChoiceField._set_queryset(self, queryset)
+
+
 class VisitationProposeForm(forms.Form):
     """Citizen data (incl. CPR), the ESF start form and the proposal itself."""
 
@@ -113,7 +145,7 @@ class VisitationProposeForm(forms.Form):
         _("Realistisk med job på mindst 20 timer om ugen efter 52 uger?")
     )
 
-    replaces_exit = forms.ModelChoiceField(
+    replaces_exit = BuiltWhenReadChoiceField(
         label=_("Genvisitation til pladsen efter"),
         queryset=ExitForm.objects.none(),
         required=False,
@@ -122,8 +154,8 @@ class VisitationProposeForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["replaces_exit"].queryset = (
-            # The open places: no re-visitation accepted, none waiting for a decision.
+        # The open places: no re-visitation accepted, none waiting for a decision.
+        self.fields["replaces_exit"].build = lambda: (
             ExitForm.objects.for_user(user, write=True)
             .places_open(timezone.localdate())
             .filter(~revisitation_exists(VisitationStatus.PROPOSED))

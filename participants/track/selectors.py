@@ -368,16 +368,21 @@ def with_place_figures(exits: QuerySet[ExitForm], today: date) -> QuerySet[ExitF
 # The early exits shown per slot on the overview of several municipalities.
 REVISITATION_ROWS = 3
 
-# The citizen's fields the overview reads: the slot, and what citizen_identity shows (the
-# name, and the birth date of the masked CPR number). The other encrypted fields are neither
-# read nor decrypted.
-_SHOWN_CITIZEN_FIELDS = (
-    "citizen__municipality",
-    "citizen__cluster",
-    "citizen__first_name",
-    "citizen__last_name",
-    "citizen__birth_date",
-)
+# The citizen's fields the overview reads: the slot, and what citizen_identity shows the
+# user (the name, the birth date of the masked CPR number; the pseudonym is the id). The
+# other encrypted fields, and those the user does not see, are neither read nor decrypted.
+_SLOT_FIELDS = ("citizen__municipality", "citizen__cluster")
+_NAME_FIELDS = ("citizen__first_name", "citizen__last_name")
+_MASKED_CPR_FIELDS = ("citizen__birth_date",)
+
+
+def _shown_citizen_fields(visibility: Visibility | None) -> tuple[str, ...]:
+    """The citizen's fields citizen_identity reads for `visibility` (all with None)."""
+    return (
+        *_SLOT_FIELDS,
+        *(_NAME_FIELDS if visibility is None or visibility.show_name else ()),
+        *(_MASKED_CPR_FIELDS if visibility is None or visibility.show_masked_cpr else ()),
+    )
 
 
 @dataclass(frozen=True)
@@ -454,6 +459,7 @@ def revisitation_overview(
     municipality_id: int | None = None,
     per_slot: int | None = None,
     memberships: list[ClusterMembership] | None = None,
+    visibility: Visibility | None = None,
 ) -> list[SlotRow]:
     """Slots per municipality membership: taken, open, and early exits awaiting re-visitation,
     of every municipality the user sees or of one. Over several municipalities each slot
@@ -462,7 +468,8 @@ def revisitation_overview(
     Each exit shown carries its place's figures and proposals (with_place_figures()).
 
     `memberships` (a page of revisitation_memberships()) shows those alone, with `per_slot`
-    as given; without it every membership is shown.
+    as given; without it every membership is shown. With `visibility` only what that user
+    sees of each citizen is read (citizen_identity); without it, all it may show.
 
     Four queries, whatever the number of citizens and exits: the memberships, the slots'
     figures (slot_figures(), kept between writes), the exits shown (by id, with only the
@@ -484,7 +491,7 @@ def revisitation_overview(
     shown = (
         with_place_figures(ExitForm.objects.filter(pk__in=shown_ids), today)
         .select_related("citizen")
-        .only(*exit_fields, *_SHOWN_CITIZEN_FIELDS)
+        .only(*exit_fields, *_shown_citizen_fields(visibility))
         .order_by("exit_date", "pk")
     )
     by_slot: dict[tuple[int, int], list[ExitForm]] = defaultdict(list)

@@ -105,7 +105,8 @@ def citizen_create(*, by: User | None, cpr: str, **fields: Any) -> Citizen:
             {"cpr": _("Der findes allerede en deltager med dette CPR-nummer.")},
             code="cpr_exists",
         )
-    return audit.save_and_record(obj=citizen, by=by, changes=fields)
+    # The check above, under every key, is the CPR number's unique check.
+    return audit.save_and_record(obj=citizen, by=by, changes=fields, validate_unique=False)
 
 
 def citizen_update(
@@ -173,6 +174,13 @@ def _refuse_revisitation_proposal(replaces_exit: ExitForm, proposed_on: date) ->
         )
 
 
+def _refuse_regular_exit(replaces_exit: ExitForm | None) -> None:
+    if replaces_exit is not None and not replaces_exit.early:
+        raise ValidationError(
+            {"replaces_exit": _("Kun et tidligt ophør giver en plads til genvisitation.")}
+        )
+
+
 @transaction.atomic
 def visitation_propose(
     *,
@@ -183,20 +191,39 @@ def visitation_propose(
     realistic_20_hours: bool | None = None,
     replaces_exit: ExitForm | None = None,
 ) -> Visitation:
-    if replaces_exit is not None and not replaces_exit.early:
-        raise ValidationError(
-            {"replaces_exit": _("Kun et tidligt ophør giver en plads til genvisitation.")}
-        )
-    proposed_on = proposed_on or timezone.localdate()
+    _refuse_regular_exit(replaces_exit)
     if citizen.pk is None:
         track = Track()
     else:
         track = track_locked(citizen)
-    if (
-        citizen.pk is not None
-        and citizen.visitations.filter(status=VisitationStatus.PROPOSED).exists()
-    ):
-        raise ValidationError(_("Deltageren har allerede en visitation, der afventer vurdering."))
+        if citizen.visitations.filter(status=VisitationStatus.PROPOSED).exists():
+            raise ValidationError(
+                _("Deltageren har allerede en visitation, der afventer vurdering.")
+            )
+    return _propose(
+        citizen=citizen,
+        track=track,
+        by=by,
+        proposed_on=proposed_on,
+        partnership=partnership,
+        realistic_20_hours=realistic_20_hours,
+        replaces_exit=replaces_exit,
+    )
+
+
+def _propose(
+    *,
+    citizen: Citizen,
+    track: Track,
+    by: User | None,
+    proposed_on: date | None,
+    partnership,
+    realistic_20_hours: bool | None,
+    replaces_exit: ExitForm | None,
+) -> Visitation:
+    """The proposal of a citizen whose track (locked, or empty for a citizen made in this
+    transaction) has been read, and who has no proposal awaiting a decision."""
+    proposed_on = proposed_on or timezone.localdate()
     left = track.exit_in_force
     refuse_unless(
         track,
@@ -771,8 +798,19 @@ def visitation_propose_citizen(
                 caseworker=by,
                 **citizen_fields,
             )
-        else:
-            citizen_update(citizen=citizen, by=by, **citizen_fields)
+            # Made in this transaction: no one else sees the citizen yet, whose track is
+            # empty (nothing to lock or read).
+            _refuse_regular_exit(replaces_exit)
+            return _propose(
+                citizen=citizen,
+                track=Track(),
+                by=by,
+                proposed_on=proposed_on,
+                partnership=partnership,
+                realistic_20_hours=realistic_20_hours,
+                replaces_exit=replaces_exit,
+            )
+        citizen_update(citizen=citizen, by=by, **citizen_fields)
         return visitation_propose(
             citizen=citizen,
             by=by,

@@ -406,13 +406,14 @@ def revisitation_overview(request):
     if one is not None and not memberships:  # not a municipality with slots the user sees
         raise Http404
     page = Paginator(memberships, REVISITATION_PAGE_SIZE).get_page(request.GET.get("side"))
+    visibility = selectors.visibility_for(request.user)
     rows = selectors.revisitation_overview(
         user=request.user,
         memberships=list(page.object_list),
         # Counted over all the user's memberships, not only the page's.
         per_slot=selectors.exits_per_slot(memberships, selectors.REVISITATION_ROWS),
+        visibility=visibility,
     )
-    visibility = selectors.visibility_for(request.user)
     if visibility.personal:
         audit.record_list_view(
             actor=request.user,
