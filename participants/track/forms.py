@@ -229,6 +229,11 @@ class MatchMeetingForm(forms.Form):
 # --- Citizen data --------------------------------------------------------------------------
 
 
+def _caseworker_label(user: User) -> str:
+    label = str(user)
+    return label if user.is_active else _("%(name)s (fratrådt)") % {"name": label}
+
+
 class CitizenEditForm(VersionedForm, forms.Form):
     """A citizen's data as the services take them. A plain form (not a ModelForm) so the
     citizen is changed by services.citizen_update only, which logs the fields."""
@@ -255,11 +260,19 @@ class CitizenEditForm(VersionedForm, forms.Form):
                 kind=OrganisationKind.EMPLOYMENT_ACTOR
             ).order_by("name")
         if "caseworker" in self.fields:
-            self.fields["caseworker"].queryset = User.objects.filter(
-                role__in=roles_with("citizens.caseworker"),
-                municipality_id=citizen.municipality_id,
-                is_active=True,
+            # The active caseworkers of the citizen's municipality, and the citizen's own
+            # even after they left: a save of other data keeps them (a select without their
+            # option would send another), and nobody else who left can be chosen.
+            field = self.fields["caseworker"]
+            field.queryset = User.objects.filter(
+                Q(
+                    role__in=roles_with("citizens.caseworker"),
+                    municipality_id=citizen.municipality_id,
+                    is_active=True,
+                )
+                | Q(pk=citizen.caseworker_id)
             ).order_by("first_name", "last_name", "username")
+            field.label_from_instance = _caseworker_label
 
     GROUPS = (
         (

@@ -123,3 +123,42 @@ def test_a_foreign_citizen_is_not_found_and_not_changed(client, personas):
         assert response.status_code == 404
     foreign.refresh_from_db()
     assert foreign.phone != "11111111"
+
+
+def test_a_citizen_whose_caseworker_has_left_keeps_them_when_other_data_is_edited(
+    client, personas, citizen
+):
+    """A deactivated caseworker is shown as the citizen's, marked as such; saving the phone
+    number keeps them, and no other deactivated caseworker can be chosen."""
+    from tests.factories.partnerships import UserFactory
+
+    left = UserFactory(
+        role=personas.caseworker.role,
+        municipality=personas.caseworker.municipality,
+        is_active=False,
+    )
+    also_left = UserFactory(
+        role=personas.caseworker.role,
+        municipality=personas.caseworker.municipality,
+        is_active=False,
+    )
+    citizen.caseworker = left
+    citizen.save(update_fields=["caseworker"])
+    client.force_login(personas.caseworker)
+
+    html = client.get(edit_url(citizen)).content.decode()
+    assert f'<option value="{left.pk}" selected>{left} (fratrådt)</option>' in html
+    assert f'value="{also_left.pk}"' not in html
+
+    response = client.post(edit_url(citizen), form_data(citizen, phone="11 22 33 44"))
+    assert response.status_code == 302
+    citizen.refresh_from_db()
+    assert citizen.phone == "11 22 33 44"
+    assert citizen.caseworker == left
+    entry = AuditEntry.objects.filter(action=AuditAction.CHANGE).latest("pk")
+    assert entry.details["fields"] == ["phone"]
+
+    response = client.post(edit_url(citizen), form_data(citizen, caseworker=also_left.pk))
+    assert response.status_code == 200
+    citizen.refresh_from_db()
+    assert citizen.caseworker == left
