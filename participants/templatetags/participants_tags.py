@@ -166,8 +166,10 @@ def revisitation_exit_table(exits, visibility, may_propose: bool) -> str:
         actions = escape(_("Handlinger"))
         head += f'<th scope="col"><span class="visually-hidden">{actions}</span></th>'
     caption = escape(_("Tidlige ophør uden godkendt genvisitation"))
-    overdue_badge = f' <span class="badge text-bg-danger">{escape(_("Overskredet"))}</span>'
-    none_yet = f'<span class="small text-body-secondary">{escape(_("Ingen forslag endnu"))}</span>'
+    # The words are looked up outside the f-strings, where makemessages finds them.
+    overdue_word, none_yet_word = _("Overskredet"), _("Ingen forslag endnu")
+    overdue_badge = f' <span class="badge text-bg-danger">{escape(overdue_word)}</span>'
+    none_yet = f'<span class="small text-body-secondary">{escape(none_yet_word)}</span>'
     propose = reverse("participants:visitation_propose")
     # The citizen page's address reversed once, each row's id put in its place: reverse()
     # per row was half the rows' time.
@@ -252,7 +254,8 @@ def citizen_list_rows(citizens, visibility) -> str:
     citizen_page = reverse("participants:citizen_detail", args=[_ANY_ID]).replace(
         str(_ANY_ID), "{}"
     )
-    overdue = f'<span class="badge text-bg-warning">{escape(_("Visitation over 4 uger"))}</span>'
+    overdue_word = _("Visitation over 4 uger")  # outside the f-string: makemessages finds it
+    overdue = f'<span class="badge text-bg-warning">{escape(overdue_word)}</span>'
     status = {True: status_badge(True), False: status_badge(False)}
     phases: dict = {}
     rows = []
