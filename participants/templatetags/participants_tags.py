@@ -147,6 +147,11 @@ _ANY_ID = 987654321
 NUM = ' class="num"'
 
 
+def _citizen_page_address() -> str:
+    """The citizen page's address with `{}` for the citizen's id: reversed once for all rows."""
+    return reverse("participants:citizen_detail", args=[_ANY_ID]).replace(str(_ANY_ID), "{}")
+
+
 @register.simple_tag
 def revisitation_exit_table(exits, visibility, may_propose: bool) -> str:
     """A slot's early exits whose place waits for a re-visitation (with_place_figures()), a
@@ -173,9 +178,7 @@ def revisitation_exit_table(exits, visibility, may_propose: bool) -> str:
     propose = reverse("participants:visitation_propose")
     # The citizen page's address reversed once, each row's id put in its place: reverse()
     # per row was half the rows' time.
-    citizen_page = reverse("participants:citizen_detail", args=[_ANY_ID]).replace(
-        str(_ANY_ID), "{}"
-    )
+    citizen_page = _citizen_page_address()
     propose_label = escape(_("Genvisiter"))
     proposals_template = get_template("participants/partials/revisitation_proposals.html")
     rows = []
@@ -251,9 +254,7 @@ def citizen_list_rows(citizens, visibility) -> str:
     """The citizen list's rows (citizen_list()), as the list's row template wrote them: who
     (linked to the citizen page), the overdue visitation, status, phase, municipality,
     employment actor, cluster and the start of phase 1."""
-    citizen_page = reverse("participants:citizen_detail", args=[_ANY_ID]).replace(
-        str(_ANY_ID), "{}"
-    )
+    citizen_page = _citizen_page_address()
     overdue_word = _("Visitation over 4 uger")  # outside the f-string: makemessages finds it
     overdue = f'<span class="badge text-bg-warning">{escape(overdue_word)}</span>'
     status = {True: status_badge(True), False: status_badge(False)}
@@ -335,7 +336,8 @@ def timeline_items(context, events) -> str:
             shown = formats.month(day)
             total = formats.hours(event["obj"]["total"])
             # As event_body.html writes it, with the line ends of its branch and its file.
-            body = f'<div class="small">{_("%(total)s timer i alt") % {"total": total}}</div>\n\n'
+            in_all = _("%(total)s timer i alt") % {"total": total}
+            body = f'<div class="small">{in_all}</div>\n\n'
         else:
             shown = f"{day:%d.%m.%Y}"
             with context.push(event=event, o=event["obj"], steps=event.get("steps", "")):
